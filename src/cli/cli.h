@@ -1,0 +1,51 @@
+/*
+ * cli.h - shared pieces of the massebank command-line program.
+ *
+ * The CLI is a thin layer: it parses arguments, calls libmassebank and
+ * prints. Exit codes: 0 success, 1 the input was refused or a named file
+ * could not be read or written (the message names the field), 2 the command
+ * line itself was wrong (usage), 3 an internal failure (a broken built-in
+ * table, PROJ not starting). Every command validates all of its input before it prints
+ * or writes anything, so a refused input leaves no partial output.
+ */
+#ifndef MB_CLI_CLI_H
+#define MB_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+
+/* Print "massebank: FIELD: MESSAGE" to stderr and return the exit code
+ * for err->code. */
+int cli_fail(const struct mb_error *err);
+
+/* Print a usage error and return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Serialise a JSON value (one line) to f; steals nothing. */
+void cli_print_json(FILE *f, const json_t *v);
+
+/* Write `text` to `path` atomically (temp file + rename) or to stdout when
+ * path is NULL. Returns 0, or fills err. */
+int cli_write_output(const char *path, const char *text, size_t len,
+                     struct mb_error *err);
+
+/* Match a command-line option that takes a value: "--to X" or "--to=X".
+ * On a match sets *val, advances *i past the value, returns 1; returns -1
+ * (after printing usage) if the value is missing; 0 if no match. */
+int cli_opt_value(int argc, char **argv, int *i, const char *name,
+                  const char **val, const char *cmd);
+
+int cmd_convert(int argc, char **argv);
+int cmd_materials(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_coord(int argc, char **argv);
+int cmd_distance(int argc, char **argv);
+int cmd_refdata(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

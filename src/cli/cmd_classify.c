@@ -1,0 +1,324 @@
+/*
+ * cmd_classify.c - `massebank classify`: lab results -> condition class.
+ *
+ * Samples come from the command line (one sample, SUBST=VALUE words) or a
+ * CSV file (one sample per row). Every sample is parsed and classified
+ * before anything is printed or written, so a bad cell anywhere leaves no
+ * output at all; the error names the row and the column.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/alloc.h"
+#include "core/csvtable.h"
+#include "core/text.h"
+#include "domain/quality.h"
+
+struct sample {
+    char id[64];
+    struct mb_measurement *m;
+    size_t n;
+    struct mb_classification c;
+};
+
+static void free_samples(struct sample *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].m);
+        mb_classification_release(&s[i].c);
+    }
+    free(s);
+}
+
+static int is_id_column(const char *h)
+{
+    static const char *const ids[] = { "sample", "id", "prøve", "prove", "prøvenr",
+                                       "prøvenavn" };
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (mb_text_casecmp(h, ids[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_ignored_column(const char *h)
+{
+    static const char *const skip[] = { "note", "comment", "kommentar", "merknad",
+                                        "depth", "dybde", "location", "sted" };
+    for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+        if (mb_text_casecmp(h, skip[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int samples_from_csv(const struct mb_class_table *tab, const char *path,
+                            struct sample **out, size_t *nout, struct mb_error *err)
+{
+    struct mb_csv_table t;
+    int rc = mb_csv_read_file(&t, path, 16u << 20, err);
+    if (rc)
+        return rc;
+    int id_col = -1;
+    const struct mb_substance **subst = mb_xcalloc(t.ncols, sizeof *subst);
+    for (size_t c = 0; c < t.ncols; c++) {
+        if (is_id_column(t.header[c])) {
+            id_col = (int)c;
+        } else if (!is_ignored_column(t.header[c])) {
+            subst[c] = mb_class_table_find(tab, t.header[c]);
+            if (!subst[c]) {
+                rc = mb_error_set(err, MB_ENOTFOUND, "header", "column '%.40s' is "
+                    "neither 'sample' nor a substance of the condition-class table",
+                    t.header[c]);
+                goto out;
+            }
+            for (size_t d = 0; d < c; d++)
+                if (subst[d] == subst[c]) {
+                    rc = mb_error_set(err, MB_EINVAL, "header", "columns '%s' and "
+                        "'%s' are the same substance", t.header[d], t.header[c]);
+                    goto out;
+                }
+        }
+    }
+    if (t.nrows == 0) {
+        rc = mb_error_set(err, MB_EINVAL, "file", "%s has no samples", path);
+        goto out;
+    }
+    struct sample *s = mb_xcalloc(t.nrows, sizeof *s);
+    size_t ns = 0;
+    for (size_t r = 0; r < t.nrows && !rc; r++) {
+        const struct mb_csv_row *row = &t.rows[r];
+        struct sample *x = &s[ns++];
+        const char *id = mb_csv_get(row, id_col);
+        if (*id)
+            mb_text_copy(x->id, sizeof x->id, id);
+        else
+            snprintf(x->id, sizeof x->id, "row %zu", row->line);
+        x->m = mb_xcalloc(t.ncols, sizeof *x->m);
+        for (size_t c = 0; c < t.ncols && !rc; c++) {
+            const char *v = mb_csv_get(row, (int)c);
+            if (!subst[c] || !*v)
+                continue; /* not analysed */
+            rc = mb_measurement_parse(tab, subst[c]->code, v, &x->m[x->n], err);
+            if (!rc)
+                x->n++;
+        }
+        if (!rc && x->n == 0)
+            rc = mb_error_set(err, MB_EINVAL, "", "no lab results in this row");
+        if (!rc)
+            rc = mb_classify(x->m, x->n, &x->c, err);
+        if (rc) {
+            char where[64];
+            snprintf(where, sizeof where, "line %zu", row->line);
+            mb_error_prefix_field(err, where);
+        }
+    }
+    if (rc) {
+        free_samples(s, ns);
+        goto out;
+    }
+    *out = s;
+    *nout = ns;
+out:
+    free(subst);
+    mb_csv_release(&t);
+    return rc;
+}
+
+static int sample_from_args(const struct mb_class_table *tab, const char **words,
+                            size_t nwords, struct sample **out, size_t *nout,
+                            struct mb_error *err)
+{
+    struct sample *s = mb_xcalloc(1, sizeof *s);
+    snprintf(s->id, sizeof s->id, "sample");
+    s->m = mb_xcalloc(nwords, sizeof *s->m);
+    int rc = 0;
+    for (size_t i = 0; i < nwords && !rc; i++) {
+        const char *eq = strchr(words[i], '=');
+        if (!eq || eq == words[i]) {
+            rc = mb_error_set(err, MB_EINVAL, words[i], "write a result as "
+                              "SUBSTANCE=VALUE, e.g. Pb=80");
+            break;
+        }
+        char name[64];
+        size_t n = (size_t)(eq - words[i]);
+        if (n >= sizeof name) {
+            rc = mb_error_set(err, MB_ENOTFOUND, "substance", "name too long");
+            break;
+        }
+        memcpy(name, words[i], n);
+        name[n] = '\0';
+        rc = mb_measurement_parse(tab, name, eq + 1, &s->m[s->n], err);
+        if (!rc)
+            s->n++;
+    }
+    if (!rc)
+        rc = mb_classify(s->m, s->n, &s->c, err);
+    if (rc) {
+        free_samples(s, 1);
+        return rc;
+    }
+    *out = s;
+    *nout = 1;
+    return 0;
+}
+
+static json_t *limit_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *sample_json(const struct sample *s, const char *version)
+{
+    const struct mb_classification *c = &s->c;
+    const struct mb_substance_result *d = &c->results[c->decider];
+    json_t *subs = json_array();
+    for (size_t i = 0; i < c->n; i++) {
+        const struct mb_substance_result *r = &c->results[i];
+        json_t *o = json_pack("{s:s,s:s,s:f,s:b,s:o,s:b,s:b,s:o}",
+            "substance", r->substance->code, "name", r->substance->name,
+            "value", r->value, "below_detection", r->below_loq,
+            "class", r->cls ? json_integer(r->cls) : json_null(),
+            "above_normverdi", r->above_normverdi, "above_class_5", r->above_class5,
+            "normverdi", json_real(r->substance->upper[0]));
+        json_array_append_new(subs, o);
+    }
+    json_t *decided = json_pack("{s:s,s:f,s:o,s:o,s:o}",
+        "substance", d->substance->code, "value", d->value,
+        "class", d->cls ? json_integer(d->cls) : json_null(),
+        "limit", d->lower > 0 ? json_real(d->lower) : json_null(),
+        "class_upper", limit_or_null(d->upper));
+    if (d->lower > 0) {
+        json_object_set_new(decided, "over_by", json_real(d->value - d->lower));
+        json_object_set_new(decided, "factor", json_real(d->value / d->lower));
+    }
+    json_t *risk = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        if (c->results[i].cls == 0)
+            json_array_append_new(risk, json_string(c->results[i].substance->code));
+    json_t *loq = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        if (c->results[i].loq_above_normverdi)
+            json_array_append_new(loq, json_string(c->results[i].substance->code));
+    return json_pack("{s:s,s:o,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
+        "sample", s->id,
+        "class", c->cls ? json_integer(c->cls) : json_null(),
+        "class_name_nb", mb_class_name_nb(c->cls),
+        "class_name_en", mb_class_name_en(c->cls),
+        "table", version, "clean", !c->contaminated && !c->loq_note,
+        "likely_hazardous_waste", c->likely_hazardous,
+        "site_specific_risk_assessment", c->risk_assessment,
+        "risk_assessment_substances", risk,
+        "detection_limit_above_normverdi", loq,
+        "decided_by", decided, "substances", subs);
+}
+
+static void sample_text(FILE *f, const struct sample *s)
+{
+    const struct mb_classification *c = &s->c;
+    const struct mb_substance_result *d = &c->results[c->decider];
+    if (c->cls == 0)
+        fprintf(f, "%s: no class (only substances without classes, above their "
+                "normverdi)\n", s->id);
+    else if (c->likely_hazardous)
+        fprintf(f, "%s: above class 5 - likely HAZARDOUS WASTE (to be decided under "
+                "avfallsforskriften ch. 11)\n", s->id);
+    else
+        fprintf(f, "%s: class %d (%s / %s)%s\n", s->id, c->cls, mb_class_name_nb(c->cls),
+                mb_class_name_en(c->cls),
+                c->contaminated || c->loq_note ? "" : " - clean masses");
+    if (d->lower > 0)
+        fprintf(f, "  decided by %s (%s): %g mg/kg, %g over the limit %g (x%.2f)\n",
+                d->substance->code, d->substance->name, d->value, d->value - d->lower,
+                d->lower, d->value / d->lower);
+    else if (c->cls == 1)
+        fprintf(f, "  highest relative to its normverdi: %s %s%g mg/kg (normverdi %g)\n",
+                d->substance->code, d->below_loq ? "<" : "", d->value,
+                d->substance->upper[0]);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct mb_substance_result *r = &c->results[i];
+        if (r->cls == 0)
+            fprintf(f, "  %s %g mg/kg is above its normverdi %g, which has no "
+                    "classes: a site-specific risk assessment is needed\n",
+                    r->substance->code, r->value, r->substance->upper[0]);
+        if (r->loq_above_normverdi)
+            fprintf(f, "  %s: detection limit %g is above the normverdi %g; class 1 "
+                    "is not proven for it\n", r->substance->code, r->value,
+                    r->substance->upper[0]);
+    }
+    if (c->cls >= 4 && !c->likely_hazardous)
+        fprintf(f, "  class 4 or higher: the risk of spreading must be assessed\n");
+}
+
+int cmd_classify(int argc, char **argv)
+{
+    const char *csv = NULL, *outpath = NULL;
+    bool json = false;
+    const char **words = mb_xcalloc((size_t)argc, sizeof *words);
+    size_t nwords = 0;
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if ((m = cli_opt_value(argc, argv, &i, "--csv", &csv, "classify")) ||
+            (m = cli_opt_value(argc, argv, &i, "-o", &outpath, "classify"))) {
+            if (m < 0) {
+                free(words);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+            free(words);
+            return cli_usage("classify", "unknown option %s", argv[i]);
+        } else {
+            words[nwords++] = argv[i];
+        }
+    }
+    if ((csv && nwords) || (!csv && !nwords)) {
+        free(words);
+        return cli_usage("classify", "give results as SUBST=VALUE words or --csv "
+                         "FILE, not both");
+    }
+    struct mb_error err;
+    mb_error_clear(&err);
+    struct mb_class_table tab;
+    if (mb_class_table_init(&tab, &err)) {
+        free(words);
+        return cli_fail(&err);
+    }
+    struct sample *s = NULL;
+    size_t ns = 0;
+    rc = csv ? samples_from_csv(&tab, csv, &s, &ns, &err)
+             : sample_from_args(&tab, words, nwords, &s, &ns, &err);
+    if (rc) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        fprintf(stderr, "massebank: out of memory\n");
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        if (json) {
+            json_t *o = sample_json(&s[i], tab.version);
+            cli_print_json(mem, o);
+            json_decref(o);
+        } else {
+            sample_text(mem, &s[i]);
+        }
+    }
+    fclose(mem);
+    if (cli_write_output(outpath, text, len, &err))
+        rc = cli_fail(&err);
+    free(text);
+out:
+    free_samples(s, ns);
+    mb_class_table_release(&tab);
+    free(words);
+    return rc;
+}

@@ -1,0 +1,179 @@
+/*
+ * cmd_refdata.c - `massebank refdata` (load and check the Trondheim
+ * reference tables) and `massebank demo` (the main job until the server
+ * exists: the region's figures and a tour of the commands).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/material.h"
+#include "domain/municipality.h"
+#include "domain/quality.h"
+#include "domain/refdata.h"
+#include "domain/unit.h"
+
+static int load(const char *dir, struct mb_municipalities *mu, struct mb_refdata *r,
+                struct mb_error *err)
+{
+    if (mb_municipalities_init(mu, err))
+        return err->code;
+    if (mb_refdata_load(r, dir, mu, err)) {
+        mb_municipalities_release(mu);
+        return err->code;
+    }
+    return 0;
+}
+
+static void print_report(const struct mb_refdata *r)
+{
+    printf("Trondheim region reference data\n\nLandfills for clean masses (IKAP):\n");
+    printf("  %-24s %-12s %12s %12s  %s\n", "name", "municipality", "m3/year",
+           "to 2030", "status");
+    double yearly = 0;
+    for (size_t i = 0; i < r->nlandfills; i++) {
+        const struct mb_ref_landfill *l = &r->landfills[i];
+        yearly += l->yearly_m3;
+        printf("  %-24s %-12s %12.0f %12.0f  %s\n", l->name,
+               l->muni ? l->muni->name : l->municipality[0] ? l->municipality : "-",
+               l->yearly_m3, l->sum_to_2030_m3, l->status);
+    }
+    printf("  %-37s %12.0f\n\nExpected landfill capacity in operation:\n", "sum",
+           yearly);
+    for (size_t i = 0; i < r->nyears; i++)
+        printf("  %d %10.0f m3\n", r->years[i].year, r->years[i].capacity_m3);
+    double total = 0;
+    printf("\nClean surplus delivered to landfill in 2020 (MEF):\n");
+    for (size_t i = 0; i < r->nsurplus; i++) {
+        total += r->surplus[i].landfill_m3;
+        printf("  %-16s %s %10.0f m3\n", r->surplus[i].muni->name,
+               r->surplus[i].muni->code, r->surplus[i].landfill_m3);
+    }
+    printf("  %-21s %10.0f m3\n", "sum", total);
+    printf("\nFindings (%zu warnings, %zu notes):\n",
+           mb_refdata_count(r, MB_FINDING_WARNING), mb_refdata_count(r, MB_FINDING_INFO));
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const struct mb_finding *f = &r->findings[i];
+        if (f->line)
+            printf("  %s %s line %zu: %s\n", f->level ? "WARNING" : "note   ", f->table,
+                   f->line, f->message);
+        else
+            printf("  %s %s: %s\n", f->level ? "WARNING" : "note   ", f->table,
+                   f->message);
+    }
+}
+
+static json_t *report_json(const struct mb_refdata *r)
+{
+    json_t *lf = json_array(), *yr = json_array(), *sp = json_array(),
+           *fi = json_array();
+    for (size_t i = 0; i < r->nlandfills; i++) {
+        const struct mb_ref_landfill *l = &r->landfills[i];
+        json_array_append_new(lf, json_pack("{s:s,s:s?,s:f,s:f,s:f,s:i,s:s,s:i}",
+            "name", l->name, "municipality_code", l->muni ? l->muni->code : NULL,
+            "yearly_capacity_m3", l->yearly_m3, "sum_to_2030_m3", l->sum_to_2030_m3,
+            "capacity_m3", l->capacity_m3, "operating_years", l->operating_years,
+            "plan_status", l->status, "line", (int)l->line));
+    }
+    for (size_t i = 0; i < r->nyears; i++)
+        json_array_append_new(yr, json_pack("{s:i,s:f}", "year", r->years[i].year,
+                                            "capacity_m3", r->years[i].capacity_m3));
+    for (size_t i = 0; i < r->nsurplus; i++)
+        json_array_append_new(sp, json_pack("{s:s,s:s,s:f}", "municipality",
+            r->surplus[i].muni->name, "code", r->surplus[i].muni->code,
+            "delivered_to_landfill_m3", r->surplus[i].landfill_m3));
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const struct mb_finding *f = &r->findings[i];
+        json_t *o = json_pack("{s:s,s:s,s:s}", "level",
+                              f->level ? "warning" : "info", "table", f->table,
+                              "message", f->message);
+        if (f->line)
+            json_object_set_new(o, "line", json_integer((json_int_t)f->line));
+        json_array_append_new(fi, o);
+    }
+    return json_pack("{s:o,s:o,s:o,s:o}", "landfills", lf, "capacity_per_year", yr,
+                     "surplus_2020", sp, "findings", fi);
+}
+
+int cmd_refdata(int argc, char **argv)
+{
+    const char *dir = NULL;
+    bool json = false, strict = false;
+    for (int i = 1; i < argc; i++) {
+        int m = cli_opt_value(argc, argv, &i, "--dir", &dir, "refdata");
+        if (m < 0)
+            return EXIT_USAGE;
+        if (m)
+            continue;
+        if (strcmp(argv[i], "--json") == 0)
+            json = true;
+        else if (strcmp(argv[i], "--strict") == 0)
+            strict = true;
+        else
+            return cli_usage("refdata", "unknown argument '%s'", argv[i]);
+    }
+    struct mb_error err;
+    mb_error_clear(&err);
+    struct mb_municipalities mu;
+    struct mb_refdata r;
+    if (load(dir, &mu, &r, &err))
+        return cli_fail(&err);
+    if (json) {
+        json_t *j = report_json(&r);
+        cli_print_json(stdout, j);
+        json_decref(j);
+    } else {
+        print_report(&r);
+    }
+    int rc = strict && mb_refdata_count(&r, MB_FINDING_WARNING) ? EXIT_REFUSED : 0;
+    mb_refdata_release(&r);
+    mb_municipalities_release(&mu);
+    return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1)
+        return cli_usage("demo", "takes no arguments");
+    struct mb_error err;
+    mb_error_clear(&err);
+    struct mb_municipalities mu;
+    struct mb_refdata r;
+    struct mb_catalog cat;
+    struct mb_class_table tab;
+    if (load(NULL, &mu, &r, &err))
+        return cli_fail(&err);
+    if (mb_catalog_init(&cat, &err) || mb_class_table_init(&tab, &err)) {
+        mb_refdata_release(&r);
+        mb_municipalities_release(&mu);
+        return cli_fail(&err);
+    }
+    printf("massebank - surplus masses, the Trondheim region (demo data)\n"
+           "===========================================================\n\n");
+    print_report(&r);
+    const struct mb_material *rock = mb_catalog_find(&cat, "rock.blasted");
+    double t = 0, lm3 = 0;
+    if (rock) {
+        mb_unit_convert(rock, 20000, MB_UNIT_FM3, MB_UNIT_T, &t, NULL);
+        mb_unit_convert(rock, 20000, MB_UNIT_FM3, MB_UNIT_LM3, &lm3, NULL);
+    }
+    printf("\nThe domain core: %zu materials, %zu substances in condition-class table "
+           "%s.\n", cat.n, tab.n, tab.version);
+    printf("Example: 20000 fm3 of blasted rock = %.0f t = %.0f lm3 on trucks.\n\n", t,
+           lm3);
+    printf("Try:\n"
+           "  massebank convert 12000 lm3 rock.blasted --to t\n"
+           "  massebank materials\n"
+           "  massebank classify As=12 Pb=80 PAH16=\"<0,5\"\n"
+           "  massebank classify --csv samples.csv --json\n"
+           "  massebank coord 63.4305 10.3951\n"
+           "  massebank coord --from 25832 597000 6643000\n"
+           "  massebank distance 63.4305,10.3951 63.3381,10.4751\n"
+           "  massebank refdata --json\n");
+    mb_class_table_release(&tab);
+    mb_catalog_release(&cat);
+    mb_refdata_release(&r);
+    mb_municipalities_release(&mu);
+    return 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * main.c - the massebank command-line program: dispatch to a command.
+ *
+ * Arguments are checked to be UTF-8 before any command sees them, so no
+ * command has to think about broken bytes from the shell.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/text.h"
+
+#define MB_VERSION "0.1.0"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *usage;
+    const char *help;
+} commands[] = {
+    { "demo", cmd_demo, "demo",
+      "Show the Trondheim region's reference figures and what the tool can do." },
+    { "convert", cmd_convert, "convert AMOUNT UNIT MATERIAL [--to UNIT] [--json] "
+      "[--materials FILE]",
+      "Convert an amount between tonnes (t), solid m3 (fm3) and loose m3 (lm3)\n"
+      "  for a material, e.g. 'convert 12000 lm3 rock.blasted --to t'." },
+    { "materials", cmd_materials, "materials [--json|--csv] [--materials FILE]",
+      "List the material taxonomy: codes, names, density, bulking, waste codes." },
+    { "classify", cmd_classify, "classify SUBST=VALUE... | --csv FILE  [--json] "
+      "[-o FILE]",
+      "Classify lab results (mg/kg dry matter) into condition classes 1-5\n"
+      "  (TA-2553/2009), e.g. 'classify As=12 Pb=80 PAH16=<0,5'. With --csv, one\n"
+      "  sample per row: a 'sample' column and one column per substance." },
+    { "coord", cmd_coord, "coord A B [--from EPSG] [--anywhere] [--json]",
+      "Convert a position: latitude longitude (EPSG 4326/4258, the default) or\n"
+      "  easting northing (--from 25832, 25833 or 25835), printed in all of them." },
+    { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
+      "Great-circle distance in km between two positions." },
+    { "refdata", cmd_refdata, "refdata [--dir DIR] [--json] [--strict]",
+      "Load and check the Trondheim region's reference tables (built in, or CSV\n"
+      "  files in DIR) and report every inconsistency found in them." },
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "massebank %s - market and planning for surplus excavated masses\n\n"
+               "Usage: massebank COMMAND [ARGS]\n\nCommands:\n", MB_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %s\n    %s\n", commands[i].usage, commands[i].help);
+    fprintf(f, "\n  help [COMMAND]   this text, or one command's\n"
+               "  version          print the version\n\n"
+               "Exit status: 0 ok, 1 input refused or a file unreadable (the message\n"
+               "names the field), 2 wrong command line, 3 internal failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        size_t bad;
+        if (!mb_utf8_valid(argv[i], strlen(argv[i]), &bad)) {
+            fprintf(stderr, "massebank: argument %d: not valid UTF-8 (byte %zu)\n",
+                    i, bad + 1);
+            return EXIT_REFUSED;
+        }
+    }
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        if (argc > 2) {
+            for (size_t i = 0; i < NCOMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    printf("Usage: massebank %s\n  %s\n", commands[i].usage,
+                           commands[i].help);
+                    return 0;
+                }
+            fprintf(stderr, "massebank: no command '%s'\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        print_help(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("massebank %s\n", MB_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "massebank: unknown command '%s' (see 'massebank help')\n", cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,23 @@
+/*
+ * alloc.h - the one allocation wrapper of libmassebank.
+ *
+ * Allocation failure is not an input error the caller can fix, so these
+ * wrappers abort with a message instead of returning NULL (the policy of
+ * Redis and h2o). Every other module allocates through them; ownership of
+ * the returned memory passes to the caller, who frees it with free().
+ */
+#ifndef MB_CORE_ALLOC_H
+#define MB_CORE_ALLOC_H
+
+#include <stddef.h>
+
+void *mb_xmalloc(size_t size);
+void *mb_xcalloc(size_t count, size_t size);
+void *mb_xrealloc(void *ptr, size_t size);
+/* Grow an array of `size`-byte items to hold at least `need` items;
+ * *cap is updated. Overflow aborts like an allocation failure. */
+void *mb_xgrow(void *ptr, size_t *cap, size_t need, size_t size);
+char *mb_xstrdup(const char *s);
+char *mb_xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * csvtable.h - a whole CSV file as a table of strings, read with libcsv.
+ *
+ * Every CSV that enters massebank (the reference tables compiled in from
+ * data/, users' overrides, lab results) goes through here, so they all get
+ * the same rules: UTF-8 required (a byte-order mark is dropped), lines that
+ * start with '#' outside a quoted field are notes, not rows, the delimiter is
+ * ',' or ';' (Norwegian spreadsheets export ';'), chosen from the header,
+ * every row has as many fields as the header, and every row remembers its
+ * line so errors can point at it. The table owns all its strings.
+ */
+#ifndef MB_CORE_CSVTABLE_H
+#define MB_CORE_CSVTABLE_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+struct mb_csv_row {
+    size_t line;   /* 1-based line where the row ends */
+    char **fields; /* ncols strings, trimmed */
+};
+
+struct mb_csv_table {
+    char **header;   /* ncols column names */
+    size_t ncols;
+    struct mb_csv_row *rows; /* data rows, header excluded */
+    size_t nrows;
+    char **notes;    /* comment lines without the leading '#', trimmed */
+    size_t nnotes;
+    char delimiter;
+    size_t cap_rows, cap_notes; /* internal */
+};
+
+/* Parse buf[0..len). `name` names the input in errors ("materials.csv").
+ * On success returns 0 and the caller owns *t (release it). On error
+ * returns MB_EINVAL naming the line, and *t is left empty. */
+int mb_csv_parse(struct mb_csv_table *t, const char *buf, size_t len,
+                 const char *name, struct mb_error *err);
+
+/* Read and parse a file of at most max_bytes. MB_EIO if it cannot be read,
+ * MB_EINVAL if it is too large or malformed. */
+int mb_csv_read_file(struct mb_csv_table *t, const char *path,
+                     size_t max_bytes, struct mb_error *err);
+
+/* Index of the column named `name` (case-insensitive), or -1. */
+int mb_csv_column(const struct mb_csv_table *t, const char *name);
+
+/* Field `col` of a row, or "" when col < 0. */
+const char *mb_csv_get(const struct mb_csv_row *r, int col);
+
+/* Free everything the table owns; the table is left empty. NULL is a no-op. */
+void mb_csv_release(struct mb_csv_table *t);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * error.h - error codes and the error record every fallible call fills.
+ *
+ * Functions that can fail return 0 on success or a negative MB_E* code, and
+ * fill a caller-owned `struct mb_error` with the field that was wrong and a
+ * sentence for the user. Nothing deep in the library prints; the CLI and
+ * the server decide how to show the record (one table maps codes to names,
+ * as libuv does). The message never contains a newline.
+ */
+#ifndef MB_CORE_ERROR_H
+#define MB_CORE_ERROR_H
+
+#include <stddef.h>
+
+enum mb_errcode {
+    MB_OK = 0,
+    MB_EINVAL = -1,    /* input is malformed or out of range */
+    MB_ENOTFOUND = -2, /* an unknown code, name or file */
+    MB_EIO = -3,       /* reading or writing a file failed */
+    MB_EDATA = -4,     /* a reference table is inconsistent or broken */
+    MB_EPROJ = -5,     /* the coordinate library failed */
+};
+
+struct mb_error {
+    int code;
+    char field[96];    /* what was wrong, e.g. "amount" or "row 3, column Pb"; may be "" */
+    char message[320]; /* one sentence for the user */
+};
+
+/* Clear an error record (code MB_OK, empty strings). NULL is allowed. */
+void mb_error_clear(struct mb_error *err);
+
+/* Fill `err` (which may be NULL) and return `code`, so callers can write
+ * `return mb_error_set(err, MB_EINVAL, "amount", "must not be negative");`.
+ * The field and message are truncated to fit. */
+int mb_error_set(struct mb_error *err, int code, const char *field,
+                 const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Prefix the field of an existing error, e.g. "row 4" + "Pb" -> "row 4, Pb". */
+void mb_error_prefix_field(struct mb_error *err, const char *prefix);
+
+/* Stable lower-case name of a code ("invalid", "not_found", ...). */
+const char *mb_error_name(int code);
+
+#endif

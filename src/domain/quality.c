@@ -1,0 +1,314 @@
+/*
+ * quality.c - loading the condition-class table and classifying samples
+ * (rules and sources in quality.h and docs/condition-classes.md).
+ */
+#include "domain/quality.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/csvtable.h"
+#include "core/text.h"
+
+extern const char mb_data_condition_classes[];
+extern const size_t mb_data_condition_classes_len;
+
+static const char *const names_nb[] = { "Meget god", "God", "Moderat", "Dårlig",
+                                        "Svært dårlig" };
+static const char *const names_en[] = { "Very good", "Good", "Moderate", "Poor",
+                                        "Very poor" };
+
+const char *mb_class_name_nb(int cls)
+{
+    return cls >= 1 && cls <= 5 ? names_nb[cls - 1] : "uten klasse";
+}
+
+const char *mb_class_name_en(int cls)
+{
+    return cls >= 1 && cls <= 5 ? names_en[cls - 1] : "no class";
+}
+
+static int load_row(struct mb_substance *s, const struct mb_csv_table *t,
+                    const struct mb_csv_row *r, struct mb_error *err)
+{
+    int c_name = mb_csv_column(t, "substance"), c_code = mb_csv_column(t, "code");
+    int c_status = mb_csv_column(t, "status");
+    if (!mb_text_copy(s->name, sizeof s->name, mb_csv_get(r, c_name)) ||
+        !mb_text_copy(s->code, sizeof s->code, mb_csv_get(r, c_code)) ||
+        !s->name[0] || !s->code[0])
+        return mb_error_set(err, MB_EDATA, "substance", "missing or too long");
+    const char *st = mb_csv_get(r, c_status);
+    if (strlen(st) != 1 || !strchr("VS", st[0]))
+        return mb_error_set(err, MB_EDATA, "status", "must be V or S");
+    s->status = st[0];
+    s->nbounds = 0;
+    for (int k = 0; k < MB_CLASS_COUNT; k++) {
+        char col[16];
+        snprintf(col, sizeof col, "class%d", k + 1);
+        const char *v = mb_csv_get(r, mb_csv_column(t, col));
+        if (!*v) {
+            if (k == 0)
+                return mb_error_set(err, MB_EDATA, col, "the normverdi is required");
+            /* normverdi-only: every later bound must be empty too */
+            for (int j = k; j < MB_CLASS_COUNT; j++) {
+                snprintf(col, sizeof col, "class%d", j + 1);
+                if (*mb_csv_get(r, mb_csv_column(t, col)))
+                    return mb_error_set(err, MB_EDATA, col, "a class bound after an "
+                                        "empty one");
+            }
+            break;
+        }
+        int rc = mb_parse_number(v, &s->upper[k], col, err);
+        if (rc)
+            return MB_EDATA;
+        if (!(s->upper[k] > 0))
+            return mb_error_set(err, MB_EDATA, col, "bounds must be positive");
+        if (k > 0 && s->upper[k] < s->upper[k - 1])
+            return mb_error_set(err, MB_EDATA, col, "bounds must not decrease");
+        s->nbounds = k + 1;
+    }
+    if (s->nbounds != 1 && s->nbounds != MB_CLASS_COUNT)
+        return mb_error_set(err, MB_EDATA, "class2", "give all five bounds or only "
+                            "the normverdi");
+    return 0;
+}
+
+int mb_class_table_init(struct mb_class_table *t, struct mb_error *err)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->version, sizeof t->version, "NO-TA2553-2009");
+    struct mb_csv_table csv;
+    int rc = mb_csv_parse(&csv, mb_data_condition_classes,
+                          mb_data_condition_classes_len, "condition-classes.csv", err);
+    if (rc)
+        return MB_EDATA;
+    t->items = mb_xcalloc(csv.nrows, sizeof *t->items);
+    for (size_t i = 0; i < csv.nrows; i++) {
+        rc = load_row(&t->items[i], &csv, &csv.rows[i], err);
+        if (rc) {
+            char where[48];
+            snprintf(where, sizeof where, "condition-classes.csv line %zu",
+                     csv.rows[i].line);
+            mb_error_prefix_field(err, where);
+            break;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (mb_text_casecmp(t->items[j].code, t->items[i].code) == 0) {
+                rc = mb_error_set(err, MB_EDATA, "code", "'%s' appears twice",
+                                  t->items[i].code);
+                break;
+            }
+        if (rc)
+            break;
+        t->n++;
+    }
+    mb_csv_release(&csv);
+    if (rc) {
+        mb_class_table_release(t);
+        return MB_EDATA;
+    }
+    return 0;
+}
+
+void mb_class_table_release(struct mb_class_table *t)
+{
+    if (!t)
+        return;
+    free(t->items);
+    memset(t, 0, sizeof *t);
+}
+
+/* Fold to a key of lower-case ASCII letters and digits (other bytes such
+ * as ø are kept as they are), dropping spaces and punctuation. */
+static void key_of(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < n; p++) {
+        if (isalnum(*p))
+            out[k++] = (char)tolower(*p);
+        else if (*p >= 0x80)
+            out[k++] = (char)*p;
+    }
+    out[k] = '\0';
+}
+
+const struct mb_substance *mb_class_table_find(const struct mb_class_table *t,
+                                               const char *name)
+{
+    char want[96], have[96];
+    key_of(name, want, sizeof want);
+    if (!want[0])
+        return NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        key_of(t->items[i].code, have, sizeof have);
+        if (strcmp(want, have) == 0)
+            return &t->items[i];
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        if (mb_text_casecmp(t->items[i].name, name) == 0)
+            return &t->items[i];
+        key_of(t->items[i].name, have, sizeof have);
+        if (mb_text_casecmp(want, have) == 0)
+            return &t->items[i];
+    }
+    return NULL;
+}
+
+int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
+                         const char *value, struct mb_measurement *out,
+                         struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->substance = mb_class_table_find(t, substance);
+    if (!out->substance)
+        return mb_error_set(err, MB_ENOTFOUND, substance, "unknown substance "
+            "'%.40s'; use a code from the condition-class table (As, Pb, Cd, Hg, "
+            "Cu, Zn, Cr, CrVI, Ni, PCB7, DDT, PAH16, BaP, ...)", substance);
+    const char *field = out->substance->code;
+    const char *v = value;
+    while (*v == ' ')
+        v++;
+    static const char *const not_found[] = { "i.p.", "ip", "ikke påvist", "n.d.",
+                                             "nd", "<loq", "<lod", "<dl" };
+    for (size_t i = 0; i < sizeof not_found / sizeof *not_found; i++) {
+        if (mb_text_casecmp(v, not_found[i]) == 0) {
+            out->below_loq = true;
+            out->value = 0;
+            return 0;
+        }
+    }
+    if (*v == '>')
+        return mb_error_set(err, MB_EINVAL, field, "'%.40s' is only a lower bound; "
+                            "ask the lab for the measured value", value);
+    if (*v == '<') {
+        out->below_loq = true;
+        v++;
+    }
+    double x;
+    int rc = mb_parse_number(v, &x, field, err);
+    if (rc)
+        return mb_error_set(err, MB_EINVAL, field, "'%.40s' is not a concentration "
+                            "in mg/kg (e.g. 12, 0,5 or <0,5)", value);
+    if (x < 0)
+        return mb_error_set(err, MB_EINVAL, field, "a concentration cannot be "
+                            "negative (got %.40s)", value);
+    if (x > 1e6)
+        return mb_error_set(err, MB_EINVAL, field, "%.40s mg/kg is more than the "
+                            "whole kilogram", value);
+    out->value = x;
+    return 0;
+}
+
+static void classify_one(const struct mb_measurement *m,
+                         struct mb_substance_result *r)
+{
+    const struct mb_substance *s = m->substance;
+    memset(r, 0, sizeof *r);
+    r->substance = s;
+    r->value = m->value;
+    r->below_loq = m->below_loq;
+    r->upper = INFINITY;
+    if (m->below_loq) {
+        /* Below detection counts as below every bound: class 1. */
+        r->cls = 1;
+        r->upper = s->upper[0];
+        r->loq_above_normverdi = m->value > s->upper[0];
+        return;
+    }
+    r->above_normverdi = m->value > s->upper[0];
+    for (int k = 0; k < s->nbounds; k++) {
+        if (m->value <= s->upper[k]) {
+            r->cls = k + 1;
+            r->lower = k ? s->upper[k - 1] : 0;
+            r->upper = s->upper[k];
+            return;
+        }
+    }
+    if (s->nbounds == 1) {
+        r->cls = 0; /* invent no class: a site-specific risk assessment decides */
+        r->lower = s->upper[0];
+        return;
+    }
+    r->cls = MB_CLASS_COUNT;
+    r->above_class5 = true;
+    r->lower = s->upper[MB_CLASS_COUNT - 1];
+}
+
+/* Rank for choosing the decider: class (above class 5 counts as 6), then
+ * how far the value is into its class relative to the bound it passed. */
+static int worse(const struct mb_substance_result *a,
+                 const struct mb_substance_result *b)
+{
+    int ca = a->above_class5 ? 6 : a->cls, cb = b->above_class5 ? 6 : b->cls;
+    if (ca != cb)
+        return ca > cb;
+    double ra = a->lower > 0 ? a->value / a->lower
+                             : (a->below_loq ? 0 : a->value / a->substance->upper[0]);
+    double rb = b->lower > 0 ? b->value / b->lower
+                             : (b->below_loq ? 0 : b->value / b->substance->upper[0]);
+    return ra > rb;
+}
+
+int mb_classify(const struct mb_measurement *m, size_t n,
+                struct mb_classification *out, struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n == 0)
+        return mb_error_set(err, MB_EINVAL, "analyses", "no lab results given");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (m[i].substance == m[j].substance)
+                return mb_error_set(err, MB_EINVAL, m[i].substance->code,
+                                    "%s is given twice in one sample",
+                                    m[i].substance->code);
+    out->results = mb_xcalloc(n, sizeof *out->results);
+    out->n = n;
+    out->cls = 1;
+    bool have_decider = false;
+    for (size_t i = 0; i < n; i++) {
+        struct mb_substance_result *r = &out->results[i];
+        classify_one(&m[i], r);
+        out->contaminated |= r->above_normverdi;
+        out->likely_hazardous |= r->above_class5;
+        out->loq_note |= r->loq_above_normverdi;
+        if (r->cls == 0) {
+            out->risk_assessment = true;
+            continue;
+        }
+        if (r->cls > out->cls)
+            out->cls = r->cls;
+        if (!have_decider || worse(r, &out->results[out->decider])) {
+            out->decider = i;
+            have_decider = true;
+        }
+    }
+    if (!have_decider) {
+        /* Only normverdi-only substances, all above: no class can be given
+         * (TA-2553 defines none); the first one is named. */
+        out->cls = 0;
+        for (size_t i = 0; i < n; i++)
+            if (out->results[i].cls == 0) {
+                out->decider = i;
+                break;
+            }
+    }
+    return 0;
+}
+
+double mb_classification_factor(const struct mb_classification *c)
+{
+    const struct mb_substance_result *r = &c->results[c->decider];
+    return r->lower > 0 ? r->value / r->lower : 0;
+}
+
+void mb_classification_release(struct mb_classification *c)
+{
+    if (!c)
+        return;
+    free(c->results);
+    memset(c, 0, sizeof *c);
+}

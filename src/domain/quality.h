@@ -1,0 +1,107 @@
+/*
+ * quality.h - condition classes for contaminated ground (tilstandsklasser).
+ *
+ * The table is Miljødirektoratet's TA-2553/2009 "Helsebaserte
+ * tilstandsklasser for forurenset grunn", kept as data in
+ * data/condition-classes.csv and compiled in. Each substance has the upper
+ * bound of classes 1-5 in mg/kg dry matter, or only a normverdi (the
+ * class-1 bound). Rules (TA-2553; Miljødirektoratet "Tolke og rapportere
+ * resultater"; see docs/condition-classes.md):
+ *   - a value belongs to the lowest class whose upper bound is >= the
+ *     value (a value equal to the normverdi is not above it);
+ *   - the sample's class is the worst class of its substances, and the
+ *     substance that decided it is named with how far it is over;
+ *   - above the class-5 bound: flagged as likely hazardous waste (decided
+ *     under avfallsforskriften ch. 11, not by these classes);
+ *   - a normverdi-only substance above its normverdi gets no class but
+ *     flags a site-specific risk assessment;
+ *   - a value below the detection limit ("<0,5") counts as below, i.e.
+ *     class 1 (with a note when the limit itself is above the normverdi).
+ */
+#ifndef MB_DOMAIN_QUALITY_H
+#define MB_DOMAIN_QUALITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define MB_CLASS_COUNT 5
+
+struct mb_substance {
+    char name[64];  /* Norwegian name as in the table, e.g. "Bly" */
+    char code[24];  /* e.g. "Pb" */
+    double upper[MB_CLASS_COUNT]; /* inclusive upper bounds, mg/kg */
+    int nbounds;    /* 5, or 1 for a substance with only a normverdi */
+    char status;    /* 'V' verified or 'S' secondary source */
+};
+
+struct mb_class_table {
+    char version[32]; /* "NO-TA2553-2009" */
+    struct mb_substance *items;
+    size_t n;
+};
+
+/* Load the compiled-in table. 0, or MB_EDATA if it is broken. */
+int mb_class_table_init(struct mb_class_table *t, struct mb_error *err);
+void mb_class_table_release(struct mb_class_table *t);
+
+/* Substance by code or name, ignoring case, spaces and punctuation
+ * ("pb", "Bly", "PAH-16", "B(a)P"). NULL if unknown. */
+const struct mb_substance *mb_class_table_find(const struct mb_class_table *t,
+                                               const char *name);
+
+/* One lab result. */
+struct mb_measurement {
+    const struct mb_substance *substance;
+    double value;   /* mg/kg dry matter; the detection limit when below_loq */
+    bool below_loq; /* "<0,5", or "i.p."/"n.d." (then value is 0) */
+};
+
+/* Parse one result: substance name or code, and its value text ("12",
+ * "0,5", "<0.5", "i.p."). Errors (MB_ENOTFOUND for an unknown substance,
+ * MB_EINVAL for a bad value) name the substance as the field. */
+int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
+                         const char *value, struct mb_measurement *out,
+                         struct mb_error *err);
+
+struct mb_substance_result {
+    const struct mb_substance *substance;
+    double value;
+    bool below_loq;
+    int cls;            /* 1-5; 0 = no class (normverdi-only, above it) */
+    bool above_class5;  /* above the class-5 bound */
+    bool above_normverdi;
+    bool loq_above_normverdi; /* "<x" with x above the normverdi: class 1 not proven */
+    double lower;       /* exclusive lower bound of cls: the limit exceeded (0 in class 1) */
+    double upper;       /* inclusive upper bound of cls; INFINITY when none */
+};
+
+struct mb_classification {
+    int cls;                 /* 1-5, worst over classed substances; 0 when every
+                              * substance is normverdi-only and above it */
+    bool likely_hazardous;   /* some substance above its class-5 bound */
+    bool risk_assessment;    /* a normverdi-only substance above its normverdi */
+    bool contaminated;       /* some substance above its normverdi */
+    bool loq_note;           /* some detection limit above a normverdi */
+    size_t decider;          /* index in results of the deciding substance */
+    struct mb_substance_result *results; /* n results, in input order */
+    size_t n;
+};
+
+/* Classify a sample of n >= 1 measurements, each substance at most once.
+ * On success the caller releases *out. */
+int mb_classify(const struct mb_measurement *m, size_t n,
+                struct mb_classification *out, struct mb_error *err);
+void mb_classification_release(struct mb_classification *c);
+
+/* Factor by which the decider is over the limit it exceeded (value/lower),
+ * or 0 in class 1. */
+double mb_classification_factor(const struct mb_classification *c);
+
+/* Norwegian class name: "Meget god", "God", "Moderat", "Dårlig",
+ * "Svært dårlig" (TA-2553 table 1). */
+const char *mb_class_name_nb(int cls);
+const char *mb_class_name_en(int cls);
+
+#endif
