@@ -38,6 +38,16 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+void cli_pad(FILE *f, const char *s, int width)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    fputs(s, f);
+    for (; chars < width; chars++)
+        fputc(' ', f);
+}
+
 void cli_print_json(FILE *f, const json_t *v)
 {
     char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(10));

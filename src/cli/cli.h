@@ -26,6 +26,10 @@ int cli_fail(const struct mb_error *err);
 /* Print a usage error and return EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Print s left-aligned in `width` columns, counting UTF-8 characters (not
+ * bytes), so Norwegian names line up; never truncates. */
+void cli_pad(FILE *f, const char *s, int width);
+
 /* Serialise a JSON value (one line) to f; steals nothing. */
 void cli_print_json(FILE *f, const json_t *v);
 

@@ -34,9 +34,11 @@ static void print_report(const struct mb_refdata *r)
     for (size_t i = 0; i < r->nlandfills; i++) {
         const struct mb_ref_landfill *l = &r->landfills[i];
         yearly += l->yearly_m3;
-        printf("  %-24s %-12s %12.0f %12.0f  %s\n", l->name,
-               l->muni ? l->muni->name : l->municipality[0] ? l->municipality : "-",
-               l->yearly_m3, l->sum_to_2030_m3, l->status);
+        printf("  ");
+        cli_pad(stdout, l->name, 25);
+        cli_pad(stdout, l->muni ? l->muni->name
+                                : l->municipality[0] ? l->municipality : "-", 12);
+        printf(" %12.0f %12.0f  %s\n", l->yearly_m3, l->sum_to_2030_m3, l->status);
     }
     printf("  %-37s %12.0f\n\nExpected landfill capacity in operation:\n", "sum",
            yearly);
@@ -46,8 +48,9 @@ static void print_report(const struct mb_refdata *r)
     printf("\nClean surplus delivered to landfill in 2020 (MEF):\n");
     for (size_t i = 0; i < r->nsurplus; i++) {
         total += r->surplus[i].landfill_m3;
-        printf("  %-16s %s %10.0f m3\n", r->surplus[i].muni->name,
-               r->surplus[i].muni->code, r->surplus[i].landfill_m3);
+        printf("  ");
+        cli_pad(stdout, r->surplus[i].muni->name, 17);
+        printf("%s %10.0f m3\n", r->surplus[i].muni->code, r->surplus[i].landfill_m3);
     }
     printf("  %-21s %10.0f m3\n", "sum", total);
     printf("\nFindings (%zu warnings, %zu notes):\n",

@@ -3,6 +3,8 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/material.h"
@@ -143,4 +145,21 @@ Test(material, overlay_bad_input_changes_nothing)
                     "soil.new,mineral,a,b,2,1.2\n", "group");
     overlay_refused("code,densty\nrock.blasted,2.5\n", "densty");
     overlay_refused("density\n2.5\n", "code");
+}
+
+Test(material, docs_list_every_code)
+{
+    /* docs/materials.md must describe every built-in material. */
+    const char *root = getenv("MB_SOURCE_ROOT");
+    cr_assert_not_null(root, "MB_SOURCE_ROOT not set");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/materials.md", root);
+    char *doc = file_read(path);
+    cr_assert_not_null(doc, "%s missing", path);
+    for (size_t i = 0; i < cat.n; i++) {
+        char code[64];
+        snprintf(code, sizeof code, "`%s`", cat.items[i].code);
+        cr_assert(strstr(doc, code), "docs/materials.md lacks %s", code);
+    }
+    free(doc);
 }
