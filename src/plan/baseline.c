@@ -1,0 +1,144 @@
+/*
+ * baseline.c - today's practice, the yardstick of every plan: each source
+ * sends its masses to the nearest landfill that takes them and has room
+ * that year (then the next nearest), and each need buys from the nearest
+ * quarry that offers a material it accepts. No reuse, no storage, no
+ * plants. Months are served in order, and within a month sources and needs
+ * in the order of the scenario, so the result is deterministic. Hauls
+ * beyond the scenario's max_km are not made here either: the baseline and
+ * the plan choose from the same arcs.
+ */
+#include "plan/baseline.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "domain/month.h"
+#include "plan/model.h"
+
+struct cand {
+    size_t site;
+    double km;
+};
+
+static int by_km(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->km != y->km)
+        return x->km < y->km ? -1 : 1;
+    return (x->site > y->site) - (x->site < y->site);
+}
+
+static void push_flow(struct mb_flow **flows, size_t *n, size_t *cap,
+                      const struct mb_scenario *s, size_t a, size_t b, int serial,
+                      int material, int cls, double t)
+{
+    *flows = mb_xgrow(*flows, cap, *n + 1, sizeof **flows);
+    struct mb_flow *f = &(*flows)[(*n)++];
+    double km, nok, co2;
+    mb_arc_cost(s, a, b, &km, &nok, &co2);
+    *f = (struct mb_flow){ a, b, serial, material, cls, t, km, t * nok, t * co2,
+                           ceil(t / s->transport.payload_t - 1e-9) };
+}
+
+/* The material a quarry delivers to a need: the need's own if offered,
+ * else the first accepted one it offers; -1 if none. */
+static int delivered(const struct mb_scenario *s, const struct mb_site *q,
+                     const struct mb_site *need)
+{
+    if (need->material >= 0 && q->accepts[need->material])
+        return need->material;
+    for (size_t k = 0; k < s->catalog.n; k++)
+        if (q->accepts[k] && need->accepts[k])
+            return (int)k;
+    return -1;
+}
+
+int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
+{
+    int T = mb_scenario_months(s), y0 = mb_month_year(s->from);
+    int Y = mb_month_year(s->to) - y0 + 1;
+    /* capacity left per site and year, in the site's capacity unit */
+    double *left = mb_xmalloc((s->nsites * (size_t)Y + 1) * sizeof *left);
+    for (size_t i = 0; i < s->nsites; i++)
+        for (int y = 0; y < Y; y++)
+            left[i * (size_t)Y + (size_t)y] = s->sites[i].capacity.value;
+    struct cand **cands = mb_xcalloc(s->nsites + 1, sizeof *cands);
+    size_t *ncand = mb_xcalloc(s->nsites + 1, sizeof *ncand);
+    for (size_t i = 0; i < s->nsites; i++) {
+        const struct mb_site *x = &s->sites[i];
+        if (x->kind != MB_SITE_SOURCE && x->kind != MB_SITE_NEED)
+            continue;
+        cands[i] = mb_xmalloc((s->nsites + 1) * sizeof **cands);
+        for (size_t r = 0; r < s->nsites; r++) {
+            const struct mb_site *y = &s->sites[r];
+            bool ok = x->kind == MB_SITE_SOURCE
+                ? y->kind == MB_SITE_LANDFILL && mb_site_takes(y, x->material, x->cls)
+                : y->kind == MB_SITE_QUARRY && delivered(s, y, x) >= 0;
+            if (!ok || y->to < x->from || y->from > x->to)
+                continue;
+            double km = x->kind == MB_SITE_SOURCE ? mb_scenario_km(s, i, r)
+                                                  : mb_scenario_km(s, r, i);
+            if (km <= s->transport.max_km)
+                cands[i][ncand[i]++] = (struct cand){ r, km };
+        }
+        qsort(cands[i], ncand[i], sizeof **cands, by_km);
+    }
+    size_t cap = 0;
+    for (int t = 0; t < T; t++) {
+        int serial = s->from + t;
+        int y = mb_month_year(serial) - y0;
+        for (size_t i = 0; i < s->nsites; i++) {
+            const struct mb_site *x = &s->sites[i];
+            if ((x->kind != MB_SITE_SOURCE && x->kind != MB_SITE_NEED) ||
+                serial < x->from || serial > x->to)
+                continue;
+            double rest = x->amount_t / (x->to - x->from + 1);
+            for (size_t k = 0; k < ncand[i] && rest > 1e-9; k++) {
+                size_t r = cands[i][k].site;
+                const struct mb_site *fac = &s->sites[r];
+                if (serial < fac->from || serial > fac->to)
+                    continue;
+                int material = x->kind == MB_SITE_SOURCE ? x->material
+                                                         : delivered(s, fac, x);
+                double take = rest;
+                double *room = &left[r * (size_t)Y + (size_t)y];
+                double w = 1;
+                if (fac->capacity.value >= 0) {
+                    w = mb_capacity_weight(s, &fac->capacity, material);
+                    if (*room / w < take)
+                        take = *room / w;
+                }
+                if (take <= 1e-9)
+                    continue;
+                if (fac->capacity.value >= 0)
+                    *room -= take * w;
+                rest -= take;
+                if (x->kind == MB_SITE_SOURCE)
+                    push_flow(&plan->baseline_flows, &plan->nbaseline_flows, &cap, s, i,
+                              r, serial, material, x->cls, take);
+                else
+                    push_flow(&plan->baseline_flows, &plan->nbaseline_flows, &cap, s, r,
+                              i, serial, material, 1, take);
+            }
+            if (rest > 1e-9) {
+                struct mb_totals *mt = &plan->baseline_months[t];
+                if (x->kind == MB_SITE_SOURCE) {
+                    plan->baseline.unplaced_t += rest;
+                    mt->unplaced_t += rest;
+                } else {
+                    plan->baseline.unmet_t += rest;
+                    mt->unmet_t += rest;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < s->nsites; i++)
+        free(cands[i]);
+    free(cands);
+    free(ncand);
+    free(left);
+    return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * lp.h - a linear program in column form, solved with COIN-OR Clp.
+ *
+ * The planner builds its model here row by row and column by column, then
+ * solves it. The same object writes the model in CPLEX LP format, so any
+ * other solver (glpsol in the tests and benchmarks) can check the optimum
+ * independently. Minimisation; bounds may be +-infinity (HUGE_VAL).
+ */
+#ifndef MB_PLAN_LP_H
+#define MB_PLAN_LP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+struct mb_lp {
+    size_t nrows, ncols;
+    double *rowlb, *rowub;
+    double *obj, *collb, *colub;
+    int *start;     /* ncols + 1 column starts into index/value */
+    int *index;     /* row of each nonzero */
+    double *value;
+    size_t nnz;
+    size_t cap_rows, cap_cols, cap_nnz; /* internal */
+};
+
+void mb_lp_init(struct mb_lp *lp);
+void mb_lp_release(struct mb_lp *lp);
+
+/* Add a row lb <= a.x <= ub; returns its index. */
+int mb_lp_add_row(struct mb_lp *lp, double lb, double ub);
+
+/* Add a column with n nonzeros; returns its index. */
+int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
+                  const int *rows, const double *vals);
+
+struct mb_lp_result {
+    double objective;
+    double *x;      /* ncols values, caller frees */
+    double seconds;
+    int iterations;
+};
+
+/* Solve with Clp (dual simplex from scratch). 0 on an optimal solution;
+ * MB_EINVAL if infeasible or unbounded (not expected for planner models,
+ * which always have slack), with err saying which. */
+int mb_lp_solve(const struct mb_lp *lp, struct mb_lp_result *res,
+                struct mb_error *err);
+
+/* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
+ * they fill a buffer of 64 bytes. */
+typedef void (*mb_lp_namer)(const void *ctx, size_t i, char *buf);
+int mb_lp_write(const struct mb_lp *lp, FILE *f, mb_lp_namer name_col,
+                mb_lp_namer name_row, const void *ctx);
+
+#endif

@@ -1,0 +1,479 @@
+/*
+ * model.c - building the time-expanded LP of a scenario (see model.h and
+ * docs/planning-model.md). Row and column indexes are kept in dense tables
+ * per (site, month) so that adding an arc is a few lookups.
+ */
+#include "plan/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "domain/month.h"
+#include "domain/unit.h"
+#include "plan/plan.h"
+
+bool mb_site_takes(const struct mb_site *site, int material, int cls)
+{
+    return material >= 0 && site->accepts[material] && cls <= site->max_class;
+}
+
+double mb_capacity_weight(const struct mb_scenario *s, const struct mb_capacity *c,
+                          int material)
+{
+    const struct mb_material *m = &s->catalog.items[material];
+    switch (c->unit) {
+    case MB_UNIT_FM3: return 1.0 / m->density;
+    case MB_UNIT_LM3: return m->bulking / m->density;
+    default: return 1.0;
+    }
+}
+
+void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b,
+                 double *km, double *nok, double *co2)
+{
+    const struct mb_site *from = &s->sites[a], *to = &s->sites[b];
+    double d = mb_scenario_km(s, a, b);
+    *km = d;
+    *nok = d * s->transport.cost_nok_per_tkm;
+    *co2 = d * s->transport.co2_kg_per_tkm;
+    if (to->kind != MB_SITE_NEED) {
+        *nok += to->fee_nok_per_t;
+        *co2 += to->co2_kg_per_t;
+    }
+    if (from->kind == MB_SITE_QUARRY) {
+        *nok += from->fee_nok_per_t;
+        *co2 += from->co2_kg_per_t;
+    }
+}
+
+/* Build state: dense row and column tables. */
+struct build {
+    struct mb_model *m;
+    const struct mb_scenario *s;
+    int T, Y, y0;
+    int *srow;   /* source/need balance row per site x month, -1 if none */
+    int *yrow;   /* landfill/quarry capacity row per site x year */
+    int *caprow; /* storage/plant capacity row per site x month */
+    int *slot;   /* storage/plant slot per site, -1 otherwise */
+    int *crow;   /* storage balance / plant output row per slot x commodity x month */
+    int *comm_of; /* commodity index per material x class (6 classes) */
+    double co2_price_per_kg;
+};
+
+static int comm_index(const struct build *b, int material, int cls)
+{
+    return b->comm_of[material * 6 + cls];
+}
+
+static void add_comm(struct build *b, int material, int cls)
+{
+    struct mb_model *m = b->m;
+    if (b->comm_of[material * 6 + cls] >= 0)
+        return;
+    m->comm = mb_xrealloc(m->comm, (m->ncomm + 1) * sizeof *m->comm);
+    m->comm[m->ncomm] = (struct mb_commodity){ material, cls };
+    b->comm_of[material * 6 + cls] = (int)m->ncomm++;
+}
+
+static bool active(const struct mb_site *x, int serial)
+{
+    return serial >= x->from && serial <= x->to;
+}
+
+static int new_row(struct build *b, double lb, double ub, enum mb_row_kind kind,
+                   int site, int t, int commodity)
+{
+    struct mb_model *m = b->m;
+    int r = mb_lp_add_row(&m->lp, lb, ub);
+    m->rows = mb_xgrow(m->rows, &m->cap_rows, m->lp.nrows, sizeof *m->rows);
+    m->rows[r] = (struct mb_row_info){ (uint8_t)kind, site, t, commodity };
+    return r;
+}
+
+static int new_col(struct build *b, struct mb_col_info info, double cost, double ub,
+                   size_t n, const int *rows, const double *vals)
+{
+    struct mb_model *m = b->m;
+    int c = mb_lp_add_col(&m->lp, cost, 0, ub, n, rows, vals);
+    m->cols = mb_xgrow(m->cols, &m->cap_cols, m->lp.ncols, sizeof *m->cols);
+    m->cols[c] = info;
+    return c;
+}
+
+static int *crow_at(struct build *b, int site, int c, int t)
+{
+    return &b->crow[((size_t)b->slot[site] * b->m->ncomm + (size_t)c) * (size_t)b->T +
+                    (size_t)t];
+}
+
+static void make_rows(struct build *b)
+{
+    const struct mb_scenario *s = b->s;
+    for (size_t i = 0; i < s->nsites; i++) {
+        const struct mb_site *x = &s->sites[i];
+        int months = x->to - x->from + 1;
+        for (int t = 0; t < b->T; t++) {
+            int serial = s->from + t;
+            if (!active(x, serial))
+                continue;
+            size_t k = i * (size_t)b->T + (size_t)t;
+            switch (x->kind) {
+            case MB_SITE_SOURCE:
+            case MB_SITE_NEED: {
+                double share = x->amount_t / months;
+                b->srow[k] = new_row(b, share, share, x->kind == MB_SITE_SOURCE
+                                     ? MB_ROW_SOURCE : MB_ROW_NEED, (int)i, t, -1);
+                break;
+            }
+            case MB_SITE_STORAGE:
+                if (x->capacity.value >= 0)
+                    b->caprow[k] = new_row(b, -HUGE_VAL, x->capacity.value,
+                                           MB_ROW_STORAGE_CAP, (int)i, t, -1);
+                for (size_t c = 0; c < b->m->ncomm; c++)
+                    if (mb_site_takes(x, b->m->comm[c].material, b->m->comm[c].cls))
+                        *crow_at(b, (int)i, (int)c, t) =
+                            new_row(b, 0, 0, MB_ROW_STORAGE_BALANCE, (int)i, t, (int)c);
+                break;
+            case MB_SITE_PLANT:
+                b->caprow[k] = new_row(b, -HUGE_VAL, x->capacity.value,
+                                       MB_ROW_PLANT_CAP, (int)i, t, -1);
+                for (size_t c = 0; c < b->m->ncomm; c++) {
+                    /* an output commodity: a yield material in a class the plant takes */
+                    const struct mb_commodity *cc = &b->m->comm[c];
+                    bool out = false;
+                    for (size_t y = 0; y < x->nyields; y++)
+                        out |= x->yields[y].material == cc->material;
+                    if (out && cc->cls <= x->max_class)
+                        *crow_at(b, (int)i, (int)c, t) =
+                            new_row(b, 0, 0, MB_ROW_PLANT_OUT, (int)i, t, (int)c);
+                }
+                break;
+            default:
+                break;
+            }
+        }
+        if ((x->kind == MB_SITE_LANDFILL || x->kind == MB_SITE_QUARRY) &&
+            x->capacity.value >= 0) {
+            for (int y = 0; y < b->Y; y++) {
+                int year = b->y0 + y;
+                /* any active month in this year within the horizon? */
+                bool any = false;
+                for (int t = 0; t < b->T && !any; t++)
+                    any = mb_month_year(s->from + t) == year && active(x, s->from + t);
+                if (any)
+                    b->yrow[i * (size_t)b->Y + (size_t)y] = new_row(b, -HUGE_VAL,
+                        x->capacity.value, x->kind == MB_SITE_LANDFILL
+                        ? MB_ROW_LANDFILL : MB_ROW_QUARRY, (int)i, y, -1);
+            }
+        }
+    }
+}
+
+/* Add one flow column: `c` tonnes of commodity from site a to site b in month t. */
+static void add_flow(struct build *b, size_t a, size_t r, int t, int c)
+{
+    const struct mb_scenario *s = b->s;
+    const struct mb_site *from = &s->sites[a], *to = &s->sites[r];
+    const struct mb_commodity *cc = &b->m->comm[c];
+    int rows[16];
+    double vals[16];
+    size_t n = 0;
+    int year = mb_month_year(s->from + t) - b->y0;
+    size_t ka = a * (size_t)b->T + (size_t)t, kr = r * (size_t)b->T + (size_t)t;
+    switch (from->kind) {
+    case MB_SITE_SOURCE:
+        rows[n] = b->srow[ka];
+        vals[n++] = 1;
+        break;
+    case MB_SITE_STORAGE:
+        rows[n] = *crow_at(b, (int)a, c, t);
+        vals[n++] = -1;
+        break;
+    case MB_SITE_PLANT:
+        rows[n] = *crow_at(b, (int)a, c, t);
+        vals[n++] = 1;
+        break;
+    case MB_SITE_QUARRY:
+        if (b->yrow[a * (size_t)b->Y + (size_t)year] >= 0) {
+            rows[n] = b->yrow[a * (size_t)b->Y + (size_t)year];
+            vals[n++] = mb_capacity_weight(s, &from->capacity, cc->material);
+        }
+        break;
+    default:
+        return;
+    }
+    switch (to->kind) {
+    case MB_SITE_NEED:
+        rows[n] = b->srow[kr];
+        vals[n++] = 1;
+        break;
+    case MB_SITE_STORAGE:
+        rows[n] = *crow_at(b, (int)r, c, t);
+        vals[n++] = 1;
+        break;
+    case MB_SITE_LANDFILL:
+        if (b->yrow[r * (size_t)b->Y + (size_t)year] >= 0) {
+            rows[n] = b->yrow[r * (size_t)b->Y + (size_t)year];
+            vals[n++] = mb_capacity_weight(s, &to->capacity, cc->material);
+        }
+        break;
+    case MB_SITE_PLANT:
+        rows[n] = b->caprow[kr];
+        vals[n++] = mb_capacity_weight(s, &to->capacity, cc->material);
+        for (size_t y = 0; y < to->nyields && n < 16; y++) {
+            int oc = comm_index(b, to->yields[y].material, cc->cls);
+            if (oc < 0 || *crow_at(b, (int)r, oc, t) < 0)
+                return; /* an output with no row cannot be balanced: no arc */
+            rows[n] = *crow_at(b, (int)r, oc, t);
+            vals[n++] = -to->yields[y].share;
+        }
+        break;
+    default:
+        return;
+    }
+    double km, nok, co2;
+    mb_arc_cost(s, a, r, &km, &nok, &co2);
+    struct mb_col_info info = { MB_COL_FLOW, (int32_t)a, (int32_t)r, t, c, km, nok, co2 };
+    new_col(b, info, nok + co2 * b->co2_price_per_kg, HUGE_VAL, n, rows, vals);
+}
+
+/* Which commodities a sender can send in month t. */
+static bool can_send(struct build *b, size_t a, int t, int c)
+{
+    const struct mb_site *x = &b->s->sites[a];
+    const struct mb_commodity *cc = &b->m->comm[c];
+    switch (x->kind) {
+    case MB_SITE_SOURCE:
+        return cc->material == x->material && cc->cls == x->cls;
+    case MB_SITE_STORAGE:
+    case MB_SITE_PLANT:
+        return *crow_at(b, (int)a, c, t) >= 0;
+    case MB_SITE_QUARRY:
+        return cc->cls == 1 && x->accepts[cc->material];
+    default:
+        return false;
+    }
+}
+
+static bool arc_kind_allowed(enum mb_site_kind from, enum mb_site_kind to)
+{
+    switch (from) {
+    case MB_SITE_SOURCE:
+        return to == MB_SITE_NEED || to == MB_SITE_STORAGE || to == MB_SITE_PLANT ||
+               to == MB_SITE_LANDFILL;
+    case MB_SITE_STORAGE:
+        return to == MB_SITE_NEED || to == MB_SITE_PLANT || to == MB_SITE_LANDFILL;
+    case MB_SITE_PLANT:
+        return to == MB_SITE_NEED || to == MB_SITE_STORAGE || to == MB_SITE_LANDFILL;
+    case MB_SITE_QUARRY:
+        return to == MB_SITE_NEED;
+    default:
+        return false;
+    }
+}
+
+static void make_flows(struct build *b)
+{
+    const struct mb_scenario *s = b->s;
+    size_t *recv = mb_xmalloc((s->nsites + 1) * sizeof *recv);
+    for (size_t a = 0; a < s->nsites; a++) {
+        const struct mb_site *x = &s->sites[a];
+        if (x->kind == MB_SITE_NEED || x->kind == MB_SITE_LANDFILL)
+            continue;
+        /* Receivers in reach whose time overlaps the sender's. */
+        size_t nr = 0;
+        for (size_t r = 0; r < s->nsites; r++) {
+            const struct mb_site *y = &s->sites[r];
+            if (r == a || !arc_kind_allowed(x->kind, y->kind) || y->to < x->from ||
+                y->from > x->to)
+                continue;
+            if (x->kind == MB_SITE_SOURCE && !mb_site_takes(y, x->material, x->cls))
+                continue;
+            if (mb_scenario_km(s, a, r) > s->transport.max_km)
+                continue;
+            recv[nr++] = r;
+        }
+        for (int t = 0; t < b->T; t++) {
+            int serial = s->from + t;
+            if (!active(x, serial))
+                continue;
+            for (size_t c = 0; c < b->m->ncomm; c++) {
+                if (!can_send(b, a, t, (int)c))
+                    continue;
+                const struct mb_commodity *cc = &b->m->comm[c];
+                for (size_t k = 0; k < nr; k++) {
+                    const struct mb_site *y = &s->sites[recv[k]];
+                    if (!active(y, serial) || !mb_site_takes(y, cc->material, cc->cls))
+                        continue;
+                    if (y->kind == MB_SITE_STORAGE &&
+                        *crow_at(b, (int)recv[k], (int)c, t) < 0)
+                        continue;
+                    add_flow(b, a, recv[k], t, (int)c);
+                }
+            }
+        }
+    }
+    free(recv);
+}
+
+static void make_slack_and_stock(struct build *b)
+{
+    const struct mb_scenario *s = b->s;
+    for (size_t i = 0; i < s->nsites; i++) {
+        const struct mb_site *x = &s->sites[i];
+        for (int t = 0; t < b->T; t++) {
+            size_t k = i * (size_t)b->T + (size_t)t;
+            if ((x->kind == MB_SITE_SOURCE || x->kind == MB_SITE_NEED) && b->srow[k] >= 0) {
+                double one = 1;
+                struct mb_col_info info = { x->kind == MB_SITE_SOURCE ? MB_COL_UNPLACED
+                                                                     : MB_COL_UNMET,
+                                            (int32_t)i, (int32_t)i, t, -1, 0, 0, 0 };
+                new_col(b, info, MB_PENALTY_NOK_PER_T, HUGE_VAL, 1, &b->srow[k], &one);
+            }
+        }
+        if (x->kind != MB_SITE_STORAGE)
+            continue;
+        for (size_t c = 0; c < b->m->ncomm; c++) {
+            for (int t = 0; t < b->T; t++) {
+                int row = *crow_at(b, (int)i, (int)c, t);
+                if (row < 0)
+                    continue;
+                /* stock at the end of month t: leaves this month's balance,
+                 * enters next month's; none may remain after the last month */
+                int rows[3];
+                double vals[3];
+                size_t n = 0;
+                rows[n] = row;
+                vals[n++] = -1;
+                int next = t + 1 < b->T ? *crow_at(b, (int)i, (int)c, t + 1) : -1;
+                if (next >= 0) {
+                    rows[n] = next;
+                    vals[n++] = 1;
+                }
+                size_t kc = i * (size_t)b->T + (size_t)t;
+                if (b->caprow[kc] >= 0) {
+                    rows[n] = b->caprow[kc];
+                    vals[n++] = mb_capacity_weight(s, &x->capacity, b->m->comm[c].material);
+                }
+                struct mb_col_info info = { MB_COL_STOCK, (int32_t)i, (int32_t)i, t,
+                                            (int32_t)c, 0, x->holding_nok_per_t_month, 0 };
+                new_col(b, info, x->holding_nok_per_t_month, next >= 0 ? HUGE_VAL : 0,
+                        n, rows, vals);
+            }
+        }
+    }
+}
+
+int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
+                   struct mb_error *err)
+{
+    (void)err;
+    memset(m, 0, sizeof *m);
+    m->s = s;
+    mb_lp_init(&m->lp);
+    struct build b = { .m = m, .s = s };
+    b.T = m->T = mb_scenario_months(s);
+    b.y0 = mb_month_year(s->from);
+    b.Y = m->Y = mb_month_year(s->to) - b.y0 + 1;
+    b.co2_price_per_kg = s->co2_price_nok_per_t / 1000.0;
+    size_t nm = s->catalog.n;
+    b.comm_of = mb_xmalloc(nm * 6 * sizeof *b.comm_of);
+    for (size_t i = 0; i < nm * 6; i++)
+        b.comm_of[i] = -1;
+    /* Commodities: what sources carry, what quarries offer, and what plants
+     * make from what they take. */
+    for (size_t i = 0; i < s->nsites; i++)
+        if (s->sites[i].kind == MB_SITE_SOURCE)
+            add_comm(&b, s->sites[i].material, s->sites[i].cls);
+    for (size_t i = 0; i < s->nsites; i++)
+        if (s->sites[i].kind == MB_SITE_QUARRY)
+            for (size_t k = 0; k < nm; k++)
+                if (s->sites[i].accepts[k])
+                    add_comm(&b, (int)k, 1);
+    size_t base = m->ncomm;
+    for (size_t i = 0; i < s->nsites; i++) {
+        const struct mb_site *x = &s->sites[i];
+        if (x->kind != MB_SITE_PLANT)
+            continue;
+        for (size_t c = 0; c < base; c++)
+            if (mb_site_takes(x, m->comm[c].material, m->comm[c].cls))
+                for (size_t y = 0; y < x->nyields; y++)
+                    add_comm(&b, x->yields[y].material, m->comm[c].cls);
+    }
+    size_t cells = s->nsites * (size_t)b.T;
+    b.srow = mb_xmalloc((cells + 1) * sizeof *b.srow);
+    b.caprow = mb_xmalloc((cells + 1) * sizeof *b.caprow);
+    b.yrow = mb_xmalloc((s->nsites * (size_t)b.Y + 1) * sizeof *b.yrow);
+    b.slot = mb_xmalloc((s->nsites + 1) * sizeof *b.slot);
+    for (size_t i = 0; i < cells; i++)
+        b.srow[i] = b.caprow[i] = -1;
+    for (size_t i = 0; i < s->nsites * (size_t)b.Y; i++)
+        b.yrow[i] = -1;
+    int nslots = 0;
+    for (size_t i = 0; i < s->nsites; i++)
+        b.slot[i] = s->sites[i].kind == MB_SITE_STORAGE || s->sites[i].kind == MB_SITE_PLANT
+                        ? nslots++ : -1;
+    size_t ncrow = (size_t)nslots * m->ncomm * (size_t)b.T;
+    b.crow = mb_xmalloc((ncrow + 1) * sizeof *b.crow);
+    for (size_t i = 0; i < ncrow; i++)
+        b.crow[i] = -1;
+    make_rows(&b);
+    make_flows(&b);
+    make_slack_and_stock(&b);
+    free(b.srow);
+    free(b.caprow);
+    free(b.yrow);
+    free(b.slot);
+    free(b.crow);
+    free(b.comm_of);
+    return 0;
+}
+
+void mb_model_release(struct mb_model *m)
+{
+    if (!m)
+        return;
+    mb_lp_release(&m->lp);
+    free(m->cols);
+    free(m->rows);
+    free(m->comm);
+    memset(m, 0, sizeof *m);
+}
+
+/* Names are ASCII, at most 63 bytes, unique: site ids are sanitised and
+ * the index keeps names unique even when ids collide after that. */
+static void clean_id(const char *id, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = id; *p && k + 1 < n; p++) {
+        char ch = *p;
+        out[k++] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9')) ? ch : '_';
+    }
+    out[k] = '\0';
+}
+
+void mb_model_col_name(const void *model, size_t j, char *buf)
+{
+    const struct mb_model *m = model;
+    const struct mb_col_info *c = &m->cols[j];
+    char a[16], b[16];
+    clean_id(m->s->sites[c->from].id, a, sizeof a);
+    clean_id(m->s->sites[c->to].id, b, sizeof b);
+    static const char kinds[] = { 'f', 'u', 'v', 'z' };
+    snprintf(buf, 64, "%c%zu_%s_%s_t%d", kinds[c->kind], j, a, b, (int)c->t);
+}
+
+void mb_model_row_name(const void *model, size_t i, char *buf)
+{
+    const struct mb_model *m = model;
+    const struct mb_row_info *r = &m->rows[i];
+    static const char *const kinds[] = { "src", "need", "lf", "qy", "stb", "stc",
+                                         "plc", "plo" };
+    char a[16];
+    clean_id(m->s->sites[r->site].id, a, sizeof a);
+    snprintf(buf, 64, "%s%zu_%s_%d", kinds[r->kind], i, a, (int)r->t);
+}

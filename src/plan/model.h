@@ -1,0 +1,85 @@
+/*
+ * model.h - the planning model: a time-expanded network written as an LP
+ * (docs/planning-model.md has the formulation).
+ *
+ * One layer per month. A commodity is a (material, condition class) pair:
+ * a mass keeps its material and class from where it arises, so which flows
+ * may exist is a question of which arcs are built. Rows: each source-month
+ * must send its share (or leave it unplaced), each need-month must receive
+ * its share (or go unmet), landfills and quarries have yearly capacity,
+ * storage carries stock per commodity from month to month within its
+ * capacity, plants turn inputs into outputs by their yields within monthly
+ * capacity. Columns: flows (tonnes on one arc in one month), unplaced and
+ * unmet slack at a penalty, and storage stock.
+ */
+#ifndef MB_PLAN_MODEL_H
+#define MB_PLAN_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "plan/lp.h"
+#include "plan/scenario.h"
+
+struct mb_commodity {
+    int material;
+    int cls;
+};
+
+enum mb_col_kind { MB_COL_FLOW, MB_COL_UNPLACED, MB_COL_UNMET, MB_COL_STOCK };
+
+struct mb_col_info {
+    uint8_t kind;
+    int32_t from, to;  /* sites (to = from for slack and stock) */
+    int32_t t;         /* month index within the horizon */
+    int32_t commodity;
+    double km, cost_nok, co2_kg; /* per tonne, for flows; holding cost for stock */
+};
+
+enum mb_row_kind { MB_ROW_SOURCE, MB_ROW_NEED, MB_ROW_LANDFILL, MB_ROW_QUARRY,
+                   MB_ROW_STORAGE_BALANCE, MB_ROW_STORAGE_CAP, MB_ROW_PLANT_CAP,
+                   MB_ROW_PLANT_OUT };
+
+struct mb_row_info {
+    uint8_t kind;
+    int32_t site, t, commodity; /* t is a year index for landfill/quarry rows */
+};
+
+struct mb_model {
+    const struct mb_scenario *s;
+    int T;                 /* months in the horizon */
+    int Y;                 /* calendar years touched by the horizon */
+    struct mb_commodity *comm;
+    size_t ncomm;
+    struct mb_lp lp;
+    struct mb_col_info *cols;
+    size_t cap_cols;
+    struct mb_row_info *rows;
+    size_t cap_rows;
+};
+
+/* Build the model of a validated scenario. The caller releases it. */
+int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
+                   struct mb_error *err);
+void mb_model_release(struct mb_model *m);
+
+/* Cost of moving one tonne of `material` from site a to site b: road km,
+ * NOK (transport, the receiver's fee, a quarry's price) and kg CO2
+ * (transport, the receiver's handling, a quarry's production). */
+void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b,
+                 double *km, double *nok, double *co2);
+
+/* Capacity units used by one tonne of a material (1 for tonnes, 1/density
+ * for fm3, bulking/density for lm3). */
+double mb_capacity_weight(const struct mb_scenario *s, const struct mb_capacity *c,
+                          int material);
+
+/* Whether a receiving site takes a material of a class. */
+bool mb_site_takes(const struct mb_site *site, int material, int cls);
+
+/* Names for the LP file (64-byte buffers). */
+void mb_model_col_name(const void *model, size_t j, char *buf);
+void mb_model_row_name(const void *model, size_t i, char *buf);
+
+#endif

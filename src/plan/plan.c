@@ -1,0 +1,198 @@
+/*
+ * plan.c - plan a scenario: build the model, solve it, read the flows back,
+ * run the baseline and compare (see plan.h). Totals of the plan and of the
+ * baseline go through the same function, so the savings compare like with
+ * like.
+ */
+#include "plan/plan.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "plan/baseline.h"
+#include "plan/model.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(const struct mb_plan_options *opt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say(const struct mb_plan_options *opt, const char *fmt, ...)
+{
+    if (!opt || !opt->progress)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    opt->progress(line, opt->progress_ctx);
+}
+
+static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f,
+                            struct mb_totals *t)
+{
+    const struct mb_site *from = &s->sites[f->from], *to = &s->sites[f->to];
+    t->cost_nok += f->cost_nok;
+    t->co2_kg += f->co2_kg;
+    t->tonne_km += f->t * f->km;
+    t->truckloads += f->truckloads;
+    if (to->kind == MB_SITE_LANDFILL) {
+        t->landfill_t += f->t;
+        t->landfill_fm3 += f->t / s->catalog.items[f->material].density;
+    }
+    if (from->kind == MB_SITE_QUARRY)
+        t->virgin_t += f->t;
+    else if (to->kind == MB_SITE_NEED)
+        t->reused_t += f->t;
+}
+
+static void finish(const struct mb_scenario *s, struct mb_totals *t)
+{
+    t->objective = t->cost_nok + s->co2_price_nok_per_t * t->co2_kg / 1000.0;
+}
+
+static void difference(const struct mb_totals *a, const struct mb_totals *b,
+                       struct mb_totals *d)
+{
+    d->objective = a->objective - b->objective;
+    d->cost_nok = a->cost_nok - b->cost_nok;
+    d->co2_kg = a->co2_kg - b->co2_kg;
+    d->tonne_km = a->tonne_km - b->tonne_km;
+    d->truckloads = a->truckloads - b->truckloads;
+    d->landfill_t = a->landfill_t - b->landfill_t;
+    d->landfill_fm3 = a->landfill_fm3 - b->landfill_fm3;
+    d->virgin_t = a->virgin_t - b->virgin_t;
+    d->reused_t = a->reused_t - b->reused_t;
+    d->unplaced_t = a->unplaced_t - b->unplaced_t;
+    d->unmet_t = a->unmet_t - b->unmet_t;
+}
+
+/* Flows below a milligram are solver noise, not masses. */
+#define FLOW_EPS 1e-6
+
+int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
+                struct mb_plan *plan, struct mb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->nmonths = mb_scenario_months(s);
+    plan->months = mb_xcalloc((size_t)plan->nmonths, sizeof *plan->months);
+    plan->baseline_months = mb_xcalloc((size_t)plan->nmonths,
+                                       sizeof *plan->baseline_months);
+    double t0 = now();
+    struct mb_model m;
+    int rc = mb_model_build(&m, s, err);
+    if (rc)
+        goto fail;
+    plan->rows = m.lp.nrows;
+    plan->cols = m.lp.ncols;
+    plan->nonzeros = m.lp.nnz;
+    plan->build_seconds = now() - t0;
+    say(opt, "model: %zu rows, %zu columns, %zu nonzeros (built in %.2f s)",
+        plan->rows, plan->cols, plan->nonzeros, plan->build_seconds);
+    if (opt && opt->write_lp) {
+        rc = mb_lp_write(&m.lp, opt->write_lp, mb_model_col_name, mb_model_row_name, &m);
+        if (rc) {
+            mb_error_set(err, rc, "--write-lp", "cannot write the LP file");
+            goto fail_model;
+        }
+    }
+    say(opt, "solving with Clp...");
+    struct mb_lp_result res;
+    rc = mb_lp_solve(&m.lp, &res, err);
+    if (rc)
+        goto fail_model;
+    plan->solve_seconds = res.seconds;
+    plan->iterations = res.iterations;
+    plan->solver_objective = res.objective;
+    say(opt, "solved: optimum in %.2f s, %d iterations", res.seconds, res.iterations);
+
+    size_t cap_f = 0, cap_u = 0, cap_v = 0;
+    for (size_t j = 0; j < m.lp.ncols; j++) {
+        double x = res.x[j];
+        if (x <= FLOW_EPS)
+            continue;
+        const struct mb_col_info *c = &m.cols[j];
+        int serial = s->from + c->t;
+        switch (c->kind) {
+        case MB_COL_FLOW: {
+            plan->flows = mb_xgrow(plan->flows, &cap_f, plan->nflows + 1,
+                                   sizeof *plan->flows);
+            struct mb_flow *f = &plan->flows[plan->nflows++];
+            *f = (struct mb_flow){ (size_t)c->from, (size_t)c->to, serial,
+                                   m.comm[c->commodity].material,
+                                   m.comm[c->commodity].cls, x, c->km,
+                                   x * c->cost_nok, x * c->co2_kg,
+                                   ceil(x / s->transport.payload_t - 1e-9) };
+            add_flow_totals(s, f, &plan->totals);
+            add_flow_totals(s, f, &plan->months[c->t]);
+            break;
+        }
+        case MB_COL_UNPLACED:
+            plan->unplaced = mb_xgrow(plan->unplaced, &cap_u, plan->nunplaced + 1,
+                                      sizeof *plan->unplaced);
+            plan->unplaced[plan->nunplaced++] =
+                (struct mb_shortfall){ (size_t)c->from, serial, x };
+            plan->totals.unplaced_t += x;
+            plan->months[c->t].unplaced_t += x;
+            break;
+        case MB_COL_UNMET:
+            plan->unmet = mb_xgrow(plan->unmet, &cap_v, plan->nunmet + 1,
+                                   sizeof *plan->unmet);
+            plan->unmet[plan->nunmet++] =
+                (struct mb_shortfall){ (size_t)c->from, serial, x };
+            plan->totals.unmet_t += x;
+            plan->months[c->t].unmet_t += x;
+            break;
+        case MB_COL_STOCK:
+            plan->totals.cost_nok += x * c->cost_nok;
+            plan->months[c->t].cost_nok += x * c->cost_nok;
+            break;
+        }
+    }
+    free(res.x);
+    mb_model_release(&m);
+
+    mb_baseline_run(s, plan);
+    for (size_t i = 0; i < plan->nbaseline_flows; i++) {
+        const struct mb_flow *f = &plan->baseline_flows[i];
+        add_flow_totals(s, f, &plan->baseline);
+        add_flow_totals(s, f, &plan->baseline_months[f->month - s->from]);
+    }
+    finish(s, &plan->totals);
+    finish(s, &plan->baseline);
+    for (int t = 0; t < plan->nmonths; t++) {
+        finish(s, &plan->months[t]);
+        finish(s, &plan->baseline_months[t]);
+    }
+    difference(&plan->baseline, &plan->totals, &plan->savings);
+    return 0;
+fail_model:
+    mb_model_release(&m);
+fail:
+    mb_plan_release(plan);
+    return rc;
+}
+
+void mb_plan_release(struct mb_plan *plan)
+{
+    if (!plan)
+        return;
+    free(plan->flows);
+    free(plan->months);
+    free(plan->baseline_months);
+    free(plan->unplaced);
+    free(plan->unmet);
+    free(plan->baseline_flows);
+    memset(plan, 0, sizeof *plan);
+}

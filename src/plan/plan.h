@@ -1,0 +1,86 @@
+/*
+ * plan.h - the result of planning a scenario: every flow, per-site and
+ * per-month figures, and the totals of the plan, of today's practice (the
+ * baseline) and the savings between them (docs/plan-format.md).
+ *
+ * Units: tonnes, km, NOK, kg CO2. Truckloads are counted from tonnes and
+ * the payload, a whole truck per started load on each flow and month.
+ */
+#ifndef MB_PLAN_PLAN_H
+#define MB_PLAN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "plan/scenario.h"
+
+struct mb_totals {
+    double objective;  /* cost_nok + co2 price x co2 (t) */
+    double cost_nok;   /* transport, fees, processing, storage, virgin material */
+    double co2_kg;
+    double tonne_km;
+    double truckloads;
+    double landfill_t;
+    double landfill_fm3; /* landfill volume used, solid m3 */
+    double virgin_t;     /* from quarries */
+    double reused_t;     /* delivered to needs from sources, storage, plants */
+    double unplaced_t;   /* surplus with nowhere to go */
+    double unmet_t;      /* need neither reuse nor a quarry could cover */
+};
+
+struct mb_flow {
+    size_t from, to;   /* site indexes */
+    int month;         /* serial month */
+    int material, cls;
+    double t, km, cost_nok, co2_kg, truckloads;
+};
+
+struct mb_shortfall {
+    size_t site;
+    int month;
+    double t;
+};
+
+struct mb_plan {
+    struct mb_flow *flows;
+    size_t nflows;
+    struct mb_totals totals, baseline, savings; /* savings = baseline - totals */
+    struct mb_totals *months, *baseline_months;  /* per horizon month */
+    int nmonths;
+    struct mb_shortfall *unplaced; /* per source and month */
+    size_t nunplaced;
+    struct mb_shortfall *unmet;    /* per need and month */
+    size_t nunmet;
+    struct mb_flow *baseline_flows;
+    size_t nbaseline_flows;
+    /* solver statistics */
+    size_t rows, cols, nonzeros;
+    double solver_objective; /* including penalties for unplaced and unmet */
+    double build_seconds, solve_seconds;
+    int iterations;
+};
+
+/* Options for planning. */
+struct mb_plan_options {
+    FILE *write_lp;     /* if set, the LP is written here before solving */
+    void (*progress)(const char *line, void *ctx); /* may be NULL */
+    void *progress_ctx;
+};
+
+/* Plan a scenario: build the model, solve it exactly, compute the baseline
+ * and the savings. The caller releases *plan. */
+int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
+                struct mb_plan *plan, struct mb_error *err);
+
+void mb_plan_release(struct mb_plan *plan);
+
+/* The plan as JSON text (docs/plan-format.md); caller frees. */
+char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *plan);
+
+/* Penalty per tonne left unplaced or unmet in the solver's objective: far
+ * above any real cost, so the solver places whatever can be placed. */
+#define MB_PENALTY_NOK_PER_T 1e6
+
+#endif

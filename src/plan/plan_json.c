@@ -1,0 +1,112 @@
+/*
+ * plan_json.c - a plan as JSON, "massebank-plan/1" (docs/plan-format.md).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "domain/month.h"
+#include "plan/plan.h"
+
+static json_t *totals_json(const struct mb_totals *t)
+{
+    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+        "objective", t->objective, "cost_nok", t->cost_nok, "co2_kg", t->co2_kg,
+        "tonne_km", t->tonne_km, "truckloads", t->truckloads,
+        "landfill_t", t->landfill_t, "landfill_fm3", t->landfill_fm3,
+        "virgin_t", t->virgin_t, "reused_t", t->reused_t,
+        "unplaced_t", t->unplaced_t, "unmet_t", t->unmet_t);
+}
+
+static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
+{
+    char month[8];
+    mb_month_format(f->month, month);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:f,s:f,s:f,s:f,s:f}",
+        "from", s->sites[f->from].id, "from_kind", mb_site_kind_name(s->sites[f->from].kind),
+        "to", s->sites[f->to].id, "to_kind", mb_site_kind_name(s->sites[f->to].kind),
+        "month", month, "material", s->catalog.items[f->material].code,
+        "class", f->cls, "tonnes", f->t, "km", f->km, "tonne_km", f->t * f->km,
+        "truckloads", f->truckloads, "cost_nok", f->cost_nok, "co2_kg", f->co2_kg);
+}
+
+static json_t *shortfalls_json(const struct mb_scenario *s,
+                               const struct mb_shortfall *x, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char month[8];
+        mb_month_format(x[i].month, month);
+        json_array_append_new(a, json_pack("{s:s,s:s,s:f}", "site", s->sites[x[i].site].id,
+                                           "month", month, "tonnes", x[i].t));
+    }
+    return a;
+}
+
+char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
+{
+    char from[8], to[8];
+    mb_month_format(s->from, from);
+    mb_month_format(s->to, to);
+    json_t *flows = json_array(), *bflows = json_array(), *months = json_array(),
+           *sites = json_array();
+    for (size_t i = 0; i < p->nflows; i++)
+        json_array_append_new(flows, flow_json(s, &p->flows[i]));
+    for (size_t i = 0; i < p->nbaseline_flows; i++)
+        json_array_append_new(bflows, flow_json(s, &p->baseline_flows[i]));
+    for (int t = 0; t < p->nmonths; t++) {
+        char m[8];
+        mb_month_format(s->from + t, m);
+        json_array_append_new(months, json_pack("{s:s,s:o,s:o}", "month", m,
+            "plan", totals_json(&p->months[t]),
+            "baseline", totals_json(&p->baseline_months[t])));
+    }
+    /* Per site: tonnes in and out, unplaced and unmet. */
+    double *in = calloc(s->nsites + 1, sizeof *in), *out = calloc(s->nsites + 1, sizeof *out);
+    double *un = calloc(s->nsites + 1, sizeof *un);
+    if (in && out && un) {
+        for (size_t i = 0; i < p->nflows; i++) {
+            out[p->flows[i].from] += p->flows[i].t;
+            in[p->flows[i].to] += p->flows[i].t;
+        }
+        for (size_t i = 0; i < p->nunplaced; i++)
+            un[p->unplaced[i].site] += p->unplaced[i].t;
+        for (size_t i = 0; i < p->nunmet; i++)
+            un[p->unmet[i].site] += p->unmet[i].t;
+        for (size_t i = 0; i < s->nsites; i++) {
+            const struct mb_site *x = &s->sites[i];
+            json_t *o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:b}", "id", x->id,
+                "name", x->name, "kind", mb_site_kind_name(x->kind), "lat", x->pos.lat,
+                "lon", x->pos.lon, "in_t", in[i], "out_t", out[i],
+                "approximate_position", x->approximate);
+            if (x->kind == MB_SITE_SOURCE)
+                json_object_set_new(o, "unplaced_t", json_real(un[i]));
+            if (x->kind == MB_SITE_NEED)
+                json_object_set_new(o, "unmet_t", json_real(un[i]));
+            json_array_append_new(sites, o);
+        }
+    }
+    free(in);
+    free(out);
+    free(un);
+    json_t *root = json_pack(
+        "{s:s,s:s,s:{s:s,s:s},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+        "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:f,s:f,s:f}}",
+        "format", "massebank-plan/1", "scenario", s->name,
+        "horizon", "from", from, "to", to,
+        "settings", "co2_price_nok_per_t", s->co2_price_nok_per_t,
+        "payload_t", s->transport.payload_t, "cost_nok_per_tkm",
+        s->transport.cost_nok_per_tkm, "co2_kg_per_tkm", s->transport.co2_kg_per_tkm,
+        "detour_factor", s->transport.detour_factor, "max_km", s->transport.max_km,
+        "totals", totals_json(&p->totals), "baseline", totals_json(&p->baseline),
+        "savings", totals_json(&p->savings), "months", months, "sites", sites,
+        "flows", flows, "baseline_flows", bflows,
+        "unplaced", shortfalls_json(s, p->unplaced, p->nunplaced),
+        "unmet", shortfalls_json(s, p->unmet, p->nunmet),
+        "solver", "name", "Clp (COIN-OR) dual simplex", "rows", (json_int_t)p->rows,
+        "columns", (json_int_t)p->cols, "nonzeros", (json_int_t)p->nonzeros,
+        "iterations", p->iterations, "objective_with_penalties", p->solver_objective,
+        "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    return text;
+}

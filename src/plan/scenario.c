@@ -1,0 +1,840 @@
+/*
+ * scenario.c - reading and validating "massebank-scenario/1" documents.
+ *
+ * Validation walks the whole document and collects every problem with
+ * its JSON path before anything is solved: a user fixing a scenario sees
+ * all mistakes at once, not one per run. Unknown keys are problems too
+ * (a misspelt "gate_fee" must not silently become the default).
+ */
+#include "plan/scenario.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "domain/month.h"
+#include "domain/municipality.h"
+#include "domain/unit.h"
+#include "plan/defaults.h"
+
+void mb_problems_add(struct mb_problems *p, const char *path, const char *fmt, ...)
+{
+    p->items = mb_xgrow(p->items, &p->cap, p->n + 1, sizeof *p->items);
+    struct mb_problem *x = &p->items[p->n++];
+    snprintf(x->path, sizeof x->path, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->message, sizeof x->message, fmt, ap);
+    va_end(ap);
+}
+
+void mb_problems_release(struct mb_problems *p)
+{
+    if (!p)
+        return;
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+static const char *const kind_names[] = { "source", "need", "landfill", "storage",
+                                          "plant", "quarry" };
+
+const char *mb_site_kind_name(enum mb_site_kind k)
+{
+    return (unsigned)k < MB_SITE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+struct ctx {
+    struct mb_problems *p;
+    struct mb_scenario *s;
+    struct mb_geo *geo;
+    struct mb_municipalities mu;
+};
+
+static void sub(char *out, size_t n, const char *path, const char *key)
+{
+    if (path[0])
+        snprintf(out, n, "%s.%s", path, key);
+    else
+        snprintf(out, n, "%s", key);
+}
+
+/* Report keys of obj that are not in the NULL-terminated list. */
+static void check_keys(struct ctx *c, json_t *obj, const char *path,
+                       const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        (void)v;
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(*a, key) == 0)
+                ok = 1;
+        if (!ok) {
+            char p[160];
+            sub(p, sizeof p, path, key);
+            mb_problems_add(c->p, p, "unknown field");
+        }
+    }
+}
+
+static json_t *get(json_t *obj, const char *key)
+{
+    return json_is_object(obj) ? json_object_get(obj, key) : NULL;
+}
+
+/* A string field; NULL if absent (a problem if required) or not a string. */
+static const char *get_str(struct ctx *c, json_t *obj, const char *key,
+                           const char *path, bool required)
+{
+    char p[160];
+    sub(p, sizeof p, path, key);
+    json_t *v = get(obj, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        mb_problems_add(c->p, p, "must be a string");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* A number field in [lo, hi]; returns false (and leaves *out) if absent or
+ * bad. Absent is a problem only when required. */
+static bool get_num(struct ctx *c, json_t *obj, const char *key, const char *path,
+                    double *out, bool required, double lo, double hi)
+{
+    char p[160];
+    sub(p, sizeof p, path, key);
+    json_t *v = get(obj, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return false;
+    }
+    if (!json_is_number(v)) {
+        mb_problems_add(c->p, p, "must be a number");
+        return false;
+    }
+    double x = json_number_value(v);
+    if (!isfinite(x) || x < lo || x > hi) {
+        if (x < 0 && lo >= 0)
+            mb_problems_add(c->p, p, "must not be negative (got %g)", x);
+        else
+            mb_problems_add(c->p, p, "must be between %g and %g (got %g)", lo, hi, x);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+static bool get_month(struct ctx *c, json_t *obj, const char *key, const char *path,
+                      int *out, bool required)
+{
+    char p[160];
+    sub(p, sizeof p, path, key);
+    const char *v = get_str(c, obj, key, path, required);
+    if (!v)
+        return false;
+    struct mb_error err;
+    if (mb_month_parse(v, out, p, &err)) {
+        mb_problems_add(c->p, p, "%s", err.message);
+        return false;
+    }
+    return true;
+}
+
+/* {"from": "YYYY-MM", "to": "YYYY-MM"} inside the horizon. */
+static bool get_window(struct ctx *c, json_t *obj, const char *path, int *from,
+                       int *to, bool required, bool check_horizon)
+{
+    char p[160];
+    sub(p, sizeof p, path, "window");
+    json_t *w = get(obj, "window");
+    if (!w) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return false;
+    }
+    if (!json_is_object(w)) {
+        mb_problems_add(c->p, p, "must be an object {\"from\": \"YYYY-MM\", \"to\": "
+                        "\"YYYY-MM\"}");
+        return false;
+    }
+    static const char *const keys[] = { "from", "to", NULL };
+    check_keys(c, w, p, keys);
+    bool ok = get_month(c, w, "from", p, from, true);
+    ok &= get_month(c, w, "to", p, to, true);
+    if (!ok)
+        return false;
+    if (*to < *from) {
+        mb_problems_add(c->p, p, "ends before it starts (to is before from)");
+        return false;
+    }
+    if (check_horizon && (*from < c->s->from || *to > c->s->to)) {
+        char a[8], b[8];
+        mb_month_format(c->s->from, a);
+        mb_month_format(c->s->to, b);
+        mb_problems_add(c->p, p, "lies outside the horizon %s..%s", a, b);
+        return false;
+    }
+    return true;
+}
+
+/* A material code to a catalog index, -1 with a problem if unknown. */
+static int material_at(struct ctx *c, const char *code, const char *path)
+{
+    struct mb_error err;
+    const struct mb_material *m = mb_catalog_lookup(&c->s->catalog, code, path, &err);
+    if (!m) {
+        mb_problems_add(c->p, path, "%s", err.message);
+        return -1;
+    }
+    return (int)(m - c->s->catalog.items);
+}
+
+/* {"value": x, "unit": "t|fm3|lm3"}; for amounts of one material the value
+ * is converted to tonnes with that material (material >= 0). */
+static bool get_quantity(struct ctx *c, json_t *obj, const char *key,
+                         const char *path, int material, double *tonnes,
+                         struct mb_capacity *cap, bool required)
+{
+    char p[160], q[160];
+    sub(p, sizeof p, path, key);
+    json_t *v = get(obj, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return false;
+    }
+    if (!json_is_object(v)) {
+        mb_problems_add(c->p, p, "must be an object {\"value\": number, \"unit\": "
+                        "\"t\"|\"fm3\"|\"lm3\"}");
+        return false;
+    }
+    static const char *const keys[] = { "value", "unit", NULL };
+    check_keys(c, v, p, keys);
+    double x = 0;
+    bool ok = get_num(c, v, "value", p, &x, true, 0, MB_AMOUNT_MAX);
+    const char *u = get_str(c, v, "unit", p, true);
+    enum mb_unit unit = MB_UNIT_T;
+    if (u) {
+        struct mb_error err;
+        sub(q, sizeof q, p, "unit");
+        if (mb_unit_parse(u, &unit, q, &err)) {
+            mb_problems_add(c->p, q, "%s", err.message);
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    if (!ok)
+        return false;
+    if (cap) {
+        cap->value = x;
+        cap->unit = (int)unit;
+    }
+    if (tonnes) {
+        if (material < 0)
+            return false;
+        mb_unit_convert(&c->s->catalog.items[material], x, unit, MB_UNIT_T, tonnes, NULL);
+    }
+    return true;
+}
+
+/* "accepts"/"offers": list of codes, aliases, "group.*" or "*". */
+static void get_material_set(struct ctx *c, json_t *obj, const char *key,
+                             const char *path, bool *set, bool required)
+{
+    char p[160], q[180];
+    sub(p, sizeof p, path, key);
+    json_t *v = get(obj, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return;
+    }
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        mb_problems_add(c->p, p, "must be a non-empty list of material codes "
+                        "(\"rock.*\" means all rock)");
+        return;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) {
+        snprintf(q, sizeof q, "%s[%zu]", p, i);
+        if (!json_is_string(e)) {
+            mb_problems_add(c->p, q, "must be a string");
+            continue;
+        }
+        const char *code = json_string_value(e);
+        size_t n = strlen(code);
+        if (strcmp(code, "*") == 0) {
+            for (size_t k = 0; k < c->s->catalog.n; k++)
+                set[k] = true;
+        } else if (n > 2 && strcmp(code + n - 2, ".*") == 0) {
+            int any = 0;
+            for (size_t k = 0; k < c->s->catalog.n; k++) {
+                const char *g = mb_material_group_name(c->s->catalog.items[k].group);
+                if (strlen(g) == n - 2 && strncmp(g, code, n - 2) == 0) {
+                    set[k] = true;
+                    any = 1;
+                }
+            }
+            if (!any)
+                mb_problems_add(c->p, q, "'%s' names no group; groups are rock, soil, "
+                                "recycled and product", code);
+        } else {
+            int m = material_at(c, code, q);
+            if (m >= 0)
+                set[m] = true;
+        }
+    }
+}
+
+/* Position: lat/lon, or utm {epsg, easting, northing}, or municipality. */
+static void get_position(struct ctx *c, json_t *o, const char *path,
+                         struct mb_site *site)
+{
+    char p[160];
+    json_t *utm = get(o, "utm");
+    bool has_lat = get(o, "lat") || get(o, "lon");
+    const char *mun = get_str(c, o, "municipality", path, false);
+    const struct mb_municipality *m = NULL;
+    if (mun) {
+        m = mb_municipality_find(&c->mu, mun);
+        sub(p, sizeof p, path, "municipality");
+        if (!m)
+            mb_problems_add(c->p, p, "unknown municipality '%.40s' (give its 4-digit "
+                            "code or name)", mun);
+        else
+            memcpy(site->municipality, m->code, 5);
+    }
+    if (has_lat && utm) {
+        mb_problems_add(c->p, path, "give lat/lon or utm, not both");
+        return;
+    }
+    struct mb_error err;
+    if (has_lat) {
+        double lat = NAN, lon = NAN;
+        bool ok = get_num(c, o, "lat", path, &lat, true, -90, 90);
+        ok &= get_num(c, o, "lon", path, &lon, true, -180, 180);
+        if (!ok)
+            return;
+        site->pos.lat = lat;
+        site->pos.lon = lon;
+    } else if (utm) {
+        sub(p, sizeof p, path, "utm");
+        if (!json_is_object(utm)) {
+            mb_problems_add(c->p, p, "must be an object {\"epsg\", \"easting\", "
+                            "\"northing\"}");
+            return;
+        }
+        static const char *const keys[] = { "epsg", "easting", "northing", NULL };
+        check_keys(c, utm, p, keys);
+        double epsg = 0, e = 0, n = 0;
+        bool ok = get_num(c, utm, "epsg", p, &epsg, true, 0, 99999);
+        ok &= get_num(c, utm, "easting", p, &e, true, -5e6, 5e6);
+        ok &= get_num(c, utm, "northing", p, &n, true, 0, 1e7);
+        if (!ok)
+            return;
+        if (epsg != 25832 && epsg != 25833 && epsg != 25835) {
+            char q[180];
+            sub(q, sizeof q, p, "epsg");
+            mb_problems_add(c->p, q, "must be 25832, 25833 or 25835 (EUREF89 UTM)");
+            return;
+        }
+        if (mb_geo_to_wgs84(c->geo, (int)epsg, e, n, &site->pos, &err)) {
+            mb_problems_add(c->p, p, "%s", err.message);
+            return;
+        }
+    } else if (m) {
+        site->pos = m->point;
+        site->approximate = true;
+    } else {
+        mb_problems_add(c->p, path, "needs a position: lat and lon, utm, or a "
+                        "municipality");
+        return;
+    }
+    if (mb_geo_check_norway(site->pos, path, &err))
+        mb_problems_add(c->p, has_lat ? path : p, "%s", err.message);
+}
+
+static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_site *site)
+{
+    site->accepts = mb_xcalloc(c->s->catalog.n ? c->s->catalog.n : 1, sizeof(bool));
+    site->material = -1;
+    site->from = c->s->from;
+    site->to = c->s->to;
+    site->capacity.value = -1;
+    if (!json_is_object(o)) {
+        mb_problems_add(c->p, path, "must be an object");
+        return;
+    }
+    const char *id = get_str(c, o, "id", path, true);
+    const char *name = get_str(c, o, "name", path, false);
+    const char *kind = get_str(c, o, "kind", path, true);
+    char p[160];
+    if (id) {
+        sub(p, sizeof p, path, "id");
+        if (!*id || !mb_text_copy(site->id, sizeof site->id, id))
+            mb_problems_add(c->p, p, "must be 1-63 bytes");
+    }
+    mb_text_copy(site->name, sizeof site->name, name ? name : site->id);
+    int k = -1;
+    for (int i = 0; kind && i < MB_SITE_KIND_COUNT; i++)
+        if (strcmp(kind, kind_names[i]) == 0)
+            k = i;
+    if (kind && k < 0) {
+        sub(p, sizeof p, path, "kind");
+        mb_problems_add(c->p, p, "'%.30s' is not a kind; use source, need, landfill, "
+                        "storage, plant or quarry", kind);
+    }
+    if (k < 0)
+        return;
+    site->kind = (enum mb_site_kind)k;
+    static const char *const common[] = { "id", "name", "kind", "lat", "lon", "utm",
+                                          "municipality", "detour_factor" };
+    static const char *const extra[MB_SITE_KIND_COUNT][10] = {
+        [MB_SITE_SOURCE] = { "material", "class", "amount", "window" },
+        [MB_SITE_NEED] = { "material", "accepts", "max_class", "amount", "window" },
+        [MB_SITE_LANDFILL] = { "accepts", "max_class", "capacity_per_year",
+                               "gate_fee_nok_per_t", "co2_kg_per_t", "window" },
+        [MB_SITE_STORAGE] = { "accepts", "max_class", "capacity", "handling_nok_per_t",
+                              "holding_nok_per_t_month", "co2_kg_per_t", "window" },
+        [MB_SITE_PLANT] = { "accepts", "max_class", "capacity_per_month", "yields",
+                            "processing_nok_per_t", "co2_kg_per_t", "window" },
+        [MB_SITE_QUARRY] = { "offers", "capacity_per_year", "price_nok_per_t",
+                             "co2_kg_per_t", "window" },
+    };
+    const char *allowed[24];
+    size_t na = 0;
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        allowed[na++] = common[i];
+    for (size_t i = 0; i < 10 && extra[k][i]; i++)
+        allowed[na++] = extra[k][i];
+    allowed[na] = NULL;
+    check_keys(c, o, path, allowed);
+    get_position(c, o, path, site);
+    get_num(c, o, "detour_factor", path, &site->detour, false, 1.0, 5.0);
+
+    double cls = 1, maxc = 1;
+    switch (site->kind) {
+    case MB_SITE_SOURCE: {
+        const char *mat = get_str(c, o, "material", path, true);
+        if (mat) {
+            sub(p, sizeof p, path, "material");
+            site->material = material_at(c, mat, p);
+        }
+        get_num(c, o, "class", path, &cls, true, 1, 5);
+        sub(p, sizeof p, path, "class");
+        if (cls != floor(cls))
+            mb_problems_add(c->p, p, "must be a whole class 1-5");
+        site->cls = (int)cls;
+        get_window(c, o, path, &site->from, &site->to, true, true);
+        get_quantity(c, o, "amount", path, site->material, &site->amount_t, NULL, true);
+        break;
+    }
+    case MB_SITE_NEED: {
+        const char *mat = get_str(c, o, "material", path, true);
+        if (mat) {
+            sub(p, sizeof p, path, "material");
+            site->material = material_at(c, mat, p);
+            if (site->material >= 0)
+                site->accepts[site->material] = true;
+        }
+        get_material_set(c, o, "accepts", path, site->accepts, false);
+        get_num(c, o, "max_class", path, &maxc, false, 1, 5);
+        site->max_class = (int)maxc;
+        get_window(c, o, path, &site->from, &site->to, true, true);
+        get_quantity(c, o, "amount", path, site->material, &site->amount_t, NULL, true);
+        break;
+    }
+    case MB_SITE_LANDFILL:
+        get_material_set(c, o, "accepts", path, site->accepts, true);
+        get_num(c, o, "max_class", path, &maxc, false, 1, 5);
+        get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, true);
+        site->fee_nok_per_t = MB_DEFAULT_GATE_FEE_NOK_PER_T;
+        site->co2_kg_per_t = MB_DEFAULT_HANDLING_CO2_KG_PER_T;
+        get_num(c, o, "gate_fee_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
+        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        get_window(c, o, path, &site->from, &site->to, false, false);
+        break;
+    case MB_SITE_STORAGE:
+        get_material_set(c, o, "accepts", path, site->accepts, true);
+        get_num(c, o, "max_class", path, &maxc, false, 1, 5);
+        get_quantity(c, o, "capacity", path, -1, NULL, &site->capacity, true);
+        site->fee_nok_per_t = MB_DEFAULT_STORAGE_HANDLING_NOK_PER_T;
+        site->co2_kg_per_t = MB_DEFAULT_STORAGE_CO2_KG_PER_T;
+        site->holding_nok_per_t_month = MB_DEFAULT_STORAGE_HOLDING_NOK_PER_T_MONTH;
+        get_num(c, o, "handling_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
+        get_num(c, o, "holding_nok_per_t_month", path, &site->holding_nok_per_t_month,
+                false, 0, 1e4);
+        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        get_window(c, o, path, &site->from, &site->to, false, false);
+        break;
+    case MB_SITE_PLANT: {
+        get_material_set(c, o, "accepts", path, site->accepts, true);
+        get_num(c, o, "max_class", path, &maxc, false, 1, 5);
+        get_quantity(c, o, "capacity_per_month", path, -1, NULL, &site->capacity, true);
+        site->fee_nok_per_t = MB_DEFAULT_PLANT_NOK_PER_T;
+        site->co2_kg_per_t = MB_DEFAULT_PLANT_CO2_KG_PER_T;
+        get_num(c, o, "processing_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
+        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        get_window(c, o, path, &site->from, &site->to, false, false);
+        sub(p, sizeof p, path, "yields");
+        json_t *y = get(o, "yields");
+        if (!json_is_array(y) || json_array_size(y) == 0) {
+            mb_problems_add(c->p, p, "is required: a list of {\"material\", \"share\"} "
+                            "adding up to 1");
+            break;
+        }
+        if (json_array_size(y) > 8) {
+            mb_problems_add(c->p, p, "at most 8 output materials");
+            break;
+        }
+        site->yields = mb_xcalloc(json_array_size(y), sizeof *site->yields);
+        double total = 0;
+        size_t i;
+        json_t *e;
+        json_array_foreach(y, i, e) {
+            char q[180];
+            snprintf(q, sizeof q, "%s[%zu]", p, i);
+            if (!json_is_object(e)) {
+                mb_problems_add(c->p, q, "must be an object");
+                continue;
+            }
+            static const char *const keys[] = { "material", "share", NULL };
+            check_keys(c, e, q, keys);
+            struct mb_yield *yl = &site->yields[site->nyields];
+            const char *mat = get_str(c, e, "material", q, true);
+            char r[200];
+            sub(r, sizeof r, q, "material");
+            yl->material = mat ? material_at(c, mat, r) : -1;
+            if (get_num(c, e, "share", q, &yl->share, true, 0, 1) && yl->material >= 0) {
+                for (size_t j = 0; j < site->nyields; j++)
+                    if (site->yields[j].material == yl->material)
+                        mb_problems_add(c->p, r, "appears twice in the yields");
+                total += yl->share;
+                site->nyields++;
+            }
+        }
+        if (site->nyields == json_array_size(y) && fabs(total - 1) > 1e-6)
+            mb_problems_add(c->p, p, "shares add up to %g; they must add up to 1 "
+                            "(mass is neither made nor lost)", total);
+        break;
+    }
+    case MB_SITE_QUARRY:
+        get_material_set(c, o, "offers", path, site->accepts, true);
+        get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, false);
+        site->fee_nok_per_t = MB_DEFAULT_QUARRY_NOK_PER_T;
+        site->co2_kg_per_t = MB_DEFAULT_QUARRY_CO2_KG_PER_T;
+        get_num(c, o, "price_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
+        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        get_window(c, o, path, &site->from, &site->to, false, false);
+        break;
+    default:
+        break;
+    }
+    sub(p, sizeof p, path, "max_class");
+    if (maxc != floor(maxc))
+        mb_problems_add(c->p, p, "must be a whole class 1-5");
+    site->max_class = (int)maxc;
+    if (site->kind == MB_SITE_QUARRY)
+        site->max_class = 1; /* virgin material is clean */
+}
+
+static void parse_transport(struct ctx *c, json_t *t)
+{
+    struct mb_transport *tr = &c->s->transport;
+    tr->payload_t = MB_DEFAULT_PAYLOAD_T;
+    tr->detour_factor = MB_DEFAULT_DETOUR_FACTOR;
+    tr->max_km = MB_DEFAULT_MAX_KM;
+    double fuel_loaded = MB_DEFAULT_FUEL_L_PER_KM_LOADED;
+    double fuel_empty = MB_DEFAULT_FUEL_L_PER_KM_EMPTY;
+    double truck_km = -1;
+    int empty_return = 1;
+    bool have_cost = false, have_co2 = false;
+    if (t) {
+        if (!json_is_object(t)) {
+            mb_problems_add(c->p, "transport", "must be an object");
+            return;
+        }
+        static const char *const keys[] = { "payload_t", "cost_nok_per_tkm",
+            "cost_nok_per_truck_km", "co2_kg_per_tkm", "fuel_l_per_km_loaded",
+            "fuel_l_per_km_empty", "empty_return", "detour_factor", "max_km",
+            "distances", NULL };
+        check_keys(c, t, "transport", keys);
+        get_num(c, t, "payload_t", "transport", &tr->payload_t, false, 1, 100);
+        have_cost = get_num(c, t, "cost_nok_per_tkm", "transport", &tr->cost_nok_per_tkm,
+                            false, 0, 1000);
+        if (get_num(c, t, "cost_nok_per_truck_km", "transport", &truck_km, false, 0, 1e4)) {
+            if (have_cost)
+                mb_problems_add(c->p, "transport", "give cost_nok_per_tkm or "
+                                "cost_nok_per_truck_km, not both");
+        }
+        have_co2 = get_num(c, t, "co2_kg_per_tkm", "transport", &tr->co2_kg_per_tkm,
+                           false, 0, 10);
+        bool fl = get_num(c, t, "fuel_l_per_km_loaded", "transport", &fuel_loaded,
+                          false, 0, 5);
+        fl |= get_num(c, t, "fuel_l_per_km_empty", "transport", &fuel_empty, false, 0, 5);
+        if (fl && have_co2)
+            mb_problems_add(c->p, "transport", "give co2_kg_per_tkm or fuel use, not "
+                            "both");
+        json_t *er = json_object_get(t, "empty_return");
+        if (er && !json_is_boolean(er))
+            mb_problems_add(c->p, "transport.empty_return", "must be true or false");
+        else if (er)
+            empty_return = json_is_true(er);
+        get_num(c, t, "detour_factor", "transport", &tr->detour_factor, false, 1, 5);
+        get_num(c, t, "max_km", "transport", &tr->max_km, false, 1, 5000);
+    }
+    /* Per loaded tonne-km: the truck drives loaded one way and, with empty
+     * return, back empty; both legs are paid for and burn fuel. */
+    if (truck_km >= 0)
+        tr->cost_nok_per_tkm = truck_km * (1 + empty_return) / tr->payload_t;
+    else if (!have_cost)
+        tr->cost_nok_per_tkm = MB_DEFAULT_COST_NOK_PER_TKM;
+    if (!have_co2)
+        tr->co2_kg_per_tkm = (fuel_loaded + (empty_return ? fuel_empty : 0)) *
+                             MB_DIESEL_KG_CO2_PER_L / tr->payload_t;
+}
+
+static int cmp_distance(const void *a, const void *b)
+{
+    const struct mb_distance *x = a, *y = b;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    return (x->b > y->b) - (x->b < y->b);
+}
+
+static long site_index(const struct mb_scenario *s, const char *id)
+{
+    for (size_t i = 0; i < s->nsites; i++)
+        if (strcmp(s->sites[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void parse_distances(struct ctx *c, json_t *t)
+{
+    json_t *d = get(t, "distances");
+    if (!d)
+        return;
+    if (!json_is_array(d)) {
+        mb_problems_add(c->p, "transport.distances", "must be a list of {\"from\", "
+                        "\"to\", \"km\"}");
+        return;
+    }
+    struct mb_scenario *s = c->s;
+    s->distances = mb_xcalloc(2 * json_array_size(d) + 1, sizeof *s->distances);
+    size_t i;
+    json_t *e;
+    json_array_foreach(d, i, e) {
+        char p[160];
+        snprintf(p, sizeof p, "transport.distances[%zu]", i);
+        if (!json_is_object(e)) {
+            mb_problems_add(c->p, p, "must be an object");
+            continue;
+        }
+        static const char *const keys[] = { "from", "to", "km", NULL };
+        check_keys(c, e, p, keys);
+        const char *a = get_str(c, e, "from", p, true), *b = get_str(c, e, "to", p, true);
+        double km;
+        bool ok = get_num(c, e, "km", p, &km, true, 0, 10000);
+        long ia = a ? site_index(s, a) : -1, ib = b ? site_index(s, b) : -1;
+        if (a && ia < 0)
+            mb_problems_add(c->p, p, "no site with id '%.60s'", a);
+        if (b && ib < 0)
+            mb_problems_add(c->p, p, "no site with id '%.60s'", b);
+        if (!ok || ia < 0 || ib < 0)
+            continue;
+        double gc = mb_geo_distance_km(s->sites[ia].pos, s->sites[ib].pos);
+        if (km + 0.5 < gc) {
+            char q[180];
+            sub(q, sizeof q, p, "km");
+            mb_problems_add(c->p, q, "%g km is shorter than the straight line "
+                            "(%.1f km)", km, gc);
+            continue;
+        }
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km };
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km };
+    }
+    qsort(s->distances, s->ndistances, sizeof *s->distances, cmp_distance);
+}
+
+double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b)
+{
+    if (s->ndistances) {
+        struct mb_distance key = { a, b, 0 };
+        const struct mb_distance *d = bsearch(&key, s->distances, s->ndistances,
+                                              sizeof key, cmp_distance);
+        if (d)
+            return d->km;
+    }
+    double f = s->transport.detour_factor;
+    if (s->sites[a].detour > f)
+        f = s->sites[a].detour;
+    if (s->sites[b].detour > f)
+        f = s->sites[b].detour;
+    return f * mb_geo_distance_km(s->sites[a].pos, s->sites[b].pos);
+}
+
+/* Checks across sites once each is read. */
+static void check_sites(struct ctx *c)
+{
+    struct mb_scenario *s = c->s;
+    for (size_t i = 0; i < s->nsites; i++) {
+        struct mb_site *x = &s->sites[i];
+        char p[64];
+        snprintf(p, sizeof p, "sites[%zu].id", i);
+        for (size_t j = 0; j < i && x->id[0]; j++)
+            if (strcmp(s->sites[j].id, x->id) == 0) {
+                mb_problems_add(c->p, p, "'%s' is also the id of sites[%zu]", x->id, j);
+                break;
+            }
+        snprintf(p, sizeof p, "sites[%zu].window", i);
+        if (x->kind >= MB_SITE_LANDFILL && x->to < x->from)
+            mb_problems_add(c->p, p, "ends before it starts");
+    }
+}
+
+int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
+                      struct mb_problems *problems)
+{
+    memset(s, 0, sizeof *s);
+    memset(problems, 0, sizeof *problems);
+    struct ctx c = { .p = problems, .s = s };
+    struct mb_error err;
+    size_t bad;
+    if (!mb_utf8_valid(text, len, &bad)) {
+        mb_problems_add(problems, "", "not valid UTF-8 (byte %zu)", bad + 1);
+        return MB_EINVAL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        mb_problems_add(problems, "", "not valid JSON: %s (line %d, column %d)",
+                        jerr.text, jerr.line, jerr.column);
+        return MB_EINVAL;
+    }
+    if (mb_catalog_init(&s->catalog, &err) || mb_municipalities_init(&c.mu, &err) ||
+        mb_geo_new(&c.geo, &err)) {
+        mb_problems_add(problems, "", "%s", err.message);
+        goto out;
+    }
+    if (!json_is_object(root)) {
+        mb_problems_add(problems, "", "a scenario is a JSON object");
+        goto out;
+    }
+    static const char *const keys[] = { "format", "name", "horizon",
+        "co2_price_nok_per_t", "transport", "sites", NULL };
+    check_keys(&c, root, "", keys);
+    const char *fmt = get_str(&c, root, "format", "", true);
+    if (fmt && strcmp(fmt, MB_SCENARIO_FORMAT) != 0)
+        mb_problems_add(problems, "format", "'%.40s' is not supported; this version "
+                        "reads \"%s\"", fmt, MB_SCENARIO_FORMAT);
+    const char *name = get_str(&c, root, "name", "", false);
+    mb_text_copy(s->name, sizeof s->name, name ? name : "");
+    json_t *h = get(root, "horizon");
+    if (!json_is_object(h)) {
+        mb_problems_add(problems, "horizon", h ? "must be an object {\"from\", \"to\"}"
+                                               : "is required");
+        goto out;
+    }
+    static const char *const hkeys[] = { "from", "to", NULL };
+    check_keys(&c, h, "horizon", hkeys);
+    bool hok = get_month(&c, h, "from", "horizon", &s->from, true);
+    hok &= get_month(&c, h, "to", "horizon", &s->to, true);
+    if (hok && s->to < s->from)
+        mb_problems_add(problems, "horizon", "ends before it starts");
+    else if (hok && s->to - s->from + 1 > 600)
+        mb_problems_add(problems, "horizon", "is longer than 50 years");
+    if (!hok || s->to < s->from)
+        goto out;
+    s->co2_price_nok_per_t = MB_DEFAULT_CO2_PRICE_NOK_PER_T;
+    get_num(&c, root, "co2_price_nok_per_t", "", &s->co2_price_nok_per_t, false, 0, 1e5);
+    parse_transport(&c, get(root, "transport"));
+    json_t *sites = get(root, "sites");
+    if (!json_is_array(sites) || json_array_size(sites) == 0) {
+        mb_problems_add(problems, "sites", "is required: a non-empty list of sites");
+        goto out;
+    }
+    s->nsites = json_array_size(sites);
+    s->sites = mb_xcalloc(s->nsites, sizeof *s->sites);
+    size_t i;
+    json_t *e;
+    json_array_foreach(sites, i, e) {
+        char p[32];
+        snprintf(p, sizeof p, "sites[%zu]", i);
+        parse_site(&c, e, p, &s->sites[i]);
+    }
+    check_sites(&c);
+    if (!problems->n)
+        parse_distances(&c, get(root, "transport"));
+out:
+    json_decref(root);
+    mb_geo_free(c.geo);
+    mb_municipalities_release(&c.mu);
+    if (problems->n) {
+        mb_scenario_release(s);
+        return MB_EINVAL;
+    }
+    return 0;
+}
+
+int mb_scenario_read(struct mb_scenario *s, const char *path,
+                     struct mb_problems *problems)
+{
+    memset(s, 0, sizeof *s);
+    memset(problems, 0, sizeof *problems);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        mb_problems_add(problems, "", "cannot open %s", path);
+        return MB_EIO;
+    }
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    size_t got;
+    do {
+        buf = mb_xgrow(buf, &cap, n + (1u << 16), 1);
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0 && n <= (256u << 20));
+    int rc;
+    if (ferror(f)) {
+        mb_problems_add(problems, "", "cannot read %s", path);
+        rc = MB_EIO;
+    } else if (n > (256u << 20)) {
+        mb_problems_add(problems, "", "%s is larger than 256 MiB", path);
+        rc = MB_EINVAL;
+    } else {
+        rc = mb_scenario_parse(s, buf, n, problems);
+    }
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+void mb_scenario_release(struct mb_scenario *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nsites; i++) {
+        free(s->sites[i].accepts);
+        free(s->sites[i].yields);
+    }
+    free(s->sites);
+    free(s->distances);
+    mb_catalog_release(&s->catalog);
+    memset(s, 0, sizeof *s);
+}
