@@ -52,5 +52,6 @@ int cmd_distance(int argc, char **argv);
 int cmd_refdata(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif

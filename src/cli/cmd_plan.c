@@ -56,12 +56,13 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
 
 int cmd_plan(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL, *lp = NULL;
+    const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL;
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "-o", &out, "plan")) ||
-            (m = cli_opt_value(argc, argv, &i, "--write-lp", &lp, "plan"))) {
+            (m = cli_opt_value(argc, argv, &i, "--write-lp", &lp, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--pricing", &pricing, "plan"))) {
             if (m < 0)
                 return EXIT_USAGE;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -76,6 +77,17 @@ int cmd_plan(int argc, char **argv)
     }
     if (!in)
         return cli_usage("plan", "give a scenario file: massebank plan SCENARIO.json");
+    int pricing_mode = 0;
+    if (pricing) {
+        if (strcmp(pricing, "auto") == 0)
+            pricing_mode = 0;
+        else if (strcmp(pricing, "never") == 0)
+            pricing_mode = 1;
+        else if (strcmp(pricing, "always") == 0)
+            pricing_mode = 2;
+        else
+            return cli_usage("plan", "--pricing takes auto, never or always");
+    }
     struct mb_scenario s;
     struct mb_problems probs;
     int rc = mb_scenario_read(&s, in, &probs);
@@ -101,7 +113,7 @@ int cmd_plan(int argc, char **argv)
             goto out;
         }
     }
-    struct mb_plan_options opt = { lpf, quiet ? NULL : progress, NULL };
+    struct mb_plan_options opt = { lpf, quiet ? NULL : progress, NULL, pricing_mode };
     struct mb_plan plan;
     rc = mb_plan_run(&s, &opt, &plan, &err);
     if (lpf) {

@@ -36,9 +36,13 @@ static const struct {
       "  easting northing (--from 25832, 25833 or 25835), printed in all of them." },
     { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
       "Great-circle distance in km between two positions." },
-    { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]",
+    { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
+      "      [--pricing auto|never|always]",
       "Plan the mass flows of a scenario exactly (LP, Clp) and compare with today's\n"
       "  practice. Prints a summary; the plan (JSON) goes to -o or standard output." },
+    { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
+      "      [--months N] [--transport-only] [-o FILE]",
+      "Write a reproducible generated scenario (the same seed gives the same file)." },
     { "refdata", cmd_refdata, "refdata [--dir DIR] [--json] [--strict]",
       "Load and check the Trondheim region's reference tables (built in, or CSV\n"
       "  files in DIR) and report every inconsistency found in them." },

@@ -6,6 +6,7 @@
 
 #include <coin/Clp_C_Interface.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +32,7 @@ void mb_lp_release(struct mb_lp *lp)
     free(lp->start);
     free(lp->index);
     free(lp->value);
+    free(lp->pinned);
     memset(lp, 0, sizeof *lp);
 }
 
@@ -56,6 +58,7 @@ int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
         lp->collb = mb_xrealloc(lp->collb, lp->cap_cols * sizeof *lp->collb);
         lp->colub = mb_xrealloc(lp->colub, lp->cap_cols * sizeof *lp->colub);
         lp->start = mb_xrealloc(lp->start, lp->cap_cols * sizeof *lp->start);
+        lp->pinned = mb_xrealloc(lp->pinned, lp->cap_cols * sizeof *lp->pinned);
     }
     if (lp->nnz + n > lp->cap_nnz) {
         while (lp->nnz + n > lp->cap_nnz)
@@ -69,10 +72,16 @@ int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
         lp->nnz++;
     }
     lp->obj[lp->ncols] = cost;
+    lp->pinned[lp->ncols] = 0;
     lp->collb[lp->ncols] = lb;
     lp->colub[lp->ncols] = ub;
     lp->start[lp->ncols + 1] = (int)lp->nnz;
     return (int)lp->ncols++;
+}
+
+void mb_lp_pin(struct mb_lp *lp, int col)
+{
+    lp->pinned[col] = 1;
 }
 
 static double now(void)
@@ -82,29 +91,162 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int mb_lp_solve(const struct mb_lp *lp, struct mb_lp_result *res,
-                struct mb_error *err)
+/* Columns per row taken into the first working set. */
+#define CHEAPEST_PER_ROW 3
+/* Below this many columns the whole LP goes to Clp at once. */
+#define PRICING_MIN_COLS 20000
+/* A column joins when its reduced cost is below -PRICE_TOL. */
+#define PRICE_TOL 1e-7
+
+/* Sort column indexes by cost (qsort has no context: a file-level
+ * pointer is set around each call; solving is not reentrant per LP
+ * anyway, and the pointer is only read during the sort). */
+static const double *sort_costs;
+
+static int by_cost(const void *a, const void *b)
+{
+    double x = sort_costs[*(const int *)a], y = sort_costs[*(const int *)b];
+    if (x != y)
+        return x < y ? -1 : 1;
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+static void add_working(Clp_Simplex *m, const struct mb_lp *lp, const int *cols,
+                        size_t n, int *slot_of, int *col_of, size_t *nwork)
+{
+    if (n == 0)
+        return;
+    CoinBigIndex *starts = mb_xmalloc((n + 1) * sizeof *starts);
+    size_t nnz = 0;
+    for (size_t k = 0; k < n; k++)
+        nnz += (size_t)(lp->start[cols[k] + 1] - lp->start[cols[k]]);
+    int *rows = mb_xmalloc((nnz + 1) * sizeof *rows);
+    double *vals = mb_xmalloc((nnz + 1) * sizeof *vals);
+    double *lb = mb_xmalloc(n * sizeof *lb), *ub = mb_xmalloc(n * sizeof *ub);
+    double *obj = mb_xmalloc(n * sizeof *obj);
+    size_t p = 0;
+    for (size_t k = 0; k < n; k++) {
+        int j = cols[k];
+        starts[k] = (CoinBigIndex)p;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++) {
+            rows[p] = lp->index[e];
+            vals[p++] = lp->value[e];
+        }
+        lb[k] = lp->collb[j];
+        ub[k] = lp->colub[j];
+        obj[k] = lp->obj[j];
+        slot_of[j] = (int)*nwork;
+        col_of[(*nwork)++] = j;
+    }
+    starts[n] = (CoinBigIndex)p;
+    Clp_addColumns(m, (int)n, lb, ub, obj, starts, rows, vals);
+    free(starts);
+    free(rows);
+    free(vals);
+    free(lb);
+    free(ub);
+    free(obj);
+}
+
+int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
+                struct mb_lp_result *res, struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
     double t0 = now();
+    size_t nc = lp->ncols, nr = lp->nrows;
+    int *slot_of = mb_xmalloc((nc + 1) * sizeof *slot_of);
+    int *col_of = mb_xmalloc((nc + 1) * sizeof *col_of);
+    int *pick = mb_xmalloc((nc + 1) * sizeof *pick);
+    size_t npick = 0, nwork = 0;
+    for (size_t j = 0; j < nc; j++)
+        slot_of[j] = -1;
+    bool pricing = mode == MB_PRICING_ALWAYS ||
+                   (mode == MB_PRICING_AUTO && nc >= PRICING_MIN_COLS);
+    if (!pricing) {
+        for (size_t j = 0; j < nc; j++)
+            pick[npick++] = (int)j;
+    } else {
+        /* Pinned columns, and the cheapest few of every row. */
+        size_t *rstart = mb_xcalloc(nr + 2, sizeof *rstart);
+        for (size_t e = 0; e < lp->nnz; e++)
+            rstart[lp->index[e] + 2]++;
+        for (size_t i = 0; i < nr; i++)
+            rstart[i + 2] += rstart[i + 1];
+        int *rcol = mb_xmalloc((lp->nnz + 1) * sizeof *rcol);
+        for (size_t j = 0; j < nc; j++)
+            for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+                rcol[rstart[lp->index[e] + 1]++] = (int)j;
+        unsigned char *in = mb_xcalloc(nc + 1, 1);
+        for (size_t j = 0; j < nc; j++)
+            if (lp->pinned[j])
+                in[j] = 1;
+        sort_costs = lp->obj;
+        for (size_t i = 0; i < nr; i++) {
+            int *c = rcol + rstart[i];
+            size_t n = rstart[i + 1] - rstart[i];
+            qsort(c, n, sizeof *c, by_cost);
+            for (size_t k = 0; k < n && k < CHEAPEST_PER_ROW; k++)
+                in[c[k]] = 1;
+        }
+        sort_costs = NULL;
+        for (size_t j = 0; j < nc; j++)
+            if (in[j])
+                pick[npick++] = (int)j;
+        free(in);
+        free(rcol);
+        free(rstart);
+    }
     Clp_Simplex *m = Clp_newModel();
     Clp_setLogLevel(m, 0);
-    Clp_loadProblem(m, (int)lp->ncols, (int)lp->nrows, lp->start, lp->index,
-                    lp->value, lp->collb, lp->colub, lp->obj, lp->rowlb, lp->rowub);
+    /* Rows first, with no columns; then the working set. */
+    CoinBigIndex zero = 0;
+    Clp_loadProblem(m, 0, (int)nr, &zero, NULL, NULL, NULL, NULL, NULL, lp->rowlb,
+                    lp->rowub);
+    add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
     Clp_dual(m, 0);
     int status = Clp_status(m);
+    res->iterations = Clp_numberIterations(m);
+    res->rounds = 0;
+    while (pricing && status == 0) {
+        const double *y = Clp_getRowPrice(m);
+        npick = 0;
+        for (size_t j = 0; j < nc; j++) {
+            if (slot_of[j] >= 0)
+                continue;
+            double rc = lp->obj[j];
+            for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+                rc -= lp->value[e] * y[lp->index[e]];
+            if (rc < -PRICE_TOL * (1 + fabs(lp->obj[j])))
+                pick[npick++] = (int)j;
+        }
+        if (npick == 0)
+            break;
+        res->rounds++;
+        add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
+        Clp_primal(m, 0);
+        status = Clp_status(m);
+        res->iterations += Clp_numberIterations(m);
+    }
     if (status != 0) {
         Clp_deleteModel(m);
+        free(slot_of);
+        free(col_of);
+        free(pick);
         static const char *const why[] = { "optimal", "infeasible", "unbounded",
             "stopped on iterations or time", "stopped on difficulties" };
         return mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: %s",
                             status >= 0 && status <= 4 ? why[status] : "unknown status");
     }
     res->objective = Clp_objectiveValue(m);
-    res->iterations = Clp_numberIterations(m);
-    res->x = mb_xmalloc((lp->ncols ? lp->ncols : 1) * sizeof *res->x);
-    memcpy(res->x, Clp_getColSolution(m), lp->ncols * sizeof *res->x);
+    res->working_cols = nwork;
+    res->x = mb_xcalloc(nc ? nc : 1, sizeof *res->x);
+    const double *x = Clp_getColSolution(m);
+    for (size_t k = 0; k < nwork; k++)
+        res->x[col_of[k]] = x[k];
     Clp_deleteModel(m);
+    free(slot_of);
+    free(col_of);
+    free(pick);
     res->seconds = now() - t0;
     return 0;
 }

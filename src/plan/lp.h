@@ -22,6 +22,7 @@ struct mb_lp {
     int *index;     /* row of each nonzero */
     double *value;
     size_t nnz;
+    unsigned char *pinned; /* per column: always in the solver's working set */
     size_t cap_rows, cap_cols, cap_nnz; /* internal */
 };
 
@@ -35,18 +36,33 @@ int mb_lp_add_row(struct mb_lp *lp, double lb, double ub);
 int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
                   const int *rows, const double *vals);
 
+/* Mark a column as always part of the working set (slack columns that keep
+ * the model feasible). */
+void mb_lp_pin(struct mb_lp *lp, int col);
+
 struct mb_lp_result {
     double objective;
     double *x;      /* ncols values, caller frees */
     double seconds;
     int iterations;
+    int rounds;          /* pricing rounds */
+    size_t working_cols; /* columns the solver saw in the end */
 };
 
-/* Solve with Clp (dual simplex from scratch). 0 on an optimal solution;
+/* Solve with Clp. Large models are solved by column generation: Clp
+ * works on the pinned columns and, for every row, the few cheapest columns
+ * touching it; then every other column is priced with the duals and those
+ * with negative reduced cost join, until none is left. The result is the
+ * optimum of the whole LP (to the solver's tolerances), found on a fraction
+ * of its columns. MB_PRICING_AUTO uses it from 20,000 columns on; NEVER
+ * hands Clp the whole LP, ALWAYS prices even small ones (tests compare the
+ * two). Returns 0 on an optimal solution; 0 on an optimal solution;
  * MB_EINVAL if infeasible or unbounded (not expected for planner models,
  * which always have slack), with err saying which. */
-int mb_lp_solve(const struct mb_lp *lp, struct mb_lp_result *res,
-                struct mb_error *err);
+enum mb_pricing { MB_PRICING_AUTO, MB_PRICING_NEVER, MB_PRICING_ALWAYS };
+
+int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing pricing,
+                struct mb_lp_result *res, struct mb_error *err);
 
 /* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
  * they fill a buffer of 64 bytes. */

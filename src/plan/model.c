@@ -331,7 +331,8 @@ static void make_slack_and_stock(struct build *b)
                 struct mb_col_info info = { x->kind == MB_SITE_SOURCE ? MB_COL_UNPLACED
                                                                      : MB_COL_UNMET,
                                             (int32_t)i, (int32_t)i, t, -1, 0, 0, 0 };
-                new_col(b, info, MB_PENALTY_NOK_PER_T, HUGE_VAL, 1, &b->srow[k], &one);
+                mb_lp_pin(&b->m->lp, new_col(b, info, MB_PENALTY_NOK_PER_T, HUGE_VAL, 1,
+                                             &b->srow[k], &one));
             }
         }
         if (x->kind != MB_SITE_STORAGE)
@@ -360,8 +361,8 @@ static void make_slack_and_stock(struct build *b)
                 }
                 struct mb_col_info info = { MB_COL_STOCK, (int32_t)i, (int32_t)i, t,
                                             (int32_t)c, 0, x->holding_nok_per_t_month, 0 };
-                new_col(b, info, x->holding_nok_per_t_month, next >= 0 ? HUGE_VAL : 0,
-                        n, rows, vals);
+                mb_lp_pin(&b->m->lp, new_col(b, info, x->holding_nok_per_t_month,
+                                             next >= 0 ? HUGE_VAL : 0, n, rows, vals));
             }
         }
     }

@@ -109,13 +109,16 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     }
     say(opt, "solving with Clp...");
     struct mb_lp_result res;
-    rc = mb_lp_solve(&m.lp, &res, err);
+    rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO,
+                     &res, err);
     if (rc)
         goto fail_model;
     plan->solve_seconds = res.seconds;
     plan->iterations = res.iterations;
     plan->solver_objective = res.objective;
-    say(opt, "solved: optimum in %.2f s, %d iterations", res.seconds, res.iterations);
+    say(opt, "solved: optimum in %.2f s, %d iterations, %d pricing rounds, %zu of %zu "
+        "columns used", res.seconds, res.iterations, res.rounds, res.working_cols,
+        m.lp.ncols);
 
     size_t cap_f = 0, cap_u = 0, cap_v = 0;
     for (size_t j = 0; j < m.lp.ncols; j++) {

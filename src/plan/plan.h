@@ -67,6 +67,7 @@ struct mb_plan_options {
     FILE *write_lp;     /* if set, the LP is written here before solving */
     void (*progress)(const char *line, void *ctx); /* may be NULL */
     void *progress_ctx;
+    int pricing;        /* enum mb_pricing: 0 auto, 1 never, 2 always */
 };
 
 /* Plan a scenario: build the model, solve it exactly, compute the baseline

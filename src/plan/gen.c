@@ -1,0 +1,226 @@
+/*
+ * gen.c - generated regions (see gen.h). The numbers are plausible rather
+ * than measured: material shares follow the research note (rock and till
+ * dominate surplus, crushed rock dominates need), amounts are spread over
+ * two orders of magnitude, windows last one to six months.
+ */
+#include "plan/gen.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/month.h"
+
+/* splitmix64: small, fast, and the same on every platform. */
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *s)
+{
+    return (double)(next(s) >> 11) / 9007199254740992.0;
+}
+
+static double normal(uint64_t *s)
+{
+    double u = uniform(s), v = uniform(s);
+    if (u < 1e-300)
+        u = 1e-300;
+    return sqrt(-2 * log(u)) * cos(2 * 3.14159265358979323846 * v);
+}
+
+static int pick(uint64_t *s, const double *w, int n)
+{
+    double total = 0, x;
+    for (int i = 0; i < n; i++)
+        total += w[i];
+    x = uniform(s) * total;
+    for (int i = 0; i < n; i++) {
+        if (x < w[i])
+            return i;
+        x -= w[i];
+    }
+    return n - 1;
+}
+
+struct city {
+    const char *name;
+    double lat, lon, weight;
+};
+
+static const struct city cities[] = {
+    { "Oslo", 59.91, 10.75, 30 },      { "Bergen", 60.39, 5.33, 12 },
+    { "Trondheim", 63.43, 10.40, 10 }, { "Stavanger", 58.97, 5.73, 10 },
+    { "Kristiansand", 58.15, 8.00, 5 }, { "Drammen", 59.74, 10.20, 5 },
+    { "Fredrikstad", 59.22, 10.93, 4 }, { "Tromsø", 69.65, 18.96, 4 },
+    { "Bodø", 67.28, 14.40, 2 },       { "Ålesund", 62.47, 6.15, 3 },
+    { "Hamar", 60.79, 11.07, 3 },      { "Tønsberg", 59.27, 10.41, 3 },
+    { "Skien", 59.21, 9.61, 3 },       { "Haugesund", 59.41, 5.27, 2 },
+    { "Molde", 62.74, 7.16, 1 },       { "Alta", 69.97, 23.27, 1 },
+};
+#define NCITIES (int)(sizeof cities / sizeof *cities)
+
+static void place(uint64_t *s, const struct mb_gen_options *o, double *lat, double *lon)
+{
+    const struct city *c = &cities[2];
+    double sigma_km = 18;
+    if (o->national) {
+        double w[NCITIES];
+        for (int i = 0; i < NCITIES; i++)
+            w[i] = cities[i].weight;
+        c = &cities[pick(s, w, NCITIES)];
+        sigma_km = 15;
+    }
+    for (;;) {
+        *lat = c->lat + normal(s) * sigma_km / 111.0;
+        *lon = c->lon + normal(s) * sigma_km / (111.0 * cos(c->lat * 3.14159265 / 180));
+        if (*lat > 57.95 && *lat < 71.3 && *lon > 4.5 && *lon < 31.2)
+            return;
+    }
+}
+
+static json_t *window(int from, int to)
+{
+    char a[8], b[8];
+    mb_month_format(from, a);
+    mb_month_format(to, b);
+    return json_pack("{s:s,s:s}", "from", a, "to", b);
+}
+
+static json_t *strings(const char *const *v, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static json_t *qty(double v, const char *unit)
+{
+    return json_pack("{s:f,s:s}", "value", round(v), "unit", unit);
+}
+
+int mb_gen_preset(const char *name, struct mb_gen_options *o, struct mb_error *err)
+{
+    uint64_t seed = o->seed;
+    memset(o, 0, sizeof *o);
+    o->seed = seed;
+    o->start_year = 2026;
+    if (strcmp(name, "trondheim") == 0) {
+        *o = (struct mb_gen_options){ seed, 6000, 15, 3, 2, 4, 72, 2026, false, false };
+    } else if (strcmp(name, "national") == 0) {
+        *o = (struct mb_gen_options){ seed, 50000, 300, 80, 60, 60, 60, 2026, true, false };
+    } else if (strcmp(name, "small") == 0) {
+        *o = (struct mb_gen_options){ seed, 40, 3, 1, 1, 2, 12, 2026, false, false };
+    } else {
+        return mb_error_set(err, MB_EINVAL, "--preset", "unknown preset '%.30s'; use "
+                            "small, trondheim or national", name);
+    }
+    return 0;
+}
+
+char *mb_gen_scenario(const struct mb_gen_options *o)
+{
+    uint64_t st = o->seed * 0x2545F4914F6CDD1Dull + 1;
+    uint64_t *s = &st;
+    int from = o->start_year * 12, to = from + o->months - 1;
+    json_t *sites = json_array();
+    static const char *const src_mat[] = { "rock.blasted", "rock.tunnel", "soil.moraine",
+        "soil.clay", "soil.sand", "soil.gravel", "soil.fill", "recycled.concrete" };
+    static const double src_w[] = { 30, 10, 20, 15, 4, 4, 12, 5 };
+    static const char *const need_mat[] = { "product.crushed.0-32", "product.crushed.0-150",
+        "rock.blasted", "soil.moraine", "soil.fill", "soil.sand" };
+    static const double need_w[] = { 30, 20, 20, 10, 15, 5 };
+    static const double class_w[] = { 80, 14, 5, 1 };
+    char id[32];
+    for (int i = 0; i < o->listings; i++) {
+        double lat, lon;
+        place(s, o, &lat, &lon);
+        int len = 1 + (int)(uniform(s) * 6);
+        int start = from + (int)(uniform(s) * (o->months - len + 1));
+        double amount = 200 * exp(uniform(s) * log(100.0)); /* 200-20,000 t */
+        json_t *x;
+        if (i % 2 == 0) {
+            snprintf(id, sizeof id, "S%d", i);
+            x = json_pack("{s:s,s:s,s:f,s:f,s:s,s:i,s:o,s:o}", "id", id, "kind", "source",
+                "lat", lat, "lon", lon, "material", src_mat[pick(s, src_w, 8)],
+                "class", 1 + pick(s, class_w, 4), "amount", qty(amount, "t"),
+                "window", window(start, start + len - 1));
+        } else {
+            snprintf(id, sizeof id, "N%d", i);
+            int m = pick(s, need_w, 6);
+            x = json_pack("{s:s,s:s,s:f,s:f,s:s,s:o,s:o}", "id", id, "kind", "need",
+                "lat", lat, "lon", lon, "material", need_mat[m],
+                "amount", qty(amount, "t"), "window", window(start, start + len - 1));
+            if (m == 2)
+                json_object_set_new(x, "accepts", strings((const char *[]){ "rock.*" }, 1));
+            if (m >= 3)
+                json_object_set_new(x, "accepts", strings((const char *[]){
+                    "soil.moraine", "soil.fill", "soil.sand", "soil.gravel" }, 4));
+            if (m == 4)
+                json_object_set_new(x, "max_class", json_integer(2));
+        }
+        json_array_append_new(sites, x);
+    }
+    for (int i = 0; i < o->landfills; i++) {
+        double lat, lon;
+        place(s, o, &lat, &lon);
+        snprintf(id, sizeof id, "L%d", i);
+        json_array_append_new(sites, json_pack("{s:s,s:s,s:f,s:f,s:o,s:i,s:o,s:f}",
+            "id", id, "kind", "landfill", "lat", lat, "lon", lon,
+            "accepts", strings((const char *[]){ "rock.*", "soil.*", "recycled.*" }, 3),
+            "max_class", i % 4 == 0 ? 4 : 1,
+            "capacity_per_year", qty(40000 + uniform(s) * 260000, "fm3"),
+            "gate_fee_nok_per_t", round(80 + uniform(s) * 120)));
+    }
+    for (int i = 0; i < o->storages && !o->transport_only; i++) {
+        double lat, lon;
+        place(s, o, &lat, &lon);
+        snprintf(id, sizeof id, "M%d", i);
+        json_array_append_new(sites, json_pack("{s:s,s:s,s:f,s:f,s:o,s:o}",
+            "id", id, "kind", "storage", "lat", lat, "lon", lon,
+            "accepts", strings((const char *[]){ "rock.*", "soil.moraine", "soil.sand",
+                                                 "soil.gravel" }, 4),
+            "capacity", qty(50000 + uniform(s) * 150000, "t")));
+    }
+    for (int i = 0; i < o->plants && !o->transport_only; i++) {
+        double lat, lon;
+        place(s, o, &lat, &lon);
+        snprintf(id, sizeof id, "P%d", i);
+        json_array_append_new(sites, json_pack("{s:s,s:s,s:f,s:f,s:o,s:o,s:[{s:s,s:f},{s:s,s:f}]}",
+            "id", id, "kind", "plant", "lat", lat, "lon", lon,
+            "accepts", strings((const char *[]){ "rock.blasted", "rock.tunnel",
+                                                 "recycled.concrete" }, 3),
+            "capacity_per_month", qty(10000 + uniform(s) * 30000, "t"),
+            "yields", "material", "product.crushed.0-32", "share", 0.6,
+            "material", "product.crushed.0-150", "share", 0.4));
+    }
+    for (int i = 0; i < o->quarries; i++) {
+        double lat, lon;
+        place(s, o, &lat, &lon);
+        snprintf(id, sizeof id, "Q%d", i);
+        json_array_append_new(sites, json_pack("{s:s,s:s,s:f,s:f,s:o,s:f}",
+            "id", id, "kind", "quarry", "lat", lat, "lon", lon,
+            "offers", strings((const char *[]){ "product.*", "rock.blasted", "soil.sand",
+                                                "soil.gravel" }, 4),
+            "price_nok_per_t", round(160 + uniform(s) * 120)));
+    }
+    char hf[8], ht[8], name[96];
+    mb_month_format(from, hf);
+    mb_month_format(to, ht);
+    snprintf(name, sizeof name, "generated %s region, seed %llu",
+             o->national ? "national" : "Trondheim-like", (unsigned long long)o->seed);
+    json_t *root = json_pack("{s:s,s:s,s:{s:s,s:s},s:o}", "format", "massebank-scenario/1",
+                             "name", name, "horizon", "from", hf, "to", ht, "sites", sites);
+    if (o->national)
+        json_object_set_new(root, "transport", json_pack("{s:f}", "max_km", 60.0));
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    json_decref(root);
+    return text;
+}

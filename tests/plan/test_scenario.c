@@ -1,0 +1,158 @@
+/*
+ * test_scenario.c - reading scenarios: a valid one is normalised (units,
+ * positions, months, defaults), and every kind of bad input is reported
+ * with its JSON path, all problems at once, before anything is solved.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/defaults.h"
+#include "plan/scenario.h"
+
+#define HEAD "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", \"to\": \"2026-12\"}, "
+#define SOURCE "{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, " \
+    "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 1500, \"unit\": \"lm3\"}, " \
+    "\"window\": {\"from\": \"2026-03\", \"to\": \"2026-05\"}}"
+#define LANDFILL "{\"id\": \"d\", \"kind\": \"landfill\", \"lat\": 63.3, \"lon\": 10.3, " \
+    "\"accepts\": [\"rock.*\"], \"capacity_per_year\": {\"value\": 1000, \"unit\": \"fm3\"}}"
+
+Test(scenario, valid_one_is_normalised)
+{
+    const char *json = HEAD "\"sites\": [" SOURCE ", " LANDFILL ","
+        "{\"id\": \"u\", \"kind\": \"need\", \"utm\": {\"epsg\": 25832, \"easting\": 569618.6, \"northing\": 7034313.8},"
+        " \"material\": \"0/32\", \"accepts\": [\"product.*\"], \"amount\": {\"value\": 100, \"unit\": \"t\"},"
+        " \"window\": {\"from\": \"2026-01\", \"to\": \"2026-12\"}},"
+        "{\"id\": \"m\", \"kind\": \"landfill\", \"municipality\": \"Malvik\", \"accepts\": [\"*\"],"
+        " \"capacity_per_year\": {\"value\": 5, \"unit\": \"t\"}}]}";
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s: %s",
+                 p.n ? p.items[0].path : "", p.n ? p.items[0].message : "");
+    cr_assert_eq(s.nsites, 4);
+    cr_assert_float_eq(s.sites[0].amount_t, 1500 / 1.5 * 2.7, 1e-9, "lm3 -> t");
+    cr_assert_eq(s.sites[0].to - s.sites[0].from, 2);
+    cr_assert_float_eq(s.sites[2].pos.lat, 63.4305, 1e-5, "UTM -> WGS84");
+    cr_assert(s.sites[3].approximate);
+    cr_assert_str_eq(s.sites[3].municipality, "5031");
+    cr_assert(s.sites[2].accepts[s.sites[2].material]);
+    /* Defaults with sources (plan/defaults.h). */
+    cr_assert_float_eq(s.transport.payload_t, MB_DEFAULT_PAYLOAD_T, 1e-12);
+    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.50 + 0.35) * 2.66 / 30, 1e-12);
+    cr_assert_float_eq(s.sites[1].fee_nok_per_t, MB_DEFAULT_GATE_FEE_NOK_PER_T, 1e-12);
+    cr_assert_float_eq(s.co2_price_nok_per_t, MB_DEFAULT_CO2_PRICE_NOK_PER_T, 1e-12);
+    /* Distance: great circle x detour factor. */
+    cr_assert_float_eq(mb_scenario_km(&s, 0, 1), 1.3 * mb_geo_distance_km(s.sites[0].pos,
+                       s.sites[1].pos), 1e-9);
+    mb_scenario_release(&s);
+}
+
+Test(scenario, transport_per_truck_km_and_distance_matrix)
+{
+    const char *json = HEAD "\"transport\": {\"payload_t\": 20, \"cost_nok_per_truck_km\": 30,"
+        " \"fuel_l_per_km_loaded\": 0.4, \"fuel_l_per_km_empty\": 0.3, \"empty_return\": true,"
+        " \"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 40}]}, \"sites\": [" SOURCE ", " LANDFILL "]}";
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
+    cr_assert_float_eq(s.transport.cost_nok_per_tkm, 30.0 * 2 / 20, 1e-12);
+    cr_assert_float_eq(s.transport.co2_kg_per_tkm, 0.7 * 2.66 / 20, 1e-12);
+    cr_assert_float_eq(mb_scenario_km(&s, 0, 1), 40, 1e-12);
+    cr_assert_float_eq(mb_scenario_km(&s, 1, 0), 40, 1e-12, "both directions");
+    mb_scenario_release(&s);
+}
+
+struct bad {
+    const char *json;
+    const char *path;
+    const char *message;
+};
+
+static void refused(const struct bad *b)
+{
+    struct mb_scenario s;
+    struct mb_problems p;
+    int rc = mb_scenario_parse(&s, b->json, strlen(b->json), &p);
+    cr_assert_eq(rc, MB_EINVAL, "accepted: %s", b->json);
+    cr_assert_eq(s.nsites, 0, "nothing is returned on error");
+    int found = 0;
+    for (size_t i = 0; i < p.n; i++)
+        if (strcmp(p.items[i].path, b->path) == 0 && strstr(p.items[i].message, b->message))
+            found = 1;
+    if (!found)
+        for (size_t i = 0; i < p.n; i++)
+            fprintf(stderr, "  got %s: %s\n", p.items[i].path, p.items[i].message);
+    cr_assert(found, "no problem '%s: ...%s...' for %s", b->path, b->message, b->json);
+    mb_problems_release(&p);
+}
+
+#define WITH(site) HEAD "\"sites\": [" site "]}"
+
+Test(scenario, every_kind_of_bad_input_is_named)
+{
+    static const struct bad cases[] = {
+        { "{", "", "not valid JSON" },
+        { "[]", "", "JSON object" },
+        { "{\"format\": \"other/2\"}", "format", "not supported" },
+        { HEAD "\"sites\": [], \"x\": 1}", "x", "unknown field" },
+        { HEAD "\"sites\": []}", "sites", "non-empty" },
+        { "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-05\", \"to\": \"2026-01\"}, \"sites\": [1]}", "horizon", "ends before" },
+        { "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-13\", \"to\": \"2027-01\"}}", "horizon.from", "month 13" },
+        { "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-1\", \"to\": \"2027-01\"}}", "horizon.from", "YYYY-MM" },
+        { "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", \"to\": \"2027-01\"}, \"sites\": [], \"format\": \"x\"}", "", "duplicate" },
+        { WITH("{\"id\": \"a\", \"kind\": \"mine\", \"lat\": 63, \"lon\": 10}"), "sites[0].kind", "not a kind" },
+        { WITH("{\"kind\": \"source\"}"), "sites[0].id", "is required" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blast\", \"class\": 1, \"amount\": {\"value\": 1, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].material", "did you mean rock.blasted" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": -5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].amount.value", "negative" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5, \"unit\": \"m3\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].amount.unit", "fm3" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-05\", \"to\": \"2026-02\"}}"), "sites[0].window", "ends before it starts" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2025-05\", \"to\": \"2026-02\"}}"), "sites[0].window", "outside the horizon" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 7, \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].class", "between 1 and 5" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": 55.7, \"lon\": 12.6, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0]", "outside Norway" },
+        { WITH("{\"id\": \"a\", \"kind\": \"source\", \"lat\": \"63\", \"lon\": 10.4, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].lat", "must be a number" },
+        { WITH("{\"id\": \"a\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"rock.*\"], \"capacity_per_year\": {\"value\": 5, \"unit\": \"t\"}, \"gate_fee\": 5}"), "sites[0].gate_fee", "unknown field" },
+        { WITH("{\"id\": \"a\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"stone.*\"], \"capacity_per_year\": {\"value\": 5, \"unit\": \"t\"}}"), "sites[0].accepts[0]", "names no group" },
+        { WITH("{\"id\": \"a\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [], \"capacity_per_year\": {\"value\": 5, \"unit\": \"t\"}}"), "sites[0].accepts", "non-empty" },
+        { WITH("{\"id\": \"a\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"rock.*\"]}"), "sites[0].capacity_per_year", "is required" },
+        { WITH("{\"id\": \"p\", \"kind\": \"plant\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"rock.*\"], \"capacity_per_month\": {\"value\": 5, \"unit\": \"t\"}, \"yields\": [{\"material\": \"0/32\", \"share\": 0.5}]}"), "sites[0].yields", "add up to 0.5" },
+        { WITH("{\"id\": \"p\", \"kind\": \"plant\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"rock.*\"], \"capacity_per_month\": {\"value\": 5, \"unit\": \"t\"}, \"yields\": [{\"material\": \"0/32\", \"share\": 0.5}, {\"material\": \"0/32\", \"share\": 0.5}]}"), "sites[0].yields[1].material", "twice" },
+        { WITH("{\"id\": \"x\", \"kind\": \"storage\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"rock.*\"], \"capacity\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-09\", \"to\": \"2026-02\"}}"), "sites[0].window", "ends before" },
+        { WITH("{\"id\": \"x\", \"kind\": \"need\", \"municipality\": \"Narnia\", \"material\": \"0/32\", \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].municipality", "unknown municipality" },
+        { WITH("{\"id\": \"x\", \"kind\": \"need\", \"utm\": {\"epsg\": 3857, \"easting\": 1, \"northing\": 1}, \"material\": \"0/32\", \"amount\": {\"value\": 5, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-02\"}}"), "sites[0].utm.epsg", "25832" },
+        { WITH("{\"id\": \"x\", \"kind\": \"quarry\", \"offers\": [\"0/32\"]}"), "sites[0]", "needs a position" },
+        { WITH(SOURCE ", " SOURCE), "sites[1].id", "also the id of sites[0]" },
+        { HEAD "\"transport\": {\"payload_t\": 0}, \"sites\": [" SOURCE "]}", "transport.payload_t", "between 1 and 100" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"zz\", \"km\": 5}]}, \"sites\": [" SOURCE "]}", "transport.distances[0]", "no site with id 'zz'" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 1}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].km", "shorter than the straight line" },
+        { HEAD "\"transport\": {\"empty_return\": \"yes\"}, \"sites\": [" SOURCE "]}", "transport.empty_return", "true or false" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        refused(&cases[i]);
+}
+
+Test(scenario, all_problems_at_once)
+{
+    const char *json = HEAD "\"sites\": [{\"id\": \"a\", \"kind\": \"source\", \"lat\": 63.4, \"lon\": 10.4,"
+        " \"material\": \"rock.blast\", \"class\": 9, \"amount\": {\"value\": -1, \"unit\": \"kg\"},"
+        " \"window\": {\"from\": \"2026-05\", \"to\": \"2026-02\"}, \"colour\": \"red\"}]}";
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), MB_EINVAL);
+    cr_assert_geq(p.n, 5, "material, class, amount value, unit, window, colour: got %zu", p.n);
+    mb_problems_release(&p);
+}
+
+Test(scenario, broken_utf8_and_missing_file)
+{
+    const char bad[] = "{\"format\": \"massebank-scenario/1\", \"name\": \"B\xE6rum\"}";
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, bad, sizeof bad - 1, &p), MB_EINVAL);
+    cr_assert(strstr(p.items[0].message, "UTF-8"));
+    mb_problems_release(&p);
+    cr_assert_eq(mb_scenario_read(&s, "/nonexistent.json", &p), MB_EIO);
+    cr_assert(strstr(p.items[0].message, "/nonexistent.json"));
+    mb_problems_release(&p);
+}
