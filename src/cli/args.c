@@ -1,15 +1,25 @@
 /*
  * args.c - error printing, option matching and output writing shared by
  * the CLI commands (see cli.h).
+ *
+ * Output files (-o) are written atomically: a temporary file made with
+ * mkstemp in the target's own directory (so rename cannot cross file
+ * systems), synced, then renamed over the target. An existing target keeps
+ * its permissions; a symbolic link is written through to the file it
+ * names; devices and pipes are written directly; "-" means standard
+ * output.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 
 int cli_fail(const struct mb_error *err)
 {
@@ -57,31 +67,130 @@ void cli_print_json(FILE *f, const json_t *v)
     }
 }
 
+/* Follow symbolic links from `path` to the file they name (which may not
+ * exist yet), so the output replaces that file and the link stays a link.
+ * Returns 0 with the path in out (size n), or fills err. */
+static int resolve_links(const char *path, char *out, size_t n, struct mb_error *err)
+{
+    if (!mb_text_copy(out, n, path))
+        return mb_error_set(err, MB_EINVAL, "-o", "file name too long");
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat st;
+        if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode))
+            return 0;
+        char link[4096], next[4096];
+        ssize_t k = readlink(out, link, sizeof link - 1);
+        if (k < 0)
+            return mb_error_set(err, MB_EIO, "-o", "cannot follow the link %s: %s",
+                                path, strerror(errno));
+        link[k] = '\0';
+        const char *slash = strrchr(out, '/');
+        int dirlen = slash && link[0] != '/' ? (int)(slash - out) + 1 : 0;
+        if ((size_t)k >= sizeof link - 1 ||
+            (size_t)snprintf(next, sizeof next, "%.*s%s", dirlen, out, link) >=
+                sizeof next || !mb_text_copy(out, n, next))
+            return mb_error_set(err, MB_EINVAL, "-o", "file name too long");
+    }
+    return mb_error_set(err, MB_EINVAL, "-o", "%s: too many levels of symbolic "
+                        "links", path);
+}
+
+/* write(2) all of buf, retrying after interrupts and short writes. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t k = write(fd, buf, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        buf += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
 int cli_write_output(const char *path, const char *text, size_t len,
                      struct mb_error *err)
 {
-    if (!path) {
+    if (!path || strcmp(path, "-") == 0) {
         if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
             return mb_error_set(err, MB_EIO, "output", "cannot write to standard "
                                 "output");
         return 0;
     }
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
+    if (!*path)
+        return mb_error_set(err, MB_EINVAL, "-o", "the file name is empty");
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: it is a directory",
+                            path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (/dev/null, /dev/stdout): nothing to replace, so
+         * write to it as it is. */
+        int fd = open(path, O_WRONLY | O_TRUNC);
+        int bad = fd < 0 || write_all(fd, text, len) != 0;
+        int e = errno;
+        if (fd >= 0 && close(fd) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        if (bad)
+            return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path,
+                                strerror(e));
+        return 0;
+    }
+    /* A new file beside the target, renamed over it only when complete: a
+     * failed write leaves the old file as it was. mkstemp creates the name
+     * with O_EXCL, so a planted file or link there is never followed. */
+    char target[4096], tmp[4096];
+    int rc = resolve_links(path, target, sizeof target, err);
+    if (rc)
+        return rc;
+    const char *slash = strrchr(target, '/');
+    int dirlen = slash ? (int)(slash - target) + 1 : 0;
+    /* A short name of its own, so a target name near NAME_MAX still works. */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%.*s.massebank-XXXXXX", dirlen, target) >=
         sizeof tmp)
         return mb_error_set(err, MB_EINVAL, "-o", "file name too long");
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    mode_t mode;
+    if (stat(target, &st) == 0) {
+        mode = st.st_mode & 0777; /* keep the old file's permissions */
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask; /* what creating the file directly would give */
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
         return mb_error_set(err, MB_EIO, "-o", "cannot create %s: %s", path,
                             strerror(errno));
-    int bad = fwrite(text, 1, len, f) != len;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
+    int bad = fchmod(fd, mode) != 0 || write_all(fd, text, len) != 0 ||
+              fsync(fd) != 0;
+    int e = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (!bad && rename(tmp, target) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
         unlink(tmp);
         return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path,
                             strerror(e));
+    }
+    /* Make the rename itself durable (best effort: not every file system
+     * lets a directory be synced). */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? target : ".");
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        if (fsync(dfd) != 0) {
+            /* the file is written and renamed; only durability is weaker */
+        }
+        close(dfd);
     }
     return 0;
 }

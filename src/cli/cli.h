@@ -33,8 +33,10 @@ void cli_pad(FILE *f, const char *s, int width);
 /* Serialise a JSON value (one line) to f; steals nothing. */
 void cli_print_json(FILE *f, const json_t *v);
 
-/* Write `text` to `path` atomically (temp file + rename) or to stdout when
- * path is NULL. Returns 0, or fills err. */
+/* Write `text` to `path` atomically (a mkstemp file beside the target,
+ * synced, then renamed; an existing file keeps its mode; a link is written
+ * through to its target) or to standard output when path is NULL or "-".
+ * Returns 0, or fills err. */
 int cli_write_output(const char *path, const char *text, size_t len,
                      struct mb_error *err);
 

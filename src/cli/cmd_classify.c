@@ -4,12 +4,14 @@
  * Samples come from the command line (one sample, SUBST=VALUE words) or a
  * CSV file (one sample per row). Every sample is parsed and classified
  * before anything is printed or written, so a bad cell anywhere leaves no
- * output at all; the error names the row and the column.
+ * output at all; the error names the file, the line and the column. The
+ * output (-o) may not be the input file itself.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/alloc.h"
@@ -60,23 +62,37 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
     int rc = mb_csv_read_file(&t, path, 16u << 20, err);
     if (rc)
         return rc;
+    /* Errors name the file as the parser's do: "lab.csv line 3, Pb". */
+    const char *slash = strrchr(path, '/');
+    char base[64];
+    mb_text_clip(base, sizeof base, slash ? slash + 1 : path);
+    char header[96];
+    snprintf(header, sizeof header, "%s header", base);
     int id_col = -1;
     const struct mb_substance **subst = mb_xcalloc(t.ncols, sizeof *subst);
     for (size_t c = 0; c < t.ncols; c++) {
+        char q1[44], q2[44];
         if (is_id_column(t.header[c])) {
+            if (id_col >= 0) {
+                rc = mb_error_set(err, MB_EINVAL, header, "columns '%s' and '%s' are "
+                    "both sample ids; keep one", mb_text_clip(q1, sizeof q1,
+                    t.header[id_col]), mb_text_clip(q2, sizeof q2, t.header[c]));
+                goto out;
+            }
             id_col = (int)c;
         } else if (!is_ignored_column(t.header[c])) {
             subst[c] = mb_class_table_find(tab, t.header[c]);
             if (!subst[c]) {
-                rc = mb_error_set(err, MB_ENOTFOUND, "header", "column '%.40s' is "
+                rc = mb_error_set(err, MB_ENOTFOUND, header, "column '%s' is "
                     "neither 'sample' nor a substance of the condition-class table",
-                    t.header[c]);
+                    mb_text_clip(q1, sizeof q1, t.header[c]));
                 goto out;
             }
             for (size_t d = 0; d < c; d++)
                 if (subst[d] == subst[c]) {
-                    rc = mb_error_set(err, MB_EINVAL, "header", "columns '%s' and "
-                        "'%s' are the same substance", t.header[d], t.header[c]);
+                    rc = mb_error_set(err, MB_EINVAL, header, "columns '%s' and "
+                        "'%s' are the same substance", mb_text_clip(q1, sizeof q1,
+                        t.header[d]), mb_text_clip(q2, sizeof q2, t.header[c]));
                     goto out;
                 }
         }
@@ -109,8 +125,8 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
         if (!rc)
             rc = mb_classify(x->m, x->n, &x->c, err);
         if (rc) {
-            char where[64];
-            snprintf(where, sizeof where, "line %zu", row->line);
+            char where[96];
+            snprintf(where, sizeof where, "%s line %zu", base, row->line);
             mb_error_prefix_field(err, where);
         }
     }
@@ -137,19 +153,15 @@ static int sample_from_args(const struct mb_class_table *tab, const char **words
     for (size_t i = 0; i < nwords && !rc; i++) {
         const char *eq = strchr(words[i], '=');
         if (!eq || eq == words[i]) {
-            rc = mb_error_set(err, MB_EINVAL, words[i], "write a result as "
-                              "SUBSTANCE=VALUE, e.g. Pb=80");
+            char q[44];
+            rc = mb_error_set(err, MB_EINVAL, mb_text_clip(q, sizeof q, words[i]),
+                              "write a result as SUBSTANCE=VALUE, e.g. Pb=80");
             break;
         }
-        char name[64];
-        size_t n = (size_t)(eq - words[i]);
-        if (n >= sizeof name) {
-            rc = mb_error_set(err, MB_ENOTFOUND, "substance", "name too long");
-            break;
-        }
-        memcpy(name, words[i], n);
-        name[n] = '\0';
+        /* Any length: an unknown name is reported (shortened) by the parser. */
+        char *name = mb_xstrndup(words[i], (size_t)(eq - words[i]));
         rc = mb_measurement_parse(tab, name, eq + 1, &s->m[s->n], err);
+        free(name);
         if (!rc)
             s->n++;
     }
@@ -162,6 +174,14 @@ static int sample_from_args(const struct mb_class_table *tab, const char **words
     *out = s;
     *nout = 1;
     return 0;
+}
+
+/* True if a and b name the same existing file (also through links). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 static json_t *limit_or_null(double v)
@@ -232,6 +252,9 @@ static void sample_text(FILE *f, const struct sample *s)
         fprintf(f, "  decided by %s (%s): %g mg/kg, %g over the limit %g (x%.2f)\n",
                 d->substance->code, d->substance->name, d->value, d->value - d->lower,
                 d->lower, d->value / d->lower);
+    else if (c->cls == 1 && d->below_loq && d->value == 0)
+        fprintf(f, "  highest relative to its normverdi: %s not detected (normverdi "
+                "%g mg/kg)\n", d->substance->code, d->substance->upper[0]);
     else if (c->cls == 1)
         fprintf(f, "  highest relative to its normverdi: %s %s%g mg/kg (normverdi %g)\n",
                 d->substance->code, d->below_loq ? "<" : "", d->value,
@@ -282,6 +305,13 @@ int cmd_classify(int argc, char **argv)
     }
     struct mb_error err;
     mb_error_clear(&err);
+    if (csv && outpath && strcmp(outpath, "-") != 0 && same_file(csv, outpath)) {
+        free(words);
+        mb_error_set(&err, MB_EINVAL, "-o", "%s is the input file (--csv %s); "
+                     "writing the results there would destroy the lab data, so "
+                     "choose another file", outpath, csv);
+        return cli_fail(&err);
+    }
     struct mb_class_table tab;
     if (mb_class_table_init(&tab, &err)) {
         free(words);

@@ -1,6 +1,11 @@
 /*
  * cmd_convert.c - `massebank convert`: amounts between t, fm3 and lm3.
+ *
+ * Amounts print in plain decimal notation with up to 12 significant digits
+ * (12345678 t stays 12345678 t, never 1.23457e+07), so the user's own
+ * amount comes back as given.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +13,36 @@
 #include "core/text.h"
 #include "domain/material.h"
 #include "domain/unit.h"
+
+/* An amount with up to 12 significant digits, in fixed notation (no
+ * exponent) for everything from 1e-6 to below 1e15, trailing zeros cut. */
+static const char *amount_text(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (v == 0) {
+        snprintf(buf, n, "0");
+        return buf;
+    }
+    if (!(a >= 1e-6 && a < 1e15)) {
+        snprintf(buf, n, "%.12g", v);
+        return buf;
+    }
+    int before = (int)floor(log10(a)) + 1; /* digits before the point; <= 0 below 1 */
+    int decimals = 12 - before;
+    if (decimals < 0)
+        decimals = 0;
+    snprintf(buf, n, "%.*f", decimals, v);
+    if (strchr(buf, '.')) {
+        size_t k = strlen(buf);
+        while (buf[k - 1] == '0')
+            buf[--k] = '\0';
+        if (buf[k - 1] == '.')
+            buf[--k] = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, n, "0");
+    return buf;
+}
 
 int cmd_convert(int argc, char **argv)
 {
@@ -68,16 +103,20 @@ int cmd_convert(int argc, char **argv)
         cli_print_json(stdout, o);
         json_decref(o);
     } else if (to) {
-        printf("%.6g %s %s = %.6g %s\n", amount, mb_unit_symbol(from), m->code,
-               v[target], mb_unit_symbol(target));
+        char a[64], b[64];
+        printf("%s %s %s = %s %s\n", amount_text(a, sizeof a, amount),
+               mb_unit_symbol(from), m->code, amount_text(b, sizeof b, v[target]),
+               mb_unit_symbol(target));
         printf("  %s / %s: density %.2f t/fm3%s, bulking %.2f lm3/fm3%s\n",
                m->name_nb, m->name_en, m->density,
                m->density_status == 'E' ? " (estimate)" : "", m->bulking,
                m->bulking_status == 'E' ? " (estimate)" : "");
     } else {
-        printf("%.6g %s %s = %.6g t = %.6g fm3 = %.6g lm3\n", amount,
-               mb_unit_symbol(from), m->code, v[MB_UNIT_T], v[MB_UNIT_FM3],
-               v[MB_UNIT_LM3]);
+        char a[64], t[64], f[64], l[64];
+        printf("%s %s %s = %s t = %s fm3 = %s lm3\n", amount_text(a, sizeof a, amount),
+               mb_unit_symbol(from), m->code, amount_text(t, sizeof t, v[MB_UNIT_T]),
+               amount_text(f, sizeof f, v[MB_UNIT_FM3]),
+               amount_text(l, sizeof l, v[MB_UNIT_LM3]));
     }
 out:
     mb_catalog_release(&cat);

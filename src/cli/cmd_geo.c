@@ -152,8 +152,10 @@ int cmd_distance(int argc, char **argv)
         char a[64], b[64];
         const char *field = i ? "to" : "from";
         if (split_pair(o.pos[i], a, b, sizeof a)) {
-            mb_error_set(&err, MB_EINVAL, field, "'%.40s' is not a position; write "
-                         "A,B with a point for decimals, e.g. 63.43,10.39", o.pos[i]);
+            char q[44];
+            mb_error_set(&err, MB_EINVAL, field, "'%s' is not a position; write "
+                         "A,B with a point for decimals, e.g. 63.43,10.39",
+                         mb_text_clip(q, sizeof q, o.pos[i]));
             rc = cli_fail(&err);
             goto out;
         }

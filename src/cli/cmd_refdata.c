@@ -4,6 +4,7 @@
  * exists: the region's figures and a tour of the commands).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -12,6 +13,9 @@
 #include "domain/quality.h"
 #include "domain/refdata.h"
 #include "domain/unit.h"
+#include "plan/demo.h"
+#include "plan/plan.h"
+#include "plan/scenario.h"
 
 static int load(const char *dir, struct mb_municipalities *mu, struct mb_refdata *r,
                 struct mb_error *err)
@@ -134,11 +138,62 @@ int cmd_refdata(int argc, char **argv)
     return rc;
 }
 
+/* The demo plan: the Trondheim region's scenario solved and compared with
+ * today's practice. */
+static int demo_plan(struct mb_error *err)
+{
+    char *json = mb_demo_trondheim(err);
+    if (!json)
+        return err->code;
+    struct mb_scenario s;
+    struct mb_problems probs;
+    int rc = mb_scenario_parse(&s, json, strlen(json), &probs);
+    free(json);
+    if (rc) {
+        mb_error_set(err, MB_EDATA, "demo", "the demo scenario is invalid: %s: %s",
+                     probs.n ? probs.items[0].path : "", probs.n ? probs.items[0].message : "");
+        mb_problems_release(&probs);
+        return MB_EDATA;
+    }
+    struct mb_plan plan;
+    rc = mb_plan_run(&s, NULL, &plan, err);
+    if (rc == 0) {
+        const struct mb_totals *t = &plan.totals, *b = &plan.baseline;
+        printf("\nDemo plan, %s (%zu sites, %d months, solved in %.2f s):\n", s.name,
+               s.nsites, plan.nmonths, plan.build_seconds + plan.solve_seconds);
+        printf("  %-26s %14s %14s %14s\n", "", "plan", "today", "saved");
+        printf("  %-26s %14.0f %14.0f %14.0f\n", "to landfill (fm3)", t->landfill_fm3,
+               b->landfill_fm3, b->landfill_fm3 - t->landfill_fm3);
+        printf("  %-26s %14.0f %14.0f %14.0f\n", "virgin material (t)", t->virgin_t,
+               b->virgin_t, b->virgin_t - t->virgin_t);
+        printf("  %-26s %14.0f %14.0f %14.0f\n", "CO2 (t)", t->co2_kg / 1e3,
+               b->co2_kg / 1e3, (b->co2_kg - t->co2_kg) / 1e3);
+        printf("  %-26s %14.0f %14.0f %14.0f\n", "truckloads", t->truckloads,
+               b->truckloads, b->truckloads - t->truckloads);
+        printf("  %-26s %14.1f %14.1f %14.1f\n", "cost (MNOK)", t->cost_nok / 1e6,
+               b->cost_nok / 1e6, (b->cost_nok - t->cost_nok) / 1e6);
+        printf("  %-26s %14.0f %14.0f\n", "reused (t)", t->reused_t, b->reused_t);
+        printf("  %-26s %14.0f %14.0f\n", "unplaced (t)", t->unplaced_t, b->unplaced_t);
+        printf("  (massebank plan data/demo/trondheim.json shows it month by month.)\n");
+        mb_plan_release(&plan);
+    }
+    mb_scenario_release(&s);
+    return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
-    (void)argv;
+    if (argc > 1 && strcmp(argv[1], "--scenario") == 0 && argc == 2) {
+        struct mb_error err;
+        char *json = mb_demo_trondheim(&err);
+        if (!json)
+            return cli_fail(&err);
+        printf("%s\n", json);
+        free(json);
+        return 0;
+    }
     if (argc > 1)
-        return cli_usage("demo", "takes no arguments");
+        return cli_usage("demo", "takes no arguments but --scenario");
     struct mb_error err;
     mb_error_clear(&err);
     struct mb_municipalities mu;
@@ -163,9 +218,10 @@ int cmd_demo(int argc, char **argv)
     }
     printf("\nThe domain core: %zu materials, %zu substances in condition-class table "
            "%s.\n", cat.n, tab.n, tab.version);
-    printf("Example: 20000 fm3 of blasted rock = %.0f t = %.0f lm3 on trucks.\n\n", t,
-           lm3);
-    printf("Try:\n"
+    printf("Example: 20000 fm3 of blasted rock = %.0f t = %.0f lm3 on trucks.\n", t, lm3);
+    int rc = demo_plan(&err) ? cli_fail(&err) : 0;
+    printf("\nTry:\n"
+           "  massebank plan data/demo/trondheim.json -o plan.json\n"
            "  massebank convert 12000 lm3 rock.blasted --to t\n"
            "  massebank materials\n"
            "  massebank classify As=12 Pb=80 PAH16=\"<0,5\"\n"
@@ -173,10 +229,11 @@ int cmd_demo(int argc, char **argv)
            "  massebank coord 63.4305 10.3951\n"
            "  massebank coord --from 25832 597000 6643000\n"
            "  massebank distance 63.4305,10.3951 63.3381,10.4751\n"
+           "  massebank gen --preset trondheim --seed 1 -o region.json\n"
            "  massebank refdata --json\n");
     mb_class_table_release(&tab);
     mb_catalog_release(&cat);
     mb_refdata_release(&r);
     mb_municipalities_release(&mu);
-    return 0;
+    return rc;
 }

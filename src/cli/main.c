@@ -95,9 +95,18 @@ int main(int argc, char **argv)
         printf("massebank %s\n", MB_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(cmd, commands[i].name) != 0)
+            continue;
+        int rc = commands[i].run(argc - 1, argv + 1);
+        /* Output that could not be written (a full disk, a closed pipe) is a
+         * failure, not a success with nothing to show. */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "massebank: cannot write to standard output\n");
+            return rc ? rc : EXIT_REFUSED;
+        }
+        return rc;
+    }
     fprintf(stderr, "massebank: unknown command '%s' (see 'massebank help')\n", cmd);
     return EXIT_USAGE;
 }

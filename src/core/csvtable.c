@@ -2,20 +2,83 @@
  * csvtable.c - read a CSV buffer into a table with libcsv (see csvtable.h).
  *
  * libcsv is a streaming parser with field and row callbacks. We feed it one
- * line at a time so the row callback knows the line number, and we drop
- * comment lines before they reach it (only at the start of a line that is
- * not inside a quoted field, which we track by counting quotes).
+ * physical line at a time (ended by LF, CRLF or a lone CR) so the row
+ * callback knows the line number, and we drop '#' note lines before the
+ * header before they reach it. Whether a line starts a new record or
+ * continues a quoted field is decided by a small copy of libcsv's own
+ * quoting state machine (struct quote_track), so the two never disagree
+ * about where a quoted field ends.
  */
 #include "core/csvtable.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/text.h"
+
+/* libcsv's parser states in its default (non-strict) mode, csv.c:
+ * ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_BEGUN (quoted or not) and
+ * FIELD_MIGHT_HAVE_ENDED (a quote seen inside a quoted field). */
+enum quote_state { Q_ROW_START, Q_FIELD_START, Q_UNQUOTED, Q_QUOTED, Q_QUOTE_SEEN };
+
+struct quote_track {
+    enum quote_state st;
+    unsigned char delim;
+    size_t spaces;    /* spaces since the quote, in Q_QUOTE_SEEN */
+    size_t open_line; /* line where the current quoted field opened */
+};
+
+/* Advance the tracker over one byte, as libcsv's csv_parse does. */
+static void track(struct quote_track *q, unsigned char c, size_t line)
+{
+    bool space = c == ' ' || c == '\t', term = c == '\r' || c == '\n';
+    switch (q->st) {
+    case Q_ROW_START:
+    case Q_FIELD_START:
+        if (space && c != q->delim)
+            break;
+        if (term)
+            q->st = Q_ROW_START;
+        else if (c == q->delim)
+            q->st = Q_FIELD_START;
+        else if (c == '"') {
+            q->st = Q_QUOTED;
+            q->open_line = line;
+        } else
+            q->st = Q_UNQUOTED;
+        break;
+    case Q_UNQUOTED: /* a quote here is an ordinary character */
+        if (c == q->delim)
+            q->st = Q_FIELD_START;
+        else if (term)
+            q->st = Q_ROW_START;
+        break;
+    case Q_QUOTED:
+        if (c == '"') {
+            q->st = Q_QUOTE_SEEN;
+            q->spaces = 0;
+        }
+        break;
+    case Q_QUOTE_SEEN:
+        if (c == q->delim)
+            q->st = Q_FIELD_START;
+        else if (term)
+            q->st = Q_ROW_START;
+        else if (space)
+            q->spaces++;
+        else if (c == '"' && q->spaces)
+            q->spaces = 0; /* a literal quote; the field may still end */
+        else
+            q->st = Q_QUOTED; /* "" is a quote; anything else is kept too */
+        break;
+    }
+}
 
 struct parse_state {
     struct mb_csv_table *t;
@@ -23,6 +86,7 @@ struct parse_state {
     size_t line;
     char **fields; /* fields of the row being read */
     size_t nfields, cap_fields;
+    bool header_guessed; /* the header had no delimiter; ',' was assumed */
     int failed;
     struct mb_error *err;
 };
@@ -45,6 +109,24 @@ static void free_fields(char **f, size_t n)
     free(f);
 }
 
+static int check_header(struct parse_state *st)
+{
+    const struct mb_csv_table *t = st->t;
+    char q[44];
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (!t->header[i][0])
+            return mb_error_set(st->err, MB_EINVAL, "", "%s line %zu: column %zu of "
+                "the header has no name", st->name, st->line, i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (mb_text_casecmp(t->header[j], t->header[i]) == 0)
+                return mb_error_set(st->err, MB_EINVAL,
+                    mb_text_clip(q, sizeof q, t->header[i]), "%s line %zu: column "
+                    "'%s' appears twice in the header (columns %zu and %zu)",
+                    st->name, st->line, q, j + 1, i + 1);
+    }
+    return 0;
+}
+
 static void on_row(int term, void *ctx)
 {
     (void)term;
@@ -52,8 +134,12 @@ static void on_row(int term, void *ctx)
     struct mb_csv_table *t = st->t;
     if (st->failed)
         goto reset;
-    /* A row of one empty field is a blank line: skip it. */
-    if (st->nfields == 1 && st->fields[0][0] == '\0')
+    /* A row whose cells are all empty is a blank line (or the ",,," a
+     * spreadsheet leaves below the data): skip it. */
+    size_t filled = 0;
+    for (size_t i = 0; i < st->nfields; i++)
+        filled += st->fields[i][0] != '\0';
+    if (filled == 0)
         goto reset;
     if (!t->header) {
         t->header = st->fields;
@@ -61,18 +147,22 @@ static void on_row(int term, void *ctx)
         st->fields = NULL;
         st->cap_fields = 0;
         st->nfields = 0;
-        for (size_t i = 0; i < t->ncols; i++) {
-            if (!t->header[i][0]) {
-                st->failed = mb_error_set(st->err, MB_EINVAL, "", "%s line %zu: "
-                    "column %zu of the header has no name", st->name, st->line, i + 1);
-                return;
-            }
-        }
+        st->failed = check_header(st);
         return;
     }
     if (st->nfields != t->ncols) {
-        st->failed = mb_error_set(st->err, MB_EINVAL, "", "%s line %zu: %zu fields, "
-            "but the header has %zu", st->name, st->line, st->nfields, t->ncols);
+        char q[44];
+        if (t->ncols == 1 && st->header_guessed)
+            st->failed = mb_error_set(st->err, MB_EINVAL, "", "%s line %zu: %zu "
+                "fields, but the header has 1 (it shows no delimiter, so ',' was "
+                "assumed); if ',' is a decimal comma, separate the columns with ';', "
+                "e.g. 'sample;%s', or quote the values", st->name, st->line,
+                st->nfields, mb_text_clip(q, sizeof q, t->header[0]));
+        else
+            st->failed = mb_error_set(st->err, MB_EINVAL, "", "%s line %zu: %zu "
+                "fields, but the header has %zu%s", st->name, st->line, st->nfields,
+                t->ncols, st->fields[0][0] == '#' ? " ('#' notes are allowed only "
+                "before the header; after it a line is a row)" : "");
         goto reset;
     }
     t->rows = mb_xgrow(t->rows, &t->cap_rows, t->nrows + 1, sizeof *t->rows);
@@ -98,7 +188,7 @@ static void add_note(struct mb_csv_table *t, const char *s, size_t n)
 }
 
 /* Pick ';' if the header line has more of them than commas (outside quotes). */
-static char detect_delimiter(const char *line, size_t n)
+static char detect_delimiter(const char *line, size_t n, bool *found)
 {
     size_t commas = 0, semis = 0;
     int quoted = 0;
@@ -110,7 +200,31 @@ static char detect_delimiter(const char *line, size_t n)
         else if (!quoted && line[i] == ';')
             semis++;
     }
+    *found = commas + semis > 0;
     return semis > commas ? ';' : ',';
+}
+
+/* Length of the physical line at buf[0..len): up to and including its end
+ * (LF, CRLF or a lone CR), or the rest of the buffer. */
+static size_t line_length(const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '\n')
+            return i + 1;
+        if (buf[i] == '\r')
+            return i + 1 < len && buf[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+    return len;
+}
+
+/* Line number (1-based) of byte offset `at` (< the buffer's length):
+ * LF, CRLF and a lone CR each end one line. */
+static size_t line_of(const char *buf, size_t at)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < at; i++)
+        line += buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n');
+    return line;
 }
 
 int mb_csv_parse(struct mb_csv_table *t, const char *buf, size_t len,
@@ -118,13 +232,9 @@ int mb_csv_parse(struct mb_csv_table *t, const char *buf, size_t len,
 {
     memset(t, 0, sizeof *t);
     size_t bad = 0;
-    if (!mb_utf8_valid(buf, len, &bad)) {
-        size_t line = 1;
-        for (size_t i = 0; i < bad; i++)
-            line += buf[i] == '\n';
+    if (!mb_utf8_valid(buf, len, &bad))
         return mb_error_set(err, MB_EINVAL, "", "%s line %zu: not valid UTF-8 "
-            "(save the file as UTF-8)", name, line);
-    }
+            "(save the file as UTF-8)", name, line_of(buf, bad));
     if (memchr(buf, '\0', len))
         return mb_error_set(err, MB_EINVAL, "", "%s: contains a NUL byte; "
             "not a text file", name);
@@ -137,48 +247,47 @@ int mb_csv_parse(struct mb_csv_table *t, const char *buf, size_t len,
     if (csv_init(&p, CSV_APPEND_NULL) != 0)
         return mb_error_set(err, MB_EIO, "", "cannot start the CSV parser");
     struct parse_state st = { .t = t, .name = name, .err = err };
-    int quoted = 0;
-    int have_delim = 0;
+    struct quote_track q = { .st = Q_ROW_START, .delim = ',' };
+    bool have_delim = false;
     size_t pos = 0;
     while (pos < len && !st.failed) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - buf) + 1 : len;
         const char *line = buf + pos;
-        size_t n = end - pos;
+        size_t n = line_length(line, len - pos);
+        pos += n;
         st.line++;
-        if (!quoted && n > 0 && line[0] == '#') {
+        bool record_start = q.st == Q_ROW_START;
+        if (!t->header && record_start && line[0] == '#') {
             size_t k = n;
-            while (k && (line[k - 1] == '\n' || line[k - 1] == '\r'))
+            while (k > 1 && (line[k - 1] == '\n' || line[k - 1] == '\r'))
                 k--;
             add_note(t, line + 1, k - 1);
-            pos = end;
             continue;
         }
-        if (!have_delim && !quoted) {
+        if (!have_delim && record_start) {
             size_t k = n;
-            while (k && (line[k - 1] == '\n' || line[k - 1] == '\r' ||
-                         line[k - 1] == ' '))
+            while (k && strchr("\r\n \t", line[k - 1]))
                 k--;
             if (k > 0) {
-                csv_set_delim(&p, (unsigned char)detect_delimiter(line, k));
-                t->delimiter = detect_delimiter(line, k);
-                have_delim = 1;
+                bool found;
+                t->delimiter = detect_delimiter(line, k, &found);
+                st.header_guessed = !found;
+                csv_set_delim(&p, (unsigned char)t->delimiter);
+                q.delim = (unsigned char)t->delimiter;
+                have_delim = true;
             }
         }
         for (size_t i = 0; i < n; i++)
-            if (line[i] == '"')
-                quoted = !quoted;
+            track(&q, (unsigned char)line[i], st.line);
         if (csv_parse(&p, line, n, on_field, on_row, &st) != n) {
             if (!st.failed)
                 st.failed = mb_error_set(err, MB_EINVAL, "", "%s line %zu: %s",
                     name, st.line, csv_strerror(csv_error(&p)));
             break;
         }
-        pos = end;
     }
-    if (!st.failed && quoted)
-        st.failed = mb_error_set(err, MB_EINVAL, "", "%s line %zu: a quote is not "
-                                 "closed", name, st.line);
+    if (!st.failed && q.st == Q_QUOTED)
+        st.failed = mb_error_set(err, MB_EINVAL, "", "%s line %zu: the quote that "
+            "opens a field here is never closed", name, q.open_line);
     if (!st.failed && csv_fini(&p, on_field, on_row, &st) != 0 && !st.failed)
         st.failed = mb_error_set(err, MB_EINVAL, "", "%s line %zu: %s "
             "(a quote is not closed?)", name, st.line, csv_strerror(csv_error(&p)));
@@ -204,6 +313,12 @@ int mb_csv_read_file(struct mb_csv_table *t, const char *path,
     size_t cap = 0, n = 0;
     char *buf = NULL;
     int rc = 0;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        rc = mb_error_set(err, MB_EIO, "file", "cannot read %s: it is a directory, "
+                          "not a CSV file", path);
+        goto out;
+    }
     for (;;) {
         buf = mb_xgrow(buf, &cap, n + 65536, 1);
         size_t got = fread(buf + n, 1, cap - n, f);
@@ -217,11 +332,14 @@ int mb_csv_read_file(struct mb_csv_table *t, const char *path,
             break;
     }
     if (ferror(f)) {
-        rc = mb_error_set(err, MB_EIO, "file", "cannot read %s", path);
+        rc = mb_error_set(err, MB_EIO, "file", "cannot read %s: %s", path,
+                          strerror(errno));
         goto out;
     }
     const char *base = strrchr(path, '/');
-    rc = mb_csv_parse(t, buf, n, base ? base + 1 : path, err);
+    char name[64];
+    rc = mb_csv_parse(t, buf, n, mb_text_clip(name, sizeof name, base ? base + 1 : path),
+                      err);
 out:
     free(buf);
     fclose(f);

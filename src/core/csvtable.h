@@ -3,11 +3,19 @@
  *
  * Every CSV that enters massebank (the reference tables compiled in from
  * data/, users' overrides, lab results) goes through here, so they all get
- * the same rules: UTF-8 required (a byte-order mark is dropped), lines that
- * start with '#' outside a quoted field are notes, not rows, the delimiter is
- * ',' or ';' (Norwegian spreadsheets export ';'), chosen from the header,
- * every row has as many fields as the header, and every row remembers its
- * line so errors can point at it. The table owns all its strings.
+ * the same rules: UTF-8 required (a byte-order mark is dropped); lines end
+ * in LF, CRLF or a lone CR (old Mac spreadsheets), and each counts as one
+ * line; lines that start with '#' before the header are notes, while after
+ * the header such a line is an ordinary row (a sample may be called "#2");
+ * quotes follow libcsv's rules (a quote opens a quoted field only at the
+ * start of a field, "" inside one is a quote, a quote inside an unquoted
+ * field is a literal character); the delimiter is ',' or ';' (Norwegian
+ * spreadsheets export ';'), chosen from the header; the header's column
+ * names are non-empty and distinct (ignoring case); rows whose cells are
+ * all empty (a blank line, or ",," as spreadsheets leave them) are
+ * skipped; every other row has as many fields as the header, and every
+ * row remembers its line so errors can point at it. The table owns all
+ * its strings.
  */
 #ifndef MB_CORE_CSVTABLE_H
 #define MB_CORE_CSVTABLE_H
@@ -26,7 +34,7 @@ struct mb_csv_table {
     size_t ncols;
     struct mb_csv_row *rows; /* data rows, header excluded */
     size_t nrows;
-    char **notes;    /* comment lines without the leading '#', trimmed */
+    char **notes;    /* '#' lines before the header, without the '#', trimmed */
     size_t nnotes;
     char delimiter;
     size_t cap_rows, cap_notes; /* internal */
@@ -38,8 +46,9 @@ struct mb_csv_table {
 int mb_csv_parse(struct mb_csv_table *t, const char *buf, size_t len,
                  const char *name, struct mb_error *err);
 
-/* Read and parse a file of at most max_bytes. MB_EIO if it cannot be read,
- * MB_EINVAL if it is too large or malformed. */
+/* Read and parse a file of at most max_bytes. MB_EIO if it cannot be read
+ * (the message gives the reason, e.g. that it is a directory), MB_EINVAL
+ * if it is too large or malformed. */
 int mb_csv_read_file(struct mb_csv_table *t, const char *path,
                      size_t max_bytes, struct mb_error *err);
 

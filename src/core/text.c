@@ -1,9 +1,12 @@
 /*
- * text.c - UTF-8 validation, number parsing and case folding (see text.h).
+ * text.c - UTF-8 validation, number parsing, case folding and copying text
+ * on character boundaries (see text.h).
  *
  * Norwegian labs and spreadsheets write "0,5" for one half and "12 000"
  * for twelve thousand; these helpers accept both and reject anything
- * ambiguous, so a mistyped figure becomes an error, never a wrong number.
+ * ambiguous ("1,500", "1 5"), so a mistyped figure becomes an error, never
+ * a wrong number. User text quoted in messages is cut between characters,
+ * never inside one, since the messages end up in JSON.
  */
 #include "core/text.h"
 
@@ -69,81 +72,166 @@ static size_t group_sep(const char *p)
     return 0;
 }
 
-int mb_parse_number(const char *s, double *out, const char *field,
-                    struct mb_error *err)
+/* Length of padding at p: ASCII white space or a group separator. */
+static size_t pad_len(const char *p)
 {
-    char buf[64];
-    size_t n = 0;
-    const char *p = s;
+    return isspace((unsigned char)*p) ? 1 : group_sep(p);
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* "1,500" -> "1500" and "1.5" in a and b (size n): the two readings of an
+ * ambiguous comma, from the normalised number (sign, digits, '.', three
+ * digits, maybe an exponent). */
+static void two_readings(const char *num, char *a, char *b, size_t n)
+{
+    const char *dot = strchr(num, '.');
+    const char *exp = strpbrk(num, "eE");
+    size_t lead = (size_t)(dot - num);
+    size_t frac = (exp ? (size_t)(exp - dot) : strlen(dot)) - 1;
+    const char *rest = exp ? exp : "";
+    snprintf(a, n, "%.*s%.*s%s", (int)lead, num, (int)frac, dot + 1, rest);
+    size_t keep = frac;
+    while (keep > 1 && dot[keep] == '0')
+        keep--;
+    snprintf(b, n, "%.*s.%.*s%s", (int)lead, num, (int)keep, dot + 1, rest);
+}
+
+int mb_parse_number_as(const char *s, double *out, const char *field,
+                       const char *what, struct mb_error *err)
+{
+    char buf[64]; /* the number as strtod reads it: no groups, '.' */
+    char q[44];   /* the user's text, quoted in messages */
+    size_t n = 0, k;
     if (!s)
         return mb_error_set(err, MB_EINVAL, field, "a number is required");
-    while (*p && isspace((unsigned char)*p))
-        p++;
+    const char *p = s;
+    while ((k = pad_len(p)))
+        p += k;
     if (!*p)
         return mb_error_set(err, MB_EINVAL, field, "a number is required");
-    int commas = 0, points = 0;
-    bool prev_digit = false;
-    while (*p) {
-        size_t g = group_sep(p);
-        if (g) {
-            /* A separator counts only between two digits; trailing space ends. */
-            const char *q = p + g;
-            if (prev_digit && isdigit((unsigned char)*q)) {
-                p = q;
-                continue;
-            }
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            if (*p)
-                goto bad;
-            break;
+    size_t commas = 0, points = 0;
+    for (const char *c = p; *c; c++) {
+        commas += *c == ',';
+        points += *c == '.';
+    }
+    if (commas && points)
+        return mb_error_set(err, MB_EINVAL, field, "'%s' mixes decimal comma and "
+            "point; write e.g. 1234,5 or 1234.5", mb_text_clip(q, sizeof q, s));
+    if (commas > 1 || points > 1)
+        return mb_error_set(err, MB_EINVAL, field, "'%s' has more than one decimal "
+            "%s; separate digit groups with spaces (1 234 567) and use one decimal "
+            "mark", mb_text_clip(q, sizeof q, s), commas ? "comma" : "point");
+#define PUT(ch)                                                                \
+    do {                                                                       \
+        if (n + 1 >= sizeof buf)                                               \
+            goto too_long;                                                     \
+        buf[n++] = (ch);                                                       \
+    } while (0)
+    if (*p == '+' || *p == '-')
+        PUT(*p++);
+    /* Integer part, with digit groups: 1-3 digits, then groups of 3. */
+    size_t int_digits = 0, group = 0, groups = 0;
+    bool nonzero = false;
+    for (;;) {
+        if (is_digit(*p)) {
+            nonzero |= *p != '0';
+            int_digits++;
+            group++;
+            PUT(*p++);
+            continue;
         }
-        char c = *p;
-        if (c == ',') {
-            commas++;
-            c = '.';
-        } else if (c == '.') {
-            points++;
-        } else if (!(isdigit((unsigned char)c) || c == '+' || c == '-' ||
-                     c == 'e' || c == 'E')) {
-            goto bad;
+        k = group_sep(p);
+        if (k && group > 0 && is_digit(p[k])) {
+            if (groups == 0 ? group > 3 : group != 3)
+                goto bad_group;
+            groups++;
+            group = 0;
+            p += k;
+            continue;
         }
-        prev_digit = isdigit((unsigned char)c);
-        if (n + 1 >= sizeof buf)
-            goto bad;
-        buf[n++] = c;
+        break;
+    }
+    if (groups && group != 3)
+        goto bad_group;
+    /* Fraction: no groups after the decimal mark. */
+    size_t frac_digits = 0;
+    char mark = 0;
+    if (*p == ',' || *p == '.') {
+        mark = *p++;
+        PUT('.');
+        while (is_digit(*p)) {
+            frac_digits++;
+            PUT(*p++);
+        }
+        k = group_sep(p);
+        if (k && frac_digits && is_digit(p[k]))
+            return mb_error_set(err, MB_EINVAL, field, "'%s': spaces between digits "
+                "are allowed only before the decimal mark (12 000,5)",
+                mb_text_clip(q, sizeof q, s));
+    }
+    if (int_digits + frac_digits == 0)
+        goto bad;
+    if (*p == 'e' || *p == 'E') {
+        PUT('e');
         p++;
+        if (*p == '+' || *p == '-')
+            PUT(*p++);
+        if (!is_digit(*p))
+            goto bad;
+        while (is_digit(*p))
+            PUT(*p++);
     }
+    while ((k = pad_len(p)))
+        p += k;
+    if (*p)
+        goto bad;
     buf[n] = '\0';
-    if (commas + points > 1) {
-        if (commas && points)
-            return mb_error_set(err, MB_EINVAL, field,
-                "'%.40s' mixes decimal comma and point; write e.g. 1234,5 or 1234.5", s);
-        goto bad;
+    /* "1,500": a thousands comma (English) or a decimal comma (Norwegian)? */
+    if (mark == ',' && frac_digits == 3 && groups == 0 && int_digits >= 1 &&
+        int_digits <= 3 && nonzero) {
+        char a[72], b[72];
+        two_readings(buf, a, b, sizeof a);
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is ambiguous: write %s for "
+            "the whole number or %s for the decimal", mb_text_clip(q, sizeof q, s),
+            a, b);
     }
-    /* Sign only first or right after the exponent; digits required. */
-    bool any_digit = false;
-    for (size_t i = 0; i < n; i++) {
-        if (isdigit((unsigned char)buf[i]))
-            any_digit = true;
-        if ((buf[i] == '+' || buf[i] == '-') && i != 0 &&
-            buf[i - 1] != 'e' && buf[i - 1] != 'E')
-            goto bad;
-        if ((buf[i] == 'e' || buf[i] == 'E') &&
-            (i == 0 || (!isdigit((unsigned char)buf[i - 1]) && buf[i - 1] != '.')))
-            goto bad;
-    }
-    if (!any_digit)
-        goto bad;
     errno = 0;
     char *end = NULL;
     double v = strtod(buf, &end);
-    if (end != buf + n || !isfinite(v) || errno == ERANGE)
+    if (end != buf + n)
         goto bad;
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) >= 1))
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is too large",
+                            mb_text_clip(q, sizeof q, s));
+    if (errno == ERANGE)
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is too small to compute "
+            "with (write 0 for zero)", mb_text_clip(q, sizeof q, s));
+    if (v == 0)
+        v = 0; /* -0 becomes 0: "-0" must not come back as "-0" */
     *out = v;
     return 0;
+#undef PUT
+too_long:
+    return mb_error_set(err, MB_EINVAL, field, "'%s' has too many digits (at most "
+                        "%zu characters)", mb_text_clip(q, sizeof q, s),
+                        sizeof buf - 1);
+bad_group:
+    return mb_error_set(err, MB_EINVAL, field, "'%s' is not a number: a space "
+        "between digits must separate groups of three (12 000, 1 886 703)",
+        mb_text_clip(q, sizeof q, s));
 bad:
-    return mb_error_set(err, MB_EINVAL, field, "'%.40s' is not a number", s);
+    return mb_error_set(err, MB_EINVAL, field, "'%s' is not %s",
+                        mb_text_clip(q, sizeof q, s), what);
+}
+
+int mb_parse_number(const char *s, double *out, const char *field,
+                    struct mb_error *err)
+{
+    return mb_parse_number_as(s, out, field, "a number", err);
 }
 
 /* Fold one character at *p; returns its folded value and advances *p.
@@ -202,4 +290,13 @@ bool mb_text_copy(char *dst, size_t n, const char *src)
     memcpy(dst, src, cut);
     dst[cut] = '\0';
     return false;
+}
+
+const char *mb_text_clip(char *dst, size_t n, const char *src)
+{
+    if (mb_text_copy(dst, n - 3, src))
+        return dst;
+    size_t len = strlen(dst);
+    memcpy(dst + len, "...", 4);
+    return dst;
 }

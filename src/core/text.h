@@ -4,7 +4,8 @@
  * case-insensitive comparison of codes and names.
  *
  * All functions take NUL-terminated strings unless a length is given and
- * never allocate.
+ * never allocate. Text copied into a bounded buffer is cut on a UTF-8
+ * character boundary, never inside a character.
  */
 #ifndef MB_CORE_TEXT_H
 #define MB_CORE_TEXT_H
@@ -20,12 +21,28 @@
 bool mb_utf8_valid(const char *s, size_t n, size_t *bad);
 
 /* Parse a decimal number as users type it: "12000", "12 000", "0,5",
- * "0.5", "-3", "1e3". A decimal comma is accepted; a number with both a
- * comma and a point, several commas, hex, inf or nan is rejected.
- * Spaces (also no-break spaces) between digit groups are ignored.
- * Returns 0 and sets *out, or MB_EINVAL naming `field`. */
+ * "0.5", "-3", "1e3". A decimal comma is accepted. Digit groups may be
+ * separated by one space (or a no-break or narrow no-break space) before
+ * the decimal mark: the first group has 1-3 digits, every later group
+ * exactly 3 ("1 5" and "0,5 9" are refused, not read as 15 and 0.59).
+ * Refused as ambiguous or malformed: a comma and a point together, several
+ * decimal marks, "1,500" and other single commas followed by exactly three
+ * digits after a non-zero integer part of 1-3 digits (fifteen hundred or
+ * one and a half?; "0,500" is 0.5), hex, inf and nan. White space
+ * (including no-break spaces) around the number is ignored; -0 gives 0.
+ * Numbers too large or too small for a double (1e999, 1e-400, subnormals)
+ * and numbers of more than 63 characters (group spaces not counted) are
+ * refused with their own messages.
+ * Returns 0 and sets *out, or MB_EINVAL naming `field` (*out untouched). */
 int mb_parse_number(const char *s, double *out, const char *field,
                     struct mb_error *err);
+
+/* As mb_parse_number, but text that is not a number at all is refused as
+ * "'x' is not WHAT" (e.g. what = "a concentration in mg/kg"); the specific
+ * refusals above (ambiguous comma, digit groups, too small, ...) keep their
+ * own messages. */
+int mb_parse_number_as(const char *s, double *out, const char *field,
+                       const char *what, struct mb_error *err);
 
 /* Compare two UTF-8 strings ignoring case of ASCII and Latin-1 letters
  * (so "bærum" equals "BÆRUM"). Returns 0 when equal. */
@@ -38,5 +55,13 @@ char *mb_text_trim(char *s);
  * Returns true if nothing was cut. Truncation never splits a UTF-8
  * sequence. */
 bool mb_text_copy(char *dst, size_t n, const char *src);
+
+/* Quote user text in a message: copy at most n - 4 bytes of src into dst
+ * (size n >= 4), cut on a UTF-8 character boundary, and append "..." when
+ * anything was cut. Returns dst, so it can be an argument of
+ * mb_error_set, e.g. mb_text_clip(q, sizeof q, s) with char q[44] quotes
+ * at most 40 bytes of s. Use it instead of "%.40s", which can split a
+ * character and leave invalid UTF-8 in the message. */
+const char *mb_text_clip(char *dst, size_t n, const char *src);
 
 #endif

@@ -40,11 +40,13 @@ int mb_geo_parse_epsg(const char *s, int *epsg, const char *field,
     if (strncmp(p, "EPSG:", 5) == 0 || strncmp(p, "epsg:", 5) == 0)
         p += 5;
     double v;
-    if (mb_parse_number(p, &v, field, NULL) != 0 || v != floor(v) ||
-        !mb_geo_epsg_supported((int)v))
-        return mb_error_set(err, MB_EINVAL, field, "'%.30s' is not a supported "
+    char q[36];
+    /* Range first: converting a double outside int's range is undefined. */
+    if (mb_parse_number(p, &v, field, NULL) != 0 || v != floor(v) || v < 0 ||
+        v > 99999 || !mb_geo_epsg_supported((int)v))
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is not a supported "
             "coordinate system; use 4326 (WGS84), 4258 (EUREF89), 25832, 25833 "
-            "or 25835 (EUREF89 UTM 32/33/35)", s);
+            "or 25835 (EUREF89 UTM 32/33/35)", mb_text_clip(q, sizeof q, s));
     *epsg = (int)v;
     return 0;
 }
@@ -116,18 +118,44 @@ int mb_geo_check_point(struct mb_point p, const char *field, struct mb_error *er
     return 0;
 }
 
+static int in_norway_box(double lat, double lon)
+{
+    return lat >= MB_NORWAY_LAT_MIN && lat <= MB_NORWAY_LAT_MAX &&
+           lon >= MB_NORWAY_LON_MIN && lon <= MB_NORWAY_LON_MAX;
+}
+
+/* Decimals to print v with so that a value outside [lo, hi] does not look
+ * inside it: 5 as a rule (about a metre), more when rounding to 5 would
+ * land on or inside a bound (71.40000001 must not print as 71.40000). */
+static int decimals_for(double v, double lo, double hi)
+{
+    int d = 5;
+    if (v >= lo && v <= hi)
+        return d;
+    for (; d < 15; d++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.*f", d, v);
+        double r = strtod(buf, NULL);
+        if (r < lo || r > hi)
+            break;
+    }
+    return d;
+}
+
 int mb_geo_check_norway(struct mb_point p, const char *field, struct mb_error *err)
 {
     int rc = mb_geo_check_point(p, field, err);
     if (rc)
         return rc;
-    if (p.lat < MB_NORWAY_LAT_MIN || p.lat > MB_NORWAY_LAT_MAX ||
-        p.lon < MB_NORWAY_LON_MIN || p.lon > MB_NORWAY_LON_MAX)
-        return mb_error_set(err, MB_EINVAL, field, "%.5f N %.5f E is outside Norway "
-            "(latitude %.1f-%.1f, longitude %.1f-%.1f); were latitude and longitude "
-            "swapped?", p.lat, p.lon, MB_NORWAY_LAT_MIN, MB_NORWAY_LAT_MAX,
-            MB_NORWAY_LON_MIN, MB_NORWAY_LON_MAX);
-    return 0;
+    if (in_norway_box(p.lat, p.lon))
+        return 0;
+    /* Suggest a swap only when the swapped point would be accepted. */
+    return mb_error_set(err, MB_EINVAL, field, "%.*f N %.*f E is outside Norway "
+        "(latitude %.1f-%.1f, longitude %.1f-%.1f)%s",
+        decimals_for(p.lat, MB_NORWAY_LAT_MIN, MB_NORWAY_LAT_MAX), p.lat,
+        decimals_for(p.lon, MB_NORWAY_LON_MIN, MB_NORWAY_LON_MAX), p.lon,
+        MB_NORWAY_LAT_MIN, MB_NORWAY_LAT_MAX, MB_NORWAY_LON_MIN, MB_NORWAY_LON_MAX,
+        in_norway_box(p.lon, p.lat) ? "; were latitude and longitude swapped?" : "");
 }
 
 int mb_geo_to_wgs84(struct mb_geo *g, int epsg, double a, double b,

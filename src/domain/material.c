@@ -90,19 +90,24 @@ static int set_text(char *dst, size_t n, const char *v, const char *col,
 
 static int set_status(char *dst, const char *v, const char *col, struct mb_error *err)
 {
+    char q[44];
     if (strlen(v) != 1 || !strchr("VSE", v[0]))
         return mb_error_set(err, MB_EINVAL, col, "'%s' is not a status; use V "
-                            "(verified), S (secondary) or E (estimate)", v);
+                            "(verified), S (secondary) or E (estimate)",
+                            mb_text_clip(q, sizeof q, v));
     *dst = v[0];
     return 0;
 }
 
 /* Apply the non-empty fields of one row to m. When `whole` is set (a new
- * material, or the built-in table) the essential fields must be present. */
+ * material, or the built-in table) the essential fields must be present.
+ * A density or bulking given without its status is an estimate (E), also
+ * when it replaces a sourced value: the source no longer backs it. */
 static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
                      const struct cols *c, int whole, struct mb_error *err)
 {
     const char *v;
+    char q[44];
     int rc;
 #define REQUIRE(col, name)                                                     \
     do {                                                                       \
@@ -122,7 +127,8 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
                 break;
         if (g == 4)
             return mb_error_set(err, MB_EINVAL, "group", "'%s' is not a group; use "
-                                "rock, soil, recycled or product", v);
+                                "rock, soil, recycled or product",
+                                mb_text_clip(q, sizeof q, v));
         m->group = (enum mb_material_group)g;
     }
     if (*(v = mb_csv_get(r, c->name_nb)) &&
@@ -137,7 +143,7 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
         if (!(m->density >= 0.3 && m->density <= 4.0))
             return mb_error_set(err, MB_EINVAL, "density", "%g t/fm3 is outside "
                                 "0.3-4.0, the range of real masses", m->density);
-        if (whole && !*mb_csv_get(r, c->density_status))
+        if (!*mb_csv_get(r, c->density_status))
             m->density_status = 'E';
     }
     if (*(v = mb_csv_get(r, c->bulking))) {
@@ -146,7 +152,7 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
         if (!(m->bulking >= 1.0 && m->bulking <= 2.5))
             return mb_error_set(err, MB_EINVAL, "bulking", "%g lm3/fm3 is outside "
                                 "1.0-2.5; loosening never shrinks a mass", m->bulking);
-        if (whole && !*mb_csv_get(r, c->bulking_status))
+        if (!*mb_csv_get(r, c->bulking_status))
             m->bulking_status = 'E';
     }
     if (*(v = mb_csv_get(r, c->density_status)) &&
@@ -158,13 +164,14 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
     if (*(v = mb_csv_get(r, c->ewc))) {
         if (!valid_ewc(v, 0))
             return mb_error_set(err, MB_EINVAL, "ewc", "'%s' is not a non-hazardous "
-                                "waste code like 17 05 04", v);
+                                "waste code like 17 05 04", mb_text_clip(q, sizeof q, v));
         set_text(m->ewc, sizeof m->ewc, v, "ewc", err);
     }
     if (*(v = mb_csv_get(r, c->ewc_hazardous))) {
         if (!valid_ewc(v, 1))
             return mb_error_set(err, MB_EINVAL, "ewc_hazardous", "'%s' is not a "
-                                "hazardous waste code like 17 05 03*", v);
+                                "hazardous waste code like 17 05 03*",
+                                mb_text_clip(q, sizeof q, v));
         set_text(m->ewc_hazardous, sizeof m->ewc_hazardous, v, "ewc_hazardous", err);
     }
     if (*(v = mb_csv_get(r, c->aliases)) &&
@@ -195,9 +202,11 @@ static int apply_table(struct mb_catalog *c, const struct mb_csv_table *t,
         for (k = 0; k < sizeof known / sizeof *known; k++)
             if (mb_text_casecmp(t->header[i], known[k]) == 0)
                 break;
-        if (k == sizeof known / sizeof *known)
-            return mb_error_set(err, MB_EINVAL, t->header[i], "%s: unknown column "
-                                "'%s'", name, t->header[i]);
+        if (k == sizeof known / sizeof *known) {
+            char q[44];
+            mb_text_clip(q, sizeof q, t->header[i]);
+            return mb_error_set(err, MB_EINVAL, q, "%s: unknown column '%s'", name, q);
+        }
     }
     struct mb_catalog work = { 0 };
     work.items = mb_xmalloc((c->n + t->nrows) * sizeof *work.items);
@@ -212,8 +221,10 @@ static int apply_table(struct mb_catalog *c, const struct mb_csv_table *t,
         char where[64];
         snprintf(where, sizeof where, "%s line %zu", name, r->line);
         if (!valid_code(code)) {
-            rc = mb_error_set(err, MB_EINVAL, "code", "'%.60s' is not a material "
-                "code (lower-case letters, digits, '.', '-', '_')", code);
+            char q[64];
+            rc = mb_error_set(err, MB_EINVAL, "code", "'%s' is not a material "
+                "code (lower-case letters, digits, '.', '-', '_')",
+                mb_text_clip(q, sizeof q, code));
             mb_error_prefix_field(err, where);
             goto out;
         }
@@ -270,7 +281,9 @@ int mb_catalog_overlay_csv(struct mb_catalog *c, const char *path,
     if (rc)
         return rc;
     const char *base = strrchr(path, '/');
-    rc = apply_table(c, &t, base ? base + 1 : path, 0, err);
+    char name[40]; /* leaves room for " line N" in a 64-byte field */
+    rc = apply_table(c, &t, mb_text_clip(name, sizeof name, base ? base + 1 : path), 0,
+                     err);
     mb_csv_release(&t);
     return rc;
 }
@@ -328,6 +341,8 @@ const struct mb_material *mb_catalog_lookup(const struct mb_catalog *c,
         return m;
     const char *best = NULL;
     size_t best_d = 4;
+    char q[64];
+    mb_text_clip(q, sizeof q, code);
     for (size_t i = 0; i < c->n; i++) {
         size_t d = edit_distance(c->items[i].code, code);
         if (d < best_d) {
@@ -336,11 +351,11 @@ const struct mb_material *mb_catalog_lookup(const struct mb_catalog *c,
         }
     }
     if (best)
-        mb_error_set(err, MB_ENOTFOUND, field, "unknown material '%.60s'; did you "
-                     "mean %s? ('massebank materials' lists all codes)", code, best);
+        mb_error_set(err, MB_ENOTFOUND, field, "unknown material '%s'; did you "
+                     "mean %s? ('massebank materials' lists all codes)", q, best);
     else
-        mb_error_set(err, MB_ENOTFOUND, field, "unknown material '%.60s' "
-                     "('massebank materials' lists all codes)", code);
+        mb_error_set(err, MB_ENOTFOUND, field, "unknown material '%s' "
+                     "('massebank materials' lists all codes)", q);
     return NULL;
 }
 

@@ -158,47 +158,84 @@ const struct mb_substance *mb_class_table_find(const struct mb_class_table *t,
     return NULL;
 }
 
+/* True if s, ignoring white space (also no-break spaces) around it, is one
+ * of the words labs write for "not detected". */
+static bool is_not_detected(const char *s)
+{
+    static const char *const words[] = { "i.p.", "ip", "ikke påvist", "n.d.",
+                                         "nd", "<loq", "<lod", "<dl" };
+    char buf[24];
+    size_t n = 0;
+    const char *p = s;
+    for (;;) {
+        if (isspace((unsigned char)*p))
+            p++;
+        else if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+            p += 2;
+        else
+            break;
+    }
+    while (*p && n + 1 < sizeof buf)
+        buf[n++] = *p++;
+    if (*p)
+        return false; /* longer than any of the words */
+    for (;;) {
+        if (n && isspace((unsigned char)buf[n - 1]))
+            n--;
+        else if (n >= 2 && (unsigned char)buf[n - 2] == 0xC2 &&
+                 (unsigned char)buf[n - 1] == 0xA0)
+            n -= 2;
+        else
+            break;
+    }
+    buf[n] = '\0';
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (mb_text_casecmp(buf, words[i]) == 0)
+            return true;
+    return false;
+}
+
 int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
                          const char *value, struct mb_measurement *out,
                          struct mb_error *err)
 {
+    char q[44];
     memset(out, 0, sizeof *out);
     out->substance = mb_class_table_find(t, substance);
-    if (!out->substance)
-        return mb_error_set(err, MB_ENOTFOUND, substance, "unknown substance "
-            "'%.40s'; use a code from the condition-class table (As, Pb, Cd, Hg, "
-            "Cu, Zn, Cr, CrVI, Ni, PCB7, DDT, PAH16, BaP, ...)", substance);
+    if (!out->substance) {
+        mb_text_clip(q, sizeof q, substance);
+        return mb_error_set(err, MB_ENOTFOUND, q, "unknown substance '%s'; use a "
+            "code from the condition-class table (As, Pb, Cd, Hg, Cu, Zn, Cr, CrVI, "
+            "Ni, PCB7, DDT, PAH16, BaP, ...)", q);
+    }
     const char *field = out->substance->code;
+    if (is_not_detected(value)) {
+        out->below_loq = true;
+        out->value = 0;
+        return 0;
+    }
     const char *v = value;
     while (*v == ' ')
         v++;
-    static const char *const not_found[] = { "i.p.", "ip", "ikke påvist", "n.d.",
-                                             "nd", "<loq", "<lod", "<dl" };
-    for (size_t i = 0; i < sizeof not_found / sizeof *not_found; i++) {
-        if (mb_text_casecmp(v, not_found[i]) == 0) {
-            out->below_loq = true;
-            out->value = 0;
-            return 0;
-        }
-    }
     if (*v == '>')
-        return mb_error_set(err, MB_EINVAL, field, "'%.40s' is only a lower bound; "
-                            "ask the lab for the measured value", value);
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is only a lower bound; "
+                            "ask the lab for the measured value",
+                            mb_text_clip(q, sizeof q, value));
     if (*v == '<') {
         out->below_loq = true;
         v++;
     }
     double x;
-    int rc = mb_parse_number(v, &x, field, err);
+    int rc = mb_parse_number_as(v, &x, field, "a concentration in mg/kg (e.g. 12, "
+                                "0,5 or <0,5)", err);
     if (rc)
-        return mb_error_set(err, MB_EINVAL, field, "'%.40s' is not a concentration "
-                            "in mg/kg (e.g. 12, 0,5 or <0,5)", value);
+        return rc;
     if (x < 0)
         return mb_error_set(err, MB_EINVAL, field, "a concentration cannot be "
-                            "negative (got %.40s)", value);
+                            "negative (got %s)", mb_text_clip(q, sizeof q, value));
     if (x > 1e6)
-        return mb_error_set(err, MB_EINVAL, field, "%.40s mg/kg is more than the "
-                            "whole kilogram", value);
+        return mb_error_set(err, MB_EINVAL, field, "%s mg/kg is more than the "
+                            "whole kilogram", mb_text_clip(q, sizeof q, value));
     out->value = x;
     return 0;
 }

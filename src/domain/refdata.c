@@ -41,8 +41,22 @@ static void finding(struct mb_refdata *r, enum mb_finding_level level,
     snprintf(f->table, sizeof f->table, "%s", table);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    int n = vsnprintf(f->message, sizeof f->message, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof f->message) {
+        /* Cut was made by bytes; drop a character it split (the names come
+         * from the tables and are UTF-8). */
+        const unsigned char *m = (const unsigned char *)f->message;
+        size_t len = sizeof f->message - 1, lead = len;
+        while (lead > 0 && (m[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        if (lead > 0) {
+            unsigned c = m[lead - 1];
+            size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            if (lead - 1 + need > len)
+                f->message[lead - 1] = '\0';
+        }
+    }
 }
 
 static int load_table(struct mb_csv_table *t, const char *dir, const char *file,
@@ -66,12 +80,20 @@ static int need_col(const struct mb_csv_table *t, const char *table,
     return 0;
 }
 
+/* Largest volume a table may state: 10^9 m3 is about eighty years of the
+ * region's yearly landfill capacity; a larger figure is a typing or unit
+ * error, and would overflow the sums printed from it. */
+#define MAX_VOLUME_M3 1e9
+
 static int number_at(const struct mb_csv_row *row, int col, const char *table,
                      const char *name, double *out, struct mb_error *err)
 {
     int rc = mb_parse_number(mb_csv_get(row, col), out, name, err);
     if (!rc && *out < 0)
         rc = mb_error_set(err, MB_EINVAL, name, "must not be negative");
+    if (!rc && *out > MAX_VOLUME_M3)
+        rc = mb_error_set(err, MB_EINVAL, name, "%g is not plausible (more than "
+                          "1 000 000 000)", *out);
     if (rc) {
         char where[64];
         snprintf(where, sizeof where, "%s line %zu", table, row->line);
@@ -138,10 +160,14 @@ static int load_landfills(struct mb_refdata *r, const struct mb_csv_table *t,
                             &l->capacity_m3, err)) ||
             (rc = number_at(row, c_years, T_LANDFILLS, "operating_years", &years, err)))
             return rc;
-        if (years != floor(years) || years > 200)
+        if (years != floor(years))
             return mb_error_set(err, MB_EINVAL, "operating_years", "%s line %zu: "
                                 "%g is not a whole number of years", T_LANDFILLS,
                                 row->line, years);
+        if (years > 200)
+            return mb_error_set(err, MB_EINVAL, "operating_years", "%s line %zu: "
+                                "%g years of operation is not plausible (at most "
+                                "200)", T_LANDFILLS, row->line, years);
         l->operating_years = (int)years;
         r->nlandfills++;
         if (l->municipality[0]) {
@@ -168,9 +194,11 @@ static int load_years(struct mb_refdata *r, const struct mb_csv_table *t,
         double y;
         if ((rc = number_at(row, c_year, T_SUMS, "year", &y, err)))
             return rc;
+        char q[44];
         if (y != floor(y) || y < 1990 || y > 2100)
             return mb_error_set(err, MB_EINVAL, "year", "%s line %zu: '%s' is not a "
-                                "year", T_SUMS, row->line, mb_csv_get(row, c_year));
+                                "year", T_SUMS, row->line,
+                                mb_text_clip(q, sizeof q, mb_csv_get(row, c_year)));
         if (i > 0 && (int)y != r->years[i - 1].year + 1)
             return mb_error_set(err, MB_EINVAL, "year", "%s line %zu: years must "
                                 "follow each other (%d after %d)", T_SUMS, row->line,
@@ -346,6 +374,9 @@ int mb_refdata_load(struct mb_refdata *r, const char *dir,
                     const struct mb_municipalities *munis, struct mb_error *err)
 {
     memset(r, 0, sizeof *r);
+    if (dir && !*dir)
+        return mb_error_set(err, MB_EINVAL, "dir", "the directory name is empty "
+                            "(use . for the current directory)");
     struct mb_csv_table tl = { 0 }, ts = { 0 }, tp = { 0 };
     int rc;
     if ((rc = load_table(&tl, dir, T_LANDFILLS, mb_data_trondheim_landfills,

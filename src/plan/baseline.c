@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "domain/month.h"
+#include "plan/grid.h"
 #include "plan/model.h"
 
 struct cand {
@@ -56,6 +57,30 @@ static int delivered(const struct mb_scenario *s, const struct mb_site *q,
     return -1;
 }
 
+struct gather {
+    const struct mb_scenario *s;
+    size_t i;
+    struct cand *c;
+    size_t n;
+};
+
+/* A landfill (for a source) or quarry (for a need) that may serve site i. */
+static void gather_one(void *ctx, size_t r)
+{
+    struct gather *g = ctx;
+    const struct mb_scenario *s = g->s;
+    const struct mb_site *x = &s->sites[g->i], *y = &s->sites[r];
+    bool ok = x->kind == MB_SITE_SOURCE
+        ? y->kind == MB_SITE_LANDFILL && mb_site_takes(y, x->material, x->cls)
+        : y->kind == MB_SITE_QUARRY && delivered(s, y, x) >= 0;
+    if (!ok || y->to < x->from || y->from > x->to)
+        return;
+    double km = x->kind == MB_SITE_SOURCE ? mb_scenario_km(s, g->i, r)
+                                          : mb_scenario_km(s, r, g->i);
+    if (km <= s->transport.max_km)
+        g->c[g->n++] = (struct cand){ r, km };
+}
+
 int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
 {
     int T = mb_scenario_months(s), y0 = mb_month_year(s->from);
@@ -67,25 +92,21 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
             left[i * (size_t)Y + (size_t)y] = s->sites[i].capacity.value;
     struct cand **cands = mb_xcalloc(s->nsites + 1, sizeof *cands);
     size_t *ncand = mb_xcalloc(s->nsites + 1, sizeof *ncand);
+    struct mb_grid grid;
+    mb_grid_build(&grid, s, s->transport.max_km);
+    struct gather g = { s, 0, NULL, 0 };
     for (size_t i = 0; i < s->nsites; i++) {
         const struct mb_site *x = &s->sites[i];
         if (x->kind != MB_SITE_SOURCE && x->kind != MB_SITE_NEED)
             continue;
-        cands[i] = mb_xmalloc((s->nsites + 1) * sizeof **cands);
-        for (size_t r = 0; r < s->nsites; r++) {
-            const struct mb_site *y = &s->sites[r];
-            bool ok = x->kind == MB_SITE_SOURCE
-                ? y->kind == MB_SITE_LANDFILL && mb_site_takes(y, x->material, x->cls)
-                : y->kind == MB_SITE_QUARRY && delivered(s, y, x) >= 0;
-            if (!ok || y->to < x->from || y->from > x->to)
-                continue;
-            double km = x->kind == MB_SITE_SOURCE ? mb_scenario_km(s, i, r)
-                                                  : mb_scenario_km(s, r, i);
-            if (km <= s->transport.max_km)
-                cands[i][ncand[i]++] = (struct cand){ r, km };
-        }
+        g.i = i;
+        g.c = cands[i] = mb_xmalloc((s->nsites + 1) * sizeof **cands);
+        g.n = 0;
+        mb_grid_near(&grid, s, i, gather_one, &g);
+        ncand[i] = g.n;
         qsort(cands[i], ncand[i], sizeof **cands, by_km);
     }
+    mb_grid_release(&grid);
     size_t cap = 0;
     for (int t = 0; t < T; t++) {
         int serial = s->from + t;

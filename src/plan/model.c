@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "domain/month.h"
 #include "domain/unit.h"
+#include "plan/grid.h"
 #include "plan/plan.h"
 
 bool mb_site_takes(const struct mb_site *site, int material, int cls)
@@ -275,27 +276,49 @@ static bool arc_kind_allowed(enum mb_site_kind from, enum mb_site_kind to)
     }
 }
 
+struct near_ctx {
+    struct build *b;
+    size_t a;
+    size_t *recv, nr;
+};
+
+/* A receiver in reach whose time overlaps the sender's. */
+static void consider(void *ctx, size_t r)
+{
+    struct near_ctx *c = ctx;
+    const struct mb_scenario *s = c->b->s;
+    const struct mb_site *x = &s->sites[c->a], *y = &s->sites[r];
+    if (r == c->a || !arc_kind_allowed(x->kind, y->kind) || y->to < x->from ||
+        y->from > x->to)
+        return;
+    if (x->kind == MB_SITE_SOURCE && !mb_site_takes(y, x->material, x->cls))
+        return;
+    if (mb_scenario_km(s, c->a, r) > s->transport.max_km)
+        return;
+    c->recv[c->nr++] = r;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
 static void make_flows(struct build *b)
 {
     const struct mb_scenario *s = b->s;
-    size_t *recv = mb_xmalloc((s->nsites + 1) * sizeof *recv);
+    struct mb_grid grid;
+    mb_grid_build(&grid, s, s->transport.max_km);
+    struct near_ctx nc = { b, 0, mb_xmalloc((s->nsites + 1) * sizeof(size_t)), 0 };
     for (size_t a = 0; a < s->nsites; a++) {
         const struct mb_site *x = &s->sites[a];
         if (x->kind == MB_SITE_NEED || x->kind == MB_SITE_LANDFILL)
             continue;
-        /* Receivers in reach whose time overlaps the sender's. */
-        size_t nr = 0;
-        for (size_t r = 0; r < s->nsites; r++) {
-            const struct mb_site *y = &s->sites[r];
-            if (r == a || !arc_kind_allowed(x->kind, y->kind) || y->to < x->from ||
-                y->from > x->to)
-                continue;
-            if (x->kind == MB_SITE_SOURCE && !mb_site_takes(y, x->material, x->cls))
-                continue;
-            if (mb_scenario_km(s, a, r) > s->transport.max_km)
-                continue;
-            recv[nr++] = r;
-        }
+        nc.a = a;
+        nc.nr = 0;
+        mb_grid_near(&grid, s, a, consider, &nc);
+        /* Scenario order, so the model does not depend on the grid. */
+        qsort(nc.recv, nc.nr, sizeof *nc.recv, by_index);
         for (int t = 0; t < b->T; t++) {
             int serial = s->from + t;
             if (!active(x, serial))
@@ -304,19 +327,20 @@ static void make_flows(struct build *b)
                 if (!can_send(b, a, t, (int)c))
                     continue;
                 const struct mb_commodity *cc = &b->m->comm[c];
-                for (size_t k = 0; k < nr; k++) {
-                    const struct mb_site *y = &s->sites[recv[k]];
+                for (size_t k = 0; k < nc.nr; k++) {
+                    const struct mb_site *y = &s->sites[nc.recv[k]];
                     if (!active(y, serial) || !mb_site_takes(y, cc->material, cc->cls))
                         continue;
                     if (y->kind == MB_SITE_STORAGE &&
-                        *crow_at(b, (int)recv[k], (int)c, t) < 0)
+                        *crow_at(b, (int)nc.recv[k], (int)c, t) < 0)
                         continue;
-                    add_flow(b, a, recv[k], t, (int)c);
+                    add_flow(b, a, nc.recv[k], t, (int)c);
                 }
             }
         }
     }
-    free(recv);
+    free(nc.recv);
+    mb_grid_release(&grid);
 }
 
 static void make_slack_and_stock(struct build *b)

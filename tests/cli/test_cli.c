@@ -1,13 +1,20 @@
 /*
  * test_cli.c - end-to-end tests: run the built `massebank` binary as a user
  * would and check exit status, output and error messages. Bad input must
- * give a message naming the field, a non-zero exit, and no output file.
+ * give a message naming the field (in valid UTF-8), a non-zero exit, and no
+ * output file; -o replaces its target atomically, keeps its mode, writes
+ * through links, never overwrites the input, and "-o -" is standard output.
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/run.h"
+#include "core/csvtable.h"
+#include "core/text.h"
 #include "support/tmpdir.h"
 
 #define EXPECT(r, code, where, text)                                            \
@@ -235,7 +242,7 @@ static void csv_refused(const char *name, const char *csv, size_t len, const cha
 Test(cli, classify_csv_bad_input_writes_nothing)
 {
 #define S(x) x, sizeof(x) - 1
-    csv_refused("c1.csv", S("sample,Pb\nA,10\nB,-4\n"), "line 3, Pb: a concentration cannot be negative");
+    csv_refused("c1.csv", S("sample,Pb\nA,10\nB,-4\n"), "c1.csv line 3, Pb: a concentration cannot be negative");
     csv_refused("c2.csv", S("sample,Pb\nA,10\nB,ti\n"), "line 3, Pb: 'ti' is not");
     csv_refused("c3.csv", S("sample,Pb,Foo\nA,10,1\n"), "column 'Foo'");
     csv_refused("c4.csv", S("sample,Pb,As\nA,10\n"), "line 2: 2 fields");
@@ -337,5 +344,446 @@ Test(cli, demo_is_the_main_job)
     struct run_result r = run("demo", NULL);
     EXPECT(r, 0, out, "Trondheim");
     cr_assert(strstr(r.out, "20000 fm3 of blasted rock = 54000 t = 30000 lm3"), "%s", r.out);
+    run_free(&r);
+}
+
+/* True if s is valid UTF-8 (messages go into JSON for the server). */
+static bool utf8_ok(const char *s)
+{
+    return mb_utf8_valid(s, strlen(s), NULL);
+}
+
+Test(cli, coord_huge_epsg_refused)
+{
+    /* F1: under UBSan this aborted (float-cast-overflow). */
+    struct run_result r = run("coord", "--from", "1e300", "1", "2", NULL);
+    EXPECT(r, 1, err, "--from: '1e300' is not a supported coordinate system");
+    cr_assert_str_eq(r.out, "");
+    run_free(&r);
+}
+
+Test(cli, classify_csv_hash_sample_is_data)
+{
+    /* F2: sample "#2" with Pb 5000 must not disappear. */
+    char *p = tmpfile_write("h.csv", "sample,Pb,As\nP1,5,3\n#2,5000,3\nP3,1,1\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 0, out, "#2: above class 5 - likely HAZARDOUS WASTE");
+    cr_assert(strstr(r.out, "P1:") && strstr(r.out, "P3:"), "%s", r.out);
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, classify_csv_lone_cr)
+{
+    /* F3 */
+    char *p = tmpfile_write("cr.csv", "# note\rsample,Pb\rP1,5\r");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 0, out, "P1: class 1");
+    run_free(&r);
+    free(p);
+    p = tmpfile_write("cr2.csv", "sample,Pb\rP1,5\rP2,x\r");
+    r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "cr2.csv line 3, Pb: 'x' is not");
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, classify_csv_literal_quote_in_field)
+{
+    /* F4: 12" is a literal quote, not the start of a quoted field. */
+    char *p = tmpfile_write("q2.csv", "sample,Pb,note\nP1,5,12\" pipe\nP2,6,x\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 0, out, "P2: class 1");
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, materials_csv_quotes_fields)
+{
+    /* F5: a '"' in a name is doubled; the output reads back as written. */
+    char *ov = tmpfile_write("qov.csv", "code,group,name_nb,name_en,density,bulking\n"
+                             "new.x,rock,\"a,b\",\"c\"\"d\",2.5,1.4\n");
+    struct run_result r = run("materials", "--csv", "--materials", ov, NULL);
+    EXPECT(r, 0, out, "new.x,rock,\"a,b\",\"c\"\"d\",2.500,1.400,");
+    struct mb_csv_table t;
+    struct mb_error err;
+    cr_assert_eq(mb_csv_parse(&t, r.out, strlen(r.out), "out.csv", &err), 0, "%s",
+                 err.message);
+    const struct mb_csv_row *last = &t.rows[t.nrows - 1];
+    cr_assert_str_eq(mb_csv_get(last, mb_csv_column(&t, "name_nb")), "a,b");
+    cr_assert_str_eq(mb_csv_get(last, mb_csv_column(&t, "name_en")), "c\"d");
+    cr_assert_str_eq(mb_csv_get(&t.rows[0], mb_csv_column(&t, "ewc_hazardous")),
+                     "17 05 03*");
+    mb_csv_release(&t);
+    run_free(&r);
+    free(ov);
+}
+
+Test(cli, duplicate_column_in_overlay_refused)
+{
+    /* F6 */
+    char *ov = tmpfile_write("dup.csv", "code,density,density\nrock.blasted,2.5,3.0\n");
+    struct run_result r = run("convert", "1", "fm3", "rock.blasted", "--materials", ov,
+                              NULL);
+    EXPECT(r, 1, err, "column 'density' appears twice");
+    cr_assert_str_eq(r.out, "");
+    run_free(&r);
+    free(ov);
+}
+
+Test(cli, output_may_not_be_the_input)
+{
+    /* F8: -o in.csv would have replaced the lab data with the results. */
+    const char *lab = "sample,Pb\nA,10\n";
+    char *in = tmpfile_write("in.csv", lab);
+    struct run_result r = run("classify", "--csv", in, "-o", in, NULL);
+    EXPECT(r, 1, err, "is the input file");
+    run_free(&r);
+    char *kept = file_read(in);
+    cr_assert_str_eq(kept, lab);
+    free(kept);
+    /* The same file through a link is the same file. */
+    char *link = tmpfile_path("in-link.csv");
+    cr_assert_eq(symlink(in, link), 0);
+    r = run("classify", "--csv", in, "-o", link, NULL);
+    EXPECT(r, 1, err, "is the input file");
+    run_free(&r);
+    kept = file_read(in);
+    cr_assert_str_eq(kept, lab);
+    free(kept);
+    free(link);
+    free(in);
+}
+
+/* Names in directory `dir` other than . and .., joined by spaces. */
+static void dir_names(const char *dir, char *buf, size_t n)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "%s", dir);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s ", e->d_name);
+    closedir(d);
+}
+
+Test(cli, output_keeps_the_mode)
+{
+    /* F8: a 0600 file became 0644; no temporary file may be left behind. */
+    char *in = tmpfile_write("lab2.csv", "sample,Pb\nA,10\n");
+    char *dir = tmpfile_path("o");
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    char *out = tmpfile_write("o/res.txt", "old\n");
+    cr_assert_eq(chmod(out, 0600), 0);
+    struct run_result r = run("classify", "--csv", in, "-o", out, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    struct stat st;
+    cr_assert_eq(stat(out, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600, "mode %o", (unsigned)(st.st_mode & 0777));
+    char *text = file_read(out);
+    cr_assert(strstr(text, "A: class 1"), "%s", text);
+    free(text);
+    char names[512];
+    dir_names(dir, names, sizeof names);
+    cr_assert_str_eq(names, "res.txt ");
+    free(dir);
+    free(out);
+    free(in);
+}
+
+Test(cli, output_writes_through_a_link)
+{
+    /* F8: the link was replaced by a regular file. */
+    char *dir = tmpfile_path("l");
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    char *out = tmpfile_write("l/res.txt", "old\n");
+    char *link = tmpfile_path("l/link.txt");
+    cr_assert_eq(symlink("res.txt", link), 0); /* relative, as ln -s makes them */
+    struct run_result r = run("classify", "Pb=700", "-o", link, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    struct stat st;
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link was replaced by a file");
+    char *text = file_read(out);
+    cr_assert(strstr(text, "class 4"), "%s", text);
+    free(text);
+    char names[512];
+    dir_names(dir, names, sizeof names);
+    cr_assert(strlen(names) == strlen("res.txt link.txt "), "%s", names);
+    free(link);
+    free(out);
+    free(dir);
+}
+
+Test(cli, output_temp_file_named_apart_from_the_target)
+{
+    /* F8: the temporary file was PATH.tmpPID, which a name near NAME_MAX
+     * (255 bytes) cannot take; it is now made by mkstemp beside PATH. */
+    char name[256];
+    memset(name, 'r', 250);
+    memcpy(name + 250, ".txt", 5);
+    char *out = tmpfile_path(name);
+    struct run_result r = run("classify", "Pb=80", "-o", out, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *text = file_read(out);
+    cr_assert_not_null(text);
+    cr_assert(strstr(text, "class 2"), "%s", text);
+    free(text);
+    free(out);
+}
+
+Test(cli, output_dash_is_standard_output)
+{
+    /* F8: "-o -" writes to standard output, not to a file named "-". */
+    cr_assert_eq(chdir(tmpdir()), 0);
+    struct run_result r = run("classify", "Pb=80", "-o", "-", NULL);
+    EXPECT(r, 0, out, "class 2");
+    run_free(&r);
+    struct stat st;
+    cr_assert_neq(stat("-", &st), 0, "a file named '-' was created");
+    r = run("classify", "Pb=80", "-o", tmpdir(), NULL);
+    EXPECT(r, 1, err, "is a directory");
+    run_free(&r);
+}
+
+/* Each case exits 1 with a message containing msg and prints nothing. */
+struct refusal {
+    const char *a[6];
+    const char *msg;
+};
+
+static void refused(const struct refusal *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct run_result r = run_cli(cases[i].a);
+        cr_assert_eq(r.status, 1, "case %zu: exit %d: %s", i, r.status, r.err);
+        cr_assert(strstr(r.err, cases[i].msg), "case %zu: '%s' lacks '%s'", i, r.err,
+                  cases[i].msg);
+        cr_assert_str_eq(r.out, "");
+        run_free(&r);
+    }
+}
+
+Test(cli, digit_groups_of_three_only)
+{
+    /* W1: "1 5" gave 15 t, "Pb=5 6" Pb 56, "As=0,5 9" As 0.59. */
+    static const struct refusal cases[] = {
+        { { "convert", "1 5", "t", "rock.blasted", NULL }, "amount: '1 5' is not a number" },
+        { { "classify", "Pb=5 6", NULL }, "Pb: '5 6' is not a number" },
+        { { "classify", "As=0,5 9", NULL }, "As: '0,5 9'" },
+    };
+    refused(cases, sizeof cases / sizeof *cases);
+    struct run_result r = run("convert", "12 000", "t", "rock.blasted", "--to", "t", NULL);
+    EXPECT(r, 0, out, "12000 t rock.blasted = 12000 t");
+    run_free(&r);
+}
+
+Test(cli, comma_thousands_refused_as_ambiguous)
+{
+    /* W2: "1,500" gave 1.5 t. */
+    static const struct refusal cases[] = {
+        { { "convert", "1,500", "t", "rock.blasted", NULL }, "amount: '1,500' is ambiguous: "
+          "write 1500 for the whole number or 1.5 for the decimal" },
+        { { "classify", "Pb=12,500", NULL }, "12500" },
+    };
+    refused(cases, sizeof cases / sizeof *cases);
+    struct run_result r = run("convert", "0,500", "t", "rock.blasted", "--to", "t", NULL);
+    EXPECT(r, 0, out, "0.5 t rock.blasted = 0.5 t");
+    run_free(&r);
+}
+
+Test(cli, tiny_and_long_numbers_named)
+{
+    /* M1: not "is not a number". */
+    char digits[101];
+    memset(digits, '9', 100);
+    digits[100] = '\0';
+    const struct refusal cases[] = {
+        { { "convert", "1e-400", "t", "rock.blasted", NULL }, "'1e-400' is too small" },
+        { { "convert", "4e-320", "t", "rock.blasted", NULL }, "too small" },
+        { { "convert", digits, "t", "rock.blasted", NULL }, "too many digits" },
+    };
+    refused(cases, sizeof cases / sizeof *cases);
+}
+
+Test(cli, convert_prints_plain_decimals)
+{
+    /* W4: 12345678 t came back as 1.23457e+07 t. */
+    struct run_result r = run("convert", "12345678", "t", "rock.blasted", NULL);
+    EXPECT(r, 0, out, "12345678 t rock.blasted = 12345678 t = 4572473.33333 fm3 = "
+           "6858710 lm3");
+    run_free(&r);
+    r = run("convert", "1e10", "lm3", "rock.blasted", "--to", "t", NULL);
+    EXPECT(r, 0, out, "10000000000 lm3 rock.blasted = 18000000000 t");
+    run_free(&r);
+    r = run("convert", "0,001", "t", "soil.clay", "--to", "fm3", NULL);
+    EXPECT(r, 0, out, "0.001 t soil.clay = 0.000526315789474 fm3");
+    run_free(&r);
+}
+
+Test(cli, negative_zero_prints_as_zero)
+{
+    /* W5 */
+    struct run_result r = run("convert", "-0", "t", "rock.blasted", NULL);
+    EXPECT(r, 0, out, "0 t rock.blasted = 0 t = 0 fm3 = 0 lm3");
+    cr_assert_null(strstr(r.out, "-0"), "%s", r.out);
+    run_free(&r);
+    r = run("classify", "bly=-0", NULL);
+    EXPECT(r, 0, out, "Pb 0 mg/kg");
+    run_free(&r);
+}
+
+Test(cli, coord_swap_hint_only_when_it_helps)
+{
+    /* M2 */
+    struct run_result r = run("coord", "0", "0", NULL);
+    EXPECT(r, 1, err, "outside Norway");
+    cr_assert_null(strstr(r.err, "swapped"), "%s", r.err);
+    run_free(&r);
+    r = run("coord", "40", "-100", NULL);
+    EXPECT(r, 1, err, "outside Norway");
+    cr_assert_null(strstr(r.err, "swapped"), "%s", r.err);
+    run_free(&r);
+    r = run("coord", "10.39", "63.43", NULL);
+    EXPECT(r, 1, err, "swapped");
+    run_free(&r);
+}
+
+Test(cli, coord_outside_point_printed_precisely)
+{
+    /* M3: was "71.40000 N 31.30000 E is outside Norway (latitude 57.9-71.4". */
+    struct run_result r = run("coord", "71.40000001", "31.3", NULL);
+    EXPECT(r, 1, err, "71.40000001 N 31.30000 E is outside Norway");
+    run_free(&r);
+}
+
+Test(cli, classify_single_column_suggests_semicolon)
+{
+    /* M4: a one-column Norwegian file. */
+    char *p = tmpfile_write("one.csv", "Pb\n0,5\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "one.csv line 2: 2 fields, but the header has 1");
+    cr_assert(strstr(r.err, "';'"), "%s", r.err);
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, classify_not_detected_in_words)
+{
+    /* M5: i.p. is not "<0". */
+    struct run_result r = run("classify", "Pb=I.P.", NULL);
+    EXPECT(r, 0, out, "highest relative to its normverdi: Pb not detected");
+    cr_assert_null(strstr(r.out, "<0"), "%s", r.out);
+    run_free(&r);
+}
+
+Test(cli, classify_csv_directory_named)
+{
+    /* M8 */
+    struct run_result r = run("classify", "--csv", tmpdir(), NULL);
+    EXPECT(r, 1, err, "is a directory");
+    run_free(&r);
+}
+
+Test(cli, classify_long_substance_name_shown)
+{
+    /* M9: was "substance: name too long". */
+    char arg[6000];
+    memset(arg, 'P', 5000);
+    memcpy(arg + 5000, "=5", 3);
+    struct run_result r = run("classify", arg, NULL);
+    EXPECT(r, 1, err, "unknown substance 'PPPPPPPPPP");
+    cr_assert(strstr(r.err, "massebank: PPPPPPPPPP"), "%s", r.err);
+    cr_assert(strlen(r.err) < 400, "%zu bytes", strlen(r.err));
+    run_free(&r);
+}
+
+Test(cli, classify_row_errors_name_the_file)
+{
+    /* M10: like parse errors, "lab.csv line 3". */
+    char *p = tmpfile_write("m10.csv", "sample,Pb\nA,10\nB,-4\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "m10.csv line 3, Pb: a concentration cannot be negative");
+    run_free(&r);
+    free(p);
+    p = tmpfile_write("m10b.csv", "sample,Pb,Foo\nA,10,1\n");
+    r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "m10b.csv header: column 'Foo'");
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, messages_are_valid_utf8)
+{
+    /* M6: '%.40s' cut an 'æ' in two. */
+    char value[128] = "Pb=x", name[128] = "x";
+    for (int i = 0; i < 30; i++) {
+        memcpy(value + 4 + 2 * i, "\xC3\xA6", 3);
+        memcpy(name + 1 + 2 * i, "\xC3\xA6", 3);
+    }
+    memcpy(name + strlen(name), "=5", 3);
+    struct run_result r = run("classify", value, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(utf8_ok(r.err), "%s", r.err);
+    run_free(&r);
+    r = run("classify", name, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(utf8_ok(r.err), "%s", r.err);
+    run_free(&r);
+    r = run("distance", value, "63.4,10.4", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(utf8_ok(r.err), "%s", r.err);
+    run_free(&r);
+}
+
+Test(cli, trailing_tab_and_no_break_space)
+{
+    /* N1: a trailing space was accepted, a tab or U+00A0 was not. */
+    struct run_result r = run("convert", "5\t", "t", "rock.blasted", NULL);
+    EXPECT(r, 0, out, "5 t rock.blasted");
+    run_free(&r);
+    r = run("convert", "5\xC2\xA0", "t", "rock.blasted", NULL);
+    EXPECT(r, 0, out, "5 t rock.blasted");
+    run_free(&r);
+    r = run("classify", "Pb=i.p.\t", NULL);
+    EXPECT(r, 0, out, "not detected");
+    run_free(&r);
+}
+
+Test(cli, classify_two_id_columns_refused)
+{
+    /* N2: the last id column won silently. */
+    char *p = tmpfile_write("n2.csv", "sample,id,Pb\nA,B,1\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "columns 'sample' and 'id' are both sample ids");
+    run_free(&r);
+    free(p);
+    p = tmpfile_write("n2b.csv", "sample,Sample,Pb\nA,B,1\n");
+    r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "appears twice");
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, classify_empty_excel_row_skipped)
+{
+    /* N3: Excel's trailing "," row. */
+    char *p = tmpfile_write("n3.csv", "sample,Pb\nA,1\n,\n");
+    struct run_result r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 0, out, "A: class 1");
+    run_free(&r);
+    free(p);
+}
+
+Test(cli, refdata_empty_dir_refused)
+{
+    /* N7: --dir "" read /landfills.csv. */
+    struct run_result r = run("refdata", "--dir", "", NULL);
+    EXPECT(r, 1, err, "dir: the directory name is empty");
+    cr_assert_str_eq(r.out, "");
     run_free(&r);
 }

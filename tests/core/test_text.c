@@ -1,8 +1,10 @@
 /*
- * test_text.c - number parsing as Norwegians write numbers, UTF-8
- * validation and case folding.
+ * test_text.c - number parsing as Norwegians write numbers (and the
+ * ambiguous ones refused), UTF-8 validation, case folding and cutting
+ * text on character boundaries.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -113,4 +115,133 @@ Test(trim, both_ends)
 {
     char s[] = "  \t hei \n";
     cr_assert_str_eq(mb_text_trim(s), "hei");
+}
+
+/* Refusal whose message contains `want`. */
+static void bad_says(const char *s, const char *want)
+{
+    double v = 12345;
+    struct mb_error err;
+    mb_error_clear(&err);
+    cr_assert_eq(mb_parse_number(s, &v, "amount", &err), MB_EINVAL, "'%s' parsed", s);
+    cr_assert(strstr(err.message, want), "'%s': '%s' lacks '%s'", s, err.message, want);
+    cr_assert(mb_utf8_valid(err.message, strlen(err.message), NULL));
+    cr_assert_eq(v, 12345, "value must be untouched on error");
+}
+
+Test(number, digit_groups_have_three_digits)
+{
+    /* W1: "1 5" is two numbers, not 15. */
+    bad_says("1 5", "groups of three");
+    bad_says("5 6", "groups of three");
+    bad_says("12 00", "groups of three");
+    bad_says("1 0000", "groups of three");
+    bad_says("1234 567", "groups of three");
+    bad_says("12 000 5", "groups of three");
+    bad_says("0,5 9", "before the decimal mark");
+    bad_says("12 000,000 5", "before the decimal mark");
+    cr_assert_float_eq(num("1 886 703"), 1886703, 1e-9);
+    cr_assert_float_eq(num("12 000,5"), 12000.5, 1e-9);
+    cr_assert_float_eq(num("-1 000"), -1000, 1e-9);
+}
+
+Test(number, comma_before_three_digits_is_ambiguous)
+{
+    /* W2: English thousands or Norwegian decimals? Refuse and show both. */
+    bad_says("1,500", "1500");
+    bad_says("1,500", "1.5");
+    bad_says("12,500", "12500");
+    bad_says("12,500", "12.5");
+    bad_says("-1,250", "-1.25");
+    bad_says("520,000", "ambiguous");
+    bad_says("1,500e3", "ambiguous");
+    cr_assert_float_eq(num("0,500"), 0.5, 1e-12);
+    cr_assert_float_eq(num("1,5"), 1.5, 1e-12);
+    cr_assert_float_eq(num("1,50"), 1.5, 1e-12);
+    cr_assert_float_eq(num("1,5000"), 1.5, 1e-12);
+    cr_assert_float_eq(num("1.500"), 1.5, 1e-12);
+    cr_assert_float_eq(num("1500,250"), 1500.25, 1e-9);
+    cr_assert_float_eq(num("1 234,567"), 1234.567, 1e-9);
+    bad_says("1,234,567", "spaces");
+}
+
+Test(number, too_small_too_large_too_long)
+{
+    /* M1: not "is not a number" for these. */
+    bad_says("1e-400", "too small");
+    bad_says("4e-320", "too small");
+    bad_says("1e999", "too large");
+    bad_says("-1e999", "too large");
+    char digits[101];
+    memset(digits, '7', 100);
+    digits[100] = '\0';
+    bad_says(digits, "too many digits");
+    char tiny[80] = "0,";
+    memset(tiny + 2, '0', 70);
+    tiny[72] = '1';
+    tiny[73] = '\0';
+    bad_says(tiny, "too many digits");
+    cr_assert_float_eq(num("1e-300"), 1e-300, 1e-310);
+    cr_assert_eq(num("0e-400"), 0);
+}
+
+Test(number, white_space_around)
+{
+    /* N1: a trailing tab or no-break space, as spreadsheets paste them. */
+    cr_assert_float_eq(num("5\t"), 5, 1e-12);
+    cr_assert_float_eq(num("\t5"), 5, 1e-12);
+    cr_assert_float_eq(num("5\xC2\xA0"), 5, 1e-12);
+    cr_assert_float_eq(num("\xC2\xA0" "12 000\xE2\x80\xAF"), 12000, 1e-12);
+    cr_assert_float_eq(num("5\r\n"), 5, 1e-12);
+    bad("5\t6");
+}
+
+Test(number, negative_zero_is_zero)
+{
+    /* W5: -0 must not print as "-0". */
+    cr_assert_not(signbit(num("-0")));
+    cr_assert_not(signbit(num("-0,0")));
+    cr_assert_not(signbit(num("-0e5")));
+    cr_assert(signbit(num("-0,5")));
+}
+
+Test(number, custom_description_keeps_specific_messages)
+{
+    struct mb_error err;
+    double v;
+    cr_assert_eq(mb_parse_number_as("abc", &v, "Pb", "a concentration", &err), MB_EINVAL);
+    cr_assert_str_eq(err.message, "'abc' is not a concentration");
+    cr_assert_str_eq(err.field, "Pb");
+    cr_assert_eq(mb_parse_number_as("1,500", &v, "Pb", "a concentration", &err), MB_EINVAL);
+    cr_assert(strstr(err.message, "ambiguous"), "%s", err.message);
+}
+
+Test(number, long_text_cut_on_character_boundary)
+{
+    /* M6: 'xææææ...' quoted in the message is cut between characters. */
+    char s[128] = "x";
+    for (int i = 0; i < 30; i++)
+        memcpy(s + 1 + 2 * i, "\xC3\xA6", 3);
+    struct mb_error err;
+    double v;
+    cr_assert_eq(mb_parse_number(s, &v, "Pb", &err), MB_EINVAL);
+    cr_assert(mb_utf8_valid(err.message, strlen(err.message), NULL), "%s", err.message);
+    cr_assert(strstr(err.message, "...' is not a number"), "%s", err.message);
+}
+
+Test(clip, cuts_between_characters_and_marks_the_cut)
+{
+    char q[12]; /* at most 8 bytes of text + "..." */
+    cr_assert_str_eq(mb_text_clip(q, sizeof q, "short"), "short");
+    cr_assert_str_eq(mb_text_clip(q, sizeof q, "12345678"), "12345678");
+    cr_assert_str_eq(mb_text_clip(q, sizeof q, "123456789"), "12345678...");
+    /* 'æ' is 2 bytes: 4 fit in 8, the 5th would be split. */
+    cr_assert_str_eq(mb_text_clip(q, sizeof q, "x\xC3\xA6\xC3\xA6\xC3\xA6\xC3\xA6\xC3\xA6"),
+                     "x\xC3\xA6\xC3\xA6\xC3\xA6...");
+    cr_assert(mb_utf8_valid(q, strlen(q), NULL));
+    /* A 4-byte character that does not fit is left out whole. */
+    cr_assert_str_eq(mb_text_clip(q, sizeof q, "abcdef\xF0\x9F\x9A\x9A"), "abcdef...");
+    char tiny[4];
+    cr_assert_str_eq(mb_text_clip(tiny, sizeof tiny, "abc"), "...");
+    cr_assert_str_eq(mb_text_clip(tiny, sizeof tiny, ""), "");
 }

@@ -1,6 +1,7 @@
 /*
- * test_geo.c - WGS84 <-> EUREF89 UTM through PROJ, Norway's extent and
- * great-circle distances, against reference values.
+ * test_geo.c - WGS84 <-> EUREF89 UTM through PROJ, EPSG codes, Norway's
+ * extent (and what its error says), and great-circle distances, against
+ * reference values.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -146,4 +147,55 @@ Test(geo, great_circle_distances)
     /* Symmetric */
     cr_assert_float_eq(d, mb_geo_distance_km((struct mb_point){ 63.4305, 10.3951 },
                                              (struct mb_point){ 59.9139, 10.7522 }), 1e-9);
+}
+
+Test(geo, epsg_range_checked_before_int_conversion)
+{
+    /* F1: (int)1e300 is undefined behaviour; UBSan aborts on it. */
+    int epsg = 4326;
+    struct mb_error err;
+    static const char *const bad[] = { "1e300", "-1e300", "4294971622", "1e10",
+                                       "-25832", "2147483648" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(mb_geo_parse_epsg(bad[i], &epsg, "--from", &err), MB_EINVAL, "%s",
+                     bad[i]);
+        cr_assert(strstr(err.message, "not a supported"), "%s", err.message);
+    }
+    cr_assert_eq(epsg, 4326, "untouched on error");
+    cr_assert_eq(mb_geo_parse_epsg("25835", &epsg, "--from", &err), 0);
+    cr_assert_eq(epsg, 25835);
+}
+
+Test(geo, swap_hint_only_when_swapping_helps)
+{
+    /* M2 */
+    struct mb_error err;
+    static const struct mb_point no_hint[] = { { 0, 0 }, { 40, -100 }, { 55.68, 12.57 },
+                                               { 65, -10 }, { -63.43, -10.39 } };
+    for (size_t i = 0; i < sizeof no_hint / sizeof *no_hint; i++) {
+        cr_assert_eq(mb_geo_check_norway(no_hint[i], "pos", &err), MB_EINVAL);
+        cr_assert_null(strstr(err.message, "swapped"), "%s", err.message);
+    }
+    cr_assert_eq(mb_geo_check_norway((struct mb_point){ 10.39, 63.43 }, "pos", &err),
+                 MB_EINVAL);
+    cr_assert(strstr(err.message, "swapped"), "%s", err.message);
+    cr_assert_eq(mb_geo_check_norway((struct mb_point){ 30, 70 }, "pos", &err), MB_EINVAL);
+    cr_assert(strstr(err.message, "swapped"), "%s", err.message);
+}
+
+Test(geo, outside_point_does_not_print_as_inside)
+{
+    /* M3: 71.40000001 rounded to 5 decimals is 71.40000, the border itself. */
+    struct mb_error err;
+    cr_assert_eq(mb_geo_check_norway((struct mb_point){ 71.40000001, 31.3 }, "pos", &err),
+                 MB_EINVAL);
+    cr_assert(strstr(err.message, "71.40000001 N 31.30000 E is outside"), "%s",
+              err.message);
+    cr_assert_eq(mb_geo_check_norway((struct mb_point){ 63, 4.3999999 }, "pos", &err),
+                 MB_EINVAL);
+    cr_assert(strstr(err.message, "63.00000 N 4.3999999 E"), "%s", err.message);
+    /* Plain cases keep five decimals. */
+    cr_assert_eq(mb_geo_check_norway((struct mb_point){ 55.68, 12.57 }, "pos", &err),
+                 MB_EINVAL);
+    cr_assert(strstr(err.message, "55.68000 N 12.57000 E"), "%s", err.message);
 }

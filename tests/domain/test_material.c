@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "domain/material.h"
 #include "support/tmpdir.h"
 
@@ -162,4 +163,53 @@ Test(material, docs_list_every_code)
         cr_assert(strstr(doc, code), "docs/materials.md lacks %s", code);
     }
     free(doc);
+}
+
+Test(material, overlay_value_without_status_is_an_estimate)
+{
+    /* W3: the user's 2.0 is not the price list's verified 1.80. */
+    const struct mb_material *m = mb_catalog_find(&cat, "product.crushed.0-4");
+    cr_assert_eq(m->bulking_status, 'V');
+    char *p = tmpfile_write("st.csv", "code,bulking\nproduct.crushed.0-4,2.0\n");
+    struct mb_error err;
+    cr_assert_eq(mb_catalog_overlay_csv(&cat, p, &err), 0, "%s", err.message);
+    m = mb_catalog_find(&cat, "product.crushed.0-4");
+    cr_assert_float_eq(m->bulking, 2.0, 1e-12);
+    cr_assert_eq(m->bulking_status, 'E');
+    free(p);
+    /* A status given with the value is kept; a status alone changes only it. */
+    p = tmpfile_write("st2.csv", "code,density,density_status,bulking_status\n"
+                      "product.crushed.0-4,2.65,S,\nproduct.crushed.0-8,,,S\n");
+    cr_assert_eq(mb_catalog_overlay_csv(&cat, p, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_catalog_find(&cat, "product.crushed.0-4")->density_status, 'S');
+    m = mb_catalog_find(&cat, "product.crushed.0-8");
+    cr_assert_eq(m->bulking_status, 'S');
+    cr_assert_float_eq(m->bulking, 1.80, 1e-12);
+    free(p);
+}
+
+Test(material, overlay_with_a_column_twice_is_refused)
+{
+    /* F6 */
+    overlay_refused("code,density,density\nrock.blasted,2.5,3.0\n", "density");
+}
+
+Test(material, messages_cut_user_text_between_characters)
+{
+    /* M6: a long code "xææææ...", quoted in the message: "%.60s" would cut
+     * an 'æ' in two. */
+    char code[200] = "x";
+    for (int i = 0; i < 60; i++)
+        memcpy(code + 1 + 2 * i, "\xC3\xA6", 3);
+    struct mb_error err;
+    cr_assert_null(mb_catalog_lookup(&cat, code, "material", &err));
+    cr_assert(mb_utf8_valid(err.message, strlen(err.message), NULL), "%s", err.message);
+    cr_assert(strstr(err.message, "...'"), "%s", err.message);
+    char text[512];
+    snprintf(text, sizeof text, "code,density\n%s,2.5\n", code);
+    char *p = tmpfile_write("utf.csv", text);
+    cr_assert_neq(mb_catalog_overlay_csv(&cat, p, &err), 0);
+    cr_assert(mb_utf8_valid(err.message, strlen(err.message), NULL), "%s", err.message);
+    cr_assert(strstr(err.message, "...'"), "%s", err.message);
+    free(p);
 }

@@ -1,12 +1,14 @@
 /*
  * test_quality.c - condition classes (TA-2553/2009): the table against an
  * independent transcription, every class boundary from both sides, whole
- * samples, detection limits, flags and bad input.
+ * samples, detection limits, flags and bad input (with messages that keep
+ * the number parser's reason and stay valid UTF-8).
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "domain/quality.h"
 
 static struct mb_class_table tab;
@@ -286,4 +288,68 @@ Test(quality, class_names)
     cr_assert_str_eq(mb_class_name_nb(1), "Meget god");
     cr_assert_str_eq(mb_class_name_nb(5), "Svært dårlig");
     cr_assert_str_eq(mb_class_name_en(3), "Moderate");
+}
+
+static const char *value_error(const char *subst, const char *value)
+{
+    static struct mb_error err;
+    struct mb_measurement m;
+    mb_error_clear(&err);
+    cr_assert_neq(mb_measurement_parse(&tab, subst, value, &m, &err), 0, "%s=%s parsed",
+                  subst, value);
+    cr_assert(mb_utf8_valid(err.message, strlen(err.message), NULL), "%s", err.message);
+    cr_assert(mb_utf8_valid(err.field, strlen(err.field), NULL), "%s", err.field);
+    return err.message;
+}
+
+Test(quality, number_refusals_keep_their_reason)
+{
+    /* W1, W2, M1 through the lab-value parser. */
+    cr_assert(strstr(value_error("Pb", "1,500"), "1500"), "%s", value_error("Pb", "1,500"));
+    cr_assert(strstr(value_error("Pb", "<1,500"), "ambiguous"));
+    cr_assert(strstr(value_error("Pb", "5 6"), "groups of three"));
+    cr_assert(strstr(value_error("As", "0,5 9"), "decimal mark"));
+    cr_assert(strstr(value_error("Pb", "1e-400"), "too small"));
+    cr_assert(strstr(value_error("Pb", "abc"), "'abc' is not a concentration"));
+}
+
+Test(quality, white_space_around_values)
+{
+    /* N1: "i.p. " and a trailing tab or no-break space. */
+    struct mb_measurement m;
+    struct mb_error err;
+    cr_assert_eq(mb_measurement_parse(&tab, "Pb", "i.p. ", &m, &err), 0, "%s", err.message);
+    cr_assert(m.below_loq);
+    cr_assert_eq(mb_measurement_parse(&tab, "Pb", " n.d.\t", &m, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(mb_measurement_parse(&tab, "Pb", "ikke påvist\xC2\xA0", &m, &err), 0);
+    cr_assert_eq(mb_measurement_parse(&tab, "Pb", "12\t", &m, &err), 0, "%s", err.message);
+    cr_assert_eq(m.value, 12);
+    cr_assert_not(m.below_loq);
+}
+
+Test(quality, negative_zero_is_zero)
+{
+    /* W5: "bly=-0" printed "Pb -0 mg/kg". */
+    struct mb_measurement m;
+    struct mb_error err;
+    cr_assert_eq(mb_measurement_parse(&tab, "Pb", "-0", &m, &err), 0, "%s", err.message);
+    cr_assert_eq(m.value, 0);
+    cr_assert_not(signbit(m.value));
+}
+
+Test(quality, long_names_and_values_cut_between_characters)
+{
+    /* M6: "xæææ..." as a substance and as a value. */
+    char s[128] = "x";
+    for (int i = 0; i < 30; i++)
+        memcpy(s + 1 + 2 * i, "\xC3\xA6", 3);
+    const char *msg = value_error(s, "5");
+    cr_assert(strstr(msg, "unknown substance"), "%s", msg);
+    msg = value_error("Pb", s);
+    cr_assert(strstr(msg, "is not a concentration"), "%s", msg);
+    char gt[130] = ">";
+    memcpy(gt + 1, s, strlen(s) + 1);
+    msg = value_error("Pb", gt);
+    cr_assert(strstr(msg, "lower bound"), "%s", msg);
 }

@@ -159,3 +159,53 @@ Test(refdata, broken_tables_load_nothing)
     cr_assert_eq(mb_refdata_load(&r, missing, &mu, &err), MB_EIO);
     free(missing);
 }
+
+static const char *const SUMS_OK = "year,capacity_m3\n2020,100\n";
+static const char *const SURPLUS_OK = "municipality,delivered_to_landfill_m3\nSkaun,1\n";
+
+static char *landfill_row(const char *row)
+{
+    static char lf[512];
+    snprintf(lf, sizeof lf, "%s%s\n", LF_HEAD, row);
+    return lf;
+}
+
+Test(refdata, too_many_operating_years_named)
+{
+    /* M7: 300 is a whole number, just not plausible. */
+    broken("years300", landfill_row("A,Skaun,100,300,300,300,drift,x"), SUMS_OK,
+           SURPLUS_OK, "300 years of operation is not plausible");
+}
+
+Test(refdata, implausible_volumes_refused)
+{
+    /* N6: 1e308 m3 a year summed to inf. */
+    broken("huge", landfill_row("A,Skaun,1e308,300,300,3,drift,x"), SUMS_OK, SURPLUS_OK,
+           "line 2, yearly_capacity_m3 1e+308 is not plausible");
+    broken("hugesum", landfill_row("A,Skaun,100,300,300,3,drift,x"),
+           "year,capacity_m3\n2020,2e9\n", SURPLUS_OK, "capacity_m3 2e+09 is not");
+}
+
+Test(refdata, comma_thousands_refused)
+{
+    /* W2: "520,000" loaded as 520. */
+    broken("comma", landfill_row("A,Skaun,100,300,300,3,drift,x"),
+           "year,capacity_m3\n2020,\"520,000\"\n", SURPLUS_OK, "ambiguous");
+}
+
+Test(refdata, column_twice_refused)
+{
+    /* F6: the second capacity_m3 was ignored. */
+    broken("dupcol", landfill_row("A,Skaun,100,300,300,3,drift,x"),
+           "year,capacity_m3,capacity_m3\n2020,1,2\n", SURPLUS_OK, "twice");
+}
+
+Test(refdata, empty_dir_refused)
+{
+    /* N7: "" read /landfills.csv. */
+    struct mb_refdata r;
+    struct mb_error err;
+    cr_assert_eq(mb_refdata_load(&r, "", &mu, &err), MB_EINVAL);
+    cr_assert(strstr(err.message, "empty"), "%s", err.message);
+    cr_assert_null(r.landfills);
+}

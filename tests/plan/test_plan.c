@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/month.h"
+#include "plan/demo.h"
 #include "plan/gen.h"
 #include "plan/model.h"
 #include "plan/plan.h"
@@ -361,4 +362,43 @@ Test(plan_gen, same_seed_same_scenario)
     free(y);
     free(z);
     cr_assert_neq(mb_gen_preset("galaxy", &a, &err), 0);
+}
+
+Test(plan_demo, shipped_demo_matches_generator_and_places_everything, .timeout = 120)
+{
+    struct mb_error err;
+    char *json = mb_demo_trondheim(&err);
+    cr_assert_not_null(json, "%s", err.message);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/demo/trondheim.json", getenv("MB_SOURCE_ROOT"));
+    char *shipped = file_read(path);
+    cr_assert_not_null(shipped, "%s missing", path);
+    /* The shipped file is `massebank demo --scenario` (plus a newline). */
+    cr_assert_eq(strncmp(shipped, json, strlen(json)), 0,
+                 "data/demo/trondheim.json is stale: regenerate it with "
+                 "'massebank demo --scenario > data/demo/trondheim.json'");
+    struct mb_scenario s;
+    load_text(json, &s);
+    struct mb_plan p;
+    solve(&s, &p, NULL, 0);
+    check_invariants(&s, &p);
+    /* Today's practice runs out of landfill capacity; the plan places it all,
+     * with less landfill, less virgin material and less CO2. */
+    cr_assert_gt(p.baseline.unplaced_t, 0);
+    cr_assert_float_eq(p.totals.unplaced_t, 0, 1e-6);
+    cr_assert_gt(p.savings.landfill_fm3, 0);
+    cr_assert_gt(p.savings.virgin_t, 0);
+    cr_assert_gt(p.savings.co2_kg, 0);
+    /* Indre Fosen's sites carry the fjord detour. */
+    bool fosen = false;
+    for (size_t i = 0; i < s.nsites; i++)
+        if (strcmp(s.sites[i].municipality, "5054") == 0) {
+            cr_assert_float_eq(s.sites[i].detour, 2.5, 1e-12, "%s", s.sites[i].id);
+            fosen = true;
+        }
+    cr_assert(fosen);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+    free(shipped);
+    free(json);
 }

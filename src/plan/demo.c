@@ -1,0 +1,203 @@
+/*
+ * demo.c - the Trondheim demo region (see demo.h and docs/demo-region.md).
+ *
+ * Landfills: the IKAP rows, each distinct name once (a name listed twice is
+ * taken at its first row; the inconsistency is reported by `massebank
+ * refdata`), capacities read as solid m3 per year. A landfill without a
+ * municipality is placed at Trondheim's interior point and marked
+ * approximate, like every position the tables do not give.
+ * Sources: each municipality's 2020 surplus (MEF), every year of the
+ * horizon, split into projects of at most 40,000 m3 with windows of two to
+ * six months, placed around the municipality's point; the material mix and
+ * classes are assumptions. Needs: half the surplus volume each year, as
+ * crushed rock, fill and moraine. Proposed: two intermediate storage sites
+ * and one crushing plant, the facilities the region lacks. Indre Fosen lies
+ * across the Trondheimsfjord: its sites carry a detour factor of 2.5.
+ */
+#include "plan/demo.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/month.h"
+#include "domain/municipality.h"
+#include "domain/refdata.h"
+
+#define DEMO_FROM_YEAR 2026
+#define DEMO_YEARS 6
+#define PROJECT_MAX_M3 40000.0
+#define FJORD_DETOUR 2.5
+
+/* Deterministic pseudo-random numbers (splitmix64), seed fixed. */
+static double rnd(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static json_t *window(int from, int to)
+{
+    char a[8], b[8];
+    mb_month_format(from, a);
+    mb_month_format(to, b);
+    return json_pack("{s:s,s:s}", "from", a, "to", b);
+}
+
+static json_t *qty(double v, const char *unit)
+{
+    return json_pack("{s:f,s:s}", "value", round(v), "unit", unit);
+}
+
+/* A point near a municipality's interior point (within about 4 km). */
+static void near_point(uint64_t *s, const struct mb_municipality *m, double *lat,
+                       double *lon)
+{
+    double r = 4.0 * sqrt(rnd(s)), a = 2 * 3.14159265358979 * rnd(s);
+    *lat = m->point.lat + r * cos(a) / 111.0;
+    *lon = m->point.lon + r * sin(a) / (111.0 * cos(m->point.lat * 3.14159265 / 180));
+}
+
+static void add_site_common(json_t *o, const struct mb_municipality *m)
+{
+    json_object_set_new(o, "municipality", json_string(m->code));
+    if (strcmp(m->name, "Indre Fosen") == 0)
+        json_object_set_new(o, "detour_factor", json_real(FJORD_DETOUR));
+}
+
+char *mb_demo_trondheim(struct mb_error *err)
+{
+    struct mb_municipalities mu;
+    struct mb_refdata r;
+    if (mb_municipalities_init(&mu, err))
+        return NULL;
+    if (mb_refdata_load(&r, NULL, &mu, err)) {
+        mb_municipalities_release(&mu);
+        return NULL;
+    }
+    uint64_t seed = 2020;
+    json_t *sites = json_array();
+    const struct mb_municipality *trd = mb_municipality_find(&mu, "5001");
+    char id[48];
+    /* Landfills. */
+    for (size_t i = 0; i < r.nlandfills; i++) {
+        const struct mb_ref_landfill *l = &r.landfills[i];
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup |= mb_text_casecmp(l->name, r.landfills[j].name) == 0;
+        if (dup)
+            continue;
+        const struct mb_municipality *m = l->muni ? l->muni : trd;
+        snprintf(id, sizeof id, "deponi-%zu", i + 1);
+        json_t *o = json_pack("{s:s,s:s,s:s,s:[s,s],s:i,s:o,s:f}", "id", id,
+            "name", l->name, "kind", "landfill", "accepts", "rock.*", "soil.*",
+            "max_class", 1, "capacity_per_year", qty(l->yearly_m3, "fm3"),
+            "gate_fee_nok_per_t", 80.0 / 2.0); /* 80 NOK/fm3 at about 2 t/fm3 [E] */
+        add_site_common(o, m);
+        json_array_append_new(sites, o);
+    }
+    /* Sources and needs per municipality and year. */
+    static const char *const mats[] = { "rock.blasted", "soil.moraine", "soil.clay",
+                                        "soil.fill" };
+    static const double mat_w[] = { 0.45, 0.25, 0.20, 0.10 };
+    static const char *const need_mats[] = { "product.crushed.0-32", "rock.blasted",
+                                             "soil.moraine" };
+    int nsrc = 0, nneed = 0;
+    for (size_t k = 0; k < r.nsurplus; k++) {
+        const struct mb_municipality *m = r.surplus[k].muni;
+        double yearly = r.surplus[k].landfill_m3;
+        int projects = (int)ceil(yearly / PROJECT_MAX_M3);
+        for (int y = 0; y < DEMO_YEARS; y++) {
+            for (int p = 0; p < projects; p++) {
+                double lat, lon, u = rnd(&seed), acc = 0;
+                int mat = 0;
+                for (mat = 0; mat < 3; mat++) {
+                    acc += mat_w[mat];
+                    if (u < acc)
+                        break;
+                }
+                int len = 2 + (int)(rnd(&seed) * 5);
+                int start = (DEMO_FROM_YEAR + y) * 12 + (int)(rnd(&seed) * (12 - len + 1));
+                near_point(&seed, m, &lat, &lon);
+                snprintf(id, sizeof id, "overskudd-%s-%d-%d", m->code, DEMO_FROM_YEAR + y, p + 1);
+                json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:s,s:i,s:o,s:o}", "id", id,
+                    "kind", "source", "lat", lat, "lon", lon, "material", mats[mat],
+                    "class", 1, /* MEF counts clean masses */
+                    "amount", qty(yearly / projects, "fm3"),
+                    "window", window(start, start + len - 1));
+                add_site_common(o, m);
+                json_array_append_new(sites, o);
+                nsrc++;
+                /* A need of half that volume somewhere in the same municipality. */
+                int nm = (int)(rnd(&seed) * 3);
+                int nlen = 2 + (int)(rnd(&seed) * 5);
+                int nstart = (DEMO_FROM_YEAR + y) * 12 + (int)(rnd(&seed) * (12 - nlen + 1));
+                near_point(&seed, m, &lat, &lon);
+                snprintf(id, sizeof id, "behov-%s-%d-%d", m->code, DEMO_FROM_YEAR + y, p + 1);
+                o = json_pack("{s:s,s:s,s:f,s:f,s:s,s:o,s:o}", "id", id, "kind", "need",
+                    "lat", lat, "lon", lon, "material", need_mats[nm],
+                    "amount", qty(yearly / projects / 2, "fm3"),
+                    "window", window(nstart, nstart + nlen - 1));
+                if (nm == 1)
+                    json_object_set_new(o, "accepts", json_pack("[s]", "rock.*"));
+                if (nm == 2)
+                    json_object_set_new(o, "accepts", json_pack("[s,s,s]", "soil.moraine",
+                                                                "soil.sand", "soil.gravel"));
+                add_site_common(o, m);
+                json_array_append_new(sites, o);
+                nneed++;
+            }
+        }
+    }
+    /* Proposed facilities and the quarries that sell virgin material. */
+    const struct mb_municipality *mel = mb_municipality_find(&mu, "5028");
+    const struct mb_municipality *stj = mb_municipality_find(&mu, "5035");
+    const struct mb_municipality *mal = mb_municipality_find(&mu, "5031");
+    const struct mb_municipality *ork = mb_municipality_find(&mu, "5059");
+    json_t *o = json_pack("{s:s,s:s,s:s,s:[s,s,s],s:o}", "id", "mellomlager-trondheim",
+        "name", "Mellomlager Trondheim (foreslått)", "kind", "storage",
+        "accepts", "rock.*", "soil.moraine", "product.*", "capacity", qty(150000, "t"));
+    add_site_common(o, trd);
+    json_array_append_new(sites, o);
+    o = json_pack("{s:s,s:s,s:s,s:[s,s],s:o}", "id", "mellomlager-stjordal",
+        "name", "Mellomlager Stjørdal (foreslått)", "kind", "storage",
+        "accepts", "rock.*", "soil.moraine", "capacity", qty(80000, "t"));
+    add_site_common(o, stj);
+    json_array_append_new(sites, o);
+    o = json_pack("{s:s,s:s,s:s,s:[s,s],s:o,s:[{s:s,s:f},{s:s,s:f}]}", "id",
+        "knuseverk-melhus", "name", "Knuse- og sorteringsanlegg Melhus (foreslått)",
+        "kind", "plant", "accepts", "rock.blasted", "rock.tunnel",
+        "capacity_per_month", qty(25000, "t"), "yields",
+        "material", "product.crushed.0-32", "share", 0.7,
+        "material", "product.crushed.20-120", "share", 0.3);
+    add_site_common(o, mel);
+    json_array_append_new(sites, o);
+    const struct mb_municipality *quarries[] = { mel, stj, mal, ork };
+    for (int q = 0; q < 4; q++) {
+        snprintf(id, sizeof id, "pukkverk-%s", quarries[q]->code);
+        o = json_pack("{s:s,s:s,s:[s,s,s,s]}", "id", id, "kind", "quarry",
+                      "offers", "product.*", "rock.blasted", "soil.sand", "soil.gravel");
+        add_site_common(o, quarries[q]);
+        json_array_append_new(sites, o);
+    }
+    char from[8], to[8];
+    mb_month_format(DEMO_FROM_YEAR * 12, from);
+    mb_month_format((DEMO_FROM_YEAR + DEMO_YEARS) * 12 - 1, to);
+    json_t *root = json_pack("{s:s,s:s,s:{s:s,s:s},s:o}", "format", "massebank-scenario/1",
+        "name", "Trondheimsregionen (demo): 2020-mengder fra MEF, deponier fra IKAP",
+        "horizon", "from", from, "to", to, "sites", sites);
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    json_decref(root);
+    (void)nsrc;
+    (void)nneed;
+    mb_refdata_release(&r);
+    mb_municipalities_release(&mu);
+    return text;
+}
