@@ -23,7 +23,7 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
     const struct mb_totals *t = &p->totals, *b = &p->baseline, *d = &p->savings;
     fprintf(f, "%s: %zu sites, %d months\n\n", s->name[0] ? s->name : "scenario",
             s->nsites, p->nmonths);
-    fprintf(f, "%-22s %16s %16s %16s\n", "", "plan", "today", "saved");
+    fprintf(f, "%-22s %16s %16s %16s\n", "", "plan", "today", "today - plan");
 #define ROW(label, field, scale, fmt)                                           \
     fprintf(f, "%-22s " fmt " " fmt " " fmt "\n", label, t->field / (scale),   \
             b->field / (scale), d->field / (scale))
@@ -56,13 +56,14 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
 
 int cmd_plan(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL;
+    const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL, *dimacs = NULL;
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "-o", &out, "plan")) ||
             (m = cli_opt_value(argc, argv, &i, "--write-lp", &lp, "plan")) ||
-            (m = cli_opt_value(argc, argv, &i, "--pricing", &pricing, "plan"))) {
+            (m = cli_opt_value(argc, argv, &i, "--pricing", &pricing, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--write-dimacs", &dimacs, "plan"))) {
             if (m < 0)
                 return EXIT_USAGE;
         } else if (strcmp(argv[i], "--quiet") == 0) {
@@ -113,9 +114,21 @@ int cmd_plan(int argc, char **argv)
             goto out;
         }
     }
-    struct mb_plan_options opt = { lpf, quiet ? NULL : progress, NULL, pricing_mode };
+    FILE *df = NULL;
+    if (dimacs && !(df = fopen(dimacs, "w"))) {
+        mb_error_set(&err, MB_EIO, "--write-dimacs", "cannot create %s", dimacs);
+        if (lpf) {
+            fclose(lpf);
+            remove(lptmp);
+        }
+        rc = cli_fail(&err);
+        goto out;
+    }
+    struct mb_plan_options opt = { lpf, df, quiet ? NULL : progress, NULL, pricing_mode };
     struct mb_plan plan;
     rc = mb_plan_run(&s, &opt, &plan, &err);
+    if (df && (fclose(df) != 0 || rc))
+        remove(dimacs);
     if (lpf) {
         if (fclose(lpf) != 0 || rc || rename(lptmp, lp) != 0)
             remove(lptmp);

@@ -37,7 +37,7 @@ static const struct {
     { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
       "Great-circle distance in km between two positions." },
     { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
-      "      [--pricing auto|never|always]",
+      "      [--pricing auto|never|always] [--write-dimacs FILE]",
       "Plan the mass flows of a scenario exactly (LP, Clp) and compare with today's\n"
       "  practice. Prints a summary; the plan (JSON) goes to -o or standard output." },
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"

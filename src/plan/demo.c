@@ -8,9 +8,10 @@
  * approximate, like every position the tables do not give.
  * Sources: each municipality's 2020 surplus (MEF), every year of the
  * horizon, split into projects of at most 40,000 m3 with windows of two to
- * six months, placed around the municipality's point; the material mix and
- * classes are assumptions. Needs: half the surplus volume each year, as
- * crushed rock, fill and moraine. Proposed: two intermediate storage sites
+ * six months, placed around the municipality's point; all class 1 (MEF
+ * counts clean masses), the material mix is an assumption. Needs: half the
+ * surplus volume each year, as crushed rock 0/32, kult 20/120, blasted
+ * rock (any rock accepted) and moraine (or sand, gravel). Proposed: two intermediate storage sites
  * and one crushing plant, the facilities the region lacks. Indre Fosen lies
  * across the Trondheimsfjord: its sites carry a detour factor of 2.5.
  */
@@ -108,7 +109,7 @@ char *mb_demo_trondheim(struct mb_error *err)
                                         "soil.fill" };
     static const double mat_w[] = { 0.45, 0.25, 0.20, 0.10 };
     static const char *const need_mats[] = { "product.crushed.0-32", "rock.blasted",
-                                             "soil.moraine" };
+                                             "soil.moraine", "product.crushed.20-120" };
     int nsrc = 0, nneed = 0;
     for (size_t k = 0; k < r.nsurplus; k++) {
         const struct mb_municipality *m = r.surplus[k].muni;
@@ -136,7 +137,7 @@ char *mb_demo_trondheim(struct mb_error *err)
                 json_array_append_new(sites, o);
                 nsrc++;
                 /* A need of half that volume somewhere in the same municipality. */
-                int nm = (int)(rnd(&seed) * 3);
+                int nm = (int)(rnd(&seed) * 4);
                 int nlen = 2 + (int)(rnd(&seed) * 5);
                 int nstart = (DEMO_FROM_YEAR + y) * 12 + (int)(rnd(&seed) * (12 - nlen + 1));
                 near_point(&seed, m, &lat, &lon);

@@ -176,7 +176,9 @@ char *mb_gen_scenario(const struct mb_gen_options *o)
             "id", id, "kind", "landfill", "lat", lat, "lon", lon,
             "accepts", strings((const char *[]){ "rock.*", "soil.*", "recycled.*" }, 3),
             "max_class", i % 4 == 0 ? 4 : 1,
-            "capacity_per_year", qty(40000 + uniform(s) * 260000, "fm3"),
+            "capacity_per_year", o->transport_only
+                ? qty(2.0 * (40000 + uniform(s) * 260000), "t")
+                : qty(40000 + uniform(s) * 260000, "fm3"),
             "gate_fee_nok_per_t", round(80 + uniform(s) * 120)));
     }
     for (int i = 0; i < o->storages && !o->transport_only; i++) {

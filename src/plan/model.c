@@ -502,3 +502,65 @@ void mb_model_row_name(const void *model, size_t i, char *buf)
     clean_id(m->s->sites[r->site].id, a, sizeof a);
     snprintf(buf, 64, "%s%zu_%s_%d", kinds[r->kind], i, a, (int)r->t);
 }
+
+int mb_model_write_dimacs(const struct mb_model *m, FILE *f, struct mb_error *err)
+{
+    const struct mb_lp *lp = &m->lp;
+    for (size_t i = 0; i < lp->nrows; i++) {
+        enum mb_row_kind k = m->rows[i].kind;
+        if (k != MB_ROW_SOURCE && k != MB_ROW_NEED && k != MB_ROW_LANDFILL &&
+            k != MB_ROW_QUARRY)
+            return mb_error_set(err, MB_EINVAL, "--write-dimacs", "the model has "
+                                "storage or plants: not a pure transport network");
+    }
+    for (size_t j = 0; j < lp->ncols; j++)
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+            if (lp->value[e] != 1.0)
+                return mb_error_set(err, MB_EINVAL, "--write-dimacs", "capacities are "
+                                    "not in tonnes: not a pure transport network");
+    /* Integers, as network codes want them: flows in kg, costs in øre per
+     * tonne (so the optimum is the LP's to about 0.01 NOK/t). Rounded
+     * supplies are balanced by the super source and sink. */
+    size_t src = lp->nrows + 1, sink = lp->nrows + 2;
+    long long supply = 0, demand = 0;
+    for (size_t i = 0; i < lp->nrows; i++) {
+        if (m->rows[i].kind == MB_ROW_SOURCE)
+            supply += llround(lp->rowub[i] * 1000);
+        if (m->rows[i].kind == MB_ROW_NEED)
+            demand += llround(lp->rowub[i] * 1000);
+    }
+    long long inf = 2 * (supply + demand) + 1;
+    size_t narcs = lp->ncols + 1;
+    for (size_t i = 0; i < lp->nrows; i++)
+        narcs += m->rows[i].kind == MB_ROW_LANDFILL || m->rows[i].kind == MB_ROW_QUARRY;
+    fprintf(f, "c massebank transport model: flow in kg, cost in ore per tonne\n"
+               "p min %zu %zu\n", lp->nrows + 2, narcs);
+    for (size_t i = 0; i < lp->nrows; i++) {
+        if (m->rows[i].kind == MB_ROW_SOURCE)
+            fprintf(f, "n %zu %lld\n", i + 1, llround(lp->rowub[i] * 1000));
+        else if (m->rows[i].kind == MB_ROW_NEED)
+            fprintf(f, "n %zu %lld\n", i + 1, -llround(lp->rowub[i] * 1000));
+    }
+    fprintf(f, "n %zu %lld\nn %zu %lld\n", src, demand, sink, -supply);
+    for (size_t j = 0; j < lp->ncols; j++) {
+        /* Each column has a row at its tail, its head, or both. */
+        size_t tail = src, head = sink;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++) {
+            size_t r = (size_t)lp->index[e];
+            enum mb_row_kind k = m->rows[r].kind;
+            if (k == MB_ROW_SOURCE || k == MB_ROW_QUARRY)
+                tail = r + 1;
+            else
+                head = r + 1;
+        }
+        fprintf(f, "a %zu %zu 0 %lld %lld\n", tail, head, inf, llround(lp->obj[j] * 100));
+    }
+    for (size_t i = 0; i < lp->nrows; i++) {
+        if (m->rows[i].kind == MB_ROW_LANDFILL)
+            fprintf(f, "a %zu %zu 0 %lld 0\n", i + 1, sink, llround(lp->rowub[i] * 1000));
+        else if (m->rows[i].kind == MB_ROW_QUARRY)
+            fprintf(f, "a %zu %zu 0 %lld 0\n", src, i + 1, llround(lp->rowub[i] * 1000));
+    }
+    fprintf(f, "a %zu %zu 0 %lld 0\n", src, sink, inf);
+    return ferror(f) ? mb_error_set(err, MB_EIO, "--write-dimacs", "write failed") : 0;
+}

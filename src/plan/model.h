@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "plan/lp.h"
@@ -77,6 +78,15 @@ double mb_capacity_weight(const struct mb_scenario *s, const struct mb_capacity 
 
 /* Whether a receiving site takes a material of a class. */
 bool mb_site_takes(const struct mb_site *site, int material, int cls);
+
+/* Write a pure transport model (sources, needs, landfills and quarries
+ * with capacities in tonnes; no storage, no plants) as a DIMACS minimum-cost
+ * flow problem, so a network-flow code (LEMON's NetworkSimplex in bench/)
+ * can solve the same instance: every row becomes a node, a super source
+ * feeds quarries and unmet needs, a super sink takes landfills and
+ * unplaced masses. Its optimum equals the LP's. MB_EINVAL if the model is
+ * not a pure network. */
+int mb_model_write_dimacs(const struct mb_model *m, FILE *f, struct mb_error *err);
 
 /* Names for the LP file (64-byte buffers). */
 void mb_model_col_name(const void *model, size_t j, char *buf);

@@ -107,6 +107,11 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
             goto fail_model;
         }
     }
+    if (opt && opt->write_dimacs) {
+        rc = mb_model_write_dimacs(&m, opt->write_dimacs, err);
+        if (rc)
+            goto fail_model;
+    }
     say(opt, "solving with Clp...");
     struct mb_lp_result res;
     rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO,

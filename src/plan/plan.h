@@ -65,6 +65,7 @@ struct mb_plan {
 /* Options for planning. */
 struct mb_plan_options {
     FILE *write_lp;     /* if set, the LP is written here before solving */
+    FILE *write_dimacs; /* if set, the transport network in DIMACS (see model.h) */
     void (*progress)(const char *line, void *ctx); /* may be NULL */
     void *progress_ctx;
     int pricing;        /* enum mb_pricing: 0 auto, 1 never, 2 always */
