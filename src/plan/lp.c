@@ -148,8 +148,8 @@ static void add_working(Clp_Simplex *m, const struct mb_lp *lp, const int *cols,
     free(obj);
 }
 
-int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
-                struct mb_lp_result *res, struct mb_error *err)
+static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
+                     struct mb_lp_result *res, struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
     double t0 = now();
@@ -247,6 +247,126 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     free(slot_of);
     free(col_of);
     free(pick);
+    res->seconds = now() - t0;
+    return 0;
+}
+
+/* Union-find over rows, with path halving. */
+static int find(int *parent, int i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+/* Regions that share no row are independent LPs: a national market is a
+ * few dozen regions that no haul within max_km connects. Each is solved on
+ * its own (simplex work grows faster than the size of the problem), and the
+ * solutions are put together; the optimum is the same. */
+int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
+                struct mb_lp_result *res, struct mb_error *err)
+{
+    size_t nr = lp->nrows, nc = lp->ncols;
+    int *parent = mb_xmalloc((nr + 1) * sizeof *parent);
+    for (size_t i = 0; i < nr; i++)
+        parent[i] = (int)i;
+    for (size_t j = 0; j < nc; j++)
+        for (int e = lp->start[j] + 1; e < lp->start[j + 1]; e++) {
+            int a = find(parent, lp->index[lp->start[j]]), b = find(parent, lp->index[e]);
+            if (a != b)
+                parent[a < b ? b : a] = a < b ? a : b;
+        }
+    /* Component number per row, in order of first row. */
+    int *comp = mb_xmalloc((nr + 1) * sizeof *comp);
+    int *local = mb_xmalloc((nr + 1) * sizeof *local);
+    int ncomp = 0;
+    for (size_t i = 0; i < nr; i++) {
+        int r = find(parent, (int)i);
+        comp[i] = r == (int)i ? ncomp++ : comp[r];
+    }
+    free(parent);
+    if (ncomp <= 1) {
+        free(comp);
+        free(local);
+        int rc = solve_one(lp, mode, res, err);
+        res->components = ncomp;
+        return rc;
+    }
+    double t0 = now();
+    memset(res, 0, sizeof *res);
+    res->x = mb_xcalloc(nc ? nc : 1, sizeof *res->x);
+    res->components = ncomp;
+    /* Rows and columns of each component, by a counting sort. */
+    size_t *rstart = mb_xcalloc((size_t)ncomp + 1, sizeof *rstart);
+    size_t *cstart = mb_xcalloc((size_t)ncomp + 1, sizeof *cstart);
+    for (size_t i = 0; i < nr; i++)
+        rstart[comp[i] + 1]++;
+    for (size_t j = 0; j < nc; j++)
+        if (lp->start[j] < lp->start[j + 1])
+            cstart[comp[lp->index[lp->start[j]]] + 1]++;
+    for (int c = 0; c < ncomp; c++) {
+        rstart[c + 1] += rstart[c];
+        cstart[c + 1] += cstart[c];
+    }
+    int *rows = mb_xmalloc((nr + 1) * sizeof *rows), *cols = mb_xmalloc((nc + 1) * sizeof *cols);
+    size_t *rfill = mb_xmalloc(((size_t)ncomp + 1) * sizeof *rfill);
+    size_t *cfill = mb_xmalloc(((size_t)ncomp + 1) * sizeof *cfill);
+    memcpy(rfill, rstart, ((size_t)ncomp + 1) * sizeof *rfill);
+    memcpy(cfill, cstart, ((size_t)ncomp + 1) * sizeof *cfill);
+    for (size_t i = 0; i < nr; i++) {
+        local[i] = (int)(rfill[comp[i]] - rstart[comp[i]]);
+        rows[rfill[comp[i]]++] = (int)i;
+    }
+    for (size_t j = 0; j < nc; j++)
+        if (lp->start[j] < lp->start[j + 1])
+            cols[cfill[comp[lp->index[lp->start[j]]]]++] = (int)j;
+    int rc = 0;
+    for (int c = 0; c < ncomp && rc == 0; c++) {
+        struct mb_lp sub;
+        mb_lp_init(&sub);
+        for (size_t k = rstart[c]; k < rstart[c + 1]; k++)
+            mb_lp_add_row(&sub, lp->rowlb[rows[k]], lp->rowub[rows[k]]);
+        int idx[64];
+        double val[64];
+        for (size_t k = cstart[c]; k < cstart[c + 1]; k++) {
+            int j = cols[k];
+            size_t n = 0;
+            for (int e = lp->start[j]; e < lp->start[j + 1] && n < 64; e++) {
+                idx[n] = local[lp->index[e]];
+                val[n++] = lp->value[e];
+            }
+            int jj = mb_lp_add_col(&sub, lp->obj[j], lp->collb[j], lp->colub[j], n, idx, val);
+            if (lp->pinned[j])
+                mb_lp_pin(&sub, jj);
+        }
+        struct mb_lp_result r;
+        rc = solve_one(&sub, mode, &r, err);
+        if (rc == 0) {
+            for (size_t k = cstart[c]; k < cstart[c + 1]; k++)
+                res->x[cols[k]] = r.x[k - cstart[c]];
+            res->objective += r.objective;
+            res->iterations += r.iterations;
+            res->rounds += r.rounds;
+            res->working_cols += r.working_cols;
+            free(r.x);
+        }
+        mb_lp_release(&sub);
+    }
+    free(rows);
+    free(cols);
+    free(rfill);
+    free(cfill);
+    free(rstart);
+    free(cstart);
+    free(comp);
+    free(local);
+    if (rc) {
+        free(res->x);
+        res->x = NULL;
+        return rc;
+    }
     res->seconds = now() - t0;
     return 0;
 }

@@ -45,7 +45,8 @@ struct mb_lp_result {
     double *x;      /* ncols values, caller frees */
     double seconds;
     int iterations;
-    int rounds;          /* pricing rounds */
+    int rounds;          /* pricing rounds (summed over components) */
+    int components;      /* independent parts solved one by one */
     size_t working_cols; /* columns the solver saw in the end */
 };
 
@@ -56,7 +57,8 @@ struct mb_lp_result {
  * optimum of the whole LP (to the solver's tolerances), found on a fraction
  * of its columns. MB_PRICING_AUTO uses it from 20,000 columns on; NEVER
  * hands Clp the whole LP, ALWAYS prices even small ones (tests compare the
- * two). Returns 0 on an optimal solution; 0 on an optimal solution;
+ * two). Parts of the LP that share no row are solved one by one.
+ * Returns 0 on an optimal solution; 0 on an optimal solution;
  * MB_EINVAL if infeasible or unbounded (not expected for planner models,
  * which always have slack), with err saying which. */
 enum mb_pricing { MB_PRICING_AUTO, MB_PRICING_NEVER, MB_PRICING_ALWAYS };

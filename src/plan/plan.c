@@ -120,9 +120,11 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
         goto fail_model;
     plan->solve_seconds = res.seconds;
     plan->iterations = res.iterations;
+    plan->components = res.components;
     plan->solver_objective = res.objective;
-    say(opt, "solved: optimum in %.2f s, %d iterations, %d pricing rounds, %zu of %zu "
-        "columns used", res.seconds, res.iterations, res.rounds, res.working_cols,
+    say(opt, "solved: optimum in %.2f s, %d iterations, %d independent part%s, %d "
+        "pricing rounds, %zu of %zu columns used", res.seconds, res.iterations,
+        res.components, res.components == 1 ? "" : "s", res.rounds, res.working_cols,
         m.lp.ncols);
 
     size_t cap_f = 0, cap_u = 0, cap_v = 0;

@@ -60,6 +60,7 @@ struct mb_plan {
     double solver_objective; /* including penalties for unplaced and unmet */
     double build_seconds, solve_seconds;
     int iterations;
+    int components;  /* independent parts of the LP */
 };
 
 /* Options for planning. */

@@ -90,7 +90,7 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
     free(un);
     json_t *root = json_pack(
         "{s:s,s:s,s:{s:s,s:s},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-        "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:f,s:f,s:f}}",
+        "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:i,s:f,s:f,s:f}}",
         "format", "massebank-plan/1", "scenario", s->name,
         "horizon", "from", from, "to", to,
         "settings", "co2_price_nok_per_t", s->co2_price_nok_per_t,
@@ -104,7 +104,8 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         "unmet", shortfalls_json(s, p->unmet, p->nunmet),
         "solver", "name", "Clp (COIN-OR) dual simplex", "rows", (json_int_t)p->rows,
         "columns", (json_int_t)p->cols, "nonzeros", (json_int_t)p->nonzeros,
-        "iterations", p->iterations, "objective_with_penalties", p->solver_objective,
+        "iterations", p->iterations, "components", p->components,
+        "objective_with_penalties", p->solver_objective,
         "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
     json_decref(root);

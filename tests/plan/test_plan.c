@@ -342,6 +342,35 @@ Test(plan_glpsol, pricing_finds_the_same_optimum, .timeout = 600)
     }
 }
 
+Test(plan_glpsol, independent_regions_solved_apart_agree, .timeout = 600)
+{
+    /* Sites around several Norwegian cities, max_km 60: regions no haul
+     * connects are solved one by one; the sum must be the whole optimum. */
+    for (uint64_t seed = 31; seed <= 33; seed++) {
+        struct mb_gen_options o = { .seed = seed };
+        struct mb_error err;
+        cr_assert_eq(mb_gen_preset("national", &o, &err), 0);
+        o.listings = 150;
+        o.landfills = 20;
+        o.storages = 4;
+        o.plants = 3;
+        o.quarries = 10;
+        o.months = 12;
+        char *json = mb_gen_scenario(&o);
+        struct mb_scenario s;
+        load_text(json, &s);
+        free(json);
+        struct mb_plan p;
+        solve(&s, &p, NULL, 0);
+        cr_assert_gt(p.components, 1, "seed %llu: one region only", (unsigned long long)seed);
+        check_invariants(&s, &p);
+        mb_plan_release(&p);
+        agrees_with_glpsol(&s, 0);
+        agrees_with_glpsol(&s, 2);
+        mb_scenario_release(&s);
+    }
+}
+
 Test(plan_gen, same_seed_same_scenario)
 {
     struct mb_gen_options a = { .seed = 7 }, b = { .seed = 7 }, c = { .seed = 8 };
