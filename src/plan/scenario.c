@@ -153,25 +153,38 @@ static bool get_month(struct ctx *c, json_t *obj, const char *key, const char *p
     return true;
 }
 
+/* A nested object with a fixed set of keys: NULL (with a problem when it
+ * is required or not an object) if absent or wrong; its path in `p`. */
+static json_t *get_object(struct ctx *c, json_t *obj, const char *key,
+                          const char *path, bool required, const char *shape,
+                          const char *const *keys, char *p, size_t n)
+{
+    sub(p, n, path, key);
+    json_t *v = get(obj, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(c->p, p, "is required");
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        mb_problems_add(c->p, p, "must be an object %s", shape);
+        return NULL;
+    }
+    check_keys(c, v, p, keys);
+    return v;
+}
+
 /* {"from": "YYYY-MM", "to": "YYYY-MM"} inside the horizon. */
 static bool get_window(struct ctx *c, json_t *obj, const char *path, int *from,
                        int *to, bool required, bool check_horizon)
 {
     char p[160];
-    sub(p, sizeof p, path, "window");
-    json_t *w = get(obj, "window");
-    if (!w) {
-        if (required)
-            mb_problems_add(c->p, p, "is required");
-        return false;
-    }
-    if (!json_is_object(w)) {
-        mb_problems_add(c->p, p, "must be an object {\"from\": \"YYYY-MM\", \"to\": "
-                        "\"YYYY-MM\"}");
-        return false;
-    }
     static const char *const keys[] = { "from", "to", NULL };
-    check_keys(c, w, p, keys);
+    json_t *w = get_object(c, obj, "window", path, required,
+                           "{\"from\": \"YYYY-MM\", \"to\": \"YYYY-MM\"}", keys, p,
+                           sizeof p);
+    if (!w)
+        return false;
     bool ok = get_month(c, w, "from", p, from, true);
     ok &= get_month(c, w, "to", p, to, true);
     if (!ok)
@@ -208,21 +221,13 @@ static bool get_quantity(struct ctx *c, json_t *obj, const char *key,
                          const char *path, int material, double *tonnes,
                          struct mb_capacity *cap, bool required)
 {
-    char p[160], q[160];
-    sub(p, sizeof p, path, key);
-    json_t *v = get(obj, key);
-    if (!v) {
-        if (required)
-            mb_problems_add(c->p, p, "is required");
-        return false;
-    }
-    if (!json_is_object(v)) {
-        mb_problems_add(c->p, p, "must be an object {\"value\": number, \"unit\": "
-                        "\"t\"|\"fm3\"|\"lm3\"}");
-        return false;
-    }
+    char p[160], q[180];
     static const char *const keys[] = { "value", "unit", NULL };
-    check_keys(c, v, p, keys);
+    json_t *v = get_object(c, obj, key, path, required,
+                           "{\"value\": number, \"unit\": \"t\"|\"fm3\"|\"lm3\"}", keys,
+                           p, sizeof p);
+    if (!v)
+        return false;
     double x = 0;
     bool ok = get_num(c, v, "value", p, &x, true, 0, MB_AMOUNT_MAX);
     const char *u = get_str(c, v, "unit", p, true);
