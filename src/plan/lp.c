@@ -6,6 +6,7 @@
 
 #include <coin/Clp_C_Interface.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +149,25 @@ static void add_working(Clp_Simplex *m, const struct mb_lp *lp, const int *cols,
     free(obj);
 }
 
+/* Report a line if two seconds have passed since the last one. */
+static void report(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
+{
+    if (!pg || !pg->fn || now() - *last < 2.0)
+        return;
+    *last = now();
+    char line[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    pg->fn(line, pg->ctx);
+}
+
 static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
+                     const struct mb_lp_progress *pg, double *last,
                      struct mb_lp_result *res, struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -222,6 +241,8 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
         if (npick == 0)
             break;
         res->rounds++;
+        report(pg, last, "pricing round %d: %zu columns join the %zu in use", res->rounds,
+               npick, nwork);
         add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
         Clp_primal(m, 0);
         status = Clp_status(m);
@@ -266,9 +287,11 @@ static int find(int *parent, int i)
  * its own (simplex work grows faster than the size of the problem), and the
  * solutions are put together; the optimum is the same. */
 int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
-                struct mb_lp_result *res, struct mb_error *err)
+                const struct mb_lp_progress *pg, struct mb_lp_result *res,
+                struct mb_error *err)
 {
     size_t nr = lp->nrows, nc = lp->ncols;
+    double last = now();
     int *parent = mb_xmalloc((nr + 1) * sizeof *parent);
     for (size_t i = 0; i < nr; i++)
         parent[i] = (int)i;
@@ -290,7 +313,7 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     if (ncomp <= 1) {
         free(comp);
         free(local);
-        int rc = solve_one(lp, mode, res, err);
+        int rc = solve_one(lp, mode, pg, &last, res, err);
         res->components = ncomp;
         return rc;
     }
@@ -342,7 +365,9 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
                 mb_lp_pin(&sub, jj);
         }
         struct mb_lp_result r;
-        rc = solve_one(&sub, mode, &r, err);
+        report(pg, &last, "part %d of %d (%zu rows)", c + 1, ncomp,
+               rstart[c + 1] - rstart[c]);
+        rc = solve_one(&sub, mode, pg, &last, &r, err);
         if (rc == 0) {
             for (size_t k = cstart[c]; k < cstart[c + 1]; k++)
                 res->x[cols[k]] = r.x[k - cstart[c]];

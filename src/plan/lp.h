@@ -63,8 +63,16 @@ struct mb_lp_result {
  * which always have slack), with err saying which. */
 enum mb_pricing { MB_PRICING_AUTO, MB_PRICING_NEVER, MB_PRICING_ALWAYS };
 
+/* Progress reports during long solves (at most one every two seconds);
+ * fn may be NULL. */
+struct mb_lp_progress {
+    void (*fn)(const char *line, void *ctx);
+    void *ctx;
+};
+
 int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing pricing,
-                struct mb_lp_result *res, struct mb_error *err);
+                const struct mb_lp_progress *progress, struct mb_lp_result *res,
+                struct mb_error *err);
 
 /* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
  * they fill a buffer of 64 bytes. */

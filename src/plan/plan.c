@@ -114,7 +114,8 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     }
     say(opt, "solving with Clp...");
     struct mb_lp_result res;
-    rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO,
+    struct mb_lp_progress pg = { opt ? opt->progress : NULL, opt ? opt->progress_ctx : NULL };
+    rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO, &pg,
                      &res, err);
     if (rc)
         goto fail_model;
