@@ -51,7 +51,8 @@ struct mb_lp_result {
 };
 
 /* Solve with Clp. Large models are solved by column generation: Clp
- * works on the pinned columns and, for every row, the few cheapest columns
+ * works on the pinned columns (the model pins slack, stock and today's
+ * fallback arcs) and, for every row, the few cheapest columns
  * touching it; then every other column is priced with the duals and those
  * with negative reduced cost join, until none is left. The result is the
  * optimum of the whole LP (to the solver's tolerances), found on a fraction

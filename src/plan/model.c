@@ -62,6 +62,12 @@ struct build {
     int *crow;   /* storage balance / plant output row per slot x commodity x month */
     int *comm_of; /* commodity index per material x class (6 classes) */
     double co2_price_per_kg;
+    /* Per row: the cheapest fallback column today's practice would use (a
+     * landfill for a source-month, a quarry for a need-month) and its cost.
+     * These are pinned into the solver's first working set, so the first
+     * duals reflect real alternatives, not the unplaced penalty. */
+    int *fallback;
+    double *fallback_cost;
 };
 
 static int comm_index(const struct build *b, int material, int cls)
@@ -238,7 +244,17 @@ static void add_flow(struct build *b, size_t a, size_t r, int t, int c)
     double km, nok, co2;
     mb_arc_cost(s, a, r, &km, &nok, &co2);
     struct mb_col_info info = { MB_COL_FLOW, (int32_t)a, (int32_t)r, t, c, km, nok, co2 };
-    new_col(b, info, nok + co2 * b->co2_price_per_kg, HUGE_VAL, n, rows, vals);
+    double cost = nok + co2 * b->co2_price_per_kg;
+    int col = new_col(b, info, cost, HUGE_VAL, n, rows, vals);
+    int key = -1;
+    if (from->kind == MB_SITE_SOURCE && to->kind == MB_SITE_LANDFILL)
+        key = b->srow[ka];
+    else if (from->kind == MB_SITE_QUARRY && to->kind == MB_SITE_NEED)
+        key = b->srow[kr];
+    if (key >= 0 && (b->fallback[key] < 0 || cost < b->fallback_cost[key])) {
+        b->fallback[key] = col;
+        b->fallback_cost[key] = cost;
+    }
 }
 
 /* Which commodities a sender can send in month t. */
@@ -446,7 +462,16 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
     for (size_t i = 0; i < ncrow; i++)
         b.crow[i] = -1;
     make_rows(&b);
+    b.fallback = mb_xmalloc((m->lp.nrows + 1) * sizeof *b.fallback);
+    b.fallback_cost = mb_xmalloc((m->lp.nrows + 1) * sizeof *b.fallback_cost);
+    for (size_t i = 0; i < m->lp.nrows; i++)
+        b.fallback[i] = -1;
     make_flows(&b);
+    for (size_t i = 0; i < m->lp.nrows; i++)
+        if (b.fallback[i] >= 0)
+            mb_lp_pin(&m->lp, b.fallback[i]);
+    free(b.fallback);
+    free(b.fallback_cost);
     make_slack_and_stock(&b);
     free(b.srow);
     free(b.caprow);
