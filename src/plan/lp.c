@@ -6,11 +6,13 @@
 
 #include <coin/Clp_C_Interface.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 
@@ -282,6 +284,107 @@ static int find(int *parent, int i)
     return i;
 }
 
+/* Sorting part indexes by row count, largest first (file-level pointer as
+ * for by_cost; only the calling thread sorts). */
+static const size_t *sort_sizes;
+
+static int by_size_desc(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    size_t sx = sort_sizes[x + 1] - sort_sizes[x], sy = sort_sizes[y + 1] - sort_sizes[y];
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+/* Independent parts solved by a few threads. Each part writes only its
+ * own columns of res->x; the totals are added under the lock. Clp models
+ * are separate objects, one per part and thread. */
+struct parts {
+    const struct mb_lp *lp;
+    enum mb_pricing mode;
+    const struct mb_lp_progress *pg;
+    const int *rows, *cols;
+    const size_t *rstart, *cstart;
+    const int *local, *order;
+    int ncomp;
+    struct mb_lp_result *res;
+    int next;           /* next index into order, under lock */
+    int rc;             /* first error, under lock */
+    pthread_mutex_t lock;
+    struct mb_error err;
+};
+
+static int solve_part(const struct parts *j, int c, const struct mb_lp_progress *pg,
+                      double *last, struct mb_lp_result *r, struct mb_error *err)
+{
+    const struct mb_lp *lp = j->lp;
+    struct mb_lp sub;
+    mb_lp_init(&sub);
+    for (size_t k = j->rstart[c]; k < j->rstart[c + 1]; k++)
+        mb_lp_add_row(&sub, lp->rowlb[j->rows[k]], lp->rowub[j->rows[k]]);
+    int idx[64];
+    double val[64];
+    for (size_t k = j->cstart[c]; k < j->cstart[c + 1]; k++) {
+        int col = j->cols[k];
+        size_t n = 0;
+        for (int e = lp->start[col]; e < lp->start[col + 1] && n < 64; e++) {
+            idx[n] = j->local[lp->index[e]];
+            val[n++] = lp->value[e];
+        }
+        int jj = mb_lp_add_col(&sub, lp->obj[col], lp->collb[col], lp->colub[col], n,
+                               idx, val);
+        if (lp->pinned[col])
+            mb_lp_pin(&sub, jj);
+    }
+    int rc = solve_one(&sub, j->mode, pg, last, r, err);
+    mb_lp_release(&sub);
+    return rc;
+}
+
+/* Take parts until none is left. Only the calling thread reports progress. */
+static void parts_work(struct parts *j, bool reporter)
+{
+    double last = now();
+    const struct mb_lp_progress *pg = reporter ? j->pg : NULL;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        int k = j->rc ? j->ncomp : j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (k >= j->ncomp)
+            return;
+        int c = j->order[k];
+        report(pg, &last, "part %d of %d (%zu rows)", k + 1, j->ncomp,
+               j->rstart[c + 1] - j->rstart[c]);
+        struct mb_lp_result r;
+        struct mb_error err;
+        mb_error_clear(&err);
+        int rc = solve_part(j, c, pg, &last, &r, &err);
+        if (rc == 0)
+            for (size_t i = j->cstart[c]; i < j->cstart[c + 1]; i++)
+                j->res->x[j->cols[i]] = r.x[i - j->cstart[c]];
+        pthread_mutex_lock(&j->lock);
+        if (rc && !j->rc) {
+            j->rc = rc;
+            j->err = err;
+        } else if (rc == 0) {
+            j->res->objective += r.objective;
+            j->res->iterations += r.iterations;
+            j->res->rounds += r.rounds;
+            j->res->working_cols += r.working_cols;
+        }
+        pthread_mutex_unlock(&j->lock);
+        if (rc == 0)
+            free(r.x);
+    }
+}
+
+static void *parts_worker(void *arg)
+{
+    parts_work(arg, false);
+    return NULL;
+}
+
 /* Regions that share no row are independent LPs: a national market is a
  * few dozen regions that no haul within max_km connects. Each is solved on
  * its own (simplex work grows faster than the size of the problem), and the
@@ -345,40 +448,32 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     for (size_t j = 0; j < nc; j++)
         if (lp->start[j] < lp->start[j + 1])
             cols[cfill[comp[lp->index[lp->start[j]]]]++] = (int)j;
-    int rc = 0;
-    for (int c = 0; c < ncomp && rc == 0; c++) {
-        struct mb_lp sub;
-        mb_lp_init(&sub);
-        for (size_t k = rstart[c]; k < rstart[c + 1]; k++)
-            mb_lp_add_row(&sub, lp->rowlb[rows[k]], lp->rowub[rows[k]]);
-        int idx[64];
-        double val[64];
-        for (size_t k = cstart[c]; k < cstart[c + 1]; k++) {
-            int j = cols[k];
-            size_t n = 0;
-            for (int e = lp->start[j]; e < lp->start[j + 1] && n < 64; e++) {
-                idx[n] = local[lp->index[e]];
-                val[n++] = lp->value[e];
-            }
-            int jj = mb_lp_add_col(&sub, lp->obj[j], lp->collb[j], lp->colub[j], n, idx, val);
-            if (lp->pinned[j])
-                mb_lp_pin(&sub, jj);
-        }
-        struct mb_lp_result r;
-        report(pg, &last, "part %d of %d (%zu rows)", c + 1, ncomp,
-               rstart[c + 1] - rstart[c]);
-        rc = solve_one(&sub, mode, pg, &last, &r, err);
-        if (rc == 0) {
-            for (size_t k = cstart[c]; k < cstart[c + 1]; k++)
-                res->x[cols[k]] = r.x[k - cstart[c]];
-            res->objective += r.objective;
-            res->iterations += r.iterations;
-            res->rounds += r.rounds;
-            res->working_cols += r.working_cols;
-            free(r.x);
-        }
-        mb_lp_release(&sub);
-    }
+    /* Largest parts first, shared out to the workers as they finish. */
+    int *order = mb_xmalloc(((size_t)ncomp + 1) * sizeof *order);
+    for (int c = 0; c < ncomp; c++)
+        order[c] = c;
+    sort_sizes = rstart;
+    qsort(order, (size_t)ncomp, sizeof *order, by_size_desc);
+    sort_sizes = NULL;
+    struct parts job = { lp, mode, pg, rows, cols, rstart, cstart, local, order, ncomp,
+                         res, 0, 0, PTHREAD_MUTEX_INITIALIZER, { 0 } };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nthreads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+    if (nthreads > ncomp)
+        nthreads = ncomp;
+    pthread_t th[8];
+    int started = 0;
+    for (int k = 1; k < nthreads; k++)
+        if (pthread_create(&th[started], NULL, parts_worker, &job) == 0)
+            started++;
+    parts_work(&job, true);
+    for (int k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&job.lock);
+    free(order);
+    int rc = job.rc;
+    if (rc && err)
+        *err = job.err;
     free(rows);
     free(cols);
     free(rfill);
