@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "domain/month.h"
@@ -137,7 +138,13 @@ int cmd_plan(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     char *json = mb_plan_json(&s, &plan);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!quiet)
+        fprintf(stderr, "massebank plan: plan as JSON in %.2f s\n",
+                (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     if (out) {
         if (cli_write_output(out, json, strlen(json), &err))
             rc = cli_fail(&err);

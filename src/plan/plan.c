@@ -174,6 +174,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     free(res.x);
     mb_model_release(&m);
 
+    double tb = now();
     mb_baseline_run(s, plan);
     for (size_t i = 0; i < plan->nbaseline_flows; i++) {
         const struct mb_flow *f = &plan->baseline_flows[i];
@@ -187,6 +188,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
         finish(s, &plan->baseline_months[t]);
     }
     difference(&plan->baseline, &plan->totals, &plan->savings);
+    say(opt, "baseline (today's practice) in %.2f s", now() - tb);
     return 0;
 fail_model:
     mb_model_release(&m);
