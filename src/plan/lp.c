@@ -101,10 +101,10 @@ static double now(void)
 /* A column joins when its reduced cost is below -PRICE_TOL. */
 #define PRICE_TOL 1e-7
 
-/* Sort column indexes by cost (qsort has no context: a file-level
- * pointer is set around each call; solving is not reentrant per LP
- * anyway, and the pointer is only read during the sort). */
-static const double *sort_costs;
+/* Sort column indexes by cost. qsort has no context argument, so the
+ * costs are passed in a thread-local pointer, set around each call:
+ * independent parts are solved on several threads at once. */
+static _Thread_local const double *sort_costs;
 
 static int by_cost(const void *a, const void *b)
 {
@@ -284,9 +284,9 @@ static int find(int *parent, int i)
     return i;
 }
 
-/* Sorting part indexes by row count, largest first (file-level pointer as
- * for by_cost; only the calling thread sorts). */
-static const size_t *sort_sizes;
+/* Sorting part indexes by row count, largest first (a thread-local
+ * pointer, as for by_cost). */
+static _Thread_local const size_t *sort_sizes;
 
 static int by_size_desc(const void *a, const void *b)
 {
