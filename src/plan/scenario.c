@@ -89,18 +89,26 @@ static json_t *get(json_t *obj, const char *key)
     return json_is_object(obj) ? json_object_get(obj, key) : NULL;
 }
 
+/* The value at obj.key with its path in p; NULL if absent (a problem when
+ * required). Every typed getter starts here. */
+static json_t *field(struct ctx *c, json_t *obj, const char *key, const char *path,
+                     bool required, char *p, size_t n)
+{
+    sub(p, n, path, key);
+    json_t *v = get(obj, key);
+    if (!v && required)
+        mb_problems_add(c->p, p, "is required");
+    return v;
+}
+
 /* A string field; NULL if absent (a problem if required) or not a string. */
 static const char *get_str(struct ctx *c, json_t *obj, const char *key,
                            const char *path, bool required)
 {
     char p[160];
-    sub(p, sizeof p, path, key);
-    json_t *v = get(obj, key);
-    if (!v) {
-        if (required)
-            mb_problems_add(c->p, p, "is required");
+    json_t *v = field(c, obj, key, path, required, p, sizeof p);
+    if (!v)
         return NULL;
-    }
     if (!json_is_string(v)) {
         mb_problems_add(c->p, p, "must be a string");
         return NULL;
@@ -114,13 +122,9 @@ static bool get_num(struct ctx *c, json_t *obj, const char *key, const char *pat
                     double *out, bool required, double lo, double hi)
 {
     char p[160];
-    sub(p, sizeof p, path, key);
-    json_t *v = get(obj, key);
-    if (!v) {
-        if (required)
-            mb_problems_add(c->p, p, "is required");
+    json_t *v = field(c, obj, key, path, required, p, sizeof p);
+    if (!v)
         return false;
-    }
     if (!json_is_number(v)) {
         mb_problems_add(c->p, p, "must be a number");
         return false;
@@ -159,13 +163,9 @@ static json_t *get_object(struct ctx *c, json_t *obj, const char *key,
                           const char *path, bool required, const char *shape,
                           const char *const *keys, char *p, size_t n)
 {
-    sub(p, n, path, key);
-    json_t *v = get(obj, key);
-    if (!v) {
-        if (required)
-            mb_problems_add(c->p, p, "is required");
+    json_t *v = field(c, obj, key, path, required, p, n);
+    if (!v)
         return NULL;
-    }
     if (!json_is_object(v)) {
         mb_problems_add(c->p, p, "must be an object %s", shape);
         return NULL;
