@@ -16,6 +16,21 @@
  * (forskrift om tillatte vekter og dimensjoner; research note 3.3). */
 #define MB_DEFAULT_PAYLOAD_T 30.0
 
+/* Vehicle types a scenario may name ("vehicle"): payload (t) and diesel use
+ * loaded/empty (l/km). Payloads from the weight limits of forskrift om
+ * tillatte vekter og dimensjoner minus typical tare [E] (research note
+ * 3.3); fuel use [E]. The default vehicle is the truck with trailer. */
+struct mb_vehicle_type {
+    const char *name;
+    double payload_t, fuel_loaded, fuel_empty;
+};
+#define MB_VEHICLE_TYPES                                                      \
+    { "tipper_3axle", 13.5, 0.38, 0.28 },  /* 26 t gross, 12 t tare */       \
+    { "tipper_4axle", 17.5, 0.42, 0.30 },  /* 32 t gross, 14 t tare */       \
+    { "truck_trailer", 30.0, 0.50, 0.35 }, /* 50 t gross, 20-22 t tare */    \
+    { "semi_trailer", 30.0, 0.48, 0.34 },  /* tippsemi, 40-50 t gross */     \
+    { "truck_trailer_60t", 37.0, 0.58, 0.40 } /* 60 t modulvogntog network */
+
 /* Heavy tipper + trailer: 0.50 l/km loaded, 0.35 l/km empty [E]. With
  * empty return and 30 t: (0.50 + 0.35) x 2.66 / 30 = 0.075 kg CO2 per
  * tonne-km; SSB's average for all Norwegian lorries in 2021 is 0.0896 [V]. */

@@ -574,11 +574,28 @@ static void parse_transport(struct ctx *c, json_t *t)
             mb_problems_add(c->p, "transport", "must be an object");
             return;
         }
-        static const char *const keys[] = { "payload_t", "cost_nok_per_tkm",
+        static const char *const keys[] = { "vehicle", "payload_t", "cost_nok_per_tkm",
             "cost_nok_per_truck_km", "co2_kg_per_tkm", "fuel_l_per_km_loaded",
             "fuel_l_per_km_empty", "empty_return", "detour_factor", "max_km",
             "distances", NULL };
         check_keys(c, t, "transport", keys);
+        const char *vehicle = get_str(c, t, "vehicle", "transport", false);
+        if (vehicle) {
+            static const struct mb_vehicle_type types[] = { MB_VEHICLE_TYPES };
+            size_t k;
+            for (k = 0; k < sizeof types / sizeof *types; k++)
+                if (strcmp(types[k].name, vehicle) == 0)
+                    break;
+            if (k == sizeof types / sizeof *types) {
+                mb_problems_add(c->p, "transport.vehicle", "unknown vehicle type; use "
+                                "tipper_3axle, tipper_4axle, truck_trailer, semi_trailer "
+                                "or truck_trailer_60t");
+            } else {
+                tr->payload_t = types[k].payload_t;
+                fuel_loaded = types[k].fuel_loaded;
+                fuel_empty = types[k].fuel_empty;
+            }
+        }
         get_num(c, t, "payload_t", "transport", &tr->payload_t, false, 1, 100);
         have_cost = get_num(c, t, "cost_nok_per_tkm", "transport", &tr->cost_nok_per_tkm,
                             false, 0, 1000);

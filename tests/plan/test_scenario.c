@@ -64,6 +64,23 @@ Test(scenario, transport_per_truck_km_and_distance_matrix)
     mb_scenario_release(&s);
 }
 
+Test(scenario, vehicle_types_set_payload_and_fuel)
+{
+    const char *json = HEAD "\"transport\": {\"vehicle\": \"tipper_4axle\"}, \"sites\": [" SOURCE "]}";
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
+    cr_assert_float_eq(s.transport.payload_t, 17.5, 1e-12);
+    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.42 + 0.30) * 2.66 / 17.5, 1e-12);
+    mb_scenario_release(&s);
+    /* An explicit payload still wins over the vehicle's. */
+    json = HEAD "\"transport\": {\"vehicle\": \"tipper_3axle\", \"payload_t\": 12}, \"sites\": [" SOURCE "]}";
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0);
+    cr_assert_float_eq(s.transport.payload_t, 12, 1e-12);
+    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.38 + 0.28) * 2.66 / 12, 1e-12);
+    mb_scenario_release(&s);
+}
+
 struct bad {
     const char *json;
     const char *path;
@@ -126,6 +143,7 @@ Test(scenario, every_kind_of_bad_input_is_named)
         { HEAD "\"transport\": {\"payload_t\": 0}, \"sites\": [" SOURCE "]}", "transport.payload_t", "between 1 and 100" },
         { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"zz\", \"km\": 5}]}, \"sites\": [" SOURCE "]}", "transport.distances[0]", "no site with id 'zz'" },
         { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 1}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].km", "shorter than the straight line" },
+        { HEAD "\"transport\": {\"vehicle\": \"bicycle\"}, \"sites\": [" SOURCE "]}", "transport.vehicle", "unknown vehicle type" },
         { HEAD "\"transport\": {\"empty_return\": \"yes\"}, \"sites\": [" SOURCE "]}", "transport.empty_return", "true or false" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
