@@ -24,7 +24,7 @@ static int int_opt(const char *v, const char *name, int lo, int hi, int *out)
 
 int cmd_gen(int argc, char **argv)
 {
-    const char *preset = "trondheim", *out = NULL, *v;
+    const char *preset = "trondheim", *out = NULL;
     const char *seed = "1";
     const char *listings = NULL, *months = NULL;
     bool transport_only = false;
@@ -43,7 +43,6 @@ int cmd_gen(int argc, char **argv)
             return cli_usage("gen", "unknown argument '%s'", argv[i]);
         }
     }
-    (void)v;
     struct mb_gen_options o = { 0 };
     struct mb_error err;
     int s = 0;

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
+#include "core/clock.h"
 #include "domain/month.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
@@ -138,13 +138,11 @@ int cmd_plan(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = mb_clock_seconds();
     char *json = mb_plan_json(&s, &plan);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (!quiet)
         fprintf(stderr, "massebank plan: plan as JSON in %.2f s\n",
-                (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+                mb_clock_seconds() - t0);
     if (out) {
         if (cli_write_output(out, json, strlen(json), &err))
             rc = cli_fail(&err);

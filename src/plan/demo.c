@@ -110,7 +110,6 @@ char *mb_demo_trondheim(struct mb_error *err)
     static const double mat_w[] = { 0.45, 0.25, 0.20, 0.10 };
     static const char *const need_mats[] = { "product.crushed.0-32", "rock.blasted",
                                              "soil.moraine", "product.crushed.20-120" };
-    int nsrc = 0, nneed = 0;
     for (size_t k = 0; k < r.nsurplus; k++) {
         const struct mb_municipality *m = r.surplus[k].muni;
         double yearly = r.surplus[k].landfill_m3;
@@ -135,7 +134,6 @@ char *mb_demo_trondheim(struct mb_error *err)
                     "window", window(start, start + len - 1));
                 add_site_common(o, m);
                 json_array_append_new(sites, o);
-                nsrc++;
                 /* A need of half that volume somewhere in the same municipality. */
                 int nm = (int)(rnd(&seed) * 4);
                 int nlen = 2 + (int)(rnd(&seed) * 5);
@@ -153,7 +151,6 @@ char *mb_demo_trondheim(struct mb_error *err)
                                                                 "soil.sand", "soil.gravel"));
                 add_site_common(o, m);
                 json_array_append_new(sites, o);
-                nneed++;
             }
         }
     }
@@ -196,8 +193,6 @@ char *mb_demo_trondheim(struct mb_error *err)
         "horizon", "from", from, "to", to, "sites", sites);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
     json_decref(root);
-    (void)nsrc;
-    (void)nneed;
     mb_refdata_release(&r);
     mb_municipalities_release(&mu);
     return text;

@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 
 void mb_lp_init(struct mb_lp *lp)
 {
@@ -87,13 +87,6 @@ void mb_lp_pin(struct mb_lp *lp, int col)
     lp->pinned[col] = 1;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Columns per row taken into the first working set. */
 #define CHEAPEST_PER_ROW 3
 /* Below this many columns the whole LP goes to Clp at once. */
@@ -157,9 +150,9 @@ static void report(const struct mb_lp_progress *pg, double *last, const char *fm
 
 static void report(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
 {
-    if (!pg || !pg->fn || now() - *last < 2.0)
+    if (!pg || !pg->fn || mb_clock_seconds() - *last < 2.0)
         return;
-    *last = now();
+    *last = mb_clock_seconds();
     char line[160];
     va_list ap;
     va_start(ap, fmt);
@@ -173,7 +166,7 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
                      struct mb_lp_result *res, struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
-    double t0 = now();
+    double t0 = mb_clock_seconds();
     size_t nc = lp->ncols, nr = lp->nrows;
     int *slot_of = mb_xmalloc((nc + 1) * sizeof *slot_of);
     int *col_of = mb_xmalloc((nc + 1) * sizeof *col_of);
@@ -270,7 +263,7 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
     free(slot_of);
     free(col_of);
     free(pick);
-    res->seconds = now() - t0;
+    res->seconds = mb_clock_seconds() - t0;
     return 0;
 }
 
@@ -345,7 +338,7 @@ static int solve_part(const struct parts *j, int c, const struct mb_lp_progress 
 /* Take parts until none is left. Only the calling thread reports progress. */
 static void parts_work(struct parts *j, bool reporter)
 {
-    double last = now();
+    double last = mb_clock_seconds();
     const struct mb_lp_progress *pg = reporter ? j->pg : NULL;
     for (;;) {
         pthread_mutex_lock(&j->lock);
@@ -394,7 +387,7 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
                 struct mb_error *err)
 {
     size_t nr = lp->nrows, nc = lp->ncols;
-    double last = now();
+    double last = mb_clock_seconds();
     int *parent = mb_xmalloc((nr + 1) * sizeof *parent);
     for (size_t i = 0; i < nr; i++)
         parent[i] = (int)i;
@@ -420,7 +413,7 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
         res->components = ncomp;
         return rc;
     }
-    double t0 = now();
+    double t0 = mb_clock_seconds();
     memset(res, 0, sizeof *res);
     res->x = mb_xcalloc(nc ? nc : 1, sizeof *res->x);
     res->components = ncomp;
@@ -487,7 +480,7 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
         res->x = NULL;
         return rc;
     }
-    res->seconds = now() - t0;
+    res->seconds = mb_clock_seconds() - t0;
     return 0;
 }
 

@@ -11,18 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "plan/baseline.h"
 #include "plan/model.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void say(const struct mb_plan_options *opt, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -89,7 +82,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     plan->months = mb_xcalloc((size_t)plan->nmonths, sizeof *plan->months);
     plan->baseline_months = mb_xcalloc((size_t)plan->nmonths,
                                        sizeof *plan->baseline_months);
-    double t0 = now();
+    double t0 = mb_clock_seconds();
     struct mb_model m;
     int rc = mb_model_build(&m, s, err);
     if (rc)
@@ -97,7 +90,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     plan->rows = m.lp.nrows;
     plan->cols = m.lp.ncols;
     plan->nonzeros = m.lp.nnz;
-    plan->build_seconds = now() - t0;
+    plan->build_seconds = mb_clock_seconds() - t0;
     say(opt, "model: %zu rows, %zu columns, %zu nonzeros (built in %.2f s)",
         plan->rows, plan->cols, plan->nonzeros, plan->build_seconds);
     if (opt && opt->write_lp) {
@@ -174,7 +167,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     free(res.x);
     mb_model_release(&m);
 
-    double tb = now();
+    double tb = mb_clock_seconds();
     mb_baseline_run(s, plan);
     for (size_t i = 0; i < plan->nbaseline_flows; i++) {
         const struct mb_flow *f = &plan->baseline_flows[i];
@@ -188,7 +181,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
         finish(s, &plan->baseline_months[t]);
     }
     difference(&plan->baseline, &plan->totals, &plan->savings);
-    say(opt, "baseline (today's practice) in %.2f s", now() - tb);
+    say(opt, "baseline (today's practice) in %.2f s", mb_clock_seconds() - tb);
     return 0;
 fail_model:
     mb_model_release(&m);

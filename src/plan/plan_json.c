@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "core/alloc.h"
 #include "domain/month.h"
 #include "plan/plan.h"
 
@@ -61,29 +62,28 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
             "baseline", totals_json(&p->baseline_months[t])));
     }
     /* Per site: tonnes in and out, unplaced and unmet. */
-    double *in = calloc(s->nsites + 1, sizeof *in), *out = calloc(s->nsites + 1, sizeof *out);
-    double *un = calloc(s->nsites + 1, sizeof *un);
-    if (in && out && un) {
-        for (size_t i = 0; i < p->nflows; i++) {
-            out[p->flows[i].from] += p->flows[i].t;
-            in[p->flows[i].to] += p->flows[i].t;
-        }
-        for (size_t i = 0; i < p->nunplaced; i++)
-            un[p->unplaced[i].site] += p->unplaced[i].t;
-        for (size_t i = 0; i < p->nunmet; i++)
-            un[p->unmet[i].site] += p->unmet[i].t;
-        for (size_t i = 0; i < s->nsites; i++) {
-            const struct mb_site *x = &s->sites[i];
-            json_t *o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:b}", "id", x->id,
-                "name", x->name, "kind", mb_site_kind_name(x->kind), "lat", x->pos.lat,
-                "lon", x->pos.lon, "in_t", in[i], "out_t", out[i],
-                "approximate_position", x->approximate);
-            if (x->kind == MB_SITE_SOURCE)
-                json_object_set_new(o, "unplaced_t", json_real(un[i]));
-            if (x->kind == MB_SITE_NEED)
-                json_object_set_new(o, "unmet_t", json_real(un[i]));
-            json_array_append_new(sites, o);
-        }
+    double *in = mb_xcalloc(s->nsites + 1, sizeof *in);
+    double *out = mb_xcalloc(s->nsites + 1, sizeof *out);
+    double *un = mb_xcalloc(s->nsites + 1, sizeof *un);
+    for (size_t i = 0; i < p->nflows; i++) {
+        out[p->flows[i].from] += p->flows[i].t;
+        in[p->flows[i].to] += p->flows[i].t;
+    }
+    for (size_t i = 0; i < p->nunplaced; i++)
+        un[p->unplaced[i].site] += p->unplaced[i].t;
+    for (size_t i = 0; i < p->nunmet; i++)
+        un[p->unmet[i].site] += p->unmet[i].t;
+    for (size_t i = 0; i < s->nsites; i++) {
+        const struct mb_site *x = &s->sites[i];
+        json_t *o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:b}", "id", x->id,
+            "name", x->name, "kind", mb_site_kind_name(x->kind), "lat", x->pos.lat,
+            "lon", x->pos.lon, "in_t", in[i], "out_t", out[i],
+            "approximate_position", x->approximate);
+        if (x->kind == MB_SITE_SOURCE)
+            json_object_set_new(o, "unplaced_t", json_real(un[i]));
+        if (x->kind == MB_SITE_NEED)
+            json_object_set_new(o, "unmet_t", json_real(un[i]));
+        json_array_append_new(sites, o);
     }
     free(in);
     free(out);
