@@ -54,6 +54,7 @@ const char *mb_error_name(int code)
     case MB_EIO: return "io";
     case MB_EDATA: return "bad_data";
     case MB_EPROJ: return "projection";
+    case MB_ECONFLICT: return "conflict";
     default: return "unknown";
     }
 }

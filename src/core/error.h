@@ -19,6 +19,7 @@ enum mb_errcode {
     MB_EIO = -3,       /* reading or writing a file failed */
     MB_EDATA = -4,     /* a reference table is inconsistent or broken */
     MB_EPROJ = -5,     /* the coordinate library failed */
+    MB_ECONFLICT = -6, /* a unique key is taken, or the state forbids it */
 };
 
 struct mb_error {

@@ -370,8 +370,13 @@ static void get_position(struct ctx *c, json_t *o, const char *path,
                         "municipality");
         return;
     }
-    if (mb_geo_check_norway(site->pos, path, &err))
-        mb_problems_add(c->p, has_lat ? path : p, "%s", err.message);
+    if (mb_geo_check_norway(site->pos, path, &err)) {
+        /* Name the coordinate that is out of range (lat when both are). */
+        char q[200];
+        bool lat_bad = site->pos.lat < MB_NORWAY_LAT_MIN || site->pos.lat > MB_NORWAY_LAT_MAX;
+        snprintf(q, sizeof q, "%s.%s", path, lat_bad ? "lat" : "lon");
+        mb_problems_add(c->p, has_lat ? q : p, "%s", err.message);
+    }
 }
 
 static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_site *site)

@@ -1,0 +1,54 @@
+/*
+ * auth.c - password hashing and bearer tokens with libsodium (see auth.h).
+ */
+#include "market/auth.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "core/text.h"
+
+int mb_auth_init(struct mb_error *err)
+{
+    if (sodium_init() < 0)
+        return mb_error_set(err, MB_EIO, "", "libsodium could not be initialised");
+    return 0;
+}
+
+int mb_auth_hash_password(const char *password, char hash[MB_AUTH_HASH_SIZE],
+                          struct mb_error *err)
+{
+    size_t n = strlen(password);
+    if (n < 8)
+        return mb_error_set(err, MB_EINVAL, "password", "must have at least 8 characters");
+    if (n > 256)
+        return mb_error_set(err, MB_EINVAL, "password", "must have at most 256 bytes");
+    if (!mb_utf8_valid(password, n, NULL))
+        return mb_error_set(err, MB_EINVAL, "password", "is not valid UTF-8");
+    _Static_assert(MB_AUTH_HASH_SIZE >= crypto_pwhash_STRBYTES, "hash buffer");
+    if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return mb_error_set(err, MB_EIO, "password", "hashing ran out of memory");
+    return 0;
+}
+
+bool mb_auth_check_password(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void mb_auth_new_token(char token[MB_AUTH_TOKEN_SIZE])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token, MB_AUTH_TOKEN_SIZE, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
+void mb_auth_token_hash(const char *token, char hex[MB_AUTH_TOKEN_HASH_SIZE])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(hex, MB_AUTH_TOKEN_HASH_SIZE, h, sizeof h);
+}

@@ -1,0 +1,149 @@
+/*
+ * market.h - the market's own rules on top of the domain: turning an API
+ * body into a stored site (listing or facility) with every problem named,
+ * lab results setting the class, receivers' own limit values, ranking the
+ * counterparties of a listing, and turning the live market of a region
+ * into a planning scenario.
+ *
+ * A listing or facility body is a scenario site object
+ * (docs/scenario-format.md, "Sites") with the market's fields added, so
+ * the two formats cannot drift apart: the scenario reader validates the
+ * site fields. docs/api.md describes the bodies.
+ *
+ * `struct mb_market` holds read-only reference data; after init it may be
+ * shared by any number of threads.
+ */
+#ifndef MB_MARKET_MARKET_H
+#define MB_MARKET_MARKET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "domain/material.h"
+#include "domain/quality.h"
+#include "plan/scenario.h"
+#include "store/store.h"
+
+struct mb_market {
+    struct mb_catalog catalog;
+    struct mb_class_table classes;
+    /* Transport and price factors for matches (plan/defaults.h). */
+    double cost_nok_per_tkm;
+    double co2_kg_per_tkm;
+    double detour_factor;
+    double co2_price_nok_per_t;
+    double max_km;
+};
+
+int mb_market_init(struct mb_market *m, struct mb_error *err);
+void mb_market_release(struct mb_market *m);
+
+/* Which bodies a call accepts. */
+enum mb_site_family { MB_FAMILY_LISTING, MB_FAMILY_FACILITY };
+
+/* Parse and validate a listing (type "supply" or "need") or facility (type
+ * "landfill", "storage", "plant" or "quarry") body. On success returns 0
+ * and fills every field of *rec that the body decides (type, title,
+ * position, materials, class, amount, window, price, keywords, substances,
+ * doc); id, org_id, status and times are left for the caller. The doc is
+ * the body, normalised (numbers as numbers, codes canonical), plus
+ * "class_from_lab" when lab results set the class.
+ * On failure returns MB_EINVAL with every problem, paths relative to the
+ * body ("amount.unit", "lab[2].value"), and *rec untouched. */
+int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
+                         const char *body, size_t len, struct mb_site_rec *rec,
+                         struct mb_problems *problems);
+
+/* The API view of a stored site: its doc plus id, org_id, type, status,
+ * created, updated, version and position {lat, lon, approximate} (WGS84,
+ * approximate when placed by its municipality). New reference. */
+json_t *mb_market_site_json(const struct mb_site_rec *r);
+
+/* The same view appended as JSON text to b, spliced from the stored doc
+ * without parsing it (the search lists' fast path; a test keeps the two
+ * views equal). distance_km >= 0 adds "distance_km". As a GeoJSON
+ * Feature when `feature`. */
+struct mb_strbuf;
+void mb_market_site_json_append(struct mb_strbuf *b, const struct mb_site_rec *r,
+                                double distance_km, bool feature);
+
+/* GeoJSON Feature of a site (Point geometry, the API view as properties). */
+json_t *mb_market_site_feature(const struct mb_site_rec *r);
+
+/* ---- matches --------------------------------------------------------------- */
+
+/* Which site types can be counterparties of a listing of type t (as a bit
+ * set of 1u << MB_TYPE_*): a supply goes to needs, storage, plants and
+ * landfills; a need is served by supplies, storage, plants and quarries. */
+unsigned mb_match_counterpart_types(enum mb_site_type t);
+
+struct mb_match {
+    int64_t site_id;
+    enum mb_site_type type;
+    char title[160];
+    double lat, lon;
+    double km;                  /* road km: great circle x detour factor */
+    int overlap_months;         /* months both windows share */
+    double amount_t;            /* tonnes that fit: the smaller amount or capacity */
+    double transport_nok_per_t; /* km x cost per tonne-km */
+    double fee_nok_per_t;       /* gate fee / price at the counterpart, if any */
+    double co2_kg_per_t;        /* transport + handling */
+    double cost_nok_per_t;      /* transport + fee */
+    double total_nok_per_t;     /* cost + CO2 price x CO2: the ranking key */
+    double saving_nok_per_t;    /* against the alternative (landfill for a supply,
+                                   quarry for a need); may be negative */
+    double saving_co2_kg_per_t;
+};
+
+struct mb_match_excluded {
+    int64_t site_id;
+    char reason[200];  /* e.g. "Pb 80 mg/kg is above the receiver's limit 60 mg/kg" */
+};
+
+struct mb_match_result {
+    struct mb_match *items;        /* best first */
+    size_t n;
+    struct mb_match_excluded *excluded;
+    size_t nexcluded;
+    bool has_alternative;          /* a landfill (supply) or quarry (need) was among the candidates */
+    double alternative_total_nok_per_t;
+    int64_t alternative_site_id;
+};
+
+/* Rank candidates (any sites near the listing). Those of the wrong type or
+ * status or with no material in common are left out silently; those that
+ * fail on class, window, distance or a receiver's limit values are listed
+ * in `excluded` with the reason (the substance, value and limit for
+ * limits). At most `limit` matches (0: all). */
+int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
+                  const struct mb_site_rec *cands, size_t ncands, size_t limit,
+                  struct mb_match_result *out, struct mb_error *err);
+void mb_match_result_release(struct mb_match_result *r);
+
+/* Listings considered per match request, nearest first. */
+#define MB_MATCH_MAX_LISTINGS 100
+
+/* The candidates for matching site `rec`, read from the store: counterpart
+ * listings nearest first (at most MB_MATCH_MAX_LISTINGS; for a supply, or a
+ * need of one material, only those sharing that material; windows overlapping), found by a radius that
+ * grows from 10 km to the longest haul, and the counterpart facilities
+ * within the longest haul (at most 1000, sharing that material). A listing counterpart costs transport alone, so
+ * its cost grows with distance and the nearest ones are the best ones;
+ * *truncated tells that more listings were in reach. */
+int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
+                        const struct mb_site_rec *rec, struct mb_site_page *out,
+                        bool *truncated, struct mb_error *err);
+
+/* ---- region plans ---------------------------------------------------------- */
+
+/* A massebank-scenario/1 document of the given sites for the horizon
+ * [from_m, to_m] (serial months). Sites are stored docs; ids become
+ * "L<id>" / "F<id>"; a listing whose window reaches outside the horizon
+ * keeps the share of its amount that falls inside; sites without overlap
+ * are left out. New reference. */
+json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_site_rec *sites,
+                                  size_t n, int from_m, int to_m, const char *name);
+
+#endif

@@ -1,0 +1,724 @@
+/*
+ * site_parse.c - a listing or facility body to a stored site record
+ * (mb_market_parse_site, see market.h and docs/listings.md).
+ *
+ * A body is a scenario site object with the market's own fields added.
+ * This file checks the market fields itself (type, title or name,
+ * description, keywords, a listing's price, a supply's lab results, a
+ * receiver's limit values) and hands the rest to the scenario reader as a
+ * one-site scenario, so the site fields are validated by exactly the code
+ * that plans with them; the reader's problem paths ("sites[0].amount.unit")
+ * are mapped back to the body ("amount.unit"). Every problem of the body
+ * is reported at once; *rec is filled only when there is none.
+ *
+ * Data flow: body text -> jansson -> market fields checked and removed ->
+ * scenario text -> mb_scenario_parse -> struct mb_site -> record columns;
+ * the record's doc is the body normalised (codes canonical, lab values as
+ * numbers) plus "class_from_lab" when the lab results set the class.
+ */
+#include "market/market.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "domain/unit.h"
+
+/* Limits of the market's own text fields, in characters (code points). */
+#define TITLE_MAX_CHARS 160
+#define DESCRIPTION_MAX_CHARS 4000
+#define KEYWORDS_MAX 20
+#define KEYWORD_MAX_CHARS 40
+#define LAB_MAX 64
+#define PRICE_MAX 1e5
+
+/* ---- a growable text buffer ------------------------------------------------ */
+
+struct buf {
+    char *s;
+    size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void buf_add(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    b->s = mb_xgrow(b->s, &b->cap, b->n + (size_t)k + 1, 1);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+/* ---- text fields ----------------------------------------------------------- */
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* C0 controls, DEL and C1 controls (U+0080-U+009F, UTF-8 C2 80..C2 9F);
+ * line breaks and tabs only where `multiline`. Jansson has already
+ * refused malformed UTF-8. */
+static bool has_control(const char *s, bool multiline)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        if (multiline && (*p == '\n' || *p == '\r' || *p == '\t'))
+            continue;
+        if (*p < 0x20 || *p == 0x7F)
+            return true;
+        if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            return true;
+    }
+    return false;
+}
+
+/* A text field of 1..max characters; NULL if absent or bad (with a
+ * problem when bad, or absent and required). */
+static const char *get_text(struct mb_problems *p, json_t *o, const char *key,
+                            bool required, size_t max, bool multiline)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) {
+        if (required)
+            mb_problems_add(p, key, "is required");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        mb_problems_add(p, key, "must be a string");
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    size_t n = utf8_chars(s);
+    if (strlen(s) != json_string_length(v)) {
+        mb_problems_add(p, key, "must not contain a NUL character");
+        return NULL;
+    }
+    if (n == 0 && required) {
+        mb_problems_add(p, key, "must not be empty");
+        return NULL;
+    }
+    if (n > max) {
+        mb_problems_add(p, key, "must be at most %zu characters (got %zu)", max, n);
+        return NULL;
+    }
+    if (has_control(s, multiline)) {
+        mb_problems_add(p, key, "must not contain control characters%s",
+                        multiline ? " other than line breaks and tabs" : "");
+        return NULL;
+    }
+    return s;
+}
+
+static void check_keywords(struct mb_problems *p, json_t *o)
+{
+    json_t *v = json_object_get(o, "keywords");
+    if (!v)
+        return;
+    if (!json_is_array(v)) {
+        mb_problems_add(p, "keywords", "must be a list of words");
+        return;
+    }
+    if (json_array_size(v) > KEYWORDS_MAX) {
+        mb_problems_add(p, "keywords", "at most %d keywords (got %zu)", KEYWORDS_MAX,
+                        json_array_size(v));
+        return;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) {
+        char path[32];
+        snprintf(path, sizeof path, "keywords[%zu]", i);
+        const char *s = json_string_value(e);
+        if (!s)
+            mb_problems_add(p, path, "must be a string");
+        else if (!*s || utf8_chars(s) > KEYWORD_MAX_CHARS)
+            mb_problems_add(p, path, "must be 1-%d characters", KEYWORD_MAX_CHARS);
+        else if (has_control(s, false) || strlen(s) != json_string_length(e))
+            mb_problems_add(p, path, "must not contain control characters");
+    }
+}
+
+/* ---- lab results and limit values ------------------------------------------ */
+
+struct lab {
+    struct mb_measurement *m;
+    size_t n;
+    json_t *norm;            /* normalised "lab" array */
+    struct mb_classification cls;
+    bool classified;
+};
+
+static void lab_release(struct lab *l)
+{
+    free(l->m);
+    json_decref(l->norm);
+    if (l->classified)
+        mb_classification_release(&l->cls);
+    memset(l, 0, sizeof *l);
+}
+
+/* Parse "lab" into measurements and classify the sample. Problems name
+ * the item; a sample above class 5 or without a class is a problem at
+ * "lab". Returns true when the sample has a class. */
+static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *v,
+                      struct lab *l)
+{
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        mb_problems_add(p, "lab", "must be a non-empty list of {\"substance\": \"Pb\", "
+                        "\"value\": 80} (mg/kg dry matter)");
+        return false;
+    }
+    if (json_array_size(v) > LAB_MAX) {
+        mb_problems_add(p, "lab", "at most %d results", LAB_MAX);
+        return false;
+    }
+    size_t before = p->n;
+    l->m = mb_xcalloc(json_array_size(v), sizeof *l->m);
+    l->norm = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) {
+        char path[48], q[64];
+        snprintf(path, sizeof path, "lab[%zu]", i);
+        if (!json_is_object(e)) {
+            mb_problems_add(p, path, "must be an object {\"substance\", \"value\"}");
+            continue;
+        }
+        const char *key;
+        json_t *x;
+        json_object_foreach(e, key, x) {
+            if (strcmp(key, "substance") != 0 && strcmp(key, "value") != 0) {
+                char k[44];
+                snprintf(q, sizeof q, "%s.%s", path, mb_text_clip(k, sizeof k, key));
+                mb_problems_add(p, q, "unknown field");
+            }
+        }
+        const char *sub = json_string_value(json_object_get(e, "substance"));
+        json_t *val = json_object_get(e, "value");
+        snprintf(q, sizeof q, "%s.substance", path);
+        if (!sub) {
+            mb_problems_add(p, q, json_object_get(e, "substance") ? "must be a string"
+                                                                 : "is required");
+            continue;
+        }
+        char text[64];
+        snprintf(q, sizeof q, "%s.value", path);
+        if (json_is_string(val)) {
+            mb_text_copy(text, sizeof text, json_string_value(val));
+        } else if (json_is_number(val)) {
+            snprintf(text, sizeof text, "%.17g", json_number_value(val));
+        } else {
+            if (!mb_class_table_find(&m->classes, sub)) {
+                snprintf(q, sizeof q, "%s.substance", path);
+                char c[44];
+                mb_problems_add(p, q, "unknown substance '%s'",
+                                mb_text_clip(c, sizeof c, sub));
+            } else {
+                mb_problems_add(p, q, val ? "must be a number or a lab text such as "
+                                            "\"0,5\" or \"<0,5\""
+                                          : "is required");
+            }
+            continue;
+        }
+        struct mb_error err;
+        struct mb_measurement *mm = &l->m[l->n];
+        int rc = mb_measurement_parse(&m->classes, sub, text, mm, &err);
+        if (rc) {
+            if (rc == MB_ENOTFOUND)
+                snprintf(q, sizeof q, "%s.substance", path);
+            mb_problems_add(p, q, "%s", err.message);
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < l->n; j++)
+            if (l->m[j].substance == mm->substance)
+                dup = true;
+        if (dup) {
+            snprintf(q, sizeof q, "%s.substance", path);
+            mb_problems_add(p, q, "%s is given twice in one sample", mm->substance->code);
+            continue;
+        }
+        json_t *ne = json_object();
+        json_object_set_new(ne, "substance", json_string(mm->substance->code));
+        if (!mm->below_loq) {
+            json_object_set_new(ne, "value", json_real(mm->value));
+        } else {
+            /* Kept as the lab's text so that the doc reads back the same. */
+            char t[40];
+            if (mm->value > 0)
+                snprintf(t, sizeof t, "<%g", mm->value);
+            else
+                snprintf(t, sizeof t, "n.d.");
+            json_object_set_new(ne, "value", json_string(t));
+        }
+        json_array_append_new(l->norm, ne);
+        l->n++;
+    }
+    if (p->n != before || l->n == 0)
+        return false;
+    struct mb_error err;
+    if (mb_classify(l->m, l->n, &l->cls, &err)) {
+        mb_problems_add(p, "lab", "%s", err.message);
+        return false;
+    }
+    l->classified = true;
+    const struct mb_substance_result *d = &l->cls.results[l->cls.decider];
+    if (l->cls.likely_hazardous) {
+        mb_problems_add(p, "lab", "%s %g mg/kg is above the class-5 bound %g mg/kg: "
+                        "likely hazardous waste (avfallsforskriften ch. 11), which "
+                        "cannot be listed as clean masses", d->substance->code,
+                        d->value, d->lower);
+        return false;
+    }
+    if (l->cls.cls == 0 || l->cls.risk_assessment) {
+        for (size_t k = 0; k < l->cls.n; k++) {
+            const struct mb_substance_result *r = &l->cls.results[k];
+            char path[48];
+            if (r->cls != 0)
+                continue;
+            snprintf(path, sizeof path, "lab[%zu].value", k);
+            mb_problems_add(p, path, "%s %g mg/kg is above its normverdi %g mg/kg, "
+                            "which has no condition class: a site-specific risk "
+                            "assessment is needed before the masses can be listed",
+                            r->substance->code, r->value, r->substance->upper[0]);
+        }
+        return false;
+    }
+    return true;
+}
+
+/* "limits": {"Pb": 60, "As": 8} -> normalised object with canonical codes. */
+static json_t *parse_limits(const struct mb_market *m, struct mb_problems *p, json_t *v)
+{
+    if (!json_is_object(v)) {
+        mb_problems_add(p, "limits", "must be an object of substance codes and limit "
+                        "values in mg/kg, e.g. {\"Pb\": 60, \"As\": 8}");
+        return NULL;
+    }
+    json_t *out = json_object();
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x) {
+        char q[64], k[44];
+        snprintf(q, sizeof q, "limits.%s", mb_text_clip(k, sizeof k, key));
+        const struct mb_substance *s = mb_class_table_find(&m->classes, key);
+        if (!s) {
+            mb_problems_add(p, q, "unknown substance '%s'; use a code from the "
+                            "condition-class table (As, Pb, Cd, Hg, Cu, Zn, Cr, ...)", k);
+            continue;
+        }
+        if (!json_is_number(x)) {
+            mb_problems_add(p, q, "must be a number in mg/kg");
+            continue;
+        }
+        double lim = json_number_value(x);
+        if (!isfinite(lim) || lim < 0 || lim > 1e6) {
+            mb_problems_add(p, q, "must be between 0 and 1000000 mg/kg (got %g)", lim);
+            continue;
+        }
+        if (json_object_get(out, s->code)) {
+            mb_problems_add(p, q, "%s is given twice", s->code);
+            continue;
+        }
+        json_object_set_new(out, s->code, json_real(lim));
+    }
+    return out;
+}
+
+/* ---- the body as a scenario site -------------------------------------------- */
+
+static const char *const kind_of_type[MB_TYPE_COUNT] = {
+    [MB_TYPE_SUPPLY] = "source", [MB_TYPE_NEED] = "need",
+    [MB_TYPE_LANDFILL] = "landfill", [MB_TYPE_STORAGE] = "storage",
+    [MB_TYPE_PLANT] = "plant", [MB_TYPE_QUARRY] = "quarry",
+};
+
+/* The capacity field of each facility type (NULL for listings). */
+static const char *capacity_key(enum mb_site_type t)
+{
+    switch (t) {
+    case MB_TYPE_LANDFILL:
+    case MB_TYPE_QUARRY:
+        return "capacity_per_year";
+    case MB_TYPE_STORAGE:
+        return "capacity";
+    case MB_TYPE_PLANT:
+        return "capacity_per_month";
+    default:
+        return NULL;
+    }
+}
+
+/* Map a reader's path "sites[0].X" to "X" ("sites[0]" to ""); a listing's
+ * "name" is its "title". */
+static void map_path(char *out, size_t n, const char *path, bool listing)
+{
+    const char *pre = "sites[0]";
+    size_t k = strlen(pre);
+    const char *rest = path;
+    if (strncmp(path, pre, k) == 0) {
+        rest = path + k;
+        if (*rest == '.')
+            rest++;
+    } else {
+        rest = "";
+    }
+    if (listing && strcmp(rest, "name") == 0)
+        rest = "title";
+    snprintf(out, n, "%s", rest);
+}
+
+/* Canonical code of a material text, or the text itself ("rock.*", "*",
+ * or something the reader refused). */
+static json_t *canonical_code(const struct mb_market *m, json_t *v)
+{
+    const char *s = json_string_value(v);
+    const struct mb_material *mat = s ? mb_catalog_find(&m->catalog, s) : NULL;
+    return mat ? json_string(mat->code) : json_incref(v);
+}
+
+static void normalise_list(const struct mb_market *m, json_t *doc, const char *key)
+{
+    json_t *v = json_object_get(doc, key);
+    if (!json_is_array(v))
+        return;
+    json_t *out = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e) json_array_append_new(out, canonical_code(m, e));
+    json_object_set_new(doc, key, out);
+}
+
+static void normalise_quantity(json_t *doc, const char *key)
+{
+    json_t *v = json_object_get(doc, key);
+    enum mb_unit u;
+    const char *us = json_string_value(json_object_get(v, "unit"));
+    if (!us || mb_unit_parse(us, &u, key, NULL))
+        return;
+    json_t *c = json_copy(v);
+    json_object_set_new(c, "unit", json_string(mb_unit_symbol(u)));
+    json_object_set_new(doc, key, c);
+}
+
+/* The doc: the body with codes canonical, lab and limits normalised. */
+static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_type type,
+                         const struct mb_site *site, struct lab *lab, json_t *limits)
+{
+    json_t *doc = json_copy(root);
+    if (json_object_get(doc, "material"))
+        json_object_set_new(doc, "material",
+                            json_string(m->catalog.items[site->material].code));
+    normalise_list(m, doc, "accepts");
+    normalise_list(m, doc, "offers");
+    json_t *y = json_object_get(doc, "yields");
+    if (json_is_array(y)) {
+        json_t *out = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(y, i, e) {
+            json_t *c = json_copy(e);
+            json_object_set_new(c, "material",
+                                canonical_code(m, json_object_get(e, "material")));
+            json_array_append_new(out, c);
+        }
+        json_object_set_new(doc, "yields", out);
+    }
+    normalise_quantity(doc, "amount");
+    const char *ck = capacity_key(type);
+    if (ck)
+        normalise_quantity(doc, ck);
+    if (site->municipality[0] && json_object_get(doc, "municipality"))
+        json_object_set_new(doc, "municipality", json_string(site->municipality));
+    if (limits)
+        json_object_set(doc, "limits", limits);
+    if (type == MB_TYPE_SUPPLY)
+        json_object_set_new(doc, "class", json_integer(site->cls));
+    if (lab->classified) {
+        json_object_set(doc, "lab", lab->norm);
+        const struct mb_substance_result *d = &lab->cls.results[lab->cls.decider];
+        json_object_set_new(doc, "class_from_lab",
+                            json_pack("{s:i, s:s, s:f, s:f}", "class", lab->cls.cls,
+                                      "substance", d->substance->code, "value", d->value,
+                                      "limit", d->lower));
+    }
+    return doc;
+}
+
+/* ---- the record ------------------------------------------------------------- */
+
+static void add_material(struct mb_site_rec *r, const char *code)
+{
+    for (size_t i = 0; i < r->nmaterials; i++)
+        if (strcmp(r->materials[i], code) == 0)
+            return;
+    r->materials = mb_xrealloc(r->materials, (r->nmaterials + 1) * sizeof *r->materials);
+    r->materials[r->nmaterials++] = mb_xstrdup(code);
+}
+
+static void fill_rec(const struct mb_market *m, enum mb_site_type type, json_t *root,
+                     const struct mb_scenario *s, struct lab *lab, json_t *limits,
+                     json_t *doc, struct mb_site_rec *r)
+{
+    const struct mb_site *site = &s->sites[0];
+    bool listing = type == MB_TYPE_SUPPLY || type == MB_TYPE_NEED;
+    r->type = type;
+    mb_text_copy(r->title, sizeof r->title,
+                 json_string_value(json_object_get(root, listing ? "title" : "name")));
+    mb_text_copy(r->municipality, sizeof r->municipality, site->municipality);
+    r->lat = site->pos.lat;
+    r->lon = site->pos.lon;
+    r->material[0] = '\0';
+    r->materials = NULL;
+    r->nmaterials = 0;
+    if (listing)
+        mb_text_copy(r->material, sizeof r->material, s->catalog.items[site->material].code);
+    if (type == MB_TYPE_SUPPLY) {
+        add_material(r, s->catalog.items[site->material].code);
+    } else {
+        /* A need's own material first, then the catalog order. */
+        if (type == MB_TYPE_NEED)
+            add_material(r, s->catalog.items[site->material].code);
+        for (size_t k = 0; k < s->catalog.n; k++)
+            if (site->accepts[k])
+                add_material(r, s->catalog.items[k].code);
+        for (size_t k = 0; k < site->nyields; k++)
+            add_material(r, s->catalog.items[site->yields[k].material].code);
+    }
+    r->cls = type == MB_TYPE_SUPPLY ? site->cls : site->max_class;
+    if (listing) {
+        r->amount_t = site->amount_t;
+    } else if (site->capacity.value < 0) {
+        r->amount_t = -1;
+    } else if (site->capacity.unit == MB_UNIT_T) {
+        r->amount_t = site->capacity.value;
+    } else {
+        /* A volume capacity holds different tonnages of different
+         * materials; the record shows it in tonnes of the site's first
+         * material (docs/listings.md). */
+        const struct mb_material *first = mb_catalog_find(&s->catalog, r->materials[0]);
+        if (!first || mb_unit_convert(first, site->capacity.value,
+                                      (enum mb_unit)site->capacity.unit, MB_UNIT_T,
+                                      &r->amount_t, NULL))
+            r->amount_t = -1;
+    }
+    if (listing || json_object_get(root, "window")) {
+        r->from_m = site->from;
+        r->to_m = site->to;
+    } else {
+        r->from_m = MB_NO_MONTH_FROM;
+        r->to_m = MB_NO_MONTH_TO;
+    }
+    if (listing) {
+        json_t *pr = json_object_get(root, "price_nok_per_t");
+        r->price_nok_per_t = pr ? json_number_value(pr) : 0;
+        r->co2_kg_per_t = 0;
+    } else {
+        r->price_nok_per_t = site->fee_nok_per_t;
+        r->co2_kg_per_t = site->co2_kg_per_t;
+    }
+
+    struct buf kw = { 0 };
+    buf_add(&kw, "%s", json_string_value(json_object_get(root, listing ? "title" : "name")));
+    const char *desc = json_string_value(json_object_get(root, "description"));
+    if (desc && *desc)
+        buf_add(&kw, " %s", desc);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(root, "keywords"), i, e) buf_add(&kw, " %s",
+                                                                        json_string_value(e));
+    r->keywords = kw.s;
+
+    struct buf lim = { 0 };
+    if (limits) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(limits, key, v)
+            buf_add(&lim, "%s%s=%.10g", lim.n ? ";" : "", key, json_number_value(v));
+    } else if (lab->classified) {
+        /* Below the detection limit counts as 0: below every limit value. */
+        for (size_t k = 0; k < lab->n; k++)
+            buf_add(&lim, "%s%s=%.10g", lim.n ? ";" : "", lab->m[k].substance->code,
+                    lab->m[k].below_loq ? 0.0 : lab->m[k].value);
+    }
+    r->limits = lim.s;
+    (void)m;
+    r->doc = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+}
+
+/* ---- the entry point --------------------------------------------------------- */
+
+int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
+                         const char *body, size_t len, struct mb_site_rec *rec,
+                         struct mb_problems *problems)
+{
+    struct mb_problems *p = problems;
+    memset(p, 0, sizeof *p);
+    json_error_t jerr;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        mb_problems_add(p, "", "not valid JSON: %s (line %d, column %d)", jerr.text,
+                        jerr.line, jerr.column);
+        return MB_EINVAL;
+    }
+    bool listing_family = family == MB_FAMILY_LISTING;
+    json_t *site = NULL, *limits = NULL, *doc = NULL;
+    char *scen_text = NULL;
+    struct lab lab = { 0 };
+    struct mb_scenario s;
+    bool have_scenario = false;
+    if (!json_is_object(root)) {
+        mb_problems_add(p, "", "a %s is a JSON object",
+                        listing_family ? "listing" : "facility");
+        goto out;
+    }
+
+    /* type, in the family of the call */
+    int type = -1;
+    json_t *tv = json_object_get(root, "type");
+    const char *ts = json_string_value(tv);
+    const char *expect = listing_family ? "supply or need"
+                                        : "landfill, storage, plant or quarry";
+    if (!tv) {
+        mb_problems_add(p, "type", "is required: %s", expect);
+    } else if (!ts) {
+        mb_problems_add(p, "type", "must be a string: %s", expect);
+    } else {
+        type = mb_site_type_parse(ts);
+        bool is_listing = type == MB_TYPE_SUPPLY || type == MB_TYPE_NEED;
+        char q[44];
+        if (type < 0) {
+            mb_problems_add(p, "type", "'%s' is not a type; use %s",
+                            mb_text_clip(q, sizeof q, ts), expect);
+        } else if (is_listing != listing_family) {
+            mb_problems_add(p, "type", "'%s' is a %s type; here the type is %s", ts,
+                            is_listing ? "listing" : "facility", expect);
+            type = -1;
+        }
+    }
+    bool listing = listing_family;
+
+    /* the market's own fields */
+    const char *title_key = listing ? "title" : "name";
+    get_text(p, root, title_key, true, TITLE_MAX_CHARS, false);
+    get_text(p, root, "description", false, DESCRIPTION_MAX_CHARS, true);
+    check_keywords(p, root);
+    static const char *const reserved[] = { "id", "kind", NULL };
+    for (const char *const *k = reserved; *k; k++)
+        if (json_object_get(root, *k))
+            mb_problems_add(p, *k, "unknown field%s",
+                            strcmp(*k, "kind") == 0 ? " (the market's field is \"type\")"
+                                                    : " (the market assigns ids)");
+    if (listing && json_object_get(root, "name"))
+        mb_problems_add(p, "name", "unknown field (a listing has a \"title\")");
+    if (!listing && json_object_get(root, "title"))
+        mb_problems_add(p, "title", "unknown field (a facility has a \"name\")");
+    json_t *pr = listing ? json_object_get(root, "price_nok_per_t") : NULL;
+    if (pr) {
+        double lo = type == MB_TYPE_SUPPLY ? -PRICE_MAX : 0;
+        double x = json_number_value(pr);
+        if (!json_is_number(pr))
+            mb_problems_add(p, "price_nok_per_t", "must be a number (NOK per tonne)");
+        else if (!isfinite(x) || x < lo || x > PRICE_MAX)
+            mb_problems_add(p, "price_nok_per_t", "must be between %g and %g NOK per "
+                            "tonne (got %g)%s", lo, PRICE_MAX, x,
+                            type == MB_TYPE_NEED && x < 0 ? "; only a supply may have a "
+                            "negative price" : "");
+    }
+    json_t *labv = json_object_get(root, "lab");
+    bool lab_ok = false;
+    if (labv && type >= 0 && type != MB_TYPE_SUPPLY)
+        mb_problems_add(p, "lab", "unknown field (only a supply carries lab results)");
+    else if (labv && type == MB_TYPE_SUPPLY)
+        lab_ok = parse_lab(m, p, labv, &lab);
+    json_t *limv = json_object_get(root, "limits");
+    if (limv && type == MB_TYPE_SUPPLY)
+        mb_problems_add(p, "limits", "unknown field (limit values belong to receivers; a "
+                        "supply gives \"lab\" results)");
+    else if (limv && type >= 0)
+        limits = parse_limits(m, p, limv);
+    json_t *cv = json_object_get(root, "class");
+    if (lab_ok && type == MB_TYPE_SUPPLY && json_is_number(cv) &&
+        json_number_value(cv) != lab.cls.cls) {
+        const struct mb_substance_result *d = &lab.cls.results[lab.cls.decider];
+        if (lab.cls.cls == 1)
+            mb_problems_add(p, "class", "the lab results give class 1 (every substance "
+                            "at or below its normverdi), not %g", json_number_value(cv));
+        else
+            mb_problems_add(p, "class", "the lab results give class %d (%s %g mg/kg is "
+                            "above %g mg/kg), not %g", lab.cls.cls, d->substance->code,
+                            d->value, d->lower, json_number_value(cv));
+    }
+    if (type < 0)
+        goto out;
+
+    /* the site fields, through the scenario reader */
+    site = json_copy(root);
+    static const char *const market_only[] = { "type", "title", "description", "keywords",
+                                               "lab", "limits", "id", "kind", NULL };
+    for (const char *const *k = market_only; *k; k++)
+        json_object_del(site, *k);
+    if (listing) {
+        json_object_del(site, "price_nok_per_t");
+        json_object_del(site, "name");
+        json_t *t = json_object_get(root, "title");
+        if (json_is_string(t))
+            json_object_set(site, "name", t);
+    }
+    /* The lab's class stands in for a missing "class". When the lab
+     * results themselves are wrong, their problem is reported already and
+     * a stand-in keeps "class: is required" from adding a false one. */
+    if (labv && type == MB_TYPE_SUPPLY && !json_object_get(site, "class"))
+        json_object_set_new(site, "class", json_integer(lab_ok ? lab.cls.cls : 1));
+    json_object_set_new(site, "id", json_string("x"));
+    json_object_set_new(site, "kind", json_string(kind_of_type[type]));
+    json_t *scen = json_pack("{s:s, s:{s:s, s:s}, s:[O]}", "format", MB_SCENARIO_FORMAT,
+                             "horizon", "from", "2000-01", "to", "2049-12", "sites", site);
+    scen_text = json_dumps(scen, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(scen);
+    struct mb_problems sp;
+    if (mb_scenario_parse(&s, scen_text, strlen(scen_text), &sp)) {
+        for (size_t i = 0; i < sp.n; i++) {
+            char path[160];
+            map_path(path, sizeof path, sp.items[i].path, listing);
+            mb_problems_add(p, path, "%s", sp.items[i].message);
+        }
+    } else {
+        have_scenario = true;
+    }
+    mb_problems_release(&sp);
+    /* Listings need a window; the reader requires one for sources and
+     * needs already (scenario.c, get_window(..., true, true)), so nothing
+     * is added here. */
+    if (p->n)
+        goto out;
+
+    doc = normalise(m, root, (enum mb_site_type)type, &s.sites[0], &lab, limits);
+    fill_rec(m, (enum mb_site_type)type, root, &s, &lab, limits, doc, rec);
+out:
+    if (have_scenario)
+        mb_scenario_release(&s);
+    free(scen_text);
+    json_decref(doc);
+    json_decref(site);
+    json_decref(limits);
+    lab_release(&lab);
+    json_decref(root);
+    return p->n ? MB_EINVAL : 0;
+}

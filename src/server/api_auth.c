@@ -1,0 +1,291 @@
+/*
+ * api_auth.c - signing in and out, the signed-in user, organisations and
+ * users. Only administrators create organisations and users; a user sees
+ * the users of their own organisation.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "market/auth.h"
+#include "server/api_util.h"
+#include "server/srv.h"
+
+static json_t *org_json(const struct mb_org *o)
+{
+    return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)o->id, "name", o->name,
+                     "orgnr", o->orgnr, "created", mb_api_time(o->created));
+}
+
+json_t *mb_api_user_json(const struct mb_user *u)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)u->id, "org_id",
+                     (json_int_t)u->org_id, "email", u->email, "name", u->name, "role",
+                     mb_role_name(u->role), "created", mb_api_time(u->created));
+}
+
+void mb_api_login(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    json_t *b = mb_req_json_body(r);
+    if (!b)
+        return;
+    static const char *const keys[] = { "email", "password", NULL };
+    const char *email, *password;
+    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "email", true, 128, &email) ||
+        mb_api_str(r, b, "password", true, 256, &password)) {
+        json_decref(b);
+        return;
+    }
+    double now = mb_clock_seconds();
+    int wait = mb_limiter_wait(r->srv->limiter, email, r->client, now);
+    if (wait) {
+        snprintf(r->retry_after, sizeof r->retry_after, "%d", wait);
+        mb_reply_error(r, 429, "too_many_attempts", "email",
+                       "too many failed sign-ins; try again in %d seconds", wait);
+        json_decref(b);
+        return;
+    }
+    struct mb_user u;
+    char hash[MB_AUTH_HASH_SIZE];
+    struct mb_error err;
+    int rc = mb_store_user_by_email(r->st, email, &u, hash, sizeof hash, &err);
+    if (rc && rc != MB_ENOTFOUND) {
+        mb_reply_mb_error(r, &err);
+        json_decref(b);
+        return;
+    }
+    if (rc == MB_ENOTFOUND || !mb_auth_check_password(hash, password)) {
+        mb_limiter_fail(r->srv->limiter, email, r->client, now);
+        mb_reply_error(r, 401, "unauthorized", "password", "wrong e-mail or password");
+        json_decref(b);
+        return;
+    }
+    mb_limiter_success(r->srv->limiter, email);
+    char token[MB_AUTH_TOKEN_SIZE], th[MB_AUTH_TOKEN_HASH_SIZE];
+    mb_auth_new_token(token);
+    mb_auth_token_hash(token, th);
+    int64_t expires = (int64_t)time(NULL) + (int64_t)r->srv->cfg.token_hours * 3600;
+    if (mb_store_token_add(r->st, th, u.id, expires, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        json_decref(b);
+        return;
+    }
+    json_decref(b);
+    struct mb_org org;
+    if (mb_store_org_get(r->st, u.org_id, &org, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:o}", "token", token, "token_type",
+                                    "Bearer", "expires", mb_api_time(expires), "user",
+                                    mb_api_user_json(&u), "organisation", org_json(&org)));
+}
+
+void mb_api_logout(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_error err;
+    if (mb_store_token_delete(r->st, r->token_hash, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+void mb_api_me(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_org org;
+    struct mb_error err;
+    if (mb_store_org_get(r->st, r->user.org_id, &org, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "user", mb_api_user_json(&r->user),
+                                    "organisation", org_json(&org), "may",
+                                    mb_api_permissions(r->user.role)));
+}
+
+void mb_api_orgs_list(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    struct mb_org *items;
+    size_t n;
+    struct mb_error err;
+    if (mb_store_org_list(r->st, &items, &n, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, org_json(&items[i]));
+    free(items);
+    mb_reply_json(r, 200, json_pack("{s:o}", "organisations", a));
+}
+
+void mb_api_org_get(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    struct mb_org org;
+    struct mb_error err;
+    if (mb_store_org_get(r->st, id, &org, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, org_json(&org));
+}
+
+static bool is_orgnr(const char *s)
+{
+    if (strlen(s) != 9)
+        return false;
+    /* Brønnøysund's modulus 11 check digit. */
+    static const int w[8] = { 3, 2, 7, 6, 5, 4, 3, 2 };
+    int sum = 0;
+    for (int i = 0; i < 9; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    for (int i = 0; i < 8; i++)
+        sum += (s[i] - '0') * w[i];
+    int check = 11 - sum % 11;
+    if (check == 11)
+        check = 0;
+    return check != 10 && check == s[8] - '0';
+}
+
+void mb_api_orgs_create(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
+        !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
+        return;
+    json_t *b = mb_req_json_body(r);
+    if (!b)
+        return;
+    static const char *const keys[] = { "name", "orgnr", NULL };
+    const char *name, *orgnr = "";
+    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "name", true, 127, &name) ||
+        mb_api_str(r, b, "orgnr", false, 15, &orgnr)) {
+        json_decref(b);
+        return;
+    }
+    if (!orgnr)
+        orgnr = "";
+    if (orgnr[0] && !is_orgnr(orgnr)) {
+        mb_reply_error(r, 400, "invalid", "orgnr",
+                       "must be a Norwegian organisation number: 9 digits with a valid check digit");
+        json_decref(b);
+        return;
+    }
+    struct mb_org org = { 0 };
+    mb_text_copy(org.name, sizeof org.name, name);
+    mb_text_copy(org.orgnr, sizeof org.orgnr, orgnr);
+    json_decref(b);
+    struct mb_error err;
+    if (mb_store_org_create(r->st, &org, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    snprintf(r->location, sizeof r->location, "/api/organisations/%lld", (long long)org.id);
+    mb_reply_json(r, 201, org_json(&org));
+}
+
+void mb_api_org_users(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    if (r->user.role != MB_ROLE_ADMIN && r->user.org_id != id) {
+        mb_reply_error(r, 403, "forbidden", "id",
+                       "only the organisation's own users and administrators see its users");
+        return;
+    }
+    struct mb_org org;
+    struct mb_user *items;
+    size_t n;
+    struct mb_error err;
+    if (mb_store_org_get(r->st, id, &org, &err) != 0 ||
+        mb_store_user_list(r->st, id, &items, &n, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, mb_api_user_json(&items[i]));
+    free(items);
+    mb_reply_json(r, 200, json_pack("{s:o}", "users", a));
+}
+
+void mb_api_users_create(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
+        !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
+        return;
+    json_t *b = mb_req_json_body(r);
+    if (!b)
+        return;
+    static const char *const keys[] = { "org_id", "email", "name", "role", "password", NULL };
+    const char *email, *name, *role, *password;
+    int64_t org_id;
+    if (mb_api_check_keys(r, b, keys) || mb_api_int(r, b, "org_id", 1, INT64_MAX, &org_id) ||
+        mb_api_str(r, b, "email", true, 127, &email) ||
+        mb_api_str(r, b, "name", true, 127, &name) ||
+        mb_api_str(r, b, "role", true, 32, &role) ||
+        mb_api_str(r, b, "password", true, 256, &password)) {
+        json_decref(b);
+        return;
+    }
+    const char *at = strchr(email, '@');
+    if (!at || at == email || !strchr(at, '.') || strchr(email, ' ') || strchr(at + 1, '@')) {
+        mb_reply_error(r, 400, "invalid", "email", "is not an e-mail address");
+        json_decref(b);
+        return;
+    }
+    int rl = mb_role_parse(role);
+    if (rl < 0) {
+        mb_reply_error(r, 400, "invalid", "role",
+                       "unknown role; use developer, contractor, hauler, operator, "
+                       "municipality or admin");
+        json_decref(b);
+        return;
+    }
+    struct mb_error err;
+    char hash[MB_AUTH_HASH_SIZE];
+    if (mb_auth_hash_password(password, hash, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        json_decref(b);
+        return;
+    }
+    struct mb_user u = { 0 };
+    u.org_id = org_id;
+    u.role = (enum mb_role)rl;
+    mb_text_copy(u.email, sizeof u.email, email);
+    mb_text_copy(u.name, sizeof u.name, name);
+    json_decref(b);
+    if (mb_store_user_create(r->st, &u, hash, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    snprintf(r->location, sizeof r->location, "/api/organisations/%lld/users",
+             (long long)u.org_id);
+    mb_reply_json(r, 201, mb_api_user_json(&u));
+}

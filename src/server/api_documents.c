@@ -1,0 +1,209 @@
+/*
+ * api_documents.c - documents attached to a listing or facility (lab
+ * reports, permits, photos): uploaded as the raw body, stored as a file
+ * named by its SHA-256 under the server's files directory, and recorded
+ * with name, type, size and hash. The same content is stored once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "server/api_util.h"
+#include "server/srv.h"
+
+static const char *const types[] = {
+    "application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv",
+    "application/json", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel", "application/zip", "application/xml", NULL
+};
+
+static int write_file(const char *dir, const char *hex, const char *data, size_t len,
+                      struct mb_error *err)
+{
+    char path[700], tmp[720];
+    snprintf(path, sizeof path, "%s/%s", dir, hex);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+        return 0; /* the same content is there already */
+    snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%ld", dir, hex, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
+                            strerror(errno));
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            unlink(tmp);
+            return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
+                                strerror(errno));
+        }
+        off += (size_t)n;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
+                            strerror(errno));
+    }
+    return 0;
+}
+
+static json_t *doc_json(const struct mb_document *d)
+{
+    char url[64];
+    snprintf(url, sizeof url, "/api/documents/%lld", (long long)d->id);
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)d->id,
+                     "site_id", (json_int_t)d->site_id, "name", d->name, "mime", d->mime,
+                     "sha256", d->sha256, "size", (json_int_t)d->size, "created",
+                     mb_api_time(d->created), "url", url);
+}
+
+void mb_api_documents_add(struct mb_req *r, int64_t id)
+{
+    static const char *const q[] = { "name", NULL };
+    if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
+        return;
+    struct mb_site_rec rec;
+    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
+        return;
+    bool listing = rec.type == MB_TYPE_SUPPLY || rec.type == MB_TYPE_NEED;
+    bool owner = r->user.role == MB_ROLE_ADMIN || r->user.org_id == rec.org_id;
+    mb_site_rec_release(&rec);
+    if (!mb_api_require(r, listing ? MB_ACT_LISTING_WRITE : MB_ACT_FACILITY_WRITE))
+        return;
+    if (!owner) {
+        mb_reply_error(r, 403, "forbidden", "id", "the site belongs to another organisation");
+        return;
+    }
+    const char *name = mb_req_query(r, "name");
+    if (!name || !*name || strlen(name) > 150 || !mb_utf8_valid(name, strlen(name), NULL) ||
+        strchr(name, '/') || strchr(name, '\\') || strchr(name, '"')) {
+        mb_reply_error(r, 400, "invalid", "name",
+                       "give the file name as ?name=, 1-150 bytes of UTF-8 without / \\ or \"");
+        return;
+    }
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20) {
+            mb_reply_error(r, 400, "invalid", "name", "must not contain control characters");
+            return;
+        }
+    const char *ct = mb_req_header(r, "Content-Type");
+    char mime[96] = "";
+    if (ct) {
+        mb_text_copy(mime, sizeof mime, ct);
+        char *semi = strchr(mime, ';');
+        if (semi)
+            *semi = '\0';
+    }
+    bool known = false;
+    for (size_t i = 0; types[i] && !known; i++)
+        known = strcasecmp(types[i], mime) == 0;
+    if (!known) {
+        mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",
+                       "documents may be PDF, PNG, JPEG, text, CSV, JSON, XML, Excel or ZIP");
+        return;
+    }
+    if (r->len == 0) {
+        mb_reply_error(r, 400, "invalid", "body", "the document is empty");
+        return;
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)r->body, r->len);
+    struct mb_document d = { 0 };
+    sodium_bin2hex(d.sha256, sizeof d.sha256, h, sizeof h);
+    d.site_id = id;
+    d.size = (int64_t)r->len;
+    mb_text_copy(d.name, sizeof d.name, name);
+    mb_text_copy(d.mime, sizeof d.mime, mime);
+    struct mb_error err;
+    /* File first, then the record: a crash between leaves an orphan file
+     * (harmless), never a record without its file. */
+    if (write_file(r->srv->files_dir, d.sha256, r->body, r->len, &err) != 0 ||
+        mb_store_document_add(r->st, &d, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    snprintf(r->location, sizeof r->location, "/api/documents/%lld", (long long)d.id);
+    mb_reply_json(r, 201, doc_json(&d));
+}
+
+void mb_api_documents_list(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    struct mb_site_rec rec;
+    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
+        return;
+    mb_site_rec_release(&rec);
+    struct mb_document *items;
+    size_t n;
+    struct mb_error err;
+    if (mb_store_document_list(r->st, id, &items, &n, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, doc_json(&items[i]));
+    free(items);
+    mb_reply_json(r, 200, json_pack("{s:o}", "documents", a));
+}
+
+void mb_api_document_get(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    struct mb_document d;
+    struct mb_error err;
+    int rc = mb_store_document_get(r->st, id, &d, &err);
+    if (rc && rc != MB_ENOTFOUND) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    /* A document of a site the caller may not see is "not found" in the
+     * same words as a missing one, so that its existence does not leak. */
+    struct mb_site_rec rec;
+    if (rc == MB_ENOTFOUND || mb_api_visible_site(r, d.site_id, &rec)) {
+        mb_reply_error(r, 404, "not_found", "id", "no document %lld", (long long)id);
+        return;
+    }
+    mb_site_rec_release(&rec);
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", r->srv->files_dir, d.sha256);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        mb_reply_error(r, 500, "internal", "id", "the document's file is missing");
+        return;
+    }
+    char *data = mb_xmalloc((size_t)d.size + 1);
+    size_t got = fread(data, 1, (size_t)d.size, f);
+    fclose(f);
+    if (got != (size_t)d.size) {
+        free(data);
+        mb_reply_error(r, 500, "internal", "id", "the document's file is damaged");
+        return;
+    }
+    free(r->out);
+    r->status = 200;
+    r->out = data;
+    r->out_len = got;
+    /* The reply outlives d: point at the static name of the type. */
+    r->out_type = "application/octet-stream";
+    for (size_t i = 0; types[i]; i++)
+        if (strcasecmp(types[i], d.mime) == 0)
+            r->out_type = types[i];
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s\"", d.name);
+}

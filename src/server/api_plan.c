@@ -1,0 +1,149 @@
+/*
+ * api_plan.c - regional plans over the live market. POST /api/plans
+ * checks the request and queues a job (202 + the job's URL); the job
+ * runner (jobs.c) builds the scenario from the region's published sites,
+ * solves it and stores the plan; GET /api/jobs/{id} shows its state and,
+ * when done, the plan (docs/plan-format.md) with the scenario it solved.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/month.h"
+#include "server/api_util.h"
+#include "server/srv.h"
+
+void mb_api_plans_create(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r) || !mb_api_require(r, MB_ACT_PLAN))
+        return;
+    json_t *b = mb_req_json_body(r);
+    if (!b)
+        return;
+    static const char *const keys[] = { "name", "from", "to", "municipalities", "bbox",
+                                         "co2_price_nok_per_t", NULL };
+    const char *name = "", *from, *to;
+    struct mb_error err;
+    int f, t;
+    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "name", false, 127, &name) ||
+        mb_api_str(r, b, "from", true, 7, &from) || mb_api_str(r, b, "to", true, 7, &to))
+        goto done;
+    if (mb_month_parse(from, &f, "from", &err) || mb_month_parse(to, &t, "to", &err)) {
+        mb_reply_mb_error(r, &err);
+        goto done;
+    }
+    if (t < f) {
+        mb_reply_error(r, 400, "invalid", "to", "ends before from");
+        goto done;
+    }
+    if (t - f + 1 > 120) {
+        mb_reply_error(r, 400, "invalid", "to", "a regional plan covers at most 120 months");
+        goto done;
+    }
+    json_t *munis = json_object_get(b, "municipalities"), *bbox = json_object_get(b, "bbox");
+    if (!munis == !bbox) {
+        mb_reply_error(r, 400, "invalid", "municipalities",
+                       "give the region as municipalities (codes) or bbox, one of them");
+        goto done;
+    }
+    if (munis) {
+        if (!json_is_array(munis) || json_array_size(munis) == 0 ||
+            json_array_size(munis) > 100) {
+            mb_reply_error(r, 400, "invalid", "municipalities",
+                           "must be a list of 1 to 100 municipality codes");
+            goto done;
+        }
+        size_t i;
+        json_t *m;
+        json_array_foreach(munis, i, m) {
+            const char *c = json_string_value(m);
+            bool ok = c && strlen(c) == 4;
+            for (int k = 0; ok && k < 4; k++)
+                ok = c[k] >= '0' && c[k] <= '9';
+            if (!ok) {
+                char field[40];
+                snprintf(field, sizeof field, "municipalities[%zu]", i);
+                mb_reply_error(r, 400, "invalid", field, "must be a 4-digit municipality code");
+                goto done;
+            }
+        }
+    } else {
+        bool ok = json_is_array(bbox) && json_array_size(bbox) == 4;
+        double v[4] = { 0 };
+        for (size_t i = 0; ok && i < 4; i++) {
+            ok = json_is_number(json_array_get(bbox, i));
+            v[i] = ok ? json_number_value(json_array_get(bbox, i)) : 0;
+        }
+        if (!ok || v[0] >= v[2] || v[1] >= v[3] || v[1] < 57 || v[3] > 72 || v[0] < 2 ||
+            v[2] > 33) {
+            mb_reply_error(r, 400, "invalid", "bbox",
+                           "must be [min_lon, min_lat, max_lon, max_lat] inside Norway, "
+                           "min below max");
+            goto done;
+        }
+    }
+    json_t *price = json_object_get(b, "co2_price_nok_per_t");
+    if (price && (!json_is_number(price) || json_number_value(price) < 0 ||
+                  json_number_value(price) > 100000)) {
+        mb_reply_error(r, 400, "invalid", "co2_price_nok_per_t",
+                       "must be a number from 0 to 100000 NOK per tonne");
+        goto done;
+    }
+    char *text = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
+    struct mb_job job = { 0 };
+    job.user_id = r->user.id;
+    job.state = MB_JOB_QUEUED;
+    job.request = text;
+    mb_text_copy(job.message, sizeof job.message, "queued");
+    int rc = mb_store_job_create(r->st, &job, &err);
+    job.request = NULL;
+    free(text);
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        goto done;
+    }
+    mb_jobs_notify(r->srv);
+    snprintf(r->location, sizeof r->location, "/api/jobs/%lld", (long long)job.id);
+    mb_reply_json(r, 202, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)job.id, "state",
+                                    "queued", "url", r->location, "message", "queued"));
+done:
+    json_decref(b);
+}
+
+void mb_api_job_get(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_job job;
+    struct mb_error err;
+    int rc = mb_store_job_get(r->st, id, &job, &err);
+    if (rc == MB_ENOTFOUND) {
+        /* The same reply as for another user's job: ids do not leak. */
+        mb_reply_error(r, 404, "not_found", "id", "no job %lld", (long long)id);
+        return;
+    }
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    if (job.user_id != r->user.id && r->user.role != MB_ROLE_ADMIN) {
+        mb_job_release(&job);
+        mb_reply_error(r, 404, "not_found", "id", "no job %lld", (long long)id);
+        return;
+    }
+    char url[64];
+    snprintf(url, sizeof url, "/api/jobs/%lld", (long long)id);
+    json_t *out = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)job.id, "state",
+                            mb_job_state_name(job.state), "url", url, "message", job.message,
+                            "created", mb_api_time(job.created));
+    json_object_set_new(out, "finished", job.finished ? mb_api_time(job.finished) : json_null());
+    json_t *req = job.request ? json_loads(job.request, 0, NULL) : NULL;
+    json_object_set_new(out, "request", req ? req : json_null());
+    json_t *res = job.result ? json_loads(job.result, 0, NULL) : NULL;
+    json_object_set_new(out, "result", res ? res : json_null());
+    mb_job_release(&job);
+    mb_reply_json(r, 200, out);
+}

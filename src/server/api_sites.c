@@ -1,0 +1,379 @@
+/*
+ * api_sites.c - listings and facilities: create, read, replace, change
+ * status, matches. Ownership: only users of the owning organisation (or an
+ * administrator) change a site; drafts and closed sites are seen only by
+ * them. A site the caller may not see is "not found", so its existence
+ * does not leak.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "market/market.h"
+#include "server/api_util.h"
+#include "server/srv.h"
+
+static enum mb_site_family family_of(enum mb_site_type t)
+{
+    return t == MB_TYPE_SUPPLY || t == MB_TYPE_NEED ? MB_FAMILY_LISTING : MB_FAMILY_FACILITY;
+}
+
+static const char *family_path(enum mb_site_family f)
+{
+    return f == MB_FAMILY_LISTING ? "listings" : "facilities";
+}
+
+static enum mb_action family_action(enum mb_site_family f)
+{
+    return f == MB_FAMILY_LISTING ? MB_ACT_LISTING_WRITE : MB_ACT_FACILITY_WRITE;
+}
+
+static void create(struct mb_req *r, enum mb_site_family f)
+{
+    static const char *const q[] = { "status", NULL };
+    if (mb_req_check_query(r, q) || !mb_req_signed_in(r) || !mb_api_require(r, family_action(f)))
+        return;
+    enum mb_status status = MB_STATUS_DRAFT;
+    const char *qs = mb_req_query(r, "status");
+    if (qs) {
+        if (strcmp(qs, "draft") == 0)
+            status = MB_STATUS_DRAFT;
+        else if (strcmp(qs, "published") == 0)
+            status = MB_STATUS_PUBLISHED;
+        else {
+            mb_reply_error(r, 400, "invalid", "status", "a new site is draft or published");
+            return;
+        }
+    }
+    if (mb_req_require_json(r))
+        return;
+    struct mb_site_rec rec;
+    memset(&rec, 0, sizeof rec);
+    struct mb_problems probs = { 0 };
+    if (mb_market_parse_site(&r->srv->market, f, r->body ? r->body : "", r->len, &rec,
+                             &probs) != 0) {
+        mb_reply_problems(r, &probs);
+        mb_problems_release(&probs);
+        return;
+    }
+    rec.id = 0;
+    rec.org_id = r->user.org_id;
+    rec.status = status;
+    struct mb_error err;
+    if (mb_store_site_put(r->st, &rec, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        mb_site_rec_release(&rec);
+        return;
+    }
+    snprintf(r->location, sizeof r->location, "/api/%s/%lld", family_path(f),
+             (long long)rec.id);
+    mb_reply_json(r, 201, mb_market_site_json(&rec));
+    mb_site_rec_release(&rec);
+}
+
+void mb_api_listings_create(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    create(r, MB_FAMILY_LISTING);
+}
+
+void mb_api_facilities_create(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    create(r, MB_FAMILY_FACILITY);
+}
+
+/* A visible site of the family in the path. */
+static int load(struct mb_req *r, int64_t id, enum mb_site_family f, struct mb_site_rec *rec)
+{
+    if (mb_api_visible_site(r, id, rec))
+        return -1;
+    if (family_of(rec->type) != f) {
+        mb_site_rec_release(rec);
+        mb_reply_error(r, 404, "not_found", "id", "site %lld is not one of the %s",
+                       (long long)id, family_path(f));
+        return -1;
+    }
+    return 0;
+}
+
+static void get(struct mb_req *r, int64_t id, enum mb_site_family f)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    struct mb_site_rec rec;
+    if (load(r, id, f, &rec))
+        return;
+    json_t *j = mb_market_site_json(&rec);
+    struct mb_document *docs;
+    size_t n;
+    struct mb_error err;
+    if (mb_store_document_list(r->st, id, &docs, &n, &err) == 0) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "id",
+                                               (json_int_t)docs[i].id, "name", docs[i].name,
+                                               "mime", docs[i].mime, "sha256", docs[i].sha256,
+                                               "size", (json_int_t)docs[i].size, "url", ""));
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            char url[64];
+            snprintf(url, sizeof url, "/api/documents/%lld", (long long)docs[i].id);
+            json_object_set_new(json_array_get(a, i), "url", json_string(url));
+        }
+        free(docs);
+        json_object_set_new(j, "documents", a);
+    }
+    mb_site_rec_release(&rec);
+    mb_reply_json(r, 200, j);
+}
+
+void mb_api_listing_get(struct mb_req *r, int64_t id)
+{
+    get(r, id, MB_FAMILY_LISTING);
+}
+
+void mb_api_facility_get(struct mb_req *r, int64_t id)
+{
+    get(r, id, MB_FAMILY_FACILITY);
+}
+
+/* The caller may change this site: signed in, allowed for the family, and
+ * of the owning organisation (or an administrator). */
+static bool may_change(struct mb_req *r, const struct mb_site_rec *rec, enum mb_site_family f)
+{
+    if (!mb_api_require(r, family_action(f)))
+        return false;
+    if (r->user.role != MB_ROLE_ADMIN && r->user.org_id != rec->org_id) {
+        mb_reply_error(r, 403, "forbidden", "id",
+                       "the site belongs to another organisation");
+        return false;
+    }
+    return true;
+}
+
+/* If-Match: "<version>" guards against overwriting someone else's change. */
+static bool version_ok(struct mb_req *r, const struct mb_site_rec *rec)
+{
+    const char *im = mb_req_header(r, "If-Match");
+    if (!im)
+        return true;
+    char buf[32];
+    mb_text_copy(buf, sizeof buf, im);
+    char *p = buf;
+    size_t n = strlen(p);
+    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+        p[n - 1] = '\0';
+        p++;
+    }
+    int64_t v;
+    if (!mb_parse_i64(p, &v) || v != rec->version) {
+        mb_reply_error(r, 412, "precondition_failed", "If-Match",
+                       "the site has changed (version %lld); load it again",
+                       (long long)rec->version);
+        return false;
+    }
+    return true;
+}
+
+static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_site_rec old;
+    if (load(r, id, f, &old))
+        return;
+    if (!may_change(r, &old, f) || !version_ok(r, &old) || mb_req_require_json(r)) {
+        mb_site_rec_release(&old);
+        return;
+    }
+    if (old.status == MB_STATUS_CLOSED) {
+        mb_site_rec_release(&old);
+        mb_reply_error(r, 409, "conflict", "status", "a closed site cannot be changed");
+        return;
+    }
+    struct mb_site_rec rec;
+    memset(&rec, 0, sizeof rec);
+    struct mb_problems probs = { 0 };
+    if (mb_market_parse_site(&r->srv->market, f, r->body ? r->body : "", r->len, &rec,
+                             &probs) != 0) {
+        mb_reply_problems(r, &probs);
+        mb_problems_release(&probs);
+        mb_site_rec_release(&old);
+        return;
+    }
+    if (rec.type != old.type) {
+        mb_reply_error(r, 409, "conflict", "type", "a %s cannot become a %s; create a new one",
+                       mb_site_type_name(old.type), mb_site_type_name(rec.type));
+        mb_site_rec_release(&rec);
+        mb_site_rec_release(&old);
+        return;
+    }
+    rec.id = old.id;
+    rec.org_id = old.org_id;
+    rec.status = old.status;
+    mb_site_rec_release(&old);
+    struct mb_error err;
+    if (mb_store_site_put(r->st, &rec, &err) != 0)
+        mb_reply_mb_error(r, &err);
+    else
+        mb_reply_json(r, 200, mb_market_site_json(&rec));
+    mb_site_rec_release(&rec);
+}
+
+void mb_api_listing_put(struct mb_req *r, int64_t id)
+{
+    put(r, id, MB_FAMILY_LISTING);
+}
+
+void mb_api_facility_put(struct mb_req *r, int64_t id)
+{
+    put(r, id, MB_FAMILY_FACILITY);
+}
+
+/* Status changes that make sense; a closed site stays closed. */
+static bool may_move(enum mb_status from, enum mb_status to)
+{
+    static const unsigned next[MB_STATUS_COUNT] = {
+        [MB_STATUS_DRAFT] = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_CLOSED,
+        [MB_STATUS_PUBLISHED] = 1u << MB_STATUS_DRAFT | 1u << MB_STATUS_RESERVED |
+                                1u << MB_STATUS_CLOSED,
+        [MB_STATUS_RESERVED] = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_CLOSED,
+        [MB_STATUS_CLOSED] = 0,
+    };
+    return from == to || ((next[from] >> to) & 1u);
+}
+
+static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    json_t *b = mb_req_json_body(r);
+    if (!b)
+        return;
+    static const char *const keys[] = { "status", NULL };
+    const char *s;
+    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "status", true, 16, &s)) {
+        json_decref(b);
+        return;
+    }
+    int to = mb_status_parse(s);
+    json_decref(b);
+    if (to < 0) {
+        mb_reply_error(r, 400, "invalid", "status",
+                       "unknown status; use draft, published, reserved or closed");
+        return;
+    }
+    struct mb_site_rec rec;
+    if (load(r, id, f, &rec))
+        return;
+    if (!may_change(r, &rec, f) || !version_ok(r, &rec)) {
+        mb_site_rec_release(&rec);
+        return;
+    }
+    if (!may_move(rec.status, (enum mb_status)to)) {
+        mb_reply_error(r, 409, "conflict", "status", "a %s site cannot become %s",
+                       mb_status_name(rec.status), mb_status_name((enum mb_status)to));
+        mb_site_rec_release(&rec);
+        return;
+    }
+    struct mb_error err;
+    if (rec.status != (enum mb_status)to &&
+        mb_store_site_set_status(r->st, id, (enum mb_status)to, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        mb_site_rec_release(&rec);
+        return;
+    }
+    mb_site_rec_release(&rec);
+    if (mb_store_site_get(r->st, id, &rec, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, mb_market_site_json(&rec));
+    mb_site_rec_release(&rec);
+}
+
+void mb_api_listing_status(struct mb_req *r, int64_t id)
+{
+    status(r, id, MB_FAMILY_LISTING);
+}
+
+void mb_api_facility_status(struct mb_req *r, int64_t id)
+{
+    status(r, id, MB_FAMILY_FACILITY);
+}
+
+static json_t *match_json(const struct mb_match *m)
+{
+    return json_pack("{s:I, s:s, s:s, s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, "
+                     "s:f}",
+                     "site_id", (json_int_t)m->site_id, "type", mb_site_type_name(m->type),
+                     "title", m->title, "lat", m->lat, "lon", m->lon, "km", m->km,
+                     "overlap_months", m->overlap_months, "amount_t", m->amount_t,
+                     "transport_nok_per_t", m->transport_nok_per_t, "fee_nok_per_t",
+                     m->fee_nok_per_t, "co2_kg_per_t", m->co2_kg_per_t, "cost_nok_per_t",
+                     m->cost_nok_per_t, "total_nok_per_t", m->total_nok_per_t,
+                     "saving_nok_per_t", m->saving_nok_per_t, "saving_co2_kg_per_t",
+                     m->saving_co2_kg_per_t);
+}
+
+/* Matches of a listing (or of a facility: what it could receive or give).
+ * Candidates are the counterpart sites within the longest haul; the
+ * market module decides what fits and ranks. */
+void mb_api_listing_matches(struct mb_req *r, int64_t id)
+{
+    static const char *const q[] = { "limit", NULL };
+    if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
+        return;
+    int64_t limit = 20;
+    const char *ql = mb_req_query(r, "limit");
+    if (ql && (!mb_parse_i64(ql, &limit) || limit < 1 || limit > 100)) {
+        mb_reply_error(r, 400, "invalid", "limit", "must be a whole number from 1 to 100");
+        return;
+    }
+    struct mb_site_rec rec;
+    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
+        return;
+    const struct mb_market *m = &r->srv->market;
+    struct mb_site_page page = { 0 };
+    struct mb_error err;
+    struct mb_match_result res = { 0 };
+    bool truncated;
+    if (mb_match_candidates(r->st, m, &rec, &page, &truncated, &err) != 0 ||
+        mb_match_rank(m, &rec, page.items, page.n, (size_t)limit, &res, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        mb_site_page_release(&page);
+        mb_site_rec_release(&rec);
+        return;
+    }
+    json_t *items = json_array();
+    for (size_t i = 0; i < res.n; i++)
+        json_array_append_new(items, match_json(&res.items[i]));
+    json_t *ex = json_array();
+    for (size_t i = 0; i < res.nexcluded; i++)
+        json_array_append_new(ex, json_pack("{s:I, s:s}", "site_id",
+                                            (json_int_t)res.excluded[i].site_id, "reason",
+                                            res.excluded[i].reason));
+    json_t *out = json_pack("{s:I, s:s, s:o, s:o, s:I, s:b}", "listing_id",
+                            (json_int_t)rec.id, "type", mb_site_type_name(rec.type), "matches",
+                            items, "excluded", ex, "candidates", (json_int_t)page.n,
+                            "candidates_truncated", truncated);
+    if (res.has_alternative)
+        json_object_set_new(out, "alternative",
+                            json_pack("{s:I, s:f}", "site_id",
+                                      (json_int_t)res.alternative_site_id, "total_nok_per_t",
+                                      res.alternative_total_nok_per_t));
+    else
+        json_object_set_new(out, "alternative", json_null());
+    json_object_set_new(out, "factors",
+                        json_pack("{s:f, s:f, s:f, s:f, s:f}", "cost_nok_per_tkm",
+                                  m->cost_nok_per_tkm, "co2_kg_per_tkm", m->co2_kg_per_tkm,
+                                  "detour_factor", m->detour_factor, "co2_price_nok_per_t",
+                                  m->co2_price_nok_per_t, "max_km", m->max_km));
+    mb_match_result_release(&res);
+    mb_site_page_release(&page);
+    mb_site_rec_release(&rec);
+    mb_reply_json(r, 200, out);
+}

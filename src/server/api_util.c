@@ -1,0 +1,159 @@
+/*
+ * api_util.c - shared helpers of the route handlers (see api_util.h).
+ */
+#include "server/api_util.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+
+json_t *mb_api_time(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+int mb_api_check_keys(struct mb_req *r, json_t *obj, const char *const *keys)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        bool known = false;
+        for (size_t i = 0; keys[i] && !known; i++)
+            known = strcmp(keys[i], k) == 0;
+        if (!known) {
+            char name[64];
+            mb_text_clip(name, sizeof name, k);
+            mb_reply_error(r, 400, "invalid", name, "unknown field");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int mb_api_str(struct mb_req *r, json_t *obj, const char *key, bool required, size_t max,
+               const char **out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (!required)
+            return 0;
+        mb_reply_error(r, 400, "invalid", key, "is required");
+        return -1;
+    }
+    if (!json_is_string(v)) {
+        mb_reply_error(r, 400, "invalid", key, "must be a string");
+        return -1;
+    }
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n == 0 || n > max) {
+        mb_reply_error(r, 400, "invalid", key, "must have 1 to %zu bytes", max);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+            mb_reply_error(r, 400, "invalid", key, "must not contain control characters");
+            return -1;
+        }
+    *out = s;
+    return 0;
+}
+
+int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int64_t max,
+               int64_t *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        mb_reply_error(r, 400, "invalid", key, "is required");
+        return -1;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        mb_reply_error(r, 400, "invalid", key, "must be a whole number from %lld",
+                       (long long)min);
+        return -1;
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+bool mb_api_may(enum mb_role role, enum mb_action a)
+{
+    static const unsigned who[MB_ACT_COUNT] = {
+        [MB_ACT_LISTING_WRITE] = 1u << MB_ROLE_DEVELOPER | 1u << MB_ROLE_CONTRACTOR |
+                                 1u << MB_ROLE_OPERATOR | 1u << MB_ROLE_MUNICIPALITY |
+                                 1u << MB_ROLE_ADMIN,
+        [MB_ACT_FACILITY_WRITE] = 1u << MB_ROLE_OPERATOR | 1u << MB_ROLE_MUNICIPALITY |
+                                  1u << MB_ROLE_ADMIN,
+        [MB_ACT_PLAN] = 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN,
+        [MB_ACT_ADMIN] = 1u << MB_ROLE_ADMIN,
+    };
+    return (who[a] >> role) & 1u;
+}
+
+json_t *mb_api_permissions(enum mb_role role)
+{
+    return json_pack("{s:b, s:b, s:b, s:b}", "write_listings",
+                     mb_api_may(role, MB_ACT_LISTING_WRITE), "write_facilities",
+                     mb_api_may(role, MB_ACT_FACILITY_WRITE), "run_plans",
+                     mb_api_may(role, MB_ACT_PLAN), "administer",
+                     mb_api_may(role, MB_ACT_ADMIN));
+}
+
+bool mb_api_require_role(struct mb_req *r, unsigned roles)
+{
+    if ((roles >> r->user.role) & 1u)
+        return true;
+    mb_reply_error(r, 403, "forbidden", "role", "a user with the role %s may not do this",
+                   mb_role_name(r->user.role));
+    return false;
+}
+
+bool mb_api_require(struct mb_req *r, enum mb_action a)
+{
+    if (mb_api_may(r->user.role, a))
+        return true;
+    mb_reply_error(r, 403, "forbidden", "role", "a user with the role %s may not do this",
+                   mb_role_name(r->user.role));
+    return false;
+}
+
+int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
+{
+    struct mb_error err;
+    int rc = mb_store_site_get(r->st, id, out, &err);
+    if (rc == MB_ENOTFOUND) {
+        mb_reply_error(r, 404, "not_found", "id", "no site %lld", (long long)id);
+        return -1;
+    }
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        return -1;
+    }
+    bool visible = out->status == MB_STATUS_PUBLISHED || out->status == MB_STATUS_RESERVED ||
+                   (r->signed_in && (r->user.role == MB_ROLE_ADMIN ||
+                                     r->user.org_id == out->org_id));
+    if (!visible) {
+        mb_site_rec_release(out);
+        mb_reply_error(r, 404, "not_found", "id", "no site %lld", (long long)id);
+        return -1;
+    }
+    return 0;
+}
+
+bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec)
+{
+    bool listing_path = strncmp(r->path, "/api/listings/", 14) == 0;
+    bool listing = rec->type == MB_TYPE_SUPPLY || rec->type == MB_TYPE_NEED;
+    if (listing_path == listing)
+        return true;
+    mb_reply_error(r, 404, "not_found", "id", "site %lld is not one of the %s",
+                   (long long)rec->id, listing_path ? "listings" : "facilities");
+    mb_site_rec_release(rec);
+    return false;
+}

@@ -1,0 +1,52 @@
+/*
+ * api_util.h - helpers the route handlers share: reading typed fields of a
+ * JSON body with the one error shape, times as ISO 8601, who may do what.
+ * Each reader returns 0, or -1 with the 400 reply already set.
+ */
+#ifndef MB_SERVER_API_UTIL_H
+#define MB_SERVER_API_UTIL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "server/http.h"
+#include "store/store.h"
+
+/* Unix seconds -> "2026-11-23T14:00:00Z". */
+json_t *mb_api_time(int64_t t);
+
+/* Refuse a body field not in keys (NULL-terminated). */
+int mb_api_check_keys(struct mb_req *r, json_t *obj, const char *const *keys);
+/* A string of 1..max bytes without control characters. Absent and not
+ * required: *out is left as it was. */
+int mb_api_str(struct mb_req *r, json_t *obj, const char *key, bool required, size_t max,
+               const char **out);
+/* A required integer in [min, max]. */
+int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int64_t max,
+               int64_t *out);
+
+/* Who may do what (docs/api.md, "Roles"). */
+enum mb_action {
+    MB_ACT_LISTING_WRITE,  /* create and edit listings of one's own organisation */
+    MB_ACT_FACILITY_WRITE, /* create and edit facilities of one's own organisation */
+    MB_ACT_PLAN,           /* run regional plans */
+    MB_ACT_ADMIN,          /* organisations and users */
+    MB_ACT_COUNT
+};
+bool mb_api_may(enum mb_role role, enum mb_action a);
+json_t *mb_api_permissions(enum mb_role role);
+/* 403 and false unless the signed-in user's role is in the bit set. */
+bool mb_api_require_role(struct mb_req *r, unsigned roles);
+bool mb_api_require(struct mb_req *r, enum mb_action a);
+
+json_t *mb_api_user_json(const struct mb_user *u);
+
+/* A site the request may see (published/reserved, its own organisation's,
+ * or any for an administrator); 404 reply and -1 otherwise. */
+int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out);
+/* The site is of the family its path names (/api/listings/... holds
+ * supplies and needs, /api/facilities/... the rest). Else a 404 reply,
+ * rec released and false: a facility is no listing, as in GET. */
+bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * main.c - massebank-server: the market's HTTP JSON API on one SQLite
+ * database, with the web front end as static files. Prints its URL (and
+ * the demo logins when it loaded the demo into a new database), then
+ * serves until SIGINT or SIGTERM.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "server/server.h"
+
+static const char usage[] =
+    "usage: massebank-server [options]\n"
+    "  --db FILE        SQLite database (default massebank.db; created if missing)\n"
+    "  --host ADDR      IPv4 address to listen on (default 127.0.0.1)\n"
+    "  --port N         port (default 8080; 0 = any free port)\n"
+    "  --static DIR     serve the web front end from DIR (default: none)\n"
+    "  --files DIR      where attached documents are kept (default DB.files)\n"
+    "  --cors ORIGIN    allow cross-origin requests from ORIGIN (default: off)\n"
+    "  --threads N      worker threads (default 4)\n"
+    "  --no-demo        do not load the demo region into a new database\n"
+    "  --log FILE       request log (default: standard error; 'off' for none)\n";
+
+static bool int_arg(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    struct mb_server_config cfg = { 0 };
+    cfg.db_path = "massebank.db";
+    cfg.port = 8080;
+    cfg.demo = true;
+    cfg.log = stderr;
+    FILE *logfile = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--no-demo") == 0) {
+            cfg.demo = false;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "massebank-server: %s needs a value\n%s", a, usage);
+            return 2;
+        }
+        i++;
+        if (strcmp(a, "--db") == 0)
+            cfg.db_path = v;
+        else if (strcmp(a, "--host") == 0)
+            cfg.host = v;
+        else if (strcmp(a, "--port") == 0) {
+            if (!int_arg(v, 0, 65535, &cfg.port)) {
+                fprintf(stderr, "massebank-server: --port: '%s' is not a port 0-65535\n", v);
+                return 2;
+            }
+        } else if (strcmp(a, "--static") == 0)
+            cfg.static_dir = v;
+        else if (strcmp(a, "--files") == 0)
+            cfg.files_dir = v;
+        else if (strcmp(a, "--cors") == 0)
+            cfg.cors_origin = v;
+        else if (strcmp(a, "--threads") == 0) {
+            if (!int_arg(v, 1, 64, &cfg.threads)) {
+                fprintf(stderr, "massebank-server: --threads: '%s' is not 1-64\n", v);
+                return 2;
+            }
+        } else if (strcmp(a, "--log") == 0) {
+            if (strcmp(v, "off") == 0)
+                cfg.log = NULL;
+            else if (strcmp(v, "-") != 0) {
+                logfile = fopen(v, "a");
+                if (!logfile) {
+                    fprintf(stderr, "massebank-server: --log: cannot open %s: %s\n", v,
+                            strerror(errno));
+                    return 1;
+                }
+                cfg.log = logfile;
+            }
+        } else {
+            fprintf(stderr, "massebank-server: unknown option %s\n%s", a, usage);
+            return 2;
+        }
+    }
+    /* Block the stop signals before any thread starts, so every thread
+     * inherits the mask and sigwait below receives them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct mb_server *srv;
+    struct mb_error err;
+    mb_error_clear(&err);
+    if (mb_server_start(&srv, &cfg, &err) != 0) {
+        fprintf(stderr, "massebank-server: %s%s%s\n", err.field, err.field[0] ? ": " : "",
+                err.message);
+        if (logfile)
+            fclose(logfile);
+        return 1;
+    }
+    printf("massebank-server: listening on http://%s:%d/ (database %s)\n",
+           cfg.host ? cfg.host : "127.0.0.1", mb_server_port(srv), cfg.db_path);
+    const char *const *logins = mb_server_demo_logins(srv);
+    if (logins[0]) {
+        printf("massebank-server: loaded the Trondheim demo region; demo logins "
+               "(e-mail password role):\n");
+        for (size_t i = 0; logins[i]; i++)
+            printf("  %s\n", logins[i]);
+    }
+    fflush(stdout);
+    int sig;
+    sigwait(&stop, &sig);
+    printf("massebank-server: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    mb_server_stop(srv);
+    if (logfile)
+        fclose(logfile);
+    return 0;
+}

@@ -1,0 +1,112 @@
+/*
+ * routes.c - the API's routes: method + path pattern -> handler. A "#" in
+ * a pattern is one positive decimal id. Unknown paths get 404, a known
+ * path with another method 405 with the allowed methods named.
+ */
+#include <string.h>
+
+#include "server/srv.h"
+
+typedef void (*handler_fn)(struct mb_req *r, int64_t id);
+
+struct route {
+    const char *method;
+    const char *pattern;
+    handler_fn fn;
+};
+
+static const struct route routes[] = {
+    { "GET", "/api/health", mb_api_health },
+    { "GET", "/api/openapi.json", mb_api_openapi },
+    { "GET", "/api/materials", mb_api_materials },
+    { "POST", "/api/auth/login", mb_api_login },
+    { "POST", "/api/auth/logout", mb_api_logout },
+    { "GET", "/api/me", mb_api_me },
+    { "GET", "/api/organisations", mb_api_orgs_list },
+    { "POST", "/api/organisations", mb_api_orgs_create },
+    { "GET", "/api/organisations/#", mb_api_org_get },
+    { "GET", "/api/organisations/#/users", mb_api_org_users },
+    { "POST", "/api/users", mb_api_users_create },
+    { "GET", "/api/listings", mb_api_listings_list },
+    { "POST", "/api/listings", mb_api_listings_create },
+    { "GET", "/api/listings/#", mb_api_listing_get },
+    { "PUT", "/api/listings/#", mb_api_listing_put },
+    { "POST", "/api/listings/#/status", mb_api_listing_status },
+    { "GET", "/api/listings/#/matches", mb_api_listing_matches },
+    { "POST", "/api/listings/#/documents", mb_api_documents_add },
+    { "GET", "/api/listings/#/documents", mb_api_documents_list },
+    { "GET", "/api/documents/#", mb_api_document_get },
+    { "GET", "/api/facilities", mb_api_facilities_list },
+    { "POST", "/api/facilities", mb_api_facilities_create },
+    { "GET", "/api/facilities/#", mb_api_facility_get },
+    { "PUT", "/api/facilities/#", mb_api_facility_put },
+    { "POST", "/api/facilities/#/status", mb_api_facility_status },
+    { "POST", "/api/facilities/#/documents", mb_api_documents_add },
+    { "GET", "/api/facilities/#/documents", mb_api_documents_list },
+    { "GET", "/api/search", mb_api_search },
+    { "POST", "/api/plans", mb_api_plans_create },
+    { "GET", "/api/jobs/#", mb_api_job_get },
+};
+
+/* Match path against pattern; the "#" segment's number into *id. */
+static bool match(const char *pattern, const char *path, int64_t *id)
+{
+    *id = 0;
+    while (*pattern && *path) {
+        if (*pattern == '#') {
+            const char *end = strchr(path, '/');
+            size_t n = end ? (size_t)(end - path) : strlen(path);
+            char num[24];
+            if (n == 0 || n >= sizeof num)
+                return false;
+            memcpy(num, path, n);
+            num[n] = '\0';
+            if (!mb_parse_i64(num, id) || *id <= 0)
+                return false;
+            pattern++;
+            path += n;
+            continue;
+        }
+        if (*pattern != *path)
+            return false;
+        pattern++;
+        path++;
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+void mb_route(struct mb_req *r)
+{
+    char allowed[64] = "";
+    bool path_known = false;
+    const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+    /* One trailing slash is forgiven. */
+    char path[512];
+    size_t n = strlen(r->path);
+    if (n >= sizeof path) {
+        mb_reply_error(r, 414, "uri_too_long", "path", "the path is too long");
+        return;
+    }
+    memcpy(path, r->path, n + 1);
+    if (n > 5 && path[n - 1] == '/')
+        path[n - 1] = '\0';
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        int64_t id;
+        if (!match(routes[i].pattern, path, &id))
+            continue;
+        if (strcmp(routes[i].method, method) == 0) {
+            routes[i].fn(r, id);
+            return;
+        }
+        path_known = true;
+        if (!strstr(allowed, routes[i].method)) {
+            size_t len = strlen(allowed);
+            snprintf(allowed + len, sizeof allowed - len, "%s%s", len ? ", " : "",
+                     routes[i].method);
+        }
+    }
+    if (path_known)
+        mb_reply_error(r, 405, "method_not_allowed", "method", "use %s on this path", allowed);
+    else
+        mb_reply_error(r, 404, "not_found", "path", "no such API path");
+}

@@ -1,0 +1,474 @@
+/*
+ * server.c - libmicrohttpd glue: the daemon, reading bodies within their
+ * size limits, signing in by bearer token, handing the request to the
+ * router, sending the reply with its headers, serving static files, and
+ * the request log. Route handlers never see libmicrohttpd.
+ */
+#include "server/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/text.h"
+#include "market/auth.h"
+#include "market/seed.h"
+#include "server/srv.h"
+
+struct mb_server {
+    struct mb_srv srv;
+    struct MHD_Daemon *daemon;
+    int port;
+    char **logins;
+    size_t nlogins;
+};
+
+struct mb_store *mb_srv_store(struct mb_srv *s, struct mb_error *err)
+{
+    static _Thread_local struct mb_store *mine;
+    static _Thread_local const struct mb_srv *owner;
+    if (mine && owner == s)
+        return mine;
+    struct mb_store *st;
+    if (mb_store_open(&st, s->db_path, err) != 0)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    s->stores = mb_xgrow(s->stores, &s->cap_stores, s->nstores + 1, sizeof *s->stores);
+    s->stores[s->nstores++] = st;
+    pthread_mutex_unlock(&s->lock);
+    mine = st;
+    owner = s;
+    return st;
+}
+
+static bool is_upload(const char *method, const char *url)
+{
+    size_t n = strlen(url);
+    return strcmp(method, "POST") == 0 && n > 10 && strcmp(url + n - 10, "/documents") == 0;
+}
+
+static size_t body_limit(const struct mb_srv *s, const char *method, const char *url)
+{
+    return is_upload(method, url) ? s->cfg.max_upload : s->cfg.max_body;
+}
+
+static const char *mime_of(const char *path)
+{
+    static const char *const map[][2] = {
+        { ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+        { ".mjs", "text/javascript; charset=utf-8" }, { ".css", "text/css; charset=utf-8" },
+        { ".json", "application/json" }, { ".svg", "image/svg+xml" },
+        { ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".ico", "image/x-icon" },
+        { ".woff2", "font/woff2" }, { ".txt", "text/plain; charset=utf-8" },
+        { ".map", "application/json" },
+    };
+    const char *dot = strrchr(path, '.');
+    if (dot)
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+            if (strcmp(dot, map[i][0]) == 0)
+                return map[i][1];
+    return "application/octet-stream";
+}
+
+/* A file under static_dir: no "..", no hidden files, regular files only. */
+static struct MHD_Response *static_file(const struct mb_srv *s, const char *url, int *status)
+{
+    *status = MHD_HTTP_NOT_FOUND;
+    if (!s->cfg.static_dir || url[0] != '/' || strstr(url, "/.") || strstr(url, "//") ||
+        strchr(url, '\\') || strlen(url) > 400)
+        return NULL;
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s%s", s->cfg.static_dir, url,
+             url[strlen(url) - 1] == '/' ? "index.html" : "");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return NULL;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    if (!resp) {
+        close(fd);
+        return NULL;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime_of(path));
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    *status = MHD_HTTP_OK;
+    return resp;
+}
+
+/* Bearer token -> user. A token that is given but unknown is an error even
+ * on public routes: the client believes it is signed in. */
+static bool authenticate(struct mb_req *r)
+{
+    const char *h = mb_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h)
+        return true;
+    if (strncmp(h, "Bearer ", 7) != 0 || strlen(h + 7) == 0 || strlen(h + 7) > 200) {
+        mb_reply_error(r, 401, "unauthorized", "Authorization",
+                       "use \"Authorization: Bearer <token>\" with the token from /api/auth/login");
+        return false;
+    }
+    mb_auth_token_hash(h + 7, r->token_hash);
+    struct mb_error err;
+    int rc = mb_store_token_user(r->st, r->token_hash, (int64_t)time(NULL), &r->user, &err);
+    if (rc == MB_ENOTFOUND) {
+        mb_reply_error(r, 401, "unauthorized", "Authorization",
+                       "the token is unknown or has expired; sign in again");
+        return false;
+    }
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        return false;
+    }
+    r->signed_in = true;
+    return true;
+}
+
+static void add_common_headers(const struct mb_srv *s, struct MHD_Response *resp)
+{
+    if (s->cfg.cors_origin) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", s->cfg.cors_origin);
+        MHD_add_response_header(resp, "Vary", "Origin");
+    }
+}
+
+static enum MHD_Result send_reply(struct mb_req *r)
+{
+    struct mb_srv *s = r->srv;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->out_len, r->out ? r->out : (char *)"", r->out ? MHD_RESPMEM_MUST_FREE
+                                                       : MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    r->out = NULL; /* now libmicrohttpd's */
+    if (r->out_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->out_type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->location[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+    if (r->retry_after[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, r->retry_after);
+    if (r->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    add_common_headers(s, resp);
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void handle(struct mb_req *r)
+{
+    struct mb_srv *s = r->srv;
+    struct mb_error err;
+    mb_error_clear(&err);
+    if (r->too_big) {
+        mb_reply_error(r, 413, "too_large", "body", "the body is larger than %zu bytes",
+                       body_limit(s, r->method, r->path));
+        return;
+    }
+    r->st = mb_srv_store(s, &err);
+    if (!r->st) {
+        mb_reply_error(r, 503, "unavailable", "", "the database cannot be opened: %s",
+                       err.message);
+        return;
+    }
+    if (!authenticate(r))
+        return;
+    mb_route(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct mb_srv *s = cls;
+    struct mb_req *r = *con_cls;
+    if (!r) {
+        r = mb_xcalloc(1, sizeof *r);
+        r->srv = s;
+        r->conn = c;
+        r->method = method;
+        r->path = url;
+        r->t0 = mb_clock_seconds();
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                          r->client, sizeof r->client);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                          r->client, sizeof r->client);
+        }
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            errno = 0;
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || n > body_limit(s, method, url)) {
+                /* Refuse before reading it. */
+                r->too_big = true;
+                handle(r);
+                return send_reply(r);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size;
+        *upload_size = 0;
+        if (r->too_big)
+            return MHD_YES;
+        if (r->len + n > body_limit(s, method, url)) {
+            r->too_big = true;
+            free(r->body);
+            r->body = NULL;
+            r->len = r->cap = 0;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            r->cap = (r->len + n + 1) * 2;
+            r->body = mb_xrealloc(r->body, r->cap);
+        }
+        memcpy(r->body + r->len, upload, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+        int status;
+        struct MHD_Response *resp = static_file(s, url, &status);
+        if (resp) {
+            r->status = status;
+            add_common_headers(s, resp);
+            enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, resp);
+            MHD_destroy_response(resp);
+            return ok;
+        }
+        mb_reply_error(r, 404, "not_found", "path", "no such page");
+        return send_reply(r);
+    }
+    if (strcmp(method, "OPTIONS") == 0 && s->cfg.cors_origin) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (char *)"",
+                                                                    MHD_RESPMEM_PERSISTENT);
+        add_common_headers(s, resp);
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Authorization, Content-Type");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+        r->status = 204;
+        enum MHD_Result ok = MHD_queue_response(c, 204, resp);
+        MHD_destroy_response(resp);
+        return ok;
+    }
+    handle(r);
+    return send_reply(r);
+}
+
+/* The path as the log shows it: percent-decoded by libmicrohttpd, so
+ * encode again what would break a log line (spaces, control characters,
+ * %) and cut it to fit. One request is one line: a path cannot forge
+ * another entry or send escape sequences to a terminal. */
+static void log_path(char *dst, size_t n, const char *src)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+        bool plain = *p > 0x20 && *p != 0x7f && *p != '%';
+        size_t need = plain ? 1 : 3;
+        if (k + need + 4 > n) {
+            /* Cut on a UTF-8 character boundary. */
+            while (k > 0 && ((unsigned char)dst[k - 1] & 0xC0) == 0x80)
+                k--;
+            if (k > 0 && (unsigned char)dst[k - 1] >= 0xC0)
+                k--;
+            memcpy(dst + k, "...", 4);
+            return;
+        }
+        if (plain) {
+            dst[k++] = (char)*p;
+        } else {
+            dst[k++] = '%';
+            dst[k++] = hex[*p >> 4];
+            dst[k++] = hex[*p & 15];
+        }
+    }
+    dst[k] = '\0';
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    struct mb_srv *s = cls;
+    struct mb_req *r = *con_cls;
+    if (!r)
+        return;
+    if (s->cfg.log) {
+        char when[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char path[160];
+        log_path(path, sizeof path, r->path);
+        pthread_mutex_lock(&s->lock);
+        fprintf(s->cfg.log, "%s %s %s %s %d %.1fms%s%s\n", when, r->client[0] ? r->client : "-",
+                r->method, path, r->status, (mb_clock_seconds() - r->t0) * 1000.0,
+                r->signed_in ? " user=" : "", r->signed_in ? r->user.email : "");
+        if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            fprintf(s->cfg.log, "%s   (connection ended early: code %d)\n", when, (int)toe);
+        fflush(s->cfg.log);
+        pthread_mutex_unlock(&s->lock);
+    }
+    free(r->body);
+    free(r->out);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void free_logins(struct mb_server *sv)
+{
+    for (size_t i = 0; i < sv->nlogins; i++)
+        free(sv->logins[i]);
+    free(sv->logins);
+    sv->logins = NULL;
+    sv->nlogins = 0;
+}
+
+int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
+                    struct mb_error *err)
+{
+    *out = NULL;
+    if (mb_auth_init(err) != 0)
+        return err ? err->code : MB_EIO;
+    struct mb_server *sv = mb_xcalloc(1, sizeof *sv);
+    struct mb_srv *s = &sv->srv;
+    s->cfg = *cfg;
+    if (!s->cfg.host)
+        s->cfg.host = "127.0.0.1";
+    if (!s->cfg.max_body)
+        s->cfg.max_body = 1u << 20;
+    if (!s->cfg.max_upload)
+        s->cfg.max_upload = 20u << 20;
+    if (s->cfg.threads <= 0)
+        s->cfg.threads = 4;
+    if (s->cfg.token_hours <= 0)
+        s->cfg.token_hours = 12;
+    snprintf(s->db_path, sizeof s->db_path, "%s", cfg->db_path);
+    if (cfg->files_dir)
+        snprintf(s->files_dir, sizeof s->files_dir, "%s", cfg->files_dir);
+    else
+        snprintf(s->files_dir, sizeof s->files_dir, "%s.files", cfg->db_path);
+    pthread_mutex_init(&s->lock, NULL);
+    int rc = mb_market_init(&s->market, err);
+    if (rc) {
+        pthread_mutex_destroy(&s->lock);
+        free(sv);
+        return rc;
+    }
+    s->limiter = mb_limiter_new();
+    struct mb_store *st = mb_srv_store(s, err);
+    if (!st) {
+        rc = err ? err->code : MB_EIO;
+        goto fail;
+    }
+    if (mkdir(s->files_dir, 0700) != 0 && errno != EEXIST) {
+        rc = mb_error_set(err, MB_EIO, "files", "cannot create %s: %s", s->files_dir,
+                          strerror(errno));
+        goto fail;
+    }
+    if ((rc = mb_store_job_fail_stale(st, err)) != 0)
+        goto fail;
+    if (cfg->demo) {
+        rc = mb_seed_demo(st, &s->market, &sv->logins, &sv->nlogins, err);
+        if (rc)
+            goto fail;
+    }
+    if ((rc = mb_jobs_start(s, err)) != 0)
+        goto fail;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, s->cfg.host, &addr.sin_addr) != 1) {
+        rc = mb_error_set(err, MB_EINVAL, "--host", "'%s' is not an IPv4 address", s->cfg.host);
+        mb_jobs_stop(s);
+        goto fail;
+    }
+    sv->daemon = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        MHD_OPTION_END);
+    if (!sv->daemon) {
+        rc = mb_error_set(err, MB_EIO, "--port", "cannot listen on %s:%d (in use?)",
+                          s->cfg.host, cfg->port);
+        mb_jobs_stop(s);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    sv->port = di ? (int)di->port : cfg->port;
+    *out = sv;
+    return 0;
+fail:
+    for (size_t i = 0; i < s->nstores; i++)
+        mb_store_close(s->stores[i]);
+    free(s->stores);
+    mb_limiter_free(s->limiter);
+    mb_market_release(&s->market);
+    pthread_mutex_destroy(&s->lock);
+    free_logins(sv);
+    free(sv);
+    return rc;
+}
+
+int mb_server_port(const struct mb_server *sv)
+{
+    return sv->port;
+}
+
+const char *const *mb_server_demo_logins(const struct mb_server *sv)
+{
+    static const char *const none[] = { NULL };
+    return sv->logins ? (const char *const *)sv->logins : none;
+}
+
+void mb_server_stop(struct mb_server *sv)
+{
+    if (!sv)
+        return;
+    struct mb_srv *s = &sv->srv;
+    MHD_stop_daemon(sv->daemon);
+    mb_jobs_stop(s);
+    for (size_t i = 0; i < s->nstores; i++)
+        mb_store_close(s->stores[i]);
+    free(s->stores);
+    mb_limiter_free(s->limiter);
+    mb_market_release(&s->market);
+    pthread_mutex_destroy(&s->lock);
+    free_logins(sv);
+    free(sv);
+}

@@ -1,0 +1,81 @@
+/*
+ * srv.h - the server state shared by the route handlers: configuration,
+ * reference data, one store connection per thread, the login limiter and
+ * the plan job runner.
+ */
+#ifndef MB_SERVER_SRV_H
+#define MB_SERVER_SRV_H
+
+#include <pthread.h>
+
+#include "market/market.h"
+#include "server/http.h"
+#include "server/server.h"
+
+struct mb_limiter;
+struct mb_jobs;
+
+struct mb_srv {
+    struct mb_server_config cfg;
+    char db_path[512];
+    char files_dir[512];
+    struct mb_market market;
+    pthread_mutex_t lock;          /* guards stores and the log */
+    struct mb_store **stores;      /* every thread's connection, closed at stop */
+    size_t nstores, cap_stores;
+    struct mb_limiter *limiter;
+    struct mb_jobs *jobs;
+};
+
+/* This thread's store connection, opened on first use. NULL with err. */
+struct mb_store *mb_srv_store(struct mb_srv *s, struct mb_error *err);
+
+/* Route a request: sets the reply. */
+void mb_route(struct mb_req *r);
+
+/* Route handlers (api_*.c). `id` is the number in the path, 0 if none. */
+void mb_api_health(struct mb_req *r, int64_t id);
+void mb_api_openapi(struct mb_req *r, int64_t id);
+void mb_api_materials(struct mb_req *r, int64_t id);
+void mb_api_login(struct mb_req *r, int64_t id);
+void mb_api_logout(struct mb_req *r, int64_t id);
+void mb_api_me(struct mb_req *r, int64_t id);
+void mb_api_orgs_list(struct mb_req *r, int64_t id);
+void mb_api_orgs_create(struct mb_req *r, int64_t id);
+void mb_api_org_get(struct mb_req *r, int64_t id);
+void mb_api_org_users(struct mb_req *r, int64_t id);
+void mb_api_users_create(struct mb_req *r, int64_t id);
+void mb_api_listings_list(struct mb_req *r, int64_t id);
+void mb_api_listings_create(struct mb_req *r, int64_t id);
+void mb_api_listing_get(struct mb_req *r, int64_t id);
+void mb_api_listing_put(struct mb_req *r, int64_t id);
+void mb_api_listing_status(struct mb_req *r, int64_t id);
+void mb_api_listing_matches(struct mb_req *r, int64_t id);
+void mb_api_documents_add(struct mb_req *r, int64_t id);
+void mb_api_documents_list(struct mb_req *r, int64_t id);
+void mb_api_document_get(struct mb_req *r, int64_t id);
+void mb_api_facilities_list(struct mb_req *r, int64_t id);
+void mb_api_facilities_create(struct mb_req *r, int64_t id);
+void mb_api_facility_get(struct mb_req *r, int64_t id);
+void mb_api_facility_put(struct mb_req *r, int64_t id);
+void mb_api_facility_status(struct mb_req *r, int64_t id);
+void mb_api_search(struct mb_req *r, int64_t id);
+void mb_api_plans_create(struct mb_req *r, int64_t id);
+void mb_api_job_get(struct mb_req *r, int64_t id);
+
+/* Login limiter (limiter.c): failures per e-mail and per client address
+ * within a window. */
+struct mb_limiter *mb_limiter_new(void);
+void mb_limiter_free(struct mb_limiter *l);
+/* Seconds until another attempt is allowed (0: allowed now). */
+int mb_limiter_wait(struct mb_limiter *l, const char *email, const char *client, double now);
+void mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now);
+void mb_limiter_success(struct mb_limiter *l, const char *email);
+
+/* Plan jobs (jobs.c): one worker thread solves queued jobs in order. */
+int mb_jobs_start(struct mb_srv *s, struct mb_error *err);
+void mb_jobs_stop(struct mb_srv *s);
+/* Wake the worker: a job was queued in the store. */
+void mb_jobs_notify(struct mb_srv *s);
+
+#endif

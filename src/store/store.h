@@ -1,0 +1,273 @@
+/*
+ * store.h - the market's persistent store: organisations, users, access
+ * tokens, sites (listings and facilities), documents and plan jobs.
+ *
+ * This interface is all the rest of the program knows about storage. The
+ * one back-end today is SQLite (store_sqlite*.c: one file, WAL, foreign
+ * keys, numbered migrations, R*Tree for positions, FTS5 for keywords); a
+ * PostgreSQL/PostGIS back-end can implement the same functions without
+ * touching the callers. Nothing here knows HTTP or JSON parsing rules: the
+ * records carry plain values and a JSON document (`doc`) that the store
+ * keeps verbatim.
+ *
+ * A `struct mb_store` is one connection and must be used by one thread at
+ * a time; the server opens one per worker thread. Every write is one
+ * transaction: it happens wholly or not at all. Functions return 0 or a
+ * negative MB_E* code and fill `err`:
+ *   MB_ENOTFOUND  no such row
+ *   MB_ECONFLICT  a unique key is taken (e-mail, organisation number)
+ *   MB_EINVAL     a value the schema refuses
+ *   MB_EIO        the database failed (message from SQLite)
+ * Strings returned inside records are owned by the record; release records
+ * with the matching *_release function.
+ */
+#ifndef MB_STORE_STORE_H
+#define MB_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct mb_store;
+
+/* The schema version this build migrates to. */
+#define MB_STORE_SCHEMA_VERSION 2
+
+/* Open (creating if needed) the database at `path` and migrate it to
+ * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
+ * connection is its own database). A database from a newer build is
+ * refused with MB_EINVAL. */
+int mb_store_open(struct mb_store **out, const char *path, struct mb_error *err);
+void mb_store_close(struct mb_store *st);
+
+/* Schema version of the open database (PRAGMA user_version). */
+int mb_store_schema_version(struct mb_store *st);
+
+/* Explicit transactions around several calls (the calls themselves then
+ * join it instead of making their own). Commit or roll back exactly once. */
+int mb_store_begin(struct mb_store *st, struct mb_error *err);
+int mb_store_commit(struct mb_store *st, struct mb_error *err);
+void mb_store_rollback(struct mb_store *st);
+
+/* A fingerprint of every row of every table (for tests: "nothing
+ * changed"): a count and a running hash, as text "tables:rows:hash". */
+int mb_store_fingerprint(struct mb_store *st, char *buf, size_t size,
+                         struct mb_error *err);
+
+/* ---- organisations and users ------------------------------------------ */
+
+struct mb_org {
+    int64_t id;
+    char name[128];
+    char orgnr[16];   /* Norwegian organisation number, 9 digits, or "" */
+    int64_t created;  /* Unix seconds */
+};
+
+int mb_store_org_create(struct mb_store *st, struct mb_org *org, struct mb_error *err);
+int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
+                     struct mb_error *err);
+/* All organisations by name; *items is malloc'ed (free it). */
+int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
+                      struct mb_error *err);
+
+/* Roles (one per user). */
+enum mb_role {
+    MB_ROLE_DEVELOPER,    /* byggherre / tiltakshaver ("client/developer") */
+    MB_ROLE_CONTRACTOR,   /* entreprenør */
+    MB_ROLE_HAULER,       /* transportør */
+    MB_ROLE_OPERATOR,     /* facility operator: landfill, storage, plant, quarry */
+    MB_ROLE_MUNICIPALITY, /* kommune / authority */
+    MB_ROLE_ADMIN,
+    MB_ROLE_COUNT
+};
+
+/* "developer", "contractor", "hauler", "operator", "municipality", "admin". */
+const char *mb_role_name(enum mb_role r);
+/* -1 if unknown. */
+int mb_role_parse(const char *s);
+
+struct mb_user {
+    int64_t id;
+    int64_t org_id;
+    char email[128];  /* sign-in name, stored lower-case */
+    char name[128];
+    enum mb_role role;
+    int64_t created;
+};
+
+/* `password_hash` is an argon2id string from libsodium (crypto_pwhash_str). */
+int mb_store_user_create(struct mb_store *st, struct mb_user *user,
+                         const char *password_hash, struct mb_error *err);
+int mb_store_user_get(struct mb_store *st, int64_t id, struct mb_user *out,
+                      struct mb_error *err);
+/* By e-mail (any case); the stored hash is copied into hash[hash_size]. */
+int mb_store_user_by_email(struct mb_store *st, const char *email, struct mb_user *out,
+                           char *hash, size_t hash_size, struct mb_error *err);
+int mb_store_user_list(struct mb_store *st, int64_t org_id, struct mb_user **items,
+                       size_t *n, struct mb_error *err);
+
+/* Bearer tokens are stored only as a hash (hex text); the token itself is
+ * never stored. */
+int mb_store_token_add(struct mb_store *st, const char *token_hash, int64_t user_id,
+                       int64_t expires, struct mb_error *err);
+/* The user of an unexpired token; MB_ENOTFOUND when unknown or expired. */
+int mb_store_token_user(struct mb_store *st, const char *token_hash, int64_t now,
+                        struct mb_user *out, struct mb_error *err);
+int mb_store_token_delete(struct mb_store *st, const char *token_hash,
+                          struct mb_error *err);
+
+/* ---- sites: listings (supply, need) and facilities ---------------------- */
+
+/* What kind of site a row is. Listings are supply and need; the rest are
+ * facilities. The names are the API's. */
+enum mb_site_type {
+    MB_TYPE_SUPPLY,   /* surplus masses (a scenario "source") */
+    MB_TYPE_NEED,
+    MB_TYPE_LANDFILL,
+    MB_TYPE_STORAGE,
+    MB_TYPE_PLANT,
+    MB_TYPE_QUARRY,
+    MB_TYPE_COUNT
+};
+const char *mb_site_type_name(enum mb_site_type t); /* "supply", "need", ... */
+int mb_site_type_parse(const char *s);              /* -1 if unknown */
+
+enum mb_status {
+    MB_STATUS_DRAFT,     /* only the owner sees it */
+    MB_STATUS_PUBLISHED, /* everybody sees it */
+    MB_STATUS_RESERVED,  /* visible, taken by a deal in progress */
+    MB_STATUS_CLOSED,    /* done or withdrawn; visible to the owner only */
+    MB_STATUS_COUNT
+};
+const char *mb_status_name(enum mb_status s); /* "draft", "published", ... */
+int mb_status_parse(const char *s);           /* -1 if unknown */
+
+#define MB_NO_MONTH_FROM 0          /* no window: open since ever */
+#define MB_NO_MONTH_TO 2147483647   /* no window: open for ever */
+
+/* One site as stored. The plain fields are what search and matching need
+ * (they are columns and indexes); `doc` is the whole validated JSON object
+ * as the API shows it, kept verbatim. */
+struct mb_site_rec {
+    int64_t id;          /* 0 for a new row */
+    int64_t org_id;
+    enum mb_site_type type;
+    enum mb_status status;
+    char title[160];     /* listing title or facility name */
+    char municipality[8];/* 4-digit code or "" */
+    double lat, lon;     /* WGS84 */
+    char material[48];   /* supply: its material; need: the one asked for first; else "" */
+    char **materials;    /* every material the site gives or takes (supply: 1;
+                            need/facility: its accepts/offers/yields expanded to codes) */
+    size_t nmaterials;
+    int cls;             /* supply: its class 1-5; need/facility: max class it takes */
+    double amount_t;     /* supply/need: tonnes; facility: capacity in t per its period, -1 unlimited */
+    int from_m, to_m;    /* window as serial months (MB_NO_MONTH_* when none) */
+    double price_nok_per_t;  /* listing price (supply may be negative: pays to be rid of it); facility fee */
+    double co2_kg_per_t;     /* facility handling/production CO2; 0 for listings */
+    char *keywords;      /* free text for keyword search (title, description, keywords); may be NULL */
+    char *limits;        /* receiver's own limit values "Pb=60;As=8" (mg/kg), or NULL */
+    char *doc;           /* JSON object text, owned */
+    int64_t created, updated; /* Unix seconds, set by the store */
+    int64_t version;     /* increases with every update, set by the store */
+};
+
+void mb_site_rec_release(struct mb_site_rec *r);
+/* Deep copy of a record. */
+void mb_site_rec_copy(struct mb_site_rec *dst, const struct mb_site_rec *src);
+
+/* Insert when r->id == 0 (r->id, created, updated, version are set), else
+ * replace the row with that id (updated and version are set). The
+ * materials, R*Tree and FTS rows follow in the same transaction. */
+int mb_store_site_put(struct mb_store *st, struct mb_site_rec *r, struct mb_error *err);
+int mb_store_site_get(struct mb_store *st, int64_t id, struct mb_site_rec *out,
+                      struct mb_error *err);
+int mb_store_site_set_status(struct mb_store *st, int64_t id, enum mb_status status,
+                             struct mb_error *err);
+
+/* A search. Zero/NULL fields do not filter. */
+struct mb_site_query {
+    unsigned types;          /* bit set of 1u << MB_TYPE_*; 0 = all */
+    unsigned statuses;       /* bit set of 1u << MB_STATUS_*; 0 = published + reserved */
+    int64_t viewer_org;      /* sites of this org are visible in every status (0 = none) */
+    bool all_visible;        /* admin: every site in the asked statuses is visible */
+    int64_t org_id;          /* only this organisation's sites (0 = any) */
+    bool has_box;            /* WGS84 box */
+    double min_lat, min_lon, max_lat, max_lon;
+    bool has_radius;         /* great-circle radius around a point */
+    double lat, lon, radius_km;
+    const char *material;    /* the site gives or takes this code */
+    int max_class;           /* supply: cls <= max_class; 0 = any */
+    int from_m, to_m;        /* window overlaps [from_m, to_m]; 0 = no filter */
+    double min_amount_t;     /* amount_t >= this (unlimited facilities pass); 0 = any */
+    const char *text;        /* keywords: every word must occur (prefix match) */
+    int64_t exclude_id;      /* leave this site out (0 = none) */
+    size_t limit;            /* page size, 1..1000 (0 means 50) */
+    size_t offset;
+    bool want_doc;           /* fill doc (else NULL, cheaper) */
+    bool no_materials;       /* leave materials empty (cheaper: lists show the doc) */
+    bool no_total;           /* skip counting: total is offset + n, plus 1 when the
+                                page is full (there may be more) */
+};
+
+struct mb_site_page {
+    struct mb_site_rec *items;
+    size_t n;
+    size_t total;            /* matches over all pages */
+};
+
+/* Ordered by distance from (lat, lon) when has_radius, else by id. */
+int mb_store_site_search(struct mb_store *st, const struct mb_site_query *q,
+                         struct mb_site_page *out, struct mb_error *err);
+void mb_site_page_release(struct mb_site_page *p);
+
+/* ---- documents attached to a site ---------------------------------------- */
+
+struct mb_document {
+    int64_t id;
+    int64_t site_id;
+    char name[160];
+    char mime[96];
+    char sha256[65];     /* hex of the content */
+    int64_t size;
+    int64_t created;
+};
+
+/* The content lives in a file named by its hash (the caller writes it); the
+ * store keeps the record. */
+int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_error *err);
+int mb_store_document_get(struct mb_store *st, int64_t id, struct mb_document *out,
+                          struct mb_error *err);
+int mb_store_document_list(struct mb_store *st, int64_t site_id, struct mb_document **items,
+                           size_t *n, struct mb_error *err);
+
+/* ---- plan jobs ------------------------------------------------------------ */
+
+enum mb_job_state { MB_JOB_QUEUED, MB_JOB_RUNNING, MB_JOB_DONE, MB_JOB_FAILED };
+const char *mb_job_state_name(enum mb_job_state s);
+
+struct mb_job {
+    int64_t id;
+    int64_t user_id;
+    enum mb_job_state state;
+    char *request;       /* JSON text, owned */
+    char *result;        /* JSON text or NULL, owned */
+    char message[320];   /* progress line or failure */
+    int64_t created, finished;
+};
+void mb_job_release(struct mb_job *j);
+
+int mb_store_job_create(struct mb_store *st, struct mb_job *j, struct mb_error *err);
+int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
+                     struct mb_error *err);
+/* Set state, message and (when not NULL) result. */
+int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state,
+                        const char *message, const char *result, struct mb_error *err);
+/* The id of the oldest queued job; MB_ENOTFOUND when none is queued. */
+int mb_store_job_next_queued(struct mb_store *st, int64_t *id, struct mb_error *err);
+/* On start: jobs left queued or running by a stopped server become failed. */
+int mb_store_job_fail_stale(struct mb_store *st, struct mb_error *err);
+
+#endif

@@ -1,0 +1,1213 @@
+/*
+ * store/store_sqlite.c - the SQLite back-end of the store (see store.h):
+ * the connection, numbered migrations, the statement cache, transactions,
+ * the fingerprint, and the small tables (organisations, users, tokens,
+ * documents, jobs). Sites live in store_site.c.
+ *
+ * Durability: the database runs in WAL mode with synchronous=NORMAL. A
+ * commit is then written to the WAL file before sqlite3_step returns, and
+ * only the fsync is deferred to checkpoints; killing the process (kill -9,
+ * a crash) loses nothing that was committed, and the database is never
+ * corrupt. Only a power failure or OS crash can lose the last commits
+ * (never consistency). That is the trade SQLite documents for WAL+NORMAL.
+ *
+ * Schema versions: MIGRATIONS[i] takes the database from version i to
+ * i + 1; PRAGMA user_version records the version reached. Each step runs
+ * in its own BEGIN IMMEDIATE transaction and re-reads the version inside
+ * it, so several connections opening one new file at once migrate it
+ * exactly once (the others wait on the write lock, then see it is done).
+ *
+ * Types, statuses, roles and job states are stored as their API names
+ * (store_names.c), checked by the schema, so the file never depends on
+ * the numbering of the C enums.
+ */
+#include "store/store_sqlite.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/text.h"
+#include "domain/geo.h"
+
+/* ---- schema ---------------------------------------------------------------- */
+
+/* Version 1. Notes on the design:
+ * - Named CHECK constraints carry the field name SQLite reports
+ *   ("CHECK constraint failed: class"), which becomes mb_error.field.
+ * - org.orgnr is unique only when given (partial index).
+ * - user.email is stored lower-case (ASCII; the C side folds) and unique.
+ * - site keeps the searchable values as columns; its R*Tree (site_rtree)
+ *   and external-content FTS5 index (site_fts, over title and keywords)
+ *   are maintained by triggers, so they change in the same statement as
+ *   the row and can never disagree with it.
+ * - site_material lists every material a site gives or takes, in the
+ *   caller's order (pos); material codes compare case-insensitively.
+ * - site.cls is the class of a supply (1-5), or the highest class a need
+ *   or facility takes (1-5, or 0 where no class applies, e.g. a quarry).
+ * - site.amount_t is tonnes, or -1 for an unlimited facility. */
+/* Type and status as numbers in enum order (store.h), for R*Tree
+ * dimensions. */
+#define MB_TYPE_NO(col) \
+    "(CASE " col " WHEN 'supply' THEN 0 WHEN 'need' THEN 1 WHEN 'landfill' THEN 2" \
+    " WHEN 'storage' THEN 3 WHEN 'plant' THEN 4 ELSE 5 END)"
+#define MB_STATUS_NO(col) \
+    "(CASE " col " WHEN 'draft' THEN 0 WHEN 'published' THEN 1 WHEN 'reserved' THEN 2" \
+    " ELSE 3 END)"
+/* The scaled R*Tree values (see site_rtree and MB_RT_* in store_sqlite.h). */
+#define MB_RT_TY(col) "(" MB_TYPE_NO(col) " * " MB_STR(MB_RT_TY_SCALE) ")"
+#define MB_RT_ST(col) "(" MB_STATUS_NO(col) " * " MB_STR(MB_RT_ST_SCALE) ")"
+#define MB_RT_T(col) "(min(max(" col ", 0), " MB_STR(MB_RT_T_MAX) ") * " MB_STR(MB_RT_T_SCALE) ")"
+
+static const char MIGRATION_1[] =
+    "CREATE TABLE org ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL CONSTRAINT name CHECK (name <> ''),"
+    " orgnr TEXT NOT NULL DEFAULT '' CONSTRAINT orgnr CHECK (orgnr = ''"
+    "   OR (length(orgnr) = 9 AND orgnr NOT GLOB '*[^0-9]*')),"
+    " created INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX org_orgnr ON org(orgnr) WHERE orgnr <> '';"
+    "CREATE INDEX org_name ON org(name);"
+
+    "CREATE TABLE user ("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES org(id),"
+    " email TEXT NOT NULL UNIQUE CONSTRAINT email CHECK (email <> '' AND email = lower(email)),"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL CONSTRAINT role CHECK (role IN ('developer', 'contractor',"
+    "   'hauler', 'operator', 'municipality', 'admin')),"
+    " password_hash TEXT NOT NULL,"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX user_org ON user(org_id);"
+
+    "CREATE TABLE token ("
+    " hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
+    " expires INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX token_user ON token(user_id);"
+
+    "CREATE TABLE site ("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES org(id),"
+    " type TEXT NOT NULL CONSTRAINT type CHECK (type IN ('supply', 'need', 'landfill',"
+    "   'storage', 'plant', 'quarry')),"
+    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('draft', 'published',"
+    "   'reserved', 'closed')),"
+    " title TEXT NOT NULL CONSTRAINT title CHECK (title <> ''),"
+    " municipality TEXT NOT NULL DEFAULT '' CONSTRAINT municipality CHECK ("
+    "   municipality = '' OR (length(municipality) = 4 AND municipality NOT GLOB '*[^0-9]*')),"
+    " lat REAL NOT NULL CONSTRAINT lat CHECK (lat BETWEEN -90 AND 90),"
+    " lon REAL NOT NULL CONSTRAINT lon CHECK (lon BETWEEN -180 AND 180),"
+    " material TEXT NOT NULL DEFAULT '',"
+    " cls INTEGER NOT NULL CONSTRAINT class CHECK (cls BETWEEN 1 AND 5"
+    "   OR (cls = 0 AND type <> 'supply')),"
+    " amount_t REAL NOT NULL CONSTRAINT amount CHECK (amount_t >= 0 OR amount_t = -1),"
+    " from_m INTEGER NOT NULL,"
+    " to_m INTEGER NOT NULL,"
+    " price REAL NOT NULL,"
+    " co2 REAL NOT NULL,"
+    " keywords TEXT,"
+    " limits TEXT,"
+    " doc TEXT CONSTRAINT doc CHECK (doc IS NULL OR json_valid(doc)),"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " CONSTRAINT \"window\" CHECK (from_m <= to_m));"
+    /* site_search covers every plain filter of a search, so counting the
+     * matches never reads the (wide) table rows. */
+    "CREATE INDEX site_search ON site(status, type, org_id, cls, from_m, to_m, amount_t);"
+    "CREATE INDEX site_org ON site(org_id, status);"
+
+    "CREATE TABLE site_material ("
+    " site_id INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE,"
+    " pos INTEGER NOT NULL,"
+    " material TEXT NOT NULL COLLATE NOCASE CONSTRAINT materials CHECK (material <> ''),"
+    " PRIMARY KEY (site_id, pos)) WITHOUT ROWID;"
+    "CREATE INDEX site_material_code ON site_material(material, site_id);"
+
+    /* Five dimensions: position, type, status and window. A map search
+     * filters on all of them inside the R*Tree and so never reads a site
+     * row to count or page (reading one per candidate cost ~3 us; a city
+     * box holds thousands; auxiliary columns are a lookup per row too).
+     * Type, status and months are scaled down (store_sqlite.h, MB_RT_*)
+     * so that the tree's node splits follow position alone: a dimension
+     * with a wide extent (an open window reaches year 2500) would group
+     * the nodes by time and ruin the spatial pruning. */
+    "CREATE VIRTUAL TABLE site_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon,"
+    " min_ty, max_ty, min_st, max_st, min_t, max_t);"
+    "CREATE VIRTUAL TABLE site_fts USING fts5(title, keywords, content='site',"
+    " content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+
+    "CREATE TRIGGER site_ai AFTER INSERT ON site BEGIN"
+    " INSERT INTO site_rtree(id, min_lat, max_lat, min_lon, max_lon, min_ty, max_ty, min_st,"
+    "  max_st, min_t, max_t) VALUES (new.id, new.lat, new.lat, new.lon, new.lon,"
+    "  " MB_RT_TY("new.type") ", " MB_RT_TY("new.type") ", " MB_RT_ST("new.status")
+    ", " MB_RT_ST("new.status") ", " MB_RT_T("new.from_m") ", " MB_RT_T("new.to_m") ");"
+    " INSERT INTO site_fts(rowid, title, keywords) VALUES (new.id, new.title, new.keywords);"
+    "END;"
+    "CREATE TRIGGER site_au_pos AFTER UPDATE OF lat, lon, type, status, from_m, to_m"
+    " ON site BEGIN"
+    " UPDATE site_rtree SET min_lat = new.lat, max_lat = new.lat,"
+    "  min_lon = new.lon, max_lon = new.lon, min_ty = " MB_RT_TY("new.type") ","
+    "  max_ty = " MB_RT_TY("new.type") ", min_st = " MB_RT_ST("new.status") ","
+    "  max_st = " MB_RT_ST("new.status") ", min_t = " MB_RT_T("new.from_m") ","
+    "  max_t = " MB_RT_T("new.to_m")
+    "  WHERE id = new.id;"
+    "END;"
+    "CREATE TRIGGER site_au_text AFTER UPDATE OF title, keywords ON site BEGIN"
+    " INSERT INTO site_fts(site_fts, rowid, title, keywords)"
+    "  VALUES ('delete', old.id, old.title, old.keywords);"
+    " INSERT INTO site_fts(rowid, title, keywords) VALUES (new.id, new.title, new.keywords);"
+    "END;"
+    "CREATE TRIGGER site_ad AFTER DELETE ON site BEGIN"
+    " DELETE FROM site_rtree WHERE id = old.id;"
+    " INSERT INTO site_fts(site_fts, rowid, title, keywords)"
+    "  VALUES ('delete', old.id, old.title, old.keywords);"
+    "END;"
+
+    "CREATE TABLE document ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL CONSTRAINT name CHECK (name <> ''),"
+    " mime TEXT NOT NULL,"
+    " sha256 TEXT NOT NULL CONSTRAINT sha256 CHECK (length(sha256) = 64"
+    "   AND sha256 NOT GLOB '*[^0-9a-f]*'),"
+    " size INTEGER NOT NULL CONSTRAINT size CHECK (size >= 0),"
+    " created INTEGER NOT NULL);"
+    "CREATE INDEX document_site ON document(site_id);"
+
+    "CREATE TABLE job ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,"
+    " state TEXT NOT NULL CONSTRAINT state CHECK (state IN ('queued', 'running',"
+    "   'done', 'failed')),"
+    " request TEXT NOT NULL,"
+    " result TEXT,"
+    " message TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " finished INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX job_user ON job(user_id);"
+    "CREATE INDEX job_open ON job(state) WHERE state IN ('queued', 'running');"
+
+    /* "MaSB": marks the file as massebank's for file(1) and friends. */
+    "PRAGMA application_id = 1298223938;";
+
+/* Version 2: an index for "sites of one material, of these types, open in
+ * these months, near here" - what every match request asks. The plain
+ * R*Tree walks every site nearby (thousands in a city) and reads each row
+ * to keep the few dozen that fit. site_mrtree has one entry per
+ * site_material row with four dimensions: key = material number * 8 +
+ * type number, the window in serial months, latitude, longitude; so the
+ * same search touches only sites that fit. Triggers keep it in step with
+ * site_material and with changed sites. Entry id = site_id * 64 + pos (a
+ * site lists at most 64 materials; the catalog has 29), so the site id
+ * needs no lookup. The key dimension is left unscaled on purpose: the
+ * tree then groups entries by material first, which every query fixes;
+ * window and status are scaled and clamped as in site_rtree. */
+#define MIGRATION_2 \
+    "CREATE TABLE material_code (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE" \
+    " COLLATE NOCASE);" \
+    "CREATE VIRTUAL TABLE site_mrtree USING rtree(id, min_k, max_k, min_t, max_t," \
+    " min_lat, max_lat, min_lon, max_lon, min_st, max_st);" \
+    "CREATE TRIGGER site_material_ai AFTER INSERT ON site_material BEGIN" \
+    " INSERT OR IGNORE INTO material_code(code) VALUES (new.material);" \
+    " INSERT INTO site_mrtree(id, min_k, max_k, min_t, max_t, min_lat, max_lat, min_lon," \
+    "  max_lon, min_st, max_st)" \
+    "  SELECT new.site_id * 64 + new.pos, c.id * 8 + " MB_TYPE_NO("s.type") "," \
+    "  c.id * 8 + " MB_TYPE_NO("s.type") ", " MB_RT_T("s.from_m") ", " MB_RT_T("s.to_m") "," \
+    "  s.lat, s.lat, s.lon, s.lon, " MB_RT_ST("s.status") ", " MB_RT_ST("s.status") \
+    "  FROM site s, material_code c WHERE s.id = new.site_id AND c.code = new.material;" \
+    "END;" \
+    "CREATE TRIGGER site_material_ad AFTER DELETE ON site_material BEGIN" \
+    " DELETE FROM site_mrtree WHERE id = old.site_id * 64 + old.pos;" \
+    "END;" \
+    "CREATE TRIGGER site_au_mrtree AFTER UPDATE OF lat, lon, from_m, to_m, status ON site" \
+    " BEGIN" \
+    " UPDATE site_mrtree SET min_t = " MB_RT_T("new.from_m") ", max_t = " MB_RT_T("new.to_m") \
+    "  , min_lat = new.lat, max_lat = new.lat, min_lon = new.lon, max_lon = new.lon," \
+    "  min_st = " MB_RT_ST("new.status") ", max_st = " MB_RT_ST("new.status") \
+    "  WHERE id BETWEEN new.id * 64 AND new.id * 64 + 63;" \
+    "END;" \
+    "INSERT OR IGNORE INTO material_code(code) SELECT DISTINCT material FROM site_material;" \
+    "INSERT INTO site_mrtree(id, min_k, max_k, min_t, max_t, min_lat, max_lat, min_lon," \
+    " max_lon, min_st, max_st)" \
+    " SELECT m.site_id * 64 + m.pos, c.id * 8 + " MB_TYPE_NO("s.type") "," \
+    " c.id * 8 + " MB_TYPE_NO("s.type") ", " MB_RT_T("s.from_m") ", " MB_RT_T("s.to_m") "," \
+    " s.lat, s.lat, s.lon, s.lon, " MB_RT_ST("s.status") ", " MB_RT_ST("s.status") \
+    " FROM site_material m JOIN site s ON s.id = m.site_id" \
+    " JOIN material_code c ON c.code = m.material;"
+
+static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2};
+
+_Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/* ---- statements -------------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+#define FNV_START 0xcbf29ce484222325ULL
+
+int mb_st_prepare(struct mb_store *st, const char *sql, sqlite3_stmt **out,
+                  struct mb_error *err)
+{
+    uint64_t h = fnv1a(FNV_START, sql, strlen(sql));
+    struct mb_st_slot *victim = &st->cache[0];
+    for (size_t i = 0; i < MB_ST_CACHE_SIZE; i++) {
+        struct mb_st_slot *s = &st->cache[i];
+        if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0) {
+            s->used = ++st->tick;
+            sqlite3_reset(s->stmt);
+            sqlite3_clear_bindings(s->stmt);
+            *out = s->stmt;
+            return 0;
+        }
+        if (victim->sql && (!s->sql || s->used < victim->used))
+            victim = s;
+    }
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return mb_error_set(err, MB_EIO, "", "database: %s", sqlite3_errmsg(st->db));
+    if (victim->sql) {
+        sqlite3_finalize(victim->stmt);
+        free(victim->sql);
+    }
+    victim->hash = h;
+    victim->sql = mb_xstrdup(sql);
+    victim->stmt = stmt;
+    victim->used = ++st->tick;
+    *out = stmt;
+    return 0;
+}
+
+void mb_st_finish(sqlite3_stmt *stmt)
+{
+    if (stmt) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+    }
+}
+
+/* The text after the last '.' (or ": ") of a constraint message, e.g.
+ * "UNIQUE constraint failed: user.email" -> "email". */
+static void constraint_field(const char *msg, char *buf, size_t size)
+{
+    const char *p = strstr(msg, ": ");
+    p = p ? p + 2 : msg;
+    const char *dot = strchr(p, '.');
+    if (dot)
+        p = dot + 1;
+    size_t n = strcspn(p, ", ");
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+}
+
+int mb_st_error(struct mb_store *st, int rc, const char *fk_field, struct mb_error *err)
+{
+    const char *msg = sqlite3_errmsg(st->db);
+    char field[64];
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        constraint_field(msg, field, sizeof field);
+        return mb_error_set(err, MB_ECONFLICT, field, "is already taken");
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return mb_error_set(err, MB_EINVAL, fk_field ? fk_field : "",
+                            "refers to a row that does not exist");
+    case SQLITE_CONSTRAINT_CHECK:
+        constraint_field(msg, field, sizeof field);
+        return mb_error_set(err, MB_EINVAL, field, "has a value the store refuses");
+    case SQLITE_CONSTRAINT_NOTNULL:
+        constraint_field(msg, field, sizeof field);
+        return mb_error_set(err, MB_EINVAL, field, "must be given (not missing or NaN)");
+    default:
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            return mb_error_set(err, MB_EINVAL, "", "database: %s", msg);
+        return mb_error_set(err, MB_EIO, "", "database: %s", msg);
+    }
+}
+
+int mb_st_exec(struct mb_store *st, sqlite3_stmt *stmt, const char *fk_field,
+               struct mb_error *err)
+{
+    int rc = sqlite3_step(stmt);
+    int ret = 0;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        ret = mb_st_error(st, rc, fk_field, err);
+    mb_st_finish(stmt);
+    return ret;
+}
+
+int mb_st_run(struct mb_store *st, const char *sql, struct mb_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = mb_st_prepare(st, sql, &stmt, err);
+    return rc ? rc : mb_st_exec(st, stmt, NULL, err);
+}
+
+int mb_st_bind_text(sqlite3_stmt *stmt, int idx, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(stmt, idx);
+    return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
+}
+
+void mb_st_col_copy(sqlite3_stmt *stmt, int col, char *buf, size_t size)
+{
+    const char *s = (const char *)sqlite3_column_text(stmt, col);
+    mb_text_copy(buf, size, s ? s : "");
+}
+
+char *mb_st_col_dup(sqlite3_stmt *stmt, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(stmt, col);
+    return s ? mb_xstrndup(s, (size_t)sqlite3_column_bytes(stmt, col)) : NULL;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+int mb_st_tx_begin(struct mb_store *st, struct mb_error *err)
+{
+    if (st->depth > 0 && sqlite3_get_autocommit(st->db))
+        return mb_error_set(err, MB_EIO, "", "the transaction was rolled back after an "
+                            "earlier error; roll it back and start again");
+    int rc = mb_st_run(st, st->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT mb", err);
+    if (rc == 0)
+        st->depth++;
+    return rc;
+}
+
+static void tx_rollback_level(struct mb_store *st)
+{
+    if (st->depth <= 0)
+        return;
+    if (sqlite3_get_autocommit(st->db)) {
+        /* SQLite already rolled everything back (I/O error, disk full). */
+        st->depth = 0;
+        return;
+    }
+    if (st->depth == 1) {
+        mb_st_run(st, "ROLLBACK", NULL);
+    } else {
+        mb_st_run(st, "ROLLBACK TO mb", NULL);
+        mb_st_run(st, "RELEASE mb", NULL);
+    }
+    st->depth--;
+}
+
+int mb_st_tx_end(struct mb_store *st, int rc, struct mb_error *err)
+{
+    if (rc == 0) {
+        if (st->depth > 0 && sqlite3_get_autocommit(st->db)) {
+            st->depth = 0;
+            return mb_error_set(err, MB_EIO, "", "the transaction was rolled back after an "
+                                "earlier error");
+        }
+        rc = mb_st_run(st, st->depth == 1 ? "COMMIT" : "RELEASE mb", err);
+        if (rc == 0) {
+            st->depth--;
+            return 0;
+        }
+    }
+    tx_rollback_level(st);
+    return rc;
+}
+
+int mb_st_read_begin(struct mb_store *st, bool *opened, struct mb_error *err)
+{
+    *opened = false;
+    if (st->depth > 0)
+        return 0;
+    int rc = mb_st_run(st, "BEGIN", err);
+    *opened = rc == 0;
+    return rc;
+}
+
+void mb_st_read_end(struct mb_store *st, bool opened)
+{
+    if (opened && mb_st_run(st, "COMMIT", NULL) != 0)
+        mb_st_run(st, "ROLLBACK", NULL);
+}
+
+int mb_store_begin(struct mb_store *st, struct mb_error *err)
+{
+    return mb_st_tx_begin(st, err);
+}
+
+int mb_store_commit(struct mb_store *st, struct mb_error *err)
+{
+    if (st->depth == 0)
+        return mb_error_set(err, MB_EINVAL, "", "no transaction is open");
+    return mb_st_tx_end(st, 0, err);
+}
+
+void mb_store_rollback(struct mb_store *st)
+{
+    tx_rollback_level(st);
+}
+
+/* ---- open, migrate, close --------------------------------------------------- */
+
+/* dist_km(lat1, lon1, lat2, lon2): great-circle km, for radius searches. */
+static void sql_dist_km(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    for (int i = 0; i < 4; i++)
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+    struct mb_point a = {sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1])};
+    struct mb_point b = {sqlite3_value_double(argv[2]), sqlite3_value_double(argv[3])};
+    sqlite3_result_double(ctx, mb_geo_distance_km(a, b));
+}
+
+static int pragma_int(struct mb_store *st, const char *sql, int *out, struct mb_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int(stmt, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    int ret = rc == SQLITE_OK ? 0 : mb_st_error(st, rc, NULL, err);
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+static int exec_script(struct mb_store *st, const char *sql, struct mb_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        mb_error_set(err, MB_EIO, "", "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return MB_EIO;
+    }
+    return 0;
+}
+
+static int migrate(struct mb_store *st, struct mb_error *err)
+{
+    for (;;) {
+        int version = 0;
+        int rc = pragma_int(st, "PRAGMA user_version", &version, err);
+        if (rc)
+            return rc;
+        if (version > MB_STORE_SCHEMA_VERSION)
+            return mb_error_set(err, MB_EINVAL, "", "the database has schema version %d; this "
+                                "build knows up to %d (use a newer massebank)", version,
+                                MB_STORE_SCHEMA_VERSION);
+        if (version == MB_STORE_SCHEMA_VERSION)
+            return 0;
+        if ((rc = exec_script(st, "BEGIN IMMEDIATE", err)))
+            return rc;
+        /* Another connection may have migrated while we waited. */
+        rc = pragma_int(st, "PRAGMA user_version", &version, err);
+        if (!rc && version >= 0 && version < MB_STORE_SCHEMA_VERSION) {
+            char set[64];
+            snprintf(set, sizeof set, "PRAGMA user_version = %d", version + 1);
+            rc = exec_script(st, MIGRATIONS[version], err);
+            if (!rc)
+                rc = exec_script(st, set, err);
+        }
+        if (!rc)
+            rc = exec_script(st, "COMMIT", err);
+        if (rc) {
+            if (!sqlite3_get_autocommit(st->db))
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+}
+
+/* Process-wide SQLite settings, before its first use: no memory
+ * statistics (they take a global mutex on every allocation, which showed
+ * as 6 % of a loaded server's time). */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int mb_store_open(struct mb_store **out, const char *path, struct mb_error *err)
+{
+    *out = NULL;
+    pthread_once(&config_once, configure_sqlite);
+    struct mb_store *st = mb_xcalloc(1, sizeof *st);
+    /* NOMUTEX: one connection belongs to one thread at a time (store.h). */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        mb_error_set(err, MB_EIO, "path", "cannot open the database: %s",
+                     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 5000);
+    /* Setting WAL needs a moment's exclusive access to a new file, and
+     * SQLite answers SQLITE_BUSY at once, without the busy handler, where
+     * waiting could deadlock (seen with six threads opening one new file).
+     * Within this process the setup is therefore taken one connection at a
+     * time; other processes still meet the busy handler. */
+    pthread_mutex_lock(&setup_lock);
+    char *mode = NULL;
+    int mode_rc = MB_EIO;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
+        && sqlite3_step(stmt) == SQLITE_ROW) {
+        mode = mb_st_col_dup(stmt, 0);
+        mode_rc = 0;
+    } else {
+        mb_st_error(st, sqlite3_errcode(st->db), NULL, err);
+    }
+    sqlite3_finalize(stmt);
+    /* ":memory:" databases answer "memory"; WAL is for files. */
+    if (mode_rc == 0 && mode && strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0) {
+        mb_error_set(err, MB_EIO, "path", "the database cannot use WAL mode (got %s)", mode);
+        mode_rc = MB_EIO;
+    }
+    free(mode);
+    if (mode_rc) {
+        pthread_mutex_unlock(&setup_lock);
+        goto fail;
+    }
+    /* A 32 MiB page cache per connection and the file mapped into memory
+     * (shared by all connections of the process): a search then reads
+     * pages without a system call each. */
+    if (exec_script(st, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                    " PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;", err)) {
+        pthread_mutex_unlock(&setup_lock);
+        goto fail;
+    }
+    int mrc = migrate(st, err);
+    pthread_mutex_unlock(&setup_lock);
+    if (mrc)
+        goto fail;
+    if (sqlite3_create_function_v2(st->db, "mb_dist_km", 4,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   NULL, sql_dist_km, NULL, NULL, NULL) != SQLITE_OK) {
+        mb_error_set(err, MB_EIO, "", "database: %s", sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    *out = st;
+    return 0;
+fail:
+    mb_store_close(st);
+    return err ? err->code : MB_EIO;
+}
+
+void mb_store_close(struct mb_store *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < MB_ST_CACHE_SIZE; i++) {
+        sqlite3_finalize(st->cache[i].stmt);
+        free(st->cache[i].sql);
+    }
+    /* An open transaction is rolled back by the close. */
+    sqlite3_close_v2(st->db);
+    free(st);
+}
+
+int mb_store_schema_version(struct mb_store *st)
+{
+    int v = -1;
+    pragma_int(st, "PRAGMA user_version", &v, NULL);
+    return v;
+}
+
+/* ---- fingerprint ----------------------------------------------------------- */
+
+static uint64_t hash_row(uint64_t h, sqlite3_stmt *stmt)
+{
+    int n = sqlite3_column_count(stmt);
+    for (int i = 0; i < n; i++) {
+        int type = sqlite3_column_type(stmt, i);
+        unsigned char tag = (unsigned char)type;
+        h = fnv1a(h, &tag, 1);
+        switch (type) {
+        case SQLITE_INTEGER: {
+            int64_t v = sqlite3_column_int64(stmt, i);
+            h = fnv1a(h, &v, sizeof v);
+            break;
+        }
+        case SQLITE_FLOAT: {
+            double v = sqlite3_column_double(stmt, i);
+            h = fnv1a(h, &v, sizeof v);
+            break;
+        }
+        case SQLITE_TEXT:
+        case SQLITE_BLOB: {
+            const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(stmt, i)
+                                                : sqlite3_column_blob(stmt, i);
+            uint64_t len = (uint64_t)sqlite3_column_bytes(stmt, i);
+            h = fnv1a(h, &len, sizeof len);
+            if (len)
+                h = fnv1a(h, p, (size_t)len);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return h;
+}
+
+/* Hash every row of every table (including the R*Tree and FTS shadow
+ * tables, which are ordinary tables) in a stable order: rowid order, or
+ * primary-key order for WITHOUT ROWID tables. */
+int mb_store_fingerprint(struct mb_store *st, char *buf, size_t size, struct mb_error *err)
+{
+    sqlite3_stmt *tables = NULL, *rows = NULL;
+    uint64_t h = FNV_START;
+    long long ntables = 0, nrows = 0;
+    int ret = 0, rc;
+    bool opened = false;
+    if ((ret = mb_st_read_begin(st, &opened, err)))
+        return ret;
+    rc = sqlite3_prepare_v2(st->db,
+                            "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                            " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                            " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+                            -1, &tables, NULL);
+    if (rc != SQLITE_OK) {
+        ret = mb_st_error(st, rc, NULL, err);
+        goto out;
+    }
+    while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(tables, 0);
+        char sql[300];
+        /* Names come from the schema; quote them anyway. */
+        if (strchr(name, '"'))
+            continue;
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", name);
+        if (sqlite3_prepare_v2(st->db, sql, -1, &rows, NULL) != SQLITE_OK) {
+            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
+            if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &rows, NULL)) != SQLITE_OK) {
+                ret = mb_st_error(st, rc, NULL, err);
+                goto out;
+            }
+        }
+        h = fnv1a(h, name, strlen(name) + 1);
+        ntables++;
+        while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+            h = hash_row(h, rows);
+            nrows++;
+        }
+        if (rc != SQLITE_DONE) {
+            ret = mb_st_error(st, rc, NULL, err);
+            goto out;
+        }
+        sqlite3_finalize(rows);
+        rows = NULL;
+    }
+    if (rc != SQLITE_DONE) {
+        ret = mb_st_error(st, rc, NULL, err);
+        goto out;
+    }
+    snprintf(buf, size, "%lld:%lld:%016llx", ntables, nrows, (unsigned long long)h);
+out:
+    sqlite3_finalize(rows);
+    sqlite3_finalize(tables);
+    mb_st_read_end(st, opened);
+    return ret;
+}
+
+/* ---- organisations ----------------------------------------------------------- */
+
+int mb_store_org_create(struct mb_store *st, struct mb_org *org, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int64_t now = (int64_t)time(NULL);
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO org(name, orgnr, created) VALUES (?, ?, ?)", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, org->name);
+        mb_st_bind_text(s, 2, org->orgnr);
+        sqlite3_bind_int64(s, 3, now);
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    rc = mb_st_tx_end(st, rc, err);
+    if (!rc) {
+        org->id = id;
+        org->created = now;
+    }
+    return rc;
+}
+
+static void read_org(sqlite3_stmt *s, struct mb_org *o)
+{
+    o->id = sqlite3_column_int64(s, 0);
+    mb_st_col_copy(s, 1, o->name, sizeof o->name);
+    mb_st_col_copy(s, 2, o->orgnr, sizeof o->orgnr);
+    o->created = sqlite3_column_int64(s, 3);
+}
+
+int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
+                     struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        read_org(s, out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = mb_error_set(err, MB_ENOTFOUND, "org_id", "no organisation %lld", (long long)id);
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
+int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
+                      struct mb_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org ORDER BY name, id",
+                           &s, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
+        read_org(s, &(*items)[(*n)++]);
+    }
+    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    if (rc) {
+        free(*items);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* ---- users and tokens --------------------------------------------------------- */
+
+/* ASCII lower-case copy of an e-mail address; false if it does not fit. */
+static bool fold_email(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] - 'A' + 'a' : src[i]);
+    dst[n] = '\0';
+    return true;
+}
+
+#define USER_COLS "u.id, u.org_id, u.email, u.name, u.role, u.created"
+
+static int read_user(sqlite3_stmt *s, struct mb_user *u, struct mb_error *err)
+{
+    const char *role = (const char *)sqlite3_column_text(s, 4);
+    int r = mb_role_parse(role);
+    if (r < 0)
+        return mb_error_set(err, MB_EIO, "role", "the database holds an unknown role");
+    u->id = sqlite3_column_int64(s, 0);
+    u->org_id = sqlite3_column_int64(s, 1);
+    mb_st_col_copy(s, 2, u->email, sizeof u->email);
+    mb_st_col_copy(s, 3, u->name, sizeof u->name);
+    u->role = (enum mb_role)r;
+    u->created = sqlite3_column_int64(s, 5);
+    return 0;
+}
+
+int mb_store_user_create(struct mb_store *st, struct mb_user *user,
+                         const char *password_hash, struct mb_error *err)
+{
+    char email[sizeof user->email];
+    if (!fold_email(email, sizeof email, user->email))
+        return mb_error_set(err, MB_EINVAL, "email", "is too long");
+    if ((unsigned)user->role >= MB_ROLE_COUNT)
+        return mb_error_set(err, MB_EINVAL, "role", "is not a known role");
+    sqlite3_stmt *s;
+    int64_t now = (int64_t)time(NULL);
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO user(org_id, email, name, role, password_hash,"
+                       " created) VALUES (?, ?, ?, ?, ?, ?)", &s, err);
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, user->org_id);
+        mb_st_bind_text(s, 2, email);
+        mb_st_bind_text(s, 3, user->name);
+        mb_st_bind_text(s, 4, mb_role_name(user->role));
+        mb_st_bind_text(s, 5, password_hash);
+        sqlite3_bind_int64(s, 6, now);
+        rc = mb_st_exec(st, s, "org_id", err);
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    rc = mb_st_tx_end(st, rc, err);
+    if (!rc) {
+        user->id = id;
+        user->created = now;
+        memcpy(user->email, email, sizeof email);
+    }
+    return rc;
+}
+
+/* Run a statement expected to give one user row. */
+static int one_user(struct mb_store *st, sqlite3_stmt *s, struct mb_user *out,
+                    char *hash, size_t hash_size, const char *what, struct mb_error *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        rc = read_user(s, out, err);
+        if (!rc && hash)
+            mb_st_col_copy(s, 6, hash, hash_size);
+    } else if (rc == SQLITE_DONE) {
+        rc = mb_error_set(err, MB_ENOTFOUND, what, "no such user");
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
+int mb_store_user_get(struct mb_store *st, int64_t id, struct mb_user *out,
+                      struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " USER_COLS " FROM user u WHERE u.id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return one_user(st, s, out, NULL, 0, "user_id", err);
+}
+
+int mb_store_user_by_email(struct mb_store *st, const char *email, struct mb_user *out,
+                           char *hash, size_t hash_size, struct mb_error *err)
+{
+    char folded[sizeof out->email];
+    if (!fold_email(folded, sizeof folded, email))
+        return mb_error_set(err, MB_ENOTFOUND, "email", "no such user");
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " USER_COLS ", u.password_hash FROM user u"
+                           " WHERE u.email = ?", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bind_text(s, 1, folded);
+    return one_user(st, s, out, hash_size ? hash : NULL, hash_size, "email", err);
+}
+
+int mb_store_user_list(struct mb_store *st, int64_t org_id, struct mb_user **items,
+                       size_t *n, struct mb_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " USER_COLS " FROM user u WHERE u.org_id = ?"
+                           " ORDER BY u.email", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, org_id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
+        if ((rc = read_user(s, &(*items)[*n], err)))
+            break;
+        (*n)++;
+    }
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    else if (rc > 0)
+        rc = mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    if (rc) {
+        free(*items);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int mb_store_token_add(struct mb_store *st, const char *token_hash, int64_t user_id,
+                       int64_t expires, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO token(hash, user_id, expires) VALUES (?, ?, ?)",
+                       &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, token_hash);
+        sqlite3_bind_int64(s, 2, user_id);
+        sqlite3_bind_int64(s, 3, expires);
+        rc = mb_st_exec(st, s, "user_id", err);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_token_user(struct mb_store *st, const char *token_hash, int64_t now,
+                        struct mb_user *out, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " USER_COLS " FROM token t JOIN user u"
+                           " ON u.id = t.user_id WHERE t.hash = ? AND t.expires > ?", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bind_text(s, 1, token_hash);
+    sqlite3_bind_int64(s, 2, now);
+    return one_user(st, s, out, NULL, 0, "token", err);
+}
+
+int mb_store_token_delete(struct mb_store *st, const char *token_hash,
+                          struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "DELETE FROM token WHERE hash = ?", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, token_hash);
+        rc = mb_st_exec(st, s, NULL, err);
+        if (!rc && sqlite3_changes(st->db) == 0)
+            rc = mb_error_set(err, MB_ENOTFOUND, "token", "no such token");
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+/* ---- documents ------------------------------------------------------------- */
+
+#define DOC_COLS "id, site_id, name, mime, sha256, size, created"
+
+static void read_document(sqlite3_stmt *s, struct mb_document *d)
+{
+    d->id = sqlite3_column_int64(s, 0);
+    d->site_id = sqlite3_column_int64(s, 1);
+    mb_st_col_copy(s, 2, d->name, sizeof d->name);
+    mb_st_col_copy(s, 3, d->mime, sizeof d->mime);
+    mb_st_col_copy(s, 4, d->sha256, sizeof d->sha256);
+    d->size = sqlite3_column_int64(s, 5);
+    d->created = sqlite3_column_int64(s, 6);
+}
+
+int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int64_t now = (int64_t)time(NULL);
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO document(site_id, name, mime, sha256, size, created)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", &s, err);
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, d->site_id);
+        mb_st_bind_text(s, 2, d->name);
+        mb_st_bind_text(s, 3, d->mime);
+        mb_st_bind_text(s, 4, d->sha256);
+        sqlite3_bind_int64(s, 5, d->size);
+        sqlite3_bind_int64(s, 6, now);
+        rc = mb_st_exec(st, s, "site_id", err);
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    rc = mb_st_tx_end(st, rc, err);
+    if (!rc) {
+        d->id = id;
+        d->created = now;
+    }
+    return rc;
+}
+
+int mb_store_document_get(struct mb_store *st, int64_t id, struct mb_document *out,
+                          struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " DOC_COLS " FROM document WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        read_document(s, out);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = mb_error_set(err, MB_ENOTFOUND, "document_id", "no document %lld", (long long)id);
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
+int mb_store_document_list(struct mb_store *st, int64_t site_id, struct mb_document **items,
+                           size_t *n, struct mb_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " DOC_COLS " FROM document WHERE site_id = ?"
+                           " ORDER BY id", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, site_id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
+        read_document(s, &(*items)[(*n)++]);
+    }
+    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    if (rc) {
+        free(*items);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* ---- jobs ---------------------------------------------------------------------- */
+
+static bool job_state_valid(enum mb_job_state s)
+{
+    return (unsigned)s <= MB_JOB_FAILED;
+}
+
+static bool job_state_final(enum mb_job_state s)
+{
+    return s == MB_JOB_DONE || s == MB_JOB_FAILED;
+}
+
+int mb_store_job_create(struct mb_store *st, struct mb_job *j, struct mb_error *err)
+{
+    if (!job_state_valid(j->state))
+        return mb_error_set(err, MB_EINVAL, "state", "is not a job state");
+    sqlite3_stmt *s;
+    int64_t now = (int64_t)time(NULL);
+    int64_t finished = job_state_final(j->state) ? now : 0;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO job(user_id, state, request, result, message,"
+                       " created, finished) VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err);
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, j->user_id);
+        mb_st_bind_text(s, 2, mb_job_state_name(j->state));
+        mb_st_bind_text(s, 3, j->request);
+        mb_st_bind_text(s, 4, j->result);
+        mb_st_bind_text(s, 5, j->message);
+        sqlite3_bind_int64(s, 6, now);
+        sqlite3_bind_int64(s, 7, finished);
+        rc = mb_st_exec(st, s, "user_id", err);
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    rc = mb_st_tx_end(st, rc, err);
+    if (!rc) {
+        j->id = id;
+        j->created = now;
+        j->finished = finished;
+    }
+    return rc;
+}
+
+int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
+                     struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT id, user_id, state, request, result, message, created,"
+                           " finished FROM job WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        int state = -1;
+        const char *name = (const char *)sqlite3_column_text(s, 2);
+        for (int i = MB_JOB_QUEUED; i <= MB_JOB_FAILED; i++)
+            if (name && strcmp(name, mb_job_state_name((enum mb_job_state)i)) == 0)
+                state = i;
+        if (state < 0) {
+            rc = mb_error_set(err, MB_EIO, "state", "the database holds an unknown job state");
+        } else {
+            memset(out, 0, sizeof *out);
+            out->id = sqlite3_column_int64(s, 0);
+            out->user_id = sqlite3_column_int64(s, 1);
+            out->state = (enum mb_job_state)state;
+            out->request = mb_st_col_dup(s, 3);
+            out->result = mb_st_col_dup(s, 4);
+            mb_st_col_copy(s, 5, out->message, sizeof out->message);
+            out->created = sqlite3_column_int64(s, 6);
+            out->finished = sqlite3_column_int64(s, 7);
+            rc = 0;
+        }
+    } else if (rc == SQLITE_DONE) {
+        rc = mb_error_set(err, MB_ENOTFOUND, "job_id", "no job %lld", (long long)id);
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
+int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state,
+                        const char *message, const char *result, struct mb_error *err)
+{
+    if (!job_state_valid(state))
+        return mb_error_set(err, MB_EINVAL, "state", "is not a job state");
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "UPDATE job SET state = ?, message = ?, result = coalesce(?, result),"
+                       " finished = ? WHERE id = ?", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, mb_job_state_name(state));
+        mb_st_bind_text(s, 2, message ? message : "");
+        mb_st_bind_text(s, 3, result);
+        sqlite3_bind_int64(s, 4, job_state_final(state) ? (int64_t)time(NULL) : 0);
+        sqlite3_bind_int64(s, 5, id);
+        rc = mb_st_exec(st, s, NULL, err);
+        if (!rc && sqlite3_changes(st->db) == 0)
+            rc = mb_error_set(err, MB_ENOTFOUND, "job_id", "no job %lld", (long long)id);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_job_fail_stale(struct mb_store *st, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "UPDATE job SET state = 'failed', message = ?, finished = ?"
+                       " WHERE state IN ('queued', 'running')", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, "the server stopped before the plan finished");
+        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    return mb_st_tx_end(st, rc, err);
+}

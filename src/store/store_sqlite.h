@@ -1,0 +1,102 @@
+/*
+ * store/store_sqlite.h - private to the SQLite back-end of the store
+ * (store_sqlite.c, store_site.c): the connection record, the cache of
+ * prepared statements, transactions and the mapping of SQLite errors to
+ * MB_E* codes. Nothing outside src/store includes this file.
+ *
+ * Statement discipline: every statement comes from mb_st_prepare (which
+ * hands it out reset and with its bindings cleared) and is given back
+ * with mb_st_finish as soon as the caller is done with it, on every path.
+ * A cached statement left un-reset would hold a read snapshot open, which
+ * in WAL mode stalls checkpoints and hides other connections' writes.
+ */
+#ifndef MB_STORE_STORE_SQLITE_H
+#define MB_STORE_STORE_SQLITE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Slots in the per-connection statement cache. The fixed statements of
+ * the store are about 35; the rest hold the shapes of site searches,
+ * which repeat (a shape is the set of filters used, not their values).
+ * A statement is evicted only when it is the least recently handed out,
+ * and no call holds more than three statements at once, so a statement
+ * in use is never evicted. */
+#define MB_ST_CACHE_SIZE 96
+
+struct mb_st_slot {
+    uint64_t hash;        /* FNV-1a of sql, to skip most strcmp calls */
+    char *sql;            /* owned; NULL for an empty slot */
+    sqlite3_stmt *stmt;   /* owned */
+    uint64_t used;        /* tick of the last hand-out, for LRU eviction */
+};
+
+/* site_rtree keeps type, status and window as dimensions scaled far below
+ * a degree, so they filter exactly but do not steer the tree's splits
+ * (store_sqlite.c, MIGRATION_1). Months are clamped to [0, MB_RT_T_MAX]
+ * (year 3333; an open window is MB_NO_MONTH_TO). 32-bit floats keep these
+ * values apart: their spacing is 10^5 times their rounding. */
+#define MB_RT_TY_SCALE 1e-6
+#define MB_RT_ST_SCALE 1e-6
+#define MB_RT_T_SCALE 1e-9
+#define MB_RT_T_MAX 40000
+#define MB_STR_(x) #x
+#define MB_STR(x) MB_STR_(x)
+
+struct mb_store {
+    sqlite3 *db;
+    int depth;            /* open transaction levels: 0 none, 1 BEGIN, >1 SAVEPOINTs */
+    uint64_t tick;
+    struct mb_st_slot cache[MB_ST_CACHE_SIZE];
+};
+
+/* A cached prepared statement for `sql` (reset, bindings cleared). On
+ * failure returns MB_EIO with SQLite's message. The statement stays owned
+ * by the cache; give it back with mb_st_finish. */
+int mb_st_prepare(struct mb_store *st, const char *sql, sqlite3_stmt **out,
+                  struct mb_error *err);
+
+/* Reset a statement and clear its bindings (strings are bound
+ * SQLITE_STATIC, so they must not outlive the caller's buffers). */
+void mb_st_finish(sqlite3_stmt *stmt);
+
+/* Map SQLite result `rc` (extended) and the connection's message to an
+ * MB_E* code in err: unique -> MB_ECONFLICT naming the column; foreign
+ * key -> MB_EINVAL naming `fk_field`; CHECK and NOT NULL -> MB_EINVAL
+ * naming the constraint or column; anything else -> MB_EIO. Call it
+ * before resetting the statement that failed. */
+int mb_st_error(struct mb_store *st, int rc, const char *fk_field, struct mb_error *err);
+
+/* Step a statement that returns no rows, then finish it. 0 or an error
+ * as mb_st_error. */
+int mb_st_exec(struct mb_store *st, sqlite3_stmt *stmt, const char *fk_field,
+               struct mb_error *err);
+
+/* Run fixed SQL through the cache (no parameters, no rows). */
+int mb_st_run(struct mb_store *st, const char *sql, struct mb_error *err);
+
+/* Bind text with SQLITE_STATIC (NULL binds NULL). */
+int mb_st_bind_text(sqlite3_stmt *stmt, int idx, const char *s);
+
+/* Column as a bounded copy ("" for NULL) or as a new string (NULL for
+ * NULL). */
+void mb_st_col_copy(sqlite3_stmt *stmt, int col, char *buf, size_t size);
+char *mb_st_col_dup(sqlite3_stmt *stmt, int col);
+
+/* Write transactions. tx_begin opens BEGIN IMMEDIATE at depth 0 (so a
+ * writer takes the write lock up front and waits in busy_timeout instead
+ * of failing on a lock upgrade) or a SAVEPOINT inside an open
+ * transaction. tx_end commits (rc == 0) or rolls back that level and
+ * returns rc, or the commit's error. */
+int mb_st_tx_begin(struct mb_store *st, struct mb_error *err);
+int mb_st_tx_end(struct mb_store *st, int rc, struct mb_error *err);
+
+/* A read snapshot for calls that run several queries (search): BEGIN at
+ * depth 0, nothing inside a transaction. read_end ends what read_begin
+ * opened. */
+int mb_st_read_begin(struct mb_store *st, bool *opened, struct mb_error *err);
+void mb_st_read_end(struct mb_store *st, bool opened);
+
+#endif

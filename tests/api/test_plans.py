@@ -1,0 +1,85 @@
+"""Regional plans: queued as jobs, solved in the background, shown to
+their owner."""
+import time
+
+import pytest
+
+PLAN = {"municipalities": ["5001"], "from": "2026-01", "to": "2026-12"}
+TOTALS = {"objective", "cost_nok", "co2_kg", "tonne_km", "truckloads", "landfill_t",
+          "landfill_fm3", "virgin_t", "reused_t", "unplaced_t", "unmet_t"}
+
+
+def wait_done(api, token, url, seconds=120):
+    deadline = time.monotonic() + seconds
+    seen = set()
+    while True:
+        job = api.get(url, token=token, expect=200).json()
+        seen.add(job["state"])
+        if job["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return job, seen
+        time.sleep(0.1)
+
+
+def test_plan_of_a_municipality(api):
+    mun = api.token("municipality")
+    r = api.post("/api/plans", token=mun, json=dict(PLAN, name="Trondheim 2026"), expect=202)
+    job = r.json()
+    assert job["state"] == "queued"
+    assert r.headers["Location"] == job["url"] == f"/api/jobs/{job['id']}"
+    done, seen = wait_done(api, mun, job["url"])
+    assert done["state"] == "done", done["message"]
+    assert done["finished"] is not None and done["request"]["municipalities"] == ["5001"]
+    plan = done["result"]["plan"]
+    assert plan["horizon"] == {"from": "2026-01", "to": "2026-12"}
+    for part in ("totals", "baseline", "savings"):
+        assert set(plan[part]) == TOTALS
+    assert plan["totals"]["cost_nok"] <= plan["baseline"]["cost_nok"] + 1e-6
+    assert plan["savings"]["cost_nok"] == pytest.approx(
+        plan["baseline"]["cost_nok"] - plan["totals"]["cost_nok"], rel=1e-6, abs=1e-3)
+    scn = done["result"]["scenario"]
+    assert scn["sites"] and scn["name"] == "Trondheim 2026"
+    # Only the region's sites: listings are L<id>, facilities F<id>.
+    assert all(s["id"][0] in "LF" for s in scn["sites"])
+    # Another non-admin user does not see the job; the admin does.
+    api.get(job["url"], token=api.token("developer"), expect=404, field="id")
+    api.get(job["url"], token=api.token("operator"), expect=404, field="id")
+    api.get(job["url"], token=api.token("admin"), expect=200)
+
+
+def test_plan_by_bbox_with_co2_price(api):
+    mun = api.token("municipality")
+    job = api.post("/api/plans", token=mun, json={
+        "bbox": [10.3, 63.3, 10.5, 63.45], "from": "2026-03", "to": "2026-05",
+        "co2_price_nok_per_t": 0}, expect=202).json()
+    done, _ = wait_done(api, mun, job["url"])
+    assert done["state"] == "done", done["message"]
+    assert done["result"]["scenario"]["co2_price_nok_per_t"] == 0
+
+
+def test_empty_region_fails_with_a_message(api):
+    mun = api.token("municipality")
+    job = api.post("/api/plans", token=mun, json={"bbox": [5.0, 58.0, 5.1, 58.1],
+                                                  "from": "2026-01", "to": "2026-02"},
+                   expect=202).json()
+    done, _ = wait_done(api, mun, job["url"])
+    assert done["state"] == "failed" and done["result"] is None
+    assert done["message"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"municipalities": ["5001"], "from": "2026-12", "to": "2026-01"}, "to"),
+    ({"municipalities": ["5001"], "bbox": [10, 63, 11, 64], "from": "2026-01",
+      "to": "2026-12"}, "municipalities"),
+    ({"from": "2026-01", "to": "2026-12"}, "municipalities"),
+    ({"municipalities": [], "from": "2026-01", "to": "2026-12"}, "municipalities"),
+    ({"municipalities": "5001", "from": "2026-01", "to": "2026-12"}, "municipalities"),
+    ({"municipalities": [5001], "from": "2026-01", "to": "2026-12"}, "municipalities[0]"),
+    ({"municipalities": ["5001"], "to": "2026-12"}, "from"),
+    ({"municipalities": ["5001"], "from": "jan", "to": "2026-12"}, "from"),
+    ({"bbox": [11, 63, 10, 64], "from": "2026-01", "to": "2026-12"}, "bbox"),
+    ({"bbox": [10, 63, 11], "from": "2026-01", "to": "2026-12"}, "bbox"),
+])
+def test_bad_plans_are_400(server, api, body, field):
+    before = server.fingerprint()["job"]
+    api.post("/api/plans", token=api.token("municipality"), json=body, expect=400, field=field)
+    assert server.fingerprint()["job"] == before
