@@ -27,9 +27,10 @@ static void base_query(const struct mb_site_rec *rec, struct mb_site_query *q)
 }
 
 int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
-                        const struct mb_site_rec *rec, struct mb_site_page *out,
-                        bool *truncated, struct mb_error *err)
+                        const struct mb_site_rec *rec, size_t want,
+                        struct mb_site_page *out, bool *truncated, struct mb_error *err)
 {
+    size_t nlist = 2 * want > MB_MATCH_MIN_LISTINGS ? 2 * want : MB_MATCH_MIN_LISTINGS;
     memset(out, 0, sizeof *out);
     *truncated = false;
     unsigned all = mb_match_counterpart_types(rec->type);
@@ -45,19 +46,17 @@ int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
     if (listings) {
         base_query(rec, &q);
         q.types = listings;
-        q.limit = MB_MATCH_MAX_LISTINGS;
+        q.limit = nlist;
         q.material = mat;
-        /* With a material the per-material index holds only the sites of
-         * that material, so one search over the whole reach, sorted by
-         * distance, is cheapest. Without one, the radius grows, so that a
-         * city's thousands of listings are not all sorted. */
-        for (double r = mat ? reach : FIRST_RADIUS_KM;; r *= 3) {
+        /* The radius grows, so that the thousands of listings of a city
+         * are not all sorted by distance to keep the nearest few dozen. */
+        for (double r = FIRST_RADIUS_KM;; r *= 3) {
             q.radius_km = r < reach ? r : reach;
             mb_site_page_release(out);
             memset(out, 0, sizeof *out);
             if ((rc = mb_store_site_search(st, &q, out, err)) != 0)
                 return rc;
-            if (out->n >= MB_MATCH_MAX_LISTINGS || q.radius_km >= reach)
+            if (out->n >= nlist || q.radius_km >= reach)
                 break;
         }
         *truncated = out->total > out->n;

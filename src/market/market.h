@@ -122,19 +122,20 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
                   struct mb_match_result *out, struct mb_error *err);
 void mb_match_result_release(struct mb_match_result *r);
 
-/* Listings considered per match request, nearest first. */
-#define MB_MATCH_MAX_LISTINGS 100
+/* Listings considered per match request, nearest first: twice the
+ * matches asked for, at least MB_MATCH_MIN_LISTINGS. */
+#define MB_MATCH_MIN_LISTINGS 40
 
 /* The candidates for matching site `rec`, read from the store: counterpart
- * listings nearest first (at most MB_MATCH_MAX_LISTINGS; for a supply, or a
+ * listings nearest first (2 x `want`, at least MB_MATCH_MIN_LISTINGS; for a supply, or a
  * need of one material, only those sharing that material; windows overlapping), found by a radius that
  * grows from 10 km to the longest haul, and the counterpart facilities
  * within the longest haul (at most 1000, sharing that material). A listing counterpart costs transport alone, so
  * its cost grows with distance and the nearest ones are the best ones;
  * *truncated tells that more listings were in reach. */
 int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
-                        const struct mb_site_rec *rec, struct mb_site_page *out,
-                        bool *truncated, struct mb_error *err);
+                        const struct mb_site_rec *rec, size_t want,
+                        struct mb_site_page *out, bool *truncated, struct mb_error *err);
 
 /* ---- region plans ---------------------------------------------------------- */
 

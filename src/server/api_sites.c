@@ -341,7 +341,7 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
     struct mb_error err;
     struct mb_match_result res = { 0 };
     bool truncated;
-    if (mb_match_candidates(r->st, m, &rec, &page, &truncated, &err) != 0 ||
+    if (mb_match_candidates(r->st, m, &rec, (size_t)limit, &page, &truncated, &err) != 0 ||
         mb_match_rank(m, &rec, page.items, page.n, (size_t)limit, &res, &err) != 0) {
         mb_reply_mb_error(r, &err);
         mb_site_page_release(&page);
