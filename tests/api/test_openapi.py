@@ -88,6 +88,34 @@ def test_materials(api):
     assert len(codes) == len(set(codes))
 
 
+def test_refdata_has_the_ikap_and_mef_tables(api):
+    r = api.get("/api/refdata", expect=200).json()
+    names = [l["name"] for l in r["landfills"]]
+    assert "Ekse sandtak" in names
+    years = [y["year"] for y in r["capacity_per_year"]]
+    assert years == sorted(years) and len(years) >= 5
+    assert any(s["code"] == "5001" for s in r["surplus_2020"])
+    # The tables' own inconsistencies are reported, not hidden.
+    assert any(f["level"] == "warning" for f in r["findings"])
+
+
+def test_classify_names_the_deciding_substance(api):
+    r = api.post("/api/classify", json={"lab": [{"substance": "Pb", "value": "80"},
+                                                 {"substance": "As", "value": 12}]},
+                 expect=200).json()
+    assert r["class"] == 2 and r["decided_by"]["substance"] == "As"
+    assert r["decided_by"]["limit"] == 8 and abs(r["factor"] - 1.5) < 1e-9
+    api.post("/api/classify", json={"lab": [{"substance": "Xx", "value": "1"}]}, expect=400,
+             field="lab[0].substance")
+    api.post("/api/classify", json={"lab": [{"substance": "Pb", "value": "-3"}]}, expect=400,
+             field="lab[0].value")
+    api.post("/api/classify", json={"lab": []}, expect=400, field="lab")
+    api.post("/api/classify", json={"lab": [{"substance": "Pb", "value": "1"}], "x": 1},
+             expect=400, field="x")
+    api.post("/api/classify", data="{", headers={"Content-Type": "application/json"},
+             expect=400, field="body")
+
+
 def test_unknown_path_is_404(api):
     api.get("/api/nothing-here", expect=404, field="path")
     api.get("/api/listings/1/nothing", expect=404, field="path")
