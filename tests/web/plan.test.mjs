@@ -1,0 +1,67 @@
+/*
+ * plan.test.mjs - matches for a demo listing (ranked rows, lines on the
+ * map), the demo plan run as kommune@ for 5001 over 2026-01..2026-12
+ * (progress, savings, flow lines, Sankey), and the dashboard (capacity
+ * against surplus, and the planned CO2 from the plan just run).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, openBrowser, newPage, signIn, apiGet, shot } from './helpers.mjs';
+
+let srv; let browser;
+before(async () => { srv = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); if (srv) assert.equal(await srv.stop(), 0, 'server exits 0 on SIGTERM'); });
+
+test('matches for a demo supply are ranked and drawn as lines', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'utbygger');
+  const list = await apiGet(srv.base, '/api/listings?type=supply&per_page=1');
+  const id = list.items[0].id;
+  await page.goto(`${srv.base}/#/annonse/${id}`);
+  const rows = page.locator('.matches-table tbody tr.match-row');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert.ok(n >= 2, `several matches (${n})`);
+  // Ranked: the total per tonne (column 6) never falls down the list.
+  const totals = await page.$$eval('.matches-table tbody tr', (trs) => trs.map((tr) => Number(tr.children[5].textContent.replace(/\s/g, '').replace(',', '.'))));
+  for (let i = 1; i < totals.length; i++) assert.ok(totals[i] >= totals[i - 1], `rank ${i + 1} ${totals[i]} >= ${totals[i - 1]}`);
+  assert.equal(await page.locator('#site-map path.match-line').count(), n, 'one line per match');
+  await shot(page, 'matches');
+  await page.context().close();
+});
+
+test('the demo plan runs and shows savings, flows and the Sankey diagram; the dashboard shows it', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'kommune');
+  await page.goto(`${srv.base}/#/plan`);
+  await page.getByLabel('Kommunenummer (kommaseparert)').fill('5001');
+  await page.getByLabel('Fra måned').fill('2026-01');
+  await page.getByLabel('Til måned').fill('2026-12');
+  await page.getByRole('button', { name: 'Kjør plan' }).click();
+  await page.locator('.progress-text', { hasText: /Ferdig/ }).waitFor({ timeout: 60000 });
+  const co2 = await page.locator('.sv-co2 .stat-value').innerText();
+  assert.match(co2, /^\d[\d\s\u00a0]*(,\d)?$/, `CO2 saved in Norwegian format: ${co2}`);
+  const co2t = Number(co2.replace(/[\s\u00a0]/g, '').replace(',', '.'));
+  assert.ok(co2t > 0, 'the plan saves CO2');
+  for (const k of ['sv-trucks', 'sv-landfill', 'sv-cost']) assert.ok((await page.locator(`.${k} .stat-value`).innerText()).length > 0);
+  assert.equal(await page.locator('.months-table tbody tr').count(), 12);
+  assert.ok(await page.locator('#plan-map path.flow-line').count() > 5, 'flows on the map');
+  const links = await page.locator('svg.sankey path').count();
+  assert.ok(links > 5, `Sankey links (${links})`);
+  assert.ok(await page.locator('svg.sankey rect').count() > 5, 'Sankey nodes');
+  assert.match(await page.locator('.savings .planned').innerText(), /Planlagt, ikke levert/);
+  await shot(page, 'plan');
+
+  await page.goto(`${srv.base}/#/dashbord`);
+  const chart = page.locator('svg.ikap-chart');
+  await chart.waitFor();
+  assert.equal(await chart.locator('rect.bar').count(), 11, 'one bar per year 2020-2030');
+  assert.equal(await chart.locator('line.ref-line').count(), 1, 'the surplus line');
+  assert.ok(await page.locator('svg.hbar rect').count() >= 8, 'one bar per municipality');
+  const dash = await page.locator('.co2-card').innerText();
+  assert.match(dash, /Planlagt, ikke levert/);
+  assert.ok(dash.includes(co2), `the dashboard shows the plan's ${co2} t CO2`);
+  await shot(page, 'dashboard');
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+});

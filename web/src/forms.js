@@ -1,0 +1,86 @@
+/*
+ * forms.js - labelled form fields and error display shared by the forms.
+ *
+ * field() builds a label + input + hint + error slot; the error slot has
+ * data-error-for="<field path>" with the API's path ("amount.value",
+ * "window.to", "lab[1].value", "lat"), and the input is linked to it with
+ * aria-describedby and marked aria-invalid when it holds an error.
+ * showErrors(form, problems) puts every problem next to the field it
+ * names; a problem whose field has no slot (or the empty path) goes to the
+ * form's summary at the top, so no message is ever lost.
+ */
+import { h, announce } from './dom.js';
+import { t } from './i18n.js';
+
+let seq = 0;
+
+/* A labelled input. opts: {label, name (API path), type, value, hint, attrs, options, control} */
+export function field(opts) {
+  const id = `f-${opts.id || opts.name.replace(/[^a-z0-9]/gi, '-')}-${++seq}`;
+  const errId = `${id}-err`;
+  const hintId = opts.hint ? `${id}-hint` : null;
+  let control;
+  if (opts.options) {
+    control = h('select', { id, name: opts.name, ...opts.attrs },
+      opts.options.map(([v, label]) => h('option', { value: v, selected: String(v) === String(opts.value ?? '') }, label)));
+  } else if (opts.type === 'textarea') {
+    control = h('textarea', { id, name: opts.name, rows: 3, ...opts.attrs });
+    control.value = opts.value ?? '';
+  } else {
+    control = h('input', { id, name: opts.name, type: opts.type || 'text', ...opts.attrs });
+    if (opts.value !== undefined && opts.value !== null) control.value = opts.value;
+  }
+  control.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
+  control.dataset.field = opts.name;
+  return h('div', { class: `field ${opts.class || ''}` },
+    h('label', { for: id }, opts.label),
+    control,
+    opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
+    h('p', { class: 'field-error', id: errId, 'data-error-for': opts.name }));
+}
+
+/* The form's error summary box (put it first in the form). */
+export function summaryBox() {
+  return h('div', { class: 'error-summary', role: 'alert', 'data-error-for': '', hidden: true });
+}
+
+/* Remove every shown error. */
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll('[data-error-for]')) { el.textContent = ''; if (el.classList.contains('error-summary')) el.hidden = true; }
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+}
+
+function slotFor(form, path) {
+  // The exact path first, then its parents: "amount.value" -> "amount", "lab[1].value" -> "lab".
+  let p = path;
+  while (p) {
+    const el = form.querySelector(`[data-error-for="${CSS.escape(p)}"]`);
+    if (el) return el;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    p = cut > 0 ? p.slice(0, cut) : '';
+  }
+  return null;
+}
+
+/* Show problems [{field, message}] next to their fields; returns the first invalid control. */
+export function showErrors(form, problems) {
+  clearErrors(form);
+  const summary = form.querySelector('.error-summary');
+  let first = null;
+  const loose = [];
+  for (const pr of problems) {
+    const slot = pr.field ? slotFor(form, pr.field) : null;
+    if (!slot) { loose.push(pr); continue; }
+    slot.textContent = slot.textContent ? `${slot.textContent} ${pr.message}` : pr.message;
+    const ctl = form.querySelector(`[data-field="${CSS.escape(slot.dataset.errorFor)}"]`);
+    if (ctl) { ctl.setAttribute('aria-invalid', 'true'); first = first || ctl; }
+  }
+  if (summary) {
+    summary.hidden = false;
+    summary.replaceChildren(h('p', {}, t('error.summary')));
+    if (loose.length) summary.append(h('ul', {}, loose.map((p) => h('li', {}, p.field ? `${p.field}: ${p.message}` : p.message))));
+  }
+  announce(`${t('error.summary')} ${problems.map((p) => p.message).join(' ')}`, true);
+  if (first) first.focus();
+  return first;
+}

@@ -1,0 +1,154 @@
+/*
+ * views/plan.js - run a regional plan (#/plan): POST /api/plans as a
+ * municipality or administrator, poll GET /api/jobs/ID every half second
+ * with the state in a progress bar and an aria-live line, then show the
+ * savings against today's practice (CO2, truckloads, landfill volume,
+ * cost) in total and per month, the flows as lines on a map, and a Sankey
+ * diagram. The latest result's summary is kept in localStorage
+ * ("mb-last-plan") for the dashboard; it is a plan, not deliveries.
+ */
+import { h, replace, announce, note } from '../dom.js';
+import { t, num } from '../i18n.js';
+import { api, getSession } from '../api.js';
+import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
+import { createMap, line, L } from '../map.js';
+import { planSankey } from '../sankey.js';
+import { hbarChart } from '../charts.js';
+
+export const LAST_PLAN_KEY = 'mb-last-plan';
+
+export async function planView({ root }) {
+  root.append(h('h1', {}, t('plan.title')), h('p', {}, t('plan.intro')));
+  const s = getSession();
+  if (!s) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Fplan' }, t('nav.login'))); return; }
+  if (!s.may?.run_plans) { root.append(note('error', t('plan.role'))); return; }
+  const form = h('form', { class: 'card plan-form', novalidate: true },
+    summaryBox(),
+    h('div', { class: 'row' },
+      field({ label: t('plan.municipalities'), name: 'municipalities', value: '5001', attrs: { required: true, inputmode: 'numeric' } }),
+      field({ label: t('plan.from'), name: 'from', type: 'month', value: '2026-01', attrs: { required: true } }),
+      field({ label: t('plan.to'), name: 'to', type: 'month', value: '2026-12', attrs: { required: true } })),
+    field({ label: t('plan.name'), name: 'name', attrs: { maxlength: 160 } }),
+    h('button', { type: 'submit', class: 'primary' }, t('plan.run')));
+  const progress = h('div', { class: 'progress', hidden: true },
+    h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
+  const out = h('div', { class: 'plan-result' });
+  root.append(form, progress, out);
+  let timer = 0;
+  let map = null;
+  let stopped = false;
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const fd = new FormData(form);
+    const codes = String(fd.get('municipalities')).split(/[\s,;]+/).filter(Boolean);
+    const body = { municipalities: codes, from: String(fd.get('from')), to: String(fd.get('to')) };
+    if (String(fd.get('name')).trim()) body.name = String(fd.get('name')).trim();
+    const probs = [];
+    if (!codes.length) probs.push({ field: 'municipalities', message: t('check.required') });
+    if (!body.from) probs.push({ field: 'from', message: t('check.required') });
+    if (!body.to) probs.push({ field: 'to', message: t('check.required') });
+    if (body.from && body.to && body.to < body.from) probs.push({ field: 'to', message: t('check.reversed') });
+    if (probs.length) { showErrors(form, probs); return; }
+    form.querySelector('button[type=submit]').disabled = true;
+    replace(out);
+    progress.hidden = false;
+    const bar = progress.querySelector('progress');
+    const txt = progress.querySelector('.progress-text');
+    bar.value = 5;
+    txt.textContent = t('plan.state.queued');
+    try {
+      const r = await api('POST', '/api/plans', body, { withLocation: true });
+      const url = r.location || `/api/jobs/${r.data.id}`;
+      const poll = async () => {
+        if (stopped) return;
+        let job;
+        try { job = await api('GET', url); } catch (e) { fail(e.message); return; }
+        bar.value = job.state === 'queued' ? 15 : job.state === 'running' ? 60 : 100;
+        txt.textContent = t(`plan.state.${job.state}`, { msg: job.message || '' });
+        if (job.state === 'done') { announce(txt.textContent); done(job, body); } else if (job.state === 'failed') fail(job.message);
+        else timer = setTimeout(poll, 500);
+      };
+      poll();
+    } catch (e) {
+      progress.hidden = true;
+      form.querySelector('button[type=submit]').disabled = false;
+      showErrors(form, e.problems);
+    }
+  });
+
+  function fail(msg) {
+    form.querySelector('button[type=submit]').disabled = false;
+    progress.querySelector('.progress-text').textContent = t('plan.state.failed', { msg });
+    announce(t('plan.state.failed', { msg }), true);
+  }
+
+  function done(job, body) {
+    form.querySelector('button[type=submit]').disabled = false;
+    const plan = job.result.plan;
+    const sv = plan.savings;
+    localStorage.setItem(LAST_PLAN_KEY, JSON.stringify({
+      when: job.finished || new Date().toISOString(), name: plan.scenario, request: body,
+      horizon: plan.horizon, savings: sv, totals: plan.totals, baseline: plan.baseline,
+    }));
+    const card = (cls, label, value, unit) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-label' }, label),
+      h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-unit' }, unit));
+    const months = plan.months.map((m) => ({
+      month: m.month,
+      co2: (m.baseline.co2_kg - m.plan.co2_kg) / 1000,
+      trucks: m.baseline.truckloads - m.plan.truckloads,
+      fm3: m.baseline.landfill_fm3 - m.plan.landfill_fm3,
+      nok: m.baseline.cost_nok - m.plan.cost_nok,
+    }));
+    replace(out,
+      h('section', { class: 'savings', 'aria-labelledby': 'sav-h' },
+        h('h2', { id: 'sav-h' }, t('plan.savings')),
+        h('p', { class: 'note note-info planned' }, t('plan.savings.note')),
+        h('div', { class: 'stats' },
+          card('sv-co2', t('plan.co2'), num(sv.co2_kg / 1000, 1), t('tonnes_co2')),
+          card('sv-trucks', t('plan.trucks'), num(sv.truckloads), t('plan.unit.loads')),
+          card('sv-landfill', t('plan.landfill'), num(sv.landfill_fm3), t('plan.unit.fm3')),
+          card('sv-cost', t('plan.cost'), num(sv.cost_nok), t('plan.unit.nok')),
+          card('sv-reused', t('plan.reused'), num(-sv.reused_t), t('plan.unit.t'))),
+        sv.truckloads < 0 ? h('p', { class: 'hint' }, t('plan.more.trucks')) : null,
+        h('h3', {}, t('plan.permonth')),
+        hbarChart(months.map((m) => ({ label: m.month, value: m.co2 })), { title: `${t('plan.co2')} (${t('tonnes_co2')})`, desc: t('plan.permonth'), unit: t('tonnes_co2') }),
+        h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('plan.permonth') },
+          h('table', { class: 'data months-table' },
+            h('caption', {}, t('plan.permonth')),
+            h('thead', {}, h('tr', {}, [t('plan.month'), `${t('plan.co2')} (${t('tonnes_co2')})`, `${t('plan.trucks')}`, `${t('plan.landfill')} (fm³)`, `${t('plan.cost')} (${t('plan.unit.nok')})`].map((x) => h('th', { scope: 'col' }, x)))),
+            h('tbody', {}, months.map((m) => h('tr', {}, h('th', { scope: 'row' }, m.month),
+              h('td', { class: 'n' }, num(m.co2, 1)), h('td', { class: 'n' }, num(m.trucks)), h('td', { class: 'n' }, num(m.fm3)), h('td', { class: 'n' }, num(m.nok))))),
+            h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
+              h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
+      h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
+        h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') }))),
+      h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
+        h('div', { class: 'sankey-wrap' }, planSankey(plan))));
+    if (map) map.remove();
+    map = createMap(out.querySelector('#plan-map'));
+    const pos = new Map(plan.sites.map((x) => [x.id, x]));
+    const pairs = new Map();
+    for (const f of plan.flows) {
+      const k = `${f.from}>${f.to}`;
+      pairs.set(k, (pairs.get(k) || 0) + f.tonnes);
+    }
+    const max = Math.max(1, ...pairs.values());
+    const bounds = L.latLngBounds([]);
+    for (const [k, tonnes] of pairs) {
+      const [a, b] = k.split('>');
+      const pa = pos.get(a); const pb = pos.get(b);
+      if (!pa || !pb) continue;
+      const color = pb.kind === 'landfill' ? '#a33b20' : pb.kind === 'need' ? '#1a6e3a' : '#5b6f8a';
+      line([pa.lat, pa.lon], [pb.lat, pb.lon], { weight: 2 + 8 * Math.sqrt(tonnes / max), color, cls: 'flow-line', title: `${pa.name} → ${pb.name}: ${num(tonnes)} t` }).addTo(map);
+      bounds.extend([pa.lat, pa.lon]); bounds.extend([pb.lat, pb.lon]);
+    }
+    for (const x of plan.sites) {
+      L.circleMarker([x.lat, x.lon], { radius: 4, color: '#222', weight: 1, fillOpacity: 0.7 }).bindTooltip(`${x.name} (${t(`kind.${x.kind}`)})`).addTo(map);
+    }
+    if (bounds.isValid()) map.fitBounds(bounds.pad(0.1));
+    out.querySelector('#sav-h').focus?.();
+  }
+  return () => { stopped = true; clearTimeout(timer); if (map) map.remove(); };
+}

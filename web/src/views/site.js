@@ -1,0 +1,116 @@
+/*
+ * views/site.js - one listing (#/annonse/ID) or facility (#/anlegg/ID):
+ * its details, the status buttons for its own organisation (publish,
+ * back to draft, close) and, for a listing, the ranked matches from
+ * GET /api/listings/ID/matches as a table and as lines on a map from the
+ * listing to each counterparty (the best match drawn thickest).
+ */
+import { h, replace, announce, note } from '../dom.js';
+import { t, num, materialName } from '../i18n.js';
+import { api, materials, getSession } from '../api.js';
+import { createMap, siteMarker, line, L } from '../map.js';
+import { go } from '../router.js';
+
+function dl(rows) {
+  return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
+    .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export async function siteView({ root, params, query }) {
+  const family = location.hash.startsWith('#/anlegg') ? 'facilities' : 'listings';
+  const id = Number(params.id);
+  const mats = await materials().catch(() => []);
+  let site;
+  try { site = await api('GET', `/api/${family}/${id}`); } catch (e) {
+    root.append(h('h1', {}, `#${id}`), note('error', e.status === 404 ? t('error.notfound') : e.message));
+    return;
+  }
+  const s = getSession();
+  const m = mats.find((x) => x.code === site.material);
+  const title = site.title || site.name;
+  const own = s && (s.user.org_id === site.org_id || s.user.role === 'admin');
+  const msg = h('div', { 'aria-live': 'polite' });
+  if (query.get('lagret')) msg.append(note('ok', t('form.saved')));
+
+  async function setStatus(st) {
+    if (st === 'closed' && !window.confirm(t('site.close.confirm'))) return;
+    try {
+      await api('POST', `/api/${family}/${id}/status`, { status: st }, { ifMatch: site.version });
+      announce(t('site.changed', { status: t(`status.${st}`) }));
+      go(`#/${family === 'listings' ? 'annonse' : 'anlegg'}/${id}`);
+    } catch (e) { replace(msg, note('error', e.message)); }
+  }
+  const actions = own && site.status !== 'closed' ? h('div', { class: 'buttons' },
+    family === 'listings' ? h('a', { href: `#/rediger/${id}`, class: 'button-link' }, t('site.edit')) : null,
+    site.status === 'draft' ? h('button', { type: 'button', class: 'primary', onclick: () => setStatus('published') }, t('site.publish')) : null,
+    site.status === 'published' ? h('button', { type: 'button', class: 'secondary', onclick: () => setStatus('draft') }, t('site.unpublish')) : null,
+    h('button', { type: 'button', class: 'danger', onclick: () => setStatus('closed') }, t('site.close'))) : null;
+
+  const pos = site.position || {};
+  root.append(h('h1', {}, title), msg,
+    h('div', { class: 'site-layout' },
+      h('section', { class: 'card' },
+        dl([
+          [t('site.status'), h('span', { class: `badge st-${site.status}` }, t(`status.${site.status}`))],
+          [t('form.type'), t(`kind.${site.type}`)],
+          [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.accepts || site.offers || []).join(', ')],
+          [t('site.amount'), site.amount ? `${num(site.amount.value)} ${t(`unit.${site.amount.unit}`)}` : undefined],
+          [t('site.window'), site.window ? `${site.window.from} – ${site.window.to}` : undefined],
+          [t('site.class'), site.class ?? site.max_class],
+          [t('site.price'), site.price_nok_per_t !== undefined ? num(site.price_nok_per_t, 2) : undefined],
+          [t('site.position'), `${num(pos.lat, 4)} N, ${num(pos.lon, 4)} Ø ${pos.approximate ? t('site.approx') : ''}`],
+          [t('site.description'), site.description],
+          [t('site.lab'), site.lab?.length ? site.lab.map((r) => `${r.substance} ${r.value}`).join(', ') : undefined],
+        ]), actions),
+      h('div', { class: 'map-wrap' }, h('div', { id: 'site-map', role: 'region', 'aria-label': t('map.aria') }))));
+  const map = createMap(root.querySelector('#site-map'), { center: [pos.lat, pos.lon], zoom: 10 });
+  siteMarker(site, mats).addTo(map);
+
+  if (family === 'listings') {
+    const sec = h('section', { class: 'matches', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, t('matches.title')));
+    root.append(sec);
+    if (!s) sec.append(note('info', t('matches.signin')), h('a', { href: `#/logg-inn?neste=${encodeURIComponent(`#/annonse/${id}`)}` }, t('nav.login')));
+    else await showMatches(sec, site, map, mats);
+  }
+  return () => map.remove();
+}
+
+async function showMatches(sec, site, map, mats) {
+  let r;
+  try { r = await api('GET', `/api/listings/${site.id}/matches?limit=20`); } catch (e) { sec.append(note('error', e.message)); return; }
+  if (!r.matches.length) { sec.append(note('info', t('matches.none'))); }
+  const from = [site.position.lat, site.position.lon];
+  const bounds = L.latLngBounds([from]);
+  const alt = r.alternative ? r.matches.find((x) => x.site_id === r.alternative.site_id) : null;
+  if (alt) sec.append(h('p', {}, t('matches.alt', { name: alt.title })));
+  const rows = r.matches.map((x, i) => {
+    const to = [x.lat, x.lon];
+    bounds.extend(to);
+    line(from, to, { weight: i === 0 ? 6 : 3, color: i === 0 ? '#1a6e3a' : '#b3401a', cls: 'match-line', title: `${i + 1}. ${x.title}` }).addTo(map);
+    const fam = x.type === 'supply' || x.type === 'need' ? 'annonse' : 'anlegg';
+    return h('tr', { class: 'match-row' },
+      h('td', {}, String(i + 1)),
+      h('th', { scope: 'row' }, h('a', { href: `#/${fam}/${x.site_id}` }, x.title), h('br'), h('small', {}, t(`kind.${x.type}`))),
+      h('td', { class: 'n' }, num(x.km, 1)),
+      h('td', { class: 'n' }, num(x.cost_nok_per_t, 1)),
+      h('td', { class: 'n' }, num(x.co2_kg_per_t, 2)),
+      h('td', { class: 'n' }, num(x.total_nok_per_t, 1)),
+      h('td', { class: 'n' }, num(x.overlap_months)),
+      h('td', { class: 'n' }, num(x.amount_t)),
+      h('td', { class: 'n' }, num(x.saving_nok_per_t, 1)));
+  });
+  for (const x of r.matches) siteMarker({ id: x.site_id, type: x.type, title: x.title, lat: x.lat, lon: x.lon }, mats).addTo(map);
+  if (r.matches.length) {
+    sec.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('matches.caption') },
+      h('table', { class: 'data matches-table' },
+        h('caption', {}, t('matches.caption')),
+        h('thead', {}, h('tr', {}, ['matches.rank', 'matches.site', 'matches.km', 'matches.cost', 'matches.co2', 'matches.total', 'matches.months', 'matches.amount', 'matches.saving']
+          .map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, rows))));
+    map.fitBounds(bounds.pad(0.15));
+  }
+  if (r.excluded?.length) {
+    sec.append(h('details', {}, h('summary', {}, `${t('matches.excluded')} (${r.excluded.length})`),
+      h('ul', {}, r.excluded.map((x) => h('li', {}, `${x.title || x.site_id}: ${x.reason}`)))));
+  }
+}
