@@ -113,3 +113,50 @@ test('bad input is refused next to the field and nothing is saved', async () => 
   assert.equal(await count(token), before, 'no listing was saved');
   await page.context().close();
 });
+
+test('a need with accepts, max class and a limit; a bad limit is refused next to its field', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'utbygger');
+  const token = await apiToken(srv.base, 'utbygger');
+  const before = await count(token);
+  await page.goto(`${srv.base}/#/ny`);
+  const form = page.locator('form.listing-form');
+  await fillListing(page, { type: 'need', title: 'Fyllmasser til ny veg', material: 'product.crushed.0-32', amount: 800, from: '2026-04', to: '2026-09', lat: 63.42, lon: 10.41 });
+  assert.ok(await form.getByRole('group', { name: /Tar også imot/ }).isVisible(), 'accepts shows for a need');
+  assert.ok(!(await form.getByRole('button', { name: 'Legg til stoff' }).isVisible()), 'lab rows are for a supply only');
+  await form.getByLabel('Høyeste tilstandsklasse som tas imot (1–5)').selectOption('2');
+  await form.getByLabel('Hele gruppen (rock.*)').check();
+  await form.getByLabel(/\(soil\.gravel\)/).check();
+  await form.getByRole('button', { name: 'Legg til grenseverdi' }).click();
+  await form.locator('.limit-row').getByLabel('Stoff').fill('Pb');
+  await form.locator('.limit-row').getByLabel('Grense').fill('-1');
+  const save = () => page.getByRole('button', { name: 'Lagre og publiser' }).click();
+
+  // -1 mg/kg is out of range: the API's message at limits.Pb, next to the limit's value field.
+  await save();
+  const err = form.locator('[data-error-for="limits.Pb"]');
+  await err.filter({ hasText: /between 0 and 1000000/ }).waitFor();
+  assert.equal(await form.locator('.limit-row').getByLabel('Grense').getAttribute('aria-invalid'), 'true');
+  assert.match(page.url(), /#\/ny/);
+  assert.equal(await count(token), before, 'nothing saved');
+  await shot(page, 'need-limit-error');
+
+  await form.locator('.limit-row').getByLabel('Grense').fill('45,5');
+  await save();
+  await page.waitForURL(/#\/annonse\/\d+/);
+  const id = Number(page.url().match(/annonse\/(\d+)/)[1]);
+  const saved = await apiGet(srv.base, `/api/listings/${id}`);
+  assert.equal(saved.type, 'need');
+  assert.equal(saved.max_class, 2);
+  assert.deepEqual(saved.accepts, ['rock.*', 'soil.gravel']);
+  assert.deepEqual(saved.limits, { Pb: 45.5 });
+  await page.getByText('Pb 45,5 mg/kg').waitFor();
+  assert.equal(await count(token), before + 1);
+
+  // Editing keeps the boxes and rows as saved.
+  await page.goto(`${srv.base}/#/rediger/${id}`);
+  await form.waitFor();
+  assert.ok(await form.getByLabel('Hele gruppen (rock.*)').isChecked());
+  assert.equal(await form.locator('.limit-row').getByLabel('Grense').inputValue(), '45.5');
+  await page.context().close();
+});

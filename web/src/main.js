@@ -15,15 +15,17 @@ import { formView } from './views/form.js';
 import { siteView } from './views/site.js';
 import { planView } from './views/plan.js';
 import { dashboardView } from './views/dashboard.js';
+import { facilityFormView } from './views/facility.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
   const s = getSession();
   const nav = h('nav', { id: 'main-nav', 'aria-label': t('nav.menu') },
-    h('ul', {}, NAV.map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
+    // An entry with a third element shows only to users who "may" do that (GET /api/me).
+    h('ul', {}, NAV.filter(([, , may]) => !may || s?.may?.[may]).map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
       h('li', {}, s
         ? h('button', { type: 'button', class: 'link', onclick: async () => { await logout(); go('#/logg-inn'); } }, t('nav.logout'))
         : h('a', { href: '#/logg-inn', 'data-route': 'logg-inn' }, t('nav.login')))));
@@ -73,6 +75,8 @@ route('/ny', formView);
 route('/rediger/:id', formView);
 route('/annonse/:id', siteView);
 route('/anlegg/:id', siteView);
+route('/nytt-anlegg', facilityFormView);
+route('/rediger-anlegg/:id', facilityFormView);
 route('/plan', planView);
 route('/dashbord', dashboardView);
 startRouter(document.getElementById('main'));

@@ -30,7 +30,13 @@ export function tileUrl() {
 /* A map in el, centred on Trondheim, with outline and (maybe) tiles. */
 export function createMap(el, { center = [63.40, 10.40], zoom = 9 } = {}) {
   el.classList.add('mb-map');
-  const map = L.map(el, { center, zoom, preferCanvas: false, keyboard: true });
+  const map = L.map(el, { center, zoom, preferCanvas: false, keyboard: true, zoomControl: false });
+  // Leaflet names its buttons in English; give them the page's language (title is also the aria-label).
+  L.control.zoom({ zoomInTitle: t('map.zoomin'), zoomOutTitle: t('map.zoomout') }).addTo(map);
+  map.on('popupopen', (ev) => {
+    const close = ev.popup.getElement()?.querySelector('.leaflet-popup-close-button');
+    if (close) { close.setAttribute('aria-label', t('map.closepopup')); close.title = t('map.closepopup'); }
+  });
   L.polygon(NORWAY_OUTLINE, {
     color: '#4a6375', weight: 1.5, fillColor: '#e8efe4', fillOpacity: 0.6, interactive: false,
   }).addTo(map);

@@ -8,6 +8,11 @@
  * next view starts. After a navigation focus moves to the new page's <h1>
  * so keyboard and screen-reader users land on the content (not on the
  * first load, where Tab must reach the skip link first).
+ *
+ * Each render gets a fresh box (display: contents) inside the root: a view
+ * still loading when the next navigation starts keeps filling its own,
+ * detached box, so two views never end up on one page; its cleanup runs
+ * as soon as it finishes.
  */
 
 const routes = [];
@@ -39,9 +44,15 @@ export async function render() {
     const params = {};
     const ok = r.parts.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = path[i]), true) : p === path[i]));
     if (!ok) continue;
-    root.replaceChildren();
-    const ctx = { root, params, query };
+    const box = document.createElement('div');
+    box.className = 'view';
+    root.replaceChildren(box);
+    const ctx = { root: box, params, query };
     const c = await r.view(ctx);
+    if (box.parentNode !== root) {  // a later navigation replaced this view while it loaded
+      if (typeof c === 'function') { try { c(); } catch { /* ignore */ } }
+      return;
+    }
     cleanup = c || null;
     const h1 = root.querySelector('h1');
     if (h1) { h1.setAttribute('tabindex', '-1'); if (!first) h1.focus({ preventScroll: true }); }

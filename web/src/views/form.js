@@ -18,6 +18,7 @@ import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
 import { go } from '../router.js';
+import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -40,6 +41,8 @@ export async function formView({ root, params }) {
   const conv = h('p', { class: 'hint conversion', 'aria-live': 'polite' });
   const labResult = h('p', { class: 'lab-result', 'aria-live': 'polite' });
   const labRows = h('div', { class: 'lab-rows' });
+  const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('form.accepts'), hint: t('form.accepts.hint') });
+  const limits = limitRows(doc.limits);
   const form = h('form', { class: 'card listing-form', novalidate: true },
     summaryBox(),
     field({ label: t('form.type'), name: 'type', value: type, options: [['supply', t('kind.supply')], ['need', t('kind.need')]], attrs: editing ? { disabled: true } : {} }),
@@ -61,7 +64,7 @@ export async function formView({ root, params }) {
         field({ label: t('form.lat'), name: 'lat', type: 'number', value: doc.position?.lat ?? doc.lat, attrs: { required: true, step: 'any', inputmode: 'decimal' } }),
         field({ label: t('form.lon'), name: 'lon', type: 'number', value: doc.position?.lon ?? doc.lon, attrs: { required: true, step: 'any', inputmode: 'decimal' } })),
       h('p', { class: 'hint' }, t('form.position.hint')),
-      h('div', { class: 'pick-map', id: 'pick-map', 'aria-hidden': 'true' })),
+      h('div', { class: 'pick-map', id: 'pick-map', role: 'region', 'aria-label': t('form.pick.aria') })),
     field({ label: t('form.price'), name: 'price_nok_per_t', type: 'number', value: doc.price_nok_per_t, hint: t('form.price.hint'), attrs: { step: 'any', inputmode: 'decimal' } }),
     h('div', { class: 'supply-only' },
       field({ label: t('form.class'), name: 'class', value: doc.class_from_lab ? '' : doc.class, options: classOpts, hint: t('form.class.fromlab') }),
@@ -71,7 +74,9 @@ export async function formView({ root, params }) {
         h('button', { type: 'button', class: 'secondary', onclick: () => { addLab(); } }, t('form.lab.add')),
         labResult)),
     h('div', { class: 'need-only' },
-      field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts })),
+      field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
+      accepts.el,
+      limits.el),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'primary', value: 'publish' }, t('form.save.publish')),
       h('button', { type: 'submit', class: 'secondary', value: 'draft' }, t('form.save.draft')),
@@ -100,7 +105,7 @@ export async function formView({ root, params }) {
     });
   }
   for (const r of doc.lab || []) addLab(r.substance, String(r.value));
-  form.append(h('datalist', { id: 'substances' }, ['As', 'Pb', 'Cd', 'Hg', 'Cu', 'Zn', 'Cr', 'CrVI', 'Ni', 'PCB7', 'DDT', 'PAH16', 'BaP'].map((x) => h('option', { value: x }))));
+  form.append(h('datalist', { id: 'substances' }, SUBSTANCES.map((x) => h('option', { value: x }))));
 
   const el = (name) => form.querySelector(`[data-field="${name}"]`);
   function showType() {
@@ -166,6 +171,16 @@ export async function formView({ root, params }) {
     el('lon').value = ev.latlng.lng.toFixed(5);
     placePin();
   });
+  // Keyboard: pan with the arrow keys, then Enter puts the position at the map's centre.
+  pick.getContainer().addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || ev.target !== pick.getContainer()) return;
+    ev.preventDefault();
+    const c = pick.getCenter();
+    el('lat').value = c.lat.toFixed(5);
+    el('lon').value = c.lng.toFixed(5);
+    placePin();
+    announce(t('form.pick.set', { lat: el('lat').value, lon: el('lon').value }));
+  });
   el('lat').addEventListener('change', placePin);
   el('lon').addEventListener('change', placePin);
   placePin();
@@ -191,6 +206,7 @@ export async function formView({ root, params }) {
     if (Math.abs(body.lat) > 90) probs.push({ field: 'lat', message: t('check.lat') });
     if (Math.abs(body.lon) > 180) probs.push({ field: 'lon', message: t('check.lon') });
     if (body.type === 'supply' && body.class === undefined && !body.lab) probs.push({ field: 'class', message: t('check.class') });
+    if (body.type === 'need') probs.push(...limits.check());
     return probs;
   }
 
@@ -212,7 +228,13 @@ export async function formView({ root, params }) {
       const lab = labBody();
       if (lab.length) body.lab = lab;
       if (v('class') !== '') body.class = Number(v('class'));
-    } else if (v('max_class') !== '') body.max_class = Number(v('max_class'));
+    } else {
+      if (v('max_class') !== '') body.max_class = Number(v('max_class'));
+      const acc = accepts.value();
+      if (acc.length) body.accepts = acc;
+      const lim = limits.value();
+      if (lim) body.limits = lim;
+    }
     return body;
   }
 

@@ -30,10 +30,10 @@ export async function siteView({ root, params, query }) {
   const title = site.title || site.name;
   const own = s && (s.user.org_id === site.org_id || s.user.role === 'admin');
   const msg = h('div', { 'aria-live': 'polite' });
-  if (query.get('lagret')) msg.append(note('ok', t('form.saved')));
+  if (query.get('lagret')) msg.append(note('ok', t(family === 'listings' ? 'form.saved' : 'fac.saved')));
 
   async function setStatus(st) {
-    if (st === 'closed' && !window.confirm(t('site.close.confirm'))) return;
+    if (st === 'closed' && !window.confirm(t(family === 'listings' ? 'site.close.confirm' : 'fac.close.confirm'))) return;
     try {
       await api('POST', `/api/${family}/${id}/status`, { status: st }, { ifMatch: site.version });
       announce(t('site.changed', { status: t(`status.${st}`) }));
@@ -41,10 +41,13 @@ export async function siteView({ root, params, query }) {
     } catch (e) { replace(msg, note('error', e.message)); }
   }
   const actions = own && site.status !== 'closed' ? h('div', { class: 'buttons' },
-    family === 'listings' ? h('a', { href: `#/rediger/${id}`, class: 'button-link' }, t('site.edit')) : null,
+    h('a', { href: family === 'listings' ? `#/rediger/${id}` : `#/rediger-anlegg/${id}`, class: 'button-link' }, t('site.edit')),
     site.status === 'draft' ? h('button', { type: 'button', class: 'primary', onclick: () => setStatus('published') }, t('site.publish')) : null,
     site.status === 'published' ? h('button', { type: 'button', class: 'secondary', onclick: () => setStatus('draft') }, t('site.unpublish')) : null,
-    h('button', { type: 'button', class: 'danger', onclick: () => setStatus('closed') }, t('site.close'))) : null;
+    h('button', { type: 'button', class: 'danger', onclick: () => setStatus('closed') }, t(family === 'listings' ? 'site.close' : 'fac.close'))) : null;
+  const cap = site.capacity_per_year || site.capacity || site.capacity_per_month;
+  const capKey = site.capacity_per_year ? 'landfill' : site.capacity ? 'storage' : 'plant';
+  const fee = site.gate_fee_nok_per_t ?? site.handling_nok_per_t ?? site.processing_nok_per_t ?? (family === 'facilities' ? site.price_nok_per_t : undefined);
 
   const pos = site.position || {};
   root.append(h('h1', {}, title), msg,
@@ -53,14 +56,21 @@ export async function siteView({ root, params, query }) {
         dl([
           [t('site.status'), h('span', { class: `badge st-${site.status}` }, t(`status.${site.status}`))],
           [t('form.type'), t(`kind.${site.type}`)],
-          [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.accepts || site.offers || []).join(', ')],
+          [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.offers || []).join(', ')],
           [t('site.amount'), site.amount ? `${num(site.amount.value)} ${t(`unit.${site.amount.unit}`)}` : undefined],
           [t('site.window'), site.window ? `${site.window.from} – ${site.window.to}` : undefined],
           [t('site.class'), site.class ?? site.max_class],
-          [t('site.price'), site.price_nok_per_t !== undefined ? num(site.price_nok_per_t, 2) : undefined],
+          [t('site.price'), family === 'listings' && site.price_nok_per_t !== undefined ? num(site.price_nok_per_t, 2) : undefined],
+          [cap ? t(`fac.capacity.${capKey}`).replace(/ \(.*\)$/, '') : '', cap ? `${num(cap.value)} ${t(`unit.${cap.unit}`)}` : undefined],
+          [fee !== undefined ? t(`fac.fee.${site.type}`) : '', fee !== undefined ? num(fee, 2) : undefined],
+          [t('fac.holding'), site.holding_nok_per_t_month !== undefined ? num(site.holding_nok_per_t_month, 2) : undefined],
+          [t('fac.co2'), site.co2_kg_per_t !== undefined ? num(site.co2_kg_per_t, 2) : undefined],
+          [t('fac.yields'), site.yields?.length ? site.yields.map((y) => `${materialName(mats.find((x) => x.code === y.material)) || y.material} ${num(y.share, 3)}`).join(', ') : undefined],
           [t('site.position'), `${num(pos.lat, 4)} N, ${num(pos.lon, 4)} Ø ${pos.approximate ? t('site.approx') : ''}`],
           [t('site.description'), site.description],
           [t('site.lab'), site.lab?.length ? site.lab.map((r) => `${r.substance} ${r.value}`).join(', ') : undefined],
+          [t(site.material ? 'site.accepts' : 'fac.accepts'), site.accepts?.length && (site.material || family === 'facilities') ? site.accepts.join(', ') : undefined],
+          [t('site.limits'), site.limits && Object.keys(site.limits).length ? Object.entries(site.limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
         ]), actions),
       h('div', { class: 'map-wrap' }, h('div', { id: 'site-map', role: 'region', 'aria-label': t('map.aria') }))));
   const map = createMap(root.querySelector('#site-map'), { center: [pos.lat, pos.lon], zoom: 10 });
