@@ -69,7 +69,11 @@ export async function openBrowser() {
 
 /* A new page on base with outside requests (map tiles) aborted. */
 export async function newPage(browser, base, { width = 1280, height = 900, lang = 'nb' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+  // Reduced motion: the map then draws without fades, so a popup or a
+  // marker is fully opaque as soon as it exists (axe measures contrast
+  // on what is on screen; a popup half-way through fading in failed it).
+  const context = await browser.newContext({ viewport: { width, height },
+                                             reducedMotion: 'reduce' });
   await context.route((url) => !url.href.startsWith(base), (r) => r.abort());
   await context.addInitScript((l) => { if (!localStorage.getItem('mb-lang')) localStorage.setItem('mb-lang', l); }, lang);
   const page = await context.newPage();

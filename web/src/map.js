@@ -30,7 +30,13 @@ export function tileUrl() {
 /* A map in el, centred on Trondheim, with outline and (maybe) tiles. */
 export function createMap(el, { center = [63.40, 10.40], zoom = 9 } = {}) {
   el.classList.add('mb-map');
-  const map = L.map(el, { center, zoom, preferCanvas: false, keyboard: true, zoomControl: false });
+  // Users who ask for less motion get no fading and zooming animations
+  // (WCAG 2.3.3); a popup then is readable the moment it opens.
+  const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  const map = L.map(el, {
+    center, zoom, preferCanvas: false, keyboard: true, zoomControl: false,
+    fadeAnimation: !still, zoomAnimation: !still, markerZoomAnimation: !still,
+  });
   // Leaflet names its buttons in English; give them the page's language (title is also the aria-label).
   L.control.zoom({ zoomInTitle: t('map.zoomin'), zoomOutTitle: t('map.zoomout') }).addTo(map);
   map.on('popupopen', (ev) => {
@@ -110,7 +116,9 @@ export function siteMarker(site, mats) {
 
 /* A marker cluster group (clusters only when markers are dense). */
 export function clusterGroup() {
-  return L.markerClusterGroup({ maxClusterRadius: 45, spiderfyOnMaxZoom: true, showCoverageOnHover: false });
+  const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  return L.markerClusterGroup({ maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+                                showCoverageOnHover: false, animate: !still });
 }
 
 /* A line between two [lat, lon] points; cls is added to the SVG path. */
