@@ -961,8 +961,18 @@ int mb_store_token_add(struct mb_store *st, const char *token_hash, int64_t user
     int rc = mb_st_tx_begin(st, err);
     if (rc)
         return rc;
-    rc = mb_st_prepare(st, "INSERT INTO token(hash, user_id, expires) VALUES (?, ?, ?)",
-                       &s, err);
+    /* A sign-in clears the user's expired tokens, so the table holds the
+     * live tokens and at most the last expired ones of users who never
+     * come back. */
+    rc = mb_st_prepare(st, "DELETE FROM token WHERE user_id = ? AND expires <= ?", &s, err);
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, user_id);
+        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    if (!rc)
+        rc = mb_st_prepare(st, "INSERT INTO token(hash, user_id, expires) VALUES (?, ?, ?)",
+                           &s, err);
     if (!rc) {
         mb_st_bind_text(s, 1, token_hash);
         sqlite3_bind_int64(s, 2, user_id);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/store.h"
 #include "support/tmpdir.h"
@@ -330,19 +331,42 @@ Test(store, tokens_expire_and_can_be_deleted)
     struct mb_error err;
     int64_t org = make_org(st, "Graveco", "");
     int64_t uid = make_user(st, org, "kari@example.no");
-    cr_assert_eq(mb_store_token_add(st, "aa11", uid, 1000, &err), 0, "%s", err.message);
-    cr_assert_eq(mb_store_token_add(st, "bb22", uid, 5000, &err), 0);
-    cr_assert_eq(mb_store_token_add(st, "cc33", 777, 5000, &err), MB_EINVAL);
+    int64_t now = (int64_t)time(NULL);
+    cr_assert_eq(mb_store_token_add(st, "aa11", uid, now + 1000, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_token_add(st, "bb22", uid, now + 5000, &err), 0);
+    cr_assert_eq(mb_store_token_add(st, "cc33", 777, now + 5000, &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "user_id");
     struct mb_user u;
-    cr_assert_eq(mb_store_token_user(st, "aa11", 999, &u, &err), 0);
+    cr_assert_eq(mb_store_token_user(st, "aa11", now + 999, &u, &err), 0);
     cr_assert_eq(u.id, uid);
     cr_assert_str_eq(u.email, "kari@example.no");
-    cr_assert_eq(mb_store_token_user(st, "aa11", 1000, &u, &err), MB_ENOTFOUND);
+    cr_assert_eq(mb_store_token_user(st, "aa11", now + 1000, &u, &err), MB_ENOTFOUND);
     cr_assert_eq(mb_store_token_user(st, "zz", 0, &u, &err), MB_ENOTFOUND);
     cr_assert_eq(mb_store_token_delete(st, "bb22", &err), 0);
     cr_assert_eq(mb_store_token_user(st, "bb22", 0, &u, &err), MB_ENOTFOUND);
     cr_assert_eq(mb_store_token_delete(st, "bb22", &err), MB_ENOTFOUND);
+    mb_store_close(st);
+}
+
+/* A sign-in removes the user's expired tokens (and nobody else's), so the
+ * table does not grow with every sign-in for ever. */
+Test(store, a_new_token_clears_the_users_expired_ones)
+{
+    struct mb_store *st = open_mem();
+    struct mb_error err;
+    int64_t org = make_org(st, "Graveco", "");
+    int64_t kari = make_user(st, org, "kari@example.no");
+    int64_t ola = make_user(st, org, "ola@example.no");
+    int64_t now = (int64_t)time(NULL);
+    cr_assert_eq(mb_store_token_add(st, "old-kari", kari, now - 10, &err), 0);
+    cr_assert_eq(mb_store_token_add(st, "old-ola", ola, now - 10, &err), 0);
+    cr_assert_eq(mb_store_token_add(st, "live-kari", kari, now + 100, &err), 0);
+    struct mb_user u;
+    /* Asked as of a time before they expired: Kari's old token is gone,
+     * Ola's is still there (he has not signed in since). */
+    cr_assert_eq(mb_store_token_user(st, "old-kari", now - 100, &u, &err), MB_ENOTFOUND);
+    cr_assert_eq(mb_store_token_user(st, "old-ola", now - 100, &u, &err), 0);
+    cr_assert_eq(mb_store_token_user(st, "live-kari", now, &u, &err), 0);
     mb_store_close(st);
 }
 
