@@ -355,6 +355,20 @@ static void free_logins(struct mb_server *sv)
     sv->nlogins = 0;
 }
 
+/* Everything but the daemon and the job thread (stopped first). */
+static void release(struct mb_server *sv)
+{
+    struct mb_srv *s = &sv->srv;
+    for (size_t i = 0; i < s->nstores; i++)
+        mb_store_close(s->stores[i]);
+    free(s->stores);
+    mb_limiter_free(s->limiter);
+    mb_market_release(&s->market);
+    pthread_mutex_destroy(&s->lock);
+    free_logins(sv);
+    free(sv);
+}
+
 int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
                     struct mb_error *err)
 {
@@ -434,14 +448,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     *out = sv;
     return 0;
 fail:
-    for (size_t i = 0; i < s->nstores; i++)
-        mb_store_close(s->stores[i]);
-    free(s->stores);
-    mb_limiter_free(s->limiter);
-    mb_market_release(&s->market);
-    pthread_mutex_destroy(&s->lock);
-    free_logins(sv);
-    free(sv);
+    release(sv);
     return rc;
 }
 
@@ -463,12 +470,5 @@ void mb_server_stop(struct mb_server *sv)
     struct mb_srv *s = &sv->srv;
     MHD_stop_daemon(sv->daemon);
     mb_jobs_stop(s);
-    for (size_t i = 0; i < s->nstores; i++)
-        mb_store_close(s->stores[i]);
-    free(s->stores);
-    mb_limiter_free(s->limiter);
-    mb_market_release(&s->market);
-    pthread_mutex_destroy(&s->lock);
-    free_logins(sv);
-    free(sv);
+    release(sv);
 }

@@ -455,6 +455,19 @@ static bool lon_ok(double v)
     return v >= -180 && v <= 180;
 }
 
+/* "r.max_<dim> >= lo AND r.min_<dim> <= hi": the entries of an R*Tree
+ * whose extent in dimension <dim> meets [lo, hi]. */
+static void qb_dim_range(struct qb *b, const char *dim, double lo, double hi)
+{
+    char part[48];
+    snprintf(part, sizeof part, "r.max_%s >= ", dim);
+    qb_add(b, part);
+    qb_double(b, lo);
+    snprintf(part, sizeof part, " AND r.min_%s <= ", dim);
+    qb_add(b, part);
+    qb_double(b, hi);
+}
+
 /* A site column as the driving table holds it: the R*Tree keeps position
  * as 32-bit floats rounded outwards (about 0.4 m at Norway's latitudes:
  * a map box's edge is that exact). */
@@ -636,10 +649,7 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
     if (rt && (!priv || q->all_visible) && asked && contiguous(asked, &lo, &hi)) {
         /* The R*Tree's status dimension is the exact filter. */
         AND();
-        qb_add(b, "r.max_st >= ");
-        qb_double(b, lo * MB_RT_ST_SCALE);
-        qb_add(b, " AND r.min_st <= ");
-        qb_double(b, hi * MB_RT_ST_SCALE);
+        qb_dim_range(b, "st", lo * MB_RT_ST_SCALE, hi * MB_RT_ST_SCALE);
     } else {
         b->needs_site = true;
         AND();
@@ -665,10 +675,7 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
                 /* The key range above is exact. */
             } else if (b->driver == DRIVE_RTREE && contiguous(types, &lo, &hi)) {
                 AND();
-                qb_add(b, "r.max_ty >= ");
-                qb_double(b, lo * MB_RT_TY_SCALE);
-                qb_add(b, " AND r.min_ty <= ");
-                qb_double(b, hi * MB_RT_TY_SCALE);
+                qb_dim_range(b, "ty", lo * MB_RT_TY_SCALE, hi * MB_RT_TY_SCALE);
             } else {
                 b->needs_site = true;
                 AND();
@@ -735,10 +742,7 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
         double to = fmin(q->to_m ? q->to_m : MB_NO_MONTH_TO, MB_RT_T_MAX);
         double from = fmin(fmax(q->from_m, 0), MB_RT_T_MAX);
         AND();
-        qb_add(b, "r.min_t <= ");
-        qb_double(b, to * MB_RT_T_SCALE);
-        qb_add(b, " AND r.max_t >= ");
-        qb_double(b, from * MB_RT_T_SCALE);
+        qb_dim_range(b, "t", from * MB_RT_T_SCALE, to * MB_RT_T_SCALE);
     } else if (q->from_m || q->to_m) {
         int to = q->to_m ? q->to_m : MB_NO_MONTH_TO;
         AND();

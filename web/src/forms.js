@@ -10,6 +10,8 @@
  * form's summary at the top, so no message is ever lost.
  */
 import { h, announce } from './dom.js';
+import { api } from './api.js';
+import { go } from './router.js';
 import { t } from './i18n.js';
 
 let seq = 0;
@@ -83,4 +85,35 @@ export function showErrors(form, problems) {
   announce(`${t('error.summary')} ${problems.map((p) => p.message).join(' ')}`, true);
   if (first) first.focus();
   return first;
+}
+
+/* The submit handler of a listing or facility form: check in the browser,
+ * then create (POST) or replace (PUT with If-Match) and publish when the
+ * "publish" button was used; the API's problems land next to their fields.
+ * path: "listings" or "facilities"; page: "annonse" or "anlegg". */
+export function onSiteSubmit(form, { path, page, savedText, editing, version, bodyOf, check }) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const publish = ev.submitter?.value !== 'draft';
+    const body = bodyOf();
+    const probs = check(body);
+    if (probs.length) { showErrors(form, probs); return; }
+    try {
+      let saved;
+      if (editing) {
+        saved = await api('PUT', `/api/${path}/${editing}`, body, { ifMatch: version });
+        if (publish && saved.status === 'draft') {
+          saved = await api('POST', `/api/${path}/${editing}/status`, { status: 'published' },
+                            { ifMatch: saved.version });
+        }
+      } else {
+        saved = await api('POST', `/api/${path}${publish ? '?status=published' : ''}`, body);
+      }
+      announce(savedText);
+      go(`#/${page}/${saved.id}?lagret=1`);
+    } catch (e) {
+      showErrors(form, e.problems);
+    }
+  });
 }

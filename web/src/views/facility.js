@@ -25,9 +25,8 @@
 import { h, announce, note } from '../dom.js';
 import { t, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
-import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
+import { field, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
-import { go } from '../router.js';
 import { materialList, limitRows } from '../sitefields.js';
 
 const TYPES = ['landfill', 'storage', 'plant', 'quarry'];
@@ -236,26 +235,7 @@ export async function facilityFormView({ root, params }) {
     return probs;
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const publish = ev.submitter?.value !== 'draft';
-    const body = bodyOf();
-    const probs = check(body);
-    if (probs.length) { showErrors(form, probs); return; }
-    try {
-      let saved;
-      if (editing) {
-        saved = await api('PUT', `/api/facilities/${editing}`, body, { ifMatch: version });
-        if (publish && saved.status === 'draft') saved = await api('POST', `/api/facilities/${editing}/status`, { status: 'published' }, { ifMatch: saved.version });
-      } else {
-        saved = await api('POST', `/api/facilities${publish ? '?status=published' : ''}`, body);
-      }
-      announce(t('fac.saved'));
-      go(`#/anlegg/${saved.id}?lagret=1`);
-    } catch (e) {
-      showErrors(form, e.problems);
-    }
-  });
+  onSiteSubmit(form, { path: 'facilities', page: 'anlegg', savedText: t('fac.saved'), editing, version,
+                       bodyOf, check });
   return () => pick.remove();
 }

@@ -14,10 +14,9 @@
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
-import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
+import { field, summaryBox, onSiteSubmit } from '../forms.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
-import { go } from '../router.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
 
 const MONTH = /^\d{4}-\d{2}$/;
@@ -238,26 +237,7 @@ export async function formView({ root, params }) {
     return body;
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const publish = ev.submitter?.value !== 'draft';
-    const body = bodyOf();
-    const probs = check(body);
-    if (probs.length) { showErrors(form, probs); return; }
-    try {
-      let saved;
-      if (editing) {
-        saved = await api('PUT', `/api/listings/${editing}`, body, { ifMatch: version });
-        if (publish && saved.status === 'draft') saved = await api('POST', `/api/listings/${editing}/status`, { status: 'published' }, { ifMatch: saved.version });
-      } else {
-        saved = await api('POST', `/api/listings${publish ? '?status=published' : ''}`, body);
-      }
-      announce(t('form.saved'));
-      go(`#/annonse/${saved.id}?lagret=1`);
-    } catch (e) {
-      showErrors(form, e.problems);
-    }
-  });
+  onSiteSubmit(form, { path: 'listings', page: 'annonse', savedText: t('form.saved'), editing, version,
+                       bodyOf, check });
   return () => pick.remove();
 }
