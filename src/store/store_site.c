@@ -781,6 +781,19 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
     return 0;
 }
 
+/* Step a prepared, bound statement that yields one integer (or no row:
+ * *out is left as it was), then finish it. */
+static int scalar_int64(struct mb_store *st, sqlite3_stmt *s, int64_t *out,
+                        struct mb_error *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    return rc;
+}
+
 static int run_count(struct mb_store *st, const struct qb *b, size_t *total,
                      struct mb_error *err)
 {
@@ -791,14 +804,9 @@ static int run_count(struct mb_store *st, const struct qb *b, size_t *total,
     if (rc)
         return rc;
     bind_all(s, b);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *total = (size_t)sqlite3_column_int64(s, 0);
-        rc = 0;
-    } else {
-        rc = mb_st_error(st, rc, NULL, err);
-    }
-    mb_st_finish(s);
+    int64_t n = 0;
+    rc = scalar_int64(st, s, &n, err);
+    *total = (size_t)n;
     return rc;
 }
 
@@ -806,18 +814,9 @@ static int run_count(struct mb_store *st, const struct qb *b, size_t *total,
 static int max_site_id(struct mb_store *st, int64_t *out, struct mb_error *err)
 {
     sqlite3_stmt *s;
+    *out = 0;
     int rc = mb_st_prepare(st, "SELECT coalesce(max(id), 0) FROM site", &s, err);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int64(s, 0);
-        rc = 0;
-    } else {
-        rc = mb_st_error(st, rc, NULL, err);
-    }
-    mb_st_finish(s);
-    return rc;
+    return rc ? rc : scalar_int64(st, s, out, err);
 }
 
 /* The rows of the given ids, in that order: one cached statement per row
@@ -897,12 +896,7 @@ static int material_id_of(struct mb_store *st, const char *code, int64_t *id,
     if (rc)
         return rc;
     mb_st_bind_text(s, 1, code);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    return rc;
+    return scalar_int64(st, s, id, err);
 }
 
 /* The R*Trees order by their 32-bit positions (within a metre); the page
