@@ -100,9 +100,15 @@ static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
 {
     struct mb_job job;
     struct mb_error err;
-    if (mb_store_job_get(st, id, &job, &err) != 0 || job.state != MB_JOB_QUEUED) {
-        if (err.code == 0)
-            mb_job_release(&job);
+    mb_error_clear(&err);
+    if (mb_store_job_get(st, id, &job, &err) != 0) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "the job could not be read: %s", err.message);
+        mb_store_job_update(st, id, MB_JOB_FAILED, msg, NULL, &err);
+        return;
+    }
+    if (job.state != MB_JOB_QUEUED) {
+        mb_job_release(&job);
         return;
     }
     mb_store_job_update(st, id, MB_JOB_RUNNING, "collecting the region's sites", NULL, &err);
@@ -194,10 +200,14 @@ static void *worker(void *arg)
             continue;
         }
         /* Every queued job, oldest first. */
+        int64_t last = 0;
         for (;;) {
             int64_t next;
-            if (mb_store_job_next_queued(st, &next, &err) != 0)
+            /* The same job twice: it could not be read nor marked failed
+             * (the database is failing); wait for the next notice. */
+            if (mb_store_job_next_queued(st, &next, &err) != 0 || next == last)
                 break;
+            last = next;
             run_job(s, st, next);
             pthread_mutex_lock(&j->lock);
             stop = j->stop;
