@@ -92,7 +92,11 @@ static int thread_geo(struct mb_geo **out, struct mb_error *err)
         int rc = mb_geo_new(&g, err);
         if (rc)
             return rc;
-        pthread_setspecific(geo_key, g);
+        if (pthread_setspecific(geo_key, g) != 0) {
+            mb_geo_free(g);
+            return mb_error_set(err, MB_EPROJ, "", "cannot keep the coordinate "
+                                "transformations for this thread");
+        }
     }
     *out = g;
     return 0;

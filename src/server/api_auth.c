@@ -31,12 +31,12 @@ void mb_api_login(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
         return;
-    json_t *b = mb_req_json_body(r);
+    static const char *const keys[] = { "email", "password", NULL };
+    json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
-    static const char *const keys[] = { "email", "password", NULL };
     const char *email, *password;
-    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "email", true, 128, &email) ||
+    if (mb_api_str(r, b, "email", true, 128, &email) ||
         mb_api_str(r, b, "password", true, 256, &password)) {
         json_decref(b);
         return;
@@ -176,12 +176,12 @@ void mb_api_orgs_create(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
         !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
         return;
-    json_t *b = mb_req_json_body(r);
+    static const char *const keys[] = { "name", "orgnr", NULL };
+    json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
-    static const char *const keys[] = { "name", "orgnr", NULL };
     const char *name, *orgnr = "";
-    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "name", true, 127, &name) ||
+    if (mb_api_str(r, b, "name", true, 127, &name) ||
         mb_api_str(r, b, "orgnr", false, 15, &orgnr)) {
         json_decref(b);
         return;
@@ -240,13 +240,13 @@ void mb_api_users_create(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
         !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
         return;
-    json_t *b = mb_req_json_body(r);
+    static const char *const keys[] = { "org_id", "email", "name", "role", "password", NULL };
+    json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
-    static const char *const keys[] = { "org_id", "email", "name", "role", "password", NULL };
     const char *email, *name, *role, *password;
     int64_t org_id;
-    if (mb_api_check_keys(r, b, keys) || mb_api_int(r, b, "org_id", 1, INT64_MAX, &org_id) ||
+    if (mb_api_int(r, b, "org_id", 1, INT64_MAX, &org_id) ||
         mb_api_str(r, b, "email", true, 127, &email) ||
         mb_api_str(r, b, "name", true, 127, &name) ||
         mb_api_str(r, b, "role", true, 32, &role) ||

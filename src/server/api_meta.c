@@ -93,14 +93,10 @@ void mb_api_classify(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
         return;
-    json_t *b = mb_req_json_body(r);
+    static const char *const keys[] = { "lab", NULL };
+    json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
-    static const char *const keys[] = { "lab", NULL };
-    if (mb_api_check_keys(r, b, keys)) {
-        json_decref(b);
-        return;
-    }
     json_t *lab = json_object_get(b, "lab");
     if (!json_is_array(lab) || json_array_size(lab) == 0 || json_array_size(lab) > 100) {
         mb_reply_error(r, 400, "invalid", "lab",

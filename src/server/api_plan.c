@@ -19,15 +19,15 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) || !mb_api_require(r, MB_ACT_PLAN))
         return;
-    json_t *b = mb_req_json_body(r);
-    if (!b)
-        return;
     static const char *const keys[] = { "name", "from", "to", "municipalities", "bbox",
                                          "co2_price_nok_per_t", NULL };
+    json_t *b = mb_api_body(r, keys);
+    if (!b)
+        return;
     const char *name = "", *from, *to;
     struct mb_error err;
     int f, t;
-    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "name", false, 127, &name) ||
+    if (mb_api_str(r, b, "name", false, 127, &name) ||
         mb_api_str(r, b, "from", true, 7, &from) || mb_api_str(r, b, "to", true, 7, &to))
         goto done;
     if (mb_month_parse(from, &f, "from", &err) || mb_month_parse(to, &t, "to", &err)) {

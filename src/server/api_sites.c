@@ -250,12 +250,12 @@ static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
         return;
-    json_t *b = mb_req_json_body(r);
+    static const char *const keys[] = { "status", NULL };
+    json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
-    static const char *const keys[] = { "status", NULL };
     const char *s;
-    if (mb_api_check_keys(r, b, keys) || mb_api_str(r, b, "status", true, 16, &s)) {
+    if (mb_api_str(r, b, "status", true, 16, &s)) {
         json_decref(b);
         return;
     }

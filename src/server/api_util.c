@@ -36,6 +36,16 @@ int mb_api_check_keys(struct mb_req *r, json_t *obj, const char *const *keys)
     return 0;
 }
 
+json_t *mb_api_body(struct mb_req *r, const char *const *keys)
+{
+    json_t *b = mb_req_json_body(r);
+    if (b && mb_api_check_keys(r, b, keys)) {
+        json_decref(b);
+        return NULL;
+    }
+    return b;
+}
+
 int mb_api_str(struct mb_req *r, json_t *obj, const char *key, bool required, size_t max,
                const char **out)
 {

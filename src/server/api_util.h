@@ -15,6 +15,9 @@
 /* Unix seconds -> "2026-11-23T14:00:00Z". */
 json_t *mb_api_time(int64_t t);
 
+/* The JSON object body (mb_req_json_body) with no field outside keys
+ * (NULL-terminated); NULL with the 4xx reply set. */
+json_t *mb_api_body(struct mb_req *r, const char *const *keys);
 /* Refuse a body field not in keys (NULL-terminated). */
 int mb_api_check_keys(struct mb_req *r, json_t *obj, const char *const *keys);
 /* A string of 1..max bytes without control characters. Absent and not
