@@ -12,11 +12,39 @@
 #include "domain/month.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
+#include "report/forecast.h"
 
 static void progress(const char *line, void *ctx)
 {
     (void)ctx;
     fprintf(stderr, "massebank plan: %s\n", line);
+}
+
+/* Landfill capacity by year: the year the region runs out and the year
+ * each landfill is full, with today's practice and with the plan. */
+static void forecast(FILE *f, const struct mb_scenario *s, const struct mb_plan *p)
+{
+    struct mb_forecast fc;
+    mb_forecast_build(s, p, &fc);
+    fprintf(f, "\nLandfill capacity by year:  surplus t | landfill t plan/today"
+               " | full landfills plan/today of open | short of room t plan/today\n");
+    for (int y = 0; y < fc.nyears; y++) {
+        const struct mb_forecast_year *fy = &fc.years[y];
+        fprintf(f, "  %d %10.0f | %10.0f / %10.0f | %3d / %3d of %3d | %10.0f / %10.0f\n",
+                fy->year, fy->surplus_t, fy->landfill_t[MB_PRACTICE_PLAN],
+                fy->landfill_t[MB_PRACTICE_TODAY], fy->landfills_full[MB_PRACTICE_PLAN],
+                fy->landfills_full[MB_PRACTICE_TODAY], fy->landfills_open,
+                fy->capacity_short_t[MB_PRACTICE_PLAN],
+                fy->capacity_short_t[MB_PRACTICE_TODAY]);
+    }
+    for (int pr = MB_PRACTICE_TODAY; pr < MB_PRACTICE_COUNT; pr++) {
+        const char *who = pr == MB_PRACTICE_PLAN ? "With the plan" : "With today's practice";
+        if (fc.runs_out[pr])
+            fprintf(f, "%s, landfill capacity runs out in %d.\n", who, fc.runs_out[pr]);
+        else
+            fprintf(f, "%s, landfill capacity lasts the horizon.\n", who);
+    }
+    mb_forecast_release(&fc);
 }
 
 static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *p)
@@ -49,6 +77,7 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
                 pm->reused_t, pm->landfill_t, bm->landfill_t,
                 (bm->co2_kg - pm->co2_kg) / 1e3, bm->truckloads - pm->truckloads);
     }
+    forecast(f, s, p);
     if (p->nunplaced || p->nunmet)
         fprintf(f, "\n%zu source-months have masses with nowhere to go and %zu "
                 "need-months go unmet: see \"unplaced\" and \"unmet\" in the plan.\n",

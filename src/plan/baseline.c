@@ -107,7 +107,7 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
         qsort(cands[i], ncand[i], sizeof **cands, by_km);
     }
     mb_grid_release(&grid);
-    size_t cap = 0;
+    size_t cap = 0, cap_u = 0;
     for (int t = 0; t < T; t++) {
         int serial = s->from + t;
         int y = mb_month_year(serial) - y0;
@@ -149,6 +149,11 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                 if (x->kind == MB_SITE_SOURCE) {
                     plan->baseline.unplaced_t += rest;
                     mt->unplaced_t += rest;
+                    plan->baseline_unplaced =
+                        mb_xgrow(plan->baseline_unplaced, &cap_u,
+                                 plan->nbaseline_unplaced + 1, sizeof *plan->baseline_unplaced);
+                    plan->baseline_unplaced[plan->nbaseline_unplaced++] =
+                        (struct mb_shortfall){ i, serial, rest };
                 } else {
                     plan->baseline.unmet_t += rest;
                     mt->unmet_t += rest;

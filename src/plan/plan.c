@@ -198,6 +198,7 @@ void mb_plan_release(struct mb_plan *plan)
     free(plan->months);
     free(plan->baseline_months);
     free(plan->unplaced);
+    free(plan->baseline_unplaced);
     free(plan->unmet);
     free(plan->baseline_flows);
     memset(plan, 0, sizeof *plan);

@@ -55,6 +55,8 @@ struct mb_plan {
     size_t nunmet;
     struct mb_flow *baseline_flows;
     size_t nbaseline_flows;
+    struct mb_shortfall *baseline_unplaced; /* per source and month, today's practice */
+    size_t nbaseline_unplaced;
     /* solver statistics */
     size_t rows, cols, nonzeros;
     double solver_objective; /* including penalties for unplaced and unmet */

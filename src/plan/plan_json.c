@@ -7,6 +7,7 @@
 #include "core/alloc.h"
 #include "domain/month.h"
 #include "plan/plan.h"
+#include "report/forecast.h"
 
 static json_t *totals_json(const struct mb_totals *t)
 {
@@ -107,6 +108,10 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         "iterations", p->iterations, "components", p->components,
         "objective_with_penalties", p->solver_objective,
         "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
+    struct mb_forecast fc;
+    mb_forecast_build(s, p, &fc);
+    json_object_set_new(root, "forecast", mb_forecast_json(s, &fc));
+    mb_forecast_release(&fc);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
     json_decref(root);
     return text;
