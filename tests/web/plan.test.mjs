@@ -50,6 +50,14 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   assert.ok(links > 5, `Sankey links (${links})`);
   assert.ok(await page.locator('svg.sankey rect').count() > 5, 'Sankey nodes');
   assert.match(await page.locator('.savings .planned').innerText(), /Planlagt, ikke levert/);
+  // Landfill capacity by year: one row for 2026, a sentence per practice.
+  const fcRows = page.locator('.forecast-table tbody tr');
+  assert.equal(await fcRows.count(), 1);
+  assert.equal(await fcRows.first().locator('th').innerText(), '2026');
+  const surplus = Number((await fcRows.first().locator('td').first().innerText()).replace(/[\s\u00a0]/g, ''));
+  assert.ok(surplus > 0, `surplus in 2026 (${surplus})`);
+  assert.match(await page.locator('.fc-today').innerText(), /^Med dagens praksis (går deponikapasiteten tom i 2026|holder deponikapasiteten hele perioden)\.$/);
+  assert.match(await page.locator('.fc-plan').innerText(), /^Med planen (går deponikapasiteten tom i 2026|holder deponikapasiteten hele perioden)\.$/);
   await shot(page, 'plan');
 
   await page.goto(`${srv.base}/#/dashbord`);

@@ -17,6 +17,26 @@ import { hbarChart } from '../charts.js';
 
 export const LAST_PLAN_KEY = 'mb-last-plan';
 
+/* Landfill capacity per year with today's practice and with the plan
+ * (the plan's "forecast", docs/plan-format.md): when it runs out, as
+ * sentences and as a table. */
+function forecastSection(fc) {
+  const runs = (who) => (fc.runs_out[who] ? t(`fc.runs.${who}`, { year: fc.runs_out[who] }) : t(`fc.lasts.${who}`));
+  return h('section', { class: 'forecast', 'aria-labelledby': 'fc-h' },
+    h('h2', { id: 'fc-h' }, t('fc.title')),
+    h('p', { class: `note ${fc.runs_out.today ? 'note-error' : 'note-info'} fc-today` }, runs('today')),
+    h('p', { class: `note ${fc.runs_out.plan ? 'note-error' : 'note-info'} fc-plan` }, runs('plan')),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('fc.title') },
+      h('table', { class: 'data forecast-table' },
+        h('caption', {}, t('fc.title')),
+        h('thead', {}, h('tr', {}, [t('fc.year'), t('fc.surplus'), t('fc.landfill.today'), t('fc.landfill.plan'), t('fc.full'), t('fc.short')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, fc.years.map((y) => h('tr', {}, h('th', { scope: 'row' }, String(y.year)),
+          h('td', { class: 'n' }, num(y.surplus_t)), h('td', { class: 'n' }, num(y.today.landfill_t)), h('td', { class: 'n' }, num(y.plan.landfill_t)),
+          h('td', { class: 'n' }, `${y.today.landfills_full} / ${y.plan.landfills_full} (${y.landfills_open})`),
+          h('td', { class: 'n' }, `${num(y.today.capacity_short_t)} / ${num(y.plan.capacity_short_t)}`)))))),
+    h('p', { class: 'hint' }, t('fc.note')));
+}
+
 export async function planView({ root }) {
   root.append(h('h1', {}, t('plan.title')), h('p', {}, t('plan.intro')));
   const s = getSession();
@@ -122,6 +142,7 @@ export async function planView({ root }) {
               h('td', { class: 'n' }, num(m.co2, 1)), h('td', { class: 'n' }, num(m.trucks)), h('td', { class: 'n' }, num(m.fm3)), h('td', { class: 'n' }, num(m.nok))))),
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
+      plan.forecast ? forecastSection(plan.forecast) : null,
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
         h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') }))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
