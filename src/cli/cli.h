@@ -55,5 +55,15 @@ int cmd_refdata(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_mhp(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* Open an existing market database (a mistyped path must not create an
+ * empty one): MB_EIO naming --db when there is no such file. */
+struct mb_store;
+int cli_open_db(const char *path, struct mb_store **st, struct mb_error *err);
 
 #endif

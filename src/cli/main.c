@@ -43,6 +43,24 @@ static const struct {
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },
+    { "audit", cmd_audit, "audit verify --db FILE",
+      "Check a market database's audit log: every entry must link to the one\n"
+      "  before by its SHA-256. Names the first edited, missing or reordered entry." },
+    { "export", cmd_export, "export --db FILE listings|facilities --format csv|xlsx|geojson\n"
+      "      [--org ID] [-o FILE]",
+      "Export the market's listings or facilities (the public view, or with --org\n"
+      "  that organisation's own, drafts included) as CSV, Excel or GeoJSON." },
+    { "import", cmd_import, "import --db FILE --org ID listings|facilities FILE.csv|FILE.xlsx\n"
+      "      [--dry-run]",
+      "Import listings or facilities owned by organisation ID, all or nothing: any\n"
+      "  bad row is reported (row, column, message) and nothing is written." },
+    { "mhp", cmd_mhp, "mhp --db FILE --listing ID [--listing ID...] [--name TEXT]\n"
+      "      --format html|pdf -o FILE [--lang nb|en]",
+      "Write the mass handling plan (massehåndteringsplan) of a project: its\n"
+      "  listings' amounts, reuse on site and elsewhere, transport, CO2, documents." },
+    { "stats", cmd_stats, "stats --db FILE [--year YYYY] [--municipality CODE|NAME]... [--json]",
+      "Amounts per municipality and destination (landfill, reuse, soil improvement,\n"
+      "  plant, storage) from the confirmed loads of a market database: the MEF table." },
     { "refdata", cmd_refdata, "refdata [--dir DIR] [--json] [--strict]",
       "Load and check the Trondheim region's reference tables (built in, or CSV\n"
       "  files in DIR) and report every inconsistency found in them." },

@@ -192,6 +192,7 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
     if ((rc = mb_store_begin(st, err)) != 0)
         goto out;
     int64_t org_id[NORGS];
+    struct mb_user users[NORGS];
     for (int i = 0; i < NORGS; i++) {
         struct mb_org o = { 0 };
         mb_text_copy(o.name, sizeof o.name, orgs[i].name);
@@ -208,6 +209,7 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
         mb_text_copy(u.name, sizeof u.name, orgs[i].user);
         if ((rc = mb_store_user_create(st, &u, hash, err)) != 0)
             goto rollback;
+        users[i] = u;
         size_t len = strlen(orgs[i].email) + sizeof MB_SEED_PASSWORD + 32;
         lines[nlines] = mb_xmalloc(len);
         snprintf(lines[nlines++], len, "%s %s %s", orgs[i].email, MB_SEED_PASSWORD,
@@ -219,6 +221,10 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
         owners[k] = org_id[owner_idx[k]];
     size_t count;
     if ((rc = seed_sites(st, m, &munis, doc, owners, &count, err)) != 0)
+        goto rollback;
+    struct mb_seed_users who = { &users[ORG_ENTREPRENOR], &users[ORG_DEPONI],
+                                 &users[ORG_UTBYGGER], &users[ORG_TRANSPORT] };
+    if ((rc = mb_seed_demo_deals(st, &who, err)) != 0)
         goto rollback;
     if ((rc = mb_store_commit(st, err)) != 0)
         goto out;

@@ -21,6 +21,22 @@
 int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins, size_t *n,
                  struct mb_error *err);
 
+/* The demo users who make the demo deals. */
+struct mb_seed_users {
+    const struct mb_user *seller;    /* owns the supplies (the contractor) */
+    const struct mb_user *operator_; /* owns the landfills */
+    const struct mb_user *developer; /* owns needs */
+    const struct mb_user *hauler;
+};
+
+/* Demo deals with load tickets (seed_deals.c), made through the deal
+ * rules of market/deal.h inside the caller's transaction: 600 t of a
+ * supply to a landfill (loads confirmed, one disputed and replaced, one
+ * still on the road) and, when the region has a fitting pair, 300 t of
+ * another supply to a developer's need. */
+int mb_seed_demo_deals(struct mb_store *st, const struct mb_seed_users *u,
+                       struct mb_error *err);
+
 /* Load every site of a scenario document (massebank-scenario/1 text) as
  * published listings and facilities in one transaction: listings rotate
  * over owners[0..2], storage sites belong to owners[2], other facilities

@@ -126,6 +126,17 @@ static int reference_data(struct mb_catalog *catalog, const struct mb_municipali
     return 0;
 }
 
+const struct mb_municipalities *mb_scenario_municipalities(struct mb_error *err)
+{
+    pthread_once(&reference_once, load_reference_data);
+    if (reference_rc) {
+        if (err)
+            *err = reference_err;
+        return NULL;
+    }
+    return &reference_munis;
+}
+
 static void sub(char *out, size_t n, const char *path, const char *key)
 {
     if (path[0])

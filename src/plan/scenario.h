@@ -122,6 +122,11 @@ void mb_scenario_release(struct mb_scenario *s);
 
 const char *mb_site_kind_name(enum mb_site_kind k);
 
+/* The built-in municipality table, parsed once per process and shared
+ * read-only by every caller; NULL with err if it cannot be read. */
+struct mb_municipalities;
+const struct mb_municipalities *mb_scenario_municipalities(struct mb_error *err);
+
 /* Road distance in km between two sites: an explicit distance if the
  * scenario gives one, else great circle x the larger of the scenario's and
  * the two sites' detour factors. */

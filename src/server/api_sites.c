@@ -3,12 +3,16 @@
  * status, matches. Ownership: only users of the owning organisation (or an
  * administrator) change a site; drafts and closed sites are seen only by
  * them. A site the caller may not see is "not found", so its existence
- * does not leak.
+ * does not leak. Every change is written together with its audit entry
+ * (market/audit.h) in one transaction; a listing's view shows its
+ * committed, available and remaining tonnes (market/deal.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
+#include "market/audit.h"
+#include "market/deal.h"
 #include "market/market.h"
 #include "server/api_util.h"
 #include "server/srv.h"
@@ -26,6 +30,51 @@ static const char *family_path(enum mb_site_family f)
 static enum mb_action family_action(enum mb_site_family f)
 {
     return f == MB_FAMILY_LISTING ? MB_ACT_LISTING_WRITE : MB_ACT_FACILITY_WRITE;
+}
+
+static const char *family_entity(enum mb_site_family f)
+{
+    return f == MB_FAMILY_LISTING ? "listing" : "facility";
+}
+
+/* Write a site and its audit entry in one transaction. detail (borrowed)
+ * may be NULL: then the stored doc and status are recorded. */
+static int put_audited(struct mb_req *r, struct mb_site_rec *rec, enum mb_site_family f,
+                       const char *action, json_t *detail, struct mb_error *err)
+{
+    int rc = mb_store_begin(r->st, err);
+    if (rc)
+        return rc;
+    rc = mb_store_site_put(r->st, rec, err);
+    if (!rc) {
+        json_t *d = detail ? json_incref(detail) : json_object();
+        if (!detail) {
+            json_object_set_new(d, "status", json_string(mb_status_name(rec->status)));
+            json_t *doc = rec->doc ? json_loads(rec->doc, 0, NULL) : NULL;
+            json_object_set_new(d, "doc", doc ? doc : json_null());
+        }
+        json_object_set_new(d, "version", json_integer(rec->version));
+        rc = mb_audit_append(r->st, &r->user, family_entity(f), rec->id, action, d, err);
+        json_decref(d);
+    }
+    if (rc) {
+        mb_store_rollback(r->st);
+        return rc;
+    }
+    return mb_store_commit(r->st, err);
+}
+
+/* The view of a site; a listing's with its amounts. */
+static json_t *site_view(struct mb_req *r, const struct mb_site_rec *rec)
+{
+    json_t *j = mb_market_site_json(rec);
+    if (rec->type == MB_TYPE_SUPPLY || rec->type == MB_TYPE_NEED) {
+        struct mb_listing_balance b;
+        struct mb_error err;
+        if (mb_deal_listing_balance(r->st, rec, &b, &err) == 0)
+            mb_deal_amounts_json(j, &b);
+    }
+    return j;
 }
 
 static void create(struct mb_req *r, enum mb_site_family f)
@@ -60,14 +109,14 @@ static void create(struct mb_req *r, enum mb_site_family f)
     rec.org_id = r->user.org_id;
     rec.status = status;
     struct mb_error err;
-    if (mb_store_site_put(r->st, &rec, &err) != 0) {
+    if (put_audited(r, &rec, f, "create", NULL, &err) != 0) {
         mb_reply_mb_error(r, &err);
         mb_site_rec_release(&rec);
         return;
     }
     snprintf(r->location, sizeof r->location, "/api/%s/%lld", family_path(f),
              (long long)rec.id);
-    mb_reply_json(r, 201, mb_market_site_json(&rec));
+    mb_reply_json(r, 201, site_view(r, &rec));
     mb_site_rec_release(&rec);
 }
 
@@ -105,7 +154,7 @@ static void get(struct mb_req *r, int64_t id, enum mb_site_family f)
     struct mb_site_rec rec;
     if (load(r, id, f, &rec))
         return;
-    json_t *j = mb_market_site_json(&rec);
+    json_t *j = site_view(r, &rec);
     struct mb_document *docs;
     size_t n;
     struct mb_error err;
@@ -213,12 +262,19 @@ static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
     rec.id = old.id;
     rec.org_id = old.org_id;
     rec.status = old.status;
+    /* What changed, field by field of the stored body. */
+    json_t *before = old.doc ? json_loads(old.doc, 0, NULL) : NULL;
+    json_t *after = rec.doc ? json_loads(rec.doc, 0, NULL) : NULL;
+    json_t *detail = json_pack("{s:o}", "changed", mb_audit_diff(before, after));
+    json_decref(before);
+    json_decref(after);
     mb_site_rec_release(&old);
     struct mb_error err;
-    if (mb_store_site_put(r->st, &rec, &err) != 0)
+    if (put_audited(r, &rec, f, "update", detail, &err) != 0)
         mb_reply_mb_error(r, &err);
     else
-        mb_reply_json(r, 200, mb_market_site_json(&rec));
+        mb_reply_json(r, 200, site_view(r, &rec));
+    json_decref(detail);
     mb_site_rec_release(&rec);
 }
 
@@ -280,18 +336,33 @@ static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
         return;
     }
     struct mb_error err;
-    if (rec.status != (enum mb_status)to &&
-        mb_store_site_set_status(r->st, id, (enum mb_status)to, &err) != 0) {
-        mb_reply_mb_error(r, &err);
-        mb_site_rec_release(&rec);
-        return;
+    if (rec.status != (enum mb_status)to) {
+        json_t *detail = json_pack("{s:{s:s, s:s}}", "status", "from",
+                                   mb_status_name(rec.status), "to",
+                                   mb_status_name((enum mb_status)to));
+        int rc = mb_store_begin(r->st, &err);
+        if (!rc)
+            rc = mb_store_site_set_status(r->st, id, (enum mb_status)to, &err);
+        if (!rc)
+            rc = mb_audit_append(r->st, &r->user, family_entity(f), id, "status", detail,
+                                 &err);
+        if (rc)
+            mb_store_rollback(r->st);
+        else
+            rc = mb_store_commit(r->st, &err);
+        json_decref(detail);
+        if (rc) {
+            mb_reply_mb_error(r, &err);
+            mb_site_rec_release(&rec);
+            return;
+        }
     }
     mb_site_rec_release(&rec);
     if (mb_store_site_get(r->st, id, &rec, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }
-    mb_reply_json(r, 200, mb_market_site_json(&rec));
+    mb_reply_json(r, 200, site_view(r, &rec));
     mb_site_rec_release(&rec);
 }
 

@@ -1,7 +1,9 @@
 /*
  * routes.c - the API's routes: method + path pattern -> handler. A "#" in
- * a pattern is one positive decimal id. Unknown paths get 404, a known
- * path with another method 405 with the allowed methods named.
+ * a pattern is one positive decimal id (the handler's `id`); "{code}" is
+ * one capability code: 16-64 characters of base64url (A-Z a-z 0-9 - _),
+ * which the handler reads with mb_route_code. Unknown paths get 404, a
+ * known path with another method 405 with the allowed methods named.
  */
 #include <string.h>
 
@@ -48,13 +50,55 @@ static const struct route routes[] = {
     { "GET", "/api/search", mb_api_search },
     { "POST", "/api/plans", mb_api_plans_create },
     { "GET", "/api/jobs/#", mb_api_job_get },
+    { "POST", "/api/listings/#/deals", mb_api_deals_create },
+    { "GET", "/api/listings/#/custody", mb_api_listing_custody },
+    { "GET", "/api/listings/#/balance", mb_api_listing_balance },
+    { "GET", "/api/listings/#/history", mb_api_listing_history },
+    { "GET", "/api/deals", mb_api_deals_list },
+    { "GET", "/api/deals/#", mb_api_deal_get },
+    { "POST", "/api/deals/#/state", mb_api_deal_state },
+    { "POST", "/api/deals/#/deliveries", mb_api_deliveries_create },
+    { "GET", "/api/deals/#/deliveries", mb_api_deliveries_list },
+    { "GET", "/api/deals/#/history", mb_api_deal_history },
+    { "GET", "/api/deliveries/#", mb_api_delivery_get },
+    { "POST", "/api/deliveries/#/state", mb_api_delivery_state },
+    { "GET", "/api/deliveries/#/qr.svg", mb_api_delivery_qr },
+    { "GET", "/api/tickets/{code}", mb_api_ticket_get },
+    { "GET", "/api/audit", mb_api_audit_list },
+    { "GET", "/api/stats", mb_api_stats },
 };
+
+#define CODE_SEGMENT "{code}"
+
+static bool code_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+}
+
+/* Length of a code segment at the start of path, 0 if there is none. */
+static size_t code_length(const char *path)
+{
+    size_t n = 0;
+    while (code_char(path[n]))
+        n++;
+    return (path[n] == '\0' || path[n] == '/') && n >= MB_ROUTE_CODE_MIN &&
+                   n <= MB_ROUTE_CODE_MAX ? n : 0;
+}
 
 /* Match path against pattern; the "#" segment's number into *id. */
 static bool match(const char *pattern, const char *path, int64_t *id)
 {
     *id = 0;
     while (*pattern && *path) {
+        if (strncmp(pattern, CODE_SEGMENT, sizeof CODE_SEGMENT - 1) == 0) {
+            size_t n = code_length(path);
+            if (!n)
+                return false;
+            pattern += sizeof CODE_SEGMENT - 1;
+            path += n;
+            continue;
+        }
         if (*pattern == '#') {
             const char *end = strchr(path, '/');
             size_t n = end ? (size_t)(end - path) : strlen(path);
@@ -111,4 +155,25 @@ void mb_route(struct mb_req *r)
         mb_reply_error(r, 405, "method_not_allowed", "method", "use %s on this path", allowed);
     else
         mb_reply_error(r, 404, "not_found", "path", "no such API path");
+}
+
+bool mb_route_code(const struct mb_req *r, char *buf, size_t size)
+{
+    /* The code is the last segment (one trailing slash forgiven). */
+    const char *p = r->path;
+    size_t n = strlen(p);
+    if (n > 1 && p[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start > 0 && p[start - 1] != '/')
+        start--;
+    size_t len = n - start;
+    if (len < MB_ROUTE_CODE_MIN || len > MB_ROUTE_CODE_MAX || len >= size)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!code_char(p[start + i]))
+            return false;
+    memcpy(buf, p + start, len);
+    buf[len] = '\0';
+    return true;
 }

@@ -109,6 +109,24 @@ static struct MHD_Response *static_file(const struct mb_srv *s, const char *url,
     return resp;
 }
 
+/* A load ticket's QR code holds <base>/t/<code> (docs/deals.md): a short
+ * address that any phone camera opens. It leads to the web page of the
+ * ticket (#/billett/<code>), which reads GET /api/tickets/<code>. Only
+ * base64url codes of a sane length are redirected; anything else is a
+ * plain 404. */
+static bool ticket_redirect(struct mb_req *r, const char *url)
+{
+    if (strncmp(url, "/t/", 3) != 0)
+        return false;
+    const char *code = url + 3;
+    size_t n = strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    if (n == 0 || n > 64 || code[n] != '\0')
+        return false;
+    snprintf(r->location, sizeof r->location, "/#/billett/%s", code);
+    mb_reply_bytes(r, 302, "text/plain; charset=utf-8", "See the ticket\n", 15);
+    return true;
+}
+
 /* Bearer token -> user. A token that is given but unknown is an error even
  * on public routes: the client believes it is signed in. */
 static bool authenticate(struct mb_req *r)
@@ -255,6 +273,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+        if (ticket_redirect(r, url))
+            return send_reply(r);
         int status;
         struct MHD_Response *resp = static_file(s, url, &status);
         if (resp) {

@@ -64,6 +64,29 @@ void mb_api_facility_status(struct mb_req *r, int64_t id);
 void mb_api_search(struct mb_req *r, int64_t id);
 void mb_api_plans_create(struct mb_req *r, int64_t id);
 void mb_api_job_get(struct mb_req *r, int64_t id);
+/* Deals, load tickets, custody, planned vs actual, audit (api_deals.c). */
+void mb_api_deals_create(struct mb_req *r, int64_t id);
+void mb_api_deals_list(struct mb_req *r, int64_t id);
+void mb_api_deal_get(struct mb_req *r, int64_t id);
+void mb_api_deal_state(struct mb_req *r, int64_t id);
+void mb_api_deal_history(struct mb_req *r, int64_t id);
+void mb_api_deliveries_create(struct mb_req *r, int64_t id);
+void mb_api_deliveries_list(struct mb_req *r, int64_t id);
+void mb_api_delivery_get(struct mb_req *r, int64_t id);
+void mb_api_delivery_state(struct mb_req *r, int64_t id);
+void mb_api_delivery_qr(struct mb_req *r, int64_t id);
+void mb_api_ticket_get(struct mb_req *r, int64_t id);
+void mb_api_listing_custody(struct mb_req *r, int64_t id);
+void mb_api_listing_balance(struct mb_req *r, int64_t id);
+void mb_api_listing_history(struct mb_req *r, int64_t id);
+void mb_api_audit_list(struct mb_req *r, int64_t id);
+void mb_api_stats(struct mb_req *r, int64_t id);
+
+/* The "{code}" segment of the request's path (routes.c) into buf; false
+ * when there is none. */
+#define MB_ROUTE_CODE_MIN 16
+#define MB_ROUTE_CODE_MAX 64
+bool mb_route_code(const struct mb_req *r, char *buf, size_t size);
 
 /* Login limiter (limiter.c): failures per e-mail and per client address
  * within a window. */

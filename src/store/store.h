@@ -1,6 +1,7 @@
 /*
  * store.h - the market's persistent store: organisations, users, access
- * tokens, sites (listings and facilities), documents and plan jobs.
+ * tokens, sites (listings and facilities), documents, plan jobs, deals,
+ * deliveries (load tickets) and the audit log.
  *
  * This interface is all the rest of the program knows about storage. The
  * one back-end today is SQLite (store_sqlite*.c: one file, WAL, foreign
@@ -33,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 2
+#define MB_STORE_SCHEMA_VERSION 3
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -269,5 +270,172 @@ int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state
 int mb_store_job_next_queued(struct mb_store *st, int64_t *id, struct mb_error *err);
 /* On start: jobs left queued or running by a stopped server become failed. */
 int mb_store_job_fail_stale(struct mb_store *st, struct mb_error *err);
+
+/* ---- deals, deliveries (load tickets) and the audit log ------------------- */
+
+/* A deal on a listing (docs/deals.md): reserved by another organisation,
+ * agreed by the listing's owner, then completed; or declined (by the
+ * owner) or cancelled (by either party). */
+enum mb_deal_state {
+    MB_DEAL_RESERVED,
+    MB_DEAL_AGREED,
+    MB_DEAL_COMPLETED,
+    MB_DEAL_DECLINED,
+    MB_DEAL_CANCELLED,
+    MB_DEAL_STATE_COUNT
+};
+const char *mb_deal_state_name(enum mb_deal_state s); /* "reserved", ... */
+int mb_deal_state_parse(const char *s);               /* -1 if unknown */
+
+struct mb_deal {
+    int64_t id;
+    int64_t listing_id;
+    int64_t org_id;           /* the reserving organisation */
+    int64_t user_id;          /* who reserved */
+    int64_t counterpart_site; /* where the masses go (supply) or come from (need); 0 none */
+    int64_t hauler_org;       /* 0: either party hauls */
+    double amount_t;          /* > 0 */
+    double amount_value;      /* as entered, in amount_unit */
+    char amount_unit[8];      /* "t", "fm3", "lm3" */
+    double price_nok_per_t;
+    int from_m, to_m;         /* serial months */
+    char use[24];             /* "", "reuse", "soil_improvement" */
+    char note[512];
+    enum mb_deal_state state;
+    int64_t created, updated, version; /* set by the store */
+};
+
+/* Tonnes of one listing, as the committed-amount rule needs them
+ * (market/deal.h states the rule). */
+struct mb_listing_amounts {
+    double committed_t;  /* reserved/agreed: max(amount, confirmed); others: confirmed */
+    double confirmed_t;  /* confirmed loads over every deal */
+    double disputed_t;   /* disputed loads that no later load replaces */
+    double pending_t;    /* registered loads not yet confirmed or disputed */
+};
+
+int mb_store_deal_insert(struct mb_store *st, struct mb_deal *d, struct mb_error *err);
+int mb_store_deal_get(struct mb_store *st, int64_t id, struct mb_deal *out,
+                      struct mb_error *err);
+/* Set the state (updated and version follow); MB_ENOTFOUND if none. */
+int mb_store_deal_set_state(struct mb_store *st, int64_t id, enum mb_deal_state s,
+                            struct mb_error *err);
+/* Deals by id. listing_id != 0: of that listing; party_org != 0: only
+ * those where the organisation reserves, hauls or owns the listing;
+ * state >= 0: only that state. *items is malloc'ed (free it). */
+int mb_store_deal_list(struct mb_store *st, int64_t listing_id, int64_t party_org,
+                       int state, struct mb_deal **items, size_t *n, struct mb_error *err);
+int mb_store_listing_amounts(struct mb_store *st, int64_t listing_id,
+                             struct mb_listing_amounts *out, struct mb_error *err);
+
+enum mb_delivery_state { MB_DELIVERY_REGISTERED, MB_DELIVERY_CONFIRMED,
+                         MB_DELIVERY_DISPUTED, MB_DELIVERY_STATE_COUNT };
+const char *mb_delivery_state_name(enum mb_delivery_state s);
+int mb_delivery_state_parse(const char *s);
+
+struct mb_delivery {
+    int64_t id;
+    int64_t deal_id;
+    int64_t seq;              /* 1, 2, ... per deal without gaps; set by the store */
+    char code[48];            /* random capability of the ticket (URL-safe) */
+    char truck[16];           /* registration plate, upper case, no spaces */
+    char euro_class[12];
+    double amount_t;
+    double amount_value;
+    char amount_unit[8];
+    int64_t at;               /* Unix seconds of loading */
+    int64_t from_site, to_site; /* 0: none */
+    enum mb_delivery_state state;
+    char reason[512];         /* why disputed */
+    int64_t replaces;         /* the disputed load this one corrects; 0 none */
+    int64_t user_id, org_id;  /* who registered it */
+    int64_t decided_by;       /* user who confirmed or disputed; 0 none */
+    int64_t decided_at;
+    int64_t created, version;
+};
+
+/* Insert with the next sequence number of the deal (id, seq, created,
+ * version set). A code that is taken is MB_ECONFLICT. */
+int mb_store_delivery_insert(struct mb_store *st, struct mb_delivery *d,
+                             struct mb_error *err);
+int mb_store_delivery_get(struct mb_store *st, int64_t id, struct mb_delivery *out,
+                          struct mb_error *err);
+int mb_store_delivery_by_code(struct mb_store *st, const char *code,
+                              struct mb_delivery *out, struct mb_error *err);
+int mb_store_delivery_decide(struct mb_store *st, int64_t id, enum mb_delivery_state s,
+                             const char *reason, int64_t user_id, struct mb_error *err);
+/* Loads by deal (deal_id != 0) or by every deal of a listing, in deal and
+ * sequence order. *items is malloc'ed. */
+int mb_store_delivery_list(struct mb_store *st, int64_t deal_id, int64_t listing_id,
+                           struct mb_delivery **items, size_t *n, struct mb_error *err);
+
+/* One entry of the append-only audit log. The chain (prev_hash, hash) is
+ * market/audit.c's; the store keeps what it is given. */
+struct mb_audit_entry {
+    int64_t seq;              /* 1, 2, ... */
+    int64_t at;               /* Unix seconds */
+    int64_t user_id, org_id;  /* 0: the system */
+    char entity[16];          /* "listing", "facility", "deal", "delivery" */
+    int64_t entity_id;
+    char action[24];          /* "create", "update", "status", "reserve", ... */
+    char *detail;             /* JSON object text, owned */
+    char prev_hash[65];       /* hex SHA-256; 64 zeros for the first entry */
+    char hash[65];
+};
+void mb_audit_entry_release(struct mb_audit_entry *e);
+void mb_audit_entries_free(struct mb_audit_entry *items, size_t n);
+
+/* The last entry's seq and hash (0 and "" when the log is empty). */
+int mb_store_audit_last(struct mb_store *st, int64_t *seq, char hash[65],
+                        struct mb_error *err);
+int mb_store_audit_insert(struct mb_store *st, const struct mb_audit_entry *e,
+                          struct mb_error *err);
+/* Entries with seq > after, in seq order, at most limit. entity != NULL:
+ * only that entity (entity_id != 0: that one; for a deal, its deliveries'
+ * entries too). *items is malloc'ed; free with mb_audit_entries_free. */
+int mb_store_audit_list(struct mb_store *st, int64_t after, size_t limit, const char *entity,
+                        int64_t entity_id, struct mb_audit_entry **items, size_t *n,
+                        struct mb_error *err);
+/* Number of entries. */
+int mb_store_audit_count(struct mb_store *st, int64_t *n, struct mb_error *err);
+
+/* ---- loads for reports (statistics, exports) ------------------------------ */
+
+/* One load (delivery) with what a report needs to place it. */
+struct mb_load {
+    int64_t delivery_id, deal_id, listing_id, seq;
+    int64_t at;                 /* Unix seconds of loading */
+    double amount_t;
+    char truck[16];
+    char euro_class[12];
+    int state;                  /* enum mb_delivery_state */
+    char material[48];          /* the sending site's, else the deal's counterpart's,
+                                   else the listing's material code */
+    char municipality[8];       /* where the masses arose: the sending site's, else
+                                   the listing's municipality ("" if unknown) */
+    int from_type, to_type;     /* enum mb_site_type, -1 when no site */
+    int listing_type;           /* enum mb_site_type of the deal's listing */
+    int64_t from_site, to_site; /* 0: none */
+    char from_title[160], to_title[160];
+    double from_lat, from_lon;  /* the sending site's position, else the listing's */
+    bool has_to_pos;
+    double to_lat, to_lon;
+    char use[24];               /* the deal's use: "", "reuse", "soil_improvement" */
+    int64_t reserving_org, listing_org, hauler_org; /* hauler 0: either party */
+};
+
+struct mb_load_query {
+    int64_t from_at, to_at;     /* loading time in [from_at, to_at); 0 = open */
+    bool confirmed_only;
+    int64_t party_org;          /* only deals this organisation is party to; 0 = all */
+};
+
+/* Return non-zero to stop early (not an error). */
+typedef int (*mb_load_fn)(const struct mb_load *load, void *ctx);
+
+/* Call fn for each load matching q, by loading time then id, in one read
+ * snapshot. */
+int mb_store_loads(struct mb_store *st, const struct mb_load_query *q,
+                   mb_load_fn fn, void *ctx, struct mb_error *err);
 
 #endif

@@ -2,7 +2,8 @@
  * store/store_sqlite.c - the SQLite back-end of the store (see store.h):
  * the connection, numbered migrations, the statement cache, transactions,
  * the fingerprint, and the small tables (organisations, users, tokens,
- * documents, jobs). Sites live in store_site.c.
+ * documents, jobs). Sites live in store_site.c, deals and deliveries in
+ * store_deal.c, the audit log in store_audit.c.
  *
  * Durability: the database runs in WAL mode with synchronous=NORMAL. A
  * commit is then written to the WAL file before sqlite3_step returns, and
@@ -243,7 +244,89 @@ static const char MIGRATION_1[] =
     " FROM site_material m JOIN site s ON s.id = m.site_id" \
     " JOIN material_code c ON c.code = m.material;"
 
-static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2};
+/* Version 3: deals, deliveries (load tickets) and the audit log
+ * (docs/deals.md). Notes:
+ * - deal and delivery amounts are tonnes (> 0), with what the user entered
+ *   kept beside them; states are the API's names, checked here.
+ * - delivery.seq numbers the loads of a deal 1, 2, ... and is unique per
+ *   deal, so a missing load shows as a gap; delivery.code is the ticket's
+ *   random capability (unique).
+ * - audit is append-only for the program: triggers refuse UPDATE and
+ *   DELETE. Someone with the file can drop them; the hash chain
+ *   (market/audit.c) is what finds such edits. Its user and org ids are
+ *   plain numbers, not foreign keys: the log outlives what it names. */
+#define MIGRATION_3 \
+    "CREATE TABLE deal (" \
+    " id INTEGER PRIMARY KEY," \
+    " listing_id INTEGER NOT NULL REFERENCES site(id)," \
+    " org_id INTEGER NOT NULL REFERENCES org(id)," \
+    " user_id INTEGER NOT NULL REFERENCES user(id)," \
+    " counterpart_site INTEGER REFERENCES site(id)," \
+    " hauler_org INTEGER REFERENCES org(id)," \
+    " amount_t REAL NOT NULL CONSTRAINT amount CHECK (amount_t > 0)," \
+    " amount_value REAL NOT NULL," \
+    " amount_unit TEXT NOT NULL CONSTRAINT \"amount.unit\" CHECK (amount_unit IN" \
+    "   ('t', 'fm3', 'lm3'))," \
+    " price REAL NOT NULL," \
+    " from_m INTEGER NOT NULL," \
+    " to_m INTEGER NOT NULL," \
+    " use TEXT NOT NULL DEFAULT '' CONSTRAINT use CHECK (use IN ('', 'reuse'," \
+    "   'soil_improvement'))," \
+    " note TEXT NOT NULL DEFAULT ''," \
+    " state TEXT NOT NULL CONSTRAINT state CHECK (state IN ('reserved', 'agreed'," \
+    "   'completed', 'declined', 'cancelled'))," \
+    " created INTEGER NOT NULL," \
+    " updated INTEGER NOT NULL," \
+    " version INTEGER NOT NULL," \
+    " CONSTRAINT \"window\" CHECK (from_m <= to_m));" \
+    "CREATE INDEX deal_listing ON deal(listing_id, state);" \
+    "CREATE INDEX deal_org ON deal(org_id);" \
+    "CREATE INDEX deal_hauler ON deal(hauler_org) WHERE hauler_org IS NOT NULL;" \
+    "CREATE TABLE delivery (" \
+    " id INTEGER PRIMARY KEY," \
+    " deal_id INTEGER NOT NULL REFERENCES deal(id)," \
+    " seq INTEGER NOT NULL CONSTRAINT seq CHECK (seq >= 1)," \
+    " code TEXT NOT NULL UNIQUE CONSTRAINT code CHECK (length(code) >= 16)," \
+    " truck TEXT NOT NULL CONSTRAINT truck CHECK (truck <> '')," \
+    " euro_class TEXT NOT NULL," \
+    " amount_t REAL NOT NULL CONSTRAINT amount CHECK (amount_t > 0)," \
+    " amount_value REAL NOT NULL," \
+    " amount_unit TEXT NOT NULL," \
+    " at INTEGER NOT NULL," \
+    " from_site INTEGER REFERENCES site(id)," \
+    " to_site INTEGER REFERENCES site(id)," \
+    " state TEXT NOT NULL CONSTRAINT state CHECK (state IN ('registered', 'confirmed'," \
+    "   'disputed'))," \
+    " reason TEXT NOT NULL DEFAULT ''," \
+    " replaces INTEGER REFERENCES delivery(id)," \
+    " user_id INTEGER NOT NULL REFERENCES user(id)," \
+    " org_id INTEGER NOT NULL REFERENCES org(id)," \
+    " decided_by INTEGER REFERENCES user(id)," \
+    " decided_at INTEGER NOT NULL DEFAULT 0," \
+    " created INTEGER NOT NULL," \
+    " version INTEGER NOT NULL," \
+    " UNIQUE (deal_id, seq));" \
+    "CREATE INDEX delivery_to ON delivery(to_site);" \
+    "CREATE TABLE audit (" \
+    " seq INTEGER PRIMARY KEY," \
+    " at INTEGER NOT NULL," \
+    " user_id INTEGER NOT NULL," \
+    " org_id INTEGER NOT NULL," \
+    " entity TEXT NOT NULL," \
+    " entity_id INTEGER NOT NULL," \
+    " action TEXT NOT NULL," \
+    " detail TEXT NOT NULL," \
+    " prev_hash TEXT NOT NULL," \
+    " hash TEXT NOT NULL);" \
+    "CREATE INDEX audit_entity ON audit(entity, entity_id);" \
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN" \
+    " SELECT RAISE(ABORT, 'the audit log is append-only');" \
+    "END;" \
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN" \
+    " SELECT RAISE(ABORT, 'the audit log is append-only');" \
+    "END;"
+
+static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -55,8 +55,10 @@ def route_table():
 
 def _template_regex(template):
     parts = re.split(r"(\{[a-z_]+\})", template)
-    return re.compile("^" + "".join("[1-9][0-9]*" if p.startswith("{") else re.escape(p)
-                                    for p in parts) + "$")
+    # "{code}" is a ticket's base64url capability; every other parameter an id.
+    return re.compile("^" + "".join(
+        ("[A-Za-z0-9_-]+" if p == "{code}" else "[1-9][0-9]*") if p.startswith("{")
+        else re.escape(p) for p in parts) + "$")
 
 
 _OPS = [(m.upper(), _template_regex(path), path, op)

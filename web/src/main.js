@@ -16,9 +16,10 @@ import { siteView } from './views/site.js';
 import { planView } from './views/plan.js';
 import { dashboardView } from './views/dashboard.js';
 import { facilityFormView } from './views/facility.js';
+import { dealsView, dealView, ticketView, traceView } from './views/deals.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
@@ -79,4 +80,8 @@ route('/nytt-anlegg', facilityFormView);
 route('/rediger-anlegg/:id', facilityFormView);
 route('/plan', planView);
 route('/dashbord', dashboardView);
+route('/avtaler', dealsView);
+route('/avtale/:id', dealView);
+route('/billett/:code', ticketView);
+route('/sporing/:id', traceView);
 startRouter(document.getElementById('main'));

@@ -10,6 +10,7 @@ import { t, num, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
 import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
+import { reserveSection } from './deals.js';
 
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
@@ -77,6 +78,8 @@ export async function siteView({ root, params, query }) {
   siteMarker(site, mats).addTo(map);
 
   if (family === 'listings') {
+    if (own) root.append(h('p', { class: 'deal-links' }, h('a', { href: `#/avtaler?annonse=${id}` }, t('site.deals')), ' · ', h('a', { href: `#/sporing/${id}` }, t('trace.link'))));
+    else root.append(reserveSection(site));
     const sec = h('section', { class: 'matches', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, t('matches.title')));
     root.append(sec);
     if (!s) sec.append(note('info', t('matches.signin')), h('a', { href: `#/logg-inn?neste=${encodeURIComponent(`#/annonse/${id}`)}` }, t('nav.login')));

@@ -1,0 +1,97 @@
+/*
+ * mhp.h - the mass handling plan ("massehåndteringsplan") of a project:
+ * which masses the project expects to have in surplus and to need, how
+ * much of its surplus its own needs take (reuse on site), where the rest
+ * can go (the best ranked receivers of the market's matches: reuse
+ * elsewhere or a landfill), the transport that takes (truckloads,
+ * tonne-km, CO2) and the documentation behind it (attached documents, lab
+ * results and the substance that decides the class).
+ *
+ * A project is, for now, a set of listings of one organisation plus a
+ * name: the market has no project field yet. mb_mhp_build gathers the
+ * figures from the store and the market (matches: market.h, with the
+ * market's factors); mb_mhp_document lays them out as a report document
+ * (report/rdoc.h) in Norwegian bokmål or English, which report/rdoc_html.h and
+ * report/rdoc_pdf.h render.
+ */
+#ifndef MB_REPORT_MHP_H
+#define MB_REPORT_MHP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "market/market.h"
+#include "report/rdoc.h"
+#include "store/store.h"
+
+/* Most listings in one plan. */
+#define MB_MHP_MAX_LISTINGS 200
+/* Receivers considered per surplus listing. */
+#define MB_MHP_RECEIVERS 5
+
+struct mb_mhp_listing {
+    struct mb_site_rec rec;
+    struct mb_document *docs; /* attached documents */
+    size_t ndocs;
+    /* Lab outcome from the doc: class, deciding substance, value, limit. */
+    bool has_lab;
+    int lab_class;
+    char lab_substance[16];
+    double lab_value, lab_limit;
+    size_t nlab;              /* results in the sample */
+};
+
+/* Expected amounts of one material and class, surplus or need. */
+struct mb_mhp_amount {
+    enum mb_site_type type;   /* SUPPLY or NEED */
+    char material[48];
+    const struct mb_material *mat; /* catalog entry (names), or NULL */
+    int cls;
+    double t, fm3;
+};
+
+/* A flow of the plan: on site (supply -> need of the project) or to a
+ * receiver outside it. */
+struct mb_mhp_flow {
+    int64_t from_id;          /* the supply listing */
+    int64_t to_id;            /* receiver site */
+    enum mb_site_type to_type;
+    char to_title[160];
+    bool on_site;
+    double t, km;
+    double truckloads, tkm;
+    double cost_nok, co2_kg;  /* transport + fee; transport + handling CO2 */
+    double saving_nok, saving_co2_kg; /* against the landfill alternative */
+};
+
+struct mb_mhp {
+    char name[160];
+    char owner[128];
+    int from_m, to_m;         /* the project's period (serial months) */
+    struct mb_mhp_listing *listings;
+    size_t nlistings;
+    struct mb_mhp_amount *amounts;
+    size_t namounts, cap_amounts;
+    struct mb_mhp_flow *flows;
+    size_t nflows, cap_flows;
+    double unplaced_t;        /* surplus no receiver takes */
+    /* Factors used (the market's; payload from the planning defaults). */
+    double payload_t, cost_nok_per_tkm, co2_kg_per_tkm, detour_factor;
+};
+
+/* Gather the plan of listings ids[0..n) named `name` (NULL or "": the
+ * first listing's title). Every id must be a listing (supply or need) in
+ * the store, all of one organisation, none twice. Returns 0 (release *out)
+ * or MB_EINVAL/MB_ENOTFOUND naming "listing" and the id, or the store's
+ * error. */
+int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *ids,
+                 size_t n, const char *name, struct mb_mhp *out, struct mb_error *err);
+void mb_mhp_release(struct mb_mhp *p);
+
+/* The plan as a report document in `lang` ("nb" or "en"); `today` is the
+ * date printed as prepared ("2026-01-31"). The caller releases *d. */
+void mb_mhp_document(const struct mb_mhp *p, const struct mb_market *m, const char *lang,
+                     const char *today, struct mb_rdoc *d);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * mhp_doc.c - a mass handling plan as a report document (see mhp.h), in
+ * Norwegian bokmål (the default: the plan goes to Norwegian authorities
+ * and contractors) or English. Every label is in the one table below;
+ * numbers are formatted for the language (mb_rdoc_number).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "domain/month.h"
+#include "report/mhp.h"
+
+enum label {
+    L_TITLE, L_PROJECT, L_OWNER, L_PERIOD, L_PREPARED, L_LISTINGS,
+    L_H_AMOUNTS, L_H_ONSITE, L_H_ELSEWHERE, L_H_TRANSPORT, L_H_DOCS,
+    L_MATERIAL, L_CLASS, L_KIND, L_SURPLUS, L_NEED, L_TONNES, L_FM3, L_SUM,
+    L_FROM, L_TO, L_RECEIVER, L_TYPE, L_KM, L_COST, L_CO2, L_SAVING, L_SAVING_CO2,
+    L_LOADS, L_TKM, L_NO_ONSITE, L_NO_ELSEWHERE, L_UNPLACED, L_ONSITE, L_ELSEWHERE,
+    L_FACTORS, L_LISTING, L_DOCUMENTS, L_LAB, L_NO_DOCS, L_NO_LAB, L_LAB_TEXT,
+    L_CLASS_GIVEN, L_FOOTER, L_WHERE, L_AMOUNTS_NOTE, L_COUNT
+};
+
+static const char *const labels[L_COUNT][2] = {
+    [L_TITLE] = { "Massehåndteringsplan", "Mass handling plan" },
+    [L_PROJECT] = { "Prosjekt", "Project" },
+    [L_OWNER] = { "Tiltakshaver", "Owner" },
+    [L_PERIOD] = { "Periode", "Period" },
+    [L_PREPARED] = { "Utarbeidet", "Prepared" },
+    [L_LISTINGS] = { "Annonser", "Listings" },
+    [L_H_AMOUNTS] = { "1. Forventede mengder", "1. Expected amounts" },
+    [L_H_ONSITE] = { "2. Planlagt gjenbruk på stedet", "2. Planned reuse on site" },
+    [L_H_ELSEWHERE] = { "3. Gjenbruk andre steder og mottak",
+                        "3. Reuse elsewhere and receivers" },
+    [L_H_TRANSPORT] = { "4. Transport og klimagassutslipp", "4. Transport and CO2" },
+    [L_H_DOCS] = { "5. Dokumentasjon", "5. Documentation" },
+    [L_MATERIAL] = { "Materiale", "Material" },
+    [L_CLASS] = { "Tilstandsklasse", "Condition class" },
+    [L_KIND] = { "Art", "Kind" },
+    [L_SURPLUS] = { "Overskudd", "Surplus" },
+    [L_NEED] = { "Behov", "Need" },
+    [L_TONNES] = { "Tonn", "Tonnes" },
+    [L_FM3] = { "fm³", "fm³" },
+    [L_SUM] = { "Sum", "Total" },
+    [L_FROM] = { "Fra annonse", "From listing" },
+    [L_TO] = { "Til", "To" },
+    [L_RECEIVER] = { "Mottaker", "Receiver" },
+    [L_TYPE] = { "Type", "Type" },
+    [L_KM] = { "Km", "Km" },
+    [L_COST] = { "Kostnad (kr)", "Cost (NOK)" },
+    [L_CO2] = { "CO₂ (kg)", "CO₂ (kg)" },
+    [L_SAVING] = { "Besparelse mot deponi (kr)", "Saving against landfill (NOK)" },
+    [L_SAVING_CO2] = { "Spart CO₂ (kg)", "CO₂ saved (kg)" },
+    [L_LOADS] = { "Lass", "Truckloads" },
+    [L_TKM] = { "Tonnkm", "Tonne-km" },
+    [L_NO_ONSITE] = { "Ingen av prosjektets behov kan dekkes av eget overskudd.",
+                      "None of the project's needs can be covered by its own surplus." },
+    [L_NO_ELSEWHERE] = { "Ingen mottakere utenfor prosjektet er funnet.",
+                         "No receivers outside the project were found." },
+    [L_UNPLACED] = { "Uten mottaker: {} tonn. Disse massene må få en mottaker før "
+                     "oppstart.",
+                     "Without a receiver: {} tonnes. These masses need a receiver before "
+                     "work starts." },
+    [L_ONSITE] = { "På stedet", "On site" },
+    [L_ELSEWHERE] = { "Andre steder", "Elsewhere" },
+    [L_FACTORS] = { "Lass regnes av tonn og nyttelast {} t; transport {} kr og {} kg CO₂ "
+                    "per tonnkm; veilengde = luftlinje × {}. Mottakere er rangert som i "
+                    "markedets treffliste (kostnad pluss CO₂-pris).",
+                    "Truckloads from tonnes and a payload of {} t; transport {} NOK and "
+                    "{} kg CO₂ per tonne-km; road km = great circle × {}. Receivers are "
+                    "ranked as in the market's matches (cost plus CO₂ price)." },
+    [L_LISTING] = { "Annonse", "Listing" },
+    [L_DOCUMENTS] = { "Vedlegg", "Documents" },
+    [L_LAB] = { "Analyser og klasse", "Lab results and class" },
+    [L_NO_DOCS] = { "ingen", "none" },
+    [L_NO_LAB] = { "ingen analyser", "no lab results" },
+    [L_LAB_TEXT] = { "klasse {} ({} stoffer analysert; avgjørende: {} {} mg/kg over "
+                     "grensen {} mg/kg)",
+                     "class {} ({} substances analysed; deciding: {} {} mg/kg above "
+                     "the limit {} mg/kg)" },
+    [L_CLASS_GIVEN] = { "klasse {} oppgitt uten analyser", "class {} given without lab "
+                        "results" },
+    [L_FOOTER] = { "Laget med massebank. Tall fra markedets annonser; se docs/exchange.md.",
+                   "Made with massebank. Figures from the market's listings; see "
+                   "docs/exchange.md." },
+    [L_WHERE] = { "Alle mengder i tonn; fm³ etter materialets densitet.",
+                  "All amounts in tonnes; fm³ from the material's density." },
+    [L_AMOUNTS_NOTE] = { "Overskudd og behov per materiale og tilstandsklasse.",
+                         "Surplus and need by material and condition class." },
+};
+
+struct ctx {
+    const char *lang;
+    int li; /* 0 nb, 1 en */
+    char nums[16][48];
+    int next;
+};
+
+static const char *tr(const struct ctx *c, enum label l)
+{
+    return labels[l][c->li];
+}
+
+/* A label with "{}" places filled in order from args (the labels are
+ * data, not printf formats, so a translation cannot break the format). */
+static const char *fill(char *buf, size_t n, const char *tmpl, const char *const *args,
+                        size_t nargs)
+{
+    size_t o = 0, k = 0;
+    for (const char *t = tmpl; *t && o + 1 < n; t++) {
+        if (t[0] == '{' && t[1] == '}' && k < nargs) {
+            for (const char *a = args[k++]; *a && o + 1 < n; a++)
+                buf[o++] = *a;
+            t++;
+        } else {
+            buf[o++] = *t;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* A number in a rotating buffer, so several fit in one row. */
+static const char *num(struct ctx *c, double v, int decimals)
+{
+    char *b = c->nums[c->next++ % 16];
+    return mb_rdoc_number(b, 48, v, decimals, c->lang);
+}
+
+static const char *type_label(const struct ctx *c, enum mb_site_type t)
+{
+    static const char *const nb[MB_TYPE_COUNT] = { "overskudd", "behov", "deponi",
+                                                   "mellomlager", "anlegg", "pukkverk" };
+    return c->li ? mb_site_type_name(t) : nb[t];
+}
+
+static const char *material_name(const struct ctx *c, const struct mb_mhp_amount *a)
+{
+    if (!a->mat)
+        return a->material;
+    return c->li ? a->mat->name_en : a->mat->name_nb;
+}
+
+static void amounts(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
+{
+    mb_rdoc_heading(d, tr(c, L_H_AMOUNTS));
+    mb_rdoc_paragraph(d, "%s %s", tr(c, L_AMOUNTS_NOTE), tr(c, L_WHERE));
+    const char *head[] = { tr(c, L_KIND), tr(c, L_MATERIAL), tr(c, L_CLASS),
+                           tr(c, L_TONNES), tr(c, L_FM3) };
+    mb_rdoc_table(d, head, "llrrr");
+    double st = 0, sf = 0, nt = 0, nf = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < p->namounts; i++) {
+            const struct mb_mhp_amount *a = &p->amounts[i];
+            if ((pass == 0) != (a->type == MB_TYPE_SUPPLY))
+                continue;
+            char cls[8];
+            snprintf(cls, sizeof cls, "%d", a->cls);
+            const char *row[] = { tr(c, pass ? L_NEED : L_SURPLUS), material_name(c, a), cls,
+                                  num(c, a->t, 0), num(c, a->fm3, 0) };
+            mb_rdoc_row(d, row);
+            *(pass ? &nt : &st) += a->t;
+            *(pass ? &nf : &sf) += a->fm3;
+        }
+    char sum[64];
+    snprintf(sum, sizeof sum, "%s %s", tr(c, L_SUM), tr(c, L_SURPLUS));
+    const char *row[] = { sum, "", "", num(c, st, 0), num(c, sf, 0) };
+    mb_rdoc_row(d, row);
+    snprintf(sum, sizeof sum, "%s %s", tr(c, L_SUM), tr(c, L_NEED));
+    const char *row2[] = { sum, "", "", num(c, nt, 0), num(c, nf, 0) };
+    mb_rdoc_row(d, row2);
+    mb_rdoc_sum_row(d);
+}
+
+static void flows(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d, bool on_site)
+{
+    mb_rdoc_heading(d, tr(c, on_site ? L_H_ONSITE : L_H_ELSEWHERE));
+    size_t count = 0;
+    for (size_t i = 0; i < p->nflows; i++)
+        count += p->flows[i].on_site == on_site;
+    if (count == 0)
+        mb_rdoc_paragraph(d, "%s", tr(c, on_site ? L_NO_ONSITE : L_NO_ELSEWHERE));
+    if (count) {
+        const char *head[] = { tr(c, L_FROM), on_site ? tr(c, L_NEED) : tr(c, L_RECEIVER),
+                               tr(c, L_TYPE), tr(c, L_KM), tr(c, L_TONNES), tr(c, L_COST),
+                               tr(c, L_CO2), tr(c, L_SAVING) };
+        mb_rdoc_table(d, head, "lllrrrrr");
+        double t = 0, cost = 0, co2 = 0, sav = 0;
+        for (size_t i = 0; i < p->nflows; i++) {
+            const struct mb_mhp_flow *f = &p->flows[i];
+            if (f->on_site != on_site)
+                continue;
+            char from[24], to[200];
+            snprintf(from, sizeof from, "#%lld", (long long)f->from_id);
+            snprintf(to, sizeof to, "#%lld %s", (long long)f->to_id, f->to_title);
+            const char *row[] = { from, to, type_label(c, f->to_type), num(c, f->km, 1),
+                                  num(c, f->t, 0), num(c, f->cost_nok, 0),
+                                  num(c, f->co2_kg, 0), num(c, f->saving_nok, 0) };
+            mb_rdoc_row(d, row);
+            t += f->t;
+            cost += f->cost_nok;
+            co2 += f->co2_kg;
+            sav += f->saving_nok;
+        }
+        const char *row[] = { tr(c, L_SUM), "", "", "", num(c, t, 0), num(c, cost, 0),
+                              num(c, co2, 0), num(c, sav, 0) };
+        mb_rdoc_row(d, row);
+        mb_rdoc_sum_row(d);
+    }
+    if (!on_site && p->unplaced_t > 0) {
+        char buf[320];
+        const char *args[] = { num(c, p->unplaced_t, 0) };
+        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_UNPLACED), args, 1));
+    }
+}
+
+static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
+{
+    mb_rdoc_heading(d, tr(c, L_H_TRANSPORT));
+    const char *head[] = { "", tr(c, L_TONNES), tr(c, L_LOADS), tr(c, L_TKM), tr(c, L_CO2),
+                           tr(c, L_SAVING_CO2) };
+    mb_rdoc_table(d, head, "lrrrrr");
+    double tot[5] = { 0 };
+    for (int pass = 0; pass < 2; pass++) {
+        double v[5] = { 0 };
+        for (size_t i = 0; i < p->nflows; i++) {
+            const struct mb_mhp_flow *f = &p->flows[i];
+            if (f->on_site != (pass == 0))
+                continue;
+            v[0] += f->t;
+            v[1] += f->truckloads;
+            v[2] += f->tkm;
+            v[3] += f->co2_kg;
+            v[4] += f->saving_co2_kg;
+        }
+        const char *row[] = { tr(c, pass ? L_ELSEWHERE : L_ONSITE), num(c, v[0], 0),
+                              num(c, v[1], 0), num(c, v[2], 0), num(c, v[3], 0),
+                              num(c, v[4], 0) };
+        mb_rdoc_row(d, row);
+        for (int k = 0; k < 5; k++)
+            tot[k] += v[k];
+    }
+    const char *row[] = { tr(c, L_SUM), num(c, tot[0], 0), num(c, tot[1], 0),
+                          num(c, tot[2], 0), num(c, tot[3], 0), num(c, tot[4], 0) };
+    mb_rdoc_row(d, row);
+    mb_rdoc_sum_row(d);
+    char buf[512];
+    const char *args[] = { num(c, p->payload_t, 0), num(c, p->cost_nok_per_tkm, 2),
+                           num(c, p->co2_kg_per_tkm, 4), num(c, p->detour_factor, 2) };
+    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 4));
+}
+
+static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
+{
+    mb_rdoc_heading(d, tr(c, L_H_DOCS));
+    const char *head[] = { tr(c, L_LISTING), tr(c, L_LAB), tr(c, L_DOCUMENTS) };
+    mb_rdoc_table(d, head, "lll");
+    for (size_t i = 0; i < p->nlistings; i++) {
+        const struct mb_mhp_listing *l = &p->listings[i];
+        char name[200], lab[320], docs[1024];
+        snprintf(name, sizeof name, "#%lld %s (%s)", (long long)l->rec.id, l->rec.title,
+                 type_label(c, l->rec.type));
+        char cls[12], nlab[24];
+        snprintf(cls, sizeof cls, "%d", l->has_lab ? l->lab_class : l->rec.cls);
+        snprintf(nlab, sizeof nlab, "%zu", l->nlab);
+        const char *args[] = { cls, nlab, l->lab_substance, num(c, l->lab_value, 1),
+                               num(c, l->lab_limit, 1) };
+        if (l->has_lab)
+            fill(lab, sizeof lab, tr(c, L_LAB_TEXT), args, 5);
+        else if (l->rec.type == MB_TYPE_SUPPLY)
+            fill(lab, sizeof lab, tr(c, L_CLASS_GIVEN), args, 1);
+        else
+            snprintf(lab, sizeof lab, "%s", tr(c, L_NO_LAB));
+        size_t o = 0;
+        docs[0] = '\0';
+        for (size_t k = 0; k < l->ndocs && o + 1 < sizeof docs; k++) {
+            int w = snprintf(docs + o, sizeof docs - o, "%s%s (%.12s)", k ? "; " : "",
+                             l->docs[k].name, l->docs[k].sha256);
+            if (w < 0)
+                break;
+            o += (size_t)w;
+        }
+        const char *row[] = { name, lab, l->ndocs ? docs : tr(c, L_NO_DOCS) };
+        mb_rdoc_row(d, row);
+    }
+}
+
+void mb_mhp_document(const struct mb_mhp *p, const struct mb_market *m, const char *lang,
+                     const char *today, struct mb_rdoc *d)
+{
+    (void)m;
+    struct ctx c = { .lang = strcmp(lang, "en") == 0 ? "en" : "nb" };
+    c.li = strcmp(c.lang, "en") == 0;
+    char title[256];
+    snprintf(title, sizeof title, "%s: %s", tr(&c, L_TITLE), p->name);
+    mb_rdoc_init(d, c.lang, title);
+    char from[8] = "", to[8] = "";
+    if (p->from_m != MB_NO_MONTH_FROM)
+        mb_month_format(p->from_m, from);
+    if (p->to_m != MB_NO_MONTH_TO)
+        mb_month_format(p->to_m, to);
+    mb_rdoc_meta(d, "%s: %s", tr(&c, L_PROJECT), p->name);
+    mb_rdoc_meta(d, "%s: %s", tr(&c, L_OWNER), p->owner);
+    mb_rdoc_meta(d, "%s: %s – %s", tr(&c, L_PERIOD), from, to);
+    mb_rdoc_meta(d, "%s: %zu", tr(&c, L_LISTINGS), p->nlistings);
+    mb_rdoc_meta(d, "%s: %s", tr(&c, L_PREPARED), today);
+    amounts(&c, p, d);
+    flows(&c, p, d, true);
+    flows(&c, p, d, false);
+    transport(&c, p, d);
+    documentation(&c, p, d);
+    d->footer = mb_xstrdup(tr(&c, L_FOOTER));
+}

@@ -1,0 +1,301 @@
+/*
+ * views/deals.js - deals and load tickets (docs/deals.md) in the browser:
+ *   reserveSection(site)  the reservation form on another organisation's
+ *                         listing (POST /api/listings/ID/deals);
+ *   dealsView             #/avtaler: the deals the user's organisation is
+ *                         a party of (GET /api/deals);
+ *   dealView              #/avtale/ID: one deal, its state buttons, its
+ *                         loads with QR codes, the form to register a
+ *                         load (hauler) and confirm/dispute (receiver);
+ *   ticketView            #/billett/CODE: a ticket as the receiver or a
+ *                         roadside inspector sees it after scanning the QR
+ *                         code (no sign-in: the code is the key);
+ *   traceView             #/sporing/ID: a listing's planned vs actual mass
+ *                         balance per month and its chain of custody.
+ * The server decides who may do what; a refused step shows its message.
+ */
+import { h, replace, announce, note } from '../dom.js';
+import { t, num } from '../i18n.js';
+import { api, getSession } from '../api.js';
+import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
+import { go } from '../router.js';
+
+const STATES = { reserved: ['agreed', 'declined', 'cancelled'], agreed: ['completed', 'cancelled'] };
+const EURO = ['VI', 'V', 'IV', 'III', 'II', 'I', '0', 'EEV', 'electric', 'hydrogen', 'biogas'];
+
+function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString(t('locale'), { dateStyle: 'short', timeStyle: 'short' });
+}
+
+function stateBadge(kind, st) {
+  return h('span', { class: `badge ${kind}-${st}` }, t(`${kind}.${st}`));
+}
+
+/* The reservation form under a listing of another organisation. */
+export function reserveSection(site) {
+  const s = getSession();
+  const sec = h('section', { class: 'card reserve', 'aria-labelledby': 'reserve-h' }, h('h2', { id: 'reserve-h' }, t('deal.reserve.title')));
+  if (site.available_t !== undefined) {
+    sec.append(h('p', { class: 'amounts' }, t('deal.amounts', { available: num(site.available_t), remaining: num(site.remaining_t), committed: num(site.committed_t) })));
+  }
+  if (!s) { sec.append(note('info', t('deal.signin'))); return sec; }
+  if (s.user.org_id === site.org_id) return sec;
+  if (site.status !== 'published') { sec.append(note('info', t('deal.notopen'))); return sec; }
+  const form = h('form', { class: 'reserve-form', novalidate: true },
+    summaryBox(),
+    h('div', { class: 'row' },
+      field({ label: t('deal.amount'), name: 'amount.value', type: 'number', attrs: { required: true, min: 0, step: 'any', inputmode: 'decimal' } }),
+      field({ label: t('form.unit'), name: 'amount.unit', value: 't', options: [['t', t('unit.t')], ['fm3', t('unit.fm3')], ['lm3', t('unit.lm3')]] })),
+    h('div', { class: 'row' },
+      field({ label: t('plan.from'), name: 'window.from', type: 'month', value: site.window?.from }),
+      field({ label: t('plan.to'), name: 'window.to', type: 'month', value: site.window?.to }),
+      field({ label: t('deal.price'), name: 'price_nok_per_t', type: 'number', value: site.price_nok_per_t, attrs: { step: 'any', inputmode: 'decimal' } })),
+    h('div', { class: 'row' },
+      field({ label: t('deal.counterpart'), name: 'counterpart_site', type: 'number', hint: t('deal.counterpart.hint'), attrs: { min: 1, inputmode: 'numeric' } }),
+      field({ label: t('deal.hauler'), name: 'hauler_org', type: 'number', hint: t('deal.hauler.hint'), attrs: { min: 1, inputmode: 'numeric' } }),
+      field({ label: t('deal.use'), name: 'use', value: '', options: [['', '–'], ['reuse', t('dest.reuse')], ['soil_improvement', t('dest.soil_improvement')]] })),
+    field({ label: t('deal.note'), name: 'note', type: 'textarea', attrs: { maxlength: 500 } }),
+    h('button', { type: 'submit', class: 'primary' }, t('deal.reserve')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const fd = new FormData(form);
+    const body = { amount: { value: Number(fd.get('amount.value')), unit: String(fd.get('amount.unit')) } };
+    const probs = [];
+    if (!String(fd.get('amount.value')).trim()) probs.push({ field: 'amount.value', message: t('check.required') });
+    const from = String(fd.get('window.from')); const to = String(fd.get('window.to'));
+    if (from || to) body.window = { from, to };
+    if (from && to && to < from) probs.push({ field: 'window.to', message: t('check.reversed') });
+    for (const k of ['price_nok_per_t', 'counterpart_site', 'hauler_org']) {
+      const v = String(fd.get(k) ?? '').trim();
+      if (v) body[k] = Number(v);
+    }
+    if (fd.get('use')) body.use = String(fd.get('use'));
+    if (String(fd.get('note')).trim()) body.note = String(fd.get('note')).trim();
+    if (probs.length) { showErrors(form, probs); return; }
+    try {
+      const r = await api('POST', `/api/listings/${site.id}/deals`, body);
+      announce(t('deal.reserved.msg'));
+      go(`#/avtale/${r.id}`);
+    } catch (e) { showErrors(form, e.problems); }
+  });
+  sec.append(form);
+  return sec;
+}
+
+export async function dealsView({ root, query }) {
+  root.append(h('h1', {}, t('deals.title')));
+  if (!getSession()) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Favtaler' }, t('nav.login'))); return; }
+  const listing = query.get('annonse');
+  let r;
+  try { r = await api('GET', `/api/deals${listing ? `?listing=${encodeURIComponent(listing)}` : ''}`); } catch (e) { root.append(note('error', e.message)); return; }
+  if (!r.items.length) { root.append(note('info', t('deals.none'))); return; }
+  root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('deals.title') },
+    h('table', { class: 'data deals-table' },
+      h('caption', {}, t('deals.caption')),
+      h('thead', {}, h('tr', {}, ['deal.no', 'deal.listing', 'deal.state', 'deal.amount.t', 'deal.window', 'deal.updated'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, r.items.map((d) => h('tr', { class: 'deal-row' },
+        h('th', { scope: 'row' }, h('a', { href: `#/avtale/${d.id}` }, `#${d.id}`)),
+        h('td', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing?.title || `#${d.listing_id}`)),
+        h('td', {}, stateBadge('deal', d.state)),
+        h('td', { class: 'n' }, num(d.amount_t)),
+        h('td', {}, `${d.window.from} – ${d.window.to}`),
+        h('td', {}, when(d.updated))))))));
+}
+
+export async function dealView({ root, params }) {
+  const id = Number(params.id);
+  const s = getSession();
+  if (!s) { root.append(h('h1', {}, t('deal.title', { id })), note('info', t('login.required'))); return; }
+  let d; let loads;
+  try {
+    [d, loads] = await Promise.all([api('GET', `/api/deals/${id}`), api('GET', `/api/deals/${id}/deliveries`)]);
+  } catch (e) {
+    root.append(h('h1', {}, t('deal.title', { id })), note('error', e.status === 404 ? t('error.notfound') : e.message));
+    return;
+  }
+  const msg = h('div', { 'aria-live': 'polite' });
+  const reload = () => go(`#/avtale/${id}?t=${Date.now()}`);
+  async function move(to) {
+    try {
+      await api('POST', `/api/deals/${id}/state`, { state: to }, { ifMatch: d.version });
+      announce(t('deal.moved', { state: t(`deal.${to}`) }));
+      reload();
+    } catch (e) { replace(msg, note('error', e.message)); }
+  }
+  const buttons = (STATES[d.state] || []).map((to) => h('button', { type: 'button', class: to === 'agreed' || to === 'completed' ? 'primary' : 'secondary', 'data-state': to, onclick: () => move(to) }, t(`deal.do.${to}`)));
+  const la = d.listing_amounts || {};
+  root.append(h('h1', {}, t('deal.title', { id })), msg,
+    h('section', { class: 'card' },
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('deal.listing')), h('dd', {}, h('a', { href: `#/annonse/${d.listing.id}` }, d.listing.title)),
+        h('dt', {}, t('deal.state')), h('dd', { class: 'deal-state' }, stateBadge('deal', d.state)),
+        h('dt', {}, t('deal.amount')), h('dd', {}, `${num(d.amount.value, 2)} ${t(`unit.${d.amount.unit}`)} (${num(d.amount_t, 1)} t)`),
+        h('dt', {}, t('deal.price')), h('dd', {}, `${num(d.price_nok_per_t, 2)} kr/t`),
+        h('dt', {}, t('deal.window')), h('dd', {}, `${d.window.from} – ${d.window.to}`),
+        d.use ? [h('dt', {}, t('deal.use')), h('dd', {}, t(`dest.${d.use}`))] : null,
+        d.note ? [h('dt', {}, t('deal.note')), h('dd', {}, d.note)] : null,
+        h('dt', {}, t('deal.loads')), h('dd', { class: 'deal-loads' }, t('deal.loads.sum', { n: d.loads?.count ?? 0, confirmed: num(d.loads?.confirmed_t ?? 0, 1), pending: num(d.loads?.pending_t ?? 0, 1), disputed: num(d.loads?.disputed_t ?? 0, 1) })),
+        la.remaining_t !== undefined ? [h('dt', {}, t('deal.listing.left')), h('dd', {}, t('deal.amounts', { available: num(la.available_t), remaining: num(la.remaining_t), committed: num(la.committed_t) }))] : null),
+      buttons.length ? h('div', { class: 'buttons' }, buttons) : null,
+      h('p', {}, h('a', { href: `#/sporing/${d.listing.id}` }, t('trace.link')))));
+
+  const sec = h('section', { 'aria-labelledby': 'loads-h' }, h('h2', { id: 'loads-h' }, t('loads.title')));
+  root.append(sec);
+  if (loads.missing_seq?.length) sec.append(note('error', t('loads.missing', { seq: loads.missing_seq.join(', ') })));
+  if (!loads.items.length) sec.append(note('info', t('loads.none')));
+  else {
+    sec.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('loads.title') },
+      h('table', { class: 'data loads-table' },
+        h('caption', {}, t('loads.caption')),
+        h('thead', {}, h('tr', {}, ['loads.seq', 'loads.at', 'loads.truck', 'loads.euro', 'loads.t', 'loads.state', 'loads.ticket', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : h('span', { class: 'sr-only' }, t('loads.actions')))))),
+        h('tbody', {}, loads.items.map((v) => loadRow(v, msg, reload))))));
+  }
+  if (d.state === 'agreed') sec.append(loadForm(d, loads, reload));
+}
+
+function loadRow(v, msg, reload) {
+  async function decide(state) {
+    const body = { state };
+    if (state === 'disputed') {
+      const reason = window.prompt(t('loads.reason'));
+      if (!reason) return;
+      body.reason = reason;
+    }
+    try {
+      await api('POST', `/api/deliveries/${v.id}/state`, body);
+      announce(t(`loads.${state}`));
+      reload();
+    } catch (e) { replace(msg, note('error', e.message)); }
+  }
+  const actions = v.state === 'registered' ? [
+    h('button', { type: 'button', class: 'primary small', 'data-action': 'confirm', onclick: () => decide('confirmed') }, t('loads.confirm')),
+    h('button', { type: 'button', class: 'secondary small', 'data-action': 'dispute', onclick: () => decide('disputed') }, t('loads.dispute'))] : [];
+  const qr = h('span', { class: 'qr' });
+  showQr(qr, v);
+  return h('tr', { class: `load-row load-${v.state}` },
+    h('th', { scope: 'row' }, String(v.seq)),
+    h('td', {}, when(v.at)),
+    h('td', {}, v.truck),
+    h('td', {}, v.euro_class),
+    h('td', { class: 'n' }, num(v.amount_t, 2)),
+    h('td', {}, stateBadge('load', v.state), v.reason ? h('small', {}, ` ${v.reason}`) : null, v.replaces ? h('small', {}, ` ${t('loads.replaces', { id: v.replaces })}`) : null),
+    h('td', {}, v.code ? h('a', { href: `/t/${v.code}`, class: 'ticket-link' }, t('loads.open')) : '', qr),
+    h('td', {}, actions));
+}
+
+/* The QR code needs the bearer token, so it is fetched and shown as an image. */
+async function showQr(el, v) {
+  try {
+    const s = getSession();
+    const res = await fetch(`/api/deliveries/${v.id}/qr.svg`, { headers: s?.token ? { Authorization: `Bearer ${s.token}` } : {} });
+    if (!res.ok) return;
+    const url = URL.createObjectURL(await res.blob());
+    el.append(h('img', { src: url, width: 96, height: 96, class: 'qr-img', alt: t('loads.qr', { seq: v.seq }) }));
+  } catch { /* no QR: the link above still opens the ticket */ }
+}
+
+function loadForm(d, loads, reload) {
+  const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const disputed = loads.items.filter((v) => v.state === 'disputed' && !loads.items.some((w) => w.replaces === v.id));
+  const form = h('form', { class: 'card load-form', novalidate: true },
+    h('h3', {}, t('loads.register')),
+    summaryBox(),
+    h('div', { class: 'row' },
+      field({ label: t('loads.truck'), name: 'truck', attrs: { required: true, maxlength: 16, autocomplete: 'off' } }),
+      field({ label: t('loads.euro'), name: 'euro_class', value: 'VI', options: EURO.map((x) => [x, x === 'electric' ? t('euro.electric') : x === 'hydrogen' ? t('euro.hydrogen') : x === 'biogas' ? t('euro.biogas') : `Euro ${x}`]) })),
+    h('div', { class: 'row' },
+      field({ label: t('loads.amount'), name: 'amount.value', type: 'number', attrs: { required: true, min: 0, step: 'any', inputmode: 'decimal' } }),
+      field({ label: t('form.unit'), name: 'amount.unit', value: 't', options: [['t', t('unit.t')], ['fm3', t('unit.fm3')], ['lm3', t('unit.lm3')]] }),
+      field({ label: t('loads.at'), name: 'at', type: 'datetime-local', value: now, attrs: { required: true } })),
+    disputed.length ? field({ label: t('loads.replaces.label'), name: 'replaces', value: '', options: [['', '–'], ...disputed.map((v) => [v.id, `${t('loads.seq')} ${v.seq}: ${num(v.amount_t, 2)} t`])] }) : null,
+    h('button', { type: 'submit', class: 'primary' }, t('loads.register.do')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const fd = new FormData(form);
+    const probs = [];
+    if (!String(fd.get('truck')).trim()) probs.push({ field: 'truck', message: t('check.required') });
+    if (!String(fd.get('amount.value')).trim()) probs.push({ field: 'amount.value', message: t('check.required') });
+    if (!fd.get('at')) probs.push({ field: 'at', message: t('check.required') });
+    if (probs.length) { showErrors(form, probs); return; }
+    const body = {
+      truck: String(fd.get('truck')).trim(), euro_class: String(fd.get('euro_class')),
+      amount: { value: Number(fd.get('amount.value')), unit: String(fd.get('amount.unit')) },
+      at: new Date(String(fd.get('at'))).toISOString(),
+    };
+    if (fd.get('replaces')) body.replaces = Number(fd.get('replaces'));
+    try {
+      const r = await api('POST', `/api/deals/${d.id}/deliveries`, body);
+      announce(t('loads.registered', { seq: r.seq }));
+      reload();
+    } catch (e) { showErrors(form, e.problems); }
+  });
+  return form;
+}
+
+export async function ticketView({ root, params }) {
+  let v;
+  try { v = await api('GET', `/api/tickets/${encodeURIComponent(params.code)}`); } catch (e) {
+    root.append(h('h1', {}, t('ticket.title')), note('error', e.status === 404 ? t('ticket.unknown') : e.message));
+    return;
+  }
+  root.append(h('h1', {}, t('ticket.title')),
+    h('p', { class: `ticket-state ticket-${v.state}` }, stateBadge('load', v.state), ' ', t(`ticket.${v.state}`)),
+    h('section', { class: 'card ticket' },
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('ticket.no')), h('dd', {}, t('ticket.no.value', { deal: v.deal_id, seq: v.seq })),
+        h('dt', {}, t('loads.truck')), h('dd', { class: 'ticket-truck' }, `${v.truck} (${v.euro_class === 'electric' || v.euro_class === 'hydrogen' || v.euro_class === 'biogas' ? t(`euro.${v.euro_class}`) : `Euro ${v.euro_class}`})`),
+        h('dt', {}, t('loads.amount')), h('dd', {}, `${num(v.amount.value, 2)} ${t(`unit.${v.amount.unit}`)} (${num(v.amount_t, 2)} t)`),
+        h('dt', {}, t('site.material')), h('dd', {}, v.listing?.material || ''),
+        h('dt', {}, t('loads.at')), h('dd', {}, when(v.at)),
+        h('dt', {}, t('ticket.from')), h('dd', {}, v.from?.title || v.listing?.title || '–'),
+        h('dt', {}, t('ticket.to')), h('dd', {}, v.to?.title || '–'),
+        v.reason ? [h('dt', {}, t('ticket.reason')), h('dd', {}, v.reason)] : null,
+        h('dt', {}, t('ticket.deal')), h('dd', {}, t(`deal.${v.deal_state}`)))));
+}
+
+export async function traceView({ root, params }) {
+  const id = Number(params.id);
+  root.append(h('h1', {}, t('trace.title')));
+  if (!getSession()) { root.append(note('info', t('login.required'))); return; }
+  let bal; let cus;
+  try {
+    [bal, cus] = await Promise.all([api('GET', `/api/listings/${id}/balance`).catch((e) => ({ error: e })), api('GET', `/api/listings/${id}/custody`)]);
+  } catch (e) { root.append(note('error', e.status === 404 ? t('error.notfound') : e.message)); return; }
+  root.append(h('p', {}, h('a', { href: `#/annonse/${id}` }, cus.title || `#${id}`)));
+  if (bal && !bal.error) {
+    const tot = bal.totals || {};
+    root.append(h('section', { 'aria-labelledby': 'bal-h' }, h('h2', { id: 'bal-h' }, t('trace.balance')),
+      h('p', { class: 'balance-sum' }, t('trace.balance.sum', { planned: num(tot.planned_t, 1), confirmed: num(tot.confirmed_t, 1), disputed: num(tot.disputed_t, 1), open: num(tot.open_t, 1) })),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('trace.balance') },
+        h('table', { class: 'data balance-table' },
+          h('caption', {}, t('trace.balance')),
+          h('thead', {}, h('tr', {}, ['plan.month', 'trace.planned', 'trace.confirmed', 'trace.pending', 'trace.diff', 'trace.cum'].map((k) => h('th', { scope: 'col' }, t(k))))),
+          h('tbody', {}, (bal.months || []).map((m) => h('tr', {}, h('th', { scope: 'row' }, m.month),
+            h('td', { class: 'n' }, num(m.planned_t, 1)), h('td', { class: 'n' }, num(m.confirmed_t, 1)), h('td', { class: 'n' }, num(m.pending_t, 1)),
+            h('td', { class: 'n' }, num(m.difference_t, 1)), h('td', { class: 'n' }, num(m.cumulative_difference_t, 1)))))))));
+  }
+  const loads = cus.loads || [];
+  const dests = new Map((cus.destinations || []).filter((x) => x.site).map((x) => [x.site.id, x.site.title]));
+  if (cus.destinations?.length) {
+    root.append(h('section', { 'aria-labelledby': 'dest-h' }, h('h2', { id: 'dest-h' }, t('trace.destinations')),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('trace.destinations') },
+        h('table', { class: 'data dest-table' },
+          h('caption', {}, t('trace.destinations')),
+          h('thead', {}, h('tr', {}, ['ticket.to', 'trace.loads', 'trace.confirmed', 'trace.disputed', 'trace.pending'].map((k) => h('th', { scope: 'col' }, t(k))))),
+          h('tbody', {}, cus.destinations.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.site?.title || '–'),
+            h('td', { class: 'n' }, num(x.loads)), h('td', { class: 'n' }, num(x.confirmed_t, 1)), h('td', { class: 'n' }, num(x.disputed_t, 1)), h('td', { class: 'n' }, num(x.pending_t, 1)))))))));
+  }
+  root.append(h('section', { 'aria-labelledby': 'cus-h' }, h('h2', { id: 'cus-h' }, t('trace.custody')),
+    loads.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('trace.custody') },
+      h('table', { class: 'data custody-table' },
+        h('caption', {}, t('trace.custody')),
+        h('thead', {}, h('tr', {}, ['ticket.no', 'loads.at', 'loads.truck', 'loads.t', 'ticket.to', 'loads.state'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, loads.map((l) => h('tr', {},
+          h('th', { scope: 'row' }, t('ticket.no.value', { deal: l.deal_id, seq: l.seq })),
+          h('td', {}, when(l.at)), h('td', {}, l.truck), h('td', { class: 'n' }, num(l.amount_t, 2)),
+          h('td', {}, dests.get(l.to_site) || '–'), h('td', {}, stateBadge('load', l.state))))))) : note('info', t('loads.none'))));
+}
