@@ -184,6 +184,19 @@ static json_t *delivery_view(struct mb_req *r, const struct mb_delivery *v)
     snprintf(path, sizeof path, "/api/deliveries/%lld/qr.svg", (long long)v->id);
     json_object_set_new(o, "ticket_url", json_string(url));
     json_object_set_new(o, "qr", json_string(path));
+    /* Who confirms or disputes it, so a client shows those buttons only
+     * to the receiver (the server decides either way). */
+    struct mb_deal d;
+    struct mb_site_rec listing;
+    struct mb_error err;
+    int64_t receiver = 0;
+    if (mb_store_deal_get(r->st, v->deal_id, &d, &err) == 0 &&
+        mb_store_site_get(r->st, d.listing_id, &listing, &err) == 0) {
+        if (mb_delivery_receiver(r->st, &d, &listing, v, &receiver, &err) != 0)
+            receiver = 0;
+        mb_site_rec_release(&listing);
+    }
+    json_object_set_new(o, "receiver_org", receiver ? json_integer(receiver) : json_null());
     return o;
 }
 

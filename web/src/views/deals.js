@@ -170,7 +170,9 @@ function loadRow(v, msg, reload) {
       reload();
     } catch (e) { replace(msg, note('error', e.message)); }
   }
-  const actions = v.state === 'registered' ? [
+  const s = getSession();
+  const receiver = s && (s.user.org_id === v.receiver_org || s.user.role === 'admin');
+  const actions = v.state === 'registered' && receiver ? [
     h('button', { type: 'button', class: 'primary small', 'data-action': 'confirm', onclick: () => decide('confirmed') }, t('loads.confirm')),
     h('button', { type: 'button', class: 'secondary small', 'data-action': 'dispute', onclick: () => decide('disputed') }, t('loads.dispute'))] : [];
   const qr = h('span', { class: 'qr' });
@@ -224,7 +226,7 @@ function loadForm(d, loads, reload) {
     const body = {
       truck: String(fd.get('truck')).trim(), euro_class: String(fd.get('euro_class')),
       amount: { value: Number(fd.get('amount.value')), unit: String(fd.get('amount.unit')) },
-      at: new Date(String(fd.get('at'))).toISOString(),
+      at: new Date(String(fd.get('at'))).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     if (fd.get('replaces')) body.replaces = Number(fd.get('replaces'));
     try {

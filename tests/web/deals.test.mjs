@@ -1,0 +1,130 @@
+/*
+ * deals.test.mjs - a deal from reservation to confirmed load in the
+ * browser, as its four users do it: the landfill operator reserves part of
+ * the contractor's surplus, the contractor accepts, the hauler registers
+ * two loads (QR code and ticket link shown), anybody opens the ticket from
+ * its QR address without signing in, the receiver confirms one load and
+ * disputes the other, and the contractor sees the mass balance and the
+ * chain of custody. axe-core checks the deal, ticket and traceability pages.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, openBrowser, newPage, signIn, apiToken, apiGet, shot } from './helpers.mjs';
+import { checkA11y } from './axe.mjs';
+
+let srv; let browser;
+before(async () => { srv = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); if (srv) assert.equal(await srv.stop(), 0, 'server exits 0 on SIGTERM'); });
+
+async function as(who) {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, who);
+  return page;
+}
+
+test('reserve, accept, register loads, open the ticket by its QR address, confirm and dispute, trace', async () => {
+  const conToken = await apiToken(srv.base, 'entreprenor');
+  const conOrg = (await apiGet(srv.base, '/api/me', conToken)).organisation.id;
+  const haulOrg = (await apiGet(srv.base, '/api/me', await apiToken(srv.base, 'transport'))).organisation.id;
+  const list = await apiGet(srv.base, `/api/listings?type=supply&org=${conOrg}&status=published&min_amount_t=500&per_page=5`);
+  const listing = list.items.find((x) => x.available_t === undefined || x.available_t >= 500) || list.items[0];
+  assert.ok(listing, 'a published surplus of the contractor');
+
+  // The operator reserves 100 t, hauled by the demo hauler.
+  const op = await as('deponi');
+  await op.goto(`${srv.base}/#/annonse/${listing.id}`);
+  const form = op.locator('form.reserve-form');
+  await form.getByLabel('Mengde', { exact: true }).fill('100');
+  await form.getByLabel('Transportør (organisasjons-id, valgfritt)').fill(String(haulOrg));
+  await form.getByRole('button', { name: 'Reserver' }).click();
+  await op.waitForURL(/#\/avtale\/\d+/);
+  const dealId = Number(op.url().match(/avtale\/(\d+)/)[1]);
+  assert.equal(await op.locator('.deal-state').innerText(), 'reservert');
+
+  // The contractor accepts.
+  const con = await as('entreprenor');
+  await con.goto(`${srv.base}/#/avtale/${dealId}`);
+  await con.getByRole('button', { name: 'Godta avtalen' }).click();
+  await con.locator('.deal-state', { hasText: 'avtalt' }).waitFor();
+
+  // The hauler registers two loads.
+  const hau = await as('transport');
+  await hau.goto(`${srv.base}/#/avtale/${dealId}`);
+  for (const [truck, t] of [['ZT 55555', '27.5'], ['ZT 55556', '31']]) {
+    const lf = hau.locator('form.load-form');
+    await lf.getByLabel('Bil (reg.nr.)').fill(truck);
+    await lf.getByLabel('Mengde', { exact: true }).fill(t);
+    const before = await hau.locator('tr.load-row').count();
+    await lf.getByRole('button', { name: 'Registrer lass' }).click();
+    await hau.waitForFunction((n) => document.querySelectorAll('tr.load-row').length === n + 1, before);
+  }
+  const rows = hau.locator('tr.load-row');
+  assert.equal(await rows.count(), 2);
+  assert.equal(await rows.first().locator('th').innerText(), '1');
+  await rows.first().locator('img.qr-img').waitFor();
+  const href = await rows.first().locator('a.ticket-link').getAttribute('href');
+  assert.match(href, /^\/t\/[A-Za-z0-9_-]{16,}$/);
+  await shot(hau, 'deal-loads');
+
+  // Anybody with the QR address sees the ticket, without signing in.
+  const anon = await newPage(browser, srv.base);
+  await anon.goto(`${srv.base}${href}`);
+  await anon.waitForURL(/#\/billett\//);
+  await anon.locator('.ticket-state').waitFor();
+  assert.match(await anon.locator('.ticket-state').innerText(), /ikke bekreftet/);
+  assert.match(await anon.locator('.ticket-truck').innerText(), /ZT55555/);
+
+  // The receiver (the operator, who reserved the surplus) confirms load 1
+  // and disputes load 2 with a reason.
+  await op.goto(`${srv.base}/#/avtale/${dealId}?t=1`);
+  await op.locator('tr.load-row').first().getByRole('button', { name: 'Bekreft' }).click();
+  await op.locator('tr.load-row.load-confirmed').waitFor();
+  op.once('dialog', (d) => d.accept('Vekten stemmer ikke'));
+  await op.locator('tr.load-row.load-registered').getByRole('button', { name: 'Bestrid' }).click();
+  await op.locator('tr.load-row.load-disputed').waitFor();
+  assert.match(await op.locator('tr.load-disputed').innerText(), /Vekten stemmer ikke/);
+  await anon.reload();
+  await anon.locator('.ticket-state', { hasText: 'Bekreftet av mottaker' }).waitFor();
+
+  const deal = await apiGet(srv.base, `/api/deals/${dealId}`, conToken);
+  assert.equal(deal.loads.confirmed_t, 27.5);
+  assert.equal(deal.loads.disputed_t, 31);
+
+  // The contractor traces the listing: balance and custody.
+  await con.goto(`${srv.base}/#/sporing/${listing.id}`);
+  await con.locator('table.custody-table tbody tr').first().waitFor();
+  const custody = await con.locator('table.custody-table tbody').innerText();
+  assert.match(custody, new RegExp(`${dealId}, lass 1`));
+  assert.ok(await con.locator('table.balance-table tbody tr').count() >= 1, 'months in the balance');
+  assert.match(await con.locator('.balance-sum').innerText(), /^Planlagt .* = bekreftet .* \+ bestridt .* \+ gjenstår/);
+  await shot(con, 'trace');
+  for (const p of [op, con, hau, anon]) assert.deepEqual(p.errors || [], []);
+  for (const p of [op, con, hau, anon]) await p.context().close();
+});
+
+test('axe: deals list, deal page, ticket page and traceability page', async () => {
+  const token = await apiToken(srv.base, 'deponi');
+  const deals = await apiGet(srv.base, '/api/deals', token);
+  assert.ok(deals.items.length >= 1, 'the demo operator has a deal');
+  const deal = deals.items[0];
+  const loads = await apiGet(srv.base, `/api/deals/${deal.id}/deliveries`, token);
+  const found = [];
+  const page = await as('deponi');
+  await page.goto(`${srv.base}/#/avtaler`);
+  await page.locator('table.deals-table').waitFor();
+  for (const l of await checkA11y(page)) found.push(`[deals] ${l}`);
+  await page.goto(`${srv.base}/#/avtale/${deal.id}`);
+  await page.locator('table.loads-table').waitFor();
+  for (const l of await checkA11y(page)) found.push(`[deal] ${l}`);
+  await page.goto(`${srv.base}/#/sporing/${deal.listing_id}`);
+  await page.locator('h1').waitFor();
+  await page.locator('table, .note').first().waitFor();
+  for (const l of await checkA11y(page)) found.push(`[trace] ${l}`);
+  const code = loads.items.find((x) => x.code)?.code;
+  assert.ok(code, 'the operator sees its tickets with their codes');
+  await page.goto(`${srv.base}/t/${code}`);
+  await page.locator('.ticket-state').waitFor();
+  for (const l of await checkA11y(page)) found.push(`[ticket] ${l}`);
+  assert.deepEqual(found, [], `axe violations:\n  ${found.join('\n  ')}`);
+  await page.context().close();
+});
