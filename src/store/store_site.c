@@ -19,9 +19,11 @@
 #include "store/store_sqlite.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -39,8 +41,113 @@ enum { COL_DOC = 20 };
 /* More words than this in a keyword search is not a person typing. */
 #define SEARCH_MAX_WORDS 32
 
-static int load_materials(struct mb_store *st, struct mb_site_rec *r, struct mb_error *err)
+/* ---- the materials cache -------------------------------------------------------
+ *
+ * Reading a site's materials is a query of its own, and a facility lists a
+ * dozen or more (its accepts expanded over the catalog): a match request
+ * read about fifteen rows of site_material per facility in reach, the
+ * largest cost of a match after the spatial search. Materials change only
+ * with a put, which raises the site's version, so a site's list is cached
+ * per process under (database file, id, version, created, updated): an
+ * entry whose key no longer matches the row just read is simply not used.
+ * The database file is its device and inode (a path may be reused by
+ * another file), read once per search; ":memory:" and temporary databases
+ * are not cached. Direct-mapped by id, one mutex: a hit copies a few
+ * short strings under it. A site edited with SQL that keeps the version
+ * (not something the store does) would be served its old list; see
+ * docs/store.md. */
+#define MAT_CACHE_SLOTS 16384
+
+struct db_ident {
+    bool ok;            /* a file database: the cache may be used */
+    uint64_t dev, ino;
+};
+
+struct mat_entry {
+    uint64_t dev, ino;
+    int64_t id, version, created, updated; /* id 0: empty */
+    size_t n;
+    char *blob;         /* n strings, each ending in '\0', owned */
+};
+
+static struct mat_entry mat_cache[MAT_CACHE_SLOTS];
+static pthread_mutex_t mat_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct db_ident db_ident_of(struct mb_store *st)
 {
+    struct db_ident d = { 0 };
+    const char *path = sqlite3_db_filename(st->db, "main");
+    struct stat sb;
+    if (path && *path && stat(path, &sb) == 0) {
+        d.ok = true;
+        d.dev = (uint64_t)sb.st_dev;
+        d.ino = (uint64_t)sb.st_ino;
+    }
+    return d;
+}
+
+static struct mat_entry *mat_slot(int64_t id)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return &mat_cache[h >> 50]; /* 14 bits: MAT_CACHE_SLOTS */
+}
+
+static bool mat_key_eq(const struct mat_entry *e, const struct db_ident *d,
+                       const struct mb_site_rec *r)
+{
+    return e->id == r->id && e->version == r->version && e->created == r->created &&
+           e->updated == r->updated && e->dev == d->dev && e->ino == d->ino;
+}
+
+/* Fill r's materials from the cache; false on a miss. */
+static bool mat_cache_get(const struct db_ident *d, struct mb_site_rec *r)
+{
+    bool hit = false;
+    pthread_mutex_lock(&mat_lock);
+    struct mat_entry *e = mat_slot(r->id);
+    if (e->id && mat_key_eq(e, d, r)) {
+        hit = true;
+        r->nmaterials = e->n;
+        r->materials = e->n ? mb_xcalloc(e->n, sizeof *r->materials) : NULL;
+        const char *p = e->blob;
+        for (size_t i = 0; i < e->n; i++) {
+            size_t len = strlen(p);
+            r->materials[i] = mb_xstrndup(p, len);
+            p += len + 1;
+        }
+    }
+    pthread_mutex_unlock(&mat_lock);
+    return hit;
+}
+
+static void mat_cache_put(const struct db_ident *d, const struct mb_site_rec *r)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < r->nmaterials; i++)
+        len += strlen(r->materials[i]) + 1;
+    char *blob = mb_xmalloc(len ? len : 1), *p = blob;
+    for (size_t i = 0; i < r->nmaterials; i++) {
+        size_t k = strlen(r->materials[i]) + 1;
+        memcpy(p, r->materials[i], k);
+        p += k;
+    }
+    pthread_mutex_lock(&mat_lock);
+    struct mat_entry *e = mat_slot(r->id);
+    char *old = e->blob;
+    *e = (struct mat_entry){ .dev = d->dev, .ino = d->ino, .id = r->id, .version = r->version,
+                             .created = r->created, .updated = r->updated,
+                             .n = r->nmaterials, .blob = blob };
+    pthread_mutex_unlock(&mat_lock);
+    free(old);
+}
+
+/* r's materials, in order: from the cache when `d` allows it, else read
+ * (and cached). r's id, version, created and updated must be set. */
+static int load_materials(struct mb_store *st, const struct db_ident *d, struct mb_site_rec *r,
+                          struct mb_error *err)
+{
+    if (d && d->ok && mat_cache_get(d, r))
+        return 0;
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, "SELECT material FROM site_material WHERE site_id = ?"
                            " ORDER BY pos", &s, err);
@@ -54,13 +161,22 @@ static int load_materials(struct mb_store *st, struct mb_site_rec *r, struct mb_
     }
     rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
     mb_st_finish(s);
+    if (!rc && d && d->ok) {
+        bool complete = true; /* a NULL material (never stored) is not cached */
+        for (size_t i = 0; i < r->nmaterials; i++)
+            complete = complete && r->materials[i];
+        if (complete)
+            mat_cache_put(d, r);
+    }
     return rc;
 }
 
 /* Fill *r from a row of SITE_COLS (+ doc at COL_DOC) and, when
- * `materials`, its materials. On failure *r holds nothing to release. */
+ * `materials`, its materials (through the cache when `d` is a file
+ * database's identity; NULL reads them). On failure *r holds nothing to
+ * release. */
 static int read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r,
-                     bool materials, struct mb_error *err)
+                     bool materials, const struct db_ident *d, struct mb_error *err)
 {
     memset(r, 0, sizeof *r);
     int type = mb_site_type_parse((const char *)sqlite3_column_text(s, 2));
@@ -89,7 +205,7 @@ static int read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r
     r->updated = sqlite3_column_int64(s, 18);
     r->version = sqlite3_column_int64(s, 19);
     r->doc = mb_st_col_dup(s, COL_DOC);
-    int rc = materials ? load_materials(st, r, err) : 0;
+    int rc = materials ? load_materials(st, d, r, err) : 0;
     if (rc)
         mb_site_rec_release(r);
     return rc;
@@ -233,7 +349,7 @@ int mb_store_site_get(struct mb_store *st, int64_t id, struct mb_site_rec *out,
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        rc = read_site(st, s, out, true, err);
+        rc = read_site(st, s, out, true, NULL, err);
     else if (rc == SQLITE_DONE)
         rc = mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)id);
     else
@@ -703,7 +819,9 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
         qb_add(b, " AND ");
         qb_double(b, q->max_lon);
     }
-    if (q->has_radius) {
+    /* A radius always drives from an R*Tree (rt): run_rt_page tests and
+     * orders by the great-circle distance in C, once per entry. */
+    if (q->has_radius && !rt) {
         AND();
         qb_add(b, "mb_dist_km(");
         int p = qb_double(b, q->lat);
@@ -833,12 +951,15 @@ static int fetch_rows(struct mb_store *st, const int64_t *ids, size_t n,
     if (rc)
         return rc;
     out->items = mb_xcalloc(n ? n : 1, sizeof *out->items);
+    struct db_ident d = { 0 };
+    if (!q->no_materials && n)
+        d = db_ident_of(st);
     for (size_t i = 0; i < n && !rc; i++) {
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, ids[i]);
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW) {
-            rc = read_site(st, s, &out->items[out->n], !q->no_materials, err);
+            rc = read_site(st, s, &out->items[out->n], !q->no_materials, &d, err);
             if (!rc)
                 out->n++;
         } else {
@@ -883,6 +1004,132 @@ static int run_page(struct mb_store *st, const struct mb_site_query *q, const st
     if (!rc)
         rc = fetch_rows(st, ids, n, q, out, err);
     free(ids);
+    return rc;
+}
+
+/* ---- search driven by an R*Tree: one pass ---------------------------------------
+ *
+ * A box or radius search reads every R*Tree entry that passes its filters
+ * anyway (to sort them), and the count of a page read them all again. Here
+ * one statement yields each entry's id and 32-bit position; the radius test
+ * and the order are applied in C - the same great-circle function on the
+ * same values that mb_dist_km would apply in SQL, so the same sites come in
+ * the same order (distance, then id; or id) - and the number of entries is
+ * the total. Only the page's rows are then read. */
+
+struct hit {
+    int64_t id;
+    double km;  /* great-circle km from the centre, 0 without a radius */
+};
+
+static int hit_by_km(const struct hit *a, const struct hit *b)
+{
+    if (a->km != b->km)
+        return a->km < b->km ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int hit_by_id(const struct hit *a, const struct hit *b)
+{
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int hit_cmp_km(const void *a, const void *b)
+{
+    return hit_by_km(a, b);
+}
+
+static int hit_cmp_id(const void *a, const void *b)
+{
+    return hit_by_id(a, b);
+}
+
+/* Put the `k` smallest of h[0..n) (by cmp) sorted into h[0..k): a
+ * max-heap of k when n is much larger than k, else a full sort. */
+static void smallest_sorted(struct hit *h, size_t n, size_t k,
+                            int (*cmp)(const struct hit *, const struct hit *))
+{
+    int (*qcmp)(const void *, const void *) = cmp == hit_by_km ? hit_cmp_km : hit_cmp_id;
+    if (k == 0)
+        return;
+    if (n <= 4 * k + 64) {
+        qsort(h, n, sizeof *h, qcmp);
+        return;
+    }
+    /* h[0..k) becomes a max-heap of the smallest seen so far. */
+    for (size_t i = k / 2; i-- > 0;)
+        for (size_t p = i;;) {
+            size_t c = 2 * p + 1;
+            if (c >= k)
+                break;
+            if (c + 1 < k && cmp(&h[c + 1], &h[c]) > 0)
+                c++;
+            if (cmp(&h[c], &h[p]) <= 0)
+                break;
+            struct hit t = h[c]; h[c] = h[p]; h[p] = t;
+            p = c;
+        }
+    for (size_t i = k; i < n; i++) {
+        if (cmp(&h[i], &h[0]) >= 0)
+            continue;
+        h[0] = h[i];
+        for (size_t p = 0;;) {
+            size_t c = 2 * p + 1;
+            if (c >= k)
+                break;
+            if (c + 1 < k && cmp(&h[c + 1], &h[c]) > 0)
+                c++;
+            if (cmp(&h[c], &h[p]) <= 0)
+                break;
+            struct hit t = h[c]; h[c] = h[p]; h[p] = t;
+            p = c;
+        }
+    }
+    qsort(h, k, sizeof *h, qcmp);
+}
+
+/* The page of an R*Tree-driven search and, in *total, the number of
+ * entries that pass every filter. */
+static int run_rt_page(struct mb_store *st, const struct mb_site_query *q, const struct qb *b,
+                       size_t limit, struct mb_site_page *out, size_t *total,
+                       struct mb_error *err)
+{
+    char sql[sizeof b->where + 256];
+    snprintf(sql, sizeof sql, "SELECT %s, r.min_lat, r.min_lon%s%s", col_of(b, "id"),
+             from_clause(b, false), b->where);
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, sql, &s, err);
+    if (rc)
+        return rc;
+    bind_all(s, b);
+    struct mb_point centre = { q->lat, q->lon };
+    struct hit *h = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct hit x = { sqlite3_column_int64(s, 0), 0 };
+        if (q->has_radius) {
+            struct mb_point p = { sqlite3_column_double(s, 1), sqlite3_column_double(s, 2) };
+            x.km = mb_geo_distance_km(centre, p);
+            if (!(x.km <= q->radius_km))
+                continue;
+        }
+        h = mb_xgrow(h, &cap, n + 1, sizeof *h);
+        h[n++] = x;
+    }
+    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    *total = n;
+    size_t first = q->offset < n ? q->offset : n;
+    size_t end = n - first > limit ? first + limit : n;
+    if (!rc) {
+        smallest_sorted(h, n, end, q->has_radius ? hit_by_km : hit_by_id);
+        int64_t *ids = mb_xcalloc(end - first + 1, sizeof *ids);
+        for (size_t i = first; i < end; i++)
+            ids[i - first] = h[i].id;
+        rc = fetch_rows(st, ids, end - first, q, out, err);
+        free(ids);
+    }
+    free(h);
     return rc;
 }
 
@@ -953,10 +1200,20 @@ int mb_store_site_search(struct mb_store *st, const struct mb_site_query *q,
             double scan = ((double)q->offset + (double)limit) * (double)rows / (double)out->total;
             rc = run_page(st, q, &b, dist_param, scan <= (double)out->total, limit, out, err);
         }
+    } else if (b.a[0] != 's') {
+        size_t total = 0;
+        rc = run_rt_page(st, q, &b, limit, out, &total, err);
+        if (!rc && q->has_radius)
+            sort_by_exact_distance(q, out);
+        /* The same totals the page and count statements gave. */
+        if (!rc && out->n < limit && (out->n > 0 || q->offset == 0))
+            out->total = q->offset + out->n;
+        else if (!rc && q->no_total)
+            out->total = q->offset + out->n + (out->n == limit);
+        else
+            out->total = total;
     } else {
         rc = run_page(st, q, &b, dist_param, false, limit, out, err);
-        if (!rc && q->has_radius && b.a[0] != 's')
-            sort_by_exact_distance(q, out);
         /* A short page that is not past the end tells the total by itself. */
         if (!rc && out->n < limit && (out->n > 0 || q->offset == 0))
             out->total = q->offset + out->n;

@@ -1126,3 +1126,84 @@ Test(store, material_radius_search_equals_brute_force)
 #undef RND
     mb_store_close(st);
 }
+
+/* The materials of searched sites are cached per process by (file, id,
+ * version): a second connection to the same file must see every put of
+ * the first at once - new materials, a status change, a closure - and a
+ * page's total must equal the count of the brute force. */
+Test(store, material_cache_follows_writes_of_another_connection)
+{
+    char *path = tmpfile_path("cache.db");
+    struct mb_store *a, *b;
+    struct mb_error err;
+    cr_assert_eq(mb_store_open(&a, path, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_open(&b, path, &err), 0, "%s", err.message);
+    int64_t org = make_org(a, "Graveco", "");
+    struct mb_site_rec r = site(org, MB_TYPE_LANDFILL, "Deponi", 59.9, 10.75, "soil.clay");
+    char m0[32] = "soil.clay", m1[32] = "soil.sand";
+    char *ml[2] = { m0, m1 };
+    r.materials = ml;
+    r.nmaterials = 2;
+    cr_assert_eq(mb_store_site_put(a, &r, &err), 0, "%s", err.message);
+    struct mb_site_query q = { 0 };
+    q.has_radius = true;
+    q.lat = 59.9;
+    q.lon = 10.75;
+    q.radius_km = 5;
+    struct mb_site_page p;
+    for (int pass = 0; pass < 2; pass++) { /* the second pass is served from the cache */
+        cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+        cr_assert_eq(p.n, 1);
+        cr_assert_eq(p.items[0].nmaterials, 2);
+        cr_assert_str_eq(p.items[0].materials[1], "soil.sand");
+        mb_site_page_release(&p);
+    }
+    /* New materials from the first connection. */
+    snprintf(m1, sizeof m1, "rock.blasted");
+    cr_assert_eq(mb_store_site_put(a, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 1);
+    cr_assert_str_eq(p.items[0].materials[1], "rock.blasted");
+    mb_site_page_release(&p);
+    /* Found through the new material, not the old one. */
+    q.material = "soil.sand";
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 0);
+    mb_site_page_release(&p);
+    q.material = "rock.blasted";
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 1);
+    cr_assert_eq(p.items[0].nmaterials, 2);
+    mb_site_page_release(&p);
+    /* Reserved, then closed by the first connection. */
+    cr_assert_eq(mb_store_site_set_status(a, r.id, MB_STATUS_RESERVED, &err), 0);
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 1);
+    cr_assert_eq(p.items[0].status, MB_STATUS_RESERVED);
+    cr_assert_eq(p.items[0].nmaterials, 2);
+    mb_site_page_release(&p);
+    cr_assert_eq(mb_store_site_set_status(a, r.id, MB_STATUS_CLOSED, &err), 0);
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 0);
+    mb_site_page_release(&p);
+    /* Paged: the total of one pass over the R*Tree is the count. */
+    q.material = NULL;
+    for (int i = 0; i < 7; i++) {
+        struct mb_site_rec s = site(org, MB_TYPE_NEED, "N", 59.9 + i * 0.001, 10.75, "soil.clay");
+        cr_assert_eq(mb_store_site_put(a, &s, &err), 0, "%s", err.message);
+    }
+    q.limit = 3;
+    q.offset = 3;
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 3);
+    cr_assert_eq(p.total, 7);
+    mb_site_page_release(&p);
+    q.offset = 9;
+    cr_assert_eq(mb_store_site_search(b, &q, &p, &err), 0, "%s", err.message);
+    cr_assert_eq(p.n, 0);
+    cr_assert_eq(p.total, 7);
+    mb_site_page_release(&p);
+    mb_store_close(a);
+    mb_store_close(b);
+    free(path);
+}
