@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, newPage, signIn, apiGet, shot } from './helpers.mjs';
+import { startServer, openBrowser, newPage, signIn, apiGet, apiToken, shot } from './helpers.mjs';
 
 let srv; let browser;
 before(async () => { srv = await startServer(); browser = await openBrowser(); });
@@ -69,6 +69,16 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   const dash = await page.locator('.co2-card').innerText();
   assert.match(dash, /Planlagt, ikke levert/);
   assert.ok(dash.includes(co2), `the dashboard shows the plan's ${co2} t CO2`);
+  // Delivered this year: the demo's confirmed loads, as the API counts them.
+  const year = new Date(Date.now() + 3600e3).getUTCFullYear();
+  const stats = await apiGet(srv.base, `/api/stats?year=${year}`, await apiToken(srv.base, 'kommune'));
+  assert.ok(stats.total.loads > 0, 'the demo has confirmed loads');
+  const table = page.locator('table.stats-table');
+  await table.waitFor();
+  assert.equal(await table.locator('tbody tr').count(), stats.municipalities.length);
+  const foot = await table.locator('tfoot td').allInnerTexts();
+  assert.equal(Number(foot[foot.length - 1]), stats.total.loads, 'loads in the total row');
+  assert.equal(Number(foot[foot.length - 2].replace(/[\s\u00a0]/g, '')), Math.round(stats.total.total_t), 'tonnes in the total row');
   await shot(page, 'dashboard');
   assert.deepEqual(page.errors || [], []);
   await page.context().close();

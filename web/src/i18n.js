@@ -300,6 +300,11 @@ const nb = {
   'trace.planned': 'Planlagt (t)', 'trace.confirmed': 'Bekreftet (t)', 'trace.pending': 'Venter (t)', 'trace.disputed': 'Bestridt (t)', 'trace.diff': 'Avvik (t)', 'trace.cum': 'Akkumulert avvik (t)',
   'trace.custody': 'Alle lass fra annonsen', 'trace.destinations': 'Hvor massene endte', 'trace.loads': 'Lass',
   'site.deals': 'Avtaler på annonsen',
+  'dash.delivered': 'Levert i {year}: bekreftede lass',
+  'dash.delivered.note': 'Levert, ikke planlagt: bare lass som mottakeren har bekreftet.',
+  'dash.delivered.none': 'Ingen bekreftede lass i år.',
+  'dash.delivered.caption': 'Faste m³ (fm³) per kommune der massene oppsto, etter hvor de endte',
+  'dash.municipality': 'Kommune', 'dash.total.fm3': 'Sum fm³', 'dash.total.t': 'Sum tonn',
 };
 
 const en = {
@@ -505,6 +510,11 @@ const en = {
   'trace.planned': 'Planned (t)', 'trace.confirmed': 'Confirmed (t)', 'trace.pending': 'Waiting (t)', 'trace.disputed': 'Disputed (t)', 'trace.diff': 'Difference (t)', 'trace.cum': 'Cumulative difference (t)',
   'trace.custody': 'Every load from the listing', 'trace.destinations': 'Where the masses ended', 'trace.loads': 'Loads',
   'site.deals': 'Deals on the listing',
+  'dash.delivered': 'Delivered in {year}: confirmed loads',
+  'dash.delivered.note': 'Delivered, not planned: only loads the receiver has confirmed.',
+  'dash.delivered.none': 'No confirmed loads this year.',
+  'dash.delivered.caption': 'Solid m³ (fm³) per municipality where the masses arose, by where they ended',
+  'dash.municipality': 'Municipality', 'dash.total.fm3': 'Total fm³', 'dash.total.t': 'Total tonnes',
 };
 
 const tables = { nb, en };

@@ -5,11 +5,13 @@
  * picture), both from GET /api/refdata, and the CO2 the latest plan run
  * in this browser would save (localStorage "mb-last-plan"), marked as
  * planned, not delivered. The expected surplus is the 2020 deliveries to
- * landfill held flat: the reference data has no forecast per year.
+ * landfill held flat: the reference data has no forecast per year. For
+ * municipalities and administrators, what was actually delivered this
+ * year: confirmed loads per municipality and destination (GET /api/stats).
  */
 import { h, note } from '../dom.js';
 import { t, num } from '../i18n.js';
-import { api } from '../api.js';
+import { api, getSession } from '../api.js';
 import { barLineChart, hbarChart } from '../charts.js';
 import { LAST_PLAN_KEY } from './plan.js';
 
@@ -22,6 +24,8 @@ export async function dashboardView({ root }) {
     last ? [h('p', { class: 'stat-value big' }, `${num(last.savings.co2_kg / 1000, 1)} ${t('tonnes_co2')}`),
       h('p', { class: 'note note-info planned' }, t('dash.co2.planned', { name: last.name, from: last.horizon.from, to: last.horizon.to, when: new Date(last.when).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO') }))]
       : h('p', {}, t('dash.co2.none'))));
+  const s = getSession();
+  if (s && (s.user.role === 'municipality' || s.user.role === 'admin')) root.append(await deliveredSection());
   let ref;
   try { ref = await api('GET', '/api/refdata'); } catch (e) { root.append(note('error', e.message)); return; }
   const surplus = ref.surplus_2020.reduce((a, r) => a + (r.delivered_to_landfill_m3 || 0), 0);
@@ -42,4 +46,26 @@ export async function dashboardView({ root }) {
       h('ul', {}, ref.findings.map((f) => h('li', {}, `${f.table || ''}: ${f.message}`))),
       ref.unit_note ? h('p', { class: 'hint' }, String(ref.unit_note)) : null));
   }
+}
+
+const DESTS = ['landfill', 'reuse', 'soil_improvement', 'plant', 'storage'];
+
+/* Confirmed loads of this year (Norwegian time) per municipality and destination. */
+async function deliveredSection() {
+  const year = new Date(Date.now() + 3600e3).getUTCFullYear();
+  const sec = h('section', { class: 'card delivered', 'aria-labelledby': 'del-h' },
+    h('h2', { id: 'del-h' }, t('dash.delivered', { year })),
+    h('p', { class: 'note note-ok' }, t('dash.delivered.note')));
+  let st;
+  try { st = await api('GET', `/api/stats?year=${year}`); } catch (e) { sec.append(note('error', e.message)); return sec; }
+  if (!st.municipalities.length) { sec.append(note('info', t('dash.delivered.none'))); return sec; }
+  const row = (m, head) => h('tr', {}, h('th', { scope: 'row' }, head),
+    DESTS.map((d) => h('td', { class: 'n' }, num(m.fm3[d]))), h('td', { class: 'n' }, num(m.total_fm3)), h('td', { class: 'n' }, num(m.total_t)), h('td', { class: 'n' }, num(m.loads)));
+  sec.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('dash.delivered', { year }) },
+    h('table', { class: 'data stats-table' },
+      h('caption', {}, t('dash.delivered.caption')),
+      h('thead', {}, h('tr', {}, [t('dash.municipality'), ...DESTS.map((d) => t(`dest.${d}`)), t('dash.total.fm3'), t('dash.total.t'), t('trace.loads')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, st.municipalities.map((m) => row(m, `${m.name || m.municipality} (${m.municipality})`))),
+      h('tfoot', {}, row(st.total, t('plan.total'))))));
+  return sec;
 }
