@@ -160,8 +160,10 @@ int mb_audit_verify(struct mb_store *st, struct mb_audit_report *rep, struct mb_
     char prev[65];
     mb_text_copy(prev, sizeof prev, MB_AUDIT_GENESIS);
     int64_t prev_seq = 0, after = 0;
-    /* A consistent view of the whole log while it is read in pages. */
-    int rc = mb_store_begin(st, err);
+    /* A consistent view of the whole log while it is read in pages: a
+     * read snapshot, so writers on a live database are not held up. */
+    bool opened;
+    int rc = mb_store_audit_snapshot_begin(st, &opened, err);
     if (rc)
         return rc;
     while (rep->problem == MB_AUDIT_OK) {
@@ -205,7 +207,7 @@ int mb_audit_verify(struct mb_store *st, struct mb_audit_report *rep, struct mb_
         if (rc || n < PAGE)
             break;
     }
-    mb_store_rollback(st);
+    mb_store_audit_snapshot_end(st, opened);
     if (rc)
         return rc;
     if (rep->problem == MB_AUDIT_OK)

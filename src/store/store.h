@@ -398,6 +398,12 @@ int mb_store_audit_list(struct mb_store *st, int64_t after, size_t limit, const 
                         struct mb_error *err);
 /* Number of entries. */
 int mb_store_audit_count(struct mb_store *st, int64_t *n, struct mb_error *err);
+/* A read snapshot for walking the whole log in pages (a deferred BEGIN:
+ * writers go on while it is read; it sees the log as it was). Nothing
+ * happens inside an open transaction (*opened false). End it with
+ * mb_store_audit_snapshot_end. */
+int mb_store_audit_snapshot_begin(struct mb_store *st, bool *opened, struct mb_error *err);
+void mb_store_audit_snapshot_end(struct mb_store *st, bool opened);
 
 /* ---- loads for reports (statistics, exports) ------------------------------ */
 

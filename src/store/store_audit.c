@@ -145,3 +145,13 @@ int mb_store_audit_count(struct mb_store *st, int64_t *n, struct mb_error *err)
     mb_st_finish(s);
     return rc;
 }
+
+int mb_store_audit_snapshot_begin(struct mb_store *st, bool *opened, struct mb_error *err)
+{
+    return mb_st_read_begin(st, opened, err);
+}
+
+void mb_store_audit_snapshot_end(struct mb_store *st, bool opened)
+{
+    mb_st_read_end(st, opened);
+}
