@@ -41,6 +41,7 @@ void mb_mhp_release(struct mb_mhp *p)
     free(p->listings);
     free(p->amounts);
     free(p->flows);
+    free(p->deals);
     memset(p, 0, sizeof *p);
 }
 
@@ -240,6 +241,55 @@ static void elsewhere(struct mb_mhp *p, double *left_s, const struct mb_match_re
     }
 }
 
+/* The deals on the project's listings, with their loads by state. */
+static int load_deals(struct mb_store *st, struct mb_mhp *p, struct mb_error *err)
+{
+    for (size_t i = 0; i < p->nlistings; i++) {
+        struct mb_deal *items;
+        size_t n;
+        int rc = mb_store_deal_list(st, p->listings[i].rec.id, 0, -1, &items, &n, err);
+        if (rc)
+            return rc;
+        for (size_t k = 0; k < n && rc == 0; k++) {
+            const struct mb_deal *d = &items[k];
+            if (d->state == MB_DEAL_DECLINED)
+                continue;
+            p->deals = mb_xgrow(p->deals, &p->cap_deals, p->ndeals + 1, sizeof *p->deals);
+            struct mb_mhp_deal *x = &p->deals[p->ndeals++];
+            memset(x, 0, sizeof *x);
+            x->id = d->id;
+            x->listing_id = d->listing_id;
+            x->state = d->state;
+            x->amount_t = d->amount_t;
+            struct mb_site_rec cs;
+            struct mb_org o;
+            struct mb_error e;
+            if (d->counterpart_site && mb_store_site_get(st, d->counterpart_site, &cs, &e) == 0) {
+                mb_text_copy(x->counterpart, sizeof x->counterpart, cs.title);
+                mb_site_rec_release(&cs);
+            } else if (mb_store_org_get(st, d->org_id, &o, &e) == 0) {
+                mb_text_copy(x->counterpart, sizeof x->counterpart, o.name);
+            }
+            struct mb_delivery *loads;
+            size_t nl;
+            if ((rc = mb_store_delivery_list(st, d->id, 0, &loads, &nl, err)) != 0)
+                break;
+            for (size_t j = 0; j < nl; j++) {
+                double *sum = loads[j].state == MB_DELIVERY_CONFIRMED ? &x->confirmed_t
+                              : loads[j].state == MB_DELIVERY_DISPUTED ? &x->disputed_t
+                                                                       : &x->pending_t;
+                *sum += loads[j].amount_t;
+            }
+            x->loads = nl;
+            free(loads);
+        }
+        free(items);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *ids,
                  size_t n, const char *name, struct mb_mhp *out, struct mb_error *err)
 {
@@ -283,7 +333,7 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
     free(res);
     free(left_s);
     free(left_n);
-    if (rc)
+    if (rc || (rc = load_deals(st, out, err)) != 0)
         goto fail;
     for (size_t i = 0; i < out->nflows; i++) {
         struct mb_mhp_flow *f = &out->flows[i];

@@ -3,7 +3,8 @@
  * which masses the project expects to have in surplus and to need, how
  * much of its surplus its own needs take (reuse on site), where the rest
  * can go (the best ranked receivers of the market's matches: reuse
- * elsewhere or a landfill), the transport that takes (truckloads,
+ * elsewhere or a landfill), the deals already made on its listings with
+ * what their confirmed loads delivered, the transport that takes (truckloads,
  * tonne-km, CO2) and the documentation behind it (attached documents, lab
  * results and the substance that decides the class).
  *
@@ -65,6 +66,17 @@ struct mb_mhp_flow {
     double saving_nok, saving_co2_kg; /* against the landfill alternative */
 };
 
+/* A deal on one of the project's listings (declined ones left out) and
+ * its loads by state: what was actually agreed and delivered. */
+struct mb_mhp_deal {
+    int64_t id, listing_id;
+    enum mb_deal_state state;
+    char counterpart[160];    /* the counterpart site, else the reserving organisation */
+    double amount_t;
+    double confirmed_t, pending_t, disputed_t;
+    size_t loads;
+};
+
 struct mb_mhp {
     char name[160];
     char owner[128];
@@ -76,6 +88,8 @@ struct mb_mhp {
     struct mb_mhp_flow *flows;
     size_t nflows, cap_flows;
     double unplaced_t;        /* surplus no receiver takes */
+    struct mb_mhp_deal *deals;
+    size_t ndeals, cap_deals;
     /* Factors used (the market's; payload from the planning defaults). */
     double payload_t, cost_nok_per_tkm, co2_kg_per_tkm, detour_factor;
 };

@@ -19,7 +19,8 @@ enum label {
     L_FROM, L_TO, L_RECEIVER, L_TYPE, L_KM, L_COST, L_CO2, L_SAVING, L_SAVING_CO2,
     L_LOADS, L_TKM, L_NO_ONSITE, L_NO_ELSEWHERE, L_UNPLACED, L_ONSITE, L_ELSEWHERE,
     L_FACTORS, L_LISTING, L_DOCUMENTS, L_LAB, L_NO_DOCS, L_NO_LAB, L_LAB_TEXT,
-    L_CLASS_GIVEN, L_FOOTER, L_WHERE, L_AMOUNTS_NOTE, L_COUNT
+    L_CLASS_GIVEN, L_FOOTER, L_WHERE, L_AMOUNTS_NOTE, L_H_DEALS, L_DEAL, L_STATE,
+    L_AGREED_T, L_CONFIRMED, L_PENDING, L_DISPUTED, L_NO_DEALS, L_DEALS_NOTE, L_COUNT
 };
 
 static const char *const labels[L_COUNT][2] = {
@@ -33,8 +34,21 @@ static const char *const labels[L_COUNT][2] = {
     [L_H_ONSITE] = { "2. Planlagt gjenbruk på stedet", "2. Planned reuse on site" },
     [L_H_ELSEWHERE] = { "3. Gjenbruk andre steder og mottak",
                         "3. Reuse elsewhere and receivers" },
-    [L_H_TRANSPORT] = { "4. Transport og klimagassutslipp", "4. Transport and CO2" },
-    [L_H_DOCS] = { "5. Dokumentasjon", "5. Documentation" },
+    [L_H_DEALS] = { "4. Avtaler og leveranser", "4. Deals and deliveries" },
+    [L_H_TRANSPORT] = { "5. Transport og klimagassutslipp", "5. Transport and CO2" },
+    [L_H_DOCS] = { "6. Dokumentasjon", "6. Documentation" },
+    [L_DEAL] = { "Avtale", "Deal" },
+    [L_STATE] = { "Status", "State" },
+    [L_AGREED_T] = { "Avtalt (t)", "Agreed (t)" },
+    [L_CONFIRMED] = { "Levert, bekreftet (t)", "Delivered, confirmed (t)" },
+    [L_PENDING] = { "Venter (t)", "Waiting (t)" },
+    [L_DISPUTED] = { "Bestridt (t)", "Disputed (t)" },
+    [L_NO_DEALS] = { "Ingen avtaler er inngått på prosjektets annonser ennå.",
+                     "No deals have been made on the project's listings yet." },
+    [L_DEALS_NOTE] = { "Inngåtte avtaler og hva de bekreftede lassene (digitale veisedler) "
+                       "har levert.",
+                       "Deals made and what their confirmed loads (digital load tickets) "
+                       "delivered." },
     [L_MATERIAL] = { "Materiale", "Material" },
     [L_CLASS] = { "Tilstandsklasse", "Condition class" },
     [L_KIND] = { "Art", "Kind" },
@@ -215,6 +229,51 @@ static void flows(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d, bool
     }
 }
 
+static const char *deal_state(const struct ctx *c, enum mb_deal_state s)
+{
+    static const char *const nb[MB_DEAL_STATE_COUNT] = { "reservert", "avtalt", "fullført",
+                                                         "avslått", "avbrutt" };
+    return c->li ? mb_deal_state_name(s) : nb[s];
+}
+
+static void deals(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
+{
+    mb_rdoc_heading(d, tr(c, L_H_DEALS));
+    if (p->ndeals == 0) {
+        mb_rdoc_paragraph(d, "%s", tr(c, L_NO_DEALS));
+        return;
+    }
+    mb_rdoc_paragraph(d, "%s", tr(c, L_DEALS_NOTE));
+    const char *head[] = { tr(c, L_DEAL), tr(c, L_FROM), tr(c, L_RECEIVER), tr(c, L_STATE),
+                           tr(c, L_AGREED_T), tr(c, L_LOADS), tr(c, L_CONFIRMED),
+                           tr(c, L_PENDING), tr(c, L_DISPUTED) };
+    mb_rdoc_table(d, head, "lllrrrrrr");
+    double tot[4] = { 0 };
+    size_t loads = 0;
+    for (size_t i = 0; i < p->ndeals; i++) {
+        const struct mb_mhp_deal *x = &p->deals[i];
+        char id[24], from[24], n[24];
+        snprintf(id, sizeof id, "#%lld", (long long)x->id);
+        snprintf(from, sizeof from, "#%lld", (long long)x->listing_id);
+        snprintf(n, sizeof n, "%zu", x->loads);
+        const char *row[] = { id, from, x->counterpart, deal_state(c, x->state),
+                              num(c, x->amount_t, 0), n, num(c, x->confirmed_t, 1),
+                              num(c, x->pending_t, 1), num(c, x->disputed_t, 1) };
+        mb_rdoc_row(d, row);
+        tot[0] += x->amount_t;
+        tot[1] += x->confirmed_t;
+        tot[2] += x->pending_t;
+        tot[3] += x->disputed_t;
+        loads += x->loads;
+    }
+    char n[24];
+    snprintf(n, sizeof n, "%zu", loads);
+    const char *row[] = { tr(c, L_SUM), "", "", "", num(c, tot[0], 0), n, num(c, tot[1], 1),
+                          num(c, tot[2], 1), num(c, tot[3], 1) };
+    mb_rdoc_row(d, row);
+    mb_rdoc_sum_row(d);
+}
+
 static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
 {
     mb_rdoc_heading(d, tr(c, L_H_TRANSPORT));
@@ -308,6 +367,7 @@ void mb_mhp_document(const struct mb_mhp *p, const struct mb_market *m, const ch
     amounts(&c, p, d);
     flows(&c, p, d, true);
     flows(&c, p, d, false);
+    deals(&c, p, d);
     transport(&c, p, d);
     documentation(&c, p, d);
     d->footer = mb_xstrdup(tr(&c, L_FOOTER));
