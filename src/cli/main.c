@@ -46,10 +46,13 @@ static const struct {
     { "audit", cmd_audit, "audit verify --db FILE",
       "Check a market database's audit log: every entry must link to the one\n"
       "  before by its SHA-256. Names the first edited, missing or reordered entry." },
-    { "export", cmd_export, "export --db FILE listings|facilities --format csv|xlsx|geojson\n"
-      "      [--org ID] [-o FILE]",
+    { "export", cmd_export, "export --db FILE listings|facilities|deliveries|statistics\n"
+      "      --format csv|xlsx|geojson [--org ID] [--year YYYY] [--municipality M...]\n"
+      "      [-o FILE]",
       "Export the market's listings or facilities (the public view, or with --org\n"
-      "  that organisation's own, drafts included) as CSV, Excel or GeoJSON." },
+      "  that organisation's own, drafts included), its deliveries (with --org those\n"
+      "  of the organisation's deals) or the statistics of confirmed loads (csv, xlsx)\n"
+      "  as CSV, Excel or GeoJSON." },
     { "import", cmd_import, "import --db FILE --org ID listings|facilities FILE.csv|FILE.xlsx\n"
       "      [--dry-run]",
       "Import listings or facilities owned by organisation ID, all or nothing: any\n"

@@ -1,6 +1,6 @@
 /*
- * export.h - the market's listings and facilities as exchange tables
- * (table.h), read from the store page by page, for the CSV, XLSX and
+ * export.h - the market's listings, facilities, deliveries (load tickets)
+ * and statistics as exchange tables (table.h), for the CSV, XLSX and
  * GeoJSON writers. docs/exchange.md lists the columns.
  *
  * The columns are the import's columns (import.h) plus read-only ones the
@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "exchange/table.h"
+#include "report/stats.h"
 #include "store/store.h"
 
 /* Which sites an export holds. */
@@ -32,5 +33,32 @@ int mb_xchg_export_listings(struct mb_store *st, const struct mb_xchg_scope *sco
                             struct mb_xchg_table *out, struct mb_error *err);
 int mb_xchg_export_facilities(struct mb_store *st, const struct mb_xchg_scope *scope,
                               struct mb_xchg_table *out, struct mb_error *err);
+
+/* Which deliveries an export holds (export_loads.c). */
+struct mb_xchg_load_scope {
+    int64_t party_org;   /* 0: every deal's; else the deals this organisation is a
+                            party of (reserves, hauls or owns the listing) */
+    int year;            /* 0: every year; else loaded in this calendar year in
+                            Norway (mb_stats_year, as the statistics count) */
+};
+
+/* Fill *out (initialised here; the caller releases it) with one row per
+ * delivery of the scope, in every state, by loading time then id: the
+ * table "deliveries", whose lat/lon are the sending site's position and
+ * to_lat/to_lon the receiving site's (empty when it has none), so GeoJSON
+ * draws a LineString per load, or a Point. Returns 0 or the store's error
+ * (then *out is empty). */
+int mb_xchg_export_deliveries(struct mb_store *st, const struct mb_xchg_load_scope *scope,
+                              struct mb_xchg_table *out, struct mb_error *err);
+
+/* The statistics report (report/stats.h) as tables, each initialised here
+ * and released by the caller; either may be NULL. rows ("statistics"): one
+ * row per municipality, year, material and destination kind, with t, fm3
+ * and loads, in the report's order. summary ("municipalities"): one row
+ * per municipality in the shape of the MEF table (t and fm3 per
+ * destination kind, totals, loads), then a total row with an empty
+ * municipality named "total". Neither has positions (no GeoJSON). */
+void mb_xchg_export_statistics(const struct mb_stats *s, struct mb_xchg_table *rows,
+                               struct mb_xchg_table *summary);
 
 #endif

@@ -1,5 +1,10 @@
 /*
  * geojson.c - tables with positions as GeoJSON (see geojson.h).
+ *
+ * A table with "to_lat"/"to_lon" columns (deliveries) describes movements:
+ * a row with both ends is a LineString from [lon, lat] to [to_lon,
+ * to_lat], a row with only its start a Point. The position columns are the
+ * geometry and are not repeated as properties.
  */
 #include "exchange/geojson.h"
 
@@ -21,6 +26,25 @@ static json_t *value(const struct mb_xchg_table *t, size_t r, size_t c)
     }
 }
 
+/* The cells (lat_col, lon_col) of row r as [lon, lat], or NULL when either
+ * is empty or not finite. */
+static json_t *position(const struct mb_xchg_table *t, size_t r, int lat_col, int lon_col)
+{
+    if (lat_col < 0 || lon_col < 0)
+        return NULL;
+    const struct mb_xchg_cell *la = mb_xchg_cell(t, r, (size_t)lat_col);
+    const struct mb_xchg_cell *lo = mb_xchg_cell(t, r, (size_t)lon_col);
+    if (!la->set || !lo->set || !isfinite(la->num) || !isfinite(lo->num))
+        return NULL;
+    return json_pack("[f, f]", lo->num, la->num);
+}
+
+static bool is_position_col(const struct mb_xchg_table *t, size_t c)
+{
+    int i = (int)c;
+    return i == t->lat_col || i == t->lon_col || i == t->to_lat_col || i == t->to_lon_col;
+}
+
 json_t *mb_xchg_geojson(const struct mb_xchg_table *t, struct mb_error *err)
 {
     if (t->lat_col < 0 || t->lon_col < 0) {
@@ -30,15 +54,21 @@ json_t *mb_xchg_geojson(const struct mb_xchg_table *t, struct mb_error *err)
     }
     json_t *features = json_array();
     for (size_t r = 0; r < t->nrows; r++) {
-        const struct mb_xchg_cell *la = mb_xchg_cell(t, r, (size_t)t->lat_col);
-        const struct mb_xchg_cell *lo = mb_xchg_cell(t, r, (size_t)t->lon_col);
-        json_t *geom = la->set && lo->set
-                           ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
-                                       lo->num, la->num)
-                           : json_null();
+        json_t *from = position(t, r, t->lat_col, t->lon_col);
+        json_t *to = position(t, r, t->to_lat_col, t->to_lon_col);
+        json_t *geom;
+        if (from && to)
+            geom = json_pack("{s:s, s:[o, o]}", "type", "LineString", "coordinates", from,
+                             to);
+        else if (from)
+            geom = json_pack("{s:s, s:o}", "type", "Point", "coordinates", from);
+        else
+            geom = json_null();
+        if (to && !from)
+            json_decref(to);
         json_t *props = json_object();
         for (size_t c = 0; c < t->ncols; c++)
-            if ((int)c != t->lat_col && (int)c != t->lon_col)
+            if (!is_position_col(t, c))
                 json_object_set_new(props, t->cols[c].name, value(t, r, c));
         json_array_append_new(features, json_pack("{s:s, s:o, s:o}", "type", "Feature",
                                                   "geometry", geom, "properties", props));

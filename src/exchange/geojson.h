@@ -4,7 +4,9 @@
  * (longitude first, as the RFC orders them), every other column a
  * property: numbers as JSON numbers, integers as integers, months and
  * dates as text, empty cells as null. A row without a position has a
- * null geometry.
+ * null geometry. A table that also has "to_lat" and "to_lon" columns
+ * (deliveries) gives a row with both ends a LineString [[lon, lat],
+ * [to_lon, to_lat]] and a row with only the first a Point.
  */
 #ifndef MB_EXCHANGE_GEOJSON_H
 #define MB_EXCHANGE_GEOJSON_H

@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "market/audit.h"
 
 /* Which field of the body a column fills. */
 enum field {
@@ -109,6 +110,9 @@ void mb_xchg_report_release(struct mb_xchg_report *r)
     if (!r)
         return;
     free(r->items);
+    for (size_t i = 0; i < r->nsites; i++)
+        mb_site_rec_release(&r->sites[i]);
+    free(r->sites);
     memset(r, 0, sizeof *r);
 }
 
@@ -565,6 +569,23 @@ static int row_status(struct row_ctx *rc, enum mb_status *out)
     return -1;
 }
 
+/* The audit entry of an imported site, in the import's transaction: the
+ * entry POST /api/listings (or /api/facilities) writes, marked as an
+ * import. */
+static int audit_created(struct mb_store *st, const struct mb_user *who,
+                         enum mb_site_family family, const struct mb_site_rec *rec,
+                         struct mb_error *err)
+{
+    json_t *doc = rec->doc ? json_loads(rec->doc, 0, NULL) : NULL;
+    json_t *d = json_pack("{s:s, s:o, s:I, s:b}", "status", mb_status_name(rec->status),
+                          "doc", doc ? doc : json_null(), "version",
+                          (json_int_t)rec->version, "import", 1);
+    int rc = mb_audit_append(st, who, family == MB_FAMILY_LISTING ? "listing" : "facility",
+                             rec->id, "create", d, err);
+    json_decref(d);
+    return rc;
+}
+
 int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
                    enum mb_site_family family, const struct mb_xchg_sheet *sheet,
                    const struct mb_xchg_import_opts *opts, struct mb_xchg_report *rep,
@@ -619,6 +640,8 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
         for (size_t i = 0; rc == 0 && i < sheet->nrows; i++) {
             recs[i].id = 0;
             rc = mb_store_site_put(st, &recs[i], err);
+            if (rc == 0)
+                rc = audit_created(st, opts->who, family, &recs[i], err);
             if (rc) {
                 char where[32];
                 snprintf(where, sizeof where, "row %zu", sheet->rows[i].row);
@@ -637,9 +660,14 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
         else
             rep->first_id = rep->last_id = 0;
     }
-    for (size_t i = 0; i < sheet->nrows; i++)
-        mb_site_rec_release(&recs[i]);
-    free(recs);
+    if (rc == 0 && rep->n == 0) {
+        rep->sites = recs; /* the report owns them now */
+        rep->nsites = sheet->nrows;
+    } else {
+        for (size_t i = 0; i < sheet->nrows; i++)
+            mb_site_rec_release(&recs[i]);
+        free(recs);
+    }
     if (rc)
         return rc;
     if (rep->n == 0)

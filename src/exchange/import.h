@@ -7,7 +7,9 @@
  * All or nothing: the header and every row are checked first; with any
  * problem the report lists every bad row (its row number as the user sees
  * it, the column as the user named it, the message) and nothing is
- * written. Otherwise all rows go into the store in one transaction.
+ * written. Otherwise all rows go into the store in one transaction, each
+ * with its audit entry ("create", detail {"status", "doc", "version",
+ * "import": true}, as POST /api/listings writes it).
  * docs/exchange.md lists the columns, in Norwegian and English.
  */
 #ifndef MB_EXCHANGE_IMPORT_H
@@ -35,6 +37,11 @@ struct mb_xchg_report {
     size_t rows;         /* data rows read */
     size_t imported;     /* rows stored (0 on a dry run or a refusal) */
     int64_t first_id, last_id; /* ids of the stored sites, in row order */
+    /* When every row is good (stored or a dry run): the sites as parsed,
+     * sites[i] from the sheet's rows[i]; with their ids (and created,
+     * version) when stored, id 0 on a dry run. NULL after a refusal. */
+    struct mb_site_rec *sites;
+    size_t nsites;
 };
 
 void mb_xchg_report_release(struct mb_xchg_report *r);
@@ -42,6 +49,8 @@ void mb_xchg_report_release(struct mb_xchg_report *r);
 struct mb_xchg_import_opts {
     int64_t org_id;      /* the owner of every imported site; must exist */
     bool dry_run;        /* check everything, write nothing */
+    const struct mb_user *who; /* who imports, for the audit log; NULL: the
+                                  system (the CLI) */
 };
 
 /* Import the sheet's rows as listings or facilities of opts->org_id.

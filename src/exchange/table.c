@@ -25,12 +25,18 @@ void mb_xchg_table_init(struct mb_xchg_table *t, const char *name,
     mb_text_copy(t->name, sizeof t->name, name);
     t->cols = cols;
     t->ncols = ncols;
-    t->lat_col = t->lon_col = -1;
+    t->lat_col = t->lon_col = t->to_lat_col = t->to_lon_col = -1;
     for (size_t i = 0; i < ncols; i++) {
-        if (strcmp(cols[i].name, "lat") == 0 && cols[i].type == MB_XCHG_NUMBER)
+        if (cols[i].type != MB_XCHG_NUMBER)
+            continue;
+        if (strcmp(cols[i].name, "lat") == 0)
             t->lat_col = (int)i;
-        if (strcmp(cols[i].name, "lon") == 0 && cols[i].type == MB_XCHG_NUMBER)
+        else if (strcmp(cols[i].name, "lon") == 0)
             t->lon_col = (int)i;
+        else if (strcmp(cols[i].name, "to_lat") == 0)
+            t->to_lat_col = (int)i;
+        else if (strcmp(cols[i].name, "to_lon") == 0)
+            t->to_lon_col = (int)i;
     }
 }
 

@@ -47,10 +47,13 @@ struct mb_xchg_table {
     struct mb_xchg_cell *cells;        /* nrows x ncols, row-major */
     size_t nrows, cap;
     int lat_col, lon_col;  /* columns "lat" and "lon" (WGS84), or -1 */
+    int to_lat_col, to_lon_col; /* "to_lat" and "to_lon": where a row goes (a
+                                   delivery's receiving site), or -1 */
 };
 
 /* Start an empty table over a static column array. The columns named
- * "lat" and "lon" (both NUMBER) give the rows a position for GeoJSON. */
+ * "lat" and "lon" (both NUMBER) give the rows a position for GeoJSON;
+ * "to_lat" and "to_lon" (both NUMBER) a second one, the end of a line. */
 void mb_xchg_table_init(struct mb_xchg_table *t, const char *name,
                         const struct mb_xchg_column *cols, size_t ncols);
 /* Free every cell; the table is left empty (columns kept). */

@@ -15,8 +15,9 @@
 #define MAX_MUNIS 64
 
 /* Parse the query into *q (codes point into the shared municipality table).
- * 0, or -1 with the 400 reply set. */
-static int stats_query(struct mb_req *r, const struct mb_municipalities *munis,
+ * 0, or -1 with the 400 reply set. Shared with the statistics export
+ * (api_exchange.c), so both read the same query the same way. */
+int mb_api_stats_query(struct mb_req *r, const struct mb_municipalities *munis,
                        struct mb_stats_query *q, const char **codes, size_t max_codes)
 {
     const char *v;
@@ -88,7 +89,7 @@ void mb_api_stats(struct mb_req *r, int64_t id)
     }
     const char *codes[MAX_MUNIS];
     struct mb_stats_query q;
-    if (stats_query(r, munis, &q, codes, MAX_MUNIS))
+    if (mb_api_stats_query(r, munis, &q, codes, MAX_MUNIS))
         return;
     struct mb_stats s;
     if (mb_stats_build(r->st, &r->srv->market.catalog, munis, &q, &s, &err)) {

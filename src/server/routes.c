@@ -66,6 +66,13 @@ static const struct route routes[] = {
     { "GET", "/api/tickets/{code}", mb_api_ticket_get },
     { "GET", "/api/audit", mb_api_audit_list },
     { "GET", "/api/stats", mb_api_stats },
+    { "GET", "/api/exports/listings", mb_api_export_listings },
+    { "GET", "/api/exports/facilities", mb_api_export_facilities },
+    { "GET", "/api/exports/deliveries", mb_api_export_deliveries },
+    { "GET", "/api/exports/statistics", mb_api_export_statistics },
+    { "POST", "/api/imports/listings", mb_api_import_listings },
+    { "POST", "/api/imports/facilities", mb_api_import_facilities },
+    { "GET", "/api/mhp", mb_api_mhp },
 };
 
 #define CODE_SEGMENT "{code}"

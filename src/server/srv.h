@@ -81,6 +81,22 @@ void mb_api_listing_balance(struct mb_req *r, int64_t id);
 void mb_api_listing_history(struct mb_req *r, int64_t id);
 void mb_api_audit_list(struct mb_req *r, int64_t id);
 void mb_api_stats(struct mb_req *r, int64_t id);
+/* Exports, imports and the mass handling plan (api_exchange.c). */
+void mb_api_export_listings(struct mb_req *r, int64_t id);
+void mb_api_export_facilities(struct mb_req *r, int64_t id);
+void mb_api_export_deliveries(struct mb_req *r, int64_t id);
+void mb_api_export_statistics(struct mb_req *r, int64_t id);
+void mb_api_import_listings(struct mb_req *r, int64_t id);
+void mb_api_import_facilities(struct mb_req *r, int64_t id);
+void mb_api_mhp(struct mb_req *r, int64_t id);
+
+/* The query of GET /api/stats (year, municipalities) into *q, the codes
+ * (at most max_codes) into codes (api_stats.c). 0, or -1 with the 400
+ * reply set. */
+struct mb_municipalities;
+struct mb_stats_query;
+int mb_api_stats_query(struct mb_req *r, const struct mb_municipalities *munis,
+                       struct mb_stats_query *q, const char **codes, size_t max_codes);
 
 /* The "{code}" segment of the request's path (routes.c) into buf; false
  * when there is none. */

@@ -4,7 +4,8 @@
  * workbook (shared strings with rich text, inline strings, gaps, columns
  * beyond Z, booleans), refusals of broken workbooks (zip bomb, malformed
  * XML, DTD), and imports: the row-by-row report with several bad rows and
- * the store unchanged, all or nothing, dry runs, Norwegian headers.
+ * the store unchanged, all or nothing, dry runs, Norwegian headers; the
+ * GeoJSON of movements (LineString or Point) and the statistics tables.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 
 #include "core/strbuf.h"
 #include "exchange/csvout.h"
+#include "exchange/export.h"
+#include "exchange/format.h"
+#include "exchange/geojson.h"
 #include "exchange/import.h"
 #include "exchange/sheet.h"
 #include "exchange/table.h"
@@ -489,4 +493,93 @@ Test(import, facilities_with_utm_and_norwegian_values, .init = setup, .fini = te
     cr_assert_float_eq(r.price_nok_per_t, 180, 1e-9);
     mb_site_rec_release(&r);
     mb_xchg_report_release(&rep);
+}
+
+/* ---- GeoJSON of movements and the statistics tables --------------------------- */
+
+static const struct mb_xchg_column move_cols[] = {
+    { "id", MB_XCHG_INTEGER, 6 },
+    { "lat", MB_XCHG_NUMBER, 10 },
+    { "lon", MB_XCHG_NUMBER, 10 },
+    { "to_lat", MB_XCHG_NUMBER, 10 },
+    { "to_lon", MB_XCHG_NUMBER, 10 },
+};
+
+Test(exchange, geojson_lines_and_points)
+{
+    struct mb_xchg_table t;
+    mb_xchg_table_init(&t, "moves", move_cols, 5);
+    cr_assert_eq(t.to_lat_col, 3);
+    mb_xchg_row_add(&t);
+    mb_xchg_put_integer(&t, "id", 1);
+    mb_xchg_put_number(&t, "lat", 63.4);
+    mb_xchg_put_number(&t, "lon", 10.4);
+    mb_xchg_put_number(&t, "to_lat", 63.3);
+    mb_xchg_put_number(&t, "to_lon", 10.5);
+    mb_xchg_row_add(&t);
+    mb_xchg_put_integer(&t, "id", 2);
+    mb_xchg_put_number(&t, "lat", 63.4);
+    mb_xchg_put_number(&t, "lon", 10.4);
+    mb_xchg_row_add(&t);
+    mb_xchg_put_integer(&t, "id", 3);
+    struct mb_error err;
+    json_t *g = mb_xchg_geojson(&t, &err);
+    cr_assert(g, "%s", err.message);
+    json_t *f = json_object_get(g, "features");
+    cr_assert_eq(json_array_size(f), 3);
+    json_t *g0 = json_object_get(json_array_get(f, 0), "geometry");
+    cr_assert_str_eq(json_string_value(json_object_get(g0, "type")), "LineString");
+    json_t *end = json_array_get(json_object_get(g0, "coordinates"), 1);
+    cr_assert_float_eq(json_real_value(json_array_get(end, 0)), 10.5, 1e-12, "lon first");
+    cr_assert_float_eq(json_real_value(json_array_get(end, 1)), 63.3, 1e-12);
+    json_t *g1 = json_object_get(json_array_get(f, 1), "geometry");
+    cr_assert_str_eq(json_string_value(json_object_get(g1, "type")), "Point");
+    cr_assert(json_is_null(json_object_get(json_array_get(f, 2), "geometry")));
+    json_t *props = json_object_get(json_array_get(f, 0), "properties");
+    cr_assert_eq(json_object_size(props), 1, "positions are the geometry only");
+    json_decref(g);
+    mb_xchg_table_release(&t);
+}
+
+Test(exchange, statistics_tables_and_formats)
+{
+    struct mb_stats_row rows[2] = {
+        { "5001", 2026, "rock.blasted", MB_DEST_LANDFILL, 56, 56 / 2.7, 2 },
+        { "5028", 2026, "soil.clay", MB_DEST_SOIL, 30, 15, 1 },
+    };
+    struct mb_stats_muni munis[2] = { { .municipality = "5001", .name = "Trondheim" },
+                                      { .municipality = "5028", .name = "Melhus" } };
+    munis[0].t[MB_DEST_LANDFILL] = munis[0].total_t = 56;
+    munis[0].loads = 2;
+    munis[1].t[MB_DEST_SOIL] = munis[1].total_t = 30;
+    munis[1].loads = 1;
+    struct mb_stats s = { rows, 2, munis, 2, { .total_t = 86, .loads = 3 } };
+    s.total.t[MB_DEST_LANDFILL] = 56;
+    s.total.t[MB_DEST_SOIL] = 30;
+    struct mb_xchg_table r, sum;
+    mb_xchg_export_statistics(&s, &r, &sum);
+    cr_assert_eq(r.nrows, 2);
+    cr_assert_eq(sum.nrows, 3, "a row per municipality and the total");
+    char buf[64];
+    cr_assert_str_eq(mb_xchg_cell_text(&r, 1, 1, buf, sizeof buf), "Melhus");
+    struct mb_error err;
+    char *data;
+    size_t len;
+    const struct mb_xchg_table *tabs[] = { &r, &sum };
+    cr_assert_eq(mb_xchg_write(tabs, 1, MB_XCHG_CSV, &data, &len, &err), 0);
+    cr_assert(strstr(data, "5028,Melhus,2026,soil.clay,soil_improvement,30,15,1\r\n"), "%s",
+              data);
+    free(data);
+    cr_assert_eq(mb_xchg_write(tabs, 2, MB_XCHG_XLSX, &data, &len, &err), 0, "%s",
+                 err.message);
+    cr_assert(len > 100 && memcmp(data, "PK\3\4", 4) == 0);
+    free(data);
+    cr_assert_eq(mb_xchg_write(tabs, 1, MB_XCHG_GEOJSON, &data, &len, &err), MB_EINVAL);
+    cr_assert_null(data);
+    cr_assert_str_eq(err.field, "format");
+    cr_assert_eq(mb_xchg_format_parse("geojson"), MB_XCHG_GEOJSON);
+    cr_assert_eq(mb_xchg_format_parse("pdf"), -1);
+    cr_assert_str_eq(mb_xchg_format_mime(MB_XCHG_CSV), "text/csv; charset=utf-8");
+    mb_xchg_table_release(&r);
+    mb_xchg_table_release(&sum);
 }

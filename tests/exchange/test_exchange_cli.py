@@ -240,3 +240,134 @@ def test_mhp_html_escaped_and_english(demo, tmp_path):
     p = run("mhp", "--db", db, "--listing", ids[0], "--listing", other[0],
             "--format", "html", "-o", html, check=False)
     assert p.returncode == 1 and "another organisation" in p.stderr
+
+
+# ---- deliveries and statistics ----------------------------------------------------
+
+def org_id(orgs, start):
+    return next(i for name, i in orgs.items() if name.startswith(start))
+
+
+def test_export_deliveries(demo, tmp_path):
+    db, orgs = demo
+    rows = list(csv.DictReader(io.StringIO(
+        run("export", "--db", db, "deliveries", "--format", "csv").stdout)))
+    assert len({r["deal"] for r in rows}) == 2, "the demo has two deals with loads"
+    assert list(rows[0])[:8] == ["id", "deal", "ticket", "time", "truck", "euro_class",
+                                 "amount_t", "state"]
+    assert {r["state"] for r in rows} >= {"confirmed", "disputed"}
+    for r in rows:
+        assert r["time"].endswith("Z") and len(r["time"]) == 20
+        assert float(r["amount_t"]) > 0 and r["material"] and len(r["municipality"]) == 4
+        assert r["from_title"] and r["to_title"] and r["to_type"] in ("landfill", "need")
+        assert 57.9 < float(r["lat"]) < 71.4 and 57.9 < float(r["to_lat"]) < 71.4
+    # Tickets are numbered 1, 2, ... per deal.
+    for deal in {r["deal"] for r in rows}:
+        seqs = sorted(int(r["ticket"]) for r in rows if r["deal"] == deal)
+        assert seqs == list(range(1, len(seqs) + 1))
+
+    out = tmp_path / "d.geojson"
+    run("export", "--db", db, "deliveries", "--format", "geojson", "-o", out)
+    g = json.loads(out.read_text(encoding="utf-8"))
+    assert len(g["features"]) == len(rows)
+    by_id = {int(r["id"]): r for r in rows}
+    for f in g["features"]:
+        assert f["geometry"]["type"] == "LineString"
+        (lon0, lat0), (lon1, lat1) = f["geometry"]["coordinates"]
+        r = by_id[f["properties"]["id"]]
+        assert abs(lat0 - float(r["lat"])) < 1e-7 and abs(lon1 - float(r["to_lon"])) < 1e-7
+        assert isinstance(f["properties"]["amount_t"], float)
+        assert "to_lat" not in f["properties"]
+
+    xlsx = tmp_path / "d.xlsx"
+    run("export", "--db", db, "deliveries", "--format", "xlsx", "-o", xlsx)
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    got = list(wb["deliveries"].iter_rows(values_only=True))
+    assert len(got) == len(rows) + 1 and isinstance(got[1][6], float)
+    wb.close()
+
+    # --org: the deals the organisation is a party of. The hauler hauls both;
+    # the developer takes masses in one of them.
+    hauler = run("export", "--db", db, "--org", org_id(orgs, "Transport"), "deliveries",
+                 "--format", "csv").stdout
+    assert len(list(csv.DictReader(io.StringIO(hauler)))) == len(rows)
+    dev = list(csv.DictReader(io.StringIO(run(
+        "export", "--db", db, "--org", org_id(orgs, "Utbygger"), "deliveries", "--format",
+        "csv").stdout)))
+    assert 0 < len(dev) < len(rows) and len({r["deal"] for r in dev}) == 1
+    nobody = run("export", "--db", db, "--org", org_id(orgs, "Massebank"), "deliveries",
+                 "--format", "csv").stdout
+    assert nobody.startswith("id,deal,ticket") and len(nobody.splitlines()) == 1
+    # --year: the year of loading in Norway.
+    years = {int(r["time"][:4]) for r in rows}
+    y = max(years)
+    same = run("export", "--db", db, "deliveries", "--format", "csv", "--year", y).stdout
+    assert len(list(csv.DictReader(io.StringIO(same)))) == \
+        sum(1 for r in rows if int(r["time"][:4]) == y)
+    old = run("export", "--db", db, "deliveries", "--format", "csv", "--year", 1999).stdout
+    assert len(old.splitlines()) == 1
+
+
+def test_export_statistics_matches_stats(demo, tmp_path):
+    db, _ = demo
+    report = json.loads(run("stats", "--db", db, "--json").stdout)
+    assert report["total"]["total_t"] > 0
+    rows = list(csv.DictReader(io.StringIO(
+        run("export", "--db", db, "statistics", "--format", "csv").stdout)))
+    assert len(rows) == len(report["rows"])
+    assert sum(float(r["t"]) for r in rows) == pytest.approx(report["total"]["total_t"])
+    assert sum(float(r["fm3"]) for r in rows) == pytest.approx(report["total"]["total_fm3"])
+    assert sum(int(r["loads"]) for r in rows) == report["total"]["loads"]
+    for r, j in zip(rows, report["rows"]):
+        assert (r["municipality"], int(r["year"]), r["material"], r["destination"]) == \
+            (j["municipality"], j["year"], j["material"], j["destination"])
+        assert float(r["t"]) == pytest.approx(j["t"]) and int(r["loads"]) == j["loads"]
+
+    out = tmp_path / "s.xlsx"
+    run("export", "--db", db, "statistics", "--format", "xlsx", "-o", out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["statistics", "municipalities"]
+    summary = list(wb["municipalities"].iter_rows(values_only=True))
+    head = summary[0]
+    assert head[:3] == ("municipality", "name", "landfill_t") and head[-1] == "loads"
+    col = {n: i for i, n in enumerate(head)}
+    assert len(summary) == len(report["municipalities"]) + 2  # header and total
+    for got, m in zip(summary[1:], report["municipalities"]):
+        assert got[col["municipality"]] == m["municipality"] and got[col["name"]] == m["name"]
+        for d in ("landfill", "reuse", "soil_improvement", "plant", "storage"):
+            assert got[col[d + "_t"]] == pytest.approx(m["t"][d])
+    total = summary[-1]
+    assert total[col["name"]] == "total"
+    assert total[col["total_t"]] == pytest.approx(report["total"]["total_t"])
+    wb.close()
+
+    # The year and region select as `massebank stats` does.
+    y = rows[0]["year"]
+    one = run("export", "--db", db, "statistics", "--format", "csv", "--year", y,
+              "--municipality", "Trondheim").stdout
+    assert {r["municipality"] for r in csv.DictReader(io.StringIO(one))} == {"5001"}
+    empty = run("export", "--db", db, "statistics", "--format", "csv", "--year", 1999).stdout
+    assert len(empty.splitlines()) == 1
+
+
+def test_export_deliveries_statistics_argument_errors(demo, tmp_path):
+    db, _ = demo
+    p = run("export", "--db", db, "statistics", "--format", "geojson", check=False)
+    assert p.returncode == 2 and "statistics have no positions" in p.stderr
+    p = run("export", "--db", db, "--org", "1", "statistics", "--format", "csv", check=False)
+    assert p.returncode == 2
+    p = run("export", "--db", db, "listings", "--format", "csv", "--year", "2026", check=False)
+    assert p.returncode == 2 and "--year applies to deliveries and statistics" in p.stderr
+    p = run("export", "--db", db, "deliveries", "--format", "csv", "--year", "26", check=False)
+    assert p.returncode == 2
+    p = run("export", "--db", db, "deliveries", "--format", "csv", "--municipality", "Oslo",
+            check=False)
+    assert p.returncode == 2
+    p = run("export", "--db", db, "statistics", "--format", "csv", "--municipality",
+            "Atlantis", check=False)
+    assert p.returncode == 1 and "Atlantis" in p.stderr
+    out = tmp_path / "nope.csv"
+    p = run("export", "--db", db, "--org", "999", "deliveries", "--format", "csv", "-o", out,
+            check=False)
+    assert p.returncode == 1 and "no organisation with id 999" in p.stderr
+    assert not out.exists()

@@ -101,3 +101,44 @@ export async function fetchAll(path, params = {}) {
 export function familyOf(type) {
   return type === 'supply' || type === 'need' ? 'listings' : 'facilities';
 }
+
+/* Fetch a file from the API (an export, a plan as PDF) with the session's
+ * token and hand it to the browser as a download named by the server's
+ * Content-Disposition (or `fallback`). Rejects with ApiError. */
+export async function download(path, fallback) {
+  const headers = session?.token ? { Authorization: `Bearer ${session.token}` } : {};
+  let res;
+  try { res = await fetch(path, { headers }); } catch (e) { throw new ApiError(0, { code: 'network', message: e.message, field: '' }); }
+  if (!res.ok) {
+    let data = null;
+    try { data = await res.json(); } catch { data = null; }
+    throw new ApiError(res.status, data?.error || { message: res.statusText });
+  }
+  const cd = res.headers.get('Content-Disposition') || '';
+  const m = cd.match(/filename="([^"]+)"/);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = m ? m[1] : fallback;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return a.download;
+}
+
+/* POST a file as the request body with its own Content-Type (imports);
+ * resolves to the parsed JSON reply, rejects with ApiError. */
+export async function upload(path, file, type) {
+  const headers = { Accept: 'application/json', 'Content-Type': type };
+  if (session?.token) headers.Authorization = `Bearer ${session.token}`;
+  let res;
+  try { res = await fetch(path, { method: 'POST', headers, body: file }); } catch (e) {
+    throw new ApiError(0, { code: 'network', message: e.message, field: '' });
+  }
+  const text = await res.text();
+  let data = null;
+  if (text) { try { data = JSON.parse(text); } catch { data = null; } }
+  if (!res.ok) throw new ApiError(res.status, data?.error || { message: text || res.statusText });
+  return data;
+}

@@ -304,7 +304,14 @@ const nb = {
   'dash.delivered.note': 'Levert, ikke planlagt: bare lass som mottakeren har bekreftet.',
   'dash.delivered.none': 'Ingen bekreftede lass i år.',
   'dash.delivered.caption': 'Faste m³ (fm³) per kommune der massene oppsto, etter hvor de endte',
-  'dash.municipality': 'Kommune', 'dash.total.fm3': 'Sum fm³', 'dash.total.t': 'Sum tonn',
+  'dash.total.fm3': 'Sum fm³', 'dash.total.t': 'Sum tonn',
+  'files.downloaded': 'Lastet ned {name}.', 'files.mhp': 'Massehåndteringsplan',
+  'files.export.mine': 'Last ned annonsene', 'files.export.fac': 'Last ned anleggene', 'files.export.loads': 'Last ned lassene', 'files.export.stats': 'Last ned statistikken',
+  'files.import.listings': 'Importer annonser fra CSV eller Excel', 'files.import.facilities': 'Importer anlegg fra CSV eller Excel',
+  'files.import.hint': 'Kolonnene er de samme som i nedlastet fil (norske eller engelske navn; se docs/exchange.md). Alle rader kontrolleres først; er én rad feil, importeres ingen.',
+  'files.file': 'Fil (.csv eller .xlsx)', 'files.check': 'Kontroller fila', 'files.import': 'Importer',
+  'files.choose': 'Velg en fil først.', 'files.checked': 'Alle {n} rader er i orden. Ingenting er lagret ennå.',
+  'files.imported': '{n} rader er importert.', 'files.refused': 'Fila ble ikke importert. Rett disse radene:',
 };
 
 const en = {
@@ -514,7 +521,14 @@ const en = {
   'dash.delivered.note': 'Delivered, not planned: only loads the receiver has confirmed.',
   'dash.delivered.none': 'No confirmed loads this year.',
   'dash.delivered.caption': 'Solid m³ (fm³) per municipality where the masses arose, by where they ended',
-  'dash.municipality': 'Municipality', 'dash.total.fm3': 'Total fm³', 'dash.total.t': 'Total tonnes',
+  'dash.total.fm3': 'Total fm³', 'dash.total.t': 'Total tonnes',
+  'files.downloaded': 'Downloaded {name}.', 'files.mhp': 'Mass handling plan',
+  'files.export.mine': 'Download the listings', 'files.export.fac': 'Download the facilities', 'files.export.loads': 'Download the loads', 'files.export.stats': 'Download the statistics',
+  'files.import.listings': 'Import listings from CSV or Excel', 'files.import.facilities': 'Import facilities from CSV or Excel',
+  'files.import.hint': 'The columns are those of a downloaded file (Norwegian or English names; see docs/exchange.md). Every row is checked first; if one row is wrong, none is imported.',
+  'files.file': 'File (.csv or .xlsx)', 'files.check': 'Check the file', 'files.import': 'Import',
+  'files.choose': 'Choose a file first.', 'files.checked': 'All {n} rows are fine. Nothing is saved yet.',
+  'files.imported': '{n} rows imported.', 'files.refused': 'The file was not imported. Correct these rows:',
 };
 
 const tables = { nb, en };

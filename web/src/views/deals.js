@@ -19,6 +19,7 @@ import { t, num } from '../i18n.js';
 import { api, getSession } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { go } from '../router.js';
+import { exportButtons } from './files.js';
 
 const STATES = { reserved: ['agreed', 'declined', 'cancelled'], agreed: ['completed', 'cancelled'] };
 const EURO = ['VI', 'V', 'IV', 'III', 'II', 'I', '0', 'EEV', 'electric', 'hydrogen', 'biogas'];
@@ -92,6 +93,7 @@ export async function dealsView({ root, query }) {
   let r;
   try { r = await api('GET', `/api/deals${listing ? `?listing=${encodeURIComponent(listing)}` : ''}`); } catch (e) { root.append(note('error', e.message)); return; }
   if (!r.items.length) { root.append(note('info', t('deals.none'))); return; }
+  root.append(exportButtons(t('files.export.loads'), '/api/exports/deliveries', ['csv', 'xlsx', 'geojson']));
   root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('deals.title') },
     h('table', { class: 'data deals-table' },
       h('caption', {}, t('deals.caption')),

@@ -10,6 +10,7 @@ import { h, replace, announce, note } from '../dom.js';
 import { t, num } from '../i18n.js';
 import { api, fetchAll, getSession } from '../api.js';
 import { render } from '../router.js';
+import { exportButtons, importSection } from './files.js';
 
 const ALL = 'draft,published,reserved,closed';
 
@@ -60,7 +61,11 @@ export async function mineView({ root }) {
 
   const lsec = facs ? h('section', { 'aria-labelledby': 'mine-l-h' }, h('h2', { id: 'mine-l-h' }, t('mine.listings'))) : root;
   if (facs) root.append(lsec);
-  if (s.may?.write_listings) lsec.append(h('p', {}, h('a', { href: '#/ny', class: 'button-link primary' }, t('mine.new'))));
+  if (s.may?.write_listings) {
+    lsec.append(h('p', {}, h('a', { href: '#/ny', class: 'button-link primary' }, t('mine.new'))),
+      exportButtons(t('files.export.mine'), '/api/exports/listings?scope=mine', ['csv', 'xlsx', 'geojson']),
+      importSection('listings'));
+  }
   if (ls instanceof Error) lsec.append(note('error', ls.message));
   else if (!ls.length) lsec.append(note('info', t('mine.none')));
   else {
@@ -71,7 +76,9 @@ export async function mineView({ root }) {
   }
   if (!facs) return;
   const fsec = h('section', { 'aria-labelledby': 'mine-f-h', class: 'mine-facilities' }, h('h2', { id: 'mine-f-h' }, t('mine.facilities')),
-    h('p', {}, h('a', { href: '#/nytt-anlegg', class: 'button-link primary' }, t('mine.fac.new'))));
+    h('p', {}, h('a', { href: '#/nytt-anlegg', class: 'button-link primary' }, t('mine.fac.new'))),
+    exportButtons(t('files.export.fac'), '/api/exports/facilities?scope=mine', ['csv', 'xlsx', 'geojson']),
+    importSection('facilities'));
   root.append(fsec);
   if (fs instanceof Error) fsec.append(note('error', fs.message));
   else if (!fs.length) fsec.append(note('info', t('mine.fac.none')));

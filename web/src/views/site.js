@@ -11,6 +11,7 @@ import { api, materials, getSession } from '../api.js';
 import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
 import { reserveSection } from './deals.js';
+import { mhpButtons } from './files.js';
 
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
@@ -78,7 +79,7 @@ export async function siteView({ root, params, query }) {
   siteMarker(site, mats).addTo(map);
 
   if (family === 'listings') {
-    if (own) root.append(h('p', { class: 'deal-links' }, h('a', { href: `#/avtaler?annonse=${id}` }, t('site.deals')), ' · ', h('a', { href: `#/sporing/${id}` }, t('trace.link'))));
+    if (own) root.append(h('p', { class: 'deal-links' }, h('a', { href: `#/avtaler?annonse=${id}` }, t('site.deals')), ' · ', h('a', { href: `#/sporing/${id}` }, t('trace.link'))), mhpButtons([id]));
     else root.append(reserveSection(site));
     const sec = h('section', { class: 'matches', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, t('matches.title')));
     root.append(sec);
