@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 3
+#define MB_STORE_SCHEMA_VERSION 4
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -443,5 +443,33 @@ typedef int (*mb_load_fn)(const struct mb_load *load, void *ctx);
  * snapshot. */
 int mb_store_loads(struct mb_store *st, const struct mb_load_query *q,
                    mb_load_fn fn, void *ctx, struct mb_error *err);
+
+/* ---- the read model (store_model.c, docs/store.md) ------------------------ */
+
+/* Every connection to a database file shares one in-memory read model of
+ * its published and reserved sites, kept exact through the change log;
+ * map searches (box or radius, without keywords) and match candidates are
+ * answered from it with the same results as SQL. It is on by default for
+ * file databases (MB_STORE_MODEL=0 in the environment turns it off for
+ * the process). mb_store_model_enable turns it off or on for one
+ * connection (tests compare both answers). */
+void mb_store_model_enable(struct mb_store *st, bool on);
+
+/* The model is loaded at the first search that could use it, by a thread
+ * of its own (SQL answers until it is done: about a second for 100,000
+ * sites). mb_store_model_warm loads it now, in the caller's thread, if it
+ * is not loaded; MB_ENOTFOUND when the connection has no model. */
+int mb_store_model_warm(struct mb_store *st, struct mb_error *err);
+
+struct mb_store_model_info {
+    bool enabled;             /* this connection uses it */
+    bool loaded;
+    int64_t seq;              /* change log position it reflects */
+    size_t sites;             /* sites it holds */
+    uint64_t full_loads;      /* times it loaded every site */
+    uint64_t applied;         /* changed sites read again since */
+};
+/* The model's figures; MB_ENOTFOUND when the connection has none. */
+int mb_store_model_info(struct mb_store *st, struct mb_store_model_info *out);
 
 #endif

@@ -211,6 +211,36 @@ static int read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r
     return rc;
 }
 
+const char mb_st_site_cols[] = SITE_COLS;
+
+int mb_st_read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r,
+                    struct mb_error *err)
+{
+    return read_site(st, s, r, false, NULL, err);
+}
+
+int mb_st_site_read(struct mb_store *st, int64_t id, struct mb_site_rec *r, bool *found,
+                    struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    memset(r, 0, sizeof *r);
+    *found = false;
+    int rc = mb_st_prepare(st, "SELECT " SITE_COLS ", s.doc FROM site s WHERE s.id = ?",
+                           &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        rc = read_site(st, s, r, true, NULL, err);
+        *found = rc == 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
 /* ---- put, get, status -------------------------------------------------------- */
 
 /* Bind the columns a put writes, in this order, from index 1. */
@@ -646,20 +676,14 @@ static const char *from_clause(const struct qb *b, bool scan_rows)
     return scan_rows ? " FROM site s NOT INDEXED" : " FROM site s INDEXED BY site_search";
 }
 
-/* Check the query and build its WHERE into b (the FROM follows from
- * b->driver). *empty is set when no site can match (e.g. no visible
- * status asked for). *fts receives the FTS query buffer (caller frees). */
-static int build_where(const struct mb_site_query *q, int64_t material_id, struct qb *b,
-                       bool *empty, char **fts, int *dist_param, struct mb_error *err)
+int mb_st_query_box(const struct mb_site_query *q, double box[4], bool *empty,
+                    struct mb_error *err)
 {
     *empty = false;
-    *fts = NULL;
-    *dist_param = 0;
-    const unsigned public_set = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
-    const unsigned all_statuses = (1u << MB_STATUS_COUNT) - 1;
-    const unsigned all_types = (1u << MB_TYPE_COUNT) - 1;
-
-    double box[4] = {-90, -180, 90, 180};  /* min_lat, min_lon, max_lat, max_lon */
+    box[0] = -90; /* min_lat, min_lon, max_lat, max_lon */
+    box[1] = -180;
+    box[2] = 90;
+    box[3] = 180;
     if (q->has_box) {
         if (!lat_ok(q->min_lat) || !lat_ok(q->max_lat) || q->min_lat > q->max_lat)
             return mb_error_set(err, MB_EINVAL, "box", "latitudes must be -90 to 90, "
@@ -686,6 +710,26 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
         if (box[0] > box[2] || box[1] > box[3])
             *empty = true;
     }
+    return 0;
+}
+
+/* Check the query and build its WHERE into b (the FROM follows from
+ * b->driver). *empty is set when no site can match (e.g. no visible
+ * status asked for). *fts receives the FTS query buffer (caller frees). */
+static int build_where(const struct mb_site_query *q, int64_t material_id, struct qb *b,
+                       bool *empty, char **fts, int *dist_param, struct mb_error *err)
+{
+    *empty = false;
+    *fts = NULL;
+    *dist_param = 0;
+    const unsigned public_set = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
+    const unsigned all_statuses = (1u << MB_STATUS_COUNT) - 1;
+    const unsigned all_types = (1u << MB_TYPE_COUNT) - 1;
+
+    double box[4];
+    int arc = mb_st_query_box(q, box, empty, err);
+    if (arc)
+        return arc;
     if (q->text && *q->text) {
         *fts = fts_query(q->text);
         if (!*fts)
@@ -1017,10 +1061,7 @@ static int run_page(struct mb_store *st, const struct mb_site_query *q, const st
  * the same order (distance, then id; or id) - and the number of entries is
  * the total. Only the page's rows are then read. */
 
-struct hit {
-    int64_t id;
-    double km;  /* great-circle km from the centre, 0 without a radius */
-};
+#define hit mb_st_hit
 
 static int hit_by_km(const struct hit *a, const struct hit *b)
 {
@@ -1086,6 +1127,11 @@ static void smallest_sorted(struct hit *h, size_t n, size_t k,
         }
     }
     qsort(h, k, sizeof *h, qcmp);
+}
+
+void mb_st_hits_smallest(struct mb_st_hit *h, size_t n, size_t k, bool by_km)
+{
+    smallest_sorted(h, n, k, by_km ? hit_by_km : hit_by_id);
 }
 
 /* The page of an R*Tree-driven search and, in *total, the number of
@@ -1162,9 +1208,9 @@ static int by_exact_distance(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-static void sort_by_exact_distance(const struct mb_site_query *q, struct mb_site_page *p)
+void mb_st_sort_by_distance(double lat, double lon, struct mb_site_page *p)
 {
-    sort_centre = (struct mb_point){ q->lat, q->lon };
+    sort_centre = (struct mb_point){ lat, lon };
     qsort(p->items, p->n, sizeof *p->items, by_exact_distance);
 }
 
@@ -1181,6 +1227,26 @@ int mb_store_site_search(struct mb_store *st, const struct mb_site_query *q,
     int dist_param;
     int64_t material_id = 0;
     int rc = 0;
+    if (mb_st_model_covers(st, q)) {
+        /* The read model answers map searches and match candidates when
+         * the query names no keywords (text without a word filters
+         * nothing, as below); it refuses what build_where refuses. */
+        char *words = q->text && *q->text ? fts_query(q->text) : NULL;
+        bool text = words && *words;
+        bool too_many = q->text && *q->text && !words;
+        free(words);
+        if (!text && !too_many) {
+            double box[4];
+            if ((rc = mb_st_query_box(q, box, &empty, err)) != 0)
+                return rc;
+            if (empty)
+                return 0;
+            rc = mb_st_model_search(st, q, limit, box, out, err);
+            if (rc != MB_ST_MODEL_DECLINED)
+                return rc;
+            rc = 0;
+        }
+    }
     if (q->material && *q->material)
         rc = material_id_of(st, q->material, &material_id, err);
     if (!rc)
@@ -1204,7 +1270,7 @@ int mb_store_site_search(struct mb_store *st, const struct mb_site_query *q,
         size_t total = 0;
         rc = run_rt_page(st, q, &b, limit, out, &total, err);
         if (!rc && q->has_radius)
-            sort_by_exact_distance(q, out);
+            mb_st_sort_by_distance(q->lat, q->lon, out);
         /* The same totals the page and count statements gave. */
         if (!rc && out->n < limit && (out->n > 0 || q->offset == 0))
             out->total = q->offset + out->n;

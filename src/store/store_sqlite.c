@@ -326,7 +326,52 @@ static const char MIGRATION_1[] =
     " SELECT RAISE(ABORT, 'the audit log is append-only');" \
     "END;"
 
-static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
+/* Version 4: the change log of sites, which keeps the in-memory read
+ * model of each process exact (store_model.c, docs/store.md). Every
+ * committed change of a site row, or of its material rows, leaves a row
+ * (seq, site_id) in the same transaction; seq only grows (AUTOINCREMENT
+ * never reuses a committed number), so a reader that has applied every
+ * row up to seq N and sees head M in its snapshot re-reads exactly the
+ * sites of (N, M]. The material triggers are a second line: the store
+ * writes site_material only together with its site row, but a hand edit
+ * of the materials alone is logged too. The log keeps a bounded tail:
+ * every 1024th row deletes the rows more than 65536 behind it and raises
+ * site_change_floor.seq, the highest number deleted; a model older than
+ * the floor cannot know what changed and loads everything again. */
+#define MB_CHANGE_KEEP "65536"
+#define MIGRATION_4 \
+    "CREATE TABLE site_change (seq INTEGER PRIMARY KEY AUTOINCREMENT," \
+    " site_id INTEGER NOT NULL);" \
+    "CREATE TABLE site_change_floor (id INTEGER PRIMARY KEY CONSTRAINT id CHECK (id = 1)," \
+    " seq INTEGER NOT NULL);" \
+    "INSERT INTO site_change_floor(id, seq) VALUES (1, 0);" \
+    "CREATE TRIGGER site_change_ai AFTER INSERT ON site BEGIN" \
+    " INSERT INTO site_change(site_id) VALUES (new.id);" \
+    "END;" \
+    "CREATE TRIGGER site_change_au AFTER UPDATE ON site BEGIN" \
+    " INSERT INTO site_change(site_id) SELECT old.id WHERE old.id <> new.id;" \
+    " INSERT INTO site_change(site_id) VALUES (new.id);" \
+    "END;" \
+    "CREATE TRIGGER site_change_ad AFTER DELETE ON site BEGIN" \
+    " INSERT INTO site_change(site_id) VALUES (old.id);" \
+    "END;" \
+    "CREATE TRIGGER site_material_change_ai AFTER INSERT ON site_material BEGIN" \
+    " INSERT INTO site_change(site_id) VALUES (new.site_id);" \
+    "END;" \
+    "CREATE TRIGGER site_material_change_au AFTER UPDATE ON site_material BEGIN" \
+    " INSERT INTO site_change(site_id) SELECT old.site_id WHERE old.site_id <> new.site_id;" \
+    " INSERT INTO site_change(site_id) VALUES (new.site_id);" \
+    "END;" \
+    "CREATE TRIGGER site_material_change_ad AFTER DELETE ON site_material BEGIN" \
+    " INSERT INTO site_change(site_id) VALUES (old.site_id);" \
+    "END;" \
+    "CREATE TRIGGER site_change_prune AFTER INSERT ON site_change" \
+    " WHEN new.seq % 1024 = 0 AND new.seq > " MB_CHANGE_KEEP " BEGIN" \
+    " DELETE FROM site_change WHERE seq <= new.seq - " MB_CHANGE_KEEP ";" \
+    " UPDATE site_change_floor SET seq = max(seq, new.seq - " MB_CHANGE_KEEP ");" \
+    "END;"
+
+static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -694,6 +739,7 @@ int mb_store_open(struct mb_store **out, const char *path, struct mb_error *err)
         mb_error_set(err, MB_EIO, "", "database: %s", sqlite3_errmsg(st->db));
         goto fail;
     }
+    st->model = mb_st_model_acquire(st);
     *out = st;
     return 0;
 fail:
@@ -711,6 +757,7 @@ void mb_store_close(struct mb_store *st)
     }
     /* An open transaction is rolled back by the close. */
     sqlite3_close_v2(st->db);
+    mb_st_model_release(st->model);
     free(st);
 }
 

@@ -14,6 +14,7 @@
 #define MB_STORE_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -45,10 +46,14 @@ struct mb_st_slot {
 #define MB_STR_(x) #x
 #define MB_STR(x) MB_STR_(x)
 
+struct mb_site_model;
+
 struct mb_store {
     sqlite3 *db;
     int depth;            /* open transaction levels: 0 none, 1 BEGIN, >1 SAVEPOINTs */
     uint64_t tick;
+    struct mb_site_model *model; /* the process's read model of this file, or NULL */
+    bool model_off;       /* mb_store_model_enable(st, false) */
     struct mb_st_slot cache[MB_ST_CACHE_SIZE];
 };
 
@@ -98,5 +103,56 @@ int mb_st_tx_end(struct mb_store *st, int rc, struct mb_error *err);
  * opened. */
 int mb_st_read_begin(struct mb_store *st, bool *opened, struct mb_error *err);
 void mb_st_read_end(struct mb_store *st, bool opened);
+
+/* ---- shared by the SQL search (store_site.c) and the read model
+ * (store_model.c), so that both answer alike ---------------------------- */
+
+/* Fill *r from a row of store_site.c's SITE_COLS followed by doc (no
+ * materials). On failure *r holds nothing to release. */
+int mb_st_read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r,
+                    struct mb_error *err);
+/* The columns mb_st_read_site reads, for a statement over `site s`. */
+extern const char mb_st_site_cols[];
+/* Read site `id` with its doc and materials (no cache); *found is false
+ * when there is no such row (then *r is empty and 0 is returned). */
+int mb_st_site_read(struct mb_store *st, int64_t id, struct mb_site_rec *r, bool *found,
+                    struct mb_error *err);
+
+/* A search's area as a box (min_lat, min_lon, max_lat, max_lon): the
+ * query's box and the box around its radius, intersected. Refuses what
+ * the search refuses (MB_EINVAL) and sets *empty when the area is. */
+int mb_st_query_box(const struct mb_site_query *q, double box[4], bool *empty,
+                    struct mb_error *err);
+
+/* One candidate of a spatial search: site id and great-circle km from the
+ * centre of a radius search (0 without one). */
+struct mb_st_hit {
+    int64_t id;
+    double km;
+};
+/* Put the k smallest of h[0..n) in order (by km then id when by_km, else
+ * by id) into h[0..k). */
+void mb_st_hits_smallest(struct mb_st_hit *h, size_t n, size_t k, bool by_km);
+/* Sort a page by the exact great-circle distance of its stored positions
+ * from (lat, lon), then id. */
+void mb_st_sort_by_distance(double lat, double lon, struct mb_site_page *p);
+
+/* ---- the read model (store_model.c) ----------------------------------- */
+
+/* The model of the database file `st` has open (shared by every
+ * connection of the process to that file; NULL for ":memory:" and
+ * temporary databases or when MB_STORE_MODEL=0 is in the environment),
+ * taken at open and given back at close. */
+struct mb_site_model *mb_st_model_acquire(struct mb_store *st);
+void mb_st_model_release(struct mb_site_model *m);
+
+/* Answer a search from the model: 0 or an error as mb_store_site_search,
+ * or MB_ST_MODEL_DECLINED when it cannot (the caller asks SQL). The caller
+ * has checked the limit and that the query's shape is the model's (see
+ * mb_st_model_covers); `box` is from mb_st_query_box and not empty. */
+#define MB_ST_MODEL_DECLINED 1
+bool mb_st_model_covers(const struct mb_store *st, const struct mb_site_query *q);
+int mb_st_model_search(struct mb_store *st, const struct mb_site_query *q, size_t limit,
+                    const double box[4], struct mb_site_page *out, struct mb_error *err);
 
 #endif
