@@ -628,6 +628,65 @@ static int listing_loads(struct mb_req *r, const struct mb_site_rec *listing, bo
     return 0;
 }
 
+/* Onward custody of one hop: what a storage site or plant received from
+ * every source and sent on, by confirmed loads. A listing's masses mix
+ * there with others', so its part of what left is attributed by mass
+ * balance: its share of what the site received. Only totals per onward
+ * destination are shown, not other deals' loads. */
+struct onward {
+    int64_t site;
+    double in_t, out_t;
+    int64_t *to;
+    double *to_t;
+    size_t n, cap;
+};
+
+static int onward_one(const struct mb_load *l, void *ctx)
+{
+    struct onward *o = ctx;
+    if (l->to_site == o->site)
+        o->in_t += l->amount_t;
+    if (l->from_site != o->site)
+        return 0;
+    o->out_t += l->amount_t;
+    size_t k = 0;
+    while (k < o->n && o->to[k] != l->to_site)
+        k++;
+    if (k == o->n) {
+        size_t cap = o->cap;
+        o->to = mb_xgrow(o->to, &cap, o->n + 1, sizeof *o->to);
+        o->to_t = mb_xgrow(o->to_t, &o->cap, o->n + 1, sizeof *o->to_t);
+        o->to[o->n] = l->to_site;
+        o->to_t[o->n++] = 0;
+    }
+    o->to_t[k] += l->amount_t;
+    return 0;
+}
+
+static json_t *onward_json(struct mb_req *r, int64_t site, double mine_t)
+{
+    struct onward o = { site, 0, 0, NULL, NULL, 0, 0 };
+    struct mb_load_query q = { 0, 0, true, 0 };
+    struct mb_error err;
+    if (mb_store_loads(r->st, &q, onward_one, &o, &err) != 0) {
+        free(o.to);
+        free(o.to_t);
+        return json_null();
+    }
+    double share = o.in_t > 0 ? mine_t / o.in_t : 0;
+    if (share > 1)
+        share = 1;
+    json_t *to = json_array();
+    for (size_t k = 0; k < o.n; k++)
+        json_array_append_new(to, json_pack("{s:o, s:f, s:f}", "site", site_ref(r->st, o.to[k]),
+                                            "sent_t", o.to_t[k], "attributed_t",
+                                            o.to_t[k] * share));
+    free(o.to);
+    free(o.to_t);
+    return json_pack("{s:f, s:f, s:f, s:f, s:o}", "received_t", o.in_t, "share", share,
+                     "sent_t", o.out_t, "attributed_t", o.out_t * share, "to", to);
+}
+
 void mb_api_listing_custody(struct mb_req *r, int64_t id)
 {
     static const char *const none[] = { NULL };
@@ -678,10 +737,15 @@ void mb_api_listing_custody(struct mb_req *r, int64_t id)
             else
                 p += loads[k].amount_t;
         }
-        json_array_append_new(dest, json_pack("{s:o, s:I, s:f, s:f, s:f}", "site",
-                                              site_ref(r->st, v->to_site), "loads",
-                                              (json_int_t)count, "confirmed_t", c,
-                                              "disputed_t", d, "pending_t", p));
+        json_t *ref = site_ref(r->st, v->to_site);
+        const char *type = json_string_value(json_object_get(ref, "type"));
+        bool passes_on = type && (strcmp(type, "storage") == 0 || strcmp(type, "plant") == 0);
+        json_t *dj = json_pack("{s:o, s:I, s:f, s:f, s:f}", "site", ref, "loads",
+                               (json_int_t)count, "confirmed_t", c, "disputed_t", d,
+                               "pending_t", p);
+        json_object_set_new(dj, "onward", passes_on ? onward_json(r, v->to_site, c)
+                                                    : json_null());
+        json_array_append_new(dest, dj);
     }
     free(seen);
     free(loads);

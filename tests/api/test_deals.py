@@ -400,3 +400,54 @@ def test_counterpart_must_fit_the_masses(server, api, who):
              json={"amount": {"value": 10, "unit": "t"}, "counterpart_site": fits["id"]})
     api.post(f"/api/listings/{rock['id']}/deals", token=con, expect=201,
              json={"amount": {"value": 10, "unit": "t"}, "counterpart_site": my_need["id"]})
+
+
+def test_custody_follows_masses_through_storage_by_mass_balance(api, who):
+    """Custody goes one hop further through a storage site: what the site
+    received from every source and sent on, and this listing's part of
+    what left by its share of what came in."""
+    from conftest import create_facility, need
+    dev, con, op = who["developer"], who["contractor"], who["operator"]
+    store = create_facility(api, op, {
+        "type": "storage", "name": "Mellomlager Heimdal", "lat": 63.36, "lon": 10.35,
+        "accepts": ["rock.*"], "capacity": {"value": 50000, "unit": "t"},
+        "handling_nok_per_t": 20})
+
+    def deal(token_res, listing, owner_token, counterpart):
+        d = api.post(f"/api/listings/{listing}/deals", token=token_res, expect=201, json={
+            "amount": {"value": 200, "unit": "t"}, "counterpart_site": counterpart}).json()
+        api.post(f"/api/deals/{d['id']}/state", token=owner_token, json={"state": "agreed"},
+                 expect=200)
+        return d["id"]
+
+    def load(token, deal_id, tonnes, receiver):
+        v = api.post(f"/api/deals/{deal_id}/deliveries", token=token, expect=201,
+                     json=load_body(amount={"value": tonnes, "unit": "t"})).json()
+        api.post(f"/api/deliveries/{v['id']}/state", token=receiver,
+                 json={"state": "confirmed"}, expect=200)
+
+    a = create_listing(api, dev, supply(title="Stein A til lager"), status="published")
+    b = create_listing(api, con, supply(title="Stein B til lager"), status="published")
+    n = create_listing(api, con, need(title="Fylling fra lager"), status="published")
+    da = deal(op, a["id"], dev, store["id"])
+    load(op, da, 30, op)
+    load(op, da, 30, op)
+    db = deal(op, b["id"], con, store["id"])
+    load(op, db, 40, op)
+    dn = deal(op, n["id"], con, store["id"])   # the need is served from the storage site
+    load(op, dn, 50, con)
+
+    cus = api.get(f"/api/listings/{a['id']}/custody", token=dev, expect=200).json()
+    [dest] = [x for x in cus["destinations"] if x["site"]["id"] == store["id"]]
+    assert dest["confirmed_t"] == 60
+    on = dest["onward"]
+    # The site received 60 t from A and 40 t from B, and sent 50 t on:
+    # A's part is 60 %, 30 t, all of it to the need.
+    assert on["received_t"] == pytest.approx(100)
+    assert on["share"] == pytest.approx(0.6)
+    assert on["sent_t"] == pytest.approx(50)
+    assert on["attributed_t"] == pytest.approx(30)
+    assert [(x["site"]["id"], x["attributed_t"]) for x in on["to"]] == [(n["id"], pytest.approx(30))]
+    # A destination that is not a storage site or plant has no onward part.
+    cus_n = api.get(f"/api/listings/{n['id']}/custody", token=con, expect=200).json()
+    assert all(x["onward"] is None for x in cus_n["destinations"])

@@ -312,6 +312,8 @@ const nb = {
   'files.file': 'Fil (.csv eller .xlsx)', 'files.check': 'Kontroller fila', 'files.import': 'Importer',
   'files.choose': 'Velg en fil først.', 'files.checked': 'Alle {n} rader er i orden. Ingenting er lagret ennå.',
   'files.imported': '{n} rader er importert.', 'files.refused': 'Fila ble ikke importert. Rett disse radene:',
+  'trace.onward': '{site} tok imot {received} t fra alle kilder og sendte {sent} t videre. Annonsens andel er {share} %, altså {attributed} t: {to}.',
+  'trace.onward.note': 'Gjennom mellomlager og verk blandes massene med andres; annonsens del av det som gikk videre regnes etter massebalanse (dens andel av det stedet tok imot).',
 };
 
 const en = {
@@ -529,6 +531,8 @@ const en = {
   'files.file': 'File (.csv or .xlsx)', 'files.check': 'Check the file', 'files.import': 'Import',
   'files.choose': 'Choose a file first.', 'files.checked': 'All {n} rows are fine. Nothing is saved yet.',
   'files.imported': '{n} rows imported.', 'files.refused': 'The file was not imported. Correct these rows:',
+  'trace.onward': '{site} received {received} t from all sources and sent {sent} t on. The listing\'s share is {share} %, so {attributed} t: {to}.',
+  'trace.onward.note': "Through storage sites and plants the masses mix with others'; the listing's part of what went on is counted by mass balance (its share of what the site received).",
 };
 
 const tables = { nb, en };

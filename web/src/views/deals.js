@@ -291,7 +291,14 @@ export async function traceView({ root, params }) {
           h('caption', {}, t('trace.destinations')),
           h('thead', {}, h('tr', {}, ['ticket.to', 'trace.loads', 'trace.confirmed', 'trace.disputed', 'trace.pending'].map((k) => h('th', { scope: 'col' }, t(k))))),
           h('tbody', {}, cus.destinations.map((x) => h('tr', {}, h('th', { scope: 'row' }, x.site?.title || '–'),
-            h('td', { class: 'n' }, num(x.loads)), h('td', { class: 'n' }, num(x.confirmed_t, 1)), h('td', { class: 'n' }, num(x.disputed_t, 1)), h('td', { class: 'n' }, num(x.pending_t, 1)))))))));
+            h('td', { class: 'n' }, num(x.loads)), h('td', { class: 'n' }, num(x.confirmed_t, 1)), h('td', { class: 'n' }, num(x.disputed_t, 1)), h('td', { class: 'n' }, num(x.pending_t, 1))))))),
+        cus.destinations.filter((x) => x.onward && x.onward.sent_t > 0).map((x) => h('p', { class: 'onward' },
+          t('trace.onward', {
+            site: x.site?.title || '', received: num(x.onward.received_t, 1), sent: num(x.onward.sent_t, 1),
+            share: num(x.onward.share * 100, 0), attributed: num(x.onward.attributed_t, 1),
+            to: x.onward.to.map((y) => `${y.site?.title || '–'} (${num(y.attributed_t, 1)} t)`).join(', '),
+          }))),
+        h('p', { class: 'hint' }, t('trace.onward.note'))));
   }
   root.append(h('section', { 'aria-labelledby': 'cus-h' }, h('h2', { id: 'cus-h' }, t('trace.custody')),
     loads.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('trace.custody') },
