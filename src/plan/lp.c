@@ -1,6 +1,16 @@
 /*
  * lp.c - building an LP, solving it with Clp's C interface, writing it in
  * CPLEX LP format (see lp.h).
+ *
+ * Solving, from the outside in: parts that share no row are solved apart
+ * (mb_lp_solve); a large part by column generation (solve_core) after
+ * leaving out dominated columns (dominated) and from a warm start built
+ * block by block (block_start): the planner's months alone, then its
+ * years from the months' bases, then the whole part from the years'. The
+ * warm start only saves simplex iterations: the last pricing pass is over
+ * every column of the part, so the optimum is the whole LP's, whatever
+ * the blocks were. docs/planning-model.md ("How it is solved") has the
+ * reasoning and the measurements.
  */
 #include "plan/lp.h"
 
@@ -36,6 +46,7 @@ void mb_lp_release(struct mb_lp *lp)
     free(lp->index);
     free(lp->value);
     free(lp->pinned);
+    free(lp->block);
     memset(lp, 0, sizeof *lp);
 }
 
@@ -45,7 +56,9 @@ int mb_lp_add_row(struct mb_lp *lp, double lb, double ub)
         lp->cap_rows = lp->cap_rows ? 2 * lp->cap_rows : 64;
         lp->rowlb = mb_xrealloc(lp->rowlb, lp->cap_rows * sizeof *lp->rowlb);
         lp->rowub = mb_xrealloc(lp->rowub, lp->cap_rows * sizeof *lp->rowub);
+        lp->block = mb_xrealloc(lp->block, lp->cap_rows * sizeof *lp->block);
     }
+    lp->block[lp->nrows] = -1;
     lp->rowlb[lp->nrows] = lb;
     lp->rowub[lp->nrows] = ub;
     return (int)lp->nrows++;
@@ -82,29 +95,80 @@ int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
     return (int)lp->ncols++;
 }
 
+void mb_lp_set_block(struct mb_lp *lp, int row, int block)
+{
+    lp->block[row] = block;
+}
+
+void mb_lp_set_group(struct mb_lp *lp, int group)
+{
+    lp->group = group;
+}
+
 void mb_lp_pin(struct mb_lp *lp, int col)
 {
     lp->pinned[col] = 1;
 }
 
-/* Columns per row taken into the first working set. */
+/* Columns per row taken into a cold working set. */
 #define CHEAPEST_PER_ROW 3
 /* Below this many columns the whole LP goes to Clp at once. */
 #define PRICING_MIN_COLS 20000
-/* A column joins when its reduced cost is below -PRICE_TOL. */
+/* A column joins when its reduced cost is below -PRICE_TOL (1 + |cost|). */
 #define PRICE_TOL 1e-7
 
-/* Sort column indexes by cost. qsort has no context argument, so the
- * costs are passed in a thread-local pointer, set around each call:
- * independent parts are solved on several threads at once. */
-static _Thread_local const double *sort_costs;
+/* Clp's basis status codes (ClpSimplex::Status). */
+enum { ST_FREE = 0, ST_BASIC = 1, ST_UPPER = 2, ST_LOWER = 3 };
 
-static int by_cost(const void *a, const void *b)
+static unsigned char nonbasic(double lb, double ub)
 {
-    double x = sort_costs[*(const int *)a], y = sort_costs[*(const int *)b];
-    if (x != y)
-        return x < y ? -1 : 1;
-    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+    return isfinite(lb) ? ST_LOWER : isfinite(ub) ? ST_UPPER : ST_FREE;
+}
+
+/* What dominated() says of a column. */
+enum { DOM_NONE, DOM_OUT, DOM_PIN };
+
+static bool left_out(const unsigned char *dom, size_t j)
+{
+    return dom && dom[j] == DOM_OUT;
+}
+
+/* Always in the working set: pinned by the caller, or taking the place of
+ * a pinned column that is left out. */
+static bool is_pinned(const struct mb_lp *lp, const unsigned char *dom, size_t j)
+{
+    return dom ? dom[j] == DOM_PIN || (dom[j] == DOM_NONE && lp->pinned[j]) : lp->pinned[j];
+}
+
+/* Mark the CHEAPEST_PER_ROW cheapest columns of every row (ties to the
+ * lower index) in in[], passing over those left out. */
+static void mark_cheapest(const struct mb_lp *lp, const unsigned char *dom,
+                          unsigned char *in)
+{
+    enum { K = CHEAPEST_PER_ROW };
+    int *best = mb_xmalloc((lp->nrows * K + 1) * sizeof *best);
+    for (size_t k = 0; k < lp->nrows * K; k++)
+        best[k] = -1;
+    for (size_t j = 0; j < lp->ncols; j++) {
+        if (left_out(dom, j))
+            continue;
+        double c = lp->obj[j];
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++) {
+            int *b = best + (size_t)lp->index[e] * K;
+            /* columns come in index order: a tie keeps the earlier one */
+            int r = K;
+            while (r > 0 && (b[r - 1] < 0 || c < lp->obj[b[r - 1]]))
+                r--;
+            if (r == K)
+                continue;
+            memmove(b + r + 1, b + r, (K - 1 - (size_t)r) * sizeof *b);
+            b[r] = (int)j;
+        }
+    }
+    for (size_t k = 0; k < lp->nrows * K; k++)
+        if (best[k] >= 0)
+            in[best[k]] = 1;
+    free(best);
 }
 
 static void add_working(Clp_Simplex *m, const struct mb_lp *lp, const int *cols,
@@ -161,12 +225,21 @@ static void report(const struct mb_lp_progress *pg, double *last, const char *fm
     pg->fn(line, pg->ctx);
 }
 
-static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
-                     const struct mb_lp_progress *pg, double *last,
-                     struct mb_lp_result *res, struct mb_error *err)
+/* One LP with Clp. Without pricing, Clp's dual simplex gets every column.
+ * With pricing, Clp works on a working set and the loop adds every column
+ * that prices out until none does (dom, may be NULL, says which columns
+ * are dominated: see dominated()). The working set starts as the pinned
+ * columns plus either the basic columns of warm (a basis: ncols column
+ * then nrows row statuses, Clp's codes), re-optimised by Clp's primal
+ * simplex, or, without warm, the cheapest few columns of every row, solved
+ * by the dual simplex. status_out (may be NULL) receives the final basis
+ * in the same layout, caller frees. */
+static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char *dom,
+                      const unsigned char *warm, const struct mb_lp_progress *pg,
+                      double *last, struct mb_lp_result *res, unsigned char **status_out,
+                      struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
-    double t0 = mb_clock_seconds();
     size_t nc = lp->ncols, nr = lp->nrows;
     int *slot_of = mb_xmalloc((nc + 1) * sizeof *slot_of);
     int *col_of = mb_xmalloc((nc + 1) * sizeof *col_of);
@@ -174,41 +247,20 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
     size_t npick = 0, nwork = 0;
     for (size_t j = 0; j < nc; j++)
         slot_of[j] = -1;
-    bool pricing = mode == MB_PRICING_ALWAYS ||
-                   (mode == MB_PRICING_AUTO && nc >= PRICING_MIN_COLS);
     if (!pricing) {
         for (size_t j = 0; j < nc; j++)
             pick[npick++] = (int)j;
     } else {
-        /* Pinned columns, and the cheapest few of every row. */
-        size_t *rstart = mb_xcalloc(nr + 2, sizeof *rstart);
-        for (size_t e = 0; e < lp->nnz; e++)
-            rstart[lp->index[e] + 2]++;
-        for (size_t i = 0; i < nr; i++)
-            rstart[i + 2] += rstart[i + 1];
-        int *rcol = mb_xmalloc((lp->nnz + 1) * sizeof *rcol);
-        for (size_t j = 0; j < nc; j++)
-            for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
-                rcol[rstart[lp->index[e] + 1]++] = (int)j;
         unsigned char *in = mb_xcalloc(nc + 1, 1);
         for (size_t j = 0; j < nc; j++)
-            if (lp->pinned[j])
-                in[j] = 1;
-        sort_costs = lp->obj;
-        for (size_t i = 0; i < nr; i++) {
-            int *c = rcol + rstart[i];
-            size_t n = rstart[i + 1] - rstart[i];
-            qsort(c, n, sizeof *c, by_cost);
-            for (size_t k = 0; k < n && k < CHEAPEST_PER_ROW; k++)
-                in[c[k]] = 1;
-        }
-        sort_costs = NULL;
+            in[j] = !left_out(dom, j) && (is_pinned(lp, dom, j) ||
+                                          (warm && warm[j] == ST_BASIC));
+        if (!warm)
+            mark_cheapest(lp, dom, in);
         for (size_t j = 0; j < nc; j++)
             if (in[j])
                 pick[npick++] = (int)j;
         free(in);
-        free(rcol);
-        free(rstart);
     }
     Clp_Simplex *m = Clp_newModel();
     Clp_setLogLevel(m, 0);
@@ -217,15 +269,42 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
     Clp_loadProblem(m, 0, (int)nr, &zero, NULL, NULL, NULL, NULL, NULL, lp->rowlb,
                     lp->rowub);
     add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
-    Clp_dual(m, 0);
+    /* Clp scales the matrix anew on every re-solve, about a tenth of the
+     * time of column generation here. The planner's matrix is well
+     * scaled already (entries 1, yields, capacity weights near 1), and
+     * without scaling the same optimum takes as many iterations. */
+    if (pricing)
+        Clp_scaling(m, 0);
+    if (warm) {
+        unsigned char *st = mb_xmalloc(nwork + nr + 1);
+        for (size_t k = 0; k < nwork; k++)
+            st[k] = warm[col_of[k]];
+        memcpy(st + nwork, warm + nc, nr);
+        Clp_copyinStatus(m, st);
+        free(st);
+        Clp_primal(m, 0);
+    } else {
+        Clp_dual(m, 0);
+    }
     int status = Clp_status(m);
     res->iterations = Clp_numberIterations(m);
-    res->rounds = 0;
+    if (pricing && status == 1) {
+        /* The working set alone is infeasible (its pinned columns do not
+         * keep it feasible): Clp gets every column. */
+        npick = 0;
+        for (size_t j = 0; j < nc; j++)
+            if (slot_of[j] < 0 && !left_out(dom, j))
+                pick[npick++] = (int)j;
+        add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
+        Clp_dual(m, 0);
+        status = Clp_status(m);
+        res->iterations += Clp_numberIterations(m);
+    }
     while (pricing && status == 0) {
         const double *y = Clp_getRowPrice(m);
         npick = 0;
         for (size_t j = 0; j < nc; j++) {
-            if (slot_of[j] >= 0)
+            if (slot_of[j] >= 0 || left_out(dom, j))
                 continue;
             double rc = lp->obj[j];
             for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
@@ -243,11 +322,21 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
         status = Clp_status(m);
         res->iterations += Clp_numberIterations(m);
     }
+    free(pick);
+    if (status != 0 && warm) {
+        /* A warm start that went wrong numerically: start again cold. */
+        Clp_deleteModel(m);
+        free(slot_of);
+        free(col_of);
+        int it = res->iterations;
+        int rc = solve_core(lp, pricing, dom, NULL, pg, last, res, status_out, err);
+        res->iterations += it;
+        return rc;
+    }
     if (status != 0) {
         Clp_deleteModel(m);
         free(slot_of);
         free(col_of);
-        free(pick);
         static const char *const why[] = { "optimal", "infeasible", "unbounded",
             "stopped on iterations or time", "stopped on difficulties" };
         return mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: %s",
@@ -259,12 +348,318 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode,
     const double *x = Clp_getColSolution(m);
     for (size_t k = 0; k < nwork; k++)
         res->x[col_of[k]] = x[k];
+    if (status_out) {
+        const unsigned char *st = Clp_statusArray(m);
+        unsigned char *out = mb_xmalloc(nc + nr + 1);
+        for (size_t j = 0; j < nc; j++)
+            out[j] = nonbasic(lp->collb[j], lp->colub[j]);
+        for (size_t k = 0; k < nwork; k++)
+            out[col_of[k]] = st[k] & 7;
+        for (size_t i = 0; i < nr; i++)
+            out[nc + i] = st[nwork + i] & 7;
+        *status_out = out;
+    }
     Clp_deleteModel(m);
     free(slot_of);
     free(col_of);
-    free(pick);
-    res->seconds = mb_clock_seconds() - t0;
     return 0;
+}
+
+/* Columns that can never price out. Column k, a singleton a_ik > 0 in row
+ * i with bounds [0, inf), bounds the row's dual: c_k - a_ik y_i >= 0 for
+ * every dual-feasible y, so y_i <= c_k / a_ik. A column j with lower bound
+ * 0, a_ij > 0 and every other entry of a sign that cannot lower its
+ * reduced cost (>= 0 in a <= row, whose dual is <= 0 when minimising;
+ * <= 0 in a >= row) then has c_j - a_ij y_i - sum_r a_rj y_r
+ * >= c_j - a_ij c_k / a_ik >= 0 if c_j / a_ij >= c_k / a_ik. So it is zero
+ * in an optimum, and leaving it out changes no optimum: the planner's
+ * quarry arcs without a capacity (only the cheapest of a need's month
+ * matters, whatever material it carries), and a need's unmet slack once a
+ * quarry is in reach. Returns per column DOM_OUT (left out), DOM_PIN (the
+ * singleton that dominates a pinned column, pinned in its place) or
+ * DOM_NONE; caller frees; NULL if no column is dominated. */
+static unsigned char *dominated(const struct mb_lp *lp)
+{
+    size_t nr = lp->nrows, nc = lp->ncols, n = 0;
+    int *best = mb_xmalloc((nr + 1) * sizeof *best); /* cheapest singleton per row */
+    double *ratio = mb_xmalloc((nr + 1) * sizeof *ratio);
+    for (size_t i = 0; i < nr; i++)
+        best[i] = -1;
+    for (size_t j = 0; j < nc; j++) {
+        int e = lp->start[j];
+        if (lp->start[j + 1] - e != 1 || lp->collb[j] != 0 || isfinite(lp->colub[j]) ||
+            lp->value[e] <= 0)
+            continue;
+        int i = lp->index[e];
+        double r = lp->obj[j] / lp->value[e];
+        if (best[i] < 0 || r < ratio[i]) {
+            best[i] = (int)j;
+            ratio[i] = r;
+        }
+    }
+    unsigned char *dom = mb_xcalloc(nc + 1, 1);
+    for (size_t j = 0; j < nc; j++) {
+        if (lp->collb[j] != 0)
+            continue;
+        /* Every entry but one must be of a safe sign, and that one (or
+         * any one, if all are safe) in a row whose dual a cheaper
+         * singleton bounds. */
+        int unsafe = 0;
+        bool bounded_unsafe = false, bounded_safe = false;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++) {
+            int i = lp->index[e];
+            double a = lp->value[e];
+            bool le = !isfinite(lp->rowlb[i]) && isfinite(lp->rowub[i]);
+            bool ge = isfinite(lp->rowlb[i]) && !isfinite(lp->rowub[i]);
+            bool bounded = best[i] >= 0 && best[i] != (int)j && a > 0 &&
+                           lp->obj[j] / a >= ratio[i];
+            if ((le && a >= 0) || (ge && a <= 0)) {
+                bounded_safe |= bounded;
+            } else {
+                unsafe++;
+                bounded_unsafe = bounded;
+            }
+        }
+        if ((unsafe == 0 && bounded_safe) || (unsafe == 1 && bounded_unsafe)) {
+            dom[j] = DOM_OUT;
+            n++;
+        }
+    }
+    /* A pinned column keeps a restricted LP feasible: what dominates it
+     * does so too (a singleton in the same row, unbounded above). */
+    for (size_t j = 0; j < nc; j++)
+        if (dom[j] == DOM_OUT && lp->pinned[j])
+            for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+                if (best[lp->index[e]] >= 0 && dom[best[lp->index[e]]] != DOM_OUT)
+                    dom[best[lp->index[e]]] = DOM_PIN;
+    free(best);
+    free(ratio);
+    if (n == 0) {
+        free(dom);
+        return NULL;
+    }
+    return dom;
+}
+
+/* A warm start from blocks (see mb_lp_solve). At one level, rows are
+ * grouped: a block's rows by its number divided by the level's group size,
+ * a linking row into the one group that holds all its columns' blocks, if
+ * there is one (a landfill's year: the months of that year). A group's
+ * sub-LP has its rows and the columns all of whose grouped rows are in it;
+ * their entries in other rows are left out, so a sub-LP relaxes the whole
+ * LP's rows that cross groups. Each sub-LP is solved, itself warm-started
+ * from the next finer level, and the bases are put side by side: with the
+ * slack of every row outside a group basic, that is a basis of the whole
+ * LP (block triangular, so nonsingular). */
+struct blocks {
+    const struct mb_lp *lp;
+    const unsigned char *dom;
+    const int *levels;   /* group sizes, coarsest first */
+    int nlevels;
+    int ngroups;
+    const int *grow;     /* group of each row, -1 if none */
+    const size_t *rstart, *cstart;
+    const int *rows, *cols; /* rows and columns bucketed by group */
+    int next;            /* next group to take, under lock */
+    pthread_mutex_t lock;
+    unsigned char *status; /* the assembled basis; each group writes its own */
+    int iterations;      /* simplex iterations of all groups, under lock */
+};
+
+static unsigned char *block_start(const struct mb_lp *lp, const unsigned char *dom,
+                                  const int *levels, int nlevels, int nthreads,
+                                  int *iterations);
+
+static void block_solve(struct blocks *bk, int g, int *rloc)
+{
+    const struct mb_lp *lp = bk->lp;
+    const int *rows = bk->rows + bk->rstart[g], *cols = bk->cols + bk->cstart[g];
+    size_t nrg = bk->rstart[g + 1] - bk->rstart[g], ncg = bk->cstart[g + 1] - bk->cstart[g];
+    if (nrg == 0 || ncg == 0)
+        return;
+    struct mb_lp sub;
+    mb_lp_init(&sub);
+    for (size_t k = 0; k < nrg; k++) {
+        int i = rows[k];
+        rloc[i] = (int)k;
+        mb_lp_set_block(&sub, mb_lp_add_row(&sub, lp->rowlb[i], lp->rowub[i]), lp->block[i]);
+    }
+    size_t longest = 0;
+    for (size_t k = 0; k < ncg; k++)
+        if ((size_t)(lp->start[cols[k] + 1] - lp->start[cols[k]]) > longest)
+            longest = (size_t)(lp->start[cols[k] + 1] - lp->start[cols[k]]);
+    int *idx = mb_xmalloc((longest + 1) * sizeof *idx);
+    double *val = mb_xmalloc((longest + 1) * sizeof *val);
+    for (size_t k = 0; k < ncg; k++) {
+        int j = cols[k];
+        size_t n = 0;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+            if (bk->grow[lp->index[e]] == g) {
+                idx[n] = rloc[lp->index[e]];
+                val[n++] = lp->value[e];
+            }
+        int jj = mb_lp_add_col(&sub, lp->obj[j], lp->collb[j], lp->colub[j], n, idx, val);
+        if (is_pinned(lp, bk->dom, (size_t)j))
+            mb_lp_pin(&sub, jj);
+    }
+    free(idx);
+    free(val);
+    int its = 0;
+    unsigned char *warm = block_start(&sub, NULL, bk->levels + 1, bk->nlevels - 1, 1, &its);
+    struct mb_lp_result r;
+    struct mb_error err;
+    unsigned char *st = NULL;
+    /* A group that finds no optimum keeps its slack basis. */
+    if (solve_core(&sub, true, NULL, warm, NULL, NULL, &r, &st, &err) == 0) {
+        its += r.iterations;
+        for (size_t k = 0; k < ncg; k++)
+            bk->status[cols[k]] = st[k];
+        for (size_t k = 0; k < nrg; k++)
+            bk->status[lp->ncols + (size_t)rows[k]] = st[ncg + k];
+        free(st);
+        free(r.x);
+    }
+    pthread_mutex_lock(&bk->lock);
+    bk->iterations += its;
+    pthread_mutex_unlock(&bk->lock);
+    free(warm);
+    mb_lp_release(&sub);
+}
+
+static void *blocks_worker(void *arg)
+{
+    struct blocks *bk = arg;
+    int *rloc = mb_xmalloc((bk->lp->nrows + 1) * sizeof *rloc);
+    for (;;) {
+        pthread_mutex_lock(&bk->lock);
+        int g = bk->next++;
+        pthread_mutex_unlock(&bk->lock);
+        if (g >= bk->ngroups)
+            break;
+        block_solve(bk, g, rloc);
+    }
+    free(rloc);
+    return NULL;
+}
+
+/* The warm start of lp from its blocks, grouped by levels[0], each group
+ * warm-started by the finer levels after it; groups solved on up to
+ * nthreads threads, their simplex iterations added to *iterations.
+ * Returns a basis (as solve_core takes it), caller frees, or NULL if no
+ * level has two groups or more. */
+static unsigned char *block_start(const struct mb_lp *lp, const unsigned char *dom,
+                                  const int *levels, int nlevels, int nthreads,
+                                  int *iterations)
+{
+    if (nlevels < 1)
+        return NULL;
+    int size = levels[0];
+    size_t nr = lp->nrows, nc = lp->ncols;
+    int ng = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (lp->block[i] >= 0 && lp->block[i] / size + 1 > ng)
+            ng = lp->block[i] / size + 1;
+    if (ng < 2) /* one group is the whole LP: try the finer level */
+        return block_start(lp, dom, levels + 1, nlevels - 1, nthreads, iterations);
+    /* A linking row's group: the group of its columns' blocked rows; -1
+     * while no such column is seen, -2 once two groups are. */
+    int *grow = mb_xmalloc((nr + 1) * sizeof *grow);
+    for (size_t i = 0; i < nr; i++)
+        grow[i] = -1;
+    for (size_t j = 0; j < nc; j++) {
+        int g = -1;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+            if (lp->block[lp->index[e]] >= 0) {
+                int rg = lp->block[lp->index[e]] / size;
+                g = g == -1 || g == rg ? rg : -2;
+            }
+        if (g == -1)
+            continue;
+        for (int e = lp->start[j]; e < lp->start[j + 1]; e++) {
+            int i = lp->index[e];
+            if (lp->block[i] < 0)
+                grow[i] = g >= 0 && (grow[i] == -1 || grow[i] == g) ? g : -2;
+        }
+    }
+    for (size_t i = 0; i < nr; i++)
+        grow[i] = lp->block[i] >= 0 ? lp->block[i] / size : grow[i] >= 0 ? grow[i] : -1;
+    /* Each column's group: the one group its grouped rows are in, if any. */
+    int *cg = mb_xmalloc((nc + 1) * sizeof *cg);
+    size_t *rstart = mb_xcalloc((size_t)ng + 2, sizeof *rstart);
+    size_t *cstart = mb_xcalloc((size_t)ng + 2, sizeof *cstart);
+    for (size_t j = 0; j < nc; j++) {
+        int g = -1;
+        for (int e = lp->start[j]; e < lp->start[j + 1] && g != -2; e++) {
+            int rg = grow[lp->index[e]];
+            if (rg >= 0)
+                g = g == -1 || g == rg ? rg : -2;
+        }
+        cg[j] = left_out(dom, j) ? -1 : g;
+        if (cg[j] >= 0)
+            cstart[cg[j] + 2]++;
+    }
+    for (size_t i = 0; i < nr; i++)
+        if (grow[i] >= 0)
+            rstart[grow[i] + 2]++;
+    for (int g = 0; g < ng; g++) {
+        rstart[g + 2] += rstart[g + 1];
+        cstart[g + 2] += cstart[g + 1];
+    }
+    int *rows = mb_xmalloc((nr + 1) * sizeof *rows), *cols = mb_xmalloc((nc + 1) * sizeof *cols);
+    for (size_t i = 0; i < nr; i++)
+        if (grow[i] >= 0)
+            rows[rstart[grow[i] + 1]++] = (int)i;
+    for (size_t j = 0; j < nc; j++)
+        if (cg[j] >= 0)
+            cols[cstart[cg[j] + 1]++] = (int)j;
+    free(cg);
+    struct blocks bk = { lp, dom, levels, nlevels, ng, grow, rstart, cstart, rows, cols, 0,
+                         PTHREAD_MUTEX_INITIALIZER, NULL, 0 };
+    bk.status = mb_xmalloc(nc + nr + 1);
+    for (size_t j = 0; j < nc; j++)
+        bk.status[j] = nonbasic(lp->collb[j], lp->colub[j]);
+    memset(bk.status + nc, ST_BASIC, nr);
+    pthread_t th[8];
+    int started = 0;
+    for (int k = 1; k < nthreads && k < 8 && k < ng; k++)
+        if (pthread_create(&th[started], NULL, blocks_worker, &bk) == 0)
+            started++;
+    blocks_worker(&bk);
+    for (int k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&bk.lock);
+    *iterations += bk.iterations;
+    free(grow);
+    free(rows);
+    free(cols);
+    free(rstart);
+    free(cstart);
+    return bk.status;
+}
+
+static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
+                     const struct mb_lp_progress *pg, double *last,
+                     struct mb_lp_result *res, struct mb_error *err)
+{
+    double t0 = mb_clock_seconds();
+    bool pricing = mode == MB_PRICING_ALWAYS ||
+                   (mode == MB_PRICING_AUTO && lp->ncols >= PRICING_MIN_COLS);
+    unsigned char *dom = NULL, *warm = NULL;
+    int block_iterations = 0;
+    if (pricing) {
+        dom = dominated(lp);
+        int levels[2] = { lp->group, 1 };
+        if (lp->group > 1)
+            warm = block_start(lp, dom, levels, 2, nthreads, &block_iterations);
+        else
+            warm = block_start(lp, dom, levels + 1, 1, nthreads, &block_iterations);
+    }
+    int rc = solve_core(lp, pricing, dom, warm, pg, last, res, NULL, err);
+    res->iterations += block_iterations;
+    free(warm);
+    free(dom);
+    res->seconds = mb_clock_seconds() - t0;
+    return rc;
 }
 
 /* Union-find over rows, with path halving. */
@@ -277,8 +672,9 @@ static int find(int *parent, int i)
     return i;
 }
 
-/* Sorting part indexes by row count, largest first (a thread-local
- * pointer, as for by_cost). */
+/* Sorting part indexes by row count, largest first. qsort has no context
+ * argument, so the sizes are passed in a thread-local pointer, set around
+ * the call. */
 static _Thread_local const size_t *sort_sizes;
 
 static int by_size_desc(const void *a, const void *b)
@@ -297,6 +693,7 @@ struct parts {
     const struct mb_lp *lp;
     enum mb_pricing mode;
     const struct mb_lp_progress *pg;
+    int nthreads;
     const int *rows, *cols;
     const size_t *rstart, *cstart;
     const int *local, *order;
@@ -314,8 +711,10 @@ static int solve_part(const struct parts *j, int c, const struct mb_lp_progress 
     const struct mb_lp *lp = j->lp;
     struct mb_lp sub;
     mb_lp_init(&sub);
+    mb_lp_set_group(&sub, lp->group);
     for (size_t k = j->rstart[c]; k < j->rstart[c + 1]; k++)
-        mb_lp_add_row(&sub, lp->rowlb[j->rows[k]], lp->rowub[j->rows[k]]);
+        mb_lp_set_block(&sub, mb_lp_add_row(&sub, lp->rowlb[j->rows[k]], lp->rowub[j->rows[k]]),
+                        lp->block[j->rows[k]]);
     int idx[64];
     double val[64];
     for (size_t k = j->cstart[c]; k < j->cstart[c + 1]; k++) {
@@ -330,7 +729,10 @@ static int solve_part(const struct parts *j, int c, const struct mb_lp_progress 
         if (lp->pinned[col])
             mb_lp_pin(&sub, jj);
     }
-    int rc = solve_one(&sub, j->mode, pg, last, r, err);
+    /* A part's blocks may use every core too: only large parts have their
+     * blocks solved apart, and without that one large part would keep one
+     * core busy long after the other has run out of small parts. */
+    int rc = solve_one(&sub, j->mode, j->nthreads, pg, last, r, err);
     mb_lp_release(&sub);
     return rc;
 }
@@ -406,10 +808,12 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
         comp[i] = r == (int)i ? ncomp++ : comp[r];
     }
     free(parent);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nthreads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
     if (ncomp <= 1) {
         free(comp);
         free(local);
-        int rc = solve_one(lp, mode, pg, &last, res, err);
+        int rc = solve_one(lp, mode, nthreads, pg, &last, res, err);
         res->components = ncomp;
         return rc;
     }
@@ -448,10 +852,8 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     sort_sizes = rstart;
     qsort(order, (size_t)ncomp, sizeof *order, by_size_desc);
     sort_sizes = NULL;
-    struct parts job = { lp, mode, pg, rows, cols, rstart, cstart, local, order, ncomp,
-                         res, 0, 0, PTHREAD_MUTEX_INITIALIZER, { 0 } };
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int nthreads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+    struct parts job = { lp, mode, pg, nthreads, rows, cols, rstart, cstart, local, order,
+                         ncomp, res, 0, 0, PTHREAD_MUTEX_INITIALIZER, { 0 } };
     if (nthreads > ncomp)
         nthreads = ncomp;
     pthread_t th[8];

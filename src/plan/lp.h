@@ -23,6 +23,8 @@ struct mb_lp {
     double *value;
     size_t nnz;
     unsigned char *pinned; /* per column: always in the solver's working set */
+    int *block;     /* per row: its block, -1 for a linking row (mb_lp_set_block) */
+    int group;      /* blocks per group, 0 for none (mb_lp_set_group) */
     size_t cap_rows, cap_cols, cap_nnz; /* internal */
 };
 
@@ -31,6 +33,13 @@ void mb_lp_release(struct mb_lp *lp);
 
 /* Add a row lb <= a.x <= ub; returns its index. */
 int mb_lp_add_row(struct mb_lp *lp, double lb, double ub);
+
+/* Hints for the solver of large models (see mb_lp_solve): put a row into
+ * block number `block` >= 0 (rows start in none, -1: linking rows), and
+ * say how many consecutive block numbers form a group (0: no groups). The
+ * planner's blocks are months, its groups calendar years. */
+void mb_lp_set_block(struct mb_lp *lp, int row, int block);
+void mb_lp_set_group(struct mb_lp *lp, int group);
 
 /* Add a column with n nonzeros; returns its index. */
 int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
@@ -51,15 +60,20 @@ struct mb_lp_result {
 };
 
 /* Solve with Clp. Large models are solved by column generation: Clp
- * works on the pinned columns (the model pins slack, stock and today's
- * fallback arcs) and, for every row, the few cheapest columns
- * touching it; then every other column is priced with the duals and those
- * with negative reduced cost join, until none is left. The result is the
- * optimum of the whole LP (to the solver's tolerances), found on a fraction
- * of its columns. MB_PRICING_AUTO uses it from 20,000 columns on; NEVER
+ * works on a working set of columns, every other column is priced with
+ * the duals and those with negative reduced cost join, until none is
+ * left. The result is the optimum of the whole LP (to the solver's
+ * tolerances), found on a fraction of its columns. Columns that no
+ * dual-feasible solution can price out (dominated by a cheaper singleton
+ * in the same row) are never taken. If rows have blocks, the blocks are
+ * solved one by one first (on every core), then groups of blocks warm-
+ * started from them, then the whole LP warm-started from the groups; a
+ * cold working set is the pinned columns (the model pins slack, stock and
+ * today's fallback arcs) and the few cheapest columns of every row.
+ * MB_PRICING_AUTO uses column generation from 20,000 columns on; NEVER
  * hands Clp the whole LP, ALWAYS prices even small ones (tests compare the
  * two). Parts of the LP that share no row are solved one by one.
- * Returns 0 on an optimal solution; 0 on an optimal solution;
+ * Returns 0 on an optimal solution (res->x to be freed by the caller);
  * MB_EINVAL if infeasible or unbounded (not expected for planner models,
  * which always have slack), with err saying which. */
 enum mb_pricing { MB_PRICING_AUTO, MB_PRICING_NEVER, MB_PRICING_ALWAYS };

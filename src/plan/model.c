@@ -1,7 +1,10 @@
 /*
  * model.c - building the time-expanded LP of a scenario (see model.h and
  * docs/planning-model.md). Row and column indexes are kept in dense tables
- * per (site, month) so that adding an arc is a few lookups.
+ * per (site, month) so that adding an arc is a few lookups. Every monthly
+ * row is put into its month's block, and months into calendar years, so
+ * the solver can warm-start from the months and years solved alone
+ * (mb_lp_set_block, lp.c).
  */
 #include "plan/model.h"
 
@@ -95,6 +98,10 @@ static int new_row(struct build *b, double lb, double ub, enum mb_row_kind kind,
 {
     struct mb_model *m = b->m;
     int r = mb_lp_add_row(&m->lp, lb, ub);
+    /* Blocks are months, numbered so that groups of 12 are calendar
+     * years; a landfill's or quarry's yearly row links the year's months. */
+    if (kind != MB_ROW_LANDFILL && kind != MB_ROW_QUARRY)
+        mb_lp_set_block(&m->lp, r, b->s->from % 12 + t);
     m->rows = mb_xgrow(m->rows, &m->cap_rows, m->lp.nrows, sizeof *m->rows);
     m->rows[r] = (struct mb_row_info){ (uint8_t)kind, site, t, commodity };
     return r;
@@ -292,26 +299,55 @@ static bool arc_kind_allowed(enum mb_site_kind from, enum mb_site_kind to)
     }
 }
 
-struct near_ctx {
-    struct build *b;
-    size_t a;
-    size_t *recv, nr;
+/* Receivers around one grid cell: the facilities, and the needs sorted by
+ * the start of their window, so that a sender finds the needs whose
+ * window overlaps its own by a binary search instead of looking at every
+ * site in reach (a city's cells hold thousands of short-lived listings). */
+struct cell_recv {
+    bool ready;
+    size_t *fac, nfac;   /* storage, plants, landfills */
+    size_t *need, nneed; /* needs, by window start */
+    int maxlen;          /* longest need window, in months - 1 */
 };
 
-/* A receiver in reach whose time overlaps the sender's. */
-static void consider(void *ctx, size_t r)
+struct gather {
+    const struct mb_scenario *s;
+    struct cell_recv *c;
+    size_t cap_fac, cap_need;
+};
+
+static void gather_recv(void *ctx, size_t r)
 {
-    struct near_ctx *c = ctx;
-    const struct mb_scenario *s = c->b->s;
-    const struct mb_site *x = &s->sites[c->a], *y = &s->sites[r];
-    if (r == c->a || !arc_kind_allowed(x->kind, y->kind) || y->to < x->from ||
-        y->from > x->to)
-        return;
-    if (x->kind == MB_SITE_SOURCE && !mb_site_takes(y, x->material, x->cls))
-        return;
-    if (mb_scenario_km(s, c->a, r) > s->transport.max_km)
-        return;
-    c->recv[c->nr++] = r;
+    struct gather *g = ctx;
+    const struct mb_site *y = &g->s->sites[r];
+    struct cell_recv *c = g->c;
+    switch (y->kind) {
+    case MB_SITE_NEED:
+        c->need = mb_xgrow(c->need, &g->cap_need, c->nneed + 1, sizeof *c->need);
+        c->need[c->nneed++] = r;
+        if (y->to - y->from > c->maxlen)
+            c->maxlen = y->to - y->from;
+        break;
+    case MB_SITE_STORAGE:
+    case MB_SITE_PLANT:
+    case MB_SITE_LANDFILL:
+        c->fac = mb_xgrow(c->fac, &g->cap_fac, c->nfac + 1, sizeof *c->fac);
+        c->fac[c->nfac++] = r;
+        break;
+    default:
+        break; /* nothing flows into a source or a quarry */
+    }
+}
+
+static _Thread_local const struct mb_site *sort_sites;
+
+static int by_window_start(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int fx = sort_sites[x].from, fy = sort_sites[y].from;
+    if (fx != fy)
+        return fx < fy ? -1 : 1;
+    return (x > y) - (x < y);
 }
 
 static int by_index(const void *a, const void *b)
@@ -320,21 +356,69 @@ static int by_index(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Whether a may send to r at all: kinds, overlapping windows, the
+ * source's material and class, and distance. */
+static bool in_reach(const struct mb_scenario *s, size_t a, size_t r)
+{
+    const struct mb_site *x = &s->sites[a], *y = &s->sites[r];
+    if (r == a || !arc_kind_allowed(x->kind, y->kind) || y->to < x->from ||
+        y->from > x->to)
+        return false;
+    if (x->kind == MB_SITE_SOURCE && !mb_site_takes(y, x->material, x->cls))
+        return false;
+    return mb_scenario_km(s, a, r) <= s->transport.max_km;
+}
+
 static void make_flows(struct build *b)
 {
     const struct mb_scenario *s = b->s;
     struct mb_grid grid;
     mb_grid_build(&grid, s, s->transport.max_km);
-    struct near_ctx nc = { b, 0, mb_xmalloc((s->nsites + 1) * sizeof(size_t)), 0 };
+    /* Cells are runs of equal keys in the grid; senders of one cell share
+     * the receivers around it. */
+    size_t *cell_of = mb_xmalloc((s->nsites + 1) * sizeof *cell_of);
+    size_t ncells = 0;
+    for (size_t i = 0; i < grid.n; i++) {
+        if (i == 0 || grid.key[i] != grid.key[i - 1])
+            ncells++;
+        cell_of[grid.site[i]] = ncells - 1;
+    }
+    struct cell_recv *cells = mb_xcalloc(ncells + 1, sizeof *cells);
+    size_t *recv = mb_xmalloc((s->nsites + 1) * sizeof *recv);
     for (size_t a = 0; a < s->nsites; a++) {
         const struct mb_site *x = &s->sites[a];
         if (x->kind == MB_SITE_NEED || x->kind == MB_SITE_LANDFILL)
             continue;
-        nc.a = a;
-        nc.nr = 0;
-        mb_grid_near(&grid, s, a, consider, &nc);
+        struct cell_recv *cr = &cells[cell_of[a]];
+        if (!cr->ready) {
+            struct gather g = { s, cr, 0, 0 };
+            mb_grid_near(&grid, s, a, gather_recv, &g);
+            sort_sites = s->sites;
+            if (cr->nneed > 1)
+                qsort(cr->need, cr->nneed, sizeof *cr->need, by_window_start);
+            sort_sites = NULL;
+            cr->ready = true;
+        }
+        size_t nr = 0;
+        for (size_t k = 0; k < cr->nfac; k++)
+            if (in_reach(s, a, cr->fac[k]))
+                recv[nr++] = cr->fac[k];
+        /* Needs that start at most maxlen months before the sender does
+         * and no later than it ends. */
+        size_t lo = 0, hi = cr->nneed;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (s->sites[cr->need[mid]].from < x->from - cr->maxlen)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t k = lo; k < cr->nneed && s->sites[cr->need[k]].from <= x->to; k++)
+            if (in_reach(s, a, cr->need[k]))
+                recv[nr++] = cr->need[k];
         /* Scenario order, so the model does not depend on the grid. */
-        qsort(nc.recv, nc.nr, sizeof *nc.recv, by_index);
+        if (nr > 1)
+            qsort(recv, nr, sizeof *recv, by_index);
         for (int t = 0; t < b->T; t++) {
             int serial = s->from + t;
             if (!active(x, serial))
@@ -343,19 +427,24 @@ static void make_flows(struct build *b)
                 if (!can_send(b, a, t, (int)c))
                     continue;
                 const struct mb_commodity *cc = &b->m->comm[c];
-                for (size_t k = 0; k < nc.nr; k++) {
-                    const struct mb_site *y = &s->sites[nc.recv[k]];
+                for (size_t k = 0; k < nr; k++) {
+                    const struct mb_site *y = &s->sites[recv[k]];
                     if (!active(y, serial) || !mb_site_takes(y, cc->material, cc->cls))
                         continue;
-                    if (y->kind == MB_SITE_STORAGE &&
-                        *crow_at(b, (int)nc.recv[k], (int)c, t) < 0)
+                    if (y->kind == MB_SITE_STORAGE && *crow_at(b, (int)recv[k], (int)c, t) < 0)
                         continue;
-                    add_flow(b, a, nc.recv[k], t, (int)c);
+                    add_flow(b, a, recv[k], t, (int)c);
                 }
             }
         }
     }
-    free(nc.recv);
+    for (size_t k = 0; k < ncells; k++) {
+        free(cells[k].fac);
+        free(cells[k].need);
+    }
+    free(cells);
+    free(recv);
+    free(cell_of);
     mb_grid_release(&grid);
 }
 
@@ -415,6 +504,7 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
     memset(m, 0, sizeof *m);
     m->s = s;
     mb_lp_init(&m->lp);
+    mb_lp_set_group(&m->lp, 12);
     struct build b = { .m = m, .s = s };
     b.T = m->T = mb_scenario_months(s);
     b.y0 = mb_month_year(s->from);

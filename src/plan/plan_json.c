@@ -103,7 +103,7 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         "flows", flows, "baseline_flows", bflows,
         "unplaced", shortfalls_json(s, p->unplaced, p->nunplaced),
         "unmet", shortfalls_json(s, p->unmet, p->nunmet),
-        "solver", "name", "Clp (COIN-OR) dual simplex", "rows", (json_int_t)p->rows,
+        "solver", "name", "Clp (COIN-OR) simplex", "rows", (json_int_t)p->rows,
         "columns", (json_int_t)p->cols, "nonzeros", (json_int_t)p->nonzeros,
         "iterations", p->iterations, "components", p->components,
         "objective_with_penalties", p->solver_objective,
