@@ -648,6 +648,9 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
     int block_iterations = 0;
     if (pricing) {
         dom = dominated(lp);
+        /* The warm start takes a while on a large part: say so. */
+        report(pg, last, "warm start: each month alone, then each year (%zu rows, %zu "
+               "columns)", lp->nrows, lp->ncols);
         int levels[2] = { lp->group, 1 };
         if (lp->group > 1)
             warm = block_start(lp, dom, levels, 2, nthreads, &block_iterations);
