@@ -7,9 +7,12 @@
  * (market/audit.h) in one transaction; a listing's view shows its
  * committed, available and remaining tonnes (market/deal.h).
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
 #include "core/text.h"
 #include "market/audit.h"
 #include "market/deal.h"
@@ -376,18 +379,119 @@ void mb_api_facility_status(struct mb_req *r, int64_t id)
     status(r, id, MB_FAMILY_FACILITY);
 }
 
-static json_t *match_json(const struct mb_match *m)
+/* ---- the match list, written as jansson wrote it ----------------------------
+ *
+ * The reply was built as jansson objects and dumped (JSON_COMPACT,
+ * JSON_REAL_PRECISION(12)); building and freeing those objects cost more
+ * than the ranking. It is now written straight into a buffer, byte for
+ * byte as json_dumps wrote it: keys in insertion order, reals as "%.12g"
+ * with ".0" added to integral values and the exponent's "+" and leading
+ * zeros dropped (jansson's jsonp_dtostr), strings with jansson's escapes.
+ * Where jansson refused a value (a non-finite real, text that is not
+ * UTF-8) json_pack gave NULL and the item was left out; so here. */
+
+static void add_real(struct mb_strbuf *b, double v)
 {
-    return json_pack("{s:I, s:s, s:s, s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, "
-                     "s:f}",
-                     "site_id", (json_int_t)m->site_id, "type", mb_site_type_name(m->type),
-                     "title", m->title, "lat", m->lat, "lon", m->lon, "km", m->km,
-                     "overlap_months", m->overlap_months, "amount_t", m->amount_t,
-                     "transport_nok_per_t", m->transport_nok_per_t, "fee_nok_per_t",
-                     m->fee_nok_per_t, "co2_kg_per_t", m->co2_kg_per_t, "cost_nok_per_t",
-                     m->cost_nok_per_t, "total_nok_per_t", m->total_nok_per_t,
-                     "saving_nok_per_t", m->saving_nok_per_t, "saving_co2_kg_per_t",
-                     m->saving_co2_kg_per_t);
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "%.12g", v);
+    if (n < 0 || (size_t)n >= sizeof buf - 3)
+        return;
+    size_t len = (size_t)n;
+    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+        memcpy(buf + len, ".0", 3);
+        len += 2;
+    }
+    char *start = strchr(buf, 'e');
+    if (start) {
+        start++;
+        char *end = start + 1;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - buf) + 1);
+            len -= (size_t)(end - start);
+        }
+    }
+    mb_strbuf_add(b, buf, len);
+}
+
+static void add_int(struct mb_strbuf *b, int64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    mb_strbuf_add(b, buf, (size_t)n);
+}
+
+/* A JSON string (valid UTF-8, checked by the caller). */
+static void add_str(struct mb_strbuf *b, const char *s)
+{
+    mb_strbuf_add(b, "\"", 1);
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        mb_strbuf_add(b, run, (size_t)(p - run));
+        char esc[8];
+        switch (c) {
+        case '"': mb_strbuf_add(b, "\\\"", 2); break;
+        case '\\': mb_strbuf_add(b, "\\\\", 2); break;
+        case '\b': mb_strbuf_add(b, "\\b", 2); break;
+        case '\f': mb_strbuf_add(b, "\\f", 2); break;
+        case '\n': mb_strbuf_add(b, "\\n", 2); break;
+        case '\r': mb_strbuf_add(b, "\\r", 2); break;
+        case '\t': mb_strbuf_add(b, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
+            mb_strbuf_add(b, esc, 6);
+        }
+        run = p + 1;
+    }
+    mb_strbuf_adds(b, run);
+    mb_strbuf_add(b, "\"", 1);
+}
+
+static bool text_ok(const char *s)
+{
+    return mb_utf8_valid(s, strlen(s), NULL);
+}
+
+/* One match; false (nothing written) where json_pack refused it. */
+static bool match_append(struct mb_strbuf *b, const struct mb_match *m)
+{
+    const double reals[] = { m->lat, m->lon, m->km, m->amount_t, m->transport_nok_per_t,
+                             m->fee_nok_per_t, m->co2_kg_per_t, m->cost_nok_per_t,
+                             m->total_nok_per_t, m->saving_nok_per_t,
+                             m->saving_co2_kg_per_t };
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        if (!isfinite(reals[i]))
+            return false;
+    if (!text_ok(m->title))
+        return false;
+    mb_strbuf_adds(b, "{\"site_id\":");
+    add_int(b, m->site_id);
+    mb_strbuf_adds(b, ",\"type\":");
+    add_str(b, mb_site_type_name(m->type));
+    mb_strbuf_adds(b, ",\"title\":");
+    add_str(b, m->title);
+    static const char *const keys[] = { ",\"lat\":", ",\"lon\":", ",\"km\":" };
+    for (size_t i = 0; i < 3; i++) {
+        mb_strbuf_adds(b, keys[i]);
+        add_real(b, reals[i]);
+    }
+    mb_strbuf_adds(b, ",\"overlap_months\":");
+    add_int(b, m->overlap_months);
+    static const char *const rest[] = { ",\"amount_t\":", ",\"transport_nok_per_t\":",
+        ",\"fee_nok_per_t\":", ",\"co2_kg_per_t\":", ",\"cost_nok_per_t\":",
+        ",\"total_nok_per_t\":", ",\"saving_nok_per_t\":", ",\"saving_co2_kg_per_t\":" };
+    for (size_t i = 0; i < 8; i++) {
+        mb_strbuf_adds(b, rest[i]);
+        add_real(b, reals[3 + i]);
+    }
+    mb_strbuf_adds(b, "}");
+    return true;
 }
 
 /* Matches of a listing (or of a facility: what it could receive or give).
@@ -419,32 +523,66 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
         mb_site_rec_release(&rec);
         return;
     }
-    json_t *items = json_array();
-    for (size_t i = 0; i < res.n; i++)
-        json_array_append_new(items, match_json(&res.items[i]));
-    json_t *ex = json_array();
-    for (size_t i = 0; i < res.nexcluded; i++)
-        json_array_append_new(ex, json_pack("{s:I, s:s}", "site_id",
-                                            (json_int_t)res.excluded[i].site_id, "reason",
-                                            res.excluded[i].reason));
-    json_t *out = json_pack("{s:I, s:s, s:o, s:o, s:I, s:b}", "listing_id",
-                            (json_int_t)rec.id, "type", mb_site_type_name(rec.type), "matches",
-                            items, "excluded", ex, "candidates", (json_int_t)page.n,
-                            "candidates_truncated", truncated);
-    if (res.has_alternative)
-        json_object_set_new(out, "alternative",
-                            json_pack("{s:I, s:f}", "site_id",
-                                      (json_int_t)res.alternative_site_id, "total_nok_per_t",
-                                      res.alternative_total_nok_per_t));
-    else
-        json_object_set_new(out, "alternative", json_null());
-    json_object_set_new(out, "factors",
-                        json_pack("{s:f, s:f, s:f, s:f, s:f}", "cost_nok_per_tkm",
-                                  m->cost_nok_per_tkm, "co2_kg_per_tkm", m->co2_kg_per_tkm,
-                                  "detour_factor", m->detour_factor, "co2_price_nok_per_t",
-                                  m->co2_price_nok_per_t, "max_km", m->max_km));
+    struct mb_strbuf out = { 0 };
+    mb_strbuf_adds(&out, "{\"listing_id\":");
+    add_int(&out, rec.id);
+    mb_strbuf_adds(&out, ",\"type\":");
+    add_str(&out, mb_site_type_name(rec.type));
+    mb_strbuf_adds(&out, ",\"matches\":[");
+    bool first = true;
+    for (size_t i = 0; i < res.n; i++) {
+        size_t at = out.len;
+        if (!first)
+            mb_strbuf_add(&out, ",", 1);
+        if (match_append(&out, &res.items[i]))
+            first = false;
+        else
+            out.len = at, out.s[at] = '\0';
+    }
+    mb_strbuf_adds(&out, "],\"excluded\":[");
+    first = true;
+    for (size_t i = 0; i < res.nexcluded; i++) {
+        if (!text_ok(res.excluded[i].reason))
+            continue;
+        mb_strbuf_adds(&out, first ? "{\"site_id\":" : ",{\"site_id\":");
+        add_int(&out, res.excluded[i].site_id);
+        mb_strbuf_adds(&out, ",\"reason\":");
+        add_str(&out, res.excluded[i].reason);
+        mb_strbuf_adds(&out, "}");
+        first = false;
+    }
+    mb_strbuf_adds(&out, "],\"candidates\":");
+    add_int(&out, (int64_t)page.n);
+    mb_strbuf_adds(&out, truncated ? ",\"candidates_truncated\":true"
+                                   : ",\"candidates_truncated\":false");
+    if (!res.has_alternative) {
+        mb_strbuf_adds(&out, ",\"alternative\":null");
+    } else if (isfinite(res.alternative_total_nok_per_t)) {
+        mb_strbuf_adds(&out, ",\"alternative\":{\"site_id\":");
+        add_int(&out, res.alternative_site_id);
+        mb_strbuf_adds(&out, ",\"total_nok_per_t\":");
+        add_real(&out, res.alternative_total_nok_per_t);
+        mb_strbuf_adds(&out, "}");
+    }
+    const double factors[] = { m->cost_nok_per_tkm, m->co2_kg_per_tkm, m->detour_factor,
+                               m->co2_price_nok_per_t, m->max_km };
+    static const char *const fkeys[] = { "{\"cost_nok_per_tkm\":", ",\"co2_kg_per_tkm\":",
+        ",\"detour_factor\":", ",\"co2_price_nok_per_t\":", ",\"max_km\":" };
+    bool finite = true;
+    for (size_t i = 0; i < 5; i++)
+        finite = finite && isfinite(factors[i]);
+    if (finite) {
+        mb_strbuf_adds(&out, ",\"factors\":");
+        for (size_t i = 0; i < 5; i++) {
+            mb_strbuf_adds(&out, fkeys[i]);
+            add_real(&out, factors[i]);
+        }
+        mb_strbuf_adds(&out, "}");
+    }
+    mb_strbuf_adds(&out, "}");
     mb_match_result_release(&res);
     mb_site_page_release(&page);
     mb_site_rec_release(&rec);
-    mb_reply_json(r, 200, out);
+    size_t len = out.len;
+    mb_reply_owned(r, 200, "application/json", mb_strbuf_take(&out), len);
 }

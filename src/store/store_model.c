@@ -52,11 +52,17 @@
 #define CELL_COLS 3600 /* 360 / CELL_LON */
 #define COARSE 10
 #define FINE_MAX 64
+/* Degrees a site's float bounds may lie outside its exact position,
+ * with a wide margin (see collect). */
+#define EDGE_SLACK 1e-3
 /* More changed sites than this in one catch-up: load everything. */
 #define CATCHUP_MAX 20000
 
-/* One site in one cell: what the filters test most, beside the site. */
+/* One site in one cell: what the filters test most, beside the site, and
+ * its id (a hit needs it; reading it from the site was a cache miss per
+ * hit). */
 struct mentry {
+    int64_t id;
     float lat_lo, lat_hi, lon_lo, lon_hi; /* the R*Tree's bounds */
     int32_t t_lo, t_hi;                   /* window, clamped as the R*Tree does */
     uint8_t type, status;
@@ -342,6 +348,7 @@ static void site_insert(struct mb_site_model *m, struct mb_site_rec *rec)
     s->rec = *rec;
     memset(rec, 0, sizeof *rec);
     s->e = (struct mentry){
+        .id = s->rec.id,
         .lat_lo = rt_down(s->rec.lat), .lat_hi = rt_up(s->rec.lat),
         .lon_lo = rt_down(s->rec.lon), .lon_hi = rt_up(s->rec.lon),
         .t_lo = clamp_month(s->rec.from_m), .t_hi = clamp_month(s->rec.to_m),
@@ -644,14 +651,14 @@ static bool passes(const struct mfilter *f, const struct mentry *e)
         return false;
     if (f->window && !(e->t_hi >= f->from && e->t_lo <= f->to))
         return false;
+    if (f->exclude_id && e->id == f->exclude_id)
+        return false;
     const struct mb_site_rec *r = &e->s->rec;
     if (f->org_id && r->org_id != f->org_id)
         return false;
     if (f->max_class > 0 && r->type == MB_TYPE_SUPPLY && r->cls > f->max_class)
         return false;
     if (f->min_amount_t > 0 && !(r->amount_t >= f->min_amount_t || r->amount_t < 0))
-        return false;
-    if (f->exclude_id && r->id == f->exclude_id)
         return false;
     return true;
 }
@@ -665,25 +672,28 @@ static void consider(const struct mfilter *f, const struct mentry *e, struct hit
 {
     if (!passes(f, e))
         return;
-    struct mb_st_hit x = { e->s->rec.id, 0 };
+    struct mb_st_hit x = { e->id, 0 };
     if (f->radius) {
         /* The R*Tree's position (its lower bounds), as the SQL search. */
         x.km = mb_geo_distance_km(f->centre, (struct mb_point){ e->lat_lo, e->lon_lo });
         if (!(x.km <= f->radius_km))
             return;
     }
-    out->h = mb_xgrow(out->h, &out->cap, out->n + 1, sizeof *out->h);
+    if (out->n == out->cap)
+        out->h = mb_xgrow(out->h, &out->cap, out->n + 1, sizeof *out->h);
     out->h[out->n++] = x;
 }
 
 static void collect(const struct mb_site_model *m, const struct mfilter *f, struct hits *out)
 {
-    int r0 = cell_row(f->box[0]) - 1, r1 = cell_row(f->box[2]) + 1;
-    int c0 = cell_col(f->box[1]) - 1, c1 = cell_col(f->box[3]) + 1;
-    r0 = r0 < 0 ? 0 : r0;
-    c0 = c0 < 0 ? 0 : c0;
-    r1 = r1 >= CELL_ROWS ? CELL_ROWS - 1 : r1;
-    c1 = c1 >= CELL_COLS ? CELL_COLS - 1 : c1;
+    /* A site is filed under the cell of its exact position, but passes
+     * on its float bounds, which lie at most a rounding step (2^-22 of
+     * the value: 4.3e-5 degrees at 180) outside it; widening the box by
+     * EDGE_SLACK therefore reaches every cell that can hold a hit, and
+     * only the cells along an edge that falls that close to a cell line
+     * are added (cell_row and cell_col are monotonic). */
+    int r0 = cell_row(f->box[0] - EDGE_SLACK), r1 = cell_row(f->box[2] + EDGE_SLACK);
+    int c0 = cell_col(f->box[1] - EDGE_SLACK), c1 = cell_col(f->box[3] + EDGE_SLACK);
     int ntypes = 0;
     for (int t = 0; t < MB_TYPE_COUNT; t++)
         ntypes += f->types >> t & 1u;
@@ -712,7 +722,11 @@ static void collect(const struct mb_site_model *m, const struct mfilter *f, stru
                 uint64_t key = coarse ? 1ull << 62 | cell_key(f->mat, t, r, c)
                                       : cell_key(f->mat, t, r, c);
                 const struct cell *cl = cell_find(m, key);
-                for (uint32_t i = 0; cl && i < cl->n; i++)
+                if (!cl)
+                    continue;
+                /* Room for every entry of the cell: no growth check per hit. */
+                out->h = mb_xgrow(out->h, &out->cap, out->n + cl->n, sizeof *out->h);
+                for (uint32_t i = 0; i < cl->n; i++)
                     consider(f, &cl->e[i], out);
             }
     }

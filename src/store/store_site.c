@@ -1196,22 +1196,39 @@ static int material_id_of(struct mb_store *st, const char *code, int64_t *id,
  * is put in the exact order of the stored positions, so that the order
  * agrees with the distances a caller computes. Across a page boundary two
  * sites less than a metre apart in distance may still come swapped. */
-static _Thread_local struct mb_point sort_centre;
+struct by_km {
+    double km;
+    int64_t id;
+    size_t at;   /* index in the page */
+};
 
 static int by_exact_distance(const void *x, const void *y)
 {
-    const struct mb_site_rec *a = x, *b = y;
-    double da = mb_geo_distance_km(sort_centre, (struct mb_point){ a->lat, a->lon });
-    double db = mb_geo_distance_km(sort_centre, (struct mb_point){ b->lat, b->lon });
-    if (da != db)
-        return da < db ? -1 : 1;
+    const struct by_km *a = x, *b = y;
+    if (a->km != b->km)
+        return a->km < b->km ? -1 : 1;
     return (a->id > b->id) - (a->id < b->id);
 }
 
+/* Each distance is computed once (not once per comparison), then the
+ * records are moved into that order. */
 void mb_st_sort_by_distance(double lat, double lon, struct mb_site_page *p)
 {
-    sort_centre = (struct mb_point){ lat, lon };
-    qsort(p->items, p->n, sizeof *p->items, by_exact_distance);
+    if (p->n < 2)
+        return;
+    struct mb_point centre = { lat, lon };
+    struct by_km *k = mb_xcalloc(p->n, sizeof *k);
+    for (size_t i = 0; i < p->n; i++)
+        k[i] = (struct by_km){ mb_geo_distance_km(centre, (struct mb_point){ p->items[i].lat,
+                                                                             p->items[i].lon }),
+                               p->items[i].id, i };
+    qsort(k, p->n, sizeof *k, by_exact_distance);
+    struct mb_site_rec *sorted = mb_xcalloc(p->n, sizeof *sorted);
+    for (size_t i = 0; i < p->n; i++)
+        sorted[i] = p->items[k[i].at];
+    memcpy(p->items, sorted, p->n * sizeof *sorted);
+    free(sorted);
+    free(k);
 }
 
 int mb_store_site_search(struct mb_store *st, const struct mb_site_query *q,
