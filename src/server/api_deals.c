@@ -25,30 +25,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* If-Match: "<version>" (quotes optional), as for sites. */
-static bool version_ok(struct mb_req *r, int64_t version, const char *what)
-{
-    const char *im = mb_req_header(r, "If-Match");
-    if (!im)
-        return true;
-    char buf[32];
-    mb_text_copy(buf, sizeof buf, im);
-    char *p = buf;
-    size_t n = strlen(p);
-    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-        p[n - 1] = '\0';
-        p++;
-    }
-    int64_t v;
-    if (!mb_parse_i64(p, &v) || v != version) {
-        mb_reply_error(r, 412, "precondition_failed", "If-Match",
-                       "the %s has changed (version %lld); load it again", what,
-                       (long long)version);
-        return false;
-    }
-    return true;
-}
-
 /* A deal the signed-in user may read, with its listing and the user's
  * parties. 404 (in the words of a missing deal) otherwise. */
 static int load_deal(struct mb_req *r, int64_t id, struct mb_deal *d,
@@ -348,7 +324,7 @@ void mb_api_deal_state(struct mb_req *r, int64_t id)
     if (load_deal(r, id, &d, &listing, &parties))
         return;
     mb_site_rec_release(&listing);
-    if (!version_ok(r, d.version, "deal"))
+    if (!mb_api_version_ok(r, d.version, "deal"))
         return;
     if ((parties & ~MB_PARTY_AUTHORITY) == 0) {
         mb_reply_error(r, 403, "forbidden", "role", "a municipality reads deals; it does not "
@@ -515,7 +491,7 @@ void mb_api_delivery_state(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
-    if (!version_ok(r, v.version, "delivery"))
+    if (!mb_api_version_ok(r, v.version, "delivery"))
         return;
     if (r->user.org_id != receiver && r->user.role != MB_ROLE_ADMIN) {
         mb_reply_error(r, 403, "forbidden", "id", "only the receiving organisation confirms "

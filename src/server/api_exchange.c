@@ -35,7 +35,6 @@
 #include "server/api_util.h"
 #include "server/srv.h"
 
-#define MAX_MUNIS 64
 #define XLSX_MIME "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 /* ---- exports ----------------------------------------------------------------- */
@@ -181,22 +180,10 @@ void mb_api_export_statistics(struct mb_req *r, int64_t id)
     int f = export_format(r, false);
     if (f < 0)
         return;
-    struct mb_error err;
-    mb_error_clear(&err);
-    const struct mb_municipalities *munis = mb_scenario_municipalities(&err);
-    if (!munis) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    const char *codes[MAX_MUNIS];
-    struct mb_stats_query q;
-    if (mb_api_stats_query(r, munis, &q, codes, MAX_MUNIS))
-        return;
     struct mb_stats s;
-    if (mb_stats_build(r->st, &r->srv->market.catalog, munis, &q, &s, &err)) {
-        mb_reply_mb_error(r, &err);
+    int year;
+    if (mb_api_stats_load(r, &s, &year))
         return;
-    }
     /* CSV holds one table, the rows; a workbook also the MEF-shaped
      * summary per municipality. */
     bool summary = f == MB_XCHG_XLSX;
@@ -205,8 +192,8 @@ void mb_api_export_statistics(struct mb_req *r, int64_t id)
     mb_stats_release(&s);
     const struct mb_xchg_table *tabs[] = { &rows, &sum };
     char base[32];
-    if (q.year)
-        snprintf(base, sizeof base, "statistics-%d", q.year);
+    if (year)
+        snprintf(base, sizeof base, "statistics-%d", year);
     else
         snprintf(base, sizeof base, "statistics");
     reply_file(r, tabs, summary ? 2 : 1, (enum mb_xchg_format)f, base);

@@ -204,30 +204,6 @@ static bool may_change(struct mb_req *r, const struct mb_site_rec *rec, enum mb_
     return true;
 }
 
-/* If-Match: "<version>" guards against overwriting someone else's change. */
-static bool version_ok(struct mb_req *r, const struct mb_site_rec *rec)
-{
-    const char *im = mb_req_header(r, "If-Match");
-    if (!im)
-        return true;
-    char buf[32];
-    mb_text_copy(buf, sizeof buf, im);
-    char *p = buf;
-    size_t n = strlen(p);
-    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-        p[n - 1] = '\0';
-        p++;
-    }
-    int64_t v;
-    if (!mb_parse_i64(p, &v) || v != rec->version) {
-        mb_reply_error(r, 412, "precondition_failed", "If-Match",
-                       "the site has changed (version %lld); load it again",
-                       (long long)rec->version);
-        return false;
-    }
-    return true;
-}
-
 static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
 {
     static const char *const none[] = { NULL };
@@ -236,7 +212,7 @@ static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
     struct mb_site_rec old;
     if (load(r, id, f, &old))
         return;
-    if (!may_change(r, &old, f) || !version_ok(r, &old) || mb_req_require_json(r)) {
+    if (!may_change(r, &old, f) || !mb_api_version_ok(r, old.version, "site") || mb_req_require_json(r)) {
         mb_site_rec_release(&old);
         return;
     }
@@ -328,7 +304,7 @@ static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
     struct mb_site_rec rec;
     if (load(r, id, f, &rec))
         return;
-    if (!may_change(r, &rec, f) || !version_ok(r, &rec)) {
+    if (!may_change(r, &rec, f) || !mb_api_version_ok(r, rec.version, "site")) {
         mb_site_rec_release(&rec);
         return;
     }

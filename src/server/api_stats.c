@@ -15,9 +15,8 @@
 #define MAX_MUNIS 64
 
 /* Parse the query into *q (codes point into the shared municipality table).
- * 0, or -1 with the 400 reply set. Shared with the statistics export
- * (api_exchange.c), so both read the same query the same way. */
-int mb_api_stats_query(struct mb_req *r, const struct mb_municipalities *munis,
+ * 0, or -1 with the 400 reply set. */
+static int stats_query(struct mb_req *r, const struct mb_municipalities *munis,
                        struct mb_stats_query *q, const char **codes, size_t max_codes)
 {
     const char *v;
@@ -71,6 +70,27 @@ int mb_api_stats_query(struct mb_req *r, const struct mb_municipalities *munis,
     return 0;
 }
 
+int mb_api_stats_load(struct mb_req *r, struct mb_stats *s, int *year)
+{
+    struct mb_error err;
+    mb_error_clear(&err);
+    const struct mb_municipalities *munis = mb_scenario_municipalities(&err);
+    if (!munis) {
+        mb_reply_mb_error(r, &err);
+        return -1;
+    }
+    const char *codes[MAX_MUNIS];
+    struct mb_stats_query q;
+    if (stats_query(r, munis, &q, codes, MAX_MUNIS))
+        return -1;
+    if (mb_stats_build(r->st, &r->srv->market.catalog, munis, &q, s, &err)) {
+        mb_reply_mb_error(r, &err);
+        return -1;
+    }
+    *year = q.year;
+    return 0;
+}
+
 void mb_api_stats(struct mb_req *r, int64_t id)
 {
     (void)id;
@@ -80,22 +100,10 @@ void mb_api_stats(struct mb_req *r, int64_t id)
     if (!mb_req_signed_in(r) ||
         !mb_api_require_role(r, 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN))
         return;
-    struct mb_error err;
-    mb_error_clear(&err);
-    const struct mb_municipalities *munis = mb_scenario_municipalities(&err);
-    if (!munis) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    const char *codes[MAX_MUNIS];
-    struct mb_stats_query q;
-    if (mb_api_stats_query(r, munis, &q, codes, MAX_MUNIS))
-        return;
     struct mb_stats s;
-    if (mb_stats_build(r->st, &r->srv->market.catalog, munis, &q, &s, &err)) {
-        mb_reply_mb_error(r, &err);
+    int year;
+    if (mb_api_stats_load(r, &s, &year))
         return;
-    }
-    mb_reply_json(r, 200, mb_stats_json(&s, q.year));
+    mb_reply_json(r, 200, mb_stats_json(&s, year));
     mb_stats_release(&s);
 }

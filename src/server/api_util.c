@@ -167,3 +167,26 @@ bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec)
     mb_site_rec_release(rec);
     return false;
 }
+
+bool mb_api_version_ok(struct mb_req *r, int64_t version, const char *what)
+{
+    const char *im = mb_req_header(r, "If-Match");
+    if (!im)
+        return true;
+    char buf[32];
+    mb_text_copy(buf, sizeof buf, im);
+    char *p = buf;
+    size_t n = strlen(p);
+    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+        p[n - 1] = '\0';
+        p++;
+    }
+    int64_t v;
+    if (!mb_parse_i64(p, &v) || v != version) {
+        mb_reply_error(r, 412, "precondition_failed", "If-Match",
+                       "the %s has changed (version %lld); load it again", what,
+                       (long long)version);
+        return false;
+    }
+    return true;
+}

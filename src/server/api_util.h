@@ -44,6 +44,11 @@ bool mb_api_require(struct mb_req *r, enum mb_action a);
 
 json_t *mb_api_user_json(const struct mb_user *u);
 
+/* If-Match: "<version>" (quotes optional) guards against overwriting
+ * someone else's change: true when absent or equal to `version`, else a
+ * 412 reply naming If-Match ("the <what> has changed") and false. */
+bool mb_api_version_ok(struct mb_req *r, int64_t version, const char *what);
+
 /* A site the request may see (published/reserved, its own organisation's,
  * or any for an administrator); 404 reply and -1 otherwise. */
 int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out);

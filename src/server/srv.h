@@ -90,13 +90,12 @@ void mb_api_import_listings(struct mb_req *r, int64_t id);
 void mb_api_import_facilities(struct mb_req *r, int64_t id);
 void mb_api_mhp(struct mb_req *r, int64_t id);
 
-/* The query of GET /api/stats (year, municipalities) into *q, the codes
- * (at most max_codes) into codes (api_stats.c). 0, or -1 with the 400
- * reply set. */
-struct mb_municipalities;
-struct mb_stats_query;
-int mb_api_stats_query(struct mb_req *r, const struct mb_municipalities *munis,
-                       struct mb_stats_query *q, const char **codes, size_t max_codes);
+/* The statistics report of the request's query (`year`, `municipalities`)
+ * into *s (release it) and the asked year (0: every year); -1 with the
+ * 4xx/5xx reply set. Shared by GET /api/stats and the statistics export,
+ * so both read the query the same way (api_stats.c). */
+struct mb_stats;
+int mb_api_stats_load(struct mb_req *r, struct mb_stats *s, int *year);
 
 /* The "{code}" segment of the request's path (routes.c) into buf; false
  * when there is none. */

@@ -92,6 +92,11 @@ static int read_deal(sqlite3_stmt *s, struct mb_deal *d, struct mb_error *err)
     return 0;
 }
 
+static int deal_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    return read_deal(s, item, err);
+}
+
 int mb_store_deal_insert(struct mb_store *st, struct mb_deal *d, struct mb_error *err)
 {
     if ((unsigned)d->state >= MB_DEAL_STATE_COUNT)
@@ -194,23 +199,9 @@ int mb_store_deal_list(struct mb_store *st, int64_t listing_id, int64_t party_or
     sqlite3_bind_int64(s, 1, listing_id);
     sqlite3_bind_int64(s, 2, party_org);
     mb_st_bind_text(s, 3, state >= 0 ? mb_deal_state_name((enum mb_deal_state)state) : NULL);
-    size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
-        if ((rc = read_deal(s, &(*items)[*n], err)))
-            break;
-        (*n)++;
-    }
-    if (rc == SQLITE_DONE)
-        rc = 0;
-    else if (rc > 0)
-        rc = mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    if (rc) {
-        free(*items);
-        *items = NULL;
-        *n = 0;
-    }
+    void *arr;
+    rc = mb_st_collect(st, s, sizeof **items, deal_row, &arr, n, err);
+    *items = arr;
     return rc;
 }
 
@@ -288,6 +279,11 @@ static int read_delivery(sqlite3_stmt *s, struct mb_delivery *d, struct mb_error
     d->created = sqlite3_column_int64(s, 19);
     d->version = sqlite3_column_int64(s, 20);
     return 0;
+}
+
+static int delivery_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    return read_delivery(s, item, err);
 }
 
 int mb_store_delivery_insert(struct mb_store *st, struct mb_delivery *d,
@@ -425,22 +421,8 @@ int mb_store_delivery_list(struct mb_store *st, int64_t deal_id, int64_t listing
         return rc;
     sqlite3_bind_int64(s, 1, deal_id);
     sqlite3_bind_int64(s, 2, listing_id);
-    size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
-        if ((rc = read_delivery(s, &(*items)[*n], err)))
-            break;
-        (*n)++;
-    }
-    if (rc == SQLITE_DONE)
-        rc = 0;
-    else if (rc > 0)
-        rc = mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    if (rc) {
-        free(*items);
-        *items = NULL;
-        *n = 0;
-    }
+    void *arr;
+    rc = mb_st_collect(st, s, sizeof **items, delivery_row, &arr, n, err);
+    *items = arr;
     return rc;
 }

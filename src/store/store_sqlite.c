@@ -592,6 +592,34 @@ void mb_store_rollback(struct mb_store *st)
     tx_rollback_level(st);
 }
 
+int mb_st_collect(struct mb_store *st, sqlite3_stmt *stmt, size_t size, mb_st_row_fn read,
+                  void **items, size_t *n, struct mb_error *err)
+{
+    unsigned char *arr = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        arr = mb_xgrow(arr, &cap, len + 1, size);
+        memset(arr + len * size, 0, size);
+        if ((rc = read(stmt, arr + len * size, err)) != 0)
+            break;
+        len++;
+    }
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    else if (rc > 0)
+        rc = mb_st_error(st, rc, NULL, err);
+    mb_st_finish(stmt);
+    if (rc) {
+        free(arr);
+        arr = NULL;
+        len = 0;
+    }
+    *items = arr;
+    *n = len;
+    return rc;
+}
+
 /* ---- open, migrate, close --------------------------------------------------- */
 
 /* Waiting for the write lock: up to BUSY_WAIT_S seconds, as
@@ -932,6 +960,13 @@ static void read_org(sqlite3_stmt *s, struct mb_org *o)
     o->created = sqlite3_column_int64(s, 3);
 }
 
+static int org_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    (void)err;
+    read_org(s, item);
+    return 0;
+}
+
 int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
                      struct mb_error *err)
 {
@@ -963,18 +998,9 @@ int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
                            &s, err);
     if (rc)
         return rc;
-    size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
-        read_org(s, &(*items)[(*n)++]);
-    }
-    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    if (rc) {
-        free(*items);
-        *items = NULL;
-        *n = 0;
-    }
+    void *arr;
+    rc = mb_st_collect(st, s, sizeof **items, org_row, &arr, n, err);
+    *items = arr;
     return rc;
 }
 
@@ -1007,6 +1033,11 @@ static int read_user(sqlite3_stmt *s, struct mb_user *u, struct mb_error *err)
     u->role = (enum mb_role)r;
     u->created = sqlite3_column_int64(s, 5);
     return 0;
+}
+
+static int user_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    return read_user(s, item, err);
 }
 
 int mb_store_user_create(struct mb_store *st, struct mb_user *user,
@@ -1098,23 +1129,9 @@ int mb_store_user_list(struct mb_store *st, int64_t org_id, struct mb_user **ite
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, org_id);
-    size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
-        if ((rc = read_user(s, &(*items)[*n], err)))
-            break;
-        (*n)++;
-    }
-    if (rc == SQLITE_DONE)
-        rc = 0;
-    else if (rc > 0)
-        rc = mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    if (rc) {
-        free(*items);
-        *items = NULL;
-        *n = 0;
-    }
+    void *arr;
+    rc = mb_st_collect(st, s, sizeof **items, user_row, &arr, n, err);
+    *items = arr;
     return rc;
 }
 
@@ -1191,6 +1208,13 @@ static void read_document(sqlite3_stmt *s, struct mb_document *d)
     d->created = sqlite3_column_int64(s, 6);
 }
 
+static int document_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    (void)err;
+    read_document(s, item);
+    return 0;
+}
+
 int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_error *err)
 {
     sqlite3_stmt *s;
@@ -1250,18 +1274,9 @@ int mb_store_document_list(struct mb_store *st, int64_t site_id, struct mb_docum
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, site_id);
-    size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
-        read_document(s, &(*items)[(*n)++]);
-    }
-    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
-    if (rc) {
-        free(*items);
-        *items = NULL;
-        *n = 0;
-    }
+    void *arr;
+    rc = mb_st_collect(st, s, sizeof **items, document_row, &arr, n, err);
+    *items = arr;
     return rc;
 }
 

@@ -82,6 +82,18 @@ int mb_st_exec(struct mb_store *st, sqlite3_stmt *stmt, const char *fk_field,
 /* Run fixed SQL through the cache (no parameters, no rows). */
 int mb_st_run(struct mb_store *st, const char *sql, struct mb_error *err);
 
+/* Read one row of a statement into *item (a zeroed struct of the list's
+ * type); 0 or an MB_E* code with err filled. */
+typedef int (*mb_st_row_fn)(sqlite3_stmt *stmt, void *item, struct mb_error *err);
+
+/* Step a prepared statement to its end, reading each row with `read` into
+ * a growing malloc'ed array of `size`-byte items, then finish it. Returns
+ * 0 with the array in *items and its length in *n (the caller frees it),
+ * or an error (as mb_st_error, or read's) with *items NULL and *n 0. The
+ * items must own no memory of their own (a list of plain structs). */
+int mb_st_collect(struct mb_store *st, sqlite3_stmt *stmt, size_t size, mb_st_row_fn read,
+                  void **items, size_t *n, struct mb_error *err);
+
 /* Bind text with SQLITE_STATIC (NULL binds NULL). */
 int mb_st_bind_text(sqlite3_stmt *stmt, int idx, const char *s);
 
