@@ -431,18 +431,27 @@ void mb_api_deliveries_list(struct mb_req *r, int64_t id)
                                     "missing_seq", gaps));
 }
 
-void mb_api_delivery_get(struct mb_req *r, int64_t id)
+/* A GET of one load: no query, signed in, a load the user may read (a
+ * party of its deal); 0, or -1 with the reply set. */
+static int readable_delivery(struct mb_req *r, int64_t id, struct mb_delivery *v)
 {
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
-    struct mb_delivery v;
+        return -1;
     struct mb_deal d;
     struct mb_site_rec listing;
     unsigned parties;
-    if (load_delivery(r, id, &v, &d, &listing, &parties))
-        return;
+    if (load_delivery(r, id, v, &d, &listing, &parties))
+        return -1;
     mb_site_rec_release(&listing);
+    return 0;
+}
+
+void mb_api_delivery_get(struct mb_req *r, int64_t id)
+{
+    struct mb_delivery v;
+    if (readable_delivery(r, id, &v))
+        return;
     mb_reply_json(r, 200, delivery_view(r, &v));
 }
 
@@ -508,16 +517,9 @@ void mb_api_delivery_state(struct mb_req *r, int64_t id)
 
 void mb_api_delivery_qr(struct mb_req *r, int64_t id)
 {
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
     struct mb_delivery v;
-    struct mb_deal d;
-    struct mb_site_rec listing;
-    unsigned parties;
-    if (load_delivery(r, id, &v, &d, &listing, &parties))
+    if (readable_delivery(r, id, &v))
         return;
-    mb_site_rec_release(&listing);
     char base[256], url[400];
     public_base(r, base, sizeof base);
     snprintf(url, sizeof url, "%s/t/%s", base, v.code);
