@@ -73,6 +73,9 @@ test('reserve, accept, register loads, open the ticket by its QR address, confir
   await anon.locator('.ticket-state').waitFor();
   assert.match(await anon.locator('.ticket-state').innerText(), /ikke bekreftet/);
   assert.match(await anon.locator('.ticket-truck').innerText(), /ZT55555/);
+  const mats = (await apiGet(srv.base, '/api/materials')).materials;
+  const mat = mats.find((m) => m.code === listing.material);
+  assert.equal(await anon.locator('.ticket-material').innerText(), mat.name_nb, 'the material by its Norwegian name');
 
   // The receiver (the operator, who reserved the surplus) confirms load 1
   // and disputes load 2 with a reason.
@@ -125,6 +128,15 @@ test('axe: deals list, deal page, ticket page and traceability page', async () =
   await page.goto(`${srv.base}/t/${code}`);
   await page.locator('.ticket-state').waitFor();
   for (const l of await checkA11y(page)) found.push(`[ticket] ${l}`);
+  // The roadside inspector opens the ticket on a phone, signed out.
+  const phone = await newPage(browser, srv.base, { width: 375, height: 740 });
+  await phone.goto(`${srv.base}/t/${code}`);
+  await phone.locator('.ticket-state').waitFor();
+  for (const l of await checkA11y(phone)) found.push(`[ticket, phone] ${l}`);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the ticket fits the phone's width (overflow ${overflow} px)`);
+  await shot(phone, 'ticket-phone');
+  await phone.context().close();
   assert.deepEqual(found, [], `axe violations:\n  ${found.join('\n  ')}`);
   await page.context().close();
 });

@@ -15,8 +15,8 @@
  * The server decides who may do what; a refused step shows its message.
  */
 import { h, replace, announce, note } from '../dom.js';
-import { t, num } from '../i18n.js';
-import { api, getSession } from '../api.js';
+import { t, num, materialName } from '../i18n.js';
+import { api, getSession, materials } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { go } from '../router.js';
 import { exportButtons } from './files.js';
@@ -241,6 +241,7 @@ function loadForm(d, loads, reload) {
 }
 
 export async function ticketView({ root, params }) {
+  const mats = await materials().catch(() => []);
   let v;
   try { v = await api('GET', `/api/tickets/${encodeURIComponent(params.code)}`); } catch (e) {
     root.append(h('h1', {}, t('ticket.title')), note('error', e.status === 404 ? t('ticket.unknown') : e.message));
@@ -253,7 +254,7 @@ export async function ticketView({ root, params }) {
         h('dt', {}, t('ticket.no')), h('dd', {}, t('ticket.no.value', { deal: v.deal_id, seq: v.seq })),
         h('dt', {}, t('loads.truck')), h('dd', { class: 'ticket-truck' }, `${v.truck} (${v.euro_class === 'electric' || v.euro_class === 'hydrogen' || v.euro_class === 'biogas' ? t(`euro.${v.euro_class}`) : `Euro ${v.euro_class}`})`),
         h('dt', {}, t('loads.amount')), h('dd', {}, `${num(v.amount.value, 2)} ${t(`unit.${v.amount.unit}`)} (${num(v.amount_t, 2)} t)`),
-        h('dt', {}, t('site.material')), h('dd', {}, v.listing?.material || ''),
+        h('dt', {}, t('site.material')), h('dd', { class: 'ticket-material' }, materialName(mats.find((m) => m.code === v.listing?.material)) || v.listing?.material || ''),
         h('dt', {}, t('loads.at')), h('dd', {}, when(v.at)),
         h('dt', {}, t('ticket.from')), h('dd', {}, v.from?.title || v.listing?.title || '–'),
         h('dt', {}, t('ticket.to')), h('dd', {}, v.to?.title || '–'),
