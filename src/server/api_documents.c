@@ -98,14 +98,8 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
             mb_reply_error(r, 400, "invalid", "name", "must not contain control characters");
             return;
         }
-    const char *ct = mb_req_header(r, "Content-Type");
-    char mime[96] = "";
-    if (ct) {
-        mb_text_copy(mime, sizeof mime, ct);
-        char *semi = strchr(mime, ';');
-        if (semi)
-            *semi = '\0';
-    }
+    char mime[96];
+    mb_req_mime(r, mime, sizeof mime);
     bool known = false;
     for (size_t i = 0; types[i] && !known; i++)
         known = strcasecmp(types[i], mime) == 0;

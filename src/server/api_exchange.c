@@ -251,16 +251,8 @@ static void import_sites(struct mb_req *r, enum mb_site_family family)
         mb_reply_error(r, 400, "invalid", "dry_run", "use true or false");
         return;
     }
-    const char *ct = mb_req_header(r, "Content-Type");
-    char mime[96] = "";
-    if (ct) {
-        mb_text_copy(mime, sizeof mime, ct);
-        char *semi = strchr(mime, ';');
-        if (semi)
-            *semi = '\0';
-        for (size_t n = strlen(mime); n > 0 && mime[n - 1] == ' '; n--)
-            mime[n - 1] = '\0';
-    }
+    char mime[96];
+    mb_req_mime(r, mime, sizeof mime);
     bool csv = strcasecmp(mime, "text/csv") == 0;
     if (!csv && strcasecmp(mime, XLSX_MIME) != 0) {
         mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",

@@ -237,3 +237,14 @@ bool mb_parse_i64(const char *s, int64_t *out)
     *out = v;
     return true;
 }
+
+void mb_req_mime(struct mb_req *r, char *buf, size_t size)
+{
+    const char *ct = mb_req_header(r, "Content-Type");
+    mb_text_copy(buf, size, ct ? ct : "");
+    char *semi = strchr(buf, ';');
+    if (semi)
+        *semi = '\0';
+    for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
+        buf[n - 1] = '\0';
+}

@@ -67,6 +67,9 @@ void mb_reply_mb_error(struct mb_req *r, const struct mb_error *err);
 /* The body as a JSON object (Content-Type must be JSON; duplicate keys,
  * broken UTF-8 and non-objects refused). NULL with the 4xx reply set. */
 json_t *mb_req_json_body(struct mb_req *r);
+/* The request's media type: Content-Type without its parameters and
+ * trailing spaces, into buf ("" when there is none). */
+void mb_req_mime(struct mb_req *r, char *buf, size_t size);
 /* 415 unless the Content-Type is application/json; -1 then. */
 int mb_req_require_json(struct mb_req *r);
 

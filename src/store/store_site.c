@@ -1085,6 +1085,25 @@ static int hit_cmp_id(const void *a, const void *b)
     return hit_by_id(a, b);
 }
 
+/* Restore the max-heap h[0..k) (by cmp) below position p. */
+static void sift_down(struct hit *h, size_t k, size_t p,
+                      int (*cmp)(const struct hit *, const struct hit *))
+{
+    for (;;) {
+        size_t c = 2 * p + 1;
+        if (c >= k)
+            return;
+        if (c + 1 < k && cmp(&h[c + 1], &h[c]) > 0)
+            c++;
+        if (cmp(&h[c], &h[p]) <= 0)
+            return;
+        struct hit t = h[c];
+        h[c] = h[p];
+        h[p] = t;
+        p = c;
+    }
+}
+
 /* Put the `k` smallest of h[0..n) (by cmp) sorted into h[0..k): a
  * max-heap of k when n is much larger than k, else a full sort. */
 static void smallest_sorted(struct hit *h, size_t n, size_t k,
@@ -1099,32 +1118,12 @@ static void smallest_sorted(struct hit *h, size_t n, size_t k,
     }
     /* h[0..k) becomes a max-heap of the smallest seen so far. */
     for (size_t i = k / 2; i-- > 0;)
-        for (size_t p = i;;) {
-            size_t c = 2 * p + 1;
-            if (c >= k)
-                break;
-            if (c + 1 < k && cmp(&h[c + 1], &h[c]) > 0)
-                c++;
-            if (cmp(&h[c], &h[p]) <= 0)
-                break;
-            struct hit t = h[c]; h[c] = h[p]; h[p] = t;
-            p = c;
-        }
+        sift_down(h, k, i, cmp);
     for (size_t i = k; i < n; i++) {
         if (cmp(&h[i], &h[0]) >= 0)
             continue;
         h[0] = h[i];
-        for (size_t p = 0;;) {
-            size_t c = 2 * p + 1;
-            if (c >= k)
-                break;
-            if (c + 1 < k && cmp(&h[c + 1], &h[c]) > 0)
-                c++;
-            if (cmp(&h[c], &h[p]) <= 0)
-                break;
-            struct hit t = h[c]; h[c] = h[p]; h[p] = t;
-            p = c;
-        }
+        sift_down(h, k, 0, cmp);
     }
     qsort(h, k, sizeof *h, qcmp);
 }
