@@ -287,15 +287,23 @@ void mb_api_deals_list(struct mb_req *r, int64_t id)
     mb_reply_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)n));
 }
 
-void mb_api_deal_get(struct mb_req *r, int64_t id)
+/* A GET of one deal: no query, signed in, a deal the user may read, with
+ * its listing (release it); 0, or -1 with the reply set. */
+static int readable_deal(struct mb_req *r, int64_t id, struct mb_deal *d,
+                         struct mb_site_rec *listing)
 {
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
+        return -1;
+    unsigned parties;
+    return load_deal(r, id, d, listing, &parties);
+}
+
+void mb_api_deal_get(struct mb_req *r, int64_t id)
+{
     struct mb_deal d;
     struct mb_site_rec listing;
-    unsigned parties;
-    if (load_deal(r, id, &d, &listing, &parties))
+    if (readable_deal(r, id, &d, &listing))
         return;
     mb_reply_json(r, 200, deal_view(r, &d, &listing));
     mb_site_rec_release(&listing);
@@ -401,13 +409,9 @@ void mb_api_deliveries_create(struct mb_req *r, int64_t id)
 
 void mb_api_deliveries_list(struct mb_req *r, int64_t id)
 {
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
     struct mb_deal d;
     struct mb_site_rec listing;
-    unsigned parties;
-    if (load_deal(r, id, &d, &listing, &parties))
+    if (readable_deal(r, id, &d, &listing))
         return;
     mb_site_rec_release(&listing);
     struct mb_delivery *loads;

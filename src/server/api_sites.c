@@ -80,6 +80,22 @@ static json_t *site_view(struct mb_req *r, const struct mb_site_rec *rec)
     return j;
 }
 
+/* The request body as a site of family f into *rec (validated as the
+ * scenario reader validates sites); 0, or -1 with the 400 reply listing
+ * every problem. */
+static int parse_body(struct mb_req *r, enum mb_site_family f, struct mb_site_rec *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    struct mb_problems probs = { 0 };
+    if (mb_market_parse_site(&r->srv->market, f, r->body ? r->body : "", r->len, rec,
+                             &probs) != 0) {
+        mb_reply_problems(r, &probs);
+        mb_problems_release(&probs);
+        return -1;
+    }
+    return 0;
+}
+
 static void create(struct mb_req *r, enum mb_site_family f)
 {
     static const char *const q[] = { "status", NULL };
@@ -100,14 +116,8 @@ static void create(struct mb_req *r, enum mb_site_family f)
     if (mb_req_require_json(r))
         return;
     struct mb_site_rec rec;
-    memset(&rec, 0, sizeof rec);
-    struct mb_problems probs = { 0 };
-    if (mb_market_parse_site(&r->srv->market, f, r->body ? r->body : "", r->len, &rec,
-                             &probs) != 0) {
-        mb_reply_problems(r, &probs);
-        mb_problems_release(&probs);
+    if (parse_body(r, f, &rec))
         return;
-    }
     rec.id = 0;
     rec.org_id = r->user.org_id;
     rec.status = status;
@@ -222,12 +232,7 @@ static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
         return;
     }
     struct mb_site_rec rec;
-    memset(&rec, 0, sizeof rec);
-    struct mb_problems probs = { 0 };
-    if (mb_market_parse_site(&r->srv->market, f, r->body ? r->body : "", r->len, &rec,
-                             &probs) != 0) {
-        mb_reply_problems(r, &probs);
-        mb_problems_release(&probs);
+    if (parse_body(r, f, &rec)) {
         mb_site_rec_release(&old);
         return;
     }

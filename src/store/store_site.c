@@ -371,20 +371,10 @@ int mb_store_site_put(struct mb_store *st, struct mb_site_rec *r, struct mb_erro
 int mb_store_site_get(struct mb_store *st, int64_t id, struct mb_site_rec *out,
                       struct mb_error *err)
 {
-    sqlite3_stmt *s;
-    int rc = mb_st_prepare(st, "SELECT " SITE_COLS ", s.doc FROM site s WHERE s.id = ?",
-                           &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        rc = read_site(st, s, out, true, NULL, err);
-    else if (rc == SQLITE_DONE)
+    bool found;
+    int rc = mb_st_site_read(st, id, out, &found, err);
+    if (rc == 0 && !found)
         rc = mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)id);
-    else
-        rc = mb_st_error(st, rc, NULL, err);
-    mb_st_finish(s);
     return rc;
 }
 
