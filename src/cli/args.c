@@ -215,3 +215,24 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name,
     *val = argv[++*i];
     return 1;
 }
+
+/* Print one CSV field, followed by `end` (',' or '\n'). */
+void cli_csv_field(FILE *f, const char *s, char end)
+{
+    size_t n = strlen(s);
+    bool quote = strpbrk(s, ",;\"\r\n") != NULL || s[0] == '#' ||
+                 (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+                        s[n - 1] == '\t'));
+    if (!quote) {
+        fputs(s, f);
+    } else {
+        fputc('"', f);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                fputc('"', f);
+            fputc(*p, f);
+        }
+        fputc('"', f);
+    }
+    fputc(end, f);
+}

@@ -48,6 +48,12 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name,
 
 int cmd_convert(int argc, char **argv);
 int cmd_materials(int argc, char **argv);
+int cmd_factors(int argc, char **argv);
+
+/* Print one CSV field followed by `end` (',' or '\n'), quoted only when it
+ * must be (a delimiter, a quote, a line break, '#' first, or space at
+ * either end), doubling quotes inside. */
+void cli_csv_field(FILE *f, const char *s, char end);
 int cmd_classify(int argc, char **argv);
 int cmd_coord(int argc, char **argv);
 int cmd_distance(int argc, char **argv);

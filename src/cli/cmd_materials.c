@@ -15,27 +15,6 @@ static const char *status_word(char s)
     return s == 'V' ? "verified" : s == 'S' ? "secondary" : "estimate";
 }
 
-/* Print one CSV field, followed by `end` (',' or '\n'). */
-static void csv_field(FILE *f, const char *s, char end)
-{
-    size_t n = strlen(s);
-    bool quote = strpbrk(s, ",;\"\r\n") != NULL || s[0] == '#' ||
-                 (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-                        s[n - 1] == '\t'));
-    if (!quote) {
-        fputs(s, f);
-    } else {
-        fputc('"', f);
-        for (const char *p = s; *p; p++) {
-            if (*p == '"')
-                fputc('"', f);
-            fputc(*p, f);
-        }
-        fputc('"', f);
-    }
-    fputc(end, f);
-}
-
 int cmd_materials(int argc, char **argv)
 {
     const char *overlay = NULL;
@@ -85,14 +64,14 @@ int cmd_materials(int argc, char **argv)
                "ewc_hazardous\n");
         for (size_t i = 0; i < cat.n; i++) {
             const struct mb_material *m = &cat.items[i];
-            csv_field(stdout, m->code, ',');
-            csv_field(stdout, mb_material_group_name(m->group), ',');
-            csv_field(stdout, m->name_nb, ',');
-            csv_field(stdout, m->name_en, ',');
+            cli_csv_field(stdout, m->code, ',');
+            cli_csv_field(stdout, mb_material_group_name(m->group), ',');
+            cli_csv_field(stdout, m->name_nb, ',');
+            cli_csv_field(stdout, m->name_en, ',');
             printf("%.3f,%.3f,%.3f,", m->density, m->bulking,
                    mb_material_loose_density(m));
-            csv_field(stdout, m->ewc, ',');
-            csv_field(stdout, m->ewc_hazardous, '\n');
+            cli_csv_field(stdout, m->ewc, ',');
+            cli_csv_field(stdout, m->ewc_hazardous, '\n');
         }
     } else {
         printf("%-26s %-7s %-7s %-7s %-10s %s\n", "code", "t/fm3", "lm3/fm3",

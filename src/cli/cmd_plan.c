@@ -3,6 +3,7 @@
  * JSON and print a summary a planner can read: tonnes reused, landfill
  * avoided, CO2 and truckloads saved, month by month.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,80 @@ static void forecast(FILE *f, const struct mb_scenario *s, const struct mb_plan 
     mb_forecast_release(&fc);
 }
 
+/* What the figures count, their range and what moves them most. */
+static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p)
+{
+    const struct mb_transport *tr = &s->transport;
+    fprintf(f, "\nMethod: objective %s; CO2e %s (%s); fuel", mb_objective_name(s->objective),
+            tr->boundary == MB_BOUNDARY_WTW ? "well to wheel" : "tank to wheel",
+            "EN 16258 / ISO 14083 terms");
+    for (int k = 0; k < MB_FUEL_COUNT; k++)
+        if (tr->fuel_mix[k] > 0)
+            fprintf(f, " %s %.0f %%", mb_fuel_name(k), 100 * tr->fuel_mix[k]);
+    fprintf(f, "; a load costs %.0f NOK and %.2f kg CO2e fixed, plus %.3f NOK and "
+            "%.4f kg per loaded tonne-km (empty return included), %.1f t a load.\n",
+            tr->nok_per_t * tr->payload_t, tr->co2_per_t * tr->payload_t, tr->nok_per_tkm,
+            tr->co2_per_tkm, tr->payload_t);
+    fprintf(f, "Masses nobody in the region can place go %.0f km to a landfill outside it "
+            "(%.0f NOK/t); needs nobody covers come %.0f km from outside; in both the plan "
+            "and today's practice.\n", s->factors.v[MB_F_OVERFLOW_KM].central,
+            s->factors.v[MB_F_OVERFLOW_FEE].central,
+            s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central);
+    const struct mb_uncertainty *u = &p->uncertainty;
+    if (u->draws <= 0)
+        return;
+    fprintf(f, "\nSavings (today - plan): central, and the 5th-95th percentile over %d "
+            "draws of the factors (seed %llu):\n", u->draws, u->seed);
+    static const struct { enum mb_metric m; const char *label; double scale; } rows[] = {
+        { MB_M_CO2, "CO2e (t)", 1e3 }, { MB_M_COST, "cost (MNOK)", 1e6 },
+        { MB_M_TRUCKLOADS, "truckloads", 1 }, { MB_M_MOVEMENTS, "truck movements", 1 },
+        { MB_M_TONNE_KM, "tonne-km (1000)", 1e3 },
+        { MB_M_LANDFILL_FM3, "landfill volume (fm3)", 1 },
+        { MB_M_VIRGIN_T, "virgin material (t)", 1 } };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const struct mb_band *b = &u->saving[rows[i].m];
+        double k = rows[i].scale;
+        if (b->high - b->low <= 1e-9 * (1 + fabs(b->central)))
+            fprintf(f, "  %-22s %14.1f   (counted, no factor moves it)\n", rows[i].label,
+                    b->central / k);
+        else
+            fprintf(f, "  %-22s %14.1f   (%.1f to %.1f)\n", rows[i].label, b->central / k,
+                    b->low / k, b->high / k);
+    }
+    const struct mb_factor_info *reg = mb_factor_register(NULL);
+    if (!reg)
+        return;
+    fprintf(f, "The CO2e saving moves most with:");
+    for (int k = 0; k < u->nswing[MB_M_CO2] && k < 3; k++) {
+        const struct mb_swing *w = &u->swing[MB_M_CO2][k];
+        fprintf(f, "%s %s (%.1f to %.1f t)", k ? ";" : "", reg[w->factor].key,
+                w->at_low / 1e3, w->at_high / 1e3);
+    }
+    fprintf(f, ".\n");
+}
+
+/* The full sensitivity table (--sensitivity). */
+static void sensitivity(FILE *f, const struct mb_plan *p)
+{
+    const struct mb_uncertainty *u = &p->uncertainty;
+    const struct mb_factor_info *reg = mb_factor_register(NULL);
+    if (!reg || u->draws <= 0)
+        return;
+    static const enum mb_metric ms[] = { MB_M_CO2, MB_M_COST, MB_M_TRUCKLOADS };
+    static const char *const names[] = { "CO2e saving (t)", "cost saving (MNOK)",
+                                         "truckloads saved" };
+    static const double scale[] = { 1e3, 1e6, 1 };
+    for (size_t i = 0; i < 3; i++) {
+        fprintf(f, "\nSensitivity of the %s, factor at low / at high (others central):\n",
+                names[i]);
+        for (int k = 0; k < u->nswing[ms[i]]; k++) {
+            const struct mb_swing *w = &u->swing[ms[i]][k];
+            fprintf(f, "  %-34s %14.1f %14.1f\n", reg[w->factor].key,
+                    w->at_low / scale[i], w->at_high / scale[i]);
+        }
+    }
+}
+
 static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *p)
 {
     const struct mb_totals *t = &p->totals, *b = &p->baseline, *d = &p->savings;
@@ -59,15 +134,23 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
     ROW("cost (MNOK)", cost_nok, 1e6, "%16.3f");
     ROW("CO2 (t)", co2_kg, 1e3, "%16.1f");
     ROW("objective (MNOK)", objective, 1e6, "%16.3f");
-    ROW("truckloads", truckloads, 1, "%16.0f");
+    ROW("  transport", co2_transport_kg, 1e3, "%16.1f");
+    ROW("  handling", co2_handling_kg, 1e3, "%16.1f");
+    ROW("  production", co2_production_kg, 1e3, "%16.1f");
+    ROW("truckloads (loaded)", truckloads, 1, "%16.0f");
+    ROW("truck movements", movements, 1, "%16.0f");
     ROW("tonne-km (1000)", tonne_km, 1e3, "%16.1f");
+    ROW("vehicle-km (1000)", vehicle_km, 1e3, "%16.1f");
     ROW("to landfill (t)", landfill_t, 1, "%16.0f");
     ROW("landfill volume (fm3)", landfill_fm3, 1, "%16.0f");
     ROW("virgin material (t)", virgin_t, 1, "%16.0f");
     ROW("reused (t)", reused_t, 1, "%16.0f");
     ROW("unplaced (t)", unplaced_t, 1, "%16.0f");
     ROW("need unmet (t)", unmet_t, 1, "%16.0f");
+    ROW("out of region (MNOK)", overflow_cost_nok, 1e6, "%16.3f");
+    ROW("out of region CO2 (t)", overflow_co2_kg, 1e3, "%16.1f");
 #undef ROW
+    method(f, s, p);
     fprintf(f, "\nBy month:  reused t | landfill t plan/today | CO2 t saved | truckloads saved\n");
     for (int m = 0; m < p->nmonths; m++) {
         const struct mb_totals *pm = &p->months[m], *bm = &p->baseline_months[m];
@@ -86,18 +169,23 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
 
 int cmd_plan(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL, *dimacs = NULL;
-    bool quiet = false;
+    const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL, *dimacs = NULL,
+               *objective = NULL, *draws_s = NULL;
+    bool quiet = false, sens = false;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "-o", &out, "plan")) ||
             (m = cli_opt_value(argc, argv, &i, "--write-lp", &lp, "plan")) ||
             (m = cli_opt_value(argc, argv, &i, "--pricing", &pricing, "plan")) ||
-            (m = cli_opt_value(argc, argv, &i, "--write-dimacs", &dimacs, "plan"))) {
+            (m = cli_opt_value(argc, argv, &i, "--write-dimacs", &dimacs, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--objective", &objective, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--draws", &draws_s, "plan"))) {
             if (m < 0)
                 return EXIT_USAGE;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = true;
+        } else if (strcmp(argv[i], "--sensitivity") == 0) {
+            sens = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage("plan", "unknown option %s", argv[i]);
         } else if (!in) {
@@ -119,6 +207,18 @@ int cmd_plan(int argc, char **argv)
         else
             return cli_usage("plan", "--pricing takes auto, never or always");
     }
+    int objective_kind = -1;
+    if (objective && (objective_kind = mb_objective_parse(objective)) < 0)
+        return cli_usage("plan", "--objective takes cost, co2 or landfill");
+    int draws = 0;
+    if (draws_s) {
+        char *end;
+        long d = strtol(draws_s, &end, 10);
+        if (*end || end == draws_s || d < 0 || d > 100000)
+            return cli_usage("plan", "--draws takes a number of draws from 0 (no ranges) "
+                             "to 100000");
+        draws = d == 0 ? -1 : (int)d;
+    }
     struct mb_scenario s;
     struct mb_problems probs;
     int rc = mb_scenario_read(&s, in, &probs);
@@ -131,6 +231,8 @@ int cmd_plan(int argc, char **argv)
         mb_problems_release(&probs);
         return EXIT_REFUSED;
     }
+    if (objective_kind >= 0)
+        s.objective = (enum mb_objective)objective_kind;
     struct mb_error err;
     mb_error_clear(&err);
     FILE *lpf = NULL;
@@ -154,7 +256,8 @@ int cmd_plan(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    struct mb_plan_options opt = { lpf, df, quiet ? NULL : progress, NULL, pricing_mode };
+    struct mb_plan_options opt = { lpf, df, quiet ? NULL : progress, NULL, pricing_mode,
+                                   draws, 0 };
     struct mb_plan plan;
     rc = mb_plan_run(&s, &opt, &plan, &err);
     if (df && (fclose(df) != 0 || rc))
@@ -173,15 +276,21 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "massebank plan: plan as JSON in %.2f s\n",
                 mb_clock_seconds() - t0);
     if (out) {
-        if (cli_write_output(out, json, strlen(json), &err))
+        if (cli_write_output(out, json, strlen(json), &err)) {
             rc = cli_fail(&err);
-        else
+        } else if (!quiet) {
             summary(stdout, &s, &plan);
+            if (sens)
+                sensitivity(stdout, &plan);
+        }
     } else {
         fputs(json, stdout);
         fputc('\n', stdout);
-        if (!quiet)
+        if (!quiet) {
             summary(stderr, &s, &plan);
+            if (sens)
+                sensitivity(stderr, &plan);
+        }
     }
     free(json);
     mb_plan_release(&plan);

@@ -24,6 +24,9 @@ static const struct {
       "[--materials FILE]",
       "Convert an amount between tonnes (t), solid m3 (fm3) and loose m3 (lm3)\n"
       "  for a material, e.g. 'convert 12000 lm3 rock.blasted --to t'." },
+    { "factors", cmd_factors, "factors [--json|--csv]",
+      "List the factor register: every factor the accounting uses, with its low,\n"
+      "  central and high value, unit, boundary, status and source." },
     { "materials", cmd_materials, "materials [--json|--csv] [--materials FILE]",
       "List the material taxonomy: codes, names, density, bulking, waste codes." },
     { "classify", cmd_classify, "classify SUBST=VALUE... | --csv FILE  [--json] "

@@ -24,6 +24,8 @@
 #include <time.h>
 
 #include "plan/defaults.h"
+#include "plan/factors.h"
+#include "plan/scenario.h"
 
 int mb_market_init(struct mb_market *m, struct mb_error *err)
 {
@@ -36,14 +38,22 @@ int mb_market_init(struct mb_market *m, struct mb_error *err)
         mb_catalog_release(&m->catalog);
         return rc;
     }
-    m->cost_nok_per_tkm = MB_DEFAULT_COST_NOK_PER_TKM;
-    /* The default vehicle (truck with trailer, 30 t) loaded one way and
-     * empty back, as scenario.c derives it without a transport object:
-     * (0.50 + 0.35) l/km x 2.66 kg/l / 30 t = 0.0754 kg CO2 per tonne-km. */
-    m->co2_kg_per_tkm = (MB_DEFAULT_FUEL_L_PER_KM_LOADED + MB_DEFAULT_FUEL_L_PER_KM_EMPTY) *
-                        MB_DIESEL_KG_CO2_PER_L / MB_DEFAULT_PAYLOAD_T;
+    /* Transport as a scenario without a transport object values it: the
+     * factor register's central values (plan/factors.h), so a match and a
+     * plan price a haul the same way. */
+    struct mb_rates r;
+    rc = mb_transport_default_rates(&r, err);
+    if (rc) {
+        mb_catalog_release(&m->catalog);
+        mb_class_table_release(&m->classes);
+        return rc;
+    }
+    m->cost_nok_per_t = r.nok_per_t;
+    m->cost_nok_per_tkm = r.nok_per_tkm;
+    m->co2_kg_per_t = r.co2_per_t;
+    m->co2_kg_per_tkm = r.co2_per_tkm;
     m->detour_factor = MB_DEFAULT_DETOUR_FACTOR;
-    m->co2_price_nok_per_t = MB_DEFAULT_CO2_PRICE_NOK_PER_T;
+    m->co2_price_nok_per_t = mb_factor_register(NULL)[MB_F_CO2_PRICE].central;
     m->max_km = MB_DEFAULT_MAX_KM;
     return 0;
 }

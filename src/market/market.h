@@ -29,9 +29,11 @@
 struct mb_market {
     struct mb_catalog catalog;
     struct mb_class_table classes;
-    /* Transport and price factors for matches (plan/defaults.h). */
-    double cost_nok_per_tkm;
-    double co2_kg_per_tkm;
+    /* Transport and price factors for matches, from the factor register
+     * (plan/factors.h): a fixed part per tonne (per load / payload) and a
+     * part per loaded tonne-km, empty return included. */
+    double cost_nok_per_t, cost_nok_per_tkm;
+    double co2_kg_per_t, co2_kg_per_tkm;
     double detour_factor;
     double co2_price_nok_per_t;
     double max_km;

@@ -12,11 +12,11 @@
  *
  * Per tonne, in NOK and kg CO2:
  *   km        = great circle x detour factor
- *   transport = km x cost_nok_per_tkm
+ *   transport = cost_nok_per_t + km x cost_nok_per_tkm
  *   fee       = the facility's gate fee / handling / processing / price,
  *               0 for a listing counterpart (its price is a transfer
  *               between the two actors, shown on the listing itself)
- *   co2       = km x co2_kg_per_tkm + the facility's CO2 per tonne
+ *   co2       = co2_kg_per_t + km x co2_kg_per_tkm + the facility's CO2 per tonne
  *   total     = transport + fee + co2_price_nok_per_t / 1000 x co2
  * ranked by total, then km, then id.
  */
@@ -223,9 +223,10 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
         if (!is_listing(c->type) && !(theirs > 0))
             theirs = listing->amount_t;
         x->amount_t = listing->amount_t < theirs ? listing->amount_t : theirs;
-        x->transport_nok_per_t = km * m->cost_nok_per_tkm;
+        x->transport_nok_per_t = m->cost_nok_per_t + km * m->cost_nok_per_tkm;
         x->fee_nok_per_t = is_listing(c->type) ? 0 : c->price_nok_per_t;
-        x->co2_kg_per_t = km * m->co2_kg_per_tkm + (is_listing(c->type) ? 0 : c->co2_kg_per_t);
+        x->co2_kg_per_t = m->co2_kg_per_t + km * m->co2_kg_per_tkm +
+                          (is_listing(c->type) ? 0 : c->co2_kg_per_t);
         x->cost_nok_per_t = x->transport_nok_per_t + x->fee_nok_per_t;
         x->total_nok_per_t = x->cost_nok_per_t + m->co2_price_nok_per_t / 1000 * x->co2_kg_per_t;
     }

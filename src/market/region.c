@@ -91,13 +91,13 @@ json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_sit
         if (s)
             json_array_append_new(list, s);
     }
-    json_t *root = json_pack("{s:s, s:s, s:o, s:f, s:{s:f, s:f, s:f, s:f}, s:o}",
+    /* Transport costs and CO2 are left to the factor register, as in the
+     * market's matches, so the plan's ranges vary them. */
+    json_t *root = json_pack("{s:s, s:s, s:o, s:f, s:{s:f, s:f}, s:o}",
                              "format", MB_SCENARIO_FORMAT, "name", name ? name : "",
                              "horizon", window(from_m, to_m),
                              "co2_price_nok_per_t", m->co2_price_nok_per_t,
-                             "transport", "cost_nok_per_tkm", m->cost_nok_per_tkm,
-                             "co2_kg_per_tkm", m->co2_kg_per_tkm,
-                             "detour_factor", m->detour_factor, "max_km", m->max_km,
-                             "sites", list);
+                             "transport", "detour_factor", m->detour_factor,
+                             "max_km", m->max_km, "sites", list);
     return root;
 }

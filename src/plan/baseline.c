@@ -39,7 +39,7 @@ static void push_flow(struct mb_flow **flows, size_t *n, size_t *cap,
     *flows = mb_xgrow(*flows, cap, *n + 1, sizeof **flows);
     struct mb_flow *f = &(*flows)[(*n)++];
     double km, nok, co2;
-    mb_arc_cost(s, a, b, &km, &nok, &co2);
+    mb_arc_cost(s, a, b, material, &km, &nok, &co2);
     *f = (struct mb_flow){ a, b, serial, material, cls, t, km, t * nok, t * co2,
                            ceil(t / s->transport.payload_t - 1e-9) };
 }
@@ -79,6 +79,29 @@ static void gather_one(void *ctx, size_t r)
                                           : mb_scenario_km(s, r, g->i);
     if (km <= s->transport.max_km)
         g->c[g->n++] = (struct cand){ r, km };
+}
+
+void mb_baseline_shortfall(const struct mb_scenario *s, const struct mb_shortfall *x,
+                          bool unmet, struct mb_totals *t)
+{
+    double nok, co2, km;
+    if (unmet) {
+        mb_account_import_rate(s, x->site, &nok, &co2);
+        km = s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central;
+        t->unmet_t += x->t;
+    } else {
+        mb_account_overflow_rate(s, &nok, &co2);
+        km = s->factors.v[MB_F_OVERFLOW_KM].central;
+        t->unplaced_t += x->t;
+    }
+    double loads = ceil(x->t / s->transport.payload_t - 1e-9);
+    t->cost_nok += x->t * nok;
+    t->co2_kg += x->t * co2;
+    t->overflow_cost_nok += x->t * nok;
+    t->overflow_co2_kg += x->t * co2;
+    t->tonne_km += x->t * km;
+    t->truckloads += loads;
+    t->movements += loads * (1 + s->factors.v[MB_F_EMPTY_RETURN].central);
 }
 
 int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
@@ -146,9 +169,11 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
             }
             if (rest > 1e-9) {
                 struct mb_totals *mt = &plan->baseline_months[t];
+                struct mb_shortfall sf = { i, serial, rest };
                 if (x->kind == MB_SITE_SOURCE) {
                     plan->baseline.unplaced_t += rest;
-                    mt->unplaced_t += rest;
+                    mb_account_unplaced(&plan->baseline_activity, rest);
+                    mb_baseline_shortfall(s, &sf, false, mt);
                     plan->baseline_unplaced =
                         mb_xgrow(plan->baseline_unplaced, &cap_u,
                                  plan->nbaseline_unplaced + 1, sizeof *plan->baseline_unplaced);
@@ -156,7 +181,8 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                         (struct mb_shortfall){ i, serial, rest };
                 } else {
                     plan->baseline.unmet_t += rest;
-                    mt->unmet_t += rest;
+                    mb_account_unmet(&plan->baseline_activity, s, i, rest);
+                    mb_baseline_shortfall(s, &sf, true, mt);
                 }
             }
         }

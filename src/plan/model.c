@@ -35,21 +35,28 @@ double mb_capacity_weight(const struct mb_scenario *s, const struct mb_capacity 
     }
 }
 
-void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b,
+double mb_quarry_co2(const struct mb_scenario *s, const struct mb_site *q, int material)
+{
+    if (q->co2_factor != MB_CO2_BY_PRODUCT)
+        return q->co2_kg_per_t;
+    return s->factors.v[mb_production_factor(&s->catalog.items[material])].central;
+}
+
+void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b, int material,
                  double *km, double *nok, double *co2)
 {
     const struct mb_site *from = &s->sites[a], *to = &s->sites[b];
     double d = mb_scenario_km(s, a, b);
     *km = d;
-    *nok = d * s->transport.cost_nok_per_tkm;
-    *co2 = d * s->transport.co2_kg_per_tkm;
+    *nok = s->transport.nok_per_t + d * s->transport.nok_per_tkm;
+    *co2 = s->transport.co2_per_t + d * s->transport.co2_per_tkm;
     if (to->kind != MB_SITE_NEED) {
         *nok += to->fee_nok_per_t;
         *co2 += to->co2_kg_per_t;
     }
     if (from->kind == MB_SITE_QUARRY) {
         *nok += from->fee_nok_per_t;
-        *co2 += from->co2_kg_per_t;
+        *co2 += mb_quarry_co2(s, from, material);
     }
 }
 
@@ -64,7 +71,9 @@ struct build {
     int *slot;   /* storage/plant slot per site, -1 otherwise */
     int *crow;   /* storage balance / plant output row per slot x commodity x month */
     int *comm_of; /* commodity index per material x class (6 classes) */
-    double co2_price_per_kg;
+    /* Objective weights (enum mb_objective): per NOK, per kg CO2, per fm3
+     * put into a landfill. */
+    double w_nok, w_co2, w_landfill;
     /* Per row: the cheapest fallback column today's practice would use (a
      * landfill for a source-month, a quarry for a need-month) and its cost.
      * These are pinned into the solver's first working set, so the first
@@ -249,9 +258,11 @@ static void add_flow(struct build *b, size_t a, size_t r, int t, int c)
         return;
     }
     double km, nok, co2;
-    mb_arc_cost(s, a, r, &km, &nok, &co2);
+    mb_arc_cost(s, a, r, cc->material, &km, &nok, &co2);
     struct mb_col_info info = { MB_COL_FLOW, (int32_t)a, (int32_t)r, t, c, km, nok, co2 };
-    double cost = nok + co2 * b->co2_price_per_kg;
+    double cost = nok * b->w_nok + co2 * b->w_co2;
+    if (to->kind == MB_SITE_LANDFILL)
+        cost += b->w_landfill / s->catalog.items[cc->material].density;
     int col = new_col(b, info, cost, HUGE_VAL, n, rows, vals);
     int key = -1;
     if (from->kind == MB_SITE_SOURCE && to->kind == MB_SITE_LANDFILL)
@@ -490,7 +501,7 @@ static void make_slack_and_stock(struct build *b)
                 }
                 struct mb_col_info info = { MB_COL_STOCK, (int32_t)i, (int32_t)i, t,
                                             (int32_t)c, 0, x->holding_nok_per_t_month, 0 };
-                mb_lp_pin(&b->m->lp, new_col(b, info, x->holding_nok_per_t_month,
+                mb_lp_pin(&b->m->lp, new_col(b, info, x->holding_nok_per_t_month * b->w_nok,
                                              next >= 0 ? HUGE_VAL : 0, n, rows, vals));
             }
         }
@@ -509,7 +520,14 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
     b.T = m->T = mb_scenario_months(s);
     b.y0 = mb_month_year(s->from);
     b.Y = m->Y = mb_month_year(s->to) - b.y0 + 1;
-    b.co2_price_per_kg = s->co2_price_nok_per_t / 1000.0;
+    /* Minimum cost: money plus CO2 at its price. Minimum CO2: kg, with
+     * money at a thousandth (a tie-break, far below any real CO2
+     * difference). Minimum landfill: 10,000 NOK per fm3 landfilled, far
+     * above any haul, so landfill volume comes first and money and CO2
+     * decide between equal volumes. The slack penalty stays far above. */
+    b.w_nok = s->objective == MB_OBJECTIVE_CO2 ? 1e-3 : 1;
+    b.w_co2 = s->objective == MB_OBJECTIVE_CO2 ? 1 : s->co2_price_nok_per_t / 1000.0;
+    b.w_landfill = s->objective == MB_OBJECTIVE_LANDFILL ? 1e4 : 0;
     size_t nm = s->catalog.n;
     b.comm_of = mb_xmalloc(nm * 6 * sizeof *b.comm_of);
     for (size_t i = 0; i < nm * 6; i++)

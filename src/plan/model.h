@@ -68,8 +68,12 @@ void mb_model_release(struct mb_model *m);
 /* Cost of moving one tonne of `material` from site a to site b: road km,
  * NOK (transport, the receiver's fee, a quarry's price) and kg CO2
  * (transport, the receiver's handling, a quarry's production). */
-void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b,
+void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b, int material,
                  double *km, double *nok, double *co2);
+
+/* Production CO2 per tonne of `material` bought from quarry q: its own
+ * EPD value, or the register's factor for the product (central). */
+double mb_quarry_co2(const struct mb_scenario *s, const struct mb_site *q, int material);
 
 /* Capacity units used by one tonne of a material (1 for tonnes, 1/density
  * for fm3, bulking/density for lm3). */

@@ -32,6 +32,8 @@ static void say(const struct mb_plan_options *opt, const char *fmt, ...)
     opt->progress(line, opt->progress_ctx);
 }
 
+/* A month's figures, at the central values: its flows as the planner
+ * valued them, and what left or entered the region. */
 static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f,
                             struct mb_totals *t)
 {
@@ -40,6 +42,7 @@ static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f
     t->co2_kg += f->co2_kg;
     t->tonne_km += f->t * f->km;
     t->truckloads += f->truckloads;
+    t->movements += f->truckloads * (1 + s->factors.v[MB_F_EMPTY_RETURN].central);
     if (to->kind == MB_SITE_LANDFILL) {
         t->landfill_t += f->t;
         t->landfill_fm3 += f->t / s->catalog.items[f->material].density;
@@ -58,17 +61,10 @@ static void finish(const struct mb_scenario *s, struct mb_totals *t)
 static void difference(const struct mb_totals *a, const struct mb_totals *b,
                        struct mb_totals *d)
 {
-    d->objective = a->objective - b->objective;
-    d->cost_nok = a->cost_nok - b->cost_nok;
-    d->co2_kg = a->co2_kg - b->co2_kg;
-    d->tonne_km = a->tonne_km - b->tonne_km;
-    d->truckloads = a->truckloads - b->truckloads;
-    d->landfill_t = a->landfill_t - b->landfill_t;
-    d->landfill_fm3 = a->landfill_fm3 - b->landfill_fm3;
-    d->virgin_t = a->virgin_t - b->virgin_t;
-    d->reused_t = a->reused_t - b->reused_t;
-    d->unplaced_t = a->unplaced_t - b->unplaced_t;
-    d->unmet_t = a->unmet_t - b->unmet_t;
+    const double *x = (const double *)a, *y = (const double *)b;
+    double *z = (double *)d;
+    for (size_t i = 0; i < sizeof *d / sizeof(double); i++)
+        z[i] = x[i] - y[i];
 }
 
 /* Flows below a milligram are solver noise, not masses. */
@@ -138,28 +134,28 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
                                    m.comm[c->commodity].cls, x, c->km,
                                    x * c->cost_nok, x * c->co2_kg,
                                    ceil(x / s->transport.payload_t - 1e-9) };
-            add_flow_totals(s, f, &plan->totals);
+            mb_account_flow(&plan->activity, s, f->from, f->to, f->material, x, c->km);
             add_flow_totals(s, f, &plan->months[c->t]);
             break;
         }
         case MB_COL_UNPLACED:
             plan->unplaced = mb_xgrow(plan->unplaced, &cap_u, plan->nunplaced + 1,
                                       sizeof *plan->unplaced);
-            plan->unplaced[plan->nunplaced++] =
-                (struct mb_shortfall){ (size_t)c->from, serial, x };
+            plan->unplaced[plan->nunplaced] = (struct mb_shortfall){ (size_t)c->from, serial, x };
+            mb_account_unplaced(&plan->activity, x);
+            mb_baseline_shortfall(s, &plan->unplaced[plan->nunplaced++], false, &plan->months[c->t]);
             plan->totals.unplaced_t += x;
-            plan->months[c->t].unplaced_t += x;
             break;
         case MB_COL_UNMET:
             plan->unmet = mb_xgrow(plan->unmet, &cap_v, plan->nunmet + 1,
                                    sizeof *plan->unmet);
-            plan->unmet[plan->nunmet++] =
-                (struct mb_shortfall){ (size_t)c->from, serial, x };
+            plan->unmet[plan->nunmet] = (struct mb_shortfall){ (size_t)c->from, serial, x };
+            mb_account_unmet(&plan->activity, s, (size_t)c->from, x);
+            mb_baseline_shortfall(s, &plan->unmet[plan->nunmet++], true, &plan->months[c->t]);
             plan->totals.unmet_t += x;
-            plan->months[c->t].unmet_t += x;
             break;
         case MB_COL_STOCK:
-            plan->totals.cost_nok += x * c->cost_nok;
+            mb_account_stock(&plan->activity, s, (size_t)c->from, x);
             plan->months[c->t].cost_nok += x * c->cost_nok;
             break;
         }
@@ -171,9 +167,16 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     mb_baseline_run(s, plan);
     for (size_t i = 0; i < plan->nbaseline_flows; i++) {
         const struct mb_flow *f = &plan->baseline_flows[i];
-        add_flow_totals(s, f, &plan->baseline);
+        mb_account_flow(&plan->baseline_activity, s, f->from, f->to, f->material, f->t,
+                        f->km);
         add_flow_totals(s, f, &plan->baseline_months[f->month - s->from]);
     }
+    /* The whole horizon: the plan and today's practice valued by the same
+     * accounting at the central values. */
+    double xc[MB_F_COUNT];
+    mb_factors_central(&s->factors, xc);
+    mb_account_value(&plan->activity, s, xc, &plan->totals);
+    mb_account_value(&plan->baseline_activity, s, xc, &plan->baseline);
     finish(s, &plan->totals);
     finish(s, &plan->baseline);
     for (int t = 0; t < plan->nmonths; t++) {
@@ -182,6 +185,14 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     }
     difference(&plan->baseline, &plan->totals, &plan->savings);
     say(opt, "baseline (today's practice) in %.2f s", mb_clock_seconds() - tb);
+    int draws = opt && opt->draws ? opt->draws : MB_UNCERTAINTY_DRAWS;
+    if (draws > 0) {
+        mb_uncertainty_run(s, &plan->activity, &plan->baseline_activity, draws,
+                           opt && opt->seed ? opt->seed : MB_UNCERTAINTY_SEED,
+                           &plan->uncertainty);
+        say(opt, "ranges (%d draws) and sensitivity in %.2f s", draws,
+            plan->uncertainty.seconds);
+    }
     return 0;
 fail_model:
     mb_model_release(&m);
@@ -201,5 +212,7 @@ void mb_plan_release(struct mb_plan *plan)
     free(plan->baseline_unplaced);
     free(plan->unmet);
     free(plan->baseline_flows);
+    mb_account_release(&plan->activity);
+    mb_account_release(&plan->baseline_activity);
     memset(plan, 0, sizeof *plan);
 }

@@ -14,14 +14,22 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "plan/account.h"
 #include "plan/scenario.h"
+#include "plan/uncertainty.h"
 
 struct mb_totals {
     double objective;  /* cost_nok + co2 price x co2 (t) */
-    double cost_nok;   /* transport, fees, processing, storage, virgin material */
-    double co2_kg;
-    double tonne_km;
-    double truckloads;
+    double cost_nok;   /* transport, fees, processing, storage, virgin material,
+                          and what goes out of or comes from outside the region */
+    double co2_kg;     /* kg CO2e under the scenario's boundary */
+    double co2_transport_kg, co2_handling_kg, co2_production_kg; /* co2_kg in parts */
+    double overflow_cost_nok, overflow_co2_kg; /* the part of cost and CO2 outside
+                                                  the region (unplaced and unmet) */
+    double tonne_km;   /* loaded tonne-km, hauls out of the region included */
+    double truckloads; /* loaded trips */
+    double movements;  /* truck movements: loaded trips and empty returns */
+    double vehicle_km; /* km driven, loaded and empty */
     double landfill_t;
     double landfill_fm3; /* landfill volume used, solid m3 */
     double virgin_t;     /* from quarries */
@@ -57,6 +65,8 @@ struct mb_plan {
     size_t nbaseline_flows;
     struct mb_shortfall *baseline_unplaced; /* per source and month, today's practice */
     size_t nbaseline_unplaced;
+    struct mb_activity activity, baseline_activity; /* what the figures count */
+    struct mb_uncertainty uncertainty; /* ranges and sensitivity of the savings */
     /* solver statistics */
     size_t rows, cols, nonzeros;
     double solver_objective; /* including penalties for unplaced and unmet */
@@ -72,6 +82,8 @@ struct mb_plan_options {
     void (*progress)(const char *line, void *ctx); /* may be NULL */
     void *progress_ctx;
     int pricing;        /* enum mb_pricing: 0 auto, 1 never, 2 always */
+    int draws;          /* Monte Carlo draws for the ranges; 0: the default, <0: none */
+    unsigned long long seed; /* of the draws; 0: the default (runs repeat) */
 };
 
 /* Plan a scenario: build the model, solve it exactly, compute the baseline

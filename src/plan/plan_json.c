@@ -11,12 +11,107 @@
 
 static json_t *totals_json(const struct mb_totals *t)
 {
-    return json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+    json_t *o = json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
         "objective", t->objective, "cost_nok", t->cost_nok, "co2_kg", t->co2_kg,
         "tonne_km", t->tonne_km, "truckloads", t->truckloads,
         "landfill_t", t->landfill_t, "landfill_fm3", t->landfill_fm3,
         "virgin_t", t->virgin_t, "reused_t", t->reused_t,
         "unplaced_t", t->unplaced_t, "unmet_t", t->unmet_t);
+    json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+        "movements", t->movements, "vehicle_km", t->vehicle_km,
+        "co2_transport_kg", t->co2_transport_kg, "co2_handling_kg", t->co2_handling_kg,
+        "co2_production_kg", t->co2_production_kg,
+        "out_of_region_cost_nok", t->overflow_cost_nok,
+        "out_of_region_co2_kg", t->overflow_co2_kg));
+    return o;
+}
+
+static json_t *band_json(const struct mb_band *b)
+{
+    return json_pack("{s:f,s:f,s:f}", "low", b->low, "central", b->central, "high",
+                     b->high);
+}
+
+static const char *const origin_names[] = { "register", "scenario", "vehicle" };
+static const char status_names[][10] = { "verified", "secondary", "estimate" };
+
+static const char *status_name(char st)
+{
+    return st == 'V' ? status_names[0] : st == 'S' ? status_names[1] : status_names[2];
+}
+
+/* The factors the figures rest on, with their values in this scenario. */
+static json_t *factors_json(const struct mb_scenario *s)
+{
+    const struct mb_factor_info *reg = mb_factor_register(NULL);
+    json_t *a = json_array();
+    for (int i = 0; reg && i < MB_F_COUNT; i++) {
+        const struct mb_factor_info *r = &reg[i];
+        const struct mb_factor_range *v = &s->factors.v[i];
+        json_array_append_new(a, json_pack(
+            "{s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "key", r->key,
+            "name_en", r->name_en, "name_nb", r->name_nb, "low", v->low, "central",
+            v->central, "high", v->high, "unit", r->unit, "status", status_name(r->status),
+            "origin", origin_names[s->factors.origin[i]], "source", r->source,
+            "publisher", r->publisher, "year", r->year, "url", r->url));
+    }
+    return a;
+}
+
+/* What the figures count and how (docs/climate-method.md). */
+static json_t *method_json(const struct mb_scenario *s, const struct mb_plan *p)
+{
+    const struct mb_transport *tr = &s->transport;
+    json_t *mix = json_object();
+    for (int f = 0; f < MB_FUEL_COUNT; f++)
+        if (tr->fuel_mix[f] > 0)
+            json_object_set_new(mix, mb_fuel_name(f), json_real(tr->fuel_mix[f]));
+    json_t *m = json_pack(
+        "{s:s,s:s,s:o,s:s,s:[s,s,s,s,s],s:s,s:{s:f,s:f,s:f},s:{s:i,s:I,s:s,s:[i,i]}}",
+        "objective", mb_objective_name(s->objective),
+        "boundary", mb_boundary_name(tr->boundary), "fuel_mix", mix,
+        "vehicle", tr->vehicle[0] ? tr->vehicle : "truck_trailer",
+        "counted",
+        "transport: a fixed part per load (loading, tipping, waiting), km loaded and km "
+        "back empty; cost and CO2 count full loads, truckloads count every started load",
+        "handling at landfills and storage sites, crushing and screening at plants",
+        "production of virgin material bought from quarries (A1-A3, per product)",
+        "gate fees, processing, holding and quarry prices",
+        "masses nobody in the region can place go to a landfill outside it, and needs "
+        "nobody in the region covers are bought outside it, in the plan and today's "
+        "practice alike",
+        "not_counted", "excavation and loading at the source (the same with and without "
+        "the plan), building and running the sites, vehicle manufacture",
+        "out_of_region", "landfill_km", s->factors.v[MB_F_OVERFLOW_KM].central,
+        "gate_fee_nok_per_t", s->factors.v[MB_F_OVERFLOW_FEE].central, "quarry_km",
+        s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central,
+        "ranges", "draws", p->uncertainty.draws, "seed",
+        (json_int_t)p->uncertainty.seed, "distribution", "triangular (low, central, high)",
+        "percentiles", 5, 95);
+    json_object_set_new(m, "factors", factors_json(s));
+    return m;
+}
+
+static json_t *uncertainty_json(const struct mb_uncertainty *u, json_t **sensitivity)
+{
+    json_t *r = json_object(), *sv = json_object(), *pl = json_object(),
+           *bl = json_object();
+    *sensitivity = json_object();
+    for (int m = 0; m < MB_M_COUNT; m++) {
+        json_object_set_new(sv, mb_metric_name(m), band_json(&u->saving[m]));
+        json_object_set_new(pl, mb_metric_name(m), band_json(&u->plan[m]));
+        json_object_set_new(bl, mb_metric_name(m), band_json(&u->baseline[m]));
+        json_t *a = json_array();
+        for (int k = 0; k < u->nswing[m]; k++)
+            json_array_append_new(a, json_pack("{s:s,s:f,s:f}", "factor",
+                mb_factor_key(u->swing[m][k].factor), "saving_at_low",
+                u->swing[m][k].at_low, "saving_at_high", u->swing[m][k].at_high));
+        json_object_set_new(*sensitivity, mb_metric_name(m), a);
+    }
+    json_object_set_new(r, "savings", sv);
+    json_object_set_new(r, "plan", pl);
+    json_object_set_new(r, "baseline", bl);
+    return r;
 }
 
 static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
@@ -96,7 +191,7 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         "horizon", "from", from, "to", to,
         "settings", "co2_price_nok_per_t", s->co2_price_nok_per_t,
         "payload_t", s->transport.payload_t, "cost_nok_per_tkm",
-        s->transport.cost_nok_per_tkm, "co2_kg_per_tkm", s->transport.co2_kg_per_tkm,
+        s->transport.nok_per_tkm, "co2_kg_per_tkm", s->transport.co2_per_tkm,
         "detour_factor", s->transport.detour_factor, "max_km", s->transport.max_km,
         "totals", totals_json(&p->totals), "baseline", totals_json(&p->baseline),
         "savings", totals_json(&p->savings), "months", months, "sites", sites,
@@ -108,6 +203,16 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         "iterations", p->iterations, "components", p->components,
         "objective_with_penalties", p->solver_objective,
         "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
+    json_object_update_new(json_object_get(root, "settings"), json_pack(
+        "{s:f,s:f,s:s,s:s}", "cost_nok_per_t", s->transport.nok_per_t, "co2_kg_per_t",
+        s->transport.co2_per_t, "boundary", mb_boundary_name(s->transport.boundary),
+        "objective", mb_objective_name(s->objective)));
+    json_object_set_new(root, "method", method_json(s, p));
+    if (p->uncertainty.draws > 0) {
+        json_t *sens;
+        json_object_set_new(root, "ranges", uncertainty_json(&p->uncertainty, &sens));
+        json_object_set_new(root, "sensitivity", sens);
+    }
     struct mb_forecast fc;
     mb_forecast_build(s, p, &fc);
     json_object_set_new(root, "forecast", mb_forecast_json(s, &fc));

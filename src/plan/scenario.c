@@ -460,6 +460,28 @@ static void get_position(struct ctx *c, json_t *o, const char *path,
     }
 }
 
+/* A site's own value of a field, or the register factor's central value
+ * (and *factor = its id, so the ranges vary it). */
+static void site_value(struct ctx *c, json_t *o, const char *path, const char *key,
+                       enum mb_factor_id id, double *value, signed char *factor)
+{
+    double x[MB_F_COUNT];
+    mb_factors_central(&c->s->factors, x);
+    *factor = (signed char)id;
+    *value = c->s->factors.v[id].central * mb_site_factor_scale(c->s, x, id);
+    if (get_num(c, o, key, path, value, false, 0, 1e5))
+        *factor = -1;
+}
+
+double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
+                            enum mb_factor_id id)
+{
+    bool machine = id == MB_F_LANDFILL_CO2 || id == MB_F_STORAGE_CO2 || id == MB_F_PLANT_CO2;
+    if (!machine || s->transport.boundary != MB_BOUNDARY_WTW || x[MB_F_DIESEL_TTW] <= 0)
+        return 1;
+    return x[MB_F_DIESEL_WTW] / x[MB_F_DIESEL_TTW];
+}
+
 static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_site *site)
 {
     site->accepts = mb_xcalloc(c->s->catalog.n ? c->s->catalog.n : 1, sizeof(bool));
@@ -554,33 +576,32 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
         get_material_set(c, o, "accepts", path, site->accepts, true);
         get_num(c, o, "max_class", path, &maxc, false, 1, 5);
         get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, true);
-        site->fee_nok_per_t = MB_DEFAULT_GATE_FEE_NOK_PER_T;
-        site->co2_kg_per_t = MB_DEFAULT_HANDLING_CO2_KG_PER_T;
-        get_num(c, o, "gate_fee_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
-        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        site_value(c, o, path, "gate_fee_nok_per_t", MB_F_GATE_FEE, &site->fee_nok_per_t,
+                   &site->fee_factor);
+        site_value(c, o, path, "co2_kg_per_t", MB_F_LANDFILL_CO2, &site->co2_kg_per_t,
+                   &site->co2_factor);
         get_window(c, o, path, &site->from, &site->to, false, false);
         break;
     case MB_SITE_STORAGE:
         get_material_set(c, o, "accepts", path, site->accepts, true);
         get_num(c, o, "max_class", path, &maxc, false, 1, 5);
         get_quantity(c, o, "capacity", path, -1, NULL, &site->capacity, true);
-        site->fee_nok_per_t = MB_DEFAULT_STORAGE_HANDLING_NOK_PER_T;
-        site->co2_kg_per_t = MB_DEFAULT_STORAGE_CO2_KG_PER_T;
-        site->holding_nok_per_t_month = MB_DEFAULT_STORAGE_HOLDING_NOK_PER_T_MONTH;
-        get_num(c, o, "handling_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
-        get_num(c, o, "holding_nok_per_t_month", path, &site->holding_nok_per_t_month,
-                false, 0, 1e4);
-        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        site_value(c, o, path, "handling_nok_per_t", MB_F_STORAGE_NOK, &site->fee_nok_per_t,
+                   &site->fee_factor);
+        site_value(c, o, path, "holding_nok_per_t_month", MB_F_STORAGE_HOLDING,
+                   &site->holding_nok_per_t_month, &site->holding_factor);
+        site_value(c, o, path, "co2_kg_per_t", MB_F_STORAGE_CO2, &site->co2_kg_per_t,
+                   &site->co2_factor);
         get_window(c, o, path, &site->from, &site->to, false, false);
         break;
     case MB_SITE_PLANT: {
         get_material_set(c, o, "accepts", path, site->accepts, true);
         get_num(c, o, "max_class", path, &maxc, false, 1, 5);
         get_quantity(c, o, "capacity_per_month", path, -1, NULL, &site->capacity, true);
-        site->fee_nok_per_t = MB_DEFAULT_PLANT_NOK_PER_T;
-        site->co2_kg_per_t = MB_DEFAULT_PLANT_CO2_KG_PER_T;
-        get_num(c, o, "processing_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
-        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        site_value(c, o, path, "processing_nok_per_t", MB_F_PLANT_NOK, &site->fee_nok_per_t,
+                   &site->fee_factor);
+        site_value(c, o, path, "co2_kg_per_t", MB_F_PLANT_CO2, &site->co2_kg_per_t,
+                   &site->co2_factor);
         get_window(c, o, path, &site->from, &site->to, false, false);
         sub(p, sizeof p, path, "yields");
         json_t *y = get(o, "yields");
@@ -627,10 +648,15 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
     case MB_SITE_QUARRY:
         get_material_set(c, o, "offers", path, site->accepts, true);
         get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, false);
-        site->fee_nok_per_t = MB_DEFAULT_QUARRY_NOK_PER_T;
-        site->co2_kg_per_t = MB_DEFAULT_QUARRY_CO2_KG_PER_T;
-        get_num(c, o, "price_nok_per_t", path, &site->fee_nok_per_t, false, 0, 1e5);
-        get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4);
+        site_value(c, o, path, "price_nok_per_t", MB_F_QUARRY_PRICE, &site->fee_nok_per_t,
+                   &site->fee_factor);
+        /* Without its own EPD value a quarry's production CO2 is the
+         * register's for each product it delivers; co2_kg_per_t then holds
+         * the crushed-aggregate value for callers that need one number. */
+        site->co2_factor = MB_CO2_BY_PRODUCT;
+        site->co2_kg_per_t = c->s->factors.v[MB_F_PROD_CRUSHED].central;
+        if (get_num(c, o, "co2_kg_per_t", path, &site->co2_kg_per_t, false, 0, 1e4))
+            site->co2_factor = -1; /* the quarry's own EPD value */
         get_window(c, o, path, &site->from, &site->to, false, false);
         break;
     default:
@@ -644,25 +670,173 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
         site->max_class = 1; /* virgin material is clean */
 }
 
-static void parse_transport(struct ctx *c, json_t *t)
+/* A factor value: a number (exact: low = central = high) or {"low",
+ * "central", "high"} with low <= central <= high, each within [lo, hi]. */
+static bool get_factor(struct ctx *c, json_t *v, const char *p, double lo, double hi,
+                       struct mb_factor_range *out)
+{
+    if (json_is_number(v)) {
+        double x = json_number_value(v);
+        if (!isfinite(x) || x < lo || x > hi) {
+            mb_problems_add(c->p, p, "must be between %g and %g (got %g)", lo, hi, x);
+            return false;
+        }
+        *out = (struct mb_factor_range){ x, x, x };
+        return true;
+    }
+    if (!json_is_object(v)) {
+        mb_problems_add(c->p, p, "must be a number or {\"low\", \"central\", \"high\"}");
+        return false;
+    }
+    static const char *const keys[] = { "low", "central", "high", NULL };
+    check_keys(c, v, p, keys);
+    struct mb_factor_range r;
+    bool ok = get_num(c, v, "low", p, &r.low, true, lo, hi);
+    ok &= get_num(c, v, "central", p, &r.central, true, lo, hi);
+    ok &= get_num(c, v, "high", p, &r.high, true, lo, hi);
+    if (ok && !(r.low <= r.central && r.central <= r.high)) {
+        mb_problems_add(c->p, p, "needs low <= central <= high (got %g, %g, %g)", r.low,
+                        r.central, r.high);
+        ok = false;
+    }
+    if (ok)
+        *out = r;
+    return ok;
+}
+
+/* "factors": {"key": value, ...}, keys from the register (massebank
+ * factors). Shares stay within 0..1, everything else is not negative. */
+static void parse_factors(struct ctx *c, json_t *f)
+{
+    if (!f)
+        return;
+    if (!json_is_object(f)) {
+        mb_problems_add(c->p, "factors", "must be an object {\"factor key\": value}");
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(f, key, v) {
+        char p[160];
+        snprintf(p, sizeof p, "factors.%.100s", key);
+        int id = mb_factor_find(key);
+        if (id < 0) {
+            mb_problems_add(c->p, p, "is not a factor ('massebank factors' lists them)");
+            continue;
+        }
+        double lo = 0, hi = 1e6;
+        if (id == MB_F_EMPTY_RETURN)
+            hi = 1;
+        else if (id == MB_F_PAYLOAD)
+            lo = 1, hi = 100;
+        if (get_factor(c, v, p, lo, hi, &c->s->factors.v[id]))
+            c->s->factors.origin[id] = MB_FACTOR_SCENARIO;
+    }
+}
+
+/* Set a factor from a transport field: exact, set by the scenario. */
+static void set_exact(struct mb_scenario *s, enum mb_factor_id id, double x)
+{
+    s->factors.v[id] = (struct mb_factor_range){ x, x, x };
+    s->factors.origin[id] = MB_FACTOR_SCENARIO;
+}
+
+/* Set a factor from a vehicle type: its value with the register's
+ * relative range, unless the scenario's factors set it. */
+static void set_vehicle(struct mb_scenario *s, const struct mb_factor_info *reg,
+                        enum mb_factor_id id, double x)
+{
+    if (s->factors.origin[id] == MB_FACTOR_SCENARIO)
+        return;
+    const struct mb_factor_info *r = &reg[id];
+    double k = r->central > 0 ? x / r->central : 1;
+    s->factors.v[id] = (struct mb_factor_range){ r->low * k, x, r->high * k };
+    s->factors.origin[id] = MB_FACTOR_VEHICLE;
+}
+
+static void parse_fuel_mix(struct ctx *c, json_t *m)
 {
     struct mb_transport *tr = &c->s->transport;
-    tr->payload_t = MB_DEFAULT_PAYLOAD_T;
+    if (!json_is_object(m) || json_object_size(m) == 0) {
+        mb_problems_add(c->p, "transport.fuel_mix", "must be an object of shares, e.g. "
+                        "{\"diesel\": 0.8, \"hvo100\": 0.2}");
+        return;
+    }
+    double mix[MB_FUEL_COUNT] = { 0 }, total = 0;
+    bool ok = true;
+    const char *key;
+    json_t *v;
+    json_object_foreach(m, key, v) {
+        char p[160];
+        snprintf(p, sizeof p, "transport.fuel_mix.%.60s", key);
+        int fuel = mb_fuel_parse(key);
+        if (fuel < 0) {
+            mb_problems_add(c->p, p, "is not a fuel; use diesel, b7, hvo100 or electric");
+            ok = false;
+            continue;
+        }
+        double x = json_is_number(v) ? json_number_value(v) : -1;
+        if (!(x >= 0 && x <= 1)) {
+            mb_problems_add(c->p, p, "must be a share between 0 and 1");
+            ok = false;
+            continue;
+        }
+        mix[fuel] = x;
+        total += x;
+    }
+    if (ok && fabs(total - 1) > 1e-6) {
+        mb_problems_add(c->p, "transport.fuel_mix", "shares add up to %g; they must add "
+                        "up to 1", total);
+        ok = false;
+    }
+    if (ok)
+        memcpy(tr->fuel_mix, mix, sizeof mix);
+}
+
+/* "out_of_region": {"landfill_km", "gate_fee_nok_per_t", "quarry_km"}:
+ * where masses go that nobody in the region can place, and where needs
+ * nobody in the region covers are bought; shorthand for the overflow.*
+ * factors. */
+static void parse_out_of_region(struct ctx *c, json_t *o)
+{
+    if (!o)
+        return;
+    static const char *const keys[] = { "landfill_km", "gate_fee_nok_per_t", "quarry_km",
+                                        NULL };
+    static const enum mb_factor_id ids[] = { MB_F_OVERFLOW_KM, MB_F_OVERFLOW_FEE,
+                                             MB_F_OVERFLOW_QUARRY_KM };
+    if (!json_is_object(o)) {
+        mb_problems_add(c->p, "out_of_region", "must be an object {\"landfill_km\", "
+                        "\"gate_fee_nok_per_t\", \"quarry_km\"}");
+        return;
+    }
+    check_keys(c, o, "out_of_region", keys);
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        char p[64];
+        snprintf(p, sizeof p, "out_of_region.%s", keys[i]);
+        if (v && get_factor(c, v, p, 0, i == 1 ? 1e5 : 5000, &c->s->factors.v[ids[i]]))
+            c->s->factors.origin[ids[i]] = MB_FACTOR_SCENARIO;
+    }
+}
+
+static void parse_transport(struct ctx *c, json_t *t, const struct mb_factor_info *reg)
+{
+    struct mb_scenario *s = c->s;
+    struct mb_transport *tr = &s->transport;
     tr->detour_factor = MB_DEFAULT_DETOUR_FACTOR;
     tr->max_km = MB_DEFAULT_MAX_KM;
-    double fuel_loaded = MB_DEFAULT_FUEL_L_PER_KM_LOADED;
-    double fuel_empty = MB_DEFAULT_FUEL_L_PER_KM_EMPTY;
-    double truck_km = -1;
-    int empty_return = 1;
-    bool have_cost = false, have_co2 = false;
+    tr->boundary = MB_BOUNDARY_WTW;
+    tr->fuel_mix[MB_FUEL_DIESEL] = 1;
     if (t) {
         if (!json_is_object(t)) {
             mb_problems_add(c->p, "transport", "must be an object");
             return;
         }
         static const char *const keys[] = { "vehicle", "payload_t", "cost_nok_per_tkm",
-            "cost_nok_per_truck_km", "co2_kg_per_tkm", "fuel_l_per_km_loaded",
-            "fuel_l_per_km_empty", "empty_return", "detour_factor", "max_km",
+            "cost_nok_per_truck_km", "cost_nok_per_load", "co2_kg_per_tkm",
+            "fuel_l_per_km_loaded", "fuel_l_per_km_empty", "fuel_l_per_load",
+            "empty_return", "boundary", "fuel_mix", "detour_factor", "max_km",
             "distances", NULL };
         check_keys(c, t, "transport", keys);
         const char *vehicle = get_str(c, t, "vehicle", "transport", false);
@@ -677,44 +851,121 @@ static void parse_transport(struct ctx *c, json_t *t)
                                 "tipper_3axle, tipper_4axle, truck_trailer, semi_trailer "
                                 "or truck_trailer_60t");
             } else {
-                tr->payload_t = types[k].payload_t;
-                fuel_loaded = types[k].fuel_loaded;
-                fuel_empty = types[k].fuel_empty;
+                mb_text_copy(tr->vehicle, sizeof tr->vehicle, vehicle);
+                set_vehicle(s, reg, MB_F_PAYLOAD, types[k].payload_t);
+                set_vehicle(s, reg, MB_F_FUEL_LOADED, types[k].fuel_loaded);
+                set_vehicle(s, reg, MB_F_FUEL_EMPTY, types[k].fuel_empty);
             }
         }
-        get_num(c, t, "payload_t", "transport", &tr->payload_t, false, 1, 100);
-        have_cost = get_num(c, t, "cost_nok_per_tkm", "transport", &tr->cost_nok_per_tkm,
-                            false, 0, 1000);
-        if (get_num(c, t, "cost_nok_per_truck_km", "transport", &truck_km, false, 0, 1e4)) {
-            if (have_cost)
+        double x;
+        if (get_num(c, t, "payload_t", "transport", &x, false, 1, 100))
+            set_exact(s, MB_F_PAYLOAD, x);
+        tr->fixed_cost_tkm = get_num(c, t, "cost_nok_per_tkm", "transport",
+                                     &tr->cost_nok_per_tkm, false, 0, 1000);
+        if (get_num(c, t, "cost_nok_per_truck_km", "transport", &x, false, 0, 1e4)) {
+            if (tr->fixed_cost_tkm)
                 mb_problems_add(c->p, "transport", "give cost_nok_per_tkm or "
                                 "cost_nok_per_truck_km, not both");
+            set_exact(s, MB_F_COST_PER_KM, x);
         }
-        have_co2 = get_num(c, t, "co2_kg_per_tkm", "transport", &tr->co2_kg_per_tkm,
-                           false, 0, 10);
-        bool fl = get_num(c, t, "fuel_l_per_km_loaded", "transport", &fuel_loaded,
-                          false, 0, 5);
-        fl |= get_num(c, t, "fuel_l_per_km_empty", "transport", &fuel_empty, false, 0, 5);
-        if (fl && have_co2)
+        if (get_num(c, t, "cost_nok_per_load", "transport", &x, false, 0, 1e5))
+            set_exact(s, MB_F_COST_PER_LOAD, x);
+        tr->fixed_co2_tkm = get_num(c, t, "co2_kg_per_tkm", "transport",
+                                    &tr->co2_kg_per_tkm, false, 0, 10);
+        bool fl = false;
+        if (get_num(c, t, "fuel_l_per_km_loaded", "transport", &x, false, 0, 5))
+            set_exact(s, MB_F_FUEL_LOADED, x), fl = true;
+        if (get_num(c, t, "fuel_l_per_km_empty", "transport", &x, false, 0, 5))
+            set_exact(s, MB_F_FUEL_EMPTY, x), fl = true;
+        if (fl && tr->fixed_co2_tkm)
             mb_problems_add(c->p, "transport", "give co2_kg_per_tkm or fuel use, not "
                             "both");
+        if (get_num(c, t, "fuel_l_per_load", "transport", &x, false, 0, 100))
+            set_exact(s, MB_F_FUEL_PER_LOAD, x);
         json_t *er = json_object_get(t, "empty_return");
         if (er && !json_is_boolean(er))
             mb_problems_add(c->p, "transport.empty_return", "must be true or false");
-        else if (er)
-            empty_return = json_is_true(er);
+        else if (er && !json_is_true(er))
+            set_exact(s, MB_F_EMPTY_RETURN, 0);
+        const char *bd = get_str(c, t, "boundary", "transport", false);
+        if (bd) {
+            int b = mb_boundary_parse(bd);
+            if (b < 0)
+                mb_problems_add(c->p, "transport.boundary", "'%.30s' is not a boundary; "
+                                "use wtw (well to wheel) or ttw (tank to wheel)", bd);
+            else
+                tr->boundary = (enum mb_boundary)b;
+        }
+        json_t *mix = json_object_get(t, "fuel_mix");
+        if (mix)
+            parse_fuel_mix(c, mix);
         get_num(c, t, "detour_factor", "transport", &tr->detour_factor, false, 1, 5);
         get_num(c, t, "max_km", "transport", &tr->max_km, false, 1, 5000);
     }
-    /* Per loaded tonne-km: the truck drives loaded one way and, with empty
-     * return, back empty; both legs are paid for and burn fuel. */
-    if (truck_km >= 0)
-        tr->cost_nok_per_tkm = truck_km * (1 + empty_return) / tr->payload_t;
-    else if (!have_cost)
-        tr->cost_nok_per_tkm = MB_DEFAULT_COST_NOK_PER_TKM;
-    if (!have_co2)
-        tr->co2_kg_per_tkm = (fuel_loaded + (empty_return ? fuel_empty : 0)) *
-                             MB_DIESEL_KG_CO2_PER_L / tr->payload_t;
+}
+
+void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_rates *r)
+{
+    const struct mb_transport *tr = &s->transport;
+    double p = x[MB_F_PAYLOAD], er = x[MB_F_EMPTY_RETURN];
+    double kg_l = mb_factors_kg_per_litre(x, tr->boundary, tr->fuel_mix);
+    double kg_kwh = mb_factors_kg_per_kwh(x, tr->boundary);
+    double el = tr->fuel_mix[MB_FUEL_ELECTRIC];
+    r->payload_t = p;
+    r->empty_share = er;
+    /* Per load: the fixed part; per km: loaded out, and back empty on a
+     * share er of the loads. Divided by the payload: per tonne. The
+     * electric share's fixed part is taken as zero (no idling). */
+    r->nok_per_t = x[MB_F_COST_PER_LOAD] / p;
+    r->nok_per_tkm = tr->fixed_cost_tkm ? tr->cost_nok_per_tkm
+                                        : x[MB_F_COST_PER_KM] * (1 + er) / p;
+    r->co2_per_t = x[MB_F_FUEL_PER_LOAD] * kg_l / p;
+    r->co2_per_tkm = tr->fixed_co2_tkm
+        ? tr->co2_kg_per_tkm
+        : ((x[MB_F_FUEL_LOADED] + er * x[MB_F_FUEL_EMPTY]) * kg_l +
+           el * (x[MB_F_KWH_LOADED] + er * x[MB_F_KWH_EMPTY]) * kg_kwh) / p;
+}
+
+int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err)
+{
+    struct mb_scenario s;
+    memset(&s, 0, sizeof s);
+    int rc = mb_factors_init(&s.factors, err);
+    if (rc)
+        return rc;
+    s.transport.boundary = MB_BOUNDARY_WTW;
+    s.transport.fuel_mix[MB_FUEL_DIESEL] = 1;
+    double x[MB_F_COUNT];
+    mb_factors_central(&s.factors, x);
+    mb_transport_rates(&s, x, r);
+    return 0;
+}
+
+static const char *const objective_names[MB_OBJECTIVE_COUNT] = { "cost", "co2",
+                                                                   "landfill" };
+
+const char *mb_objective_name(enum mb_objective o)
+{
+    return o < MB_OBJECTIVE_COUNT ? objective_names[o] : "";
+}
+
+int mb_objective_parse(const char *s)
+{
+    for (int i = 0; i < MB_OBJECTIVE_COUNT; i++)
+        if (strcmp(s, objective_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+enum mb_factor_id mb_production_factor(const struct mb_material *m)
+{
+    if (strncmp(m->code, "product.recycled.", 17) == 0 || m->group == MB_GROUP_RECYCLED)
+        return MB_F_PROD_RECYCLED;
+    if (strncmp(m->code, "product.crushed.", 16) == 0)
+        return MB_F_PROD_CRUSHED;
+    if (m->group == MB_GROUP_ROCK)
+        return MB_F_PROD_ROCK;
+    return MB_F_PROD_SAND_GRAVEL;
 }
 
 static int cmp_distance(const void *a, const void *b)
@@ -870,7 +1121,8 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
         goto out;
     }
     static const char *const keys[] = { "format", "name", "horizon",
-        "co2_price_nok_per_t", "transport", "sites", NULL };
+        "co2_price_nok_per_t", "objective", "factors", "out_of_region", "transport",
+        "sites", NULL };
     check_keys(&c, root, "", keys);
     const char *fmt = get_str(&c, root, "format", "", true);
     if (fmt && strcmp(fmt, MB_SCENARIO_FORMAT) != 0)
@@ -894,9 +1146,27 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
         mb_problems_add(problems, "horizon", "is longer than 50 years");
     if (!hok || s->to < s->from)
         goto out;
-    s->co2_price_nok_per_t = MB_DEFAULT_CO2_PRICE_NOK_PER_T;
-    get_num(&c, root, "co2_price_nok_per_t", "", &s->co2_price_nok_per_t, false, 0, 1e5);
-    parse_transport(&c, get(root, "transport"));
+    const struct mb_factor_info *reg = mb_factor_register(&err);
+    if (!reg || mb_factors_init(&s->factors, &err)) {
+        mb_problems_add(problems, "factors", "%s", err.message);
+        goto out;
+    }
+    parse_factors(&c, get(root, "factors"));
+    double price;
+    if (get_num(&c, root, "co2_price_nok_per_t", "", &price, false, 0, 1e5))
+        set_exact(s, MB_F_CO2_PRICE, price);
+    const char *objective = get_str(&c, root, "objective", "", false);
+    if (objective) {
+        int o = mb_objective_parse(objective);
+        if (o < 0)
+            mb_problems_add(problems, "objective", "'%.30s' is not an objective; use cost, "
+                            "co2 or landfill", objective);
+        else
+            s->objective = (enum mb_objective)o;
+    }
+    parse_out_of_region(&c, get(root, "out_of_region"));
+    parse_transport(&c, get(root, "transport"), reg);
+    s->co2_price_nok_per_t = s->factors.v[MB_F_CO2_PRICE].central;
     json_t *sites = get(root, "sites");
     if (!json_is_array(sites) || json_array_size(sites) == 0) {
         mb_problems_add(problems, "sites", "is required: a non-empty list of sites");
@@ -914,6 +1184,17 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
     check_sites(&c);
     if (!problems->n)
         parse_distances(&c, get(root, "transport"));
+    if (!problems->n) {
+        double x[MB_F_COUNT];
+        struct mb_rates r;
+        mb_factors_central(&s->factors, x);
+        mb_transport_rates(s, x, &r);
+        s->transport.payload_t = r.payload_t;
+        s->transport.nok_per_t = r.nok_per_t;
+        s->transport.nok_per_tkm = r.nok_per_tkm;
+        s->transport.co2_per_t = r.co2_per_t;
+        s->transport.co2_per_tkm = r.co2_per_tkm;
+    }
 out:
     json_decref(root);
     if (problems->n) {

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "domain/geo.h"
 #include "domain/material.h"
+#include "plan/factors.h"
 
 #define MB_SCENARIO_FORMAT "massebank-scenario/1"
 
@@ -61,19 +62,71 @@ struct mb_site {
     int max_class;
     struct mb_capacity capacity; /* landfill/quarry per year, storage on hand, plant per month */
     double fee_nok_per_t;  /* gate fee, handling, processing, or quarry price */
-    double co2_kg_per_t;   /* handling or production CO2 */
+    double co2_kg_per_t;   /* handling or production CO2 (quarry: see co2_factor) */
     double holding_nok_per_t_month; /* storage */
+    /* Which register factor each value is (enum mb_factor_id), or -1 when
+     * the scenario gave the site its own value; the accounting's ranges
+     * vary only register values. A quarry without its own co2_kg_per_t
+     * has co2_factor MB_CO2_BY_PRODUCT: production CO2 by the product it
+     * delivers (mb_production_factor). */
+    signed char fee_factor, co2_factor, holding_factor;
     struct mb_yield *yields;
     size_t nyields;
 };
 
+#define MB_CO2_BY_PRODUCT (-2)
+
+/* Transport: a load costs and emits a fixed part (loading, tipping,
+ * waiting) plus a part per km loaded and per km of empty return. The
+ * per-tonne rates below are derived from the factors' central values
+ * (mb_transport_rates) and are what the planner optimises with. */
 struct mb_transport {
-    double payload_t;        /* per truckload */
-    double cost_nok_per_tkm; /* loaded tonne-km, empty return included */
-    double co2_kg_per_tkm;
+    double payload_t;        /* per truckload (central) */
     double detour_factor;    /* road km per great-circle km */
     double max_km;           /* longest haul considered */
+    enum mb_boundary boundary;
+    double fuel_mix[MB_FUEL_COUNT]; /* shares, adding up to 1 */
+    char vehicle[32];        /* vehicle type, "" for the register's truck */
+    /* A scenario may fix the per tonne-km rates itself (the simple model);
+     * then those, not the factors, price and weigh each tonne-km. */
+    bool fixed_cost_tkm, fixed_co2_tkm;
+    double cost_nok_per_tkm, co2_kg_per_tkm;
+    /* central rates: per tonne moved and per loaded tonne-km */
+    double nok_per_t, nok_per_tkm, co2_per_t, co2_per_tkm;
 };
+
+/* Per-tonne transport rates under factor values x (see mb_transport). */
+struct mb_rates {
+    double payload_t, empty_share;
+    double nok_per_t, nok_per_tkm;  /* fixed part per tonne; per loaded tonne-km */
+    double co2_per_t, co2_per_tkm;  /* kg CO2e, same split */
+};
+struct mb_scenario;
+void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_rates *r);
+
+/* The rates of a scenario without a transport object: the register's
+ * central values, well to wheel, fossil diesel. MB_EDATA if the register
+ * is broken. */
+int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err);
+
+/* What the plan minimises (docs/planning-model.md): money with CO2 at
+ * its price, CO2 (money breaks ties), or landfill volume (money and CO2
+ * break ties). */
+enum mb_objective { MB_OBJECTIVE_COST, MB_OBJECTIVE_CO2, MB_OBJECTIVE_LANDFILL,
+                    MB_OBJECTIVE_COUNT };
+const char *mb_objective_name(enum mb_objective o);
+int mb_objective_parse(const char *s); /* -1 if unknown */
+
+/* The register factor of the production CO2 of a material bought from a
+ * quarry: crushed aggregate, natural sand and gravel, uncrushed rock, or
+ * recycled aggregate. */
+enum mb_factor_id mb_production_factor(const struct mb_material *m);
+
+/* Machine diesel at sites (handling, crushing) is stated tank to wheel in
+ * the register; under the WTW boundary it is scaled by the diesel WTW/TTW
+ * ratio. Returns that scale for factor id under values x (1 for others). */
+double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
+                            enum mb_factor_id id);
 
 struct mb_distance {
     size_t a, b; /* site indexes */
@@ -84,6 +137,8 @@ struct mb_scenario {
     char name[128];
     int from, to;            /* horizon, serial months inclusive */
     double co2_price_nok_per_t;
+    enum mb_objective objective;
+    struct mb_factors factors; /* the register, with the scenario's overrides */
     struct mb_transport transport;
     struct mb_catalog catalog; /* owned copy: defaults + the scenario's overrides */
     struct mb_site *sites;

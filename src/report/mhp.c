@@ -28,7 +28,7 @@
 #include "core/text.h"
 #include "domain/geo.h"
 #include "domain/unit.h"
-#include "plan/defaults.h"
+#include "plan/factors.h"
 
 void mb_mhp_release(struct mb_mhp *p)
 {
@@ -197,7 +197,8 @@ static void on_site(struct mb_mhp *p, const struct mb_market *m, double *left_s,
             f->km = mb_geo_distance_km((struct mb_point){ s->lat, s->lon },
                                        (struct mb_point){ n->lat, n->lon }) *
                     m->detour_factor;
-            double co2_t = f->km * m->co2_kg_per_tkm, cost_t = f->km * m->cost_nok_per_tkm;
+            double co2_t = m->co2_kg_per_t + f->km * m->co2_kg_per_tkm,
+                   cost_t = m->cost_nok_per_t + f->km * m->cost_nok_per_tkm;
             f->cost_nok = t * cost_t;
             f->co2_kg = t * co2_t;
             if (a.has) {
@@ -294,7 +295,7 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
                  size_t n, const char *name, struct mb_mhp *out, struct mb_error *err)
 {
     memset(out, 0, sizeof *out);
-    out->payload_t = MB_DEFAULT_PAYLOAD_T;
+    out->payload_t = mb_factor_register(NULL)[MB_F_PAYLOAD].central;
     out->cost_nok_per_tkm = m->cost_nok_per_tkm;
     out->co2_kg_per_tkm = m->co2_kg_per_tkm;
     out->detour_factor = m->detour_factor;

@@ -6,7 +6,9 @@ import pytest
 
 PLAN = {"municipalities": ["5001"], "from": "2026-01", "to": "2026-12"}
 TOTALS = {"objective", "cost_nok", "co2_kg", "tonne_km", "truckloads", "landfill_t",
-          "landfill_fm3", "virgin_t", "reused_t", "unplaced_t", "unmet_t"}
+          "landfill_fm3", "virgin_t", "reused_t", "unplaced_t", "unmet_t", "movements",
+          "vehicle_km", "co2_transport_kg", "co2_handling_kg", "co2_production_kg",
+          "out_of_region_cost_nok", "out_of_region_co2_kg"}
 
 
 def wait_done(api, token, url, seconds=120):
@@ -33,6 +35,13 @@ def test_plan_of_a_municipality(api):
     assert plan["horizon"] == {"from": "2026-01", "to": "2026-12"}
     for part in ("totals", "baseline", "savings"):
         assert set(plan[part]) == TOTALS
+    # Every figure names its method, and its savings come with ranges.
+    assert plan["method"]["boundary"] == "wtw"
+    assert any(f["key"] == "production.crushed_kg_per_t" and f["source"]
+               for f in plan["method"]["factors"])
+    band = plan["ranges"]["savings"]["co2_kg"]
+    assert band["low"] <= band["central"] + 1e-6 or band["central"] <= band["high"] + 1e-6
+    assert band["central"] == pytest.approx(plan["savings"]["co2_kg"], rel=1e-9, abs=1e-6)
     assert plan["totals"]["cost_nok"] <= plan["baseline"]["cost_nok"] + 1e-6
     assert plan["savings"]["cost_nok"] == pytest.approx(
         plan["baseline"]["cost_nok"] - plan["totals"]["cost_nok"], rel=1e-6, abs=1e-3)

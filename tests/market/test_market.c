@@ -17,6 +17,7 @@
 #include "core/strbuf.h"
 #include "market/market.h"
 #include "plan/defaults.h"
+#include "plan/factors.h"
 
 static struct mb_market M;
 
@@ -104,6 +105,17 @@ static bool rec_has(const struct mb_site_rec *r, const char *code)
 
 /* ---- bodies ------------------------------------------------------------------ */
 
+/* A register factor's central value. */
+static double reg(enum mb_factor_id id)
+{
+    const struct mb_factor_info *r = mb_factor_register(NULL);
+    cr_assert_not_null(r);
+    return r[id].central;
+}
+
+/* Machine diesel at sites is stated tank to wheel and scaled to WTW. */
+#define WTW_SCALE (3.24 / 2.66)
+
 Test(market, supply_fills_the_record)
 {
     struct mb_site_rec r;
@@ -188,7 +200,7 @@ Test(market, landfill_storage_plant_quarry_fill_the_record)
     cr_assert_eq(r.cls, 2);
     cr_assert_float_eq(r.amount_t, 50000, 1e-9);
     cr_assert_float_eq(r.price_nok_per_t, 120, 1e-9);
-    cr_assert_float_eq(r.co2_kg_per_t, MB_DEFAULT_HANDLING_CO2_KG_PER_T, 1e-9);
+    cr_assert_float_eq(r.co2_kg_per_t, reg(MB_F_LANDFILL_CO2) * WTW_SCALE, 1e-9);
     cr_assert_eq(r.from_m, MB_NO_MONTH_FROM);
     cr_assert_eq(r.to_m, MB_NO_MONTH_TO);
     cr_assert_str_eq(r.limits, "Pb=100");
@@ -204,7 +216,7 @@ Test(market, landfill_storage_plant_quarry_fill_the_record)
     cr_assert_eq(r.nmaterials, 2);
     cr_assert_str_eq(r.materials[0], "rock.blasted");
     cr_assert_float_eq(r.amount_t, 1000 * density("rock.blasted"), 1e-9);
-    cr_assert_float_eq(r.price_nok_per_t, MB_DEFAULT_STORAGE_HANDLING_NOK_PER_T, 1e-9);
+    cr_assert_float_eq(r.price_nok_per_t, reg(MB_F_STORAGE_NOK), 1e-9);
     cr_assert_eq(r.from_m, month("2026-01"));
     cr_assert_eq(r.to_m, month("2027-12"));
     cr_assert_eq(r.cls, 1);
@@ -224,7 +236,7 @@ Test(market, landfill_storage_plant_quarry_fill_the_record)
     cr_assert(rec_has(&r, "product.crushed.0-32"));
     cr_assert(rec_has(&r, "product.crushed.0-4"));
     cr_assert_float_eq(r.amount_t, 8000, 1e-9);
-    cr_assert_float_eq(r.co2_kg_per_t, MB_DEFAULT_PLANT_CO2_KG_PER_T, 1e-9);
+    cr_assert_float_eq(r.co2_kg_per_t, reg(MB_F_PLANT_CO2) * WTW_SCALE, 1e-9);
     cr_assert_not_null(strstr(r.doc, "\"material\":\"product.crushed.0-32\""), "%s", r.doc);
     mb_site_rec_release(&r);
 
@@ -239,7 +251,7 @@ Test(market, landfill_storage_plant_quarry_fill_the_record)
     cr_assert_eq(r.cls, 1);
     cr_assert_float_eq(r.amount_t, -1, 1e-12); /* no capacity: unlimited */
     cr_assert_float_eq(r.price_nok_per_t, 180, 1e-9);
-    cr_assert_float_eq(r.co2_kg_per_t, MB_DEFAULT_QUARRY_CO2_KG_PER_T, 1e-9);
+    cr_assert_float_eq(r.co2_kg_per_t, reg(MB_F_PROD_CRUSHED), 1e-9);
     cr_assert(rec_has(&r, "product.crushed.0-32"));
     cr_assert(r.lat > 59.8 && r.lat < 60.0 && r.lon > 10.6 && r.lon < 10.9,
               "%f %f", r.lat, r.lon);
@@ -518,17 +530,18 @@ static double km_to(double lat0, double lon0, double lat, double lon)
            MB_DEFAULT_DETOUR_FACTOR;
 }
 
+/* By hand from the register's central values: a 29 t load, 1 l diesel and
+ * 600 NOK fixed, 0.50 l/km out and 0.35 back at 3.24 kg CO2e/l (well to
+ * wheel), 21 NOK per km driven both ways, CO2 at 2 000 NOK/t. */
 static double co2_per_tkm(void)
 {
-    return (MB_DEFAULT_FUEL_L_PER_KM_LOADED + MB_DEFAULT_FUEL_L_PER_KM_EMPTY) *
-           MB_DIESEL_KG_CO2_PER_L / MB_DEFAULT_PAYLOAD_T;
+    return (0.50 + 0.35) * 3.24 / 29;
 }
 
 static double total_per_t(double km, double fee, double co2_site)
 {
-    double co2 = km * co2_per_tkm() + co2_site;
-    return km * MB_DEFAULT_COST_NOK_PER_TKM + fee +
-           MB_DEFAULT_CO2_PRICE_NOK_PER_T / 1000 * co2;
+    double co2 = (1.0 + km * (0.50 + 0.35)) * 3.24 / 29 + co2_site;
+    return (600.0 + km * 21 * 2) / 29 + fee + 2000.0 / 1000 * co2;
 }
 
 static const struct mb_match_excluded *excluded(const struct mb_match_result *res, int64_t id)
@@ -598,9 +611,9 @@ Test(market, supply_matches_ranked_with_exclusions_and_saving)
     const struct mb_match *b = &res.items[0];
     double km11 = km_to(lat0, lon0, 59.92, 10.75);
     cr_assert_float_eq(b->km, km11, 1e-9);
-    cr_assert_float_eq(b->transport_nok_per_t, km11 * 3.5, 1e-9);
+    cr_assert_float_eq(b->transport_nok_per_t, (600 + km11 * 21 * 2) / 29, 1e-9);
     cr_assert_float_eq(b->fee_nok_per_t, 0, 1e-12);
-    cr_assert_float_eq(b->co2_kg_per_t, km11 * 0.85 * 2.66 / 30, 1e-9);
+    cr_assert_float_eq(b->co2_kg_per_t, (1 + km11 * 0.85) * 3.24 / 29, 1e-9);
     cr_assert_float_eq(b->total_nok_per_t, total_per_t(km11, 0, 0), 1e-9);
     cr_assert_eq(b->overlap_months, 3);
     cr_assert_float_eq(b->amount_t, 1000, 1e-9);
@@ -621,9 +634,9 @@ Test(market, supply_matches_ranked_with_exclusions_and_saving)
                        km20 * co2_per_tkm() + 0.5 - km11 * co2_per_tkm(), 1e-9);
     cr_assert(b->saving_nok_per_t > 150);
     /* the worked example in docs/listings.md */
-    cr_assert_float_eq(b->total_nok_per_t, 10.55, 0.005);
-    cr_assert_float_eq(res.items[3].total_nok_per_t, 166.83, 0.005);
-    cr_assert_float_eq(b->saving_nok_per_t, 156.28, 0.01);
+    cr_assert_float_eq(b->total_nok_per_t, 25.65, 0.005);
+    cr_assert_float_eq(b->saving_nok_per_t, 153.37, 0.01);
+    cr_assert_float_eq(res.items[3].total_nok_per_t, 179.02, 0.005);
     cr_assert_float_eq(res.items[3].saving_nok_per_t, 0, 1e-12);
     mb_match_result_release(&res);
 
@@ -752,8 +765,9 @@ Test(market, region_scenario_reads_back)
     cr_assert_eq(s.sites[3].from, month("2026-01"));
     cr_assert_eq(s.sites[3].to, month("2026-06"));
     /* the market's factors travel with it */
-    cr_assert_float_eq(s.transport.cost_nok_per_tkm, M.cost_nok_per_tkm, 1e-12);
-    cr_assert_float_eq(s.transport.co2_kg_per_tkm, M.co2_kg_per_tkm, 1e-12);
+    cr_assert_float_eq(s.transport.nok_per_tkm, M.cost_nok_per_tkm, 1e-12);
+    cr_assert_float_eq(s.transport.co2_per_tkm, M.co2_kg_per_tkm, 1e-12);
+    cr_assert_float_eq(s.transport.nok_per_t, M.cost_nok_per_t, 1e-12);
     cr_assert_float_eq(s.co2_price_nok_per_t, M.co2_price_nok_per_t, 1e-12);
     mb_scenario_release(&s);
     free(text);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/defaults.h"
+#include "plan/factors.h"
 #include "plan/scenario.h"
 
 #define HEAD "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", \"to\": \"2026-12\"}, "
@@ -38,11 +38,23 @@ Test(scenario, valid_one_is_normalised)
     cr_assert(s.sites[3].approximate);
     cr_assert_str_eq(s.sites[3].municipality, "5031");
     cr_assert(s.sites[2].accepts[s.sites[2].material]);
-    /* Defaults with sources (plan/defaults.h). */
-    cr_assert_float_eq(s.transport.payload_t, MB_DEFAULT_PAYLOAD_T, 1e-12);
-    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.50 + 0.35) * 2.66 / 30, 1e-12);
-    cr_assert_float_eq(s.sites[1].fee_nok_per_t, MB_DEFAULT_GATE_FEE_NOK_PER_T, 1e-12);
-    cr_assert_float_eq(s.co2_price_nok_per_t, MB_DEFAULT_CO2_PRICE_NOK_PER_T, 1e-12);
+    /* Defaults from the factor register (data/factors.csv): 29 t a load,
+     * well to wheel (3.24 kg CO2e per litre of fossil diesel), 0.50 l/km
+     * out and 0.35 back, 1 l and 600 NOK a load, 21 NOK per km driven. */
+    const struct mb_factor_info *reg = mb_factor_register(NULL);
+    cr_assert_not_null(reg);
+    cr_assert_float_eq(s.transport.payload_t, reg[MB_F_PAYLOAD].central, 1e-12);
+    cr_assert_float_eq(s.transport.payload_t, 29, 1e-12);
+    cr_assert_eq(s.transport.boundary, MB_BOUNDARY_WTW);
+    cr_assert_float_eq(s.transport.co2_per_tkm, (0.50 + 0.35) * 3.24 / 29, 1e-12);
+    cr_assert_float_eq(s.transport.co2_per_t, 1.0 * 3.24 / 29, 1e-12);
+    cr_assert_float_eq(s.transport.nok_per_t, 600.0 / 29, 1e-12);
+    cr_assert_float_eq(s.transport.nok_per_tkm, 21.0 * 2 / 29, 1e-12);
+    cr_assert_float_eq(s.sites[1].fee_nok_per_t, reg[MB_F_GATE_FEE].central, 1e-12);
+    cr_assert_eq(s.sites[1].fee_factor, MB_F_GATE_FEE, "a register value varies in the ranges");
+    /* Machine diesel at a landfill is stated tank to wheel: scaled to WTW. */
+    cr_assert_float_eq(s.sites[1].co2_kg_per_t, 0.5 * 3.24 / 2.66, 1e-12);
+    cr_assert_float_eq(s.co2_price_nok_per_t, reg[MB_F_CO2_PRICE].central, 1e-12);
     /* Distance: great circle x detour factor. */
     cr_assert_float_eq(mb_scenario_km(&s, 0, 1), 1.3 * mb_geo_distance_km(s.sites[0].pos,
                        s.sites[1].pos), 1e-9);
@@ -57,8 +69,8 @@ Test(scenario, transport_per_truck_km_and_distance_matrix)
     struct mb_scenario s;
     struct mb_problems p;
     cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
-    cr_assert_float_eq(s.transport.cost_nok_per_tkm, 30.0 * 2 / 20, 1e-12);
-    cr_assert_float_eq(s.transport.co2_kg_per_tkm, 0.7 * 2.66 / 20, 1e-12);
+    cr_assert_float_eq(s.transport.nok_per_tkm, 30.0 * 2 / 20, 1e-12);
+    cr_assert_float_eq(s.transport.co2_per_tkm, 0.7 * 3.24 / 20, 1e-12);
     cr_assert_float_eq(mb_scenario_km(&s, 0, 1), 40, 1e-12);
     cr_assert_float_eq(mb_scenario_km(&s, 1, 0), 40, 1e-12, "both directions");
     mb_scenario_release(&s);
@@ -71,13 +83,16 @@ Test(scenario, vehicle_types_set_payload_and_fuel)
     struct mb_problems p;
     cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
     cr_assert_float_eq(s.transport.payload_t, 17.5, 1e-12);
-    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.42 + 0.30) * 2.66 / 17.5, 1e-12);
+    cr_assert_float_eq(s.transport.co2_per_tkm, (0.42 + 0.30) * 3.24 / 17.5, 1e-12);
+    /* The vehicle's value keeps the register's relative range. */
+    cr_assert_float_eq(s.factors.v[MB_F_PAYLOAD].low, 28.0 / 29 * 17.5, 1e-12);
+    cr_assert_eq(s.factors.origin[MB_F_PAYLOAD], MB_FACTOR_VEHICLE);
     mb_scenario_release(&s);
     /* An explicit payload still wins over the vehicle's. */
     json = HEAD "\"transport\": {\"vehicle\": \"tipper_3axle\", \"payload_t\": 12}, \"sites\": [" SOURCE "]}";
     cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0);
     cr_assert_float_eq(s.transport.payload_t, 12, 1e-12);
-    cr_assert_float_eq(s.transport.co2_kg_per_tkm, (0.38 + 0.28) * 2.66 / 12, 1e-12);
+    cr_assert_float_eq(s.transport.co2_per_tkm, (0.38 + 0.28) * 3.24 / 12, 1e-12);
     mb_scenario_release(&s);
 }
 
@@ -145,6 +160,17 @@ Test(scenario, every_kind_of_bad_input_is_named)
         { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 1}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].km", "shorter than the straight line" },
         { HEAD "\"transport\": {\"vehicle\": \"bicycle\"}, \"sites\": [" SOURCE "]}", "transport.vehicle", "unknown vehicle type" },
         { HEAD "\"transport\": {\"empty_return\": \"yes\"}, \"sites\": [" SOURCE "]}", "transport.empty_return", "true or false" },
+        { HEAD "\"factors\": {\"truck.fuel_l_per_load\": {\"low\": 2, \"central\": 1, \"high\": 3}}, \"sites\": [" SOURCE "]}", "factors.truck.fuel_l_per_load", "low <= central <= high" },
+        { HEAD "\"factors\": {\"truck.fuel\": 1}, \"sites\": [" SOURCE "]}", "factors.truck.fuel", "is not a factor" },
+        { HEAD "\"factors\": {\"production.crushed_kg_per_t\": -3}, \"sites\": [" SOURCE "]}", "factors.production.crushed_kg_per_t", "between 0 and" },
+        { HEAD "\"factors\": {\"truck.empty_return_share\": 1.5}, \"sites\": [" SOURCE "]}", "factors.truck.empty_return_share", "between 0 and 1" },
+        { HEAD "\"factors\": {\"truck.payload_t\": {\"low\": 20, \"central\": 25}}, \"sites\": [" SOURCE "]}", "factors.truck.payload_t.high", "is required" },
+        { HEAD "\"transport\": {\"boundary\": \"cradle\"}, \"sites\": [" SOURCE "]}", "transport.boundary", "not a boundary" },
+        { HEAD "\"transport\": {\"fuel_mix\": {\"coal\": 1}}, \"sites\": [" SOURCE "]}", "transport.fuel_mix.coal", "not a fuel" },
+        { HEAD "\"transport\": {\"fuel_mix\": {\"diesel\": 0.5, \"hvo100\": 0.2}}, \"sites\": [" SOURCE "]}", "transport.fuel_mix", "add up to 0.7" },
+        { HEAD "\"objective\": \"speed\", \"sites\": [" SOURCE "]}", "objective", "not an objective" },
+        { HEAD "\"out_of_region\": {\"landfill_km\": -5}, \"sites\": [" SOURCE "]}", "out_of_region.landfill_km", "between 0 and" },
+        { HEAD "\"out_of_region\": {\"far\": 5}, \"sites\": [" SOURCE "]}", "out_of_region.far", "unknown field" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         refused(&cases[i]);

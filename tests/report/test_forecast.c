@@ -34,7 +34,7 @@ static void plan_text(const char *json, struct mb_scenario *s, struct mb_plan *p
 static const char *const SQUEEZE =
     "{\"format\":\"massebank-scenario/1\",\"name\":\"squeeze\","
     "\"horizon\":{\"from\":\"2026-07\",\"to\":\"2027-06\"},\"co2_price_nok_per_t\":0,"
-    "\"transport\":{\"cost_nok_per_tkm\":2,\"co2_kg_per_tkm\":0.1,\"detour_factor\":1.0},"
+    "\"transport\":{\"cost_nok_per_tkm\":2,\"co2_kg_per_tkm\":0.1,\"cost_nok_per_load\":0,\"fuel_l_per_load\":0,\"detour_factor\":1.0},"
     "\"sites\":["
     "{\"id\":\"dig\",\"kind\":\"source\",\"lat\":63.40,\"lon\":10.40,\"material\":\"soil.moraine\","
     "\"class\":1,\"amount\":{\"value\":12000,\"unit\":\"t\"},"
@@ -95,7 +95,7 @@ Test(forecast, nowhere_in_reach_is_not_a_capacity_shortage)
     static const char *const FAR =
         "{\"format\":\"massebank-scenario/1\",\"name\":\"far\","
         "\"horizon\":{\"from\":\"2026-07\",\"to\":\"2027-06\"},\"co2_price_nok_per_t\":0,"
-        "\"transport\":{\"cost_nok_per_tkm\":2,\"co2_kg_per_tkm\":0.1,\"detour_factor\":1.0},"
+        "\"transport\":{\"cost_nok_per_tkm\":2,\"co2_kg_per_tkm\":0.1,\"cost_nok_per_load\":0,\"fuel_l_per_load\":0,\"detour_factor\":1.0},"
         "\"sites\":["
         "{\"id\":\"dig\",\"kind\":\"source\",\"lat\":63.40,\"lon\":10.40,\"material\":\"soil.moraine\","
         "\"class\":1,\"amount\":{\"value\":12000,\"unit\":\"t\"},"
