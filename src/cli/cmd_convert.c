@@ -88,16 +88,19 @@ int cmd_convert(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
-    double v[3];
-    for (int u = 0; u < 3; u++)
+    double v[4];
+    for (int u = 0; u < 4; u++)
         mb_unit_convert(m, amount, from, (enum mb_unit)u, &v[u], NULL);
     if (json) {
-        json_t *o = json_pack("{s:f,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:{s:s,s:s}}",
+        json_t *o = json_pack("{s:f,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:{s:s,s:s,s:s}}",
             "amount", amount, "unit", mb_unit_symbol(from), "material", m->code,
             "t", v[MB_UNIT_T], "fm3", v[MB_UNIT_FM3], "lm3", v[MB_UNIT_LM3],
+            "pm3", v[MB_UNIT_PM3],
             "density_t_per_fm3", m->density, "bulking_lm3_per_fm3", m->bulking,
+            "placed_pm3_per_fm3", m->placed,
             "status", "density", m->density_status == 'E' ? "estimate" : "sourced",
-            "bulking", m->bulking_status == 'E' ? "estimate" : "sourced");
+            "bulking", m->bulking_status == 'E' ? "estimate" : "sourced",
+            "placed", m->placed_status == 'E' ? "estimate" : "sourced");
         if (to)
             json_object_set_new(o, "result", json_real(v[target]));
         cli_print_json(stdout, o);
@@ -112,11 +115,12 @@ int cmd_convert(int argc, char **argv)
                m->density_status == 'E' ? " (estimate)" : "", m->bulking,
                m->bulking_status == 'E' ? " (estimate)" : "");
     } else {
-        char a[64], t[64], f[64], l[64];
-        printf("%s %s %s = %s t = %s fm3 = %s lm3\n", amount_text(a, sizeof a, amount),
-               mb_unit_symbol(from), m->code, amount_text(t, sizeof t, v[MB_UNIT_T]),
-               amount_text(f, sizeof f, v[MB_UNIT_FM3]),
-               amount_text(l, sizeof l, v[MB_UNIT_LM3]));
+        char a[64], t[64], f[64], l[64], pl[64];
+        printf("%s %s %s = %s t = %s fm3 = %s lm3 = %s pm3 placed\n",
+               amount_text(a, sizeof a, amount), mb_unit_symbol(from), m->code,
+               amount_text(t, sizeof t, v[MB_UNIT_T]), amount_text(f, sizeof f, v[MB_UNIT_FM3]),
+               amount_text(l, sizeof l, v[MB_UNIT_LM3]),
+               amount_text(pl, sizeof pl, v[MB_UNIT_PM3]));
     }
 out:
     mb_catalog_release(&cat);

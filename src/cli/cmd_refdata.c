@@ -143,7 +143,13 @@ static int demo_plan(struct mb_error *err)
                b->cost_nok / 1e6, (b->cost_nok - t->cost_nok) / 1e6);
         printf("  %-26s %14.0f %14.0f\n", "reused (t)", t->reused_t, b->reused_t);
         printf("  %-26s %14.0f %14.0f\n", "unplaced (t)", t->unplaced_t, b->unplaced_t);
-        printf("  (massebank plan data/demo/trondheim.json shows it month by month.)\n");
+        printf("  (unplaced masses go to a landfill outside the region, counted in cost "
+               "and CO2 for both)\n");
+        const struct mb_band *c = &plan.uncertainty.saving[MB_M_CO2];
+        printf("  CO2 saved %.0f t, %.0f to %.0f t with the factors' ranges (well to wheel; "
+               "5th-95th percentile).\n", c->central / 1e3, c->low / 1e3, c->high / 1e3);
+        printf("  (massebank plan data/demo/trondheim.json --sensitivity shows it month by "
+               "month, with every range and the factors behind them.)\n");
         mb_plan_release(&plan);
     }
     mb_scenario_release(&s);

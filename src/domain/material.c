@@ -60,7 +60,7 @@ static int valid_ewc(const char *s, int hazardous)
 
 struct cols {
     int code, group, name_nb, name_en, density, density_status, bulking,
-        bulking_status, ewc, ewc_hazardous, aliases, source, note;
+        bulking_status, placed, placed_status, ewc, ewc_hazardous, aliases, source, note;
 };
 
 static void find_cols(const struct mb_csv_table *t, struct cols *c)
@@ -73,6 +73,8 @@ static void find_cols(const struct mb_csv_table *t, struct cols *c)
     c->density_status = mb_csv_column(t, "density_status");
     c->bulking = mb_csv_column(t, "bulking");
     c->bulking_status = mb_csv_column(t, "bulking_status");
+    c->placed = mb_csv_column(t, "placed");
+    c->placed_status = mb_csv_column(t, "placed_status");
     c->ewc = mb_csv_column(t, "ewc");
     c->ewc_hazardous = mb_csv_column(t, "ewc_hazardous");
     c->aliases = mb_csv_column(t, "aliases");
@@ -155,6 +157,22 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
         if (!*mb_csv_get(r, c->bulking_status))
             m->bulking_status = 'E';
     }
+    if (whole && !*mb_csv_get(r, c->placed)) {
+        m->placed = 1.0; /* a new material without it: placed as solid [E] */
+        m->placed_status = 'E';
+    }
+    if (*(v = mb_csv_get(r, c->placed))) {
+        if ((rc = mb_parse_number(v, &m->placed, "placed", err)))
+            return rc;
+        if (!(m->placed >= 0.5 && m->placed <= 2.0))
+            return mb_error_set(err, MB_EINVAL, "placed", "%g pm3/fm3 is outside "
+                                "0.5-2.0, the range of real fills", m->placed);
+        if (!*mb_csv_get(r, c->placed_status))
+            m->placed_status = 'E';
+    }
+    if (*(v = mb_csv_get(r, c->placed_status)) &&
+        (rc = set_status(&m->placed_status, v, "placed_status", err)))
+        return rc;
     if (*(v = mb_csv_get(r, c->density_status)) &&
         (rc = set_status(&m->density_status, v, "density_status", err)))
         return rc;
@@ -196,7 +214,8 @@ static int apply_table(struct mb_catalog *c, const struct mb_csv_table *t,
         return mb_error_set(err, MB_EINVAL, "code", "%s has no 'code' column", name);
     for (size_t i = 0; i < t->ncols; i++) {
         static const char *known[] = { "code", "group", "name_nb", "name_en",
-            "density", "density_status", "bulking", "bulking_status", "ewc",
+            "density", "density_status", "bulking", "bulking_status", "placed",
+            "placed_status", "ewc",
             "ewc_hazardous", "aliases", "source", "note" };
         size_t k;
         for (k = 0; k < sizeof known / sizeof *known; k++)

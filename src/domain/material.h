@@ -9,7 +9,9 @@
  * (the research codes such as R.SPR and Norwegian words such as "pukk").
  *
  * Units: density in tonnes per solid m3 (t/fm3), bulking in loose m3 per
- * solid m3 (lm3/fm3); loose density is derived as density / bulking.
+ * solid m3 (lm3/fm3), placed in placed (compacted) m3 per solid m3
+ * (pm3/fm3, what a landfill fills up with); loose density is derived as
+ * density / bulking.
  */
 #ifndef MB_DOMAIN_MATERIAL_H
 #define MB_DOMAIN_MATERIAL_H
@@ -34,6 +36,8 @@ struct mb_material {
     char density_status; /* 'V', 'S' or 'E' */
     double bulking;      /* lm3 per fm3 */
     char bulking_status;
+    double placed;       /* placed (compacted) m3 in a fill or landfill per fm3 */
+    char placed_status;
     char ewc[16];        /* "" for products, which are not waste */
     char ewc_hazardous[16];
     char aliases[128];   /* space-separated */

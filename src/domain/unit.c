@@ -16,7 +16,8 @@ static const struct {
     { "tonnes", MB_UNIT_T },  { "tonns", MB_UNIT_T },  { "tons", MB_UNIT_T },
     { "fm3", MB_UNIT_FM3 },   { "fm³", MB_UNIT_FM3 },  { "pfm3", MB_UNIT_FM3 },
     { "ufm3", MB_UNIT_FM3 },  { "lm3", MB_UNIT_LM3 },  { "lm³", MB_UNIT_LM3 },
-    { "ulm3", MB_UNIT_LM3 },
+    { "ulm3", MB_UNIT_LM3 },  { "pm3", MB_UNIT_PM3 },  { "pm³", MB_UNIT_PM3 },
+    { "pam3", MB_UNIT_PM3 },
 };
 
 int mb_unit_parse(const char *s, enum mb_unit *out, const char *field,
@@ -30,9 +31,10 @@ int mb_unit_parse(const char *s, enum mb_unit *out, const char *field,
     }
     if (mb_text_casecmp(s, "m3") == 0 || mb_text_casecmp(s, "m³") == 0)
         return mb_error_set(err, MB_EINVAL, field, "'%s' does not say the state of "
-            "the mass: use fm3 (solid, in place) or lm3 (loose, on the truck)", s);
-    return mb_error_set(err, MB_EINVAL, field, "unknown unit '%.40s'; use t, fm3 "
-                        "or lm3", s);
+            "the mass: use fm3 (solid, in place), lm3 (loose, on the truck) or pm3 "
+            "(placed and compacted)", s);
+    return mb_error_set(err, MB_EINVAL, field, "unknown unit '%.40s'; use t, fm3, "
+                        "lm3 or pm3", s);
 }
 
 const char *mb_unit_symbol(enum mb_unit u)
@@ -41,6 +43,7 @@ const char *mb_unit_symbol(enum mb_unit u)
     case MB_UNIT_T: return "t";
     case MB_UNIT_FM3: return "fm3";
     case MB_UNIT_LM3: return "lm3";
+    case MB_UNIT_PM3: return "pm3";
     }
     return "?";
 }
@@ -70,12 +73,14 @@ int mb_unit_convert(const struct mb_material *m, double amount,
     case MB_UNIT_T: fm3 = amount / m->density; break;
     case MB_UNIT_FM3: fm3 = amount; break;
     case MB_UNIT_LM3: fm3 = amount / m->bulking; break;
+    case MB_UNIT_PM3: fm3 = amount / m->placed; break;
     default: return mb_error_set(err, MB_EINVAL, "from", "unknown unit");
     }
     switch (to) {
     case MB_UNIT_T: *out = fm3 * m->density; break;
     case MB_UNIT_FM3: *out = fm3; break;
     case MB_UNIT_LM3: *out = fm3 * m->bulking; break;
+    case MB_UNIT_PM3: *out = fm3 * m->placed; break;
     default: return mb_error_set(err, MB_EINVAL, "to", "unknown unit");
     }
     if (from == to)

@@ -5,7 +5,7 @@
  * meaningless without its state, so a bare "m3" is refused with a hint
  * instead of being guessed. Conversions use the material's density
  * (t/fm3) and bulking factor (lm3/fm3):
- *     t = fm3 * density,   lm3 = fm3 * bulking.
+ *     t = fm3 * density,   lm3 = fm3 * bulking,   pm3 = fm3 * placed.
  */
 #ifndef MB_DOMAIN_UNIT_H
 #define MB_DOMAIN_UNIT_H
@@ -17,18 +17,19 @@ enum mb_unit {
     MB_UNIT_T,   /* tonnes */
     MB_UNIT_FM3, /* solid m3: in place, before digging or blasting */
     MB_UNIT_LM3, /* loose m3: as loaded on the truck */
+    MB_UNIT_PM3, /* placed m3: compacted in a fill or landfill */
 };
 
 /* The largest amount any input may state, in any unit: 1e10 (ten billion
  * tonnes or m3, about fifty years of Norway's total). */
 #define MB_AMOUNT_MAX 1e10
 
-/* Parse a unit name: t, tonn, tonne(s), fm3, fm³, pfm3, lm3, lm³, ulm3
- * (case-insensitive). "m3" alone is MB_EINVAL with a hint. */
+/* Parse a unit name: t, tonn, tonne(s), fm3, fm³, pfm3, lm3, lm³, ulm3,
+ * pm3, pm³, pam3 (case-insensitive). "m3" alone is MB_EINVAL with a hint. */
 int mb_unit_parse(const char *s, enum mb_unit *out, const char *field,
                   struct mb_error *err);
 
-/* Short symbol: "t", "fm3", "lm3". */
+/* Short symbol: "t", "fm3", "lm3", "pm3". */
 const char *mb_unit_symbol(enum mb_unit u);
 
 /* Convert `amount` (finite, 0..MB_AMOUNT_MAX) of material m from one unit

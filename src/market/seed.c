@@ -65,6 +65,11 @@ static json_t *body_of(json_t *site, const struct mb_market *m,
     json_object_del(b, "id");
     json_object_del(b, "kind");
     json_object_del(b, "name");
+    /* A market facility keeps one capacity per period and no position
+     * note: the scenario's yearly capacities and the approximate flag
+     * stay in the planning demo. */
+    json_object_del(b, "capacity_by_year");
+    json_object_del(b, "approximate");
     bool listing = strcmp(kind, "source") == 0 || strcmp(kind, "need") == 0;
     if (listing) {
         const char *mat = json_string_value(json_object_get(site, "material"));

@@ -668,6 +668,12 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     if (type < 0)
         goto out;
 
+    /* A facility in the market keeps one capacity per period; yearly
+     * capacities belong to planning scenarios for now. Refused, not
+     * dropped. */
+    if (json_object_get(root, "capacity_by_year"))
+        mb_problems_add(p, "capacity_by_year", "is read in planning scenarios only; a "
+                        "facility in the market gives capacity_per_year");
     /* the site fields, through the scenario reader */
     site = json_copy(root);
     static const char *const market_only[] = { "type", "title", "description", "keywords",

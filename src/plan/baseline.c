@@ -112,7 +112,8 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
     double *left = mb_xmalloc((s->nsites * (size_t)Y + 1) * sizeof *left);
     for (size_t i = 0; i < s->nsites; i++)
         for (int y = 0; y < Y; y++)
-            left[i * (size_t)Y + (size_t)y] = s->sites[i].capacity.value;
+            left[i * (size_t)Y + (size_t)y] =
+                mb_site_year_capacity(s, &s->sites[i], y0 + y);
     struct cand **cands = mb_xcalloc(s->nsites + 1, sizeof *cands);
     size_t *ncand = mb_xcalloc(s->nsites + 1, sizeof *ncand);
     struct mb_grid grid;
@@ -150,15 +151,16 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                 double take = rest;
                 double *room = &left[r * (size_t)Y + (size_t)y];
                 double w = 1;
-                if (fac->capacity.value >= 0) {
+                bool limited = *room >= 0;
+                if (limited) {
                     w = mb_capacity_weight(s, &fac->capacity, material);
                     if (*room / w < take)
                         take = *room / w;
                 }
                 if (take <= 1e-9)
                     continue;
-                if (fac->capacity.value >= 0)
-                    *room -= take * w;
+                if (limited)
+                    *room = fmax(0, *room - take * w);
                 rest -= take;
                 if (x->kind == MB_SITE_SOURCE)
                     push_flow(&plan->baseline_flows, &plan->nbaseline_flows, &cap, s, i,

@@ -35,6 +35,9 @@ void mb_grid_build(struct mb_grid *g, const struct mb_scenario *s, double max_km
     memset(g, 0, sizeof *g);
     /* 1 degree of latitude >= 110.5 km; of longitude >= 111.3 cos(72) km in
      * Norway (sites are checked to lie below 71.4 N). */
+    /* An explicit distance may be up to MB_DISTANCE_SLACK_KM shorter than
+     * the straight line (scenario.h): cells leave room for it. */
+    max_km += MB_DISTANCE_SLACK_KM;
     g->dlat = max_km / 110.5;
     g->dlon = max_km / (111.3 * cos(72.0 * 3.14159265358979323846 / 180.0));
     struct pair *p = mb_xmalloc((s->nsites + 1) * sizeof *p);

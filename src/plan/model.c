@@ -31,6 +31,7 @@ double mb_capacity_weight(const struct mb_scenario *s, const struct mb_capacity 
     switch (c->unit) {
     case MB_UNIT_FM3: return 1.0 / m->density;
     case MB_UNIT_LM3: return m->bulking / m->density;
+    case MB_UNIT_PM3: return m->placed / m->density;
     default: return 1.0;
     }
 }
@@ -178,17 +179,19 @@ static void make_rows(struct build *b)
                 break;
             }
         }
-        if ((x->kind == MB_SITE_LANDFILL || x->kind == MB_SITE_QUARRY) &&
-            x->capacity.value >= 0) {
+        if (x->kind == MB_SITE_LANDFILL || x->kind == MB_SITE_QUARRY) {
             for (int y = 0; y < b->Y; y++) {
                 int year = b->y0 + y;
+                double cap = mb_site_year_capacity(s, x, year);
+                if (cap < 0)
+                    continue; /* no limit that year */
                 /* any active month in this year within the horizon? */
                 bool any = false;
                 for (int t = 0; t < b->T && !any; t++)
                     any = mb_month_year(s->from + t) == year && active(x, s->from + t);
                 if (any)
                     b->yrow[i * (size_t)b->Y + (size_t)y] = new_row(b, -HUGE_VAL,
-                        x->capacity.value, x->kind == MB_SITE_LANDFILL
+                        cap, x->kind == MB_SITE_LANDFILL
                         ? MB_ROW_LANDFILL : MB_ROW_QUARRY, (int)i, y, -1);
             }
         }
@@ -542,15 +545,18 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
             for (size_t k = 0; k < nm; k++)
                 if (s->sites[i].accepts[k])
                     add_comm(&b, (int)k, 1);
-    size_t base = m->ncomm;
-    for (size_t i = 0; i < s->nsites; i++) {
-        const struct mb_site *x = &s->sites[i];
-        if (x->kind != MB_SITE_PLANT)
-            continue;
-        for (size_t c = 0; c < base; c++)
-            if (mb_site_takes(x, m->comm[c].material, m->comm[c].cls))
+    /* Every commodity a plant can make, also from another plant's output
+     * (a chain plant -> storage -> plant): each commodity, old or new, is
+     * offered to every plant until no new one appears. There are at most
+     * materials x 6 commodities, so this ends. */
+    for (size_t c = 0; c < m->ncomm; c++) {
+        int material = m->comm[c].material, cls = m->comm[c].cls;
+        for (size_t i = 0; i < s->nsites; i++) {
+            const struct mb_site *x = &s->sites[i];
+            if (x->kind == MB_SITE_PLANT && mb_site_takes(x, material, cls))
                 for (size_t y = 0; y < x->nyields; y++)
-                    add_comm(&b, x->yields[y].material, m->comm[c].cls);
+                    add_comm(&b, x->yields[y].material, cls);
+        }
     }
     size_t cells = s->nsites * (size_t)b.T;
     b.srow = mb_xmalloc((cells + 1) * sizeof *b.srow);

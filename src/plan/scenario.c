@@ -460,6 +460,93 @@ static void get_position(struct ctx *c, json_t *o, const char *path,
     }
 }
 
+/* "capacity_per_year" and/or "capacity_by_year": {"unit": "t|fm3|lm3|pm3",
+ * "YYYY": number, ...}. Years the latter does not list keep the former;
+ * without the former they have no room (a landfill) or no limit (a
+ * quarry). Both must use one unit. A landfill needs one of them. */
+static void get_yearly_capacity(struct ctx *c, json_t *o, const char *path,
+                                struct mb_site *site, bool landfill)
+{
+    char p[160];
+    site->capacity.value = -1;
+    bool per_year = get_quantity(c, o, "capacity_per_year", path, -1, NULL,
+                                 &site->capacity, false);
+    sub(p, sizeof p, path, "capacity_by_year");
+    json_t *by = get(o, "capacity_by_year");
+    if (!by) {
+        if (landfill && !per_year && !get(o, "capacity_per_year")) {
+            sub(p, sizeof p, path, "capacity_per_year");
+            mb_problems_add(c->p, p, "is required (or capacity_by_year)");
+        }
+        return;
+    }
+    if (!json_is_object(by)) {
+        mb_problems_add(c->p, p, "must be an object {\"unit\": \"pm3\", \"2027\": "
+                        "number, ...}");
+        return;
+    }
+    const char *u = get_str(c, by, "unit", p, true);
+    enum mb_unit unit = MB_UNIT_T;
+    if (u) {
+        struct mb_error err;
+        char q[180];
+        sub(q, sizeof q, p, "unit");
+        if (mb_unit_parse(u, &unit, q, &err)) {
+            mb_problems_add(c->p, q, "%s", err.message);
+            return;
+        }
+    } else {
+        return;
+    }
+    if (per_year && site->capacity.unit != (int)unit) {
+        mb_problems_add(c->p, p, "uses %s, capacity_per_year %s: give both in one unit",
+                        mb_unit_symbol(unit), mb_unit_symbol(site->capacity.unit));
+        return;
+    }
+    int y0 = mb_month_year(c->s->from), Y = mb_month_year(c->s->to) - y0 + 1;
+    if (!per_year) {
+        site->capacity.unit = (int)unit;
+        site->capacity.value = landfill ? 0 : -1;
+    }
+    site->cap_year = mb_xmalloc((size_t)Y * sizeof *site->cap_year);
+    for (int y = 0; y < Y; y++)
+        site->cap_year[y] = site->capacity.value;
+    const char *key;
+    json_t *v;
+    json_object_foreach(by, key, v) {
+        if (strcmp(key, "unit") == 0)
+            continue;
+        char q[180];
+        snprintf(q, sizeof q, "%s.%.20s", p, key);
+        char *end;
+        long year = strtol(key, &end, 10);
+        if (*end || end == key || strlen(key) != 4 || year < 1900 || year > 2200) {
+            mb_problems_add(c->p, q, "is not a year (YYYY)");
+            continue;
+        }
+        double x = json_is_number(v) ? json_number_value(v) : NAN;
+        if (json_is_number(v) && x < 0) {
+            mb_problems_add(c->p, q, "must not be negative (got %g)", x);
+            continue;
+        }
+        if (!(x >= 0 && x <= MB_AMOUNT_MAX)) {
+            mb_problems_add(c->p, q, "must be a number of %s, 0 to %g",
+                            mb_unit_symbol(unit), MB_AMOUNT_MAX);
+            continue;
+        }
+        if (year >= y0 && year < y0 + Y)
+            site->cap_year[year - y0] = x;
+    }
+}
+
+double mb_site_year_capacity(const struct mb_scenario *s, const struct mb_site *x, int year)
+{
+    int y = year - mb_month_year(s->from);
+    if (x->cap_year && y >= 0 && y <= mb_month_year(s->to) - mb_month_year(s->from))
+        return x->cap_year[y];
+    return x->capacity.value;
+}
+
 /* A site's own value of a field, or the register factor's central value
  * (and *factor = its id, so the ranges vary it). */
 static void site_value(struct ctx *c, json_t *o, const char *path, const char *key,
@@ -516,18 +603,19 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
         return;
     site->kind = (enum mb_site_kind)k;
     static const char *const common[] = { "id", "name", "kind", "lat", "lon", "utm",
-                                          "municipality", "detour_factor" };
+                                          "municipality", "approximate", "detour_factor" };
     static const char *const extra[MB_SITE_KIND_COUNT][10] = {
         [MB_SITE_SOURCE] = { "material", "class", "amount", "window" },
         [MB_SITE_NEED] = { "material", "accepts", "max_class", "amount", "window" },
         [MB_SITE_LANDFILL] = { "accepts", "max_class", "capacity_per_year",
-                               "gate_fee_nok_per_t", "co2_kg_per_t", "window" },
+                               "capacity_by_year", "gate_fee_nok_per_t", "co2_kg_per_t",
+                               "window" },
         [MB_SITE_STORAGE] = { "accepts", "max_class", "capacity", "handling_nok_per_t",
                               "holding_nok_per_t_month", "co2_kg_per_t", "window" },
         [MB_SITE_PLANT] = { "accepts", "max_class", "capacity_per_month", "yields",
                             "processing_nok_per_t", "co2_kg_per_t", "window" },
-        [MB_SITE_QUARRY] = { "offers", "capacity_per_year", "price_nok_per_t",
-                             "co2_kg_per_t", "window" },
+        [MB_SITE_QUARRY] = { "offers", "capacity_per_year", "capacity_by_year",
+                             "price_nok_per_t", "co2_kg_per_t", "window" },
     };
     const char *allowed[24];
     size_t na = 0;
@@ -538,6 +626,13 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
     allowed[na] = NULL;
     check_keys(c, o, path, allowed);
     get_position(c, o, path, site);
+    json_t *ap = get(o, "approximate");
+    if (ap && !json_is_boolean(ap)) {
+        sub(p, sizeof p, path, "approximate");
+        mb_problems_add(c->p, p, "must be true or false");
+    } else if (json_is_true(ap)) {
+        site->approximate = true; /* a position known only roughly */
+    }
     get_num(c, o, "detour_factor", path, &site->detour, false, 1.0, 5.0);
 
     double cls = 1, maxc = 1;
@@ -575,7 +670,7 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
     case MB_SITE_LANDFILL:
         get_material_set(c, o, "accepts", path, site->accepts, true);
         get_num(c, o, "max_class", path, &maxc, false, 1, 5);
-        get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, true);
+        get_yearly_capacity(c, o, path, site, true);
         site_value(c, o, path, "gate_fee_nok_per_t", MB_F_GATE_FEE, &site->fee_nok_per_t,
                    &site->fee_factor);
         site_value(c, o, path, "co2_kg_per_t", MB_F_LANDFILL_CO2, &site->co2_kg_per_t,
@@ -647,7 +742,7 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
     }
     case MB_SITE_QUARRY:
         get_material_set(c, o, "offers", path, site->accepts, true);
-        get_quantity(c, o, "capacity_per_year", path, -1, NULL, &site->capacity, false);
+        get_yearly_capacity(c, o, path, site, false);
         site_value(c, o, path, "price_nok_per_t", MB_F_QUARRY_PRICE, &site->fee_nok_per_t,
                    &site->fee_factor);
         /* Without its own EPD value a quarry's production CO2 is the
@@ -1018,17 +1113,33 @@ static void parse_distances(struct ctx *c, json_t *t)
         if (!ok || ia < 0 || ib < 0)
             continue;
         double gc = mb_geo_distance_km(s->sites[ia].pos, s->sites[ib].pos);
-        if (km + 0.5 < gc) {
+        if (km + MB_DISTANCE_SLACK_KM < gc) {
             char q[180];
             sub(q, sizeof q, p, "km");
             mb_problems_add(c->p, q, "%g km is shorter than the straight line "
                             "(%.1f km)", km, gc);
             continue;
         }
-        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km };
-        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km };
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km, i };
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km, i };
     }
     qsort(s->distances, s->ndistances, sizeof *s->distances, cmp_distance);
+    /* A pair given twice must agree: otherwise which one counted would
+     * depend on the sort. Each contradiction is named once (a < b). */
+    for (size_t k = 1; k < s->ndistances; k++) {
+        const struct mb_distance *x = &s->distances[k - 1], *y = &s->distances[k];
+        if (x->a == y->a && x->b == y->b && x->a < x->b && x->km != y->km) {
+            char p[160];
+            size_t first = x->item < y->item ? x->item : y->item;
+            size_t second = x->item < y->item ? y->item : x->item;
+            snprintf(p, sizeof p, "transport.distances[%zu]", second);
+            mb_problems_add(c->p, p, "gives %g km between '%.40s' and '%.40s', but "
+                            "transport.distances[%zu] gives %g km; give each pair once",
+                            s->distances[k].item == second ? y->km : x->km,
+                            s->sites[x->a].id, s->sites[x->b].id, first,
+                            s->distances[k].item == second ? x->km : y->km);
+        }
+    }
 }
 
 double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b)
@@ -1244,6 +1355,7 @@ void mb_scenario_release(struct mb_scenario *s)
     for (size_t i = 0; i < s->nsites; i++) {
         free(s->sites[i].accepts);
         free(s->sites[i].yields);
+        free(s->sites[i].cap_year);
     }
     free(s->sites);
     free(s->distances);

@@ -61,6 +61,11 @@ struct mb_site {
     bool *accepts;         /* per catalog material (need, landfill, storage, plant, quarry offers) */
     int max_class;
     struct mb_capacity capacity; /* landfill/quarry per year, storage on hand, plant per month */
+    /* Landfill/quarry: capacity per calendar year of the horizon (index =
+     * year - first year of the horizon), in capacity.unit, from
+     * capacity_by_year; years it does not list keep capacity.value. NULL
+     * when the site has none. Read it with mb_site_year_capacity. */
+    double *cap_year;
     double fee_nok_per_t;  /* gate fee, handling, processing, or quarry price */
     double co2_kg_per_t;   /* handling or production CO2 (quarry: see co2_factor) */
     double holding_nok_per_t_month; /* storage */
@@ -131,7 +136,12 @@ double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
 struct mb_distance {
     size_t a, b; /* site indexes */
     double km;
+    size_t item; /* its index in transport.distances */
 };
+
+/* How much shorter than the straight line an explicit road distance may
+ * be (rounding in distance tables), km. */
+#define MB_DISTANCE_SLACK_KM 0.5
 
 struct mb_scenario {
     char name[128];
@@ -186,6 +196,10 @@ const struct mb_municipalities *mb_scenario_municipalities(struct mb_error *err)
  * scenario gives one, else great circle x the larger of the scenario's and
  * the two sites' detour factors. */
 double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b);
+
+/* A landfill's or quarry's capacity in calendar year `year` (in its
+ * capacity unit; < 0 unlimited). */
+double mb_site_year_capacity(const struct mb_scenario *s, const struct mb_site *x, int year);
 
 /* Number of months of the horizon. */
 static inline int mb_scenario_months(const struct mb_scenario *s)

@@ -127,16 +127,18 @@ void mb_forecast_build(const struct mb_scenario *s, const struct mb_plan *p,
         struct mb_forecast_landfill *l = &f->landfills[lf_of[i]];
         l->site = i;
         l->unit = x->capacity.unit;
-        l->unlimited = x->capacity.value < 0;
-        l->capacity = mb_xcalloc((size_t)f->nyears, sizeof *l->capacity);
+        l->capacity = mb_xmalloc((size_t)f->nyears * sizeof *l->capacity);
+        l->open = mb_xcalloc((size_t)f->nyears, sizeof *l->open);
         for (int pr = 0; pr < MB_PRACTICE_COUNT; pr++)
             l->used[pr] = mb_xcalloc((size_t)f->nyears, sizeof *l->used[pr]);
-        /* Its yearly capacity counts in every year with an open month in
-         * the horizon, as in the model's capacity rows. */
+        /* Its capacity of the year counts in every year with an open month
+         * in the horizon, as in the model's capacity rows. A year with no
+         * room (capacity 0) is open and full, not closed. */
+        for (int y = 0; y < f->nyears; y++)
+            l->capacity[y] = mb_site_year_capacity(s, x, f->y0 + y);
         for (int t = 0; t < p->nmonths; t++)
             if (open_in(x, s->from + t))
-                l->capacity[mb_month_year(s->from + t) - f->y0] =
-                    l->unlimited ? -1 : x->capacity.value;
+                l->open[mb_month_year(s->from + t) - f->y0] = true;
     }
     add_flows(s, f, lf_of, p->baseline_flows, p->nbaseline_flows, MB_PRACTICE_TODAY);
     add_flows(s, f, lf_of, p->flows, p->nflows, MB_PRACTICE_PLAN);
@@ -147,11 +149,11 @@ void mb_forecast_build(const struct mb_scenario *s, const struct mb_plan *p,
     for (size_t k = 0; k < f->nlandfills; k++) {
         struct mb_forecast_landfill *l = &f->landfills[k];
         for (int y = 0; y < f->nyears; y++) {
-            if (l->capacity[y] == 0)
+            if (!l->open[y])
                 continue;
             f->years[y].landfills_open++;
             for (int pr = 0; pr < MB_PRACTICE_COUNT; pr++) {
-                bool full = !l->unlimited &&
+                bool full = l->capacity[y] >= 0 &&
                             l->used[pr][y] >= MB_FORECAST_FULL_SHARE * l->capacity[y];
                 if (full) {
                     f->years[y].landfills_full[pr]++;
@@ -173,6 +175,7 @@ void mb_forecast_release(struct mb_forecast *f)
         return;
     for (size_t k = 0; k < f->nlandfills; k++) {
         free(f->landfills[k].capacity);
+        free(f->landfills[k].open);
         for (int pr = 0; pr < MB_PRACTICE_COUNT; pr++)
             free(f->landfills[k].used[pr]);
     }
@@ -208,10 +211,10 @@ json_t *mb_forecast_json(const struct mb_scenario *s, const struct mb_forecast *
         const struct mb_forecast_landfill *l = &f->landfills[k];
         json_t *ly = json_array();
         for (int y = 0; y < f->nyears; y++) {
-            if (l->capacity[y] == 0)
+            if (!l->open[y])
                 continue;
             json_array_append_new(ly, json_pack("{s:i,s:o,s:f,s:f}", "year", f->y0 + y,
-                "capacity", l->unlimited ? json_null() : json_real(l->capacity[y]),
+                "capacity", l->capacity[y] < 0 ? json_null() : json_real(l->capacity[y]),
                 "today", l->used[MB_PRACTICE_TODAY][y], "plan", l->used[MB_PRACTICE_PLAN][y]));
         }
         json_array_append_new(landfills, json_pack("{s:s,s:s,s:s,s:{s:o,s:o},s:o}",

@@ -44,8 +44,8 @@ struct mb_forecast_year {
 struct mb_forecast_landfill {
     size_t site;              /* scenario index */
     int unit;                 /* enum mb_unit of its capacity (t, fm3, lm3) */
-    bool unlimited;           /* no capacity given: never full */
-    double *capacity;         /* per year; 0 when closed all that year */
+    double *capacity;         /* per year, in unit; < 0: no limit (never full) */
+    bool *open;               /* per year: some month of it in its window */
     double *used[MB_PRACTICE_COUNT]; /* per year, in `unit` */
     int full_year[MB_PRACTICE_COUNT];/* first year it is full, 0 = never */
 };

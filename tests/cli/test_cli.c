@@ -61,7 +61,11 @@ Test(cli, convert_issue_example)
     cr_assert(strstr(r.out, "estimate"), "factors must be labelled: %s", r.out);
     run_free(&r);
     r = run("convert", "8 000", "fm3", "R.SPR", NULL);
-    EXPECT(r, 0, out, "= 21600 t = 8000 fm3 = 12000 lm3");
+    EXPECT(r, 0, out, "= 21600 t = 8000 fm3 = 12000 lm3 = 11200 pm3 placed");
+    run_free(&r);
+    /* Placed (compacted) m3, what a landfill fills: blasted rock 1.4 per fm3. */
+    r = run("convert", "1400", "pam3", "rock.blasted", "--to", "fm3", NULL);
+    EXPECT(r, 0, out, "1400 pm3 rock.blasted = 1000 fm3");
     run_free(&r);
     r = run("convert", "1,5", "t", "soil.clay", "--to=fm3", "--json", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);

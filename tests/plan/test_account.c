@@ -12,6 +12,9 @@
 
 #include "plan/plan.h"
 #include "plan/scenario.h"
+#include "report/forecast.h"
+#include "domain/unit.h"
+#include "domain/month.h"
 
 #define HEAD "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", " \
     "\"to\": \"2026-01\"}, "
@@ -200,4 +203,139 @@ Test(account, ranges_and_sensitivity)
     cr_assert_float_eq(q.uncertainty.saving[MB_M_CO2].low, low, 0, "runs repeat");
     mb_plan_release(&q);
     mb_scenario_release(&s);
+}
+
+/* A landfill that fills in placed m3 with a capacity per year: blasted
+ * rock takes 1.4 pm3 per fm3. 2 700 t a year (1 000 fm3 = 1 400 pm3)
+ * arise; the landfill takes 1 400 pm3 in 2026, 700 in 2027 and none in
+ * 2028, so 1 350 t of 2027 and all of 2028 go out of the region, and the
+ * forecast says capacity runs out in 2027 with the plan too. */
+Test(account, capacity_by_year_in_placed_m3)
+{
+    const char *json = "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": "
+        "\"2026-01\", \"to\": \"2028-12\"}, \"sites\": [{\"id\": \"pit\", \"kind\": \"source\", "
+        "\"lat\": 63.40, \"lon\": 10.40, \"material\": \"rock.blasted\", \"class\": 1, "
+        "\"amount\": {\"value\": 8100, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", "
+        "\"to\": \"2028-12\"}}, {\"id\": \"dump\", \"kind\": \"landfill\", \"lat\": 63.45, "
+        "\"lon\": 10.40, \"accepts\": [\"*\"], \"capacity_by_year\": {\"unit\": \"pm3\", "
+        "\"2026\": 1400, \"2027\": 700}}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    double y[3] = { 0 };
+    for (size_t i = 0; i < p.nflows; i++)
+        y[p.flows[i].month / 12 - 2026] += p.flows[i].t;
+    cr_assert_float_eq(y[0], 2700, 1e-6);
+    cr_assert_float_eq(y[1], 1350, 1e-6);
+    cr_assert_float_eq(y[2], 0, 1e-6, "no year listed and no capacity_per_year: no room");
+    cr_assert_float_eq(p.totals.unplaced_t, 1350 + 2700, 1e-6);
+    cr_assert_float_eq(p.baseline.unplaced_t, 1350 + 2700, 1e-6);
+    struct mb_forecast fc;
+    mb_forecast_build(&s, &p, &fc);
+    cr_assert_eq(fc.runs_out[MB_PRACTICE_PLAN], 2027);
+    cr_assert_eq(fc.years[2].landfills_open, 1, "a year with no room is open");
+    cr_assert_eq(fc.years[2].landfills_full[MB_PRACTICE_PLAN], 1, "... and full");
+    cr_assert_float_eq(fc.landfills[0].capacity[1], 700, 1e-9);
+    cr_assert_eq(fc.landfills[0].unit, MB_UNIT_PM3);
+    mb_forecast_release(&fc);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+static void refused_with(const char *json, const char *path, const char *message)
+{
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), MB_EINVAL, "accepted %s", json);
+    bool found = false;
+    for (size_t i = 0; i < p.n; i++)
+        found |= strcmp(p.items[i].path, path) == 0 && strstr(p.items[i].message, message);
+    for (size_t i = 0; !found && i < p.n; i++)
+        fprintf(stderr, "  got %s: %s\n", p.items[i].path, p.items[i].message);
+    cr_assert(found, "no problem %s: ...%s...", path, message);
+    mb_problems_release(&p);
+}
+
+#define DUMP(cap) HEAD "\"sites\": [{\"id\": \"dump\", \"kind\": \"landfill\", \"lat\": 63.45, " \
+    "\"lon\": 10.40, \"accepts\": [\"*\"], " cap "}]}"
+
+Test(account, bad_yearly_capacities_are_named)
+{
+    refused_with(DUMP("\"capacity_by_year\": {\"unit\": \"pm3\", \"2026\": -5}"),
+                 "sites[0].capacity_by_year.2026", "must not be negative");
+    refused_with(DUMP("\"capacity_by_year\": {\"unit\": \"pm3\", \"26\": 5}"),
+                 "sites[0].capacity_by_year.26", "not a year");
+    refused_with(DUMP("\"capacity_by_year\": {\"2026\": 5}"),
+                 "sites[0].capacity_by_year.unit", "is required");
+    refused_with(DUMP("\"capacity_by_year\": {\"unit\": \"m3\", \"2026\": 5}"),
+                 "sites[0].capacity_by_year.unit", "does not say the state");
+    refused_with(DUMP("\"capacity_per_year\": {\"value\": 5, \"unit\": \"t\"}, "
+                      "\"capacity_by_year\": {\"unit\": \"pm3\", \"2026\": 5}"),
+                 "sites[0].capacity_by_year", "one unit");
+    refused_with(DUMP("\"gate_fee_nok_per_t\": 5"), "sites[0].capacity_per_year",
+                 "is required");
+}
+
+/* A chain source -> plant -> storage -> plant -> need is served with no
+ * quarry anywhere: every commodity a plant can make exists, also from
+ * another plant's output. */
+Test(account, plant_chain_needs_no_quarry)
+{
+    const char *json = HEAD "\"sites\": [{\"id\": \"cut\", \"kind\": \"source\", \"lat\": 63.40, "
+        "\"lon\": 10.40, \"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": "
+        "1000, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, "
+        "{\"id\": \"crusher\", \"kind\": \"plant\", \"lat\": 63.41, \"lon\": 10.40, \"accepts\": "
+        "[\"rock.blasted\"], \"capacity_per_month\": {\"value\": 5000, \"unit\": \"t\"}, "
+        "\"yields\": [{\"material\": \"product.crushed.0-150\", \"share\": 1}]}, {\"id\": "
+        "\"store\", \"kind\": \"storage\", \"lat\": 63.42, \"lon\": 10.40, \"accepts\": "
+        "[\"product.*\"], \"capacity\": {\"value\": 5000, \"unit\": \"t\"}}, {\"id\": "
+        "\"screen\", \"kind\": \"plant\", \"lat\": 63.43, \"lon\": 10.40, \"accepts\": "
+        "[\"product.crushed.0-150\"], \"capacity_per_month\": {\"value\": 5000, \"unit\": "
+        "\"t\"}, \"yields\": [{\"material\": \"product.crushed.0-32\", \"share\": 1}]}, "
+        "{\"id\": \"road\", \"kind\": \"need\", \"lat\": 63.44, \"lon\": 10.40, \"material\": "
+        "\"product.crushed.0-32\", \"amount\": {\"value\": 1000, \"unit\": \"t\"}, \"window\": "
+        "{\"from\": \"2026-01\", \"to\": \"2026-01\"}}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    cr_assert_float_eq(p.totals.unmet_t, 0, 1e-6);
+    cr_assert_float_eq(p.totals.unplaced_t, 0, 1e-6);
+    cr_assert_float_eq(to_site(&s, &p, "road"), 1000, 1e-6);
+    cr_assert_float_eq(to_site(&s, &p, "screen"), 1000, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+/* An explicit distance may be 0.5 km shorter than the straight line. Two
+ * sites 10.36 km apart, given 10 km, with max_km 10, lie two cells apart
+ * in a grid of 10 km cells: the arc must still be built. */
+Test(account, explicit_distance_within_reach_across_grid_cells)
+{
+    const char *json = HEAD "\"transport\": {\"max_km\": 10, \"distances\": [{\"from\": \"a\", "
+        "\"to\": \"b\", \"km\": 10}]}, \"sites\": [{\"id\": \"a\", \"kind\": \"source\", "
+        "\"lat\": 63.3474, \"lon\": 10.40, \"material\": \"rock.blasted\", \"class\": 1, "
+        "\"amount\": {\"value\": 1000, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", "
+        "\"to\": \"2026-01\"}}, {\"id\": \"b\", \"kind\": \"landfill\", \"lat\": 63.4406, "
+        "\"lon\": 10.40, \"accepts\": [\"*\"], \"capacity_per_year\": {\"value\": 100000, "
+        "\"unit\": \"t\"}}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    cr_assert_float_eq(to_site(&s, &p, "b"), 1000, 1e-6);
+    cr_assert_float_eq(p.totals.unplaced_t, 0, 1e-6);
+    cr_assert_float_eq(p.baseline.unplaced_t, 0, 1e-6, "today's practice reaches it too");
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+Test(account, a_pair_given_twice_must_agree)
+{
+    refused_with(HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"b\", "
+        "\"km\": 10}, {\"from\": \"b\", \"to\": \"a\", \"km\": 50}]}, \"sites\": [{\"id\": "
+        "\"a\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, \"material\": "
+        "\"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 1000, \"unit\": \"t\"}, "
+        "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"b\", \"kind\": "
+        "\"landfill\", \"lat\": 63.41, \"lon\": 10.40, \"accepts\": [\"*\"], "
+        "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}}]}",
+        "transport.distances[1]", "transport.distances[0] gives 10 km");
 }

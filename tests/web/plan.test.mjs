@@ -43,6 +43,12 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   assert.match(co2, /^\d[\d\s\u00a0]*(,\d)?$/, `CO2 saved in Norwegian format: ${co2}`);
   const co2t = Number(co2.replace(/[\s\u00a0]/g, '').replace(',', '.'));
   assert.ok(co2t > 0, 'the plan saves CO2');
+  // Every saving comes with its range, and the page says how it is counted.
+  assert.match(await page.locator('.sv-co2 .stat-range').innerText(), /^5–95 %: -?\d[\d\s\u00a0]*(,\d)? til -?\d[\d\s\u00a0]*(,\d)?$/);
+  assert.match(await page.locator('.method').innerText(), /fra brønn til hjul/);
+  assert.match(await page.locator('.method').innerText(), /utenfor regionen/);
+  assert.equal(await page.locator('.method-top li').count(), 3, 'the three factors that move CO2 most');
+  assert.ok(await page.locator('.factors-table tbody tr').count() >= 30, 'every factor with its source');
   for (const k of ['sv-trucks', 'sv-landfill', 'sv-cost']) assert.ok((await page.locator(`.${k} .stat-value`).innerText()).length > 0);
   assert.equal(await page.locator('.months-table tbody tr').count(), 12);
   assert.ok(await page.locator('#plan-map path.flow-line').count() > 5, 'flows on the map');

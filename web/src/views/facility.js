@@ -65,7 +65,7 @@ export async function facilityFormView({ root, params }) {
   const yieldRows = h('div', { class: 'yield-rows' });
 
   const capValue = field({ label: t('fac.capacity.landfill'), name: 'capacity_per_year.value', id: 'cap-value', type: 'number', value: cap?.value, attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
-  const capUnit = field({ label: t('form.unit'), name: 'capacity_per_year.unit', id: 'cap-unit', value: cap?.unit || 't', options: ['t', 'fm3', 'lm3'].map((u) => [u, t(`form.unit.${u}`)]) });
+  const capUnit = field({ label: t('form.unit'), name: 'capacity_per_year.unit', id: 'cap-unit', value: cap?.unit || 't', options: ['t', 'fm3', 'lm3', 'pm3'].map((u) => [u, t(`form.unit.${u}`)]) });
   const fee = field({ label: t('fac.fee.landfill'), name: 'gate_fee_nok_per_t', id: 'fee', type: 'number', value: doc[FEE[type0]], hint: t('fac.default.hint'), attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
   const capErr = h('p', { class: 'field-error', 'data-error-for': 'capacity_per_year' });
 

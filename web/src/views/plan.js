@@ -8,7 +8,7 @@
  * ("mb-last-plan") for the dashboard; it is a plan, not deliveries.
  */
 import { h, replace, announce, note } from '../dom.js';
-import { t, num } from '../i18n.js';
+import { t, num, getLang } from '../i18n.js';
 import { api, getSession } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { createMap, line, L } from '../map.js';
@@ -35,6 +35,60 @@ function forecastSection(fc) {
           h('td', { class: 'n' }, `${y.today.landfills_full} / ${y.plan.landfills_full} (${y.landfills_open})`),
           h('td', { class: 'n' }, `${num(y.today.capacity_short_t)} / ${num(y.plan.capacity_short_t)}`)))))),
     h('p', { class: 'hint' }, t('fc.note')));
+}
+
+/* The range of a saving (5th-95th percentile over the factor draws), as a
+ * line under its figure; "counted" when no factor moves it. */
+function rangeLine(band, scale, digits) {
+  if (!band) return null;
+  if (Math.abs(band.high - band.low) <= 1e-9 * (1 + Math.abs(band.central))) {
+    return h('span', { class: 'stat-range' }, t('plan.range.counted'));
+  }
+  return h('span', { class: 'stat-range' }, t('plan.range', { low: num(band.low / scale, digits), high: num(band.high / scale, digits) }));
+}
+
+const STATUS_KEYS = { verified: 'method.status.verified', secondary: 'method.status.secondary', estimate: 'method.status.estimate' };
+
+/* What the figures count, their boundary, baseline and factors, and the
+ * factors that move the CO2 saving most (plan.method, plan.sensitivity). */
+function methodSection(plan) {
+  const m = plan.method;
+  if (!m) return null;
+  const en = getLang() === 'en';
+  const fname = (f) => (en ? f.name_en : f.name_nb);
+  const byKey = new Map(m.factors.map((f) => [f.key, f]));
+  const mix = Object.entries(m.fuel_mix).map(([k, v]) => `${t(`method.fuel.${k}`)} ${num(v * 100)} %`).join(', ');
+  const swings = ((plan.sensitivity && plan.sensitivity.co2_kg) || []).slice(0, 3);
+  const source = (f) => (f.url ? h('a', { href: f.url, rel: 'noopener', target: '_blank' }, `${f.publisher} ${f.year}`) : `${f.publisher} ${f.year}`);
+  return h('section', { class: 'method', 'aria-labelledby': 'me-h' },
+    h('h2', { id: 'me-h' }, t('method.title')),
+    h('ul', { class: 'method-list' },
+      h('li', {}, t('method.objective', { objective: t(`method.objective.${m.objective}`) })),
+      h('li', {}, t(`method.boundary.${m.boundary}`), ' ', t('method.fuel', { mix })),
+      h('li', {}, t('method.transport')),
+      h('li', {}, t('method.outside', { km: num(m.out_of_region.landfill_km), fee: num(m.out_of_region.gate_fee_nok_per_t), qkm: num(m.out_of_region.quarry_km) })),
+      h('li', {}, t('method.notcounted')),
+      m.ranges && m.ranges.draws ? h('li', {}, t('method.ranges', { draws: num(m.ranges.draws) })) : null),
+    swings.length ? h('div', { class: 'method-top' },
+      h('h3', {}, t('method.top')),
+      h('ol', {}, swings.map((w) => {
+        const f = byKey.get(w.factor);
+        return h('li', {}, h('strong', {}, f ? fname(f) : w.factor), ': ',
+          t('method.swing', { low: num(w.saving_at_low / 1000, 1), high: num(w.saving_at_high / 1000, 1) }),
+          f ? [' (', t(STATUS_KEYS[f.status] || 'method.status.estimate'), '; ', source(f), ')'] : null);
+      }))) : null,
+    h('details', { class: 'method-factors' },
+      h('summary', {}, t('method.factors')),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('method.factors') },
+        h('table', { class: 'data factors-table' },
+          h('caption', {}, t('method.factors')),
+          h('thead', {}, h('tr', {}, [t('method.col.factor'), t('method.col.value'), t('method.col.unit'), t('method.col.status'), t('method.col.source')].map((x) => h('th', { scope: 'col' }, x)))),
+          h('tbody', {}, m.factors.map((f) => h('tr', {},
+            h('th', { scope: 'row' }, fname(f)),
+            h('td', { class: 'n' }, f.low === f.high ? num(f.central, 3) : `${num(f.low, 3)} – ${num(f.central, 3)} – ${num(f.high, 3)}`),
+            h('td', {}, f.unit),
+            h('td', {}, t(STATUS_KEYS[f.status] || 'method.status.estimate')),
+            h('td', {}, f.source, ' (', source(f), ')'))))))));
 }
 
 export async function planView({ root }) {
@@ -112,8 +166,9 @@ export async function planView({ root }) {
       when: job.finished || new Date().toISOString(), name: plan.scenario, request: body,
       horizon: plan.horizon, savings: sv, totals: plan.totals, baseline: plan.baseline,
     }));
-    const card = (cls, label, value, unit) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-label' }, label),
-      h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-unit' }, unit));
+    const card = (cls, label, value, unit, range) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-label' }, label),
+      h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-unit' }, unit), range || null);
+    const rs = (plan.ranges && plan.ranges.savings) || {};
     const months = plan.months.map((m) => ({
       month: m.month,
       co2: (m.baseline.co2_kg - m.plan.co2_kg) / 1000,
@@ -126,10 +181,10 @@ export async function planView({ root }) {
         h('h2', { id: 'sav-h' }, t('plan.savings')),
         h('p', { class: 'note note-info planned' }, t('plan.savings.note')),
         h('div', { class: 'stats' },
-          card('sv-co2', t('plan.co2'), num(sv.co2_kg / 1000, 1), t('tonnes_co2')),
-          card('sv-trucks', t('plan.trucks'), num(sv.truckloads), t('plan.unit.loads')),
-          card('sv-landfill', t('plan.landfill'), num(sv.landfill_fm3), t('plan.unit.fm3')),
-          card('sv-cost', t('plan.cost'), num(sv.cost_nok), t('plan.unit.nok')),
+          card('sv-co2', t('plan.co2'), num(sv.co2_kg / 1000, 1), t('tonnes_co2'), rangeLine(rs.co2_kg, 1000, 1)),
+          card('sv-trucks', t('plan.trucks'), num(sv.truckloads), t('plan.unit.loads'), rangeLine(rs.truckloads, 1, 0)),
+          card('sv-landfill', t('plan.landfill'), num(sv.landfill_fm3), t('plan.unit.fm3'), rangeLine(rs.landfill_fm3, 1, 0)),
+          card('sv-cost', t('plan.cost'), num(sv.cost_nok), t('plan.unit.nok'), rangeLine(rs.cost_nok, 1, 0)),
           card('sv-reused', t('plan.reused'), num(-sv.reused_t), t('plan.unit.t'))),
         sv.truckloads < 0 ? h('p', { class: 'hint' }, t('plan.more.trucks')) : null,
         h('h3', {}, t('plan.permonth')),
@@ -143,6 +198,7 @@ export async function planView({ root }) {
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
       plan.forecast ? forecastSection(plan.forecast) : null,
+      methodSection(plan),
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
         h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') }))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
