@@ -100,6 +100,35 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
     fprintf(f, ".\n");
 }
 
+/* The trade-off curve (--tradeoff): each point, and what a tonne of CO2
+ * saved costs between neighbours. */
+static void tradeoff_table(FILE *f, const struct mb_plan *p)
+{
+    const struct mb_tradeoff *t = &p->tradeoff;
+    if (t->n == 0)
+        return;
+    fprintf(f, "\nTrade-off between cost and CO2 (%d plans, %.2f s):\n", t->n, t->seconds);
+    fprintf(f, "  %-24s %14s %12s %12s %14s %16s\n", "objective", "cost (MNOK)", "CO2e (t)",
+            "truckloads", "landfill (fm3)", "NOK per t CO2e");
+    for (int k = 0; k < t->n; k++) {
+        const struct mb_tradeoff_point *q = &t->points[k];
+        char label[48], step[32] = "-";
+        if (q->co2_price >= 0)
+            snprintf(label, sizeof label, "cost, CO2 at %.0f NOK/t", q->co2_price);
+        else
+            snprintf(label, sizeof label, "minimum CO2");
+        if (k > 0) {
+            double dc = q->cost_nok - t->points[k - 1].cost_nok;
+            double de = (t->points[k - 1].co2_kg - q->co2_kg) / 1e3;
+            if (de > 1e-6)
+                snprintf(step, sizeof step, "%.0f", dc / de);
+        }
+        fprintf(f, "  %-24s %14.3f %12.1f %12.0f %14.0f %16s\n", label, q->cost_nok / 1e6,
+                q->co2_kg / 1e3, q->truckloads, q->landfill_fm3, step);
+    }
+    fprintf(f, "  (NOK per t CO2e: the extra cost per tonne saved against the point above)\n");
+}
+
 /* The full sensitivity table (--sensitivity). */
 static void sensitivity(FILE *f, const struct mb_plan *p)
 {
@@ -171,7 +200,7 @@ int cmd_plan(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL, *dimacs = NULL,
                *objective = NULL, *draws_s = NULL;
-    bool quiet = false, sens = false;
+    bool quiet = false, sens = false, tradeoff = false;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "-o", &out, "plan")) ||
@@ -186,6 +215,8 @@ int cmd_plan(int argc, char **argv)
             quiet = true;
         } else if (strcmp(argv[i], "--sensitivity") == 0) {
             sens = true;
+        } else if (strcmp(argv[i], "--tradeoff") == 0) {
+            tradeoff = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage("plan", "unknown option %s", argv[i]);
         } else if (!in) {
@@ -270,6 +301,11 @@ int cmd_plan(int argc, char **argv)
         rc = cli_fail(&err);
         goto out;
     }
+    if (tradeoff && (rc = mb_tradeoff_run(&s, &plan.tradeoff, &err)) != 0) {
+        mb_plan_release(&plan);
+        rc = cli_fail(&err);
+        goto out;
+    }
     double t0 = mb_clock_seconds();
     char *json = mb_plan_json(&s, &plan);
     if (!quiet)
@@ -282,6 +318,7 @@ int cmd_plan(int argc, char **argv)
             summary(stdout, &s, &plan);
             if (sens)
                 sensitivity(stdout, &plan);
+            tradeoff_table(stdout, &plan);
         }
     } else {
         fputs(json, stdout);
@@ -290,6 +327,7 @@ int cmd_plan(int argc, char **argv)
             summary(stderr, &s, &plan);
             if (sens)
                 sensitivity(stderr, &plan);
+            tradeoff_table(stderr, &plan);
         }
     }
     free(json);

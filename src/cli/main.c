@@ -40,9 +40,13 @@ static const struct {
     { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
       "Great-circle distance in km between two positions." },
     { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
-      "      [--pricing auto|never|always] [--write-dimacs FILE]",
+      "      [--pricing auto|never|always] [--write-dimacs FILE]\n"
+      "      [--objective cost|co2|landfill] [--draws N] [--sensitivity] [--tradeoff]",
       "Plan the mass flows of a scenario exactly (LP, Clp) and compare with today's\n"
-      "  practice. Prints a summary; the plan (JSON) goes to -o or standard output." },
+      "  practice. Prints a summary with every saving's range (--draws N Monte Carlo\n"
+      "  draws of the factors, 0 for none), the factors that move it (--sensitivity)\n"
+      "  and a cost/CO2 trade-off curve (--tradeoff); the plan (JSON) goes to -o or\n"
+      "  standard output." },
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },

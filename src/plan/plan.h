@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "plan/account.h"
 #include "plan/scenario.h"
+#include "plan/tradeoff.h"
 #include "plan/uncertainty.h"
 
 struct mb_totals {
@@ -67,6 +68,7 @@ struct mb_plan {
     size_t nbaseline_unplaced;
     struct mb_activity activity, baseline_activity; /* what the figures count */
     struct mb_uncertainty uncertainty; /* ranges and sensitivity of the savings */
+    struct mb_tradeoff tradeoff;       /* filled by the caller (mb_tradeoff_run), n = 0 if not */
     /* solver statistics */
     size_t rows, cols, nonzeros;
     double solver_objective; /* including penalties for unplaced and unmet */

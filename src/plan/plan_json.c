@@ -213,6 +213,20 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         json_object_set_new(root, "ranges", uncertainty_json(&p->uncertainty, &sens));
         json_object_set_new(root, "sensitivity", sens);
     }
+    if (p->tradeoff.n > 0) {
+        json_t *a = json_array();
+        for (int k = 0; k < p->tradeoff.n; k++) {
+            const struct mb_tradeoff_point *q = &p->tradeoff.points[k];
+            json_t *o = json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f}", "objective",
+                mb_objective_name(q->objective), "cost_nok", q->cost_nok, "co2_kg", q->co2_kg,
+                "truckloads", q->truckloads, "landfill_fm3", q->landfill_fm3, "virgin_t",
+                q->virgin_t, "unplaced_t", q->unplaced_t);
+            json_object_set_new(o, "co2_price_nok_per_t",
+                                q->co2_price >= 0 ? json_real(q->co2_price) : json_null());
+            json_array_append_new(a, o);
+        }
+        json_object_set_new(root, "tradeoff", a);
+    }
     struct mb_forecast fc;
     mb_forecast_build(s, p, &fc);
     json_object_set_new(root, "forecast", mb_forecast_json(s, &fc));

@@ -115,3 +115,127 @@ Test(plan_cli, demo_shows_the_region_plan)
     cr_assert(strstr(r.out, "Demo plan") && strstr(r.out, "to landfill (fm3)"), "%s", r.out);
     run_free(&r);
 }
+
+static char *demo_path(void)
+{
+    char *p = malloc(1024);
+    snprintf(p, 1024, "%s/data/demo/trondheim.json", getenv("MB_SOURCE_ROOT"));
+    return p;
+}
+
+/* The demo plan prints every saving with its range and names the three
+ * factors that move the CO2 saving most; the JSON carries the method,
+ * ranges, sensitivity and, with --tradeoff, five plans from cheapest to
+ * lowest CO2. */
+Test(plan_cli, savings_with_ranges_method_and_tradeoff, .timeout = 120)
+{
+    char *in = demo_path(), *out = tmpfile_path("demo-plan.json");
+    struct run_result r = run("plan", in, "-o", out, "--sensitivity", "--tradeoff", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "Savings (today - plan)"), "%s", r.out);
+    cr_assert(strstr(r.out, "CO2e well to wheel"), "the boundary is named: %s", r.out);
+    const char *moves = strstr(r.out, "The CO2e saving moves most with:");
+    cr_assert_not_null(moves);
+    const char *eol = strchr(moves, '\n');
+    int semis = 0;
+    for (const char *c = moves; c < eol; c++)
+        semis += *c == ';';
+    cr_assert_eq(semis, 2, "three factors: %.*s", (int)(eol - moves), moves);
+    cr_assert(strstr(r.out, "Sensitivity of the cost saving"));
+    cr_assert(strstr(r.out, "minimum CO2"), "trade-off table: %s", r.out);
+    char *text = file_read(out);
+    json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+    cr_assert_not_null(j);
+    json_t *band = json_object_get(json_object_get(json_object_get(j, "ranges"), "savings"),
+                                   "co2_kg");
+    double lo = json_number_value(json_object_get(band, "low"));
+    double ce = json_number_value(json_object_get(band, "central"));
+    double hi = json_number_value(json_object_get(band, "high"));
+    cr_assert(lo < ce && ce < hi, "%f %f %f", lo, ce, hi);
+    cr_assert_float_eq(ce, json_number_value(json_object_get(json_object_get(j, "savings"),
+                       "co2_kg")), 1e-6);
+    json_t *method = json_object_get(j, "method");
+    cr_assert_str_eq(json_string_value(json_object_get(method, "boundary")), "wtw");
+    cr_assert_geq(json_array_size(json_object_get(method, "factors")), 31);
+    json_t *tr = json_object_get(j, "tradeoff");
+    cr_assert_eq(json_array_size(tr), 5);
+    double co2_cheap = json_number_value(json_object_get(json_array_get(tr, 0), "co2_kg"));
+    double co2_min = json_number_value(json_object_get(json_array_get(tr, 4), "co2_kg"));
+    double cost_cheap = json_number_value(json_object_get(json_array_get(tr, 0), "cost_nok"));
+    double cost_min = json_number_value(json_object_get(json_array_get(tr, 4), "cost_nok"));
+    cr_assert_leq(co2_min, co2_cheap * (1 + 1e-9), "minimum CO2 emits no more");
+    cr_assert_geq(cost_min, cost_cheap * (1 - 1e-9), "the cheapest plan costs no more");
+    json_decref(j);
+    free(text);
+    run_free(&r);
+    /* --quiet with -o writes the file and prints nothing. */
+    r = run("plan", in, "-o", out, "--quiet", "--draws", "0", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_str_eq(r.err, "");
+    text = file_read(out);
+    j = json_loads(text, 0, NULL);
+    cr_assert_not_null(j);
+    cr_assert_null(json_object_get(j, "ranges"), "--draws 0: no ranges");
+    cr_assert_null(json_object_get(j, "sensitivity"));
+    json_decref(j);
+    free(text);
+    run_free(&r);
+    free(in);
+    free(out);
+}
+
+Test(plan_cli, bad_options_and_factors_are_refused)
+{
+    char *in = demo_path(), *out = tmpfile_path("never.json");
+    struct run_result r = run("plan", in, "--objective", "speed", "-o", out, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--objective"), "%s", r.err);
+    run_free(&r);
+    r = run("plan", in, "--draws", "-3", "-o", out, NULL);
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    char *bad = tmpfile_write("bad-factors.json", "{\"format\": \"massebank-scenario/1\","
+        " \"horizon\": {\"from\": \"2026-01\", \"to\": \"2026-03\"},"
+        " \"factors\": {\"fuel.diesel_wtw_kg_per_l\": {\"low\": 4, \"central\": 3, \"high\": 5}},"
+        " \"transport\": {\"fuel_mix\": {\"kerosene\": 1}, \"boundary\": \"gate\"},"
+        " \"sites\": [{\"id\": \"d\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4,"
+        " \"accepts\": [\"*\"], \"capacity_by_year\": {\"unit\": \"pm3\", \"2026\": -1}}]}");
+    r = run("plan", bad, "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "factors.fuel.diesel_wtw_kg_per_l: needs low <= central <= high"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "transport.fuel_mix.kerosene: is not a fuel"), "%s", r.err);
+    cr_assert(strstr(r.err, "transport.boundary:"), "%s", r.err);
+    cr_assert(strstr(r.err, "sites[0].capacity_by_year.2026: must not be negative"), "%s",
+              r.err);
+    cr_assert_null(file_read(out), "nothing is written");
+    run_free(&r);
+    free(bad);
+    free(in);
+    free(out);
+}
+
+Test(plan_cli, factors_lists_the_register)
+{
+    struct run_result r = run("factors", "--csv", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "key,group,unit,low,central,high,boundary,status,", 48) == 0,
+              "%s", r.out);
+    int lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    cr_assert_eq(lines, 32, "a header and 31 factors");
+    cr_assert(strstr(r.out, "fuel.diesel_ttw_kg_per_l,fuel,kg CO2 per l,2.64,2.66,2.68,TTW,V,"));
+    run_free(&r);
+    r = run("factors", "--json", NULL);
+    cr_assert_eq(r.status, 0);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_eq(json_array_size(json_object_get(j, "factors")), 31);
+    cr_assert_gt(json_array_size(json_object_get(j, "materials")), 20);
+    json_decref(j);
+    run_free(&r);
+    r = run("factors", "--yaml", NULL);
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+}
