@@ -29,6 +29,7 @@
 #include "domain/geo.h"
 #include "domain/unit.h"
 #include "plan/factors.h"
+#include "plan/scenario.h"
 
 void mb_mhp_release(struct mb_mhp *p)
 {
@@ -291,12 +292,40 @@ static int load_deals(struct mb_store *st, struct mb_mhp *p, struct mb_error *er
     return 0;
 }
 
+/* Transport CO2 of t tonnes and tkm tonne-km at the central factors, and
+ * with every transport factor low (payload high) and high (payload low):
+ * the default transport of a scenario (well to wheel, fossil diesel). */
+static void transport_bounds(struct mb_mhp *out, double t, double tkm)
+{
+    struct mb_scenario s;
+    memset(&s, 0, sizeof s);
+    if (mb_factors_init(&s.factors, NULL))
+        return;
+    s.transport.boundary = MB_BOUNDARY_WTW;
+    s.transport.fuel_mix[MB_FUEL_DIESEL] = 1;
+    double lo[MB_F_COUNT], hi[MB_F_COUNT];
+    for (int k = 0; k < MB_F_COUNT; k++) {
+        lo[k] = s.factors.v[k].low;
+        hi[k] = s.factors.v[k].high;
+    }
+    lo[MB_F_PAYLOAD] = s.factors.v[MB_F_PAYLOAD].high;
+    hi[MB_F_PAYLOAD] = s.factors.v[MB_F_PAYLOAD].low;
+    struct mb_rates a, b;
+    mb_transport_rates(&s, lo, &a);
+    mb_transport_rates(&s, hi, &b);
+    out->co2_transport_kg = t * out->co2_kg_per_t + tkm * out->co2_kg_per_tkm;
+    out->co2_transport_low_kg = t * a.co2_per_t + tkm * a.co2_per_tkm;
+    out->co2_transport_high_kg = t * b.co2_per_t + tkm * b.co2_per_tkm;
+}
+
 int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *ids,
                  size_t n, const char *name, struct mb_mhp *out, struct mb_error *err)
 {
     memset(out, 0, sizeof *out);
     out->payload_t = mb_factor_register(NULL)[MB_F_PAYLOAD].central;
+    out->cost_nok_per_t = m->cost_nok_per_t;
     out->cost_nok_per_tkm = m->cost_nok_per_tkm;
+    out->co2_kg_per_t = m->co2_kg_per_t;
     out->co2_kg_per_tkm = m->co2_kg_per_tkm;
     out->detour_factor = m->detour_factor;
     int rc = load_listings(st, ids, n, out, err);
@@ -336,11 +365,15 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
     free(left_n);
     if (rc || (rc = load_deals(st, out, err)) != 0)
         goto fail;
+    double t_all = 0, tkm_all = 0;
     for (size_t i = 0; i < out->nflows; i++) {
         struct mb_mhp_flow *f = &out->flows[i];
         f->truckloads = ceil(f->t / out->payload_t - 1e-9);
         f->tkm = f->t * f->km;
+        t_all += f->t;
+        tkm_all += f->tkm;
     }
+    transport_bounds(out, t_all, tkm_all);
     return 0;
 fail:
     mb_mhp_release(out);

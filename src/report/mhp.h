@@ -90,8 +90,15 @@ struct mb_mhp {
     double unplaced_t;        /* surplus no receiver takes */
     struct mb_mhp_deal *deals;
     size_t ndeals, cap_deals;
-    /* Factors used (the market's; payload from the planning defaults). */
-    double payload_t, cost_nok_per_tkm, co2_kg_per_tkm, detour_factor;
+    /* Factors used (the market's, from the factor register): per tonne
+     * fixed (per load / payload) and per loaded tonne-km. */
+    double payload_t, cost_nok_per_t, cost_nok_per_tkm, co2_kg_per_t, co2_kg_per_tkm,
+        detour_factor;
+    /* Transport CO2 of all flows (kg CO2e, well to wheel) at the central
+     * factors, and with every transport factor at its low and at its high
+     * end of the register's range (payload the other way): the bounds, not
+     * a percentile range. */
+    double co2_transport_kg, co2_transport_low_kg, co2_transport_high_kg;
 };
 
 /* Gather the plan of listings ids[0..n) named `name` (NULL or "": the

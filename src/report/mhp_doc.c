@@ -78,11 +78,23 @@ static const char *const labels[L_COUNT][2] = {
                      "work starts." },
     [L_ONSITE] = { "På stedet", "On site" },
     [L_ELSEWHERE] = { "Andre steder", "Elsewhere" },
-    [L_FACTORS] = { "Lass regnes av tonn og nyttelast {} t; transport {} kr og {} kg CO₂ "
-                    "per tonnkm; veilengde = luftlinje × {}. Mottakere er rangert som i "
-                    "markedets treffliste (kostnad pluss CO₂-pris).",
-                    "Truckloads from tonnes and a payload of {} t; transport {} NOK and "
-                    "{} kg CO₂ per tonne-km; road km = great circle × {}. Receivers are "
+    [L_FACTORS] = { "Metode: lass regnes av tonn og nyttelast {} t. Transport koster {} kr "
+                    "per tonn fast (lasting, tipping, venting) og {} kr per tonnkm, og gir "
+                    "{} kg CO₂e per tonn fast og {} kg per tonnkm, tom retur medregnet; "
+                    "CO₂e fra brønn til hjul (ISO 14083), fossil diesel. Veilengde = "
+                    "luftlinje × {}. Transport-CO₂ i alt {} t; {} til {} t når alle "
+                    "transportfaktorene står på sin laveste eller høyeste verdi. Faktorene "
+                    "og kildene står i faktorregisteret (massebank factors, "
+                    "docs/climate-method.md); de fleste er anslag. Mottakere er rangert "
+                    "som i markedets treffliste (kostnad pluss CO₂-pris).",
+                    "Method: truckloads from tonnes and a payload of {} t. Transport costs "
+                    "{} NOK per tonne fixed (loading, tipping, waiting) and {} NOK per "
+                    "tonne-km, and emits {} kg CO₂e per tonne fixed and {} kg per "
+                    "tonne-km, empty return included; CO₂e well to wheel (ISO 14083), "
+                    "fossil diesel. Road km = great circle × {}. Transport CO₂ in all {} t; "
+                    "{} to {} t with every transport factor at its low or high value. The "
+                    "factors and their sources are in the factor register (massebank "
+                    "factors, docs/climate-method.md); most are estimates. Receivers are "
                     "ranked as in the market's matches (cost plus CO₂ price)." },
     [L_LISTING] = { "Annonse", "Listing" },
     [L_DOCUMENTS] = { "Vedlegg", "Documents" },
@@ -304,10 +316,14 @@ static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
                           num(c, tot[2], 0), num(c, tot[3], 0), num(c, tot[4], 0) };
     mb_rdoc_row(d, row);
     mb_rdoc_sum_row(d);
-    char buf[512];
-    const char *args[] = { num(c, p->payload_t, 0), num(c, p->cost_nok_per_tkm, 2),
-                           num(c, p->co2_kg_per_tkm, 4), num(c, p->detour_factor, 2) };
-    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 4));
+    char buf[1400];
+    const char *args[] = { num(c, p->payload_t, 0), num(c, p->cost_nok_per_t, 2),
+                           num(c, p->cost_nok_per_tkm, 2), num(c, p->co2_kg_per_t, 3),
+                           num(c, p->co2_kg_per_tkm, 4), num(c, p->detour_factor, 2),
+                           num(c, p->co2_transport_kg / 1e3, 1),
+                           num(c, p->co2_transport_low_kg / 1e3, 1),
+                           num(c, p->co2_transport_high_kg / 1e3, 1) };
+    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 9));
 }
 
 static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)

@@ -51,6 +51,17 @@ Test(mhp, deals_and_their_deliveries)
     cr_assert(strstr(html, "4. Avtaler og leveranser"), "the deals section");
     cr_assert(strstr(html, "landfill 5001"), "the landfill deal");
     cr_assert(strstr(html, "6. Dokumentasjon"), "sections renumbered");
+    /* The transport CO2 names its method and its bounds. */
+    cr_assert(strstr(html, "fra brønn til hjul"), "the boundary is named");
+    cr_assert(strstr(html, "faktorregisteret"), "the factors' register is named");
+    cr_assert_gt(p.co2_transport_kg, 0);
+    cr_assert(p.co2_transport_low_kg < p.co2_transport_kg &&
+              p.co2_transport_kg < p.co2_transport_high_kg, "%f %f %f",
+              p.co2_transport_low_kg, p.co2_transport_kg, p.co2_transport_high_kg);
+    double flows_co2 = 0;
+    for (size_t i = 0; i < p.nflows; i++)
+        flows_co2 += p.flows[i].co2_kg;
+    NEAR(p.co2_transport_kg, flows_co2);
     free(html);
     mb_rdoc_release(&d);
     mb_mhp_release(&p);
