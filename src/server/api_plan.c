@@ -6,12 +6,50 @@
  * when done, the plan (docs/plan-format.md) with the scenario it solved.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
 #include "domain/month.h"
+#include "plan/scenario.h"
 #include "server/api_util.h"
 #include "server/srv.h"
+
+/* "objective", "factors" and "out_of_region" are the scenario's own fields
+ * (docs/scenario-format.md): checked here by the scenario reader on a
+ * one-site scenario, so a bad one is refused at once with its field named
+ * instead of failing the job later. Returns nonzero after replying. */
+static int check_accounting(struct mb_req *r, json_t *b, const char *from, const char *to)
+{
+    static const char *const passed[] = { "objective", "factors", "out_of_region" };
+    json_t *scn = json_pack("{s:s,s:{s:s,s:s},s:[{s:s,s:s,s:s,s:[s]}]}", "format",
+                            MB_SCENARIO_FORMAT, "horizon", "from", from, "to", to, "sites",
+                            "id", "x", "kind", "quarry", "municipality", "5001", "offers", "*");
+    bool any = false;
+    for (size_t k = 0; k < 3; k++) {
+        json_t *v = json_object_get(b, passed[k]);
+        if (v) {
+            json_object_set(scn, passed[k], v);
+            any = true;
+        }
+    }
+    int rc = 0;
+    if (any) {
+        char *text = json_dumps(scn, JSON_COMPACT);
+        struct mb_scenario s;
+        struct mb_problems probs = { 0 };
+        if (mb_scenario_parse(&s, text, strlen(text), &probs) != 0) {
+            mb_reply_problems(r, &probs);
+            mb_problems_release(&probs);
+            rc = 1;
+        } else {
+            mb_scenario_release(&s);
+        }
+        free(text);
+    }
+    json_decref(scn);
+    return rc;
+}
 
 void mb_api_plans_create(struct mb_req *r, int64_t id)
 {
@@ -20,7 +58,8 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) || !mb_api_require(r, MB_ACT_PLAN))
         return;
     static const char *const keys[] = { "name", "from", "to", "municipalities", "bbox",
-                                         "co2_price_nok_per_t", NULL };
+                                         "co2_price_nok_per_t", "objective", "factors",
+                                         "out_of_region", NULL };
     json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
@@ -91,6 +130,8 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
                        "must be a number from 0 to 100000 NOK per tonne");
         goto done;
     }
+    if (check_accounting(r, b, from, to))
+        goto done;
     char *text = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
     struct mb_job job = { 0 };
     job.user_id = r->user.id;

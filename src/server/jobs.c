@@ -138,6 +138,13 @@ static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
     json_t *price = json_object_get(req, "co2_price_nok_per_t");
     if (price)
         json_object_set(scn, "co2_price_nok_per_t", price);
+    /* The accounting's own settings, checked when the request came in. */
+    static const char *const passed[] = { "objective", "factors", "out_of_region" };
+    for (size_t k = 0; k < 3; k++) {
+        json_t *v = json_object_get(req, passed[k]);
+        if (v)
+            json_object_set(scn, passed[k], v);
+    }
     scn_text = json_dumps(scn, JSON_COMPACT);
     json_decref(scn);
     struct mb_scenario sc;

@@ -40,7 +40,7 @@ def test_plan_of_a_municipality(api):
     assert any(f["key"] == "production.crushed_kg_per_t" and f["source"]
                for f in plan["method"]["factors"])
     band = plan["ranges"]["savings"]["co2_kg"]
-    assert band["low"] <= band["central"] + 1e-6 or band["central"] <= band["high"] + 1e-6
+    assert band["low"] <= band["central"] + 1e-6 and band["central"] <= band["high"] + 1e-6
     assert band["central"] == pytest.approx(plan["savings"]["co2_kg"], rel=1e-9, abs=1e-6)
     assert plan["totals"]["cost_nok"] <= plan["baseline"]["cost_nok"] + 1e-6
     assert plan["savings"]["cost_nok"] == pytest.approx(
@@ -63,6 +63,34 @@ def test_plan_by_bbox_with_co2_price(api):
     done, _ = wait_done(api, mun, job["url"])
     assert done["state"] == "done", done["message"]
     assert done["result"]["scenario"]["co2_price_nok_per_t"] == 0
+
+
+def test_plan_with_its_own_objective_factors_and_out_of_region(api):
+    mun = api.token("municipality")
+    job = api.post("/api/plans", token=mun, json={
+        "municipalities": ["5001"], "from": "2026-03", "to": "2026-05", "objective": "co2",
+        "factors": {"production.crushed_kg_per_t": {"low": 2.8, "central": 3.1, "high": 3.4}},
+        "out_of_region": {"landfill_km": 80}}, expect=202).json()
+    done, _ = wait_done(api, mun, job["url"])
+    assert done["state"] == "done", done["message"]
+    method = done["result"]["plan"]["method"]
+    assert method["objective"] == "co2"
+    assert method["out_of_region"]["landfill_km"] == 80
+    crushed = next(f for f in method["factors"] if f["key"] == "production.crushed_kg_per_t")
+    assert (crushed["low"], crushed["central"], crushed["high"], crushed["origin"]) == \
+        (2.8, 3.1, 3.4, "scenario")
+
+
+@pytest.mark.parametrize("extra, field", [
+    ({"factors": {"truck.payload_t": {"low": 30, "central": 29, "high": 31}}},
+     "factors.truck.payload_t"),
+    ({"factors": {"truck.nonsense": 1}}, "factors.truck.nonsense"),
+    ({"objective": "speed"}, "objective"),
+    ({"out_of_region": {"landfill_km": -1}}, "out_of_region.landfill_km"),
+])
+def test_bad_accounting_settings_are_refused_before_a_job(api, extra, field):
+    mun = api.token("municipality")
+    api.post("/api/plans", token=mun, json=dict(PLAN, **extra), expect=400, field=field)
 
 
 def test_empty_region_fails_with_a_message(api):
