@@ -1,7 +1,7 @@
 /*
  * cmd_factors.c - `massebank factors`: the factor register (plan/factors.h)
  * as a table, JSON or CSV, followed by the per-material factors (density,
- * bulking) the accounting also uses, with their status. The CSV has the
+ * bulking, placed volume) the accounting also uses, with their status. The CSV has the
  * register's own columns, so it reads back as a scenario's override file.
  */
 #include <stdio.h>
@@ -49,10 +49,12 @@ int cmd_factors(int argc, char **argv)
         }
         for (size_t i = 0; i < cat.n; i++) {
             const struct mb_material *m = &cat.items[i];
-            json_array_append_new(mats, json_pack("{s:s,s:f,s:s,s:f,s:s,s:s}", "code",
+            json_array_append_new(mats, json_pack("{s:s,s:f,s:s,s:f,s:s,s:f,s:s,s:s}", "code",
                 m->code, "density_t_per_fm3", m->density, "density_status",
                 status_word(m->density_status), "bulking_lm3_per_fm3", m->bulking,
-                "bulking_status", status_word(m->bulking_status), "source", m->source));
+                "bulking_status", status_word(m->bulking_status), "placed_pm3_per_fm3",
+                m->placed, "placed_status", status_word(m->placed_status), "source",
+                m->source));
         }
         json_t *root = json_pack("{s:s,s:o,s:o}", "format", "massebank-factors/1",
                                  "factors", a, "materials", mats);
@@ -92,11 +94,13 @@ int cmd_factors(int argc, char **argv)
                r->publisher, r->year);
     }
     printf("\nPer material (data/materials.csv; 'massebank materials' for more):\n");
-    printf("%-28s %8s %-9s %8s %-9s\n", "material", "t/fm3", "status", "lm3/fm3", "status");
+    printf("%-28s %8s %-9s %8s %-9s %8s %-9s\n", "material", "t/fm3", "status", "lm3/fm3",
+           "status", "pm3/fm3", "status");
     for (size_t i = 0; i < cat.n; i++) {
         const struct mb_material *m = &cat.items[i];
-        printf("%-28s %8.2f %-9s %8.2f %-9s\n", m->code, m->density,
-               status_word(m->density_status), m->bulking, status_word(m->bulking_status));
+        printf("%-28s %8.2f %-9s %8.2f %-9s %8.2f %-9s\n", m->code, m->density,
+               status_word(m->density_status), m->bulking, status_word(m->bulking_status),
+               m->placed, status_word(m->placed_status));
     }
     mb_catalog_release(&cat);
     return 0;

@@ -172,6 +172,7 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
     ROW("vehicle-km (1000)", vehicle_km, 1e3, "%16.1f");
     ROW("to landfill (t)", landfill_t, 1, "%16.0f");
     ROW("landfill volume (fm3)", landfill_fm3, 1, "%16.0f");
+    ROW("  placed (pm3)", landfill_pm3, 1, "%16.0f");
     ROW("virgin material (t)", virgin_t, 1, "%16.0f");
     ROW("reused (t)", reused_t, 1, "%16.0f");
     ROW("unplaced (t)", unplaced_t, 1, "%16.0f");

@@ -53,6 +53,8 @@ void mb_account_flow(struct mb_activity *a, const struct mb_scenario *s, size_t 
     if (y->kind == MB_SITE_LANDFILL) {
         a->landfill_t += t;
         a->landfill_fm3 += t / s->catalog.items[material].density;
+        a->landfill_pm3 += t * s->catalog.items[material].placed /
+                           s->catalog.items[material].density;
     }
 }
 
@@ -141,6 +143,7 @@ void mb_account_value(const struct mb_activity *a, const struct mb_scenario *s,
     out->vehicle_km = vkm * (1 + r.empty_share);
     out->landfill_t = a->landfill_t;
     out->landfill_fm3 = a->landfill_fm3;
+    out->landfill_pm3 = a->landfill_pm3;
     out->virgin_t = a->virgin_t;
     out->reused_t = a->reused_t;
     out->objective = out->cost_nok + x[MB_F_CO2_PRICE] * out->co2_kg / 1000.0;

@@ -44,7 +44,7 @@ struct mb_activity {
     double overflow_t;        /* to a landfill outside the region */
     double import_t;          /* from a quarry outside the region */
     double import_prod_t[MB_F_COUNT]; /* import tonnes by production factor */
-    double landfill_t, landfill_fm3, virgin_t, reused_t;
+    double landfill_t, landfill_fm3, landfill_pm3, virgin_t, reused_t;
 };
 
 /* Record a flow of t tonnes of `material` from site a to site b over km. */

@@ -46,6 +46,8 @@ static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f
     if (to->kind == MB_SITE_LANDFILL) {
         t->landfill_t += f->t;
         t->landfill_fm3 += f->t / s->catalog.items[f->material].density;
+        t->landfill_pm3 += f->t * s->catalog.items[f->material].placed /
+                           s->catalog.items[f->material].density;
     }
     if (from->kind == MB_SITE_QUARRY)
         t->virgin_t += f->t;

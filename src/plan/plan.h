@@ -33,6 +33,7 @@ struct mb_totals {
     double vehicle_km; /* km driven, loaded and empty */
     double landfill_t;
     double landfill_fm3; /* landfill volume used, solid m3 */
+    double landfill_pm3; /* the same placed (compacted) in the landfill, m3 */
     double virgin_t;     /* from quarries */
     double reused_t;     /* delivered to needs from sources, storage, plants */
     double unplaced_t;   /* surplus with nowhere to go */

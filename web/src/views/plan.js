@@ -103,6 +103,8 @@ export async function planView({ root }) {
       field({ label: t('plan.from'), name: 'from', type: 'month', value: '2026-01', attrs: { required: true } }),
       field({ label: t('plan.to'), name: 'to', type: 'month', value: '2026-12', attrs: { required: true } })),
     field({ label: t('plan.name'), name: 'name', attrs: { maxlength: 160 } }),
+    field({ label: t('plan.objective'), name: 'objective', value: 'cost', hint: t('plan.objective.hint'),
+      options: ['cost', 'co2', 'landfill'].map((o) => [o, t(`method.objective.${o}`)]) }),
     h('button', { type: 'submit', class: 'primary' }, t('plan.run')));
   const progress = h('div', { class: 'progress', hidden: true },
     h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
@@ -119,6 +121,7 @@ export async function planView({ root }) {
     const codes = String(fd.get('municipalities')).split(/[\s,;]+/).filter(Boolean);
     const body = { municipalities: codes, from: String(fd.get('from')), to: String(fd.get('to')) };
     if (String(fd.get('name')).trim()) body.name = String(fd.get('name')).trim();
+    if (fd.get('objective') && fd.get('objective') !== 'cost') body.objective = String(fd.get('objective'));
     const probs = [];
     if (!codes.length) probs.push({ field: 'municipalities', message: t('check.required') });
     if (!body.from) probs.push({ field: 'from', message: t('check.required') });
@@ -183,7 +186,7 @@ export async function planView({ root }) {
         h('div', { class: 'stats' },
           card('sv-co2', t('plan.co2'), num(sv.co2_kg / 1000, 1), t('tonnes_co2'), rangeLine(rs.co2_kg, 1000, 1)),
           card('sv-trucks', t('plan.trucks'), num(sv.truckloads), t('plan.unit.loads'), rangeLine(rs.truckloads, 1, 0)),
-          card('sv-landfill', t('plan.landfill'), num(sv.landfill_fm3), t('plan.unit.fm3'), rangeLine(rs.landfill_fm3, 1, 0)),
+          card('sv-landfill', t('plan.landfill'), num(sv.landfill_pm3 ?? sv.landfill_fm3), sv.landfill_pm3 !== undefined ? t('plan.unit.pm3') : t('plan.unit.fm3'), rangeLine(rs.landfill_fm3, 1, 0)),
           card('sv-cost', t('plan.cost'), num(sv.cost_nok), t('plan.unit.nok'), rangeLine(rs.cost_nok, 1, 0)),
           card('sv-reused', t('plan.reused'), num(-sv.reused_t), t('plan.unit.t'))),
         sv.truckloads < 0 ? h('p', { class: 'hint' }, t('plan.more.trucks')) : null,
