@@ -110,10 +110,11 @@ int cmd_convert(int argc, char **argv)
         printf("%s %s %s = %s %s\n", amount_text(a, sizeof a, amount),
                mb_unit_symbol(from), m->code, amount_text(b, sizeof b, v[target]),
                mb_unit_symbol(target));
-        printf("  %s / %s: density %.2f t/fm3%s, bulking %.2f lm3/fm3%s\n",
-               m->name_nb, m->name_en, m->density,
+        printf("  %s / %s: density %.2f t/fm3%s, bulking %.2f lm3/fm3%s, placed %.2f "
+               "pm3/fm3%s\n", m->name_nb, m->name_en, m->density,
                m->density_status == 'E' ? " (estimate)" : "", m->bulking,
-               m->bulking_status == 'E' ? " (estimate)" : "");
+               m->bulking_status == 'E' ? " (estimate)" : "", m->placed,
+               m->placed_status == 'E' ? " (estimate)" : "");
     } else {
         char a[64], t[64], f[64], l[64], pl[64];
         printf("%s %s %s = %s t = %s fm3 = %s lm3 = %s pm3 placed\n",

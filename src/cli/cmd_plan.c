@@ -3,10 +3,13 @@
  * JSON and print a summary a planner can read: tonnes reused, landfill
  * avoided, CO2 and truckloads saved, month by month.
  */
+#include <limits.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/clock.h"
@@ -52,7 +55,8 @@ static void forecast(FILE *f, const struct mb_scenario *s, const struct mb_plan 
 static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p)
 {
     const struct mb_transport *tr = &s->transport;
-    fprintf(f, "\nMethod: objective %s; CO2e %s (%s); fuel", mb_objective_name(s->objective),
+    fprintf(f, "\nMethod: objective %s; transport and machines CO2e %s (%s), production "
+            "of virgin material cradle to gate (A1-A3); fuel", mb_objective_name(s->objective),
             tr->boundary == MB_BOUNDARY_WTW ? "well to wheel" : "tank to wheel",
             "EN 16258 / ISO 14083 terms");
     for (int k = 0; k < MB_FUEL_COUNT; k++)
@@ -62,6 +66,11 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
             "%.4f kg per loaded tonne-km (empty return included), %.1f t a load.\n",
             tr->nok_per_t * tr->payload_t, tr->co2_per_t * tr->payload_t, tr->nok_per_tkm,
             tr->co2_per_tkm, tr->payload_t);
+    if (tr->boundary == MB_BOUNDARY_TTW &&
+        tr->fuel_mix[MB_FUEL_HVO100] + tr->fuel_mix[MB_FUEL_ELECTRIC] +
+        tr->fuel_mix[MB_FUEL_B7] > 0)
+        fprintf(f, "Note: tank to wheel, HVO, FAME and electricity count zero; well to wheel "
+                "(the default) counts their production.\n");
     fprintf(f, "Masses nobody in the region can place go %.0f km to a landfill outside it "
             "(%.0f NOK/t); needs nobody covers come %.0f km from outside; in both the plan "
             "and today's practice.\n", s->factors.v[MB_F_OVERFLOW_KM].central,
@@ -73,10 +82,13 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
     fprintf(f, "\nSavings (today - plan): central, and the 5th-95th percentile over %d "
             "draws of the factors (seed %llu):\n", u->draws, u->seed);
     static const struct { enum mb_metric m; const char *label; double scale; } rows[] = {
-        { MB_M_CO2, "CO2e (t)", 1e3 }, { MB_M_COST, "cost (MNOK)", 1e6 },
+        { MB_M_CO2, "CO2e (t)", 1e3 },
+        { MB_M_CO2_OUTSIDE, "  of it out of region", 1e3 },
+        { MB_M_COST, "cost (MNOK)", 1e6 },
         { MB_M_TRUCKLOADS, "truckloads", 1 }, { MB_M_MOVEMENTS, "truck movements", 1 },
         { MB_M_TONNE_KM, "tonne-km (1000)", 1e3 },
         { MB_M_LANDFILL_FM3, "landfill volume (fm3)", 1 },
+        { MB_M_LANDFILL_ALL, "landfilled anywhere (t)", 1 },
         { MB_M_VIRGIN_T, "virgin material (t)", 1 } };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         const struct mb_band *b = &u->saving[rows[i].m];
@@ -90,6 +102,8 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
     }
     const struct mb_factor_info *reg = mb_factor_register(NULL);
     if (!reg)
+        return;
+    if (u->nswing[MB_M_CO2] == 0)
         return;
     fprintf(f, "The CO2e saving moves most with:");
     for (int k = 0; k < u->nswing[MB_M_CO2] && k < 3; k++) {
@@ -171,11 +185,13 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
     ROW("tonne-km (1000)", tonne_km, 1e3, "%16.1f");
     ROW("vehicle-km (1000)", vehicle_km, 1e3, "%16.1f");
     ROW("to landfill (t)", landfill_t, 1, "%16.0f");
+    ROW("  landfilled anywhere", landfill_all_t, 1, "%16.0f");
     ROW("landfill volume (fm3)", landfill_fm3, 1, "%16.0f");
     ROW("  placed (pm3)", landfill_pm3, 1, "%16.0f");
     ROW("virgin material (t)", virgin_t, 1, "%16.0f");
     ROW("reused (t)", reused_t, 1, "%16.0f");
-    ROW("unplaced (t)", unplaced_t, 1, "%16.0f");
+    ROW("out of region (t)", unplaced_t, 1, "%16.0f");
+    ROW("  stranded (t)", stranded_t, 1, "%16.0f");
     ROW("need unmet (t)", unmet_t, 1, "%16.0f");
     ROW("out of region (MNOK)", overflow_cost_nok, 1e6, "%16.3f");
     ROW("out of region CO2 (t)", overflow_co2_kg, 1e3, "%16.1f");
@@ -238,6 +254,32 @@ int cmd_plan(int argc, char **argv)
             pricing_mode = 2;
         else
             return cli_usage("plan", "--pricing takes auto, never or always");
+    }
+    if (sens && draws_s && strcmp(draws_s, "0") == 0)
+        return cli_usage("plan", "--sensitivity needs draws; leave out --draws 0");
+    if (out && !*out)
+        return cli_usage("plan", "-o needs a file name");
+    if (out) {
+        /* Refuse before solving what could only fail after it. */
+        struct stat a, b;
+        if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino)
+            return cli_usage("plan", "-o would overwrite the scenario %s", in);
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", out);
+        char *slash = strrchr(dir, '/');
+        if (slash == dir)
+            slash[1] = '\0';
+        else if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (access(dir, W_OK) != 0) {
+            struct mb_error e;
+            mb_error_set(&e, MB_EIO, "-o", "cannot write %s: %s is not a folder we may "
+                         "write in", out, dir);
+            return cli_fail(&e);
+        }
     }
     int objective_kind = -1;
     if (objective && (objective_kind = mb_objective_parse(objective)) < 0)

@@ -143,9 +143,12 @@ static int demo_plan(struct mb_error *err)
         printf("  %-26s %14.1f %14.1f %14.1f\n", "cost (MNOK)", t->cost_nok / 1e6,
                b->cost_nok / 1e6, (b->cost_nok - t->cost_nok) / 1e6);
         printf("  %-26s %14.0f %14.0f\n", "reused (t)", t->reused_t, b->reused_t);
-        printf("  %-26s %14.0f %14.0f\n", "unplaced (t)", t->unplaced_t, b->unplaced_t);
-        printf("  (unplaced masses go to a landfill outside the region, counted in cost "
-               "and CO2 for both)\n");
+        printf("  %-26s %14.0f %14.0f %14.0f\n", "landfilled anywhere (t)",
+               t->landfill_all_t, b->landfill_all_t, b->landfill_all_t - t->landfill_all_t);
+        printf("  %-26s %14.0f %14.0f\n", "out of the region (t)", t->unplaced_t,
+               b->unplaced_t);
+        printf("  (masses the region's landfills cannot take go to a landfill outside it, "
+               "counted in cost and CO2 for both)\n");
         const struct mb_band *c = &plan.uncertainty.saving[MB_M_CO2];
         printf("  CO2 saved %.0f t, %.0f to %.0f t with the factors' ranges (well to wheel; "
                "5th-95th percentile).\n", c->central / 1e3, c->low / 1e3, c->high / 1e3);

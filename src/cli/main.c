@@ -18,12 +18,14 @@ static const struct {
     const char *usage;
     const char *help;
 } commands[] = {
-    { "demo", cmd_demo, "demo",
-      "Show the Trondheim region's reference figures and what the tool can do." },
+    { "demo", cmd_demo, "demo [--region trondheim|baerum] [--scenario]",
+      "Show the Trondheim region's reference figures and what the tool can do;\n"
+      "  --region baerum: the Bærum estimate and what its 300,000 t claim needs;\n"
+      "  --scenario: print the demo scenario instead." },
     { "convert", cmd_convert, "convert AMOUNT UNIT MATERIAL [--to UNIT] [--json] "
       "[--materials FILE]",
-      "Convert an amount between tonnes (t), solid m3 (fm3) and loose m3 (lm3)\n"
-      "  for a material, e.g. 'convert 12000 lm3 rock.blasted --to t'." },
+      "Convert an amount between tonnes (t), solid m3 (fm3), loose m3 (lm3) and\n"
+      "  placed m3 (pm3) for a material, e.g. 'convert 12000 lm3 rock.blasted --to t'." },
     { "factors", cmd_factors, "factors [--json|--csv]",
       "List the factor register: every factor the accounting uses, with its low,\n"
       "  central and high value, unit, boundary, status and source." },

@@ -674,6 +674,9 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     if (json_object_get(root, "capacity_by_year"))
         mb_problems_add(p, "capacity_by_year", "is read in planning scenarios only; a "
                         "facility in the market gives capacity_per_year");
+    if (json_object_get(root, "approximate"))
+        mb_problems_add(p, "approximate", "is read in planning scenarios only; in the "
+                        "market a position is as given");
     /* the site fields, through the scenario reader */
     site = json_copy(root);
     static const char *const market_only[] = { "type", "title", "description", "keywords",

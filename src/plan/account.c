@@ -38,14 +38,14 @@ void mb_account_flow(struct mb_activity *a, const struct mb_scenario *s, size_t 
     add_haul(a, t, km);
     if (y->kind != MB_SITE_NEED) {
         value_at(a->fee_t, &a->own_nok, y->fee_factor, y->fee_nok_per_t, t);
-        value_at(a->co2_t, &a->own_co2, y->co2_factor, y->co2_kg_per_t, t);
+        value_at(a->co2_t, &a->own_co2_handling, y->co2_factor, y->co2_kg_per_t, t);
     }
     if (x->kind == MB_SITE_QUARRY) {
         value_at(a->fee_t, &a->own_nok, x->fee_factor, x->fee_nok_per_t, t);
         int f = x->co2_factor == MB_CO2_BY_PRODUCT
                     ? (int)mb_production_factor(&s->catalog.items[material])
                     : -1;
-        value_at(a->co2_t, &a->own_co2, f, x->co2_kg_per_t, t);
+        value_at(a->co2_t, &a->own_co2_production, f, x->co2_kg_per_t, t);
         a->virgin_t += t;
     } else if (y->kind == MB_SITE_NEED) {
         a->reused_t += t;
@@ -65,8 +65,13 @@ void mb_account_stock(struct mb_activity *a, const struct mb_scenario *s, size_t
     value_at(a->fee_t, &a->own_nok, x->holding_factor, x->holding_nok_per_t_month, t);
 }
 
-void mb_account_unplaced(struct mb_activity *a, double t)
+void mb_account_unplaced(struct mb_activity *a, const struct mb_scenario *s, size_t source,
+                         double t)
 {
+    if (s->sites[source].cls > MB_OUTSIDE_MAX_CLASS) {
+        a->stranded_t += t;
+        return;
+    }
     a->overflow_t += t;
     add_haul(a, t, -1); /* km: the overflow factor's, when valued */
 }
@@ -111,9 +116,10 @@ void mb_account_value(const struct mb_activity *a, const struct mb_scenario *s,
         else
             co2_handling += kg;
     }
-    /* Own values (a quarry's own EPD value among them) are kept with
-     * handling: neither varies with the register. */
-    co2_handling += a->own_co2;
+    /* Own values do not vary with the register; a quarry's own EPD value
+     * is production, the others handling. */
+    co2_handling += a->own_co2_handling;
+    co2_production += a->own_co2_production;
     /* Outside the region: the haul, the gate fee and handling there; or
      * the haul, the price and production of what is bought there. */
     double out_co2_transport = out_t * r.co2_per_t + out_tkm * r.co2_per_tkm;
@@ -141,6 +147,8 @@ void mb_account_value(const struct mb_activity *a, const struct mb_scenario *s,
     out->truckloads = loads;
     out->movements = loads * (1 + r.empty_share);
     out->vehicle_km = vkm * (1 + r.empty_share);
+    out->stranded_t = a->stranded_t;
+    out->landfill_all_t = a->landfill_t + a->overflow_t;
     out->landfill_t = a->landfill_t;
     out->landfill_fm3 = a->landfill_fm3;
     out->landfill_pm3 = a->landfill_pm3;

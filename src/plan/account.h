@@ -40,8 +40,10 @@ struct mb_activity {
     size_t nloads, cap_loads;
     double fee_t[MB_F_COUNT]; /* tonnes (t-months for holding) priced at factor i */
     double co2_t[MB_F_COUNT]; /* tonnes emitting at factor i */
-    double own_nok, own_co2;  /* values sites gave themselves */
+    double own_nok;           /* values sites gave themselves: money */
+    double own_co2_handling, own_co2_production; /* and CO2 (a quarry's EPD is production) */
     double overflow_t;        /* to a landfill outside the region */
+    double stranded_t;        /* contaminated, nowhere to go: not valued */
     double import_t;          /* from a quarry outside the region */
     double import_prod_t[MB_F_COUNT]; /* import tonnes by production factor */
     double landfill_t, landfill_fm3, landfill_pm3, virgin_t, reused_t;
@@ -57,7 +59,8 @@ void mb_account_stock(struct mb_activity *a, const struct mb_scenario *s, size_t
 
 /* Record a source's t tonnes nobody in the region can place, or a need's
  * t tonnes nobody covers (need = the need's site). */
-void mb_account_unplaced(struct mb_activity *a, double t);
+void mb_account_unplaced(struct mb_activity *a, const struct mb_scenario *s, size_t source,
+                         double t);
 void mb_account_unmet(struct mb_activity *a, const struct mb_scenario *s, size_t need,
                       double t);
 

@@ -2,7 +2,9 @@
  * baseline.c - today's practice, the yardstick of every plan: each source
  * sends its masses to the nearest landfill that takes them and has room
  * that year (then the next nearest), and each need buys from the nearest
- * quarry that offers a material it accepts. No reuse, no storage, no
+ * quarry that offers a material it accepts. The landfill and the quarry
+ * outside the region (out_of_region) are candidates at their own
+ * distance, with room for everything: what nobody nearer takes goes there. No reuse, no storage, no
  * plants. Months are served in order, and within a month sources and needs
  * in the order of the scenario, so the result is deterministic. Hauls
  * beyond the scenario's max_km are not made here either: the baseline and
@@ -90,13 +92,25 @@ void mb_baseline_shortfall(const struct mb_scenario *s, const struct mb_shortfal
         km = s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central;
         t->unmet_t += x->t;
     } else {
+        t->unplaced_t += x->t;
+        if (s->sites[x->site].cls > MB_OUTSIDE_MAX_CLASS) {
+            t->stranded_t += x->t; /* nowhere to go: not valued */
+            return;
+        }
         mb_account_overflow_rate(s, &nok, &co2);
         km = s->factors.v[MB_F_OVERFLOW_KM].central;
-        t->unplaced_t += x->t;
+        t->landfill_all_t += x->t;
     }
     double loads = ceil(x->t / s->transport.payload_t - 1e-9);
+    double transport = x->t * (s->transport.co2_per_t + km * s->transport.co2_per_tkm);
     t->cost_nok += x->t * nok;
     t->co2_kg += x->t * co2;
+    t->co2_transport_kg += transport;
+    if (unmet)
+        t->co2_production_kg += x->t * co2 - transport;
+    else
+        t->co2_handling_kg += x->t * co2 - transport;
+    t->vehicle_km += loads * km * (1 + s->factors.v[MB_F_EMPTY_RETURN].central);
     t->overflow_cost_nok += x->t * nok;
     t->overflow_co2_kg += x->t * co2;
     t->tonne_km += x->t * km;
@@ -141,7 +155,15 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                 serial < x->from || serial > x->to)
                 continue;
             double rest = x->amount_t / (x->to - x->from + 1);
+            /* Nearest first; the landfill or quarry outside the region
+             * (out_of_region) is a candidate at its own distance. */
+            double outside = x->kind == MB_SITE_SOURCE
+                ? (x->cls > MB_OUTSIDE_MAX_CLASS ? HUGE_VAL
+                                                 : s->factors.v[MB_F_OVERFLOW_KM].central)
+                : s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central;
             for (size_t k = 0; k < ncand[i] && rest > 1e-9; k++) {
+                if (cands[i][k].km > outside)
+                    break;
                 size_t r = cands[i][k].site;
                 const struct mb_site *fac = &s->sites[r];
                 if (serial < fac->from || serial > fac->to)
@@ -174,7 +196,7 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                 struct mb_shortfall sf = { i, serial, rest };
                 if (x->kind == MB_SITE_SOURCE) {
                     plan->baseline.unplaced_t += rest;
-                    mb_account_unplaced(&plan->baseline_activity, rest);
+                    mb_account_unplaced(&plan->baseline_activity, s, i, rest);
                     mb_baseline_shortfall(s, &sf, false, mt);
                     plan->baseline_unplaced =
                         mb_xgrow(plan->baseline_unplaced, &cap_u,

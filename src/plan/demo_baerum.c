@@ -73,13 +73,18 @@ char *mb_demo_baerum(struct mb_error *err)
         "name", "Deponier lenger ut (dagens praksis)", "kind", "landfill", "lat", 60.05,
         "lon", 10.25, "approximate", 1, "accepts", "rock.*", "soil.*", "capacity_per_year",
         "value", 1e9, "unit", "t", "gate_fee_nok_per_t", 100.0));
+    /* The plant: 150,000 t of input a month (1.8 million t a year, a large
+     * Norwegian quarry's output) [E]; 60 % 0/32, 25 % kult and 15 % fines
+     * and rejects that go to the landfill [E]. */
     json_array_append_new(sites, json_pack(
-        "{s:s,s:s,s:s,s:f,s:f,s:b,s:s,s:[s,s,s],s:{s:f,s:s},s:[{s:s,s:f},{s:s,s:f}]}",
+        "{s:s,s:s,s:s,s:f,s:f,s:b,s:s,s:[s,s],s:{s:f,s:s},"
+        "s:[{s:s,s:f},{s:s,s:f},{s:s,s:f}]}",
         "id", "steinskogen", "name", "Steinskogen (Franzefoss), knusing og mellomlager",
         "kind", "plant", "lat", 59.955, "lon", 10.48, "approximate", 1, "municipality",
-        "3201", "accepts", "rock.*", "soil.moraine", "soil.gravel", "capacity_per_month",
-        "value", 1e8, "unit", "t", "yields", "material", "product.crushed.0-32", "share",
-        0.7, "material", "product.crushed.20-120", "share", 0.3));
+        "3201", "accepts", "rock.*", "soil.moraine", "capacity_per_month",
+        "value", 150000.0, "unit", "t", "yields", "material", "product.crushed.0-32", "share",
+        0.6, "material", "product.crushed.20-120", "share", 0.25, "material", "soil.fill",
+        "share", 0.15));
     json_array_append_new(sites, json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:[s],s:{s:f,s:s},s:{s:s,s:s}}", "id", "behov",
         "name", "Regionens prosjekter (bærelag, forsterkningslag, fyll)", "kind", "need",
@@ -107,11 +112,14 @@ char *mb_demo_baerum(struct mb_error *err)
                                           "deponi", "km", BAERUM_LANDFILL_KM));
     json_array_append_new(dist, json_pack("{s:s,s:s,s:f}", "from", "pukkverk", "to",
                                           "behov", "km", BAERUM_QUARRY_KM));
-    json_t *root = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:o,s:f},s:o}", "format",
+    /* Today's landfills further out take everything (their capacity is
+     * not the question here), so the way out of the region is set beyond
+     * them and never chosen. */
+    json_t *root = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:f,s:f},s:{s:o,s:f},s:o}", "format",
         "massebank-scenario/1", "name",
         "Bærum Ressursbank (anslag): seks prosjekter, 14 millioner m3, 2020-2030",
-        "horizon", "from", "2020-01", "to", "2030-12", "transport", "distances", dist,
-        "max_km", 500.0, "sites", sites);
+        "horizon", "from", "2020-01", "to", "2030-12", "out_of_region", "landfill_km", 400.0,
+        "quarry_km", 400.0, "transport", "distances", dist, "max_km", 500.0, "sites", sites);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
     json_decref(root);
     return text;
@@ -133,14 +141,29 @@ void mb_demo_baerum_claim(const struct mb_scenario *s, const struct mb_plan *p,
     c->per_t = c->reused_t > 0 ? c->saving_kg / c->reused_t : 0;
     c->per_t_needed = c->reused_t > 0 ? c->claim_kg / c->reused_t : INFINITY;
     c->share_needed = c->per_t > 0 ? c->claim_kg / (c->per_t * c->surplus_t) : INFINITY;
-    /* A km more to today's landfill adds a loaded tonne-km (empty return
-     * included) for every tonne reused instead. */
+    /* A km more from the projects to today's landfill adds a loaded
+     * tonne-km (empty return included) for every tonne the plan no longer
+     * hauls there (more than the tonnes reused: the plant's rejects go to
+     * the landfill from the plant). */
+    double direct_today = 0, direct_plan = 0;
+    for (size_t i = 0; i < p->nbaseline_flows; i++)
+        if (s->sites[p->baseline_flows[i].from].kind == MB_SITE_SOURCE &&
+            s->sites[p->baseline_flows[i].to].kind == MB_SITE_LANDFILL)
+            direct_today += p->baseline_flows[i].t;
+    for (size_t i = 0; i < p->nflows; i++)
+        if (s->sites[p->flows[i].from].kind == MB_SITE_SOURCE &&
+            s->sites[p->flows[i].to].kind == MB_SITE_LANDFILL)
+            direct_plan += p->flows[i].t;
+    double gap = c->claim_kg - c->saving_kg;
     c->landfill_km = BAERUM_LANDFILL_KM;
-    c->landfill_km_needed = BAERUM_LANDFILL_KM +
-        (c->per_t_needed - c->per_t) / s->transport.co2_per_tkm;
-    /* A kg more per tonne of virgin aggregate adds 1 kg per tonne reused. */
+    c->landfill_km_needed = direct_today > direct_plan
+        ? BAERUM_LANDFILL_KM + gap / ((direct_today - direct_plan) * s->transport.co2_per_tkm)
+        : INFINITY;
+    /* A kg more per tonne of virgin aggregate adds 1 kg per tonne of virgin
+     * aggregate the plan does not buy. */
     c->production = s->factors.v[MB_F_PROD_CRUSHED].central;
-    c->production_needed = c->production + (c->per_t_needed - c->per_t);
+    c->production_needed = p->savings.virgin_t > 0
+        ? c->production + gap / p->savings.virgin_t : INFINITY;
     c->loads_claimed = 943000;
     c->t_per_load_claimed = c->surplus_t / c->loads_claimed;
 }

@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "domain/month.h"
 #include "domain/unit.h"
+#include "plan/account.h"
 #include "plan/grid.h"
 #include "plan/plan.h"
 
@@ -78,7 +79,7 @@ struct build {
     /* Per row: the cheapest fallback column today's practice would use (a
      * landfill for a source-month, a quarry for a need-month) and its cost.
      * These are pinned into the solver's first working set, so the first
-     * duals reflect real alternatives, not the unplaced penalty. */
+     * duals reflect real alternatives, not only the way out of the region. */
     int *fallback;
     double *fallback_cost;
 };
@@ -470,12 +471,26 @@ static void make_slack_and_stock(struct build *b)
         for (int t = 0; t < b->T; t++) {
             size_t k = i * (size_t)b->T + (size_t)t;
             if ((x->kind == MB_SITE_SOURCE || x->kind == MB_SITE_NEED) && b->srow[k] >= 0) {
-                double one = 1;
+                /* Out of the region: a source's masses to a landfill
+                 * outside it, a need's from a quarry outside it, at the
+                 * out_of_region haul and fee (account.h). A real option
+                 * at its real cost, in the plan as in today's practice. */
+                double one = 1, nok, co2, cost;
+                if (x->kind == MB_SITE_SOURCE && x->cls > MB_OUTSIDE_MAX_CLASS) {
+                    nok = co2 = 0; /* contaminated: nowhere to go */
+                    cost = MB_PENALTY_NOK_PER_T;
+                } else if (x->kind == MB_SITE_SOURCE) {
+                    mb_account_overflow_rate(s, &nok, &co2);
+                    cost = nok * b->w_nok + co2 * b->w_co2 +
+                           b->w_landfill / s->catalog.items[x->material].density;
+                } else {
+                    mb_account_import_rate(s, i, &nok, &co2);
+                    cost = nok * b->w_nok + co2 * b->w_co2;
+                }
                 struct mb_col_info info = { x->kind == MB_SITE_SOURCE ? MB_COL_UNPLACED
                                                                      : MB_COL_UNMET,
-                                            (int32_t)i, (int32_t)i, t, -1, 0, 0, 0 };
-                mb_lp_pin(&b->m->lp, new_col(b, info, MB_PENALTY_NOK_PER_T, HUGE_VAL, 1,
-                                             &b->srow[k], &one));
+                                            (int32_t)i, (int32_t)i, t, -1, 0, nok, co2 };
+                mb_lp_pin(&b->m->lp, new_col(b, info, cost, HUGE_VAL, 1, &b->srow[k], &one));
             }
         }
         if (x->kind != MB_SITE_STORAGE)
@@ -527,7 +542,8 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
      * money at a thousandth (a tie-break, far below any real CO2
      * difference). Minimum landfill: 10,000 NOK per fm3 landfilled, far
      * above any haul, so landfill volume comes first and money and CO2
-     * decide between equal volumes. The slack penalty stays far above. */
+     * decide between equal volumes; masses sent out of the region count as
+     * landfilled there. */
     b.w_nok = s->objective == MB_OBJECTIVE_CO2 ? 1e-3 : 1;
     b.w_co2 = s->objective == MB_OBJECTIVE_CO2 ? 1 : s->co2_price_nok_per_t / 1000.0;
     b.w_landfill = s->objective == MB_OBJECTIVE_LANDFILL ? 1e4 : 0;

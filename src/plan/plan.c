@@ -38,13 +38,22 @@ static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f
                             struct mb_totals *t)
 {
     const struct mb_site *from = &s->sites[f->from], *to = &s->sites[f->to];
+    double er = s->factors.v[MB_F_EMPTY_RETURN].central;
+    double transport = f->t * (s->transport.co2_per_t + f->km * s->transport.co2_per_tkm);
+    double production = from->kind == MB_SITE_QUARRY
+                            ? f->t * mb_quarry_co2(s, from, f->material) : 0;
     t->cost_nok += f->cost_nok;
     t->co2_kg += f->co2_kg;
+    t->co2_transport_kg += transport;
+    t->co2_production_kg += production;
+    t->co2_handling_kg += f->co2_kg - transport - production;
     t->tonne_km += f->t * f->km;
     t->truckloads += f->truckloads;
-    t->movements += f->truckloads * (1 + s->factors.v[MB_F_EMPTY_RETURN].central);
+    t->movements += f->truckloads * (1 + er);
+    t->vehicle_km += f->truckloads * f->km * (1 + er);
     if (to->kind == MB_SITE_LANDFILL) {
         t->landfill_t += f->t;
+        t->landfill_all_t += f->t;
         t->landfill_fm3 += f->t / s->catalog.items[f->material].density;
         t->landfill_pm3 += f->t * s->catalog.items[f->material].placed /
                            s->catalog.items[f->material].density;
@@ -144,7 +153,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
             plan->unplaced = mb_xgrow(plan->unplaced, &cap_u, plan->nunplaced + 1,
                                       sizeof *plan->unplaced);
             plan->unplaced[plan->nunplaced] = (struct mb_shortfall){ (size_t)c->from, serial, x };
-            mb_account_unplaced(&plan->activity, x);
+            mb_account_unplaced(&plan->activity, s, (size_t)c->from, x);
             mb_baseline_shortfall(s, &plan->unplaced[plan->nunplaced++], false, &plan->months[c->t]);
             plan->totals.unplaced_t += x;
             break;

@@ -34,9 +34,11 @@ struct mb_totals {
     double landfill_t;
     double landfill_fm3; /* landfill volume used, solid m3 */
     double landfill_pm3; /* the same placed (compacted) in the landfill, m3 */
+    double landfill_all_t; /* landfilled anywhere: in the region and outside it */
     double virgin_t;     /* from quarries */
     double reused_t;     /* delivered to needs from sources, storage, plants */
-    double unplaced_t;   /* surplus with nowhere to go */
+    double unplaced_t;   /* surplus nobody in the region takes (sent out, or stranded) */
+    double stranded_t;   /* of it, contaminated masses with nowhere to go at all */
     double unmet_t;      /* need neither reuse nor a quarry could cover */
 };
 
@@ -72,7 +74,7 @@ struct mb_plan {
     struct mb_tradeoff tradeoff;       /* filled by the caller (mb_tradeoff_run), n = 0 if not */
     /* solver statistics */
     size_t rows, cols, nonzeros;
-    double solver_objective; /* including penalties for unplaced and unmet */
+    double solver_objective; /* the solver's optimum, in the objective's own terms */
     double build_seconds, solve_seconds;
     int iterations;
     int components;  /* independent parts of the LP */
@@ -99,8 +101,14 @@ void mb_plan_release(struct mb_plan *plan);
 /* The plan as JSON text (docs/plan-format.md); caller frees. */
 char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *plan);
 
-/* Penalty per tonne left unplaced or unmet in the solver's objective: far
- * above any real cost, so the solver places whatever can be placed. */
+/* Masses nobody in the region places go to a landfill outside it, and
+ * needs nobody in it covers are bought outside it, at their real cost
+ * (account.h). Only masses the landfill outside does not take either
+ * (condition class above MB_OUTSIDE_MAX_CLASS: contaminated masses need a
+ * licensed receiver the scenario must name) have nowhere to go: they carry
+ * this penalty in the solver, are reported as stranded, and are not
+ * valued in cost or CO2. */
 #define MB_PENALTY_NOK_PER_T 1e6
+#define MB_OUTSIDE_MAX_CLASS 1
 
 #endif

@@ -17,8 +17,10 @@ static json_t *totals_json(const struct mb_totals *t)
         "landfill_t", t->landfill_t, "landfill_fm3", t->landfill_fm3,
         "virgin_t", t->virgin_t, "reused_t", t->reused_t,
         "unplaced_t", t->unplaced_t, "unmet_t", t->unmet_t);
-    json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
-        "landfill_pm3", t->landfill_pm3, "movements", t->movements, "vehicle_km", t->vehicle_km,
+    json_object_update_new(o, json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+        "landfill_pm3", t->landfill_pm3, "landfill_all_t", t->landfill_all_t,
+        "stranded_t", t->stranded_t,
+        "movements", t->movements, "vehicle_km", t->vehicle_km,
         "co2_transport_kg", t->co2_transport_kg, "co2_handling_kg", t->co2_handling_kg,
         "co2_production_kg", t->co2_production_kg,
         "out_of_region_cost_nok", t->overflow_cost_nok,

@@ -513,6 +513,7 @@ static void get_yearly_capacity(struct ctx *c, json_t *o, const char *path,
         site->cap_year[y] = site->capacity.value;
     const char *key;
     json_t *v;
+    bool in_horizon = false;
     json_object_foreach(by, key, v) {
         if (strcmp(key, "unit") == 0)
             continue;
@@ -534,9 +535,15 @@ static void get_yearly_capacity(struct ctx *c, json_t *o, const char *path,
                             mb_unit_symbol(unit), MB_AMOUNT_MAX);
             continue;
         }
-        if (year >= y0 && year < y0 + Y)
+        if (year >= y0 && year < y0 + Y) {
             site->cap_year[year - y0] = x;
+            in_horizon = true;
+        }
     }
+    if (!in_horizon && !per_year)
+        mb_problems_add(c->p, p, "lists no year of the horizon (%d-%d) and there is no "
+                        "capacity_per_year: the site would never take anything", y0,
+                        y0 + Y - 1);
 }
 
 double mb_site_year_capacity(const struct mb_scenario *s, const struct mb_site *x, int year)
@@ -564,9 +571,14 @@ double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
                             enum mb_factor_id id)
 {
     bool machine = id == MB_F_LANDFILL_CO2 || id == MB_F_STORAGE_CO2 || id == MB_F_PLANT_CO2;
-    if (!machine || s->transport.boundary != MB_BOUNDARY_WTW || x[MB_F_DIESEL_TTW] <= 0)
+    const struct mb_factor_info *reg = mb_factor_register(NULL);
+    if (!machine || !reg || reg[MB_F_DIESEL_TTW].central <= 0)
         return 1;
-    return x[MB_F_DIESEL_WTW] / x[MB_F_DIESEL_TTW];
+    /* The register states machine CO2 at its central 2.66 kg CO2 per
+     * litre: litres = kg / 2.66, valued at the boundary's (drawn) factor. */
+    double per_l = s->transport.boundary == MB_BOUNDARY_WTW ? x[MB_F_DIESEL_WTW]
+                                                             : x[MB_F_DIESEL_TTW];
+    return per_l / reg[MB_F_DIESEL_TTW].central;
 }
 
 static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_site *site)
@@ -819,19 +831,35 @@ static void parse_factors(struct ctx *c, json_t *f)
             mb_problems_add(c->p, p, "is not a factor ('massebank factors' lists them)");
             continue;
         }
-        double lo = 0, hi = 1e6;
-        if (id == MB_F_EMPTY_RETURN)
-            hi = 1;
-        else if (id == MB_F_PAYLOAD)
-            lo = 1, hi = 100;
+        /* The same limits as the fields that set them one by one. */
+        double lo = 0, hi = 1e5;
+        switch (id) {
+        case MB_F_EMPTY_RETURN: hi = 1; break;
+        case MB_F_PAYLOAD: lo = 1, hi = 100; break;
+        case MB_F_FUEL_LOADED: case MB_F_FUEL_EMPTY: hi = 5; break;
+        case MB_F_FUEL_PER_LOAD: hi = 100; break;
+        case MB_F_KWH_LOADED: case MB_F_KWH_EMPTY: hi = 20; break;
+        case MB_F_COST_PER_KM: hi = 1e4; break;
+        case MB_F_DIESEL_TTW: case MB_F_DIESEL_WTW: case MB_F_HVO_TTW: case MB_F_HVO_WTW:
+        case MB_F_FAME_WTW: hi = 10; break;
+        case MB_F_GRID: hi = 2; break;
+        case MB_F_OVERFLOW_KM: case MB_F_OVERFLOW_QUARRY_KM: hi = 5000; break;
+        default: break;
+        }
         if (get_factor(c, v, p, lo, hi, &c->s->factors.v[id]))
             c->s->factors.origin[id] = MB_FACTOR_SCENARIO;
     }
 }
 
 /* Set a factor from a transport field: exact, set by the scenario. */
-static void set_exact(struct mb_scenario *s, enum mb_factor_id id, double x)
+static void set_exact(struct ctx *c, const char *path, enum mb_factor_id id, double x)
 {
+    struct mb_scenario *s = c->s;
+    if (s->factors.origin[id] == MB_FACTOR_SCENARIO) {
+        mb_problems_add(c->p, path, "is also given as factors.%s; give it once",
+                        mb_factor_key(id));
+        return;
+    }
     s->factors.v[id] = (struct mb_factor_range){ x, x, x };
     s->factors.origin[id] = MB_FACTOR_SCENARIO;
 }
@@ -910,8 +938,35 @@ static void parse_out_of_region(struct ctx *c, json_t *o)
         json_t *v = json_object_get(o, keys[i]);
         char p[64];
         snprintf(p, sizeof p, "out_of_region.%s", keys[i]);
-        if (v && get_factor(c, v, p, 0, i == 1 ? 1e5 : 5000, &c->s->factors.v[ids[i]]))
+        if (v && c->s->factors.origin[ids[i]] == MB_FACTOR_SCENARIO)
+            mb_problems_add(c->p, p, "is also given as factors.%s; give it once",
+                            mb_factor_key(ids[i]));
+        else if (v && get_factor(c, v, p, 0, i == 1 ? 1e5 : 5000, &c->s->factors.v[ids[i]]))
             c->s->factors.origin[ids[i]] = MB_FACTOR_SCENARIO;
+    }
+}
+
+/* A factor the transport settings leave without effect is refused rather
+ * than reported as used: with co2_kg_per_tkm fixed, fuel and energy per km
+ * do nothing; with cost_nok_per_tkm fixed, the cost per km does nothing. */
+static void check_unused_factors(struct ctx *c, json_t *f)
+{
+    if (!json_is_object(f))
+        return;
+    static const enum mb_factor_id per_km_co2[] = { MB_F_FUEL_LOADED, MB_F_FUEL_EMPTY,
+                                                     MB_F_KWH_LOADED, MB_F_KWH_EMPTY };
+    for (size_t k = 0; k < 4 && c->s->transport.fixed_co2_tkm; k++)
+        if (json_object_get(f, mb_factor_key(per_km_co2[k]))) {
+            char p[160];
+            snprintf(p, sizeof p, "factors.%s", mb_factor_key(per_km_co2[k]));
+            mb_problems_add(c->p, p, "has no effect: transport.co2_kg_per_tkm fixes the CO2 "
+                            "per tonne-km; give one or the other");
+        }
+    if (c->s->transport.fixed_cost_tkm && json_object_get(f, mb_factor_key(MB_F_COST_PER_KM))) {
+        char p[160];
+        snprintf(p, sizeof p, "factors.%s", mb_factor_key(MB_F_COST_PER_KM));
+        mb_problems_add(c->p, p, "has no effect: transport.cost_nok_per_tkm fixes the cost "
+                        "per tonne-km; give one or the other");
     }
 }
 
@@ -954,34 +1009,34 @@ static void parse_transport(struct ctx *c, json_t *t, const struct mb_factor_inf
         }
         double x;
         if (get_num(c, t, "payload_t", "transport", &x, false, 1, 100))
-            set_exact(s, MB_F_PAYLOAD, x);
+            set_exact(c, "transport.payload_t", MB_F_PAYLOAD, x);
         tr->fixed_cost_tkm = get_num(c, t, "cost_nok_per_tkm", "transport",
                                      &tr->cost_nok_per_tkm, false, 0, 1000);
         if (get_num(c, t, "cost_nok_per_truck_km", "transport", &x, false, 0, 1e4)) {
             if (tr->fixed_cost_tkm)
                 mb_problems_add(c->p, "transport", "give cost_nok_per_tkm or "
                                 "cost_nok_per_truck_km, not both");
-            set_exact(s, MB_F_COST_PER_KM, x);
+            set_exact(c, "transport.cost_nok_per_truck_km", MB_F_COST_PER_KM, x);
         }
         if (get_num(c, t, "cost_nok_per_load", "transport", &x, false, 0, 1e5))
-            set_exact(s, MB_F_COST_PER_LOAD, x);
+            set_exact(c, "transport.cost_nok_per_load", MB_F_COST_PER_LOAD, x);
         tr->fixed_co2_tkm = get_num(c, t, "co2_kg_per_tkm", "transport",
                                     &tr->co2_kg_per_tkm, false, 0, 10);
         bool fl = false;
         if (get_num(c, t, "fuel_l_per_km_loaded", "transport", &x, false, 0, 5))
-            set_exact(s, MB_F_FUEL_LOADED, x), fl = true;
+            set_exact(c, "transport.fuel_l_per_km_loaded", MB_F_FUEL_LOADED, x), fl = true;
         if (get_num(c, t, "fuel_l_per_km_empty", "transport", &x, false, 0, 5))
-            set_exact(s, MB_F_FUEL_EMPTY, x), fl = true;
+            set_exact(c, "transport.fuel_l_per_km_empty", MB_F_FUEL_EMPTY, x), fl = true;
         if (fl && tr->fixed_co2_tkm)
             mb_problems_add(c->p, "transport", "give co2_kg_per_tkm or fuel use, not "
                             "both");
         if (get_num(c, t, "fuel_l_per_load", "transport", &x, false, 0, 100))
-            set_exact(s, MB_F_FUEL_PER_LOAD, x);
+            set_exact(c, "transport.fuel_l_per_load", MB_F_FUEL_PER_LOAD, x);
         json_t *er = json_object_get(t, "empty_return");
         if (er && !json_is_boolean(er))
             mb_problems_add(c->p, "transport.empty_return", "must be true or false");
         else if (er && !json_is_true(er))
-            set_exact(s, MB_F_EMPTY_RETURN, 0);
+            set_exact(c, "transport.empty_return", MB_F_EMPTY_RETURN, 0);
         const char *bd = get_str(c, t, "boundary", "transport", false);
         if (bd) {
             int b = mb_boundary_parse(bd);
@@ -1112,6 +1167,10 @@ static void parse_distances(struct ctx *c, json_t *t)
             mb_problems_add(c->p, p, "no site with id '%.60s'", b);
         if (!ok || ia < 0 || ib < 0)
             continue;
+        if (ia == ib) {
+            mb_problems_add(c->p, p, "from and to are the same site");
+            continue;
+        }
         double gc = mb_geo_distance_km(s->sites[ia].pos, s->sites[ib].pos);
         if (km + MB_DISTANCE_SLACK_KM < gc) {
             char q[180];
@@ -1265,7 +1324,7 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
     parse_factors(&c, get(root, "factors"));
     double price;
     if (get_num(&c, root, "co2_price_nok_per_t", "", &price, false, 0, 1e5))
-        set_exact(s, MB_F_CO2_PRICE, price);
+        set_exact(&c, "co2_price_nok_per_t", MB_F_CO2_PRICE, price);
     const char *objective = get_str(&c, root, "objective", "", false);
     if (objective) {
         int o = mb_objective_parse(objective);
@@ -1277,6 +1336,7 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
     }
     parse_out_of_region(&c, get(root, "out_of_region"));
     parse_transport(&c, get(root, "transport"), reg);
+    check_unused_factors(&c, get(root, "factors"));
     s->co2_price_nok_per_t = s->factors.v[MB_F_CO2_PRICE].central;
     json_t *sites = get(root, "sites");
     if (!json_is_array(sites) || json_array_size(sites) == 0) {

@@ -127,9 +127,10 @@ int mb_objective_parse(const char *s); /* -1 if unknown */
  * recycled aggregate. */
 enum mb_factor_id mb_production_factor(const struct mb_material *m);
 
-/* Machine diesel at sites (handling, crushing) is stated tank to wheel in
- * the register; under the WTW boundary it is scaled by the diesel WTW/TTW
- * ratio. Returns that scale for factor id under values x (1 for others). */
+/* Machine diesel at sites (handling, crushing) is stated in the register
+ * as kg CO2 at its central 2.66 kg per litre (tank to wheel): the litres
+ * are valued at the boundary's diesel factor in x. Returns that scale for
+ * factor id (1 for others). */
 double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
                             enum mb_factor_id id);
 

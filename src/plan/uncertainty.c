@@ -14,7 +14,8 @@
 #include "plan/plan.h"
 
 static const char *const metric_names[MB_M_COUNT] = { "co2_kg", "cost_nok", "truckloads",
-    "movements", "tonne_km", "landfill_fm3", "virgin_t" };
+    "movements", "tonne_km", "landfill_fm3", "virgin_t", "out_of_region_co2_kg",
+    "landfill_all_t" };
 
 const char *mb_metric_name(enum mb_metric m)
 {
@@ -31,6 +32,8 @@ double mb_metric_value(const struct mb_totals *t, enum mb_metric m)
     case MB_M_TONNE_KM: return t->tonne_km;
     case MB_M_LANDFILL_FM3: return t->landfill_fm3;
     case MB_M_VIRGIN_T: return t->virgin_t;
+    case MB_M_CO2_OUTSIDE: return t->overflow_co2_kg;
+    case MB_M_LANDFILL_ALL: return t->landfill_all_t;
     default: return 0;
     }
 }

@@ -21,7 +21,8 @@
 #include "plan/factors.h"
 
 enum mb_metric { MB_M_CO2, MB_M_COST, MB_M_TRUCKLOADS, MB_M_MOVEMENTS, MB_M_TONNE_KM,
-                 MB_M_LANDFILL_FM3, MB_M_VIRGIN_T, MB_M_COUNT };
+                 MB_M_LANDFILL_FM3, MB_M_VIRGIN_T, MB_M_CO2_OUTSIDE, MB_M_LANDFILL_ALL,
+                 MB_M_COUNT };
 
 struct mb_band {
     double low, central, high;

@@ -8,7 +8,7 @@ PLAN = {"municipalities": ["5001"], "from": "2026-01", "to": "2026-12"}
 TOTALS = {"objective", "cost_nok", "co2_kg", "tonne_km", "truckloads", "landfill_t",
           "landfill_fm3", "virgin_t", "reused_t", "unplaced_t", "unmet_t", "movements",
           "vehicle_km", "co2_transport_kg", "co2_handling_kg", "co2_production_kg",
-          "out_of_region_cost_nok", "out_of_region_co2_kg", "landfill_pm3"}
+          "out_of_region_cost_nok", "out_of_region_co2_kg", "landfill_pm3", "stranded_t", "landfill_all_t"}
 
 
 def wait_done(api, token, url, seconds=120):

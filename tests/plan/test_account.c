@@ -187,9 +187,9 @@ Test(account, ranges_and_sensitivity)
     cr_assert_gt(p.uncertainty.nswing[MB_M_CO2], 0);
     cr_assert_eq(p.uncertainty.swing[MB_M_CO2][0].factor, MB_F_PROD_CRUSHED,
                  "got %s first", mb_factor_key(p.uncertainty.swing[MB_M_CO2][0].factor));
-    /* 29 000 t of 0/32 not bought: 3.5 kg/t central, 2.5 and 4.5 at the ends */
+    /* 29 000 t of 0/32 not bought: 3.5 kg/t central, 2 and 6 at the ends */
     const struct mb_swing *w = &p.uncertainty.swing[MB_M_CO2][0];
-    cr_assert_float_eq(w->at_high - w->at_low, 29000 * (4.5 - 2.5), 1e-6);
+    cr_assert_float_eq(w->at_high - w->at_low, 29000 * (6.0 - 2.0), 1e-6);
     /* Counted tonnes have no range. */
     const struct mb_band *v = &p.uncertainty.saving[MB_M_VIRGIN_T];
     cr_assert_float_eq(v->low, v->high, 1e-9);
@@ -338,4 +338,56 @@ Test(account, a_pair_given_twice_must_agree)
         "\"landfill\", \"lat\": 63.41, \"lon\": 10.40, \"accepts\": [\"*\"], "
         "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}}]}",
         "transport.distances[1]", "transport.distances[0] gives 10 km");
+}
+
+/* Contaminated masses (class 2) nobody in the region takes: the landfill
+ * outside takes clean masses only, so they are stranded, carry the
+ * penalty in the solver and no cost or CO2 in the figures. */
+Test(account, contaminated_masses_with_no_receiver_are_stranded)
+{
+    const char *json = HEAD "\"co2_price_nok_per_t\": 0, \"sites\": [{\"id\": \"pit\", "
+        "\"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, \"material\": \"soil.fill\", "
+        "\"class\": 2, \"amount\": {\"value\": 500, \"unit\": \"t\"}, \"window\": {\"from\": "
+        "\"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", \"kind\": \"landfill\", "
+        "\"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], \"capacity_per_year\": "
+        "{\"value\": 100000, \"unit\": \"t\"}}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    for (int k = 0; k < 2; k++) {
+        const struct mb_totals *t = k ? &p.baseline : &p.totals;
+        cr_assert_float_eq(t->unplaced_t, 500, 1e-6);
+        cr_assert_float_eq(t->stranded_t, 500, 1e-6);
+        cr_assert_float_eq(t->cost_nok, 0, 1e-6);
+        cr_assert_float_eq(t->co2_kg, 0, 1e-6);
+        cr_assert_float_eq(t->landfill_all_t, 0, 1e-6);
+    }
+    cr_assert_float_eq(p.solver_objective, 500 * MB_PENALTY_NOK_PER_T, 1e-3);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+/* An exported tonne is a real option: a landfill in the region 80 km
+ * away loses to the landfill outside at 60 km, in the plan and today. */
+Test(account, the_way_out_is_an_option_at_its_cost)
+{
+    const char *json = HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"distances\": "
+        "[{\"from\": \"pit\", \"to\": \"far\", \"km\": 80}]}, \"sites\": [{\"id\": \"pit\", "
+        "\"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, \"material\": \"rock.blasted\", "
+        "\"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, \"window\": {\"from\": "
+        "\"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"far\", \"kind\": \"landfill\", "
+        "\"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], \"capacity_per_year\": "
+        "{\"value\": 100000, \"unit\": \"t\"}, \"gate_fee_nok_per_t\": 150}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    cr_assert_float_eq(to_site(&s, &p, "far"), 0, 1e-6);
+    cr_assert_float_eq(p.totals.unplaced_t, 2900, 1e-6);
+    cr_assert_float_eq(p.baseline.unplaced_t, 2900, 1e-6, "today's practice goes out too");
+    cr_assert_float_eq(p.totals.landfill_all_t, 2900, 1e-6);
+    /* 100 loads x (600 + 120 km x 21) + 2 900 t x 150 */
+    cr_assert_float_eq(p.totals.cost_nok, 100 * (600 + 120 * 21) + 2900 * 150.0, 1e-6);
+    cr_assert_float_eq(p.solver_objective, p.totals.objective, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
 }

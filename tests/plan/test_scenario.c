@@ -171,6 +171,15 @@ Test(scenario, every_kind_of_bad_input_is_named)
         { HEAD "\"objective\": \"speed\", \"sites\": [" SOURCE "]}", "objective", "not an objective" },
         { HEAD "\"out_of_region\": {\"landfill_km\": -5}, \"sites\": [" SOURCE "]}", "out_of_region.landfill_km", "between 0 and" },
         { HEAD "\"out_of_region\": {\"far\": 5}, \"sites\": [" SOURCE "]}", "out_of_region.far", "unknown field" },
+        { HEAD "\"factors\": {\"policy.co2_price_nok_per_t\": 500}, \"co2_price_nok_per_t\": 100, \"sites\": [" SOURCE "]}", "co2_price_nok_per_t", "also given as factors.policy.co2_price_nok_per_t" },
+        { HEAD "\"factors\": {\"truck.payload_t\": 25}, \"transport\": {\"payload_t\": 20}, \"sites\": [" SOURCE "]}", "transport.payload_t", "give it once" },
+        { HEAD "\"factors\": {\"overflow.landfill_km\": 25}, \"out_of_region\": {\"landfill_km\": 20}, \"sites\": [" SOURCE "]}", "out_of_region.landfill_km", "give it once" },
+        { HEAD "\"factors\": {\"policy.co2_price_nok_per_t\": 1e6}, \"sites\": [" SOURCE "]}", "factors.policy.co2_price_nok_per_t", "between 0 and 100000" },
+        { HEAD "\"factors\": {\"overflow.landfill_km\": 1e6}, \"sites\": [" SOURCE "]}", "factors.overflow.landfill_km", "between 0 and 5000" },
+        { HEAD "\"factors\": {\"truck.fuel_l_per_km_loaded\": 0.4}, \"transport\": {\"co2_kg_per_tkm\": 0.1}, \"sites\": [" SOURCE "]}", "factors.truck.fuel_l_per_km_loaded", "has no effect" },
+        { HEAD "\"factors\": {\"truck.cost_nok_per_km\": 20}, \"transport\": {\"cost_nok_per_tkm\": 2}, \"sites\": [" SOURCE "]}", "factors.truck.cost_nok_per_km", "has no effect" },
+        { WITH("{\"id\": \"d\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"*\"], \"capacity_by_year\": {\"unit\": \"t\", \"2062\": 5}}"), "sites[0].capacity_by_year", "lists no year of the horizon" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"a\", \"km\": 5}]}, \"sites\": [" SOURCE "]}", "transport.distances[0]", "the same site" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         refused(&cases[i]);
