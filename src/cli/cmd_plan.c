@@ -59,9 +59,15 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
             "of virgin material cradle to gate (A1-A3); fuel", mb_objective_name(s->objective),
             tr->boundary == MB_BOUNDARY_WTW ? "well to wheel" : "tank to wheel",
             "EN 16258 / ISO 14083 terms");
-    for (int k = 0; k < MB_FUEL_COUNT; k++)
-        if (tr->fuel_mix[k] > 0)
+    for (int k = 0; k < MB_FUEL_COUNT; k++) {
+        if (!(tr->fuel_mix[k] > 0))
+            continue;
+        if (k == MB_FUEL_DIESEL_NO)
+            fprintf(f, " Norwegian road diesel (%.0f %% bio) %.0f %%",
+                    100 * s->factors.v[MB_F_ROAD_BIO_SHARE].central, 100 * tr->fuel_mix[k]);
+        else
             fprintf(f, " %s %.0f %%", mb_fuel_name(k), 100 * tr->fuel_mix[k]);
+    }
     fprintf(f, "; a load costs %.0f NOK and %.2f kg CO2e fixed, plus %.3f NOK and "
             "%.4f kg per loaded tonne-km (empty return included), %.1f t a load.\n",
             tr->nok_per_t * tr->payload_t, tr->co2_per_t * tr->payload_t, tr->nok_per_tkm,

@@ -34,6 +34,7 @@ static const char *const keys[MB_F_COUNT] = {
     [MB_F_HVO_WTW] = "fuel.hvo_wtw_kg_per_l",
     [MB_F_FAME_WTW] = "fuel.fame_wtw_kg_per_l",
     [MB_F_GRID] = "grid.no_kg_per_kwh",
+    [MB_F_ROAD_BIO_SHARE] = "fuel.road_bio_share",
     [MB_F_GATE_FEE] = "landfill.gate_fee_nok_per_t",
     [MB_F_LANDFILL_CO2] = "landfill.handling_kg_per_t",
     [MB_F_STORAGE_NOK] = "storage.handling_nok_per_t",
@@ -176,8 +177,8 @@ void mb_factors_central(const struct mb_factors *f, double x[MB_F_COUNT])
 }
 
 static const char *const boundary_names[MB_BOUNDARY_COUNT] = { "ttw", "wtw" };
-static const char *const fuel_names[MB_FUEL_COUNT] = { "diesel", "b7", "hvo100",
-                                                        "electric" };
+static const char *const fuel_names[MB_FUEL_COUNT] = { "diesel_no", "diesel", "b7",
+                                                        "hvo100", "electric" };
 
 const char *mb_boundary_name(enum mb_boundary b)
 {
@@ -216,7 +217,9 @@ double mb_factors_kg_per_litre(const double *x, enum mb_boundary b,
     double diesel = wtw ? x[MB_F_DIESEL_WTW] : x[MB_F_DIESEL_TTW];
     double fame = wtw ? x[MB_F_FAME_WTW] : 0;
     double hvo = wtw ? x[MB_F_HVO_WTW] : x[MB_F_HVO_TTW];
-    return mix[MB_FUEL_DIESEL] * diesel +
+    double bio = x[MB_F_ROAD_BIO_SHARE];
+    return mix[MB_FUEL_DIESEL_NO] * ((1 - bio) * diesel + bio * hvo) +
+           mix[MB_FUEL_DIESEL] * diesel +
            mix[MB_FUEL_B7] * ((1 - B7_FAME_SHARE) * diesel + B7_FAME_SHARE * fame) +
            mix[MB_FUEL_HVO100] * hvo;
 }

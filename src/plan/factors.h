@@ -38,6 +38,7 @@ enum mb_factor_id {
     MB_F_HVO_WTW,
     MB_F_FAME_WTW,
     MB_F_GRID,
+    MB_F_ROAD_BIO_SHARE,
     MB_F_GATE_FEE,
     MB_F_LANDFILL_CO2,
     MB_F_STORAGE_NOK,
@@ -110,11 +111,13 @@ void mb_factors_central(const struct mb_factors *f, double x[MB_F_COUNT]);
 /* Emission boundary (EN 16258 / ISO 14083). */
 enum mb_boundary { MB_BOUNDARY_TTW, MB_BOUNDARY_WTW, MB_BOUNDARY_COUNT };
 
-/* Fuels a fleet may run on. "diesel" is fossil diesel (B0); "b7" carries
- * 7 % FAME; "hvo100" is renewable diesel; "electric" a battery truck on
- * the Norwegian grid. */
-enum mb_fuel { MB_FUEL_DIESEL, MB_FUEL_B7, MB_FUEL_HVO100, MB_FUEL_ELECTRIC,
-               MB_FUEL_COUNT };
+/* Fuels a fleet may run on. "diesel_no" is road diesel as sold in Norway:
+ * fossil diesel with the bio share the turnover requirement puts in it
+ * (fuel.road_bio_share, counted as HVO from waste, most of it in 2023);
+ * "diesel" is fossil diesel (B0); "b7" carries 7 % FAME; "hvo100" is
+ * renewable diesel; "electric" a battery truck on the Norwegian grid. */
+enum mb_fuel { MB_FUEL_DIESEL_NO, MB_FUEL_DIESEL, MB_FUEL_B7, MB_FUEL_HVO100,
+               MB_FUEL_ELECTRIC, MB_FUEL_COUNT };
 
 const char *mb_boundary_name(enum mb_boundary b);
 const char *mb_fuel_name(enum mb_fuel f);

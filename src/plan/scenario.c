@@ -843,6 +843,7 @@ static void parse_factors(struct ctx *c, json_t *f)
         case MB_F_DIESEL_TTW: case MB_F_DIESEL_WTW: case MB_F_HVO_TTW: case MB_F_HVO_WTW:
         case MB_F_FAME_WTW: hi = 10; break;
         case MB_F_GRID: hi = 2; break;
+        case MB_F_ROAD_BIO_SHARE: hi = 1; break;
         case MB_F_OVERFLOW_KM: case MB_F_OVERFLOW_QUARRY_KM: hi = 5000; break;
         default: break;
         }
@@ -894,7 +895,8 @@ static void parse_fuel_mix(struct ctx *c, json_t *m)
         snprintf(p, sizeof p, "transport.fuel_mix.%.60s", key);
         int fuel = mb_fuel_parse(key);
         if (fuel < 0) {
-            mb_problems_add(c->p, p, "is not a fuel; use diesel, b7, hvo100 or electric");
+            mb_problems_add(c->p, p, "is not a fuel; use diesel_no, diesel, b7, hvo100 or "
+                            "electric");
             ok = false;
             continue;
         }
@@ -977,7 +979,7 @@ static void parse_transport(struct ctx *c, json_t *t, const struct mb_factor_inf
     tr->detour_factor = MB_DEFAULT_DETOUR_FACTOR;
     tr->max_km = MB_DEFAULT_MAX_KM;
     tr->boundary = MB_BOUNDARY_WTW;
-    tr->fuel_mix[MB_FUEL_DIESEL] = 1;
+    tr->fuel_mix[MB_FUEL_DIESEL_NO] = 1;
     if (t) {
         if (!json_is_object(t)) {
             mb_problems_add(c->p, "transport", "must be an object");
@@ -1084,7 +1086,7 @@ int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err)
     if (rc)
         return rc;
     s.transport.boundary = MB_BOUNDARY_WTW;
-    s.transport.fuel_mix[MB_FUEL_DIESEL] = 1;
+    s.transport.fuel_mix[MB_FUEL_DIESEL_NO] = 1;
     double x[MB_F_COUNT];
     mb_factors_central(&s.factors, x);
     mb_transport_rates(&s, x, r);

@@ -110,7 +110,7 @@ struct mb_scenario;
 void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_rates *r);
 
 /* The rates of a scenario without a transport object: the register's
- * central values, well to wheel, fossil diesel. MB_EDATA if the register
+ * central values, well to wheel, Norwegian road diesel. MB_EDATA if the register
  * is broken. */
 int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err);
 

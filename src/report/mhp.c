@@ -294,7 +294,7 @@ static int load_deals(struct mb_store *st, struct mb_mhp *p, struct mb_error *er
 
 /* Transport CO2 of t tonnes and tkm tonne-km at the central factors, and
  * with every transport factor low (payload high) and high (payload low):
- * the default transport of a scenario (well to wheel, fossil diesel). */
+ * the default transport of a scenario (well to wheel, Norwegian road diesel). */
 static void transport_bounds(struct mb_mhp *out, double t, double tkm)
 {
     struct mb_scenario s;
@@ -302,7 +302,7 @@ static void transport_bounds(struct mb_mhp *out, double t, double tkm)
     if (mb_factors_init(&s.factors, NULL))
         return;
     s.transport.boundary = MB_BOUNDARY_WTW;
-    s.transport.fuel_mix[MB_FUEL_DIESEL] = 1;
+    s.transport.fuel_mix[MB_FUEL_DIESEL_NO] = 1;
     double lo[MB_F_COUNT], hi[MB_F_COUNT];
     for (int k = 0; k < MB_F_COUNT; k++) {
         lo[k] = s.factors.v[k].low;

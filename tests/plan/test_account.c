@@ -35,7 +35,8 @@ static void run(const char *json, struct mb_scenario *s, struct mb_plan *p)
  * register's truck (29 t, 1 l and 600 NOK a load, 0.50 l/km out, 0.35
  * back, 21 NOK per km driven) that is 100 loads, 200 movements. */
 #define ONE_HAUL(boundary) HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"boundary\": \"" \
-    boundary "\", \"distances\": [{\"from\": \"pit\", \"to\": \"dump\", \"km\": 10}]}, " \
+    boundary "\", \"fuel_mix\": {\"diesel\": 1}, \"distances\": [{\"from\": \"pit\", " \
+    "\"to\": \"dump\", \"km\": 10}]}, " \
     "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, " \
     "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, " \
     "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", " \
@@ -60,6 +61,26 @@ Test(account, fixed_part_per_load_and_empty_returns)
     cr_assert_float_eq(t->cost_nok, 100 * (600 + 20 * 21) + 2900 * 100, 1e-6);
     /* today's practice does the same here: nothing saved, nothing lost */
     cr_assert_float_eq(p.savings.co2_kg, 0, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+Test(account, norwegian_road_diesel_by_default)
+{
+    /* ONE_HAUL without its fuel_mix: the default, road diesel with 13 %
+     * bio (counted as HVO): tank to wheel 87 % x 2.66 kg/l. */
+    const char *json = HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"boundary\": "
+        "\"ttw\", \"distances\": [{\"from\": \"pit\", \"to\": \"dump\", \"km\": 10}]}, "
+        "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, "
+        "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": "
+        "\"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", "
+        "\"kind\": \"landfill\", \"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], "
+        "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}, \"gate_fee_nok_per_t\": "
+        "100, \"co2_kg_per_t\": 0}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    cr_assert_float_eq(p.totals.co2_kg, 950 * 0.87 * 2.66, 1e-6);
     mb_plan_release(&p);
     mb_scenario_release(&s);
 }
@@ -94,7 +115,8 @@ Test(account, boundary_switch)
  * outside the region at 150 NOK/t, in the plan and in today's practice. */
 Test(account, overflow_is_valued_in_both)
 {
-    const char *json = HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"boundary\": \"ttw\"}, "
+    const char *json = HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"boundary\": \"ttw\", "
+        "\"fuel_mix\": {\"diesel\": 1}}, "
         "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, "
         "\"material\": \"soil.clay\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, "
         "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", "
