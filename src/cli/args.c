@@ -95,17 +95,105 @@ static int resolve_links(const char *path, char *out, size_t n, struct mb_error 
                         "links", path);
 }
 
-/* write(2) all of buf, retrying after interrupts and short writes. */
-static int write_all(int fd, const char *buf, size_t len)
+int cli_out_open(struct cli_out *o, const char *path, const char *flag,
+                 struct mb_error *err)
 {
-    while (len > 0) {
-        ssize_t k = write(fd, buf, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        buf += k;
-        len -= (size_t)k;
+    memset(o, 0, sizeof *o);
+    o->flag = flag;
+    o->path = path;
+    if (!path || !*path)
+        return mb_error_set(err, MB_EINVAL, flag, "the file name is empty");
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return mb_error_set(err, MB_EIO, flag, "cannot write %s: it is a directory",
+                            path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (/dev/null, /dev/stdout): nothing to replace, so
+         * write to it as it is. */
+        o->f = fopen(path, "w");
+        if (!o->f)
+            return mb_error_set(err, MB_EIO, flag, "cannot write %s: %s", path,
+                                strerror(errno));
+        o->direct = true;
+        return 0;
+    }
+    /* A new file beside the target, renamed over it only when complete: a
+     * failed write leaves the old file as it was. mkstemp creates the name
+     * with O_EXCL, so a planted file or link there is never followed. */
+    int rc = resolve_links(path, o->target, sizeof o->target, err);
+    if (rc)
+        return rc;
+    const char *slash = strrchr(o->target, '/');
+    o->dirlen = slash ? (int)(slash - o->target) + 1 : 0;
+    /* A short name of its own, so a target name near NAME_MAX still works. */
+    if ((size_t)snprintf(o->tmp, sizeof o->tmp, "%.*s.massebank-XXXXXX", o->dirlen,
+                         o->target) >= sizeof o->tmp)
+        return mb_error_set(err, MB_EINVAL, flag, "file name too long");
+    mode_t mode;
+    if (stat(o->target, &st) == 0) {
+        mode = st.st_mode & 0777; /* keep the old file's permissions */
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask; /* what creating the file directly would give */
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd < 0)
+        return mb_error_set(err, MB_EIO, flag, "cannot create %s: %s", path,
+                            strerror(errno));
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        return mb_error_set(err, MB_EIO, flag, "cannot create %s: %s", path,
+                            strerror(e));
+    }
+    return 0;
+}
+
+void cli_out_abort(struct cli_out *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->f && !o->direct)
+        unlink(o->tmp);
+    o->f = NULL;
+}
+
+int cli_out_commit(struct cli_out *o, struct mb_error *err)
+{
+    if (!o->f)
+        return mb_error_set(err, MB_EIO, o->flag, "cannot write %s", o->path);
+    int bad = fflush(o->f) != 0 || ferror(o->f) || (!o->direct && fsync(fileno(o->f)) != 0);
+    int e = errno;
+    if (fclose(o->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (!bad && !o->direct && rename(o->tmp, o->target) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        if (!o->direct)
+            unlink(o->tmp);
+        return mb_error_set(err, MB_EIO, o->flag, "cannot write %s: %s", o->path,
+                            strerror(e ? e : EIO));
+    }
+    if (o->direct)
+        return 0;
+    /* Make the rename itself durable (best effort: not every file system
+     * lets a directory be synced). */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", o->dirlen ? o->dirlen : 1,
+             o->dirlen ? o->target : ".");
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        if (fsync(dfd) != 0) {
+            /* the file is written and renamed; only durability is weaker */
+        }
+        close(dfd);
     }
     return 0;
 }
@@ -119,80 +207,16 @@ int cli_write_output(const char *path, const char *text, size_t len,
                                 "output");
         return 0;
     }
-    if (!*path)
-        return mb_error_set(err, MB_EINVAL, "-o", "the file name is empty");
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: it is a directory",
-                            path);
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device or a pipe (/dev/null, /dev/stdout): nothing to replace, so
-         * write to it as it is. */
-        int fd = open(path, O_WRONLY | O_TRUNC);
-        int bad = fd < 0 || write_all(fd, text, len) != 0;
-        int e = errno;
-        if (fd >= 0 && close(fd) != 0 && !bad) {
-            bad = 1;
-            e = errno;
-        }
-        if (bad)
-            return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path,
-                                strerror(e));
-        return 0;
-    }
-    /* A new file beside the target, renamed over it only when complete: a
-     * failed write leaves the old file as it was. mkstemp creates the name
-     * with O_EXCL, so a planted file or link there is never followed. */
-    char target[4096], tmp[4096];
-    int rc = resolve_links(path, target, sizeof target, err);
+    struct cli_out o;
+    int rc = cli_out_open(&o, path, "-o", err);
     if (rc)
         return rc;
-    const char *slash = strrchr(target, '/');
-    int dirlen = slash ? (int)(slash - target) + 1 : 0;
-    /* A short name of its own, so a target name near NAME_MAX still works. */
-    if ((size_t)snprintf(tmp, sizeof tmp, "%.*s.massebank-XXXXXX", dirlen, target) >=
-        sizeof tmp)
-        return mb_error_set(err, MB_EINVAL, "-o", "file name too long");
-    mode_t mode;
-    if (stat(target, &st) == 0) {
-        mode = st.st_mode & 0777; /* keep the old file's permissions */
-    } else {
-        mode_t mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask; /* what creating the file directly would give */
+    if (fwrite(text, 1, len, o.f) != len) {
+        int e = errno;
+        cli_out_abort(&o);
+        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path, strerror(e));
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return mb_error_set(err, MB_EIO, "-o", "cannot create %s: %s", path,
-                            strerror(errno));
-    int bad = fchmod(fd, mode) != 0 || write_all(fd, text, len) != 0 ||
-              fsync(fd) != 0;
-    int e = errno;
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (!bad && rename(tmp, target) != 0) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad) {
-        unlink(tmp);
-        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path,
-                            strerror(e));
-    }
-    /* Make the rename itself durable (best effort: not every file system
-     * lets a directory be synced). */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", dirlen ? dirlen : 1, dirlen ? target : ".");
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        if (fsync(dfd) != 0) {
-            /* the file is written and renamed; only durability is weaker */
-        }
-        close(dfd);
-    }
-    return 0;
+    return cli_out_commit(&o, err);
 }
 
 int cli_opt_value(int argc, char **argv, int *i, const char *name,

@@ -37,6 +37,24 @@ void cli_print_json(FILE *f, const json_t *v);
  * synced, then renamed; an existing file keeps its mode; a link is written
  * through to its target) or to standard output when path is NULL or "-".
  * Returns 0, or fills err. */
+/* An output file written whole or not at all: cli_out_open creates a
+ * temporary file beside `path` (or opens a device such as /dev/null
+ * directly) and o->f to write to; cli_out_commit flushes, syncs and
+ * renames it over `path`; on any failure, or cli_out_abort, the temporary
+ * file is removed and an existing `path` stays as it was. Errors name
+ * `flag` ("-o", "--write-lp"). */
+struct cli_out {
+    FILE *f;
+    const char *flag, *path;
+    char target[4096], tmp[4096];
+    int dirlen;
+    bool direct;
+};
+int cli_out_open(struct cli_out *o, const char *path, const char *flag,
+                 struct mb_error *err);
+int cli_out_commit(struct cli_out *o, struct mb_error *err);
+void cli_out_abort(struct cli_out *o);
+
 int cli_write_output(const char *path, const char *text, size_t len,
                      struct mb_error *err);
 

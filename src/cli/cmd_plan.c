@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "domain/month.h"
+#include "report/plan_report.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
 #include "report/forecast.h"
@@ -315,36 +316,29 @@ int cmd_plan(int argc, char **argv)
         s.objective = (enum mb_objective)objective_kind;
     struct mb_error err;
     mb_error_clear(&err);
-    FILE *lpf = NULL;
-    char lptmp[4096] = "";
-    if (lp) {
-        snprintf(lptmp, sizeof lptmp, "%s.tmp", lp);
-        lpf = fopen(lptmp, "w");
-        if (!lpf) {
-            mb_error_set(&err, MB_EIO, "--write-lp", "cannot create %s", lp);
-            rc = cli_fail(&err);
-            goto out;
-        }
-    }
-    FILE *df = NULL;
-    if (dimacs && !(df = fopen(dimacs, "w"))) {
-        mb_error_set(&err, MB_EIO, "--write-dimacs", "cannot create %s", dimacs);
-        if (lpf) {
-            fclose(lpf);
-            remove(lptmp);
-        }
+    /* The LP and DIMACS files are written whole or not at all: a refused
+     * model or a failed write leaves an existing file as it was. */
+    struct cli_out lpo = { 0 }, dmo = { 0 };
+    if (lp && (rc = cli_out_open(&lpo, lp, "--write-lp", &err)) != 0) {
         rc = cli_fail(&err);
         goto out;
     }
-    struct mb_plan_options opt = { lpf, df, quiet ? NULL : progress, NULL, pricing_mode,
+    if (dimacs && (rc = cli_out_open(&dmo, dimacs, "--write-dimacs", &err)) != 0) {
+        cli_out_abort(&lpo);
+        rc = cli_fail(&err);
+        goto out;
+    }
+    struct mb_plan_options opt = { lpo.f, dmo.f, quiet ? NULL : progress, NULL, pricing_mode,
                                    draws, 0 };
     struct mb_plan plan;
     rc = mb_plan_run(&s, &opt, &plan, &err);
-    if (df && (fclose(df) != 0 || rc))
-        remove(dimacs);
-    if (lpf) {
-        if (fclose(lpf) != 0 || rc || rename(lptmp, lp) != 0)
-            remove(lptmp);
+    if (rc) {
+        cli_out_abort(&lpo);
+        cli_out_abort(&dmo);
+    } else if ((lp && (rc = cli_out_commit(&lpo, &err)) != 0) ||
+               (dimacs && (rc = cli_out_commit(&dmo, &err)) != 0)) {
+        cli_out_abort(&dmo);
+        mb_plan_release(&plan);
     }
     if (rc) {
         rc = cli_fail(&err);
@@ -356,7 +350,7 @@ int cmd_plan(int argc, char **argv)
         goto out;
     }
     double t0 = mb_clock_seconds();
-    char *json = mb_plan_json(&s, &plan);
+    char *json = mb_report_plan_json(&s, &plan);
     if (!quiet)
         fprintf(stderr, "massebank plan: plan as JSON in %.2f s\n",
                 mb_clock_seconds() - t0);

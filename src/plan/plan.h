@@ -9,6 +9,7 @@
 #ifndef MB_PLAN_PLAN_H
 #define MB_PLAN_PLAN_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -98,8 +99,9 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
 
 void mb_plan_release(struct mb_plan *plan);
 
-/* The plan as JSON text (docs/plan-format.md); caller frees. */
-char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *plan);
+/* The plan as a JSON object (docs/plan-format.md) without its "forecast"
+ * (report/plan_report.h adds it); the caller owns the reference. */
+json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *plan);
 
 /* Masses nobody in the region places go to a landfill outside it, and
  * needs nobody in it covers are bought outside it, at their real cost

@@ -1,5 +1,7 @@
 /*
- * plan_json.c - a plan as JSON, "massebank-plan/1" (docs/plan-format.md).
+ * plan_json.c - a plan as JSON, "massebank-plan/1" (docs/plan-format.md),
+ * without the landfill forecast, which the report layer adds
+ * (report/plan_report.h: the plan module does not reach up to reports).
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -7,7 +9,6 @@
 #include "core/alloc.h"
 #include "domain/month.h"
 #include "plan/plan.h"
-#include "report/forecast.h"
 
 static json_t *totals_json(const struct mb_totals *t)
 {
@@ -141,7 +142,7 @@ static json_t *shortfalls_json(const struct mb_scenario *s,
     return a;
 }
 
-char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
+json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
 {
     char from[8], to[8];
     mb_month_format(s->from, from);
@@ -229,11 +230,5 @@ char *mb_plan_json(const struct mb_scenario *s, const struct mb_plan *p)
         }
         json_object_set_new(root, "tradeoff", a);
     }
-    struct mb_forecast fc;
-    mb_forecast_build(s, p, &fc);
-    json_object_set_new(root, "forecast", mb_forecast_json(s, &fc));
-    mb_forecast_release(&fc);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-    json_decref(root);
-    return text;
+    return root;
 }

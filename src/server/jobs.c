@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "domain/month.h"
+#include "report/plan_report.h"
 #include "plan/plan.h"
 #include "server/srv.h"
 
@@ -164,7 +165,7 @@ static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
         mb_scenario_release(&sc);
         goto fail;
     }
-    plan_text = mb_plan_json(&sc, &plan);
+    plan_text = mb_report_plan_json(&sc, &plan);
     char done[160];
     snprintf(done, sizeof done, "solved %zu sites in %.2f s", sc.nsites,
              plan.build_seconds + plan.solve_seconds);

@@ -239,3 +239,29 @@ Test(plan_cli, factors_lists_the_register)
     cr_assert_eq(r.status, 2);
     run_free(&r);
 }
+
+/* The LP and DIMACS files are written whole or not at all: a model that
+ * cannot be written as DIMACS leaves an existing file as it was, and a
+ * file that cannot be created stops the command before it solves. */
+Test(plan_cli, write_lp_and_dimacs_never_half_write)
+{
+    char *in = demo_path();
+    char *keep = tmpfile_write("keep.dimacs", "keep\n"), *out = tmpfile_path("p.json");
+    struct run_result r = run("plan", in, "--write-dimacs", keep, "-o", out, "--quiet", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "--write-dimacs"), "%s", r.err);
+    char *text = file_read(keep);
+    cr_assert_str_eq(text, "keep\n", "the old file is untouched");
+    free(text);
+    cr_assert_null(file_read(out), "nothing else is written");
+    run_free(&r);
+    r = run("plan", in, "--write-lp", "/nonexistent-dir/model.lp", "-o", out, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "--write-lp"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "solving"), "refused before solving: %s", r.err);
+    cr_assert_null(file_read(out));
+    run_free(&r);
+    free(keep);
+    free(out);
+    free(in);
+}

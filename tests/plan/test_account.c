@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/plan_report.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
 #include "report/forecast.h"
@@ -91,7 +92,7 @@ Test(account, boundary_switch)
     struct mb_plan p;
     run(ONE_HAUL("wtw"), &s, &p);
     cr_assert_float_eq(p.totals.co2_kg, 950 * 3.24, 1e-6, "3.24 kg CO2e/l well to wheel");
-    char *json = mb_plan_json(&s, &p);
+    char *json = mb_report_plan_json(&s, &p);
     cr_assert(strstr(json, "\"boundary\": \"wtw\""), "the plan names its boundary");
     free(json);
     mb_plan_release(&p);
@@ -178,7 +179,7 @@ Test(account, objective_switch)
     mb_scenario_release(&s);
     run(TWO_DUMPS("co2"), &s, &p);
     cr_assert_float_eq(to_site(&s, &p, "near"), 2900, 1e-6);
-    char *json = mb_plan_json(&s, &p);
+    char *json = mb_report_plan_json(&s, &p);
     cr_assert(strstr(json, "\"objective\": \"co2\""), "the plan names its objective");
     free(json);
     mb_plan_release(&p);

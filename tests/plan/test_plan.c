@@ -15,6 +15,7 @@
 #include "plan/demo.h"
 #include "plan/gen.h"
 #include "plan/model.h"
+#include "report/plan_report.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
 #include "support/tmpdir.h"
@@ -213,7 +214,7 @@ Test(plan_cases, a_source_with_nowhere_to_go_is_reported)
     cr_assert_float_eq(p.baseline.unplaced_t, 1850, 1e-6);
     cr_assert(s.sites[0].approximate, "placed by municipality");
     /* The plan JSON names them. */
-    char *json = mb_plan_json(&s, &p);
+    char *json = mb_report_plan_json(&s, &p);
     cr_assert(strstr(json, "\"unplaced\"") && strstr(json, "\"slide\""));
     free(json);
     mb_plan_release(&p);
