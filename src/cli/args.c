@@ -27,11 +27,17 @@ int cli_fail(const struct mb_error *err)
         fprintf(stderr, "massebank: %s: %s\n", err->field, err->message);
     else
         fprintf(stderr, "massebank: %s\n", err->message);
+    /* One taxonomy (core/error.h): the input's fault (refused, not found,
+     * conflict, a file the user named) exits 1; a busy store 4 (try
+     * again); everything else is an internal failure, 3. */
     switch (err->code) {
     case MB_EINVAL:
     case MB_ENOTFOUND:
-    case MB_EIO: /* a file the user named cannot be read or written */
+    case MB_ECONFLICT:
+    case MB_EIO:
         return EXIT_REFUSED;
+    case MB_EBUSY:
+        return EXIT_BUSY;
     default:
         return EXIT_INTERNAL;
     }

@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3, EXIT_BUSY = 4 };
 
 /* Print "massebank: FIELD: MESSAGE" to stderr and return the exit code
  * for err->code. */

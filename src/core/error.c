@@ -55,6 +55,8 @@ const char *mb_error_name(int code)
     case MB_EDATA: return "bad_data";
     case MB_EPROJ: return "projection";
     case MB_ECONFLICT: return "conflict";
+    case MB_EBUSY: return "busy";
+    case MB_EINTERNAL: return "internal";
     default: return "unknown";
     }
 }

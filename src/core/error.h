@@ -20,6 +20,8 @@ enum mb_errcode {
     MB_EDATA = -4,     /* a reference table is inconsistent or broken */
     MB_EPROJ = -5,     /* the coordinate library failed */
     MB_ECONFLICT = -6, /* a unique key is taken, or the state forbids it */
+    MB_EBUSY = -7,     /* the store is locked by another writer: try again */
+    MB_EINTERNAL = -8, /* a library or the database failed: not the input's fault */
 };
 
 struct mb_error {

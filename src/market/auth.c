@@ -11,7 +11,7 @@
 int mb_auth_init(struct mb_error *err)
 {
     if (sodium_init() < 0)
-        return mb_error_set(err, MB_EIO, "", "libsodium could not be initialised");
+        return mb_error_set(err, MB_EINTERNAL, "", "libsodium could not be initialised");
     return 0;
 }
 

@@ -18,7 +18,7 @@
 #define MB_AUTH_TOKEN_SIZE 48   /* base64url of 32 bytes + NUL */
 #define MB_AUTH_TOKEN_HASH_SIZE 65
 
-/* Initialise libsodium (safe to call more than once). 0 or MB_EIO. */
+/* Initialise libsodium (safe to call more than once). 0 or MB_EINTERNAL. */
 int mb_auth_init(struct mb_error *err);
 
 /* Hash a password of 8 to 256 bytes of valid UTF-8 ("password" names the

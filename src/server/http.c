@@ -172,6 +172,7 @@ void mb_reply_mb_error(struct mb_req *r, const struct mb_error *err)
     case MB_EINVAL: status = 400; break;
     case MB_ENOTFOUND: status = 404; break;
     case MB_ECONFLICT: status = 409; break;
+    case MB_EBUSY: status = 503; break;
     default: status = 500; break;
     }
     mb_reply_error(r, status, status == 500 ? "internal" : mb_error_name(err->code), err->field,

@@ -239,7 +239,7 @@ int mb_jobs_start(struct mb_srv *s, struct mb_error *err)
         pthread_cond_destroy(&j->wake);
         free(j);
         s->jobs = NULL;
-        return mb_error_set(err, MB_EIO, "", "cannot start the plan job thread");
+        return mb_error_set(err, MB_EINTERNAL, "", "cannot start the plan job thread");
     }
     return 0;
 }

@@ -69,7 +69,7 @@ static int read_deal(sqlite3_stmt *s, struct mb_deal *d, struct mb_error *err)
 {
     int state = mb_deal_state_parse((const char *)sqlite3_column_text(s, 14));
     if (state < 0)
-        return mb_error_set(err, MB_EIO, "state", "the database holds an unknown deal state");
+        return mb_error_set(err, MB_EDATA, "state", "the database holds an unknown deal state");
     memset(d, 0, sizeof *d);
     d->id = sqlite3_column_int64(s, 0);
     d->listing_id = sqlite3_column_int64(s, 1);
@@ -254,7 +254,7 @@ static int read_delivery(sqlite3_stmt *s, struct mb_delivery *d, struct mb_error
 {
     int state = mb_delivery_state_parse((const char *)sqlite3_column_text(s, 12));
     if (state < 0)
-        return mb_error_set(err, MB_EIO, "state",
+        return mb_error_set(err, MB_EDATA, "state",
                             "the database holds an unknown delivery state");
     memset(d, 0, sizeof *d);
     d->id = sqlite3_column_int64(s, 0);

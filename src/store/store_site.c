@@ -182,7 +182,7 @@ static int read_site(struct mb_store *st, sqlite3_stmt *s, struct mb_site_rec *r
     int type = mb_site_type_parse((const char *)sqlite3_column_text(s, 2));
     int status = mb_status_parse((const char *)sqlite3_column_text(s, 3));
     if (type < 0 || status < 0)
-        return mb_error_set(err, MB_EIO, type < 0 ? "type" : "status",
+        return mb_error_set(err, MB_EDATA, type < 0 ? "type" : "status",
                             "the database holds an unknown value");
     r->id = sqlite3_column_int64(s, 0);
     r->org_id = sqlite3_column_int64(s, 1);
@@ -425,7 +425,7 @@ enum driver {
 
 /* A query under construction: the WHERE text and its parameters. The
  * buffer is large enough for every combination of fragments below; an
- * overflow would be a programming error and is reported as MB_EIO. */
+ * overflow would be a programming error and is reported as MB_EINTERNAL. */
 struct qb {
     enum driver driver;
     /* Alias of the table that holds status, type, org_id, lat, lon,
@@ -929,7 +929,7 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
 #undef COL
 #undef AND
     if (b->overflow)
-        return mb_error_set(err, MB_EIO, "", "search query too complex (internal limit)");
+        return mb_error_set(err, MB_EINTERNAL, "", "search query too complex (internal limit)");
     return 0;
 }
 
@@ -997,7 +997,7 @@ static int fetch_rows(struct mb_store *st, const int64_t *ids, size_t n,
             if (!rc)
                 out->n++;
         } else {
-            rc = rc == SQLITE_DONE ? mb_error_set(err, MB_EIO, "", "site %lld vanished",
+            rc = rc == SQLITE_DONE ? mb_error_set(err, MB_EINTERNAL, "", "site %lld vanished",
                                                   (long long)ids[i])
                                    : mb_st_error(st, rc, NULL, err);
         }

@@ -411,7 +411,7 @@ int mb_st_prepare(struct mb_store *st, const char *sql, sqlite3_stmt **out,
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK)
-        return mb_error_set(err, MB_EIO, "", "database: %s", sqlite3_errmsg(st->db));
+        return mb_error_set(err, MB_EINTERNAL, "", "database: %s", sqlite3_errmsg(st->db));
     if (victim->sql) {
         sqlite3_finalize(victim->stmt);
         free(victim->sql);
@@ -469,7 +469,10 @@ int mb_st_error(struct mb_store *st, int rc, const char *fk_field, struct mb_err
     default:
         if ((rc & 0xff) == SQLITE_CONSTRAINT)
             return mb_error_set(err, MB_EINVAL, "", "database: %s", msg);
-        return mb_error_set(err, MB_EIO, "", "database: %s", msg);
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+            return mb_error_set(err, MB_EBUSY, "", "the database is busy (locked by "
+                                "another writer); try again: %s", msg);
+        return mb_error_set(err, MB_EINTERNAL, "", "database: %s", msg);
     }
 }
 
@@ -515,7 +518,7 @@ char *mb_st_col_dup(sqlite3_stmt *stmt, int col)
 int mb_st_tx_begin(struct mb_store *st, struct mb_error *err)
 {
     if (st->depth > 0 && sqlite3_get_autocommit(st->db))
-        return mb_error_set(err, MB_EIO, "", "the transaction was rolled back after an "
+        return mb_error_set(err, MB_EINTERNAL, "", "the transaction was rolled back after an "
                             "earlier error; roll it back and start again");
     int rc = mb_st_run(st, st->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT mb", err);
     if (rc == 0)
@@ -546,7 +549,7 @@ int mb_st_tx_end(struct mb_store *st, int rc, struct mb_error *err)
     if (rc == 0) {
         if (st->depth > 0 && sqlite3_get_autocommit(st->db)) {
             st->depth = 0;
-            return mb_error_set(err, MB_EIO, "", "the transaction was rolled back after an "
+            return mb_error_set(err, MB_EINTERNAL, "", "the transaction was rolled back after an "
                                 "earlier error");
         }
         rc = mb_st_run(st, st->depth == 1 ? "COMMIT" : "RELEASE mb", err);
@@ -682,9 +685,10 @@ static int exec_script(struct mb_store *st, const char *sql, struct mb_error *er
 {
     char *msg = NULL;
     if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        mb_error_set(err, MB_EIO, "", "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+        int code = (sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY ? MB_EBUSY : MB_EINTERNAL;
+        mb_error_set(err, code, "", "database: %s", msg ? msg : sqlite3_errmsg(st->db));
         sqlite3_free(msg);
-        return MB_EIO;
+        return code;
     }
     return 0;
 }
@@ -798,7 +802,7 @@ int mb_store_open(struct mb_store **out, const char *path, struct mb_error *err)
     if (sqlite3_create_function_v2(st->db, "mb_dist_km", 4,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                    NULL, sql_dist_km, NULL, NULL, NULL) != SQLITE_OK) {
-        mb_error_set(err, MB_EIO, "", "database: %s", sqlite3_errmsg(st->db));
+        mb_error_set(err, MB_EINTERNAL, "", "database: %s", sqlite3_errmsg(st->db));
         goto fail;
     }
     st->model = mb_st_model_acquire(st);
@@ -1025,7 +1029,7 @@ static int read_user(sqlite3_stmt *s, struct mb_user *u, struct mb_error *err)
     const char *role = (const char *)sqlite3_column_text(s, 4);
     int r = mb_role_parse(role);
     if (r < 0)
-        return mb_error_set(err, MB_EIO, "role", "the database holds an unknown role");
+        return mb_error_set(err, MB_EDATA, "role", "the database holds an unknown role");
     u->id = sqlite3_column_int64(s, 0);
     u->org_id = sqlite3_column_int64(s, 1);
     mb_st_col_copy(s, 2, u->email, sizeof u->email);
@@ -1341,7 +1345,7 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
             if (name && strcmp(name, mb_job_state_name((enum mb_job_state)i)) == 0)
                 state = i;
         if (state < 0) {
-            rc = mb_error_set(err, MB_EIO, "state", "the database holds an unknown job state");
+            rc = mb_error_set(err, MB_EDATA, "state", "the database holds an unknown job state");
         } else {
             memset(out, 0, sizeof *out);
             out->id = sqlite3_column_int64(s, 0);

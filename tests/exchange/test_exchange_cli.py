@@ -371,3 +371,26 @@ def test_export_deliveries_statistics_argument_errors(demo, tmp_path):
             check=False)
     assert p.returncode == 1 and "no organisation with id 999" in p.stderr
     assert not out.exists()
+
+
+def test_a_locked_database_is_busy_not_refused(demo, tmp_path):
+    """The error taxonomy: a database another writer holds locked is
+    'busy' (exit 4, try again), neither refused input (1) nor an internal
+    failure (3); nothing is written."""
+    import sqlite3
+    db, orgs = demo
+    fresh = tmp_path / "locked.db"
+    org = next(iter(seed(fresh, "empty").values()))
+    out = tmp_path / "listings.csv"
+    run("export", "--db", db, "listings", "--format", "csv", "-o", out)
+    holder = sqlite3.connect(fresh, timeout=0, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        p = run("import", "--db", fresh, "--org", org, "listings", out, check=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert p.returncode == 4, (p.returncode, p.stderr)
+    assert "busy" in p.stderr and "try again" in p.stderr, p.stderr
+    n = sqlite3.connect(fresh).execute("SELECT count(*) FROM site").fetchone()[0]
+    assert n == 0
