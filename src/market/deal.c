@@ -254,11 +254,13 @@ static int finish(struct mb_store *st, int rc, struct mb_error *err)
     return mb_store_commit(st, err);
 }
 
-/* Publish a reserved listing when amount is available again, reserve a
- * published one when nothing is; with its audit entry. */
+/* Reserve a published listing when deals leave nothing available, and
+ * publish it again when a deal frees amount, but only a listing that deals
+ * had reserved: one its owner reserved by hand while amount was still
+ * available (available_before > 0) stays reserved. With its audit entry. */
 static int follow_status(struct mb_store *st, const struct mb_user *who,
                          const struct mb_site_rec *listing, int64_t deal_id,
-                         struct mb_error *err)
+                         double available_before, struct mb_error *err)
 {
     struct mb_listing_balance b;
     int rc = mb_deal_listing_balance(st, listing, &b, err);
@@ -267,7 +269,8 @@ static int follow_status(struct mb_store *st, const struct mb_user *who,
     enum mb_status to = listing->status;
     if (listing->status == MB_STATUS_PUBLISHED && b.available_t <= MB_DEAL_EPS_T)
         to = MB_STATUS_RESERVED;
-    else if (listing->status == MB_STATUS_RESERVED && b.available_t > MB_DEAL_EPS_T)
+    else if (listing->status == MB_STATUS_RESERVED && b.available_t > MB_DEAL_EPS_T &&
+             available_before <= MB_DEAL_EPS_T)
         to = MB_STATUS_PUBLISHED;
     if (to == listing->status)
         return 0;
@@ -397,7 +400,7 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
     rc = mb_audit_append(st, who, "deal", d->id, "reserve", detail, err);
     json_decref(detail);
     if (!rc)
-        rc = follow_status(st, who, &listing, d->id, err);
+        rc = follow_status(st, who, &listing, d->id, b.available_t, err);
 out:
     if (have_listing)
         mb_site_rec_release(&listing);
@@ -435,7 +438,9 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
                           mb_deal_state_name(d.state), mb_deal_state_name(to));
         goto out;
     }
-    if ((rc = mb_store_deal_set_state(st, deal_id, to, err)) ||
+    struct mb_listing_balance before;
+    if ((rc = mb_deal_listing_balance(st, &listing, &before, err)) ||
+        (rc = mb_store_deal_set_state(st, deal_id, to, err)) ||
         (rc = mb_store_deal_get(st, deal_id, out, err)))
         goto out;
     json_t *detail = json_pack("{s:{s:s, s:s}}", "state", "from", mb_deal_state_name(d.state),
@@ -443,7 +448,7 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     rc = mb_audit_append(st, who, "deal", deal_id, mb_deal_state_name(to), detail, err);
     json_decref(detail);
     if (!rc)
-        rc = follow_status(st, who, &listing, deal_id, err);
+        rc = follow_status(st, who, &listing, deal_id, before.available_t, err);
 out:
     if (have_listing)
         mb_site_rec_release(&listing);

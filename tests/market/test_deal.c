@@ -166,6 +166,27 @@ Test(deal, reservations_never_exceed_the_listing)
     teardown(&w);
 }
 
+/* The reproduced flip (issue 12): the owner reserves a listing by hand
+ * while amount is still available; declining a deal on it must not
+ * publish it again, and no status change is logged. Only a reservation
+ * that deals made (nothing left) is undone when a deal frees amount. */
+Test(deal, a_listing_reserved_by_hand_stays_reserved_when_a_deal_is_declined)
+{
+    struct world w;
+    setup(&w, 1000);
+    struct mb_deal a, out;
+    struct mb_error err;
+    cr_assert_eq(reserve(&w, &w.buyer, "{\"amount\": {\"value\": 300, \"unit\": \"t\"}}", &a,
+                         &err), 0, "%s", err.message);
+    cr_assert_eq(listing_status(&w), MB_STATUS_PUBLISHED, "700 t are still available");
+    cr_assert_eq(mb_store_site_set_status(w.st, w.listing, MB_STATUS_RESERVED, &err), 0);
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, a.id, MB_DEAL_DECLINED, &out, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(listing_status(&w), MB_STATUS_RESERVED, "the owner's reservation stands");
+    cr_assert_float_eq(balance(&w).available_t, 1000, 1e-9);
+    teardown(&w);
+}
+
 Test(deal, amounts_convert_with_the_listing_material)
 {
     struct world w;
