@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/municipality.h"
+#include "market/accounts.h"
 #include "market/audit.h"
 #include "market/auth.h"
 #include "plan/demo.h"
@@ -210,7 +211,7 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
     for (int i = 0; i < NORGS; i++) {
         struct mb_org o = { 0 };
         mb_text_copy(o.name, sizeof o.name, orgs[i].name);
-        if ((rc = mb_store_org_create(st, &o, err)) != 0)
+        if ((rc = mb_accounts_org_create(st, NULL, &o, err)) != 0)
             goto rollback;
         org_id[i] = o.id;
         char hash[MB_AUTH_HASH_SIZE];
@@ -221,7 +222,7 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
         u.role = orgs[i].role;
         mb_text_copy(u.email, sizeof u.email, orgs[i].email);
         mb_text_copy(u.name, sizeof u.name, orgs[i].user);
-        if ((rc = mb_store_user_create(st, &u, hash, err)) != 0)
+        if ((rc = mb_accounts_user_create(st, NULL, &u, hash, err)) != 0)
             goto rollback;
         users[i] = u;
         size_t len = strlen(orgs[i].email) + sizeof MB_SEED_PASSWORD + 32;

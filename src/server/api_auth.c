@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "market/auth.h"
+#include "market/accounts.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -199,7 +200,7 @@ void mb_api_orgs_create(struct mb_req *r, int64_t id)
     mb_text_copy(org.orgnr, sizeof org.orgnr, orgnr);
     json_decref(b);
     struct mb_error err;
-    if (mb_store_org_create(r->st, &org, &err) != 0) {
+    if (mb_accounts_org_create(r->st, &r->user, &org, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }
@@ -281,7 +282,7 @@ void mb_api_users_create(struct mb_req *r, int64_t id)
     mb_text_copy(u.email, sizeof u.email, email);
     mb_text_copy(u.name, sizeof u.name, name);
     json_decref(b);
-    if (mb_store_user_create(r->st, &u, hash, &err) != 0) {
+    if (mb_accounts_user_create(r->st, &r->user, &u, hash, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }

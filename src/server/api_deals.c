@@ -801,12 +801,14 @@ void mb_api_audit_list(struct mb_req *r, int64_t id)
     const char *entity = mb_req_query(r, "entity");
     const char *qid = mb_req_query(r, "entity_id");
     int64_t eid = 0;
-    static const char *const entities[] = { "listing", "facility", "deal", "delivery", NULL };
+    static const char *const entities[] = { "listing", "facility", "deal", "delivery",
+                                            "organisation", "user", "document", NULL };
     bool known = !entity;
     for (size_t i = 0; entity && entities[i] && !known; i++)
         known = strcmp(entity, entities[i]) == 0;
     if (!known) {
-        mb_reply_error(r, 400, "invalid", "entity", "use listing, facility, deal or delivery");
+        mb_reply_error(r, 400, "invalid", "entity", "use listing, facility, deal, delivery, "
+                       "organisation, user or document");
         return;
     }
     if (qid && (!entity || !mb_parse_i64(qid, &eid) || eid < 1)) {

@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "market/accounts.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -124,7 +125,7 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
     /* File first, then the record: a crash between leaves an orphan file
      * (harmless), never a record without its file. */
     if (write_file(r->srv->files_dir, d.sha256, r->body, r->len, &err) != 0 ||
-        mb_store_document_add(r->st, &d, &err) != 0) {
+        mb_accounts_document_add(r->st, &r->user, &d, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }

@@ -116,6 +116,39 @@ def test_every_change_is_logged_and_chained(server, api):
     assert len(rows(server.db)) == n
 
 
+def test_organisations_users_and_documents_are_logged(server, api):
+    """Each of these writes leaves exactly one new entry, the chain still
+    verifies, and a user's entry carries no password or hash."""
+    admin, dev = api.token("admin"), api.token("developer")
+    n = len(rows(server.db))
+    org = api.post("/api/organisations", token=admin, json={"name": "Revisor AS"},
+                   expect=201).json()
+    after_org = rows(server.db)
+    assert len(after_org) == n + 1
+    assert (after_org[-1]["entity"], after_org[-1]["action"], after_org[-1]["entity_id"]) == \
+        ("organisation", "create", org["id"])
+    user = api.post("/api/users", token=admin, json={
+        "org_id": org["id"], "email": "revisor@example.com", "name": "R", "role": "developer",
+        "password": "secret-pass-9"}, expect=201).json()
+    after_user = rows(server.db)
+    assert len(after_user) == n + 2
+    last = after_user[-1]
+    assert (last["entity"], last["action"]) == ("user", "create")
+    assert "secret-pass-9" not in last["detail_text"] and "argon2" not in last["detail_text"]
+    lst = create_listing(api, dev, supply(title="Med vedlegg"), status="draft")
+    m = len(rows(server.db))
+    api.post(f"/api/listings/{lst['id']}/documents", token=dev, params={"name": "a.pdf"},
+             data=b"%PDF-1.4 test", headers={"Content-Type": "application/pdf"}, expect=201)
+    after_doc = rows(server.db)
+    assert len(after_doc) == m + 1
+    assert (after_doc[-1]["entity"], after_doc[-1]["action"]) == ("document", "attach")
+    got = api.get("/api/audit", token=admin, params={"entity": "user", "entity_id": user["id"]},
+                  expect=200).json()["items"]
+    assert [e["action"] for e in got] == ["create"]
+    p = verify(server.db)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
 @pytest.fixture(scope="module")
 def stopped_db():
     """A database with a history, its server stopped (WAL folded in)."""

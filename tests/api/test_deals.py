@@ -353,7 +353,7 @@ def test_bad_deal_requests_change_nothing(server, api, who, bad_ctx):
          {"json": {"state": "confirmed"}, "headers": {"If-Match": '"5"'}}, 412, "If-Match"),
         # audit
         ("audit by developer", "GET", "/api/audit", "developer", {}, 403, "role"),
-        ("audit entity", "GET", "/api/audit", "admin", {"params": {"entity": "user"}}, 400,
+        ("audit entity", "GET", "/api/audit", "admin", {"params": {"entity": "password"}}, 400,
          "entity"),
         ("audit limit", "GET", "/api/audit", "admin", {"params": {"limit": "0"}}, 400, "limit"),
         ("audit id alone", "GET", "/api/audit", "admin", {"params": {"entity_id": "3"}}, 400,
