@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "domain/month.h"
+#include "market/market.h"
+#include "domain/municipality.h"
 #include "report/plan_report.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
@@ -220,10 +222,63 @@ static void summary(FILE *f, const struct mb_scenario *s, const struct mb_plan *
                 p->nunplaced, p->nunmet);
 }
 
+/* A region of the market database `db` as a scenario (see
+ * mb_market_region_plan_scenario): municipalities by code or name. */
+static int region_scenario(const char *db, const char *const *munis, size_t nmunis,
+                           const char *from, const char *to, struct mb_scenario *s,
+                           struct mb_error *err)
+{
+    struct mb_municipalities table;
+    int rc = mb_municipalities_init(&table, err);
+    if (rc)
+        return rc;
+    json_t *codes = json_array();
+    for (size_t i = 0; i < nmunis && !rc; i++) {
+        const struct mb_municipality *mu = mb_municipality_find(&table, munis[i]);
+        if (!mu)
+            rc = mb_error_set(err, MB_EINVAL, "--municipality", "'%s' is not a Norwegian "
+                              "municipality (code or name)", munis[i]);
+        else
+            json_array_append_new(codes, json_string(mu->code));
+    }
+    mb_municipalities_release(&table);
+    json_t *req = json_pack("{s:o,s:s,s:s}", "municipalities", codes, "from", from, "to", to);
+    struct mb_store *st = NULL;
+    struct mb_market m;
+    bool have_market = false;
+    json_t *scn = NULL;
+    if (!rc)
+        rc = cli_open_db(db, &st, err);
+    if (!rc && !(rc = mb_market_init(&m, err)))
+        have_market = true;
+    if (!rc)
+        rc = mb_market_region_plan_scenario(st, &m, req, &scn, err);
+    if (!rc) {
+        char *text = json_dumps(scn, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        struct mb_problems probs;
+        if (mb_scenario_parse(s, text, strlen(text), &probs) != 0) {
+            rc = mb_error_set(err, MB_EINVAL, "--db", "the region gives no plannable "
+                              "scenario: %s: %s", probs.n ? probs.items[0].path : "",
+                              probs.n ? probs.items[0].message : "");
+            mb_problems_release(&probs);
+        }
+        free(text);
+    }
+    json_decref(scn);
+    json_decref(req);
+    if (have_market)
+        mb_market_release(&m);
+    if (st)
+        mb_store_close(st);
+    return rc;
+}
+
 int cmd_plan(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *lp = NULL, *pricing = NULL, *dimacs = NULL,
-               *objective = NULL, *draws_s = NULL;
+               *objective = NULL, *draws_s = NULL, *db = NULL, *from = NULL, *to = NULL;
+    const char *munis[100];
+    size_t nmunis = 0;
     bool quiet = false, sens = false, tradeoff = false;
     for (int i = 1; i < argc; i++) {
         int m;
@@ -232,9 +287,18 @@ int cmd_plan(int argc, char **argv)
             (m = cli_opt_value(argc, argv, &i, "--pricing", &pricing, "plan")) ||
             (m = cli_opt_value(argc, argv, &i, "--write-dimacs", &dimacs, "plan")) ||
             (m = cli_opt_value(argc, argv, &i, "--objective", &objective, "plan")) ||
-            (m = cli_opt_value(argc, argv, &i, "--draws", &draws_s, "plan"))) {
+            (m = cli_opt_value(argc, argv, &i, "--draws", &draws_s, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--db", &db, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--from", &from, "plan")) ||
+            (m = cli_opt_value(argc, argv, &i, "--to", &to, "plan"))) {
             if (m < 0)
                 return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--municipality", &munis[nmunis],
+                                      "plan"))) {
+            if (m < 0)
+                return EXIT_USAGE;
+            if (++nmunis == sizeof munis / sizeof *munis)
+                return cli_usage("plan", "at most 99 municipalities");
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(argv[i], "--sensitivity") == 0) {
@@ -249,8 +313,17 @@ int cmd_plan(int argc, char **argv)
             return cli_usage("plan", "one scenario file at a time");
         }
     }
-    if (!in)
-        return cli_usage("plan", "give a scenario file: massebank plan SCENARIO.json");
+    if (db && in)
+        return cli_usage("plan", "give a scenario file or --db with a region, not both");
+    if (db && (!nmunis || !from || !to))
+        return cli_usage("plan", "--db plans a region of the market: give --municipality "
+                         "N (one or more), --from YYYY-MM and --to YYYY-MM");
+    if (!db && (nmunis || from || to))
+        return cli_usage("plan", "--municipality, --from and --to need --db");
+    if (!in && !db)
+        return cli_usage("plan", "give a scenario file: massebank plan SCENARIO.json, or a "
+                         "region: massebank plan --db FILE --municipality N --from YYYY-MM "
+                         "--to YYYY-MM");
     int pricing_mode = 0;
     if (pricing) {
         if (strcmp(pricing, "auto") == 0)
@@ -269,7 +342,7 @@ int cmd_plan(int argc, char **argv)
     if (out) {
         /* Refuse before solving what could only fail after it. */
         struct stat a, b;
-        if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+        if (in && stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
             a.st_ino == b.st_ino)
             return cli_usage("plan", "-o would overwrite the scenario %s", in);
         char dir[PATH_MAX];
@@ -302,7 +375,16 @@ int cmd_plan(int argc, char **argv)
     }
     struct mb_scenario s;
     struct mb_problems probs;
-    int rc = mb_scenario_read(&s, in, &probs);
+    int rc;
+    if (db) {
+        struct mb_error rerr;
+        mb_error_clear(&rerr);
+        if ((rc = region_scenario(db, munis, nmunis, from, to, &s, &rerr)) != 0)
+            return cli_fail(&rerr);
+        memset(&probs, 0, sizeof probs);
+    } else {
+        rc = mb_scenario_read(&s, in, &probs);
+    }
     if (rc) {
         for (size_t i = 0; i < probs.n; i++)
             fprintf(stderr, "massebank: %s%s%s\n", probs.items[i].path,

@@ -43,12 +43,15 @@ static const struct {
       "Great-circle distance in km between two positions." },
     { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
       "      [--pricing auto|never|always] [--write-dimacs FILE]\n"
-      "      [--objective cost|co2|landfill] [--draws N] [--sensitivity] [--tradeoff]",
+      "      [--objective cost|co2|landfill] [--draws N] [--sensitivity] [--tradeoff]\n"
+      "   or: plan --db FILE --municipality N [--municipality N...] --from YYYY-MM\n"
+      "      --to YYYY-MM [options as above]",
       "Plan the mass flows of a scenario exactly (LP, Clp) and compare with today's\n"
       "  practice. Prints a summary with every saving's range (--draws N Monte Carlo\n"
       "  draws of the factors, 0 for none), the factors that move it (--sensitivity)\n"
       "  and a cost/CO2 trade-off curve (--tradeoff); the plan (JSON) goes to -o or\n"
-      "  standard output." },
+      "  standard output. With --db, plans a region of the market database: its\n"
+      "  published and reserved sites, as the server's regional plans do." },
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },

@@ -149,4 +149,15 @@ int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
 json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_site_rec *sites,
                                   size_t n, int from_m, int to_m, const char *name);
 
+/* A region of the live market as a scenario (caller owns the reference):
+ * req is a regional plan request as POST /api/plans takes it: the region
+ * as "municipalities" (codes) or "bbox", "from" and "to" months, and
+ * optionally "name", "co2_price_nok_per_t", "objective", "factors" and
+ * "out_of_region", which are passed to the scenario as they are (the
+ * scenario reader checks them). Only published and reserved sites count.
+ * MB_ENOTFOUND when the region has none. */
+struct mb_store;
+int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *m,
+                                   json_t *req, json_t **scenario, struct mb_error *err);
+
 #endif

@@ -9,15 +9,20 @@
  * scenario requires source and need windows inside the horizon, so a
  * window reaching outside is clipped and the amount scaled by the share
  * of its months inside (amounts arise evenly over the window,
- * docs/scenario-format.md). The market's transport and price factors go
- * into the scenario so that the plan ranks as the matches do.
+ * docs/scenario-format.md). Transport is left to the factor register, as
+ * in the market's matches. mb_market_region_plan_scenario collects a
+ * region's published and reserved sites for a plan request, for the
+ * server's plan jobs and `massebank plan --db` alike.
  */
 #include "market/market.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "domain/month.h"
+#include "store/store.h"
 
 static const char *const kind_of_type[MB_TYPE_COUNT] = {
     [MB_TYPE_SUPPLY] = "source", [MB_TYPE_NEED] = "need",
@@ -100,4 +105,98 @@ json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_sit
                              "transport", "detour_factor", m->detour_factor,
                              "max_km", m->max_km, "sites", list);
     return root;
+}
+
+static bool in_list(json_t *list, const char *code)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), code) == 0)
+            return true;
+    return false;
+}
+
+/* The region's published and reserved sites. */
+static int region_sites(struct mb_store *st, json_t *req, struct mb_site_rec **out,
+                        size_t *n, struct mb_error *err)
+{
+    json_t *munis = json_object_get(req, "municipalities"), *bbox = json_object_get(req, "bbox");
+    struct mb_site_query q = { 0 };
+    q.statuses = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
+    q.limit = 1000;
+    q.want_doc = true;
+    if (bbox) {
+        q.has_box = true;
+        q.min_lon = json_number_value(json_array_get(bbox, 0));
+        q.min_lat = json_number_value(json_array_get(bbox, 1));
+        q.max_lon = json_number_value(json_array_get(bbox, 2));
+        q.max_lat = json_number_value(json_array_get(bbox, 3));
+    }
+    struct mb_site_rec *items = NULL;
+    size_t count = 0, cap = 0;
+    for (;;) {
+        struct mb_site_page page = { 0 };
+        int rc = mb_store_site_search(st, &q, &page, err);
+        if (rc) {
+            for (size_t i = 0; i < count; i++)
+                mb_site_rec_release(&items[i]);
+            free(items);
+            return rc;
+        }
+        for (size_t i = 0; i < page.n; i++) {
+            if (munis && !in_list(munis, page.items[i].municipality)) {
+                mb_site_rec_release(&page.items[i]);
+                continue;
+            }
+            items = mb_xgrow(items, &cap, count + 1, sizeof *items);
+            items[count++] = page.items[i]; /* moved */
+        }
+        size_t got = page.n;
+        free(page.items);
+        if (got < q.limit)
+            break;
+        q.offset += got;
+    }
+    *out = items;
+    *n = count;
+    return 0;
+}
+
+int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *m,
+                                   json_t *req, json_t **scenario, struct mb_error *err)
+{
+    *scenario = NULL;
+    int f, t;
+    const char *from = json_string_value(json_object_get(req, "from"));
+    const char *to = json_string_value(json_object_get(req, "to"));
+    if (!from || mb_month_parse(from, &f, "from", err))
+        return from ? err->code : mb_error_set(err, MB_EINVAL, "from", "is required");
+    if (!to || mb_month_parse(to, &t, "to", err))
+        return to ? err->code : mb_error_set(err, MB_EINVAL, "to", "is required");
+    if (t < f)
+        return mb_error_set(err, MB_EINVAL, "to", "ends before from");
+    struct mb_site_rec *sites = NULL;
+    size_t n = 0;
+    int rc = region_sites(st, req, &sites, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return mb_error_set(err, MB_ENOTFOUND, "region", "no published or reserved site in "
+                            "the region");
+    const char *name = json_string_value(json_object_get(req, "name"));
+    json_t *scn = mb_market_region_scenario(m, sites, n, f, t,
+                                            name ? name : "massebank region plan");
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&sites[i]);
+    free(sites);
+    static const char *const passed[] = { "co2_price_nok_per_t", "objective", "factors",
+                                          "out_of_region" };
+    for (size_t k = 0; k < 4; k++) {
+        json_t *v = json_object_get(req, passed[k]);
+        if (v)
+            json_object_set(scn, passed[k], v);
+    }
+    *scenario = scn;
+    return 0;
 }

@@ -41,62 +41,6 @@ static void on_progress(const char *line, void *ctx)
     mb_store_job_update(p->st, p->id, MB_JOB_RUNNING, line, NULL, &err);
 }
 
-static bool in_list(json_t *list, const char *code)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (strcmp(json_string_value(v), code) == 0)
-            return true;
-    return false;
-}
-
-/* The region's published and reserved sites. */
-static int region_sites(struct mb_store *st, json_t *req, struct mb_site_rec **out,
-                        size_t *n, struct mb_error *err)
-{
-    json_t *munis = json_object_get(req, "municipalities"), *bbox = json_object_get(req, "bbox");
-    struct mb_site_query q = { 0 };
-    q.statuses = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
-    q.limit = 1000;
-    q.want_doc = true;
-    if (bbox) {
-        q.has_box = true;
-        q.min_lon = json_number_value(json_array_get(bbox, 0));
-        q.min_lat = json_number_value(json_array_get(bbox, 1));
-        q.max_lon = json_number_value(json_array_get(bbox, 2));
-        q.max_lat = json_number_value(json_array_get(bbox, 3));
-    }
-    struct mb_site_rec *items = NULL;
-    size_t count = 0, cap = 0;
-    for (;;) {
-        struct mb_site_page page = { 0 };
-        int rc = mb_store_site_search(st, &q, &page, err);
-        if (rc) {
-            for (size_t i = 0; i < count; i++)
-                mb_site_rec_release(&items[i]);
-            free(items);
-            return rc;
-        }
-        for (size_t i = 0; i < page.n; i++) {
-            if (munis && !in_list(munis, page.items[i].municipality)) {
-                mb_site_rec_release(&page.items[i]);
-                continue;
-            }
-            items = mb_xgrow(items, &cap, count + 1, sizeof *items);
-            items[count++] = page.items[i]; /* moved */
-        }
-        size_t got = page.n;
-        free(page.items);
-        if (got < q.limit)
-            break;
-        q.offset += got;
-    }
-    *out = items;
-    *n = count;
-    return 0;
-}
-
 static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
 {
     struct mb_job job;
@@ -116,35 +60,15 @@ static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
     json_t *req = json_loads(job.request, 0, NULL);
     mb_job_release(&job);
     char msg[320] = "";
-    struct mb_site_rec *sites = NULL;
-    size_t n = 0;
     char *scn_text = NULL, *plan_text = NULL;
-    int f = 0, t = 0;
-    if (!req || mb_month_parse(json_string_value(json_object_get(req, "from")), &f, "from",
-                               &err) ||
-        mb_month_parse(json_string_value(json_object_get(req, "to")), &t, "to", &err)) {
+    json_t *scn = NULL;
+    if (!req) {
         snprintf(msg, sizeof msg, "the stored request is broken");
         goto fail;
     }
-    if (region_sites(st, req, &sites, &n, &err) != 0) {
+    if (mb_market_region_plan_scenario(st, &s->market, req, &scn, &err) != 0) {
         snprintf(msg, sizeof msg, "%s", err.message);
         goto fail;
-    }
-    const char *name = json_string_value(json_object_get(req, "name"));
-    json_t *scn = mb_market_region_scenario(&s->market, sites, n, f, t,
-                                            name ? name : "massebank region plan");
-    for (size_t i = 0; i < n; i++)
-        mb_site_rec_release(&sites[i]);
-    free(sites);
-    json_t *price = json_object_get(req, "co2_price_nok_per_t");
-    if (price)
-        json_object_set(scn, "co2_price_nok_per_t", price);
-    /* The accounting's own settings, checked when the request came in. */
-    static const char *const passed[] = { "objective", "factors", "out_of_region" };
-    for (size_t k = 0; k < 3; k++) {
-        json_t *v = json_object_get(req, passed[k]);
-        if (v)
-            json_object_set(scn, passed[k], v);
     }
     scn_text = json_dumps(scn, JSON_COMPACT);
     json_decref(scn);

@@ -394,3 +394,27 @@ def test_a_locked_database_is_busy_not_refused(demo, tmp_path):
     assert "busy" in p.stderr and "try again" in p.stderr, p.stderr
     n = sqlite3.connect(fresh).execute("SELECT count(*) FROM site").fetchone()[0]
     assert n == 0
+
+
+def test_plan_a_region_of_the_market_from_the_cli(demo, tmp_path):
+    """`massebank plan --db`: the same region planning the server's plan
+    jobs run, from the command line: published and reserved sites of the
+    municipalities, with the plan's method and ranges."""
+    db, _ = demo
+    out = tmp_path / "region.json"
+    p = run("plan", "--db", db, "--municipality", "Trondheim", "--from", "2026-01",
+            "--to", "2026-12", "-o", out)
+    assert "Savings (today - plan)" in p.stdout
+    plan = json.loads(out.read_text())
+    assert plan["format"] == "massebank-plan/1"
+    assert plan["horizon"] == {"from": "2026-01", "to": "2026-12"}
+    assert plan["sites"] and all(s["id"][0] in "LF" for s in plan["sites"])
+    assert plan["method"]["boundary"] == "wtw" and "ranges" in plan
+    # A region without sites is refused with a message, and nothing is written.
+    empty = tmp_path / "empty.json"
+    p = run("plan", "--db", db, "--municipality", "Asker", "--from", "2026-01",
+            "--to", "2026-12", "-o", empty, check=False)
+    assert p.returncode == 1 and "no published or reserved site" in p.stderr, p.stderr
+    assert not empty.exists()
+    p = run("plan", "--db", db, "--from", "2026-01", "--to", "2026-12", check=False)
+    assert p.returncode == 2
