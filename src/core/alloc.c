@@ -3,6 +3,7 @@
  */
 #include "core/alloc.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,15 @@ static void oom(size_t size)
 {
     fprintf(stderr, "massebank: out of memory allocating %zu bytes\n", size);
     abort();
+}
+
+int mb_xint(size_t count)
+{
+    if (count > (size_t)INT_MAX) {
+        fprintf(stderr, "massebank: %zu is more than the solver can index\n", count);
+        abort();
+    }
+    return (int)count;
 }
 
 void *mb_xmalloc(size_t size)

@@ -17,6 +17,10 @@ void *mb_xrealloc(void *ptr, size_t size);
 /* Grow an array of `size`-byte items to hold at least `need` items;
  * *cap is updated. Overflow aborts like an allocation failure. */
 void *mb_xgrow(void *ptr, size_t *cap, size_t need, size_t size);
+/* A count as an int index (Clp and the LP file use int): aborts like an
+ * allocation failure when it does not fit, since a model that large could
+ * not be held in memory either. */
+int mb_xint(size_t count);
 char *mb_xstrdup(const char *s);
 char *mb_xstrndup(const char *s, size_t n);
 

@@ -61,7 +61,7 @@ int mb_lp_add_row(struct mb_lp *lp, double lb, double ub)
     lp->block[lp->nrows] = -1;
     lp->rowlb[lp->nrows] = lb;
     lp->rowub[lp->nrows] = ub;
-    return (int)lp->nrows++;
+    return mb_xint(lp->nrows++);
 }
 
 int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
@@ -91,8 +91,8 @@ int mb_lp_add_col(struct mb_lp *lp, double cost, double lb, double ub, size_t n,
     lp->pinned[lp->ncols] = 0;
     lp->collb[lp->ncols] = lb;
     lp->colub[lp->ncols] = ub;
-    lp->start[lp->ncols + 1] = (int)lp->nnz;
-    return (int)lp->ncols++;
+    lp->start[lp->ncols + 1] = mb_xint(lp->nnz);
+    return mb_xint(lp->ncols++);
 }
 
 void mb_lp_set_block(struct mb_lp *lp, int row, int block)
