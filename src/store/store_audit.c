@@ -39,7 +39,7 @@ int mb_store_audit_last(struct mb_store *st, int64_t *seq, char hash[65],
                            err);
     if (rc)
         return rc;
-    rc = sqlite3_step(s);
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(s, 0);
         mb_st_col_copy(s, 1, hash, 65);
@@ -64,12 +64,12 @@ int mb_store_audit_insert(struct mb_store *st, const struct mb_audit_entry *e,
                        " action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, e->seq);
-        sqlite3_bind_int64(s, 2, e->at);
-        sqlite3_bind_int64(s, 3, e->user_id);
-        sqlite3_bind_int64(s, 4, e->org_id);
+        mb_st_bound(sqlite3_bind_int64(s, 1, e->seq));
+        mb_st_bound(sqlite3_bind_int64(s, 2, e->at));
+        mb_st_bound(sqlite3_bind_int64(s, 3, e->user_id));
+        mb_st_bound(sqlite3_bind_int64(s, 4, e->org_id));
         mb_st_bind_text(s, 5, e->entity);
-        sqlite3_bind_int64(s, 6, e->entity_id);
+        mb_st_bound(sqlite3_bind_int64(s, 6, e->entity_id));
         mb_st_bind_text(s, 7, e->action);
         mb_st_bind_text(s, 8, e->detail ? e->detail : "{}");
         mb_st_bind_text(s, 9, e->prev_hash);
@@ -96,12 +96,12 @@ int mb_store_audit_list(struct mb_store *st, int64_t after, size_t limit, const 
                            " ORDER BY seq LIMIT ?4", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, after);
+    mb_st_bound(sqlite3_bind_int64(s, 1, after));
     mb_st_bind_text(s, 2, entity);
-    sqlite3_bind_int64(s, 3, entity_id);
-    sqlite3_bind_int64(s, 4, (int64_t)(limit ? limit : 100));
+    mb_st_bound(sqlite3_bind_int64(s, 3, entity_id));
+    mb_st_bound(sqlite3_bind_int64(s, 4, (int64_t)(limit ? limit : 100)));
     size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
         struct mb_audit_entry *e = &(*items)[(*n)++];
         memset(e, 0, sizeof *e);
@@ -135,7 +135,7 @@ int mb_store_audit_count(struct mb_store *st, int64_t *n, struct mb_error *err)
     int rc = mb_st_prepare(st, "SELECT count(*) FROM audit", &s, err);
     if (rc)
         return rc;
-    rc = sqlite3_step(s);
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         *n = sqlite3_column_int64(s, 0);
         rc = 0;

@@ -54,9 +54,9 @@ int mb_delivery_state_parse(const char *s)
 static void bind_ref(sqlite3_stmt *s, int idx, int64_t id)
 {
     if (id > 0)
-        sqlite3_bind_int64(s, idx, id);
+        mb_st_bound(sqlite3_bind_int64(s, idx, id));
     else
-        sqlite3_bind_null(s, idx);
+        mb_st_bound(sqlite3_bind_null(s, idx));
 }
 
 /* ---- deals ------------------------------------------------------------------ */
@@ -111,22 +111,22 @@ int mb_store_deal_insert(struct mb_store *st, struct mb_deal *d, struct mb_error
                        " use, note, state, created, updated, version)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, d->listing_id);
-        sqlite3_bind_int64(s, 2, d->org_id);
-        sqlite3_bind_int64(s, 3, d->user_id);
+        mb_st_bound(sqlite3_bind_int64(s, 1, d->listing_id));
+        mb_st_bound(sqlite3_bind_int64(s, 2, d->org_id));
+        mb_st_bound(sqlite3_bind_int64(s, 3, d->user_id));
         bind_ref(s, 4, d->counterpart_site);
         bind_ref(s, 5, d->hauler_org);
-        sqlite3_bind_double(s, 6, d->amount_t);
-        sqlite3_bind_double(s, 7, d->amount_value);
+        mb_st_bound(sqlite3_bind_double(s, 6, d->amount_t));
+        mb_st_bound(sqlite3_bind_double(s, 7, d->amount_value));
         mb_st_bind_text(s, 8, d->amount_unit);
-        sqlite3_bind_double(s, 9, d->price_nok_per_t);
-        sqlite3_bind_int(s, 10, d->from_m);
-        sqlite3_bind_int(s, 11, d->to_m);
+        mb_st_bound(sqlite3_bind_double(s, 9, d->price_nok_per_t));
+        mb_st_bound(sqlite3_bind_int(s, 10, d->from_m));
+        mb_st_bound(sqlite3_bind_int(s, 11, d->to_m));
         mb_st_bind_text(s, 12, d->use);
         mb_st_bind_text(s, 13, d->note);
         mb_st_bind_text(s, 14, mb_deal_state_name(d->state));
-        sqlite3_bind_int64(s, 15, now);
-        sqlite3_bind_int64(s, 16, now);
+        mb_st_bound(sqlite3_bind_int64(s, 15, now));
+        mb_st_bound(sqlite3_bind_int64(s, 16, now));
         rc = mb_st_exec(st, s, "listing_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -146,8 +146,8 @@ int mb_store_deal_get(struct mb_store *st, int64_t id, struct mb_deal *out,
     int rc = mb_st_prepare(st, "SELECT " DEAL_COLS " FROM deal d WHERE d.id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW)
         rc = read_deal(s, out, err);
     else if (rc == SQLITE_DONE)
@@ -171,8 +171,8 @@ int mb_store_deal_set_state(struct mb_store *st, int64_t id, enum mb_deal_state 
                        " WHERE id = ?", &s, err);
     if (!rc) {
         mb_st_bind_text(s, 1, mb_deal_state_name(state));
-        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-        sqlite3_bind_int64(s, 3, id);
+        mb_st_bound(sqlite3_bind_int64(s, 2, (int64_t)time(NULL)));
+        mb_st_bound(sqlite3_bind_int64(s, 3, id));
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "id", "no deal %lld", (long long)id);
@@ -196,8 +196,8 @@ int mb_store_deal_list(struct mb_store *st, int64_t listing_id, int64_t party_or
                            " AND (?3 IS NULL OR d.state = ?3) ORDER BY d.id", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, listing_id);
-    sqlite3_bind_int64(s, 2, party_org);
+    mb_st_bound(sqlite3_bind_int64(s, 1, listing_id));
+    mb_st_bound(sqlite3_bind_int64(s, 2, party_org));
     mb_st_bind_text(s, 3, state >= 0 ? mb_deal_state_name((enum mb_deal_state)state) : NULL);
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, deal_row, &arr, n, err);
@@ -229,8 +229,8 @@ int mb_store_listing_amounts(struct mb_store *st, int64_t listing_id,
         &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, listing_id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, listing_id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         out->committed_t = sqlite3_column_double(s, 0);
         out->confirmed_t = sqlite3_column_double(s, 1);
@@ -299,8 +299,8 @@ int mb_store_delivery_insert(struct mb_store *st, struct mb_delivery *d,
     rc = mb_st_prepare(st, "SELECT coalesce(max(seq), 0) + 1 FROM delivery WHERE deal_id = ?",
                        &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, d->deal_id);
-        int step = sqlite3_step(s);
+        mb_st_bound(sqlite3_bind_int64(s, 1, d->deal_id));
+        int step = mb_st_step(s);
         if (step == SQLITE_ROW)
             seq = sqlite3_column_int64(s, 0);
         else
@@ -314,21 +314,21 @@ int mb_store_delivery_insert(struct mb_store *st, struct mb_delivery *d,
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', '', ?, ?,"
                            " ?, ?, 1)", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, d->deal_id);
-        sqlite3_bind_int64(s, 2, seq);
+        mb_st_bound(sqlite3_bind_int64(s, 1, d->deal_id));
+        mb_st_bound(sqlite3_bind_int64(s, 2, seq));
         mb_st_bind_text(s, 3, d->code);
         mb_st_bind_text(s, 4, d->truck);
         mb_st_bind_text(s, 5, d->euro_class);
-        sqlite3_bind_double(s, 6, d->amount_t);
-        sqlite3_bind_double(s, 7, d->amount_value);
+        mb_st_bound(sqlite3_bind_double(s, 6, d->amount_t));
+        mb_st_bound(sqlite3_bind_double(s, 7, d->amount_value));
         mb_st_bind_text(s, 8, d->amount_unit);
-        sqlite3_bind_int64(s, 9, d->at);
+        mb_st_bound(sqlite3_bind_int64(s, 9, d->at));
         bind_ref(s, 10, d->from_site);
         bind_ref(s, 11, d->to_site);
         bind_ref(s, 12, d->replaces);
-        sqlite3_bind_int64(s, 13, d->user_id);
-        sqlite3_bind_int64(s, 14, d->org_id);
-        sqlite3_bind_int64(s, 15, now);
+        mb_st_bound(sqlite3_bind_int64(s, 13, d->user_id));
+        mb_st_bound(sqlite3_bind_int64(s, 14, d->org_id));
+        mb_st_bound(sqlite3_bind_int64(s, 15, now));
         rc = mb_st_exec(st, s, "deal_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -348,7 +348,7 @@ int mb_store_delivery_insert(struct mb_store *st, struct mb_delivery *d,
 static int one_delivery(struct mb_store *st, sqlite3_stmt *s, struct mb_delivery *out,
                         const char *field, struct mb_error *err)
 {
-    int rc = sqlite3_step(s);
+    int rc = mb_st_step(s);
     if (rc == SQLITE_ROW)
         rc = read_delivery(s, out, err);
     else if (rc == SQLITE_DONE)
@@ -367,7 +367,7 @@ int mb_store_delivery_get(struct mb_store *st, int64_t id, struct mb_delivery *o
                            err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
     return one_delivery(st, s, out, "id", err);
 }
 
@@ -398,8 +398,8 @@ int mb_store_delivery_decide(struct mb_store *st, int64_t id, enum mb_delivery_s
         mb_st_bind_text(s, 1, mb_delivery_state_name(state));
         mb_st_bind_text(s, 2, reason ? reason : "");
         bind_ref(s, 3, user_id);
-        sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-        sqlite3_bind_int64(s, 5, id);
+        mb_st_bound(sqlite3_bind_int64(s, 4, (int64_t)time(NULL)));
+        mb_st_bound(sqlite3_bind_int64(s, 5, id));
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "id", "no delivery %lld", (long long)id);
@@ -419,8 +419,8 @@ int mb_store_delivery_list(struct mb_store *st, int64_t deal_id, int64_t listing
                            &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, deal_id);
-    sqlite3_bind_int64(s, 2, listing_id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, deal_id));
+    mb_st_bound(sqlite3_bind_int64(s, 2, listing_id));
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, delivery_row, &arr, n, err);
     *items = arr;

@@ -13,7 +13,7 @@ int mb_store_job_next_queued(struct mb_store *st, int64_t *id, struct mb_error *
                            &s, err);
     if (rc)
         return rc;
-    rc = sqlite3_step(s);
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(s, 0);
         mb_st_finish(s);

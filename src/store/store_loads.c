@@ -52,11 +52,11 @@ int mb_store_loads(struct mb_store *st, const struct mb_load_query *q,
         mb_st_read_end(st, opened);
         return rc;
     }
-    sqlite3_bind_int64(s, 1, q->from_at);
-    sqlite3_bind_int64(s, 2, q->to_at);
-    sqlite3_bind_int(s, 3, q->confirmed_only);
-    sqlite3_bind_int64(s, 4, q->party_org);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    mb_st_bound(sqlite3_bind_int64(s, 1, q->from_at));
+    mb_st_bound(sqlite3_bind_int64(s, 2, q->to_at));
+    mb_st_bound(sqlite3_bind_int(s, 3, q->confirmed_only));
+    mb_st_bound(sqlite3_bind_int64(s, 4, q->party_org));
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         struct mb_load l;
         memset(&l, 0, sizeof l);
         l.delivery_id = sqlite3_column_int64(s, 0);

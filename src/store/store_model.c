@@ -402,7 +402,7 @@ static int read_int64(struct mb_store *st, const char *sql, int64_t *out, struct
     int rc = mb_st_prepare(st, sql, &s, err);
     if (rc)
         return rc;
-    rc = sqlite3_step(s);
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(s, 0);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
@@ -418,9 +418,9 @@ static int load_codes(struct mb_store *st, struct mb_site_model *m, struct mb_er
                            &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, (int64_t)(m->ncodes ? m->ncodes : 1));
+    mb_st_bound(sqlite3_bind_int64(s, 1, (int64_t)(m->ncodes ? m->ncodes : 1)));
     size_t cap = m->ncodes;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         if (id <= 0 || id > (1 << 20))
             continue; /* never made by the store; such a code stays unknown */
@@ -459,18 +459,18 @@ static int full_load(struct mb_store *st, struct mb_site_model *m, int64_t head,
         mb_st_finish(s);
         return rc;
     }
-    int mrc = sqlite3_step(ms);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int mrc = mb_st_step(ms);
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         struct mb_site_rec r;
         if ((rc = mb_st_read_site(st, s, &r, err)))
             break;
         size_t cap = 0;
         while (mrc == SQLITE_ROW && sqlite3_column_int64(ms, 0) < r.id)
-            mrc = sqlite3_step(ms);
+            mrc = mb_st_step(ms);
         while (mrc == SQLITE_ROW && sqlite3_column_int64(ms, 0) == r.id) {
             r.materials = mb_xgrow(r.materials, &cap, r.nmaterials + 1, sizeof *r.materials);
             r.materials[r.nmaterials++] = mb_st_col_dup(ms, 1);
-            mrc = sqlite3_step(ms);
+            mrc = mb_st_step(ms);
         }
         site_insert(m, &r);
     }
@@ -513,11 +513,11 @@ static int catch_up(struct mb_store *st, struct mb_site_model *m, int64_t head,
     if ((rc = mb_st_prepare(st, "SELECT site_id FROM site_change WHERE seq > ? AND seq <= ?",
                             &s, err)))
         return rc;
-    sqlite3_bind_int64(s, 1, m->seq);
-    sqlite3_bind_int64(s, 2, head);
+    mb_st_bound(sqlite3_bind_int64(s, 1, m->seq));
+    mb_st_bound(sqlite3_bind_int64(s, 2, head));
     int64_t *ids = NULL;
     size_t n = 0, cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         ids = mb_xgrow(ids, &cap, n + 1, sizeof *ids);
         ids[n++] = sqlite3_column_int64(s, 0);
     }

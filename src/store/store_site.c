@@ -153,9 +153,9 @@ static int load_materials(struct mb_store *st, const struct db_ident *d, struct 
                            " ORDER BY pos", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, r->id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, r->id));
     size_t cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         r->materials = mb_xgrow(r->materials, &cap, r->nmaterials + 1, sizeof *r->materials);
         r->materials[r->nmaterials++] = mb_st_col_dup(s, 0);
     }
@@ -229,8 +229,8 @@ int mb_st_site_read(struct mb_store *st, int64_t id, struct mb_site_rec *r, bool
                            &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         rc = read_site(st, s, r, true, NULL, err);
         *found = rc == 0;
@@ -251,20 +251,20 @@ enum { PUT_NCOLS = 17 };
 
 static void bind_put_cols(sqlite3_stmt *s, const struct mb_site_rec *r)
 {
-    sqlite3_bind_int64(s, 1, r->org_id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, r->org_id));
     mb_st_bind_text(s, 2, mb_site_type_name(r->type));
     mb_st_bind_text(s, 3, mb_status_name(r->status));
     mb_st_bind_text(s, 4, r->title);
     mb_st_bind_text(s, 5, r->municipality);
-    sqlite3_bind_double(s, 6, r->lat);
-    sqlite3_bind_double(s, 7, r->lon);
+    mb_st_bound(sqlite3_bind_double(s, 6, r->lat));
+    mb_st_bound(sqlite3_bind_double(s, 7, r->lon));
     mb_st_bind_text(s, 8, r->material);
-    sqlite3_bind_int(s, 9, r->cls);
-    sqlite3_bind_double(s, 10, r->amount_t);
-    sqlite3_bind_int(s, 11, r->from_m);
-    sqlite3_bind_int(s, 12, r->to_m);
-    sqlite3_bind_double(s, 13, r->price_nok_per_t);
-    sqlite3_bind_double(s, 14, r->co2_kg_per_t);
+    mb_st_bound(sqlite3_bind_int(s, 9, r->cls));
+    mb_st_bound(sqlite3_bind_double(s, 10, r->amount_t));
+    mb_st_bound(sqlite3_bind_int(s, 11, r->from_m));
+    mb_st_bound(sqlite3_bind_int(s, 12, r->to_m));
+    mb_st_bound(sqlite3_bind_double(s, 13, r->price_nok_per_t));
+    mb_st_bound(sqlite3_bind_double(s, 14, r->co2_kg_per_t));
     mb_st_bind_text(s, 15, r->keywords);
     mb_st_bind_text(s, 16, r->limits);
     mb_st_bind_text(s, 17, r->doc);
@@ -282,7 +282,7 @@ static int put_row(struct mb_store *st, struct mb_site_rec *r, int64_t now, int6
         if (rc)
             return rc;
         bind_put_cols(s, r);
-        sqlite3_bind_int64(s, PUT_NCOLS + 1, now);
+        mb_st_bound(sqlite3_bind_int64(s, PUT_NCOLS + 1, now));
         if ((rc = mb_st_exec(st, s, "org_id", err)))
             return rc;
         *id = sqlite3_last_insert_rowid(st->db);
@@ -299,14 +299,14 @@ static int put_row(struct mb_store *st, struct mb_site_rec *r, int64_t now, int6
     if (rc)
         return rc;
     bind_put_cols(s, r);
-    sqlite3_bind_int64(s, PUT_NCOLS + 1, now);
-    sqlite3_bind_int64(s, PUT_NCOLS + 2, r->id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, PUT_NCOLS + 1, now));
+    mb_st_bound(sqlite3_bind_int64(s, PUT_NCOLS + 2, r->id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         *id = r->id;
         *created = sqlite3_column_int64(s, 0);
         *version = sqlite3_column_int64(s, 1);
-        rc = sqlite3_step(s);
+        rc = mb_st_step(s);
     }
     if (rc == SQLITE_DONE)
         rc = *id ? 0 : mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)r->id);
@@ -318,7 +318,7 @@ static int put_row(struct mb_store *st, struct mb_site_rec *r, int64_t now, int6
     rc = mb_st_prepare(st, "DELETE FROM site_material WHERE site_id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, r->id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, r->id));
     return mb_st_exec(st, s, NULL, err);
 }
 
@@ -352,8 +352,8 @@ int mb_store_site_put(struct mb_store *st, struct mb_site_rec *r, struct mb_erro
                 seen = mb_text_casecmp(r->materials[k], r->materials[i]) == 0;
             if (seen)
                 continue;
-            sqlite3_bind_int64(s, 1, id);
-            sqlite3_bind_int64(s, 2, (int64_t)i);
+            mb_st_bound(sqlite3_bind_int64(s, 1, id));
+            mb_st_bound(sqlite3_bind_int64(s, 2, (int64_t)i));
             mb_st_bind_text(s, 3, r->materials[i]);
             rc = mb_st_exec(st, s, NULL, err);
         }
@@ -391,8 +391,8 @@ int mb_store_site_set_status(struct mb_store *st, int64_t id, enum mb_status sta
                        " WHERE id = ?", &s, err);
     if (!rc) {
         mb_st_bind_text(s, 1, mb_status_name(status));
-        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-        sqlite3_bind_int64(s, 3, id);
+        mb_st_bound(sqlite3_bind_int64(s, 2, (int64_t)time(NULL)));
+        mb_st_bound(sqlite3_bind_int64(s, 3, id));
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)id);
@@ -514,8 +514,8 @@ static void bind_all(sqlite3_stmt *s, const struct qb *b)
     for (int i = 0; i < b->nbinds; i++) {
         const struct bind *v = &b->binds[i];
         switch (v->kind) {
-        case BIND_INT: sqlite3_bind_int64(s, i + 1, v->i); break;
-        case BIND_DOUBLE: sqlite3_bind_double(s, i + 1, v->d); break;
+        case BIND_INT: mb_st_bound(sqlite3_bind_int64(s, i + 1, v->i)); break;
+        case BIND_DOUBLE: mb_st_bound(sqlite3_bind_double(s, i + 1, v->d)); break;
         case BIND_TEXT: mb_st_bind_text(s, i + 1, v->s); break;
         }
     }
@@ -938,7 +938,7 @@ static int build_where(const struct mb_site_query *q, int64_t material_id, struc
 static int scalar_int64(struct mb_store *st, sqlite3_stmt *s, int64_t *out,
                         struct mb_error *err)
 {
-    int rc = sqlite3_step(s);
+    int rc = mb_st_step(s);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int64(s, 0);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
@@ -990,8 +990,8 @@ static int fetch_rows(struct mb_store *st, const int64_t *ids, size_t n,
         d = db_ident_of(st);
     for (size_t i = 0; i < n && !rc; i++) {
         sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, ids[i]);
-        rc = sqlite3_step(s);
+        mb_st_bound(sqlite3_bind_int64(s, 1, ids[i]));
+        rc = mb_st_step(s);
         if (rc == SQLITE_ROW) {
             rc = read_site(st, s, &out->items[out->n], !q->no_materials, &d, err);
             if (!rc)
@@ -1027,11 +1027,11 @@ static int run_page(struct mb_store *st, const struct mb_site_query *q, const st
     if (rc)
         return rc;
     bind_all(s, b);
-    sqlite3_bind_int64(s, b->nbinds + 1, (int64_t)limit);
-    sqlite3_bind_int64(s, b->nbinds + 2, q->offset > INT64_MAX ? INT64_MAX : (int64_t)q->offset);
+    mb_st_bound(sqlite3_bind_int64(s, b->nbinds + 1, (int64_t)limit));
+    mb_st_bound(sqlite3_bind_int64(s, b->nbinds + 2, q->offset > INT64_MAX ? INT64_MAX : (int64_t)q->offset));
     int64_t *ids = mb_xcalloc(limit, sizeof *ids);
     size_t n = 0;
-    while (n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    while (n < limit && (rc = mb_st_step(s)) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(s, 0);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
     mb_st_finish(s);
@@ -1140,7 +1140,7 @@ static int run_rt_page(struct mb_store *st, const struct mb_site_query *q, const
     struct mb_point centre = { q->lat, q->lon };
     struct hit *h = NULL;
     size_t n = 0, cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
         struct hit x = { sqlite3_column_int64(s, 0), 0 };
         if (q->has_radius) {
             struct mb_point p = { sqlite3_column_double(s, 1), sqlite3_column_double(s, 2) };

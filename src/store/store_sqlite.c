@@ -391,9 +391,12 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 
 #define FNV_START 0xcbf29ce484222325ULL
 
+static _Thread_local int bind_failed; /* first failed bind of this statement */
+
 int mb_st_prepare(struct mb_store *st, const char *sql, sqlite3_stmt **out,
                   struct mb_error *err)
 {
+    bind_failed = 0; /* a new statement: its binds start clean */
     uint64_t h = fnv1a(FNV_START, sql, strlen(sql));
     struct mb_st_slot *victim = &st->cache[0];
     for (size_t i = 0; i < MB_ST_CACHE_SIZE; i++) {
@@ -476,10 +479,33 @@ int mb_st_error(struct mb_store *st, int rc, const char *fk_field, struct mb_err
     }
 }
 
+int mb_st_bound(int rc)
+{
+    if (rc != SQLITE_OK && !bind_failed)
+        bind_failed = rc;
+    return rc;
+}
+
+int mb_st_step(sqlite3_stmt *stmt)
+{
+    if (bind_failed) {
+        bind_failed = 0;
+        return SQLITE_MISUSE;
+    }
+    return sqlite3_step(stmt);
+}
+
 int mb_st_exec(struct mb_store *st, sqlite3_stmt *stmt, const char *fk_field,
                struct mb_error *err)
 {
-    int rc = sqlite3_step(stmt);
+    if (bind_failed) {
+        int b = bind_failed;
+        bind_failed = 0;
+        mb_st_finish(stmt);
+        return mb_error_set(err, MB_EINTERNAL, "", "database: a statement parameter could "
+                            "not be bound (%s)", sqlite3_errstr(b));
+    }
+    int rc = mb_st_step(stmt);
     int ret = 0;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         ret = mb_st_error(st, rc, fk_field, err);
@@ -497,8 +523,8 @@ int mb_st_run(struct mb_store *st, const char *sql, struct mb_error *err)
 int mb_st_bind_text(sqlite3_stmt *stmt, int idx, const char *s)
 {
     if (!s)
-        return sqlite3_bind_null(stmt, idx);
-    return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
+        return mb_st_bound(sqlite3_bind_null(stmt, idx));
+    return mb_st_bound(sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC));
 }
 
 void mb_st_col_copy(sqlite3_stmt *stmt, int col, char *buf, size_t size)
@@ -601,7 +627,7 @@ int mb_st_collect(struct mb_store *st, sqlite3_stmt *stmt, size_t size, mb_st_ro
     unsigned char *arr = NULL;
     size_t len = 0, cap = 0;
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(stmt)) == SQLITE_ROW) {
         arr = mb_xgrow(arr, &cap, len + 1, size);
         memset(arr + len * size, 0, size);
         if ((rc = read(stmt, arr + len * size, err)) != 0)
@@ -670,7 +696,7 @@ static int pragma_int(struct mb_store *st, const char *sql, int *out, struct mb_
     sqlite3_stmt *stmt;
     int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(stmt);
+        rc = mb_st_step(stmt);
         if (rc == SQLITE_ROW) {
             *out = sqlite3_column_int(stmt, 0);
             rc = SQLITE_OK;
@@ -763,7 +789,7 @@ int mb_store_open(struct mb_store **out, const char *path, struct mb_error *err)
     int mode_rc = MB_EIO;
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
-        && sqlite3_step(stmt) == SQLITE_ROW) {
+        && mb_st_step(stmt) == SQLITE_ROW) {
         mode = mb_st_col_dup(stmt, 0);
         mode_rc = 0;
     } else {
@@ -892,7 +918,7 @@ int mb_store_fingerprint(struct mb_store *st, char *buf, size_t size, struct mb_
         ret = mb_st_error(st, rc, NULL, err);
         goto out;
     }
-    while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+    while ((rc = mb_st_step(tables)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(tables, 0);
         char sql[300];
         /* Names come from the schema; quote them anyway. */
@@ -908,7 +934,7 @@ int mb_store_fingerprint(struct mb_store *st, char *buf, size_t size, struct mb_
         }
         h = fnv1a(h, name, strlen(name) + 1);
         ntables++;
-        while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+        while ((rc = mb_st_step(rows)) == SQLITE_ROW) {
             h = hash_row(h, rows);
             nrows++;
         }
@@ -944,7 +970,7 @@ int mb_store_org_create(struct mb_store *st, struct mb_org *org, struct mb_error
     if (!rc) {
         mb_st_bind_text(s, 1, org->name);
         mb_st_bind_text(s, 2, org->orgnr);
-        sqlite3_bind_int64(s, 3, now);
+        mb_st_bound(sqlite3_bind_int64(s, 3, now));
         rc = mb_st_exec(st, s, NULL, err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -978,8 +1004,8 @@ int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
     int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org WHERE id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         read_org(s, out);
         rc = 0;
@@ -1060,12 +1086,12 @@ int mb_store_user_create(struct mb_store *st, struct mb_user *user,
     rc = mb_st_prepare(st, "INSERT INTO user(org_id, email, name, role, password_hash,"
                        " created) VALUES (?, ?, ?, ?, ?, ?)", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, user->org_id);
+        mb_st_bound(sqlite3_bind_int64(s, 1, user->org_id));
         mb_st_bind_text(s, 2, email);
         mb_st_bind_text(s, 3, user->name);
         mb_st_bind_text(s, 4, mb_role_name(user->role));
         mb_st_bind_text(s, 5, password_hash);
-        sqlite3_bind_int64(s, 6, now);
+        mb_st_bound(sqlite3_bind_int64(s, 6, now));
         rc = mb_st_exec(st, s, "org_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -1082,7 +1108,7 @@ int mb_store_user_create(struct mb_store *st, struct mb_user *user,
 static int one_user(struct mb_store *st, sqlite3_stmt *s, struct mb_user *out,
                     char *hash, size_t hash_size, const char *what, struct mb_error *err)
 {
-    int rc = sqlite3_step(s);
+    int rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         rc = read_user(s, out, err);
         if (!rc && hash)
@@ -1103,7 +1129,7 @@ int mb_store_user_get(struct mb_store *st, int64_t id, struct mb_user *out,
     int rc = mb_st_prepare(st, "SELECT " USER_COLS " FROM user u WHERE u.id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
     return one_user(st, s, out, NULL, 0, "user_id", err);
 }
 
@@ -1132,7 +1158,7 @@ int mb_store_user_list(struct mb_store *st, int64_t org_id, struct mb_user **ite
                            " ORDER BY u.email", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, org_id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, org_id));
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, user_row, &arr, n, err);
     *items = arr;
@@ -1151,8 +1177,8 @@ int mb_store_token_add(struct mb_store *st, const char *token_hash, int64_t user
      * come back. */
     rc = mb_st_prepare(st, "DELETE FROM token WHERE user_id = ? AND expires <= ?", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, user_id);
-        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+        mb_st_bound(sqlite3_bind_int64(s, 1, user_id));
+        mb_st_bound(sqlite3_bind_int64(s, 2, (int64_t)time(NULL)));
         rc = mb_st_exec(st, s, NULL, err);
     }
     if (!rc)
@@ -1160,8 +1186,8 @@ int mb_store_token_add(struct mb_store *st, const char *token_hash, int64_t user
                            &s, err);
     if (!rc) {
         mb_st_bind_text(s, 1, token_hash);
-        sqlite3_bind_int64(s, 2, user_id);
-        sqlite3_bind_int64(s, 3, expires);
+        mb_st_bound(sqlite3_bind_int64(s, 2, user_id));
+        mb_st_bound(sqlite3_bind_int64(s, 3, expires));
         rc = mb_st_exec(st, s, "user_id", err);
     }
     return mb_st_tx_end(st, rc, err);
@@ -1176,7 +1202,7 @@ int mb_store_token_user(struct mb_store *st, const char *token_hash, int64_t now
     if (rc)
         return rc;
     mb_st_bind_text(s, 1, token_hash);
-    sqlite3_bind_int64(s, 2, now);
+    mb_st_bound(sqlite3_bind_int64(s, 2, now));
     return one_user(st, s, out, NULL, 0, "token", err);
 }
 
@@ -1229,12 +1255,12 @@ int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_
     rc = mb_st_prepare(st, "INSERT INTO document(site_id, name, mime, sha256, size, created)"
                        " VALUES (?, ?, ?, ?, ?, ?)", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, d->site_id);
+        mb_st_bound(sqlite3_bind_int64(s, 1, d->site_id));
         mb_st_bind_text(s, 2, d->name);
         mb_st_bind_text(s, 3, d->mime);
         mb_st_bind_text(s, 4, d->sha256);
-        sqlite3_bind_int64(s, 5, d->size);
-        sqlite3_bind_int64(s, 6, now);
+        mb_st_bound(sqlite3_bind_int64(s, 5, d->size));
+        mb_st_bound(sqlite3_bind_int64(s, 6, now));
         rc = mb_st_exec(st, s, "site_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -1253,8 +1279,8 @@ int mb_store_document_get(struct mb_store *st, int64_t id, struct mb_document *o
     int rc = mb_st_prepare(st, "SELECT " DOC_COLS " FROM document WHERE id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         read_document(s, out);
         rc = 0;
@@ -1277,7 +1303,7 @@ int mb_store_document_list(struct mb_store *st, int64_t site_id, struct mb_docum
                            " ORDER BY id", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, site_id);
+    mb_st_bound(sqlite3_bind_int64(s, 1, site_id));
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, document_row, &arr, n, err);
     *items = arr;
@@ -1309,13 +1335,13 @@ int mb_store_job_create(struct mb_store *st, struct mb_job *j, struct mb_error *
     rc = mb_st_prepare(st, "INSERT INTO job(user_id, state, request, result, message,"
                        " created, finished) VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err);
     if (!rc) {
-        sqlite3_bind_int64(s, 1, j->user_id);
+        mb_st_bound(sqlite3_bind_int64(s, 1, j->user_id));
         mb_st_bind_text(s, 2, mb_job_state_name(j->state));
         mb_st_bind_text(s, 3, j->request);
         mb_st_bind_text(s, 4, j->result);
         mb_st_bind_text(s, 5, j->message);
-        sqlite3_bind_int64(s, 6, now);
-        sqlite3_bind_int64(s, 7, finished);
+        mb_st_bound(sqlite3_bind_int64(s, 6, now));
+        mb_st_bound(sqlite3_bind_int64(s, 7, finished));
         rc = mb_st_exec(st, s, "user_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -1336,8 +1362,8 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
                            " finished FROM job WHERE id = ?", &s, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
         int state = -1;
         const char *name = (const char *)sqlite3_column_text(s, 2);
@@ -1382,8 +1408,8 @@ int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state
         mb_st_bind_text(s, 1, mb_job_state_name(state));
         mb_st_bind_text(s, 2, message ? message : "");
         mb_st_bind_text(s, 3, result);
-        sqlite3_bind_int64(s, 4, job_state_final(state) ? (int64_t)time(NULL) : 0);
-        sqlite3_bind_int64(s, 5, id);
+        mb_st_bound(sqlite3_bind_int64(s, 4, job_state_final(state) ? (int64_t)time(NULL) : 0));
+        mb_st_bound(sqlite3_bind_int64(s, 5, id));
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "job_id", "no job %lld", (long long)id);
@@ -1401,7 +1427,7 @@ int mb_store_job_fail_stale(struct mb_store *st, struct mb_error *err)
                        " WHERE state IN ('queued', 'running')", &s, err);
     if (!rc) {
         mb_st_bind_text(s, 1, "the server stopped before the plan finished");
-        sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+        mb_st_bound(sqlite3_bind_int64(s, 2, (int64_t)time(NULL)));
         rc = mb_st_exec(st, s, NULL, err);
     }
     return mb_st_tx_end(st, rc, err);

@@ -94,6 +94,16 @@ typedef int (*mb_st_row_fn)(sqlite3_stmt *stmt, void *item, struct mb_error *err
 int mb_st_collect(struct mb_store *st, sqlite3_stmt *stmt, size_t size, mb_st_row_fn read,
                   void **items, size_t *n, struct mb_error *err);
 
+/* Every bind goes through mb_st_bound(sqlite3_bind_...(...)): a failed
+ * bind (a wrong index, a value too big, no memory) would otherwise leave
+ * the parameter NULL and the statement run anyway. The first failure of
+ * the thread's current statement is kept until its step: mb_st_step then
+ * returns SQLITE_MISUSE without running it (and mb_st_exec an
+ * MB_EINTERNAL error naming the bind), and mb_st_prepare forgets it for
+ * the next statement. mb_st_bound returns rc. */
+int mb_st_bound(int rc);
+int mb_st_step(sqlite3_stmt *stmt);
+
 /* Bind text with SQLITE_STATIC (NULL binds NULL). */
 int mb_st_bind_text(sqlite3_stmt *stmt, int idx, const char *s);
 

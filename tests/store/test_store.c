@@ -14,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/text.h"
 #include "store/store.h"
+#include "store/store_sqlite.h"
 #include "support/tmpdir.h"
 
 static struct mb_store *open_mem(void)
@@ -1206,4 +1208,25 @@ Test(store, material_cache_follows_writes_of_another_connection)
     mb_store_close(a);
     mb_store_close(b);
     free(path);
+}
+
+/* A bind that fails (here an index the statement does not have) stops
+ * its statement instead of running it with the parameter NULL, and the
+ * next statement is not affected. */
+Test(store, a_failed_bind_stops_the_statement)
+{
+    struct mb_store *st;
+    struct mb_error err;
+    cr_assert_eq(mb_store_open(&st, ":memory:", &err), 0, "%s", err.message);
+    sqlite3_stmt *s;
+    cr_assert_eq(mb_st_prepare(st, "INSERT INTO org(name, orgnr, created) VALUES (?, '', 0)",
+                               &s, &err), 0, "%s", err.message);
+    cr_assert_neq(mb_st_bound(sqlite3_bind_text(s, 5, "x", -1, SQLITE_STATIC)), SQLITE_OK);
+    cr_assert_eq(mb_st_exec(st, s, NULL, &err), MB_EINTERNAL);
+    cr_assert(strstr(err.message, "could not be bound"), "%s", err.message);
+    struct mb_org o = { 0 };
+    mb_text_copy(o.name, sizeof o.name, "Etter AS");
+    cr_assert_eq(mb_store_org_create(st, &o, &err), 0, "the next statement runs: %s",
+                 err.message);
+    mb_store_close(st);
 }
