@@ -11,11 +11,6 @@
 #include "domain/material.h"
 #include "plan/factors.h"
 
-static const char *status_word(char s)
-{
-    return s == 'V' ? "verified" : s == 'S' ? "secondary" : "estimate";
-}
-
 int cmd_factors(int argc, char **argv)
 {
     bool json = false, csv = false;
@@ -40,10 +35,11 @@ int cmd_factors(int argc, char **argv)
         for (int i = 0; i < MB_F_COUNT; i++) {
             const struct mb_factor_info *r = &reg[i];
             json_array_append_new(a, json_pack(
-                "{s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s}",
-                "key", r->key, "group", r->group, "unit", r->unit, "low", r->low,
+                "{s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s}",
+                "key", r->key, "group", r->group, "unit", r->unit, "unit_nb", r->unit_nb,
+                "low", r->low,
                 "central", r->central, "high", r->high, "boundary", r->boundary,
-                "status", status_word(r->status), "name_en", r->name_en, "name_nb",
+                "status", mb_status_word(r->status), "name_en", r->name_en, "name_nb",
                 r->name_nb, "source", r->source, "publisher", r->publisher, "year",
                 r->year, "url", r->url, "note", r->note));
         }
@@ -51,9 +47,9 @@ int cmd_factors(int argc, char **argv)
             const struct mb_material *m = &cat.items[i];
             json_array_append_new(mats, json_pack("{s:s,s:f,s:s,s:f,s:s,s:f,s:s,s:s}", "code",
                 m->code, "density_t_per_fm3", m->density, "density_status",
-                status_word(m->density_status), "bulking_lm3_per_fm3", m->bulking,
-                "bulking_status", status_word(m->bulking_status), "placed_pm3_per_fm3",
-                m->placed, "placed_status", status_word(m->placed_status), "source",
+                mb_status_word(m->density_status), "bulking_lm3_per_fm3", m->bulking,
+                "bulking_status", mb_status_word(m->bulking_status), "placed_pm3_per_fm3",
+                m->placed, "placed_status", mb_status_word(m->placed_status), "source",
                 m->source));
         }
         json_t *root = json_pack("{s:s,s:o,s:o}", "format", "massebank-factors/1",
@@ -66,9 +62,9 @@ int cmd_factors(int argc, char **argv)
     if (csv) {
         static const char *const cols[] = { "key", "group", "unit", "low", "central",
             "high", "boundary", "status", "name_en", "name_nb", "source", "publisher",
-            "year", "url", "note" };
-        for (size_t k = 0; k < 15; k++)
-            cli_csv_field(stdout, cols[k], k + 1 < 15 ? ',' : '\n');
+            "year", "url", "note", "unit_nb" };
+        for (size_t k = 0; k < 16; k++)
+            cli_csv_field(stdout, cols[k], k + 1 < 16 ? ',' : '\n');
         for (int i = 0; i < MB_F_COUNT; i++) {
             const struct mb_factor_info *r = &reg[i];
             char lo[32], ce[32], hi[32], yr[8], st[2] = { r->status, 0 };
@@ -78,9 +74,9 @@ int cmd_factors(int argc, char **argv)
             snprintf(yr, sizeof yr, "%d", r->year);
             const char *v[] = { r->key, r->group, r->unit, lo, ce, hi, r->boundary, st,
                                 r->name_en, r->name_nb, r->source, r->publisher, yr,
-                                r->url, r->note };
-            for (size_t k = 0; k < 15; k++)
-                cli_csv_field(stdout, v[k], k + 1 < 15 ? ',' : '\n');
+                                r->url, r->note, r->unit_nb };
+            for (size_t k = 0; k < 16; k++)
+                cli_csv_field(stdout, v[k], k + 1 < 16 ? ',' : '\n');
         }
         mb_catalog_release(&cat);
         return 0;
@@ -90,7 +86,7 @@ int cmd_factors(int argc, char **argv)
     for (int i = 0; i < MB_F_COUNT; i++) {
         const struct mb_factor_info *r = &reg[i];
         printf("%-34s %10.4g %10.4g %10.4g  %-20s %-9s %s (%s %d)\n", r->key, r->low,
-               r->central, r->high, r->unit, status_word(r->status), r->source,
+               r->central, r->high, r->unit, mb_status_word(r->status), r->source,
                r->publisher, r->year);
     }
     printf("\nPer material (data/materials.csv; 'massebank materials' for more):\n");
@@ -99,8 +95,8 @@ int cmd_factors(int argc, char **argv)
     for (size_t i = 0; i < cat.n; i++) {
         const struct mb_material *m = &cat.items[i];
         printf("%-28s %8.2f %-9s %8.2f %-9s %8.2f %-9s\n", m->code, m->density,
-               status_word(m->density_status), m->bulking, status_word(m->bulking_status),
-               m->placed, status_word(m->placed_status));
+               mb_status_word(m->density_status), m->bulking, mb_status_word(m->bulking_status),
+               m->placed, mb_status_word(m->placed_status));
     }
     mb_catalog_release(&cat);
     return 0;

@@ -10,11 +10,6 @@
 #include "cli/cli.h"
 #include "domain/material.h"
 
-static const char *status_word(char s)
-{
-    return s == 'V' ? "verified" : s == 'S' ? "secondary" : "estimate";
-}
-
 int cmd_materials(int argc, char **argv)
 {
     const char *overlay = NULL;
@@ -50,8 +45,8 @@ int cmd_materials(int argc, char **argv)
                 "code", m->code, "group", mb_material_group_name(m->group),
                 "name_nb", m->name_nb, "name_en", m->name_en,
                 "density_t_per_fm3", m->density, "density_status",
-                status_word(m->density_status), "bulking_lm3_per_fm3", m->bulking,
-                "bulking_status", status_word(m->bulking_status),
+                mb_status_word(m->density_status), "bulking_lm3_per_fm3", m->bulking,
+                "bulking_status", mb_status_word(m->bulking_status),
                 "loose_density_t_per_lm3", mb_material_loose_density(m),
                 "ewc", m->ewc[0] ? m->ewc : NULL,
                 "ewc_hazardous", m->ewc_hazardous[0] ? m->ewc_hazardous : NULL,

@@ -300,3 +300,11 @@ const char *mb_text_clip(char *dst, size_t n, const char *src)
     memcpy(dst + len, "...", 4);
     return dst;
 }
+
+int mb_text_index(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}

@@ -48,6 +48,9 @@ int mb_parse_number_as(const char *s, double *out, const char *field,
  * (so "bærum" equals "BÆRUM"). Returns 0 when equal. */
 int mb_text_casecmp(const char *a, const char *b);
 
+/* The index of s in names[0..n) (exact match), or -1. */
+int mb_text_index(const char *const *names, int n, const char *s);
+
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *mb_text_trim(char *s);
 

@@ -21,6 +21,11 @@ extern const size_t mb_data_materials_len;
 
 static const char *const group_names[] = { "rock", "soil", "recycled", "product" };
 
+const char *mb_status_word(char status)
+{
+    return status == 'V' ? "verified" : status == 'S' ? "secondary" : "estimate";
+}
+
 const char *mb_material_group_name(enum mb_material_group g)
 {
     return (unsigned)g < 4 ? group_names[g] : "?";

@@ -73,6 +73,10 @@ const struct mb_material *mb_catalog_lookup(const struct mb_catalog *c,
                                             const char *code, const char *field,
                                             struct mb_error *err);
 
+/* The word for a factor's status ('V', 'S', 'E'): "verified",
+ * "secondary" or "estimate" (materials and the factor register alike). */
+const char *mb_status_word(char status);
+
 /* Loose density, t per lm3. */
 double mb_material_loose_density(const struct mb_material *m);
 

@@ -8,15 +8,6 @@
 
 #include "market/audit.h"
 
-static int finish(struct mb_store *st, int rc, struct mb_error *err)
-{
-    if (rc) {
-        mb_store_rollback(st);
-        return rc;
-    }
-    return mb_store_commit(st, err);
-}
-
 /* Write one entry of `entity` id with `detail` (consumed) after `rc`. */
 static int audit(struct mb_store *st, const struct mb_user *who, const char *entity,
                  int64_t id, const char *action, json_t *detail, struct mb_error *err)
@@ -36,7 +27,7 @@ int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struc
     if (!rc)
         rc = audit(st, who, "organisation", org->id, "create",
                    json_pack("{s:s, s:s}", "name", org->name, "orgnr", org->orgnr), err);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
@@ -51,7 +42,7 @@ int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
                    json_pack("{s:s, s:s, s:s, s:I}", "email", user->email, "name", user->name,
                              "role", mb_role_name(user->role), "org_id",
                              (json_int_t)user->org_id), err);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
@@ -66,5 +57,5 @@ int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
                    json_pack("{s:I, s:s, s:s, s:s, s:I}", "site_id", (json_int_t)d->site_id,
                              "name", d->name, "mime", d->mime, "sha256", d->sha256, "size",
                              (json_int_t)d->size), err);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }

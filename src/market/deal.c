@@ -245,14 +245,6 @@ int mb_deal_parse(const struct mb_market *m, const struct mb_site_rec *listing, 
 /* ---- transactions ---------------------------------------------------------- */
 
 /* Roll back and return rc (rc != 0), or commit. */
-static int finish(struct mb_store *st, int rc, struct mb_error *err)
-{
-    if (rc) {
-        mb_store_rollback(st);
-        return rc;
-    }
-    return mb_store_commit(st, err);
-}
 
 /* Reserve a published listing when deals leave nothing available, and
  * publish it again when a deal frees amount, but only a listing that deals
@@ -404,7 +396,7 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
 out:
     if (have_listing)
         mb_site_rec_release(&listing);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id,
@@ -452,7 +444,7 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
 out:
     if (have_listing)
         mb_site_rec_release(&listing);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 /* ---- loads ------------------------------------------------------------------ */
@@ -726,7 +718,7 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
 out:
     if (have_listing)
         mb_site_rec_release(&listing);
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t id,
@@ -761,7 +753,7 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
     rc = mb_audit_append(st, who, "delivery", id, mb_delivery_state_name(to), detail, err);
     json_decref(detail);
 out:
-    return finish(st, rc, err);
+    return mb_store_end(st, rc, err);
 }
 
 /* ---- views ------------------------------------------------------------------- */

@@ -60,10 +60,7 @@ const char *mb_factor_key(enum mb_factor_id id)
 
 int mb_factor_find(const char *key)
 {
-    for (int i = 0; i < MB_F_COUNT; i++)
-        if (strcmp(keys[i], key) == 0)
-            return i;
-    return -1;
+    return mb_text_index(keys, MB_F_COUNT, key);
 }
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -86,9 +83,9 @@ static int read_row(struct mb_factor_info *f, const struct mb_csv_table *t,
 {
     static const char *const cols[] = { "key", "group", "unit", "low", "central", "high",
         "boundary", "status", "name_en", "name_nb", "source", "publisher", "year", "url",
-        "note" };
-    int c[15];
-    for (size_t k = 0; k < 15; k++)
+        "note", "unit_nb" };
+    int c[16];
+    for (size_t k = 0; k < 16; k++)
         if ((c[k] = mb_csv_column(t, cols[k])) < 0)
             return bad(0, cols[k], "a column is missing");
     copy(f->key, sizeof f->key, mb_csv_get(r, c[0]));
@@ -97,6 +94,7 @@ static int read_row(struct mb_factor_info *f, const struct mb_csv_table *t,
                    "enum mb_factor_id)");
     copy(f->group, sizeof f->group, mb_csv_get(r, c[1]));
     copy(f->unit, sizeof f->unit, mb_csv_get(r, c[2]));
+    copy(f->unit_nb, sizeof f->unit_nb, mb_csv_get(r, c[15]));
     double *v[3] = { &f->low, &f->central, &f->high };
     for (int k = 0; k < 3; k++) {
         struct mb_error e;
@@ -122,7 +120,7 @@ static int read_row(struct mb_factor_info *f, const struct mb_csv_table *t,
     f->year = (int)year;
     copy(f->url, sizeof f->url, mb_csv_get(r, c[13]));
     copy(f->note, sizeof f->note, mb_csv_get(r, c[14]));
-    if (!f->name_en[0] || !f->name_nb[0] || !f->source[0] || !f->unit[0])
+    if (!f->name_en[0] || !f->name_nb[0] || !f->source[0] || !f->unit[0] || !f->unit_nb[0])
         return bad(r->line, "source", "names, unit and source are required");
     return 0;
 }
@@ -192,18 +190,12 @@ const char *mb_fuel_name(enum mb_fuel f)
 
 int mb_boundary_parse(const char *s)
 {
-    for (int i = 0; i < MB_BOUNDARY_COUNT; i++)
-        if (strcmp(s, boundary_names[i]) == 0)
-            return i;
-    return -1;
+    return mb_text_index(boundary_names, MB_BOUNDARY_COUNT, s);
 }
 
 int mb_fuel_parse(const char *s)
 {
-    for (int i = 0; i < MB_FUEL_COUNT; i++)
-        if (strcmp(s, fuel_names[i]) == 0)
-            return i;
-    return -1;
+    return mb_text_index(fuel_names, MB_FUEL_COUNT, s);
 }
 
 /* B7: 93 % fossil diesel and 7 % FAME by volume; tank to wheel the FAME's

@@ -63,6 +63,7 @@ struct mb_factor_info {
     char key[48];
     char group[16];
     char unit[32];
+    char unit_nb[40]; /* the unit in bokmål, for the web front end */
     double low, central, high;
     char boundary[24];
     char status; /* 'V', 'S' or 'E' */

@@ -154,7 +154,8 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
                                       sizeof *plan->unplaced);
             plan->unplaced[plan->nunplaced] = (struct mb_shortfall){ (size_t)c->from, serial, x };
             mb_account_unplaced(&plan->activity, s, (size_t)c->from, x);
-            mb_baseline_shortfall(s, &plan->unplaced[plan->nunplaced++], false, &plan->months[c->t]);
+            mb_baseline_shortfall(s, &plan->unplaced[plan->nunplaced++], false,
+                                  &plan->months[c->t]);
             plan->totals.unplaced_t += x;
             break;
         case MB_COL_UNMET:

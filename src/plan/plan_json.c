@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "core/alloc.h"
+#include "domain/material.h"
 #include "domain/month.h"
 #include "plan/plan.h"
 
@@ -36,12 +37,6 @@ static json_t *band_json(const struct mb_band *b)
 }
 
 static const char *const origin_names[] = { "register", "scenario", "vehicle" };
-static const char status_names[][10] = { "verified", "secondary", "estimate" };
-
-static const char *status_name(char st)
-{
-    return st == 'V' ? status_names[0] : st == 'S' ? status_names[1] : status_names[2];
-}
 
 /* The factors the figures rest on, with their values in this scenario. */
 static json_t *factors_json(const struct mb_scenario *s)
@@ -52,9 +47,10 @@ static json_t *factors_json(const struct mb_scenario *s)
         const struct mb_factor_info *r = &reg[i];
         const struct mb_factor_range *v = &s->factors.v[i];
         json_array_append_new(a, json_pack(
-            "{s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "key", r->key,
+            "{s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "key", r->key,
             "name_en", r->name_en, "name_nb", r->name_nb, "low", v->low, "central",
-            v->central, "high", v->high, "unit", r->unit, "status", status_name(r->status),
+            v->central, "high", v->high, "unit", r->unit, "unit_nb", r->unit_nb,
+            "status", mb_status_word(r->status),
             "origin", origin_names[s->factors.origin[i]], "source", r->source,
             "publisher", r->publisher, "year", r->year, "url", r->url));
     }

@@ -1103,10 +1103,7 @@ const char *mb_objective_name(enum mb_objective o)
 
 int mb_objective_parse(const char *s)
 {
-    for (int i = 0; i < MB_OBJECTIVE_COUNT; i++)
-        if (strcmp(s, objective_names[i]) == 0)
-            return i;
-    return -1;
+    return mb_text_index(objective_names, MB_OBJECTIVE_COUNT, s);
 }
 
 enum mb_factor_id mb_production_factor(const struct mb_material *m)

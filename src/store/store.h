@@ -51,6 +51,9 @@ int mb_store_schema_version(struct mb_store *st);
 int mb_store_begin(struct mb_store *st, struct mb_error *err);
 int mb_store_commit(struct mb_store *st, struct mb_error *err);
 void mb_store_rollback(struct mb_store *st);
+/* End a transaction after its work returned rc: commit when rc is 0, else
+ * roll back. Returns rc, or the commit's error. */
+int mb_store_end(struct mb_store *st, int rc, struct mb_error *err);
 
 /* A fingerprint of every row of every table (for tests: "nothing
  * changed"): a count and a running hash, as text "tables:rows:hash". */

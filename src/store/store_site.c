@@ -1028,7 +1028,8 @@ static int run_page(struct mb_store *st, const struct mb_site_query *q, const st
         return rc;
     bind_all(s, b);
     mb_st_bound(sqlite3_bind_int64(s, b->nbinds + 1, (int64_t)limit));
-    mb_st_bound(sqlite3_bind_int64(s, b->nbinds + 2, q->offset > INT64_MAX ? INT64_MAX : (int64_t)q->offset));
+    int64_t offset = q->offset > INT64_MAX ? INT64_MAX : (int64_t)q->offset;
+    mb_st_bound(sqlite3_bind_int64(s, b->nbinds + 2, offset));
     int64_t *ids = mb_xcalloc(limit, sizeof *ids);
     size_t n = 0;
     while (n < limit && (rc = mb_st_step(s)) == SQLITE_ROW)

@@ -621,6 +621,15 @@ void mb_store_rollback(struct mb_store *st)
     tx_rollback_level(st);
 }
 
+int mb_store_end(struct mb_store *st, int rc, struct mb_error *err)
+{
+    if (rc) {
+        mb_store_rollback(st);
+        return rc;
+    }
+    return mb_store_commit(st, err);
+}
+
 int mb_st_collect(struct mb_store *st, sqlite3_stmt *stmt, size_t size, mb_st_row_fn read,
                   void **items, size_t *n, struct mb_error *err)
 {

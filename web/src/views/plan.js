@@ -86,7 +86,7 @@ function methodSection(plan) {
           h('tbody', {}, m.factors.map((f) => h('tr', {},
             h('th', { scope: 'row' }, fname(f)),
             h('td', { class: 'n' }, f.low === f.high ? num(f.central, 3) : `${num(f.low, 3)} – ${num(f.central, 3)} – ${num(f.high, 3)}`),
-            h('td', {}, f.unit),
+            h('td', {}, en ? f.unit : (f.unit_nb || f.unit)),
             h('td', {}, t(STATUS_KEYS[f.status] || 'method.status.estimate')),
             h('td', {}, f.source, ' (', source(f), ')'))))))));
 }
