@@ -28,12 +28,14 @@ int cli_fail(const struct mb_error *err)
     else
         fprintf(stderr, "massebank: %s\n", err->message);
     /* One taxonomy (core/error.h): the input's fault (refused, not found,
-     * conflict, a file the user named) exits 1; a busy store 4 (try
+     * conflict, forbidden, stale, a file the user named) exits 1; a busy store 4 (try
      * again); everything else is an internal failure, 3. */
     switch (err->code) {
     case MB_EINVAL:
     case MB_ENOTFOUND:
     case MB_ECONFLICT:
+    case MB_EFORBIDDEN:
+    case MB_ESTALE:
     case MB_EIO:
         return EXIT_REFUSED;
     case MB_EBUSY:

@@ -57,6 +57,8 @@ const char *mb_error_name(int code)
     case MB_ECONFLICT: return "conflict";
     case MB_EBUSY: return "busy";
     case MB_EINTERNAL: return "internal";
+    case MB_EFORBIDDEN: return "forbidden";
+    case MB_ESTALE: return "precondition_failed";
     default: return "unknown";
     }
 }

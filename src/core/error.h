@@ -22,6 +22,8 @@ enum mb_errcode {
     MB_ECONFLICT = -6, /* a unique key is taken, or the state forbids it */
     MB_EBUSY = -7,     /* the store is locked by another writer: try again */
     MB_EINTERNAL = -8, /* a library or the database failed: not the input's fault */
+    MB_EFORBIDDEN = -9,/* the user's role or organisation may not do this */
+    MB_ESTALE = -10,   /* the record changed since the caller read it (its version) */
 };
 
 struct mb_error {

@@ -23,7 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
-#include "market/audit.h"
+#include "market/listing.h"
 
 /* Which field of the body a column fills. */
 enum field {
@@ -569,23 +569,6 @@ static int row_status(struct row_ctx *rc, enum mb_status *out)
     return -1;
 }
 
-/* The audit entry of an imported site, in the import's transaction: the
- * entry POST /api/listings (or /api/facilities) writes, marked as an
- * import. */
-static int audit_created(struct mb_store *st, const struct mb_user *who,
-                         enum mb_site_family family, const struct mb_site_rec *rec,
-                         struct mb_error *err)
-{
-    json_t *doc = rec->doc ? json_loads(rec->doc, 0, NULL) : NULL;
-    json_t *d = json_pack("{s:s, s:o, s:I, s:b}", "status", mb_status_name(rec->status),
-                          "doc", doc ? doc : json_null(), "version",
-                          (json_int_t)rec->version, "import", 1);
-    int rc = mb_audit_append(st, who, family == MB_FAMILY_LISTING ? "listing" : "facility",
-                             rec->id, "create", d, err);
-    json_decref(d);
-    return rc;
-}
-
 int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
                    enum mb_site_family family, const struct mb_xchg_sheet *sheet,
                    const struct mb_xchg_import_opts *opts, struct mb_xchg_report *rep,
@@ -636,12 +619,11 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
         free(text);
     }
     if (rep->n == 0 && !opts->dry_run) {
+        json_t *mark = json_pack("{s:b}", "import", 1);
         rc = mb_store_begin(st, err);
         for (size_t i = 0; rc == 0 && i < sheet->nrows; i++) {
-            recs[i].id = 0;
-            rc = mb_store_site_put(st, &recs[i], err);
-            if (rc == 0)
-                rc = audit_created(st, opts->who, family, &recs[i], err);
+            /* The entry POST /api/listings writes, marked as an import. */
+            rc = mb_listing_insert(st, opts->who, &recs[i], mark, err);
             if (rc) {
                 char where[32];
                 snprintf(where, sizeof where, "row %zu", sheet->rows[i].row);
@@ -653,6 +635,7 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
                 rep->last_id = recs[i].id;
             }
         }
+        json_decref(mark);
         if (rc == 0)
             rc = mb_store_commit(st, err); /* a failed commit rolls back itself */
         if (rc == 0)

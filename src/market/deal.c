@@ -21,6 +21,7 @@
 #include "domain/month.h"
 #include "domain/unit.h"
 #include "market/audit.h"
+#include "market/listing.h"
 
 /* ---- parties and states -------------------------------------------------------- */
 
@@ -246,10 +247,8 @@ int mb_deal_parse(const struct mb_market *m, const struct mb_site_rec *listing, 
 
 /* Roll back and return rc (rc != 0), or commit. */
 
-/* Reserve a published listing when deals leave nothing available, and
- * publish it again when a deal frees amount, but only a listing that deals
- * had reserved: one its owner reserved by hand while amount was still
- * available (available_before > 0) stays reserved. With its audit entry. */
+/* The listing's status after a deal changed what is committed of it: the
+ * rule is the listing's (mb_listing_follow_deals); the balance is ours. */
 static int follow_status(struct mb_store *st, const struct mb_user *who,
                          const struct mb_site_rec *listing, int64_t deal_id,
                          double available_before, struct mb_error *err)
@@ -258,23 +257,8 @@ static int follow_status(struct mb_store *st, const struct mb_user *who,
     int rc = mb_deal_listing_balance(st, listing, &b, err);
     if (rc)
         return rc;
-    enum mb_status to = listing->status;
-    if (listing->status == MB_STATUS_PUBLISHED && b.available_t <= MB_DEAL_EPS_T)
-        to = MB_STATUS_RESERVED;
-    else if (listing->status == MB_STATUS_RESERVED && b.available_t > MB_DEAL_EPS_T &&
-             available_before <= MB_DEAL_EPS_T)
-        to = MB_STATUS_PUBLISHED;
-    if (to == listing->status)
-        return 0;
-    if ((rc = mb_store_site_set_status(st, listing->id, to, err)))
-        return rc;
-    json_t *detail = json_pack("{s:{s:s, s:s}, s:I, s:f}", "status", "from",
-                               mb_status_name(listing->status), "to", mb_status_name(to),
-                               "deal_id", (json_int_t)deal_id, "available_t",
-                               kg3(b.available_t));
-    rc = mb_audit_append(st, who, "listing", listing->id, "status", detail, err);
-    json_decref(detail);
-    return rc;
+    return mb_listing_follow_deals(st, who, listing, deal_id, available_before, b.available_t,
+                                   err);
 }
 
 static bool takes(const struct mb_site_rec *site, const char *material)

@@ -14,8 +14,8 @@
 #include "core/text.h"
 #include "domain/municipality.h"
 #include "market/accounts.h"
-#include "market/audit.h"
 #include "market/auth.h"
+#include "market/listing.h"
 #include "plan/demo.h"
 
 struct demo_org {
@@ -130,15 +130,11 @@ static int seed_sites(struct mb_store *st, const struct mb_market *m,
         }
         rec.org_id = owners[owner];
         rec.status = MB_STATUS_PUBLISHED;
-        rc = mb_store_site_put(st, &rec, err);
-        if (rc == 0) {
-            /* Seeded sites are in the audit log like any other: made by
-             * the system, marked as seed. */
-            json_t *detail = json_pack("{s:b, s:s}", "seed", 1, "status", "published");
-            rc = mb_audit_append(st, NULL, fam == MB_FAMILY_LISTING ? "listing" : "facility",
-                                 rec.id, "create", detail, err);
-            json_decref(detail);
-        }
+        /* Seeded sites are in the audit log like any other: made by the
+         * system, marked as seed. */
+        json_t *mark = json_pack("{s:b}", "seed", 1);
+        rc = mb_listing_insert(st, NULL, &rec, mark, err);
+        json_decref(mark);
         mb_site_rec_release(&rec);
         if (rc)
             return rc;

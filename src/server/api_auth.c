@@ -115,7 +115,7 @@ void mb_api_me(struct mb_req *r, int64_t id)
     }
     mb_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "user", mb_api_user_json(&r->user),
                                     "organisation", org_json(&org), "may",
-                                    mb_api_permissions(r->user.role)));
+                                    mb_permit_json(r->user.role)));
 }
 
 void mb_api_orgs_list(struct mb_req *r, int64_t id)

@@ -32,6 +32,7 @@
 #include "report/rdoc_html.h"
 #include "report/rdoc_pdf.h"
 #include "report/stats.h"
+#include "market/listing.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -371,9 +372,8 @@ static int check_listings(struct mb_req *r, const int64_t *ids, size_t n)
             return -1;
         }
         bool own = rc == 0 && (r->user.role == MB_ROLE_ADMIN || rec.org_id == r->user.org_id);
-        bool visible = rc == 0 && (own || rec.status == MB_STATUS_PUBLISHED ||
-                                   rec.status == MB_STATUS_RESERVED);
-        bool listing = rc == 0 && (rec.type == MB_TYPE_SUPPLY || rec.type == MB_TYPE_NEED);
+        bool visible = rc == 0 && mb_listing_visible(&r->user, &rec);
+        bool listing = rc == 0 && mb_listing_family(rec.type) == MB_FAMILY_LISTING;
         if (rc == 0)
             mb_site_rec_release(&rec);
         if (!visible || !listing) {

@@ -1,11 +1,9 @@
 /*
  * api_sites.c - listings and facilities: create, read, replace, change
- * status, matches. Ownership: only users of the owning organisation (or an
- * administrator) change a site; drafts and closed sites are seen only by
- * them. A site the caller may not see is "not found", so its existence
- * does not leak. Every change is written together with its audit entry
- * (market/audit.h) in one transaction; a listing's view shows its
- * committed, available and remaining tonnes (market/deal.h).
+ * status, matches. The HTTP side only: the rules (who may see and change
+ * a site, the status machine, the write with its audit entry) are
+ * market/listing.h's; a listing's view shows its committed, available and
+ * remaining tonnes (market/deal.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,58 +12,11 @@
 
 #include "core/strbuf.h"
 #include "core/text.h"
-#include "market/audit.h"
 #include "market/deal.h"
+#include "market/listing.h"
 #include "market/market.h"
 #include "server/api_util.h"
 #include "server/srv.h"
-
-static enum mb_site_family family_of(enum mb_site_type t)
-{
-    return t == MB_TYPE_SUPPLY || t == MB_TYPE_NEED ? MB_FAMILY_LISTING : MB_FAMILY_FACILITY;
-}
-
-static const char *family_path(enum mb_site_family f)
-{
-    return f == MB_FAMILY_LISTING ? "listings" : "facilities";
-}
-
-static enum mb_action family_action(enum mb_site_family f)
-{
-    return f == MB_FAMILY_LISTING ? MB_ACT_LISTING_WRITE : MB_ACT_FACILITY_WRITE;
-}
-
-static const char *family_entity(enum mb_site_family f)
-{
-    return f == MB_FAMILY_LISTING ? "listing" : "facility";
-}
-
-/* Write a site and its audit entry in one transaction. detail (borrowed)
- * may be NULL: then the stored doc and status are recorded. */
-static int put_audited(struct mb_req *r, struct mb_site_rec *rec, enum mb_site_family f,
-                       const char *action, json_t *detail, struct mb_error *err)
-{
-    int rc = mb_store_begin(r->st, err);
-    if (rc)
-        return rc;
-    rc = mb_store_site_put(r->st, rec, err);
-    if (!rc) {
-        json_t *d = detail ? json_incref(detail) : json_object();
-        if (!detail) {
-            json_object_set_new(d, "status", json_string(mb_status_name(rec->status)));
-            json_t *doc = rec->doc ? json_loads(rec->doc, 0, NULL) : NULL;
-            json_object_set_new(d, "doc", doc ? doc : json_null());
-        }
-        json_object_set_new(d, "version", json_integer(rec->version));
-        rc = mb_audit_append(r->st, &r->user, family_entity(f), rec->id, action, d, err);
-        json_decref(d);
-    }
-    if (rc) {
-        mb_store_rollback(r->st);
-        return rc;
-    }
-    return mb_store_commit(r->st, err);
-}
 
 /* The view of a site; a listing's with its amounts. */
 static json_t *site_view(struct mb_req *r, const struct mb_site_rec *rec)
@@ -99,35 +50,27 @@ static int parse_body(struct mb_req *r, enum mb_site_family f, struct mb_site_re
 static void create(struct mb_req *r, enum mb_site_family f)
 {
     static const char *const q[] = { "status", NULL };
-    if (mb_req_check_query(r, q) || !mb_req_signed_in(r) || !mb_api_require(r, family_action(f)))
+    if (mb_req_check_query(r, q) || !mb_req_signed_in(r) ||
+        !mb_api_require(r, mb_listing_action(f)))
         return;
     enum mb_status status = MB_STATUS_DRAFT;
     const char *qs = mb_req_query(r, "status");
-    if (qs) {
-        if (strcmp(qs, "draft") == 0)
-            status = MB_STATUS_DRAFT;
-        else if (strcmp(qs, "published") == 0)
-            status = MB_STATUS_PUBLISHED;
-        else {
-            mb_reply_error(r, 400, "invalid", "status", "a new site is draft or published");
-            return;
-        }
+    if (qs && (int)(status = (enum mb_status)mb_status_parse(qs)) < 0) {
+        mb_reply_error(r, 400, "invalid", "status", "a new site is draft or published");
+        return;
     }
     if (mb_req_require_json(r))
         return;
     struct mb_site_rec rec;
     if (parse_body(r, f, &rec))
         return;
-    rec.id = 0;
-    rec.org_id = r->user.org_id;
-    rec.status = status;
     struct mb_error err;
-    if (put_audited(r, &rec, f, "create", NULL, &err) != 0) {
-        mb_reply_mb_error(r, &err);
+    if (mb_listing_create(r->st, &r->user, f, status, &rec, &err) != 0) {
+        mb_api_fail(r, &err);
         mb_site_rec_release(&rec);
         return;
     }
-    snprintf(r->location, sizeof r->location, "/api/%s/%lld", family_path(f),
+    snprintf(r->location, sizeof r->location, "/api/%s/%lld", mb_listing_plural(f),
              (long long)rec.id);
     mb_reply_json(r, 201, site_view(r, &rec));
     mb_site_rec_release(&rec);
@@ -148,15 +91,11 @@ void mb_api_facilities_create(struct mb_req *r, int64_t id)
 /* A visible site of the family in the path. */
 static int load(struct mb_req *r, int64_t id, enum mb_site_family f, struct mb_site_rec *rec)
 {
-    if (mb_api_visible_site(r, id, rec))
-        return -1;
-    if (family_of(rec->type) != f) {
-        mb_site_rec_release(rec);
-        mb_reply_error(r, 404, "not_found", "id", "site %lld is not one of the %s",
-                       (long long)id, family_path(f));
-        return -1;
-    }
-    return 0;
+    struct mb_error err;
+    if (mb_listing_get(r->st, mb_api_who(r), f, id, rec, &err) == 0)
+        return 0;
+    mb_api_fail(r, &err);
+    return -1;
 }
 
 static void get(struct mb_req *r, int64_t id, enum mb_site_family f)
@@ -200,65 +139,19 @@ void mb_api_facility_get(struct mb_req *r, int64_t id)
     get(r, id, MB_FAMILY_FACILITY);
 }
 
-/* The caller may change this site: signed in, allowed for the family, and
- * of the owning organisation (or an administrator). */
-static bool may_change(struct mb_req *r, const struct mb_site_rec *rec, enum mb_site_family f)
-{
-    if (!mb_api_require(r, family_action(f)))
-        return false;
-    if (r->user.role != MB_ROLE_ADMIN && r->user.org_id != rec->org_id) {
-        mb_reply_error(r, 403, "forbidden", "id",
-                       "the site belongs to another organisation");
-        return false;
-    }
-    return true;
-}
-
 static void put(struct mb_req *r, int64_t id, enum mb_site_family f)
 {
     static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r) || mb_req_require_json(r))
         return;
-    struct mb_site_rec old;
-    if (load(r, id, f, &old))
-        return;
-    if (!may_change(r, &old, f) || !mb_api_version_ok(r, old.version, "site") || mb_req_require_json(r)) {
-        mb_site_rec_release(&old);
-        return;
-    }
-    if (old.status == MB_STATUS_CLOSED) {
-        mb_site_rec_release(&old);
-        mb_reply_error(r, 409, "conflict", "status", "a closed site cannot be changed");
-        return;
-    }
     struct mb_site_rec rec;
-    if (parse_body(r, f, &rec)) {
-        mb_site_rec_release(&old);
+    if (parse_body(r, f, &rec))
         return;
-    }
-    if (rec.type != old.type) {
-        mb_reply_error(r, 409, "conflict", "type", "a %s cannot become a %s; create a new one",
-                       mb_site_type_name(old.type), mb_site_type_name(rec.type));
-        mb_site_rec_release(&rec);
-        mb_site_rec_release(&old);
-        return;
-    }
-    rec.id = old.id;
-    rec.org_id = old.org_id;
-    rec.status = old.status;
-    /* What changed, field by field of the stored body. */
-    json_t *before = old.doc ? json_loads(old.doc, 0, NULL) : NULL;
-    json_t *after = rec.doc ? json_loads(rec.doc, 0, NULL) : NULL;
-    json_t *detail = json_pack("{s:o}", "changed", mb_audit_diff(before, after));
-    json_decref(before);
-    json_decref(after);
-    mb_site_rec_release(&old);
     struct mb_error err;
-    if (put_audited(r, &rec, f, "update", detail, &err) != 0)
-        mb_reply_mb_error(r, &err);
+    if (mb_listing_update(r->st, &r->user, f, id, mb_api_if_match(r), &rec, &err) != 0)
+        mb_api_fail(r, &err);
     else
         mb_reply_json(r, 200, site_view(r, &rec));
-    json_decref(detail);
     mb_site_rec_release(&rec);
 }
 
@@ -270,19 +163,6 @@ void mb_api_listing_put(struct mb_req *r, int64_t id)
 void mb_api_facility_put(struct mb_req *r, int64_t id)
 {
     put(r, id, MB_FAMILY_FACILITY);
-}
-
-/* Status changes that make sense; a closed site stays closed. */
-static bool may_move(enum mb_status from, enum mb_status to)
-{
-    static const unsigned next[MB_STATUS_COUNT] = {
-        [MB_STATUS_DRAFT] = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_CLOSED,
-        [MB_STATUS_PUBLISHED] = 1u << MB_STATUS_DRAFT | 1u << MB_STATUS_RESERVED |
-                                1u << MB_STATUS_CLOSED,
-        [MB_STATUS_RESERVED] = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_CLOSED,
-        [MB_STATUS_CLOSED] = 0,
-    };
-    return from == to || ((next[from] >> to) & 1u);
 }
 
 static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
@@ -307,43 +187,10 @@ static void status(struct mb_req *r, int64_t id, enum mb_site_family f)
         return;
     }
     struct mb_site_rec rec;
-    if (load(r, id, f, &rec))
-        return;
-    if (!may_change(r, &rec, f) || !mb_api_version_ok(r, rec.version, "site")) {
-        mb_site_rec_release(&rec);
-        return;
-    }
-    if (!may_move(rec.status, (enum mb_status)to)) {
-        mb_reply_error(r, 409, "conflict", "status", "a %s site cannot become %s",
-                       mb_status_name(rec.status), mb_status_name((enum mb_status)to));
-        mb_site_rec_release(&rec);
-        return;
-    }
     struct mb_error err;
-    if (rec.status != (enum mb_status)to) {
-        json_t *detail = json_pack("{s:{s:s, s:s}}", "status", "from",
-                                   mb_status_name(rec.status), "to",
-                                   mb_status_name((enum mb_status)to));
-        int rc = mb_store_begin(r->st, &err);
-        if (!rc)
-            rc = mb_store_site_set_status(r->st, id, (enum mb_status)to, &err);
-        if (!rc)
-            rc = mb_audit_append(r->st, &r->user, family_entity(f), id, "status", detail,
-                                 &err);
-        if (rc)
-            mb_store_rollback(r->st);
-        else
-            rc = mb_store_commit(r->st, &err);
-        json_decref(detail);
-        if (rc) {
-            mb_reply_mb_error(r, &err);
-            mb_site_rec_release(&rec);
-            return;
-        }
-    }
-    mb_site_rec_release(&rec);
-    if (mb_store_site_get(r->st, id, &rec, &err) != 0) {
-        mb_reply_mb_error(r, &err);
+    if (mb_listing_set_status(r->st, &r->user, f, id, mb_api_if_match(r), (enum mb_status)to,
+                              &rec, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     mb_reply_json(r, 200, site_view(r, &rec));

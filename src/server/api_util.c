@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/text.h"
+#include "market/listing.h"
 
 json_t *mb_api_time(int64_t t)
 {
@@ -92,29 +93,6 @@ int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int6
     return 0;
 }
 
-bool mb_api_may(enum mb_role role, enum mb_action a)
-{
-    static const unsigned who[MB_ACT_COUNT] = {
-        [MB_ACT_LISTING_WRITE] = 1u << MB_ROLE_DEVELOPER | 1u << MB_ROLE_CONTRACTOR |
-                                 1u << MB_ROLE_OPERATOR | 1u << MB_ROLE_MUNICIPALITY |
-                                 1u << MB_ROLE_ADMIN,
-        [MB_ACT_FACILITY_WRITE] = 1u << MB_ROLE_OPERATOR | 1u << MB_ROLE_MUNICIPALITY |
-                                  1u << MB_ROLE_ADMIN,
-        [MB_ACT_PLAN] = 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN,
-        [MB_ACT_ADMIN] = 1u << MB_ROLE_ADMIN,
-    };
-    return (who[a] >> role) & 1u;
-}
-
-json_t *mb_api_permissions(enum mb_role role)
-{
-    return json_pack("{s:b, s:b, s:b, s:b}", "write_listings",
-                     mb_api_may(role, MB_ACT_LISTING_WRITE), "write_facilities",
-                     mb_api_may(role, MB_ACT_FACILITY_WRITE), "run_plans",
-                     mb_api_may(role, MB_ACT_PLAN), "administer",
-                     mb_api_may(role, MB_ACT_ADMIN));
-}
-
 bool mb_api_require_role(struct mb_req *r, unsigned roles)
 {
     if ((roles >> r->user.role) & 1u)
@@ -126,11 +104,40 @@ bool mb_api_require_role(struct mb_req *r, unsigned roles)
 
 bool mb_api_require(struct mb_req *r, enum mb_action a)
 {
-    if (mb_api_may(r->user.role, a))
+    struct mb_error err;
+    if (mb_permit_check(r->user.role, a, &err) == 0)
         return true;
-    mb_reply_error(r, 403, "forbidden", "role", "a user with the role %s may not do this",
-                   mb_role_name(r->user.role));
+    mb_reply_mb_error(r, &err);
     return false;
+}
+
+const struct mb_user *mb_api_who(const struct mb_req *r)
+{
+    return r->signed_in ? &r->user : NULL;
+}
+
+int64_t mb_api_if_match(struct mb_req *r)
+{
+    const char *im = mb_req_header(r, "If-Match");
+    if (!im)
+        return -1;
+    char buf[32];
+    mb_text_copy(buf, sizeof buf, im);
+    char *p = buf;
+    size_t n = strlen(p);
+    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+        p[n - 1] = '\0';
+        p++;
+    }
+    int64_t v;
+    return mb_parse_i64(p, &v) && v > 0 ? v : 0;
+}
+
+void mb_api_fail(struct mb_req *r, struct mb_error *err)
+{
+    if (err->code == MB_ESTALE)
+        mb_text_copy(err->field, sizeof err->field, "If-Match");
+    mb_reply_mb_error(r, err);
 }
 
 int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
@@ -145,10 +152,7 @@ int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
         mb_reply_mb_error(r, &err);
         return -1;
     }
-    bool visible = out->status == MB_STATUS_PUBLISHED || out->status == MB_STATUS_RESERVED ||
-                   (r->signed_in && (r->user.role == MB_ROLE_ADMIN ||
-                                     r->user.org_id == out->org_id));
-    if (!visible) {
+    if (!mb_listing_visible(mb_api_who(r), out)) {
         mb_site_rec_release(out);
         mb_reply_error(r, 404, "not_found", "id", "no site %lld", (long long)id);
         return -1;
@@ -170,23 +174,11 @@ bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec)
 
 bool mb_api_version_ok(struct mb_req *r, int64_t version, const char *what)
 {
-    const char *im = mb_req_header(r, "If-Match");
-    if (!im)
+    int64_t want = mb_api_if_match(r);
+    if (want < 0 || want == version)
         return true;
-    char buf[32];
-    mb_text_copy(buf, sizeof buf, im);
-    char *p = buf;
-    size_t n = strlen(p);
-    if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-        p[n - 1] = '\0';
-        p++;
-    }
-    int64_t v;
-    if (!mb_parse_i64(p, &v) || v != version) {
-        mb_reply_error(r, 412, "precondition_failed", "If-Match",
-                       "the %s has changed (version %lld); load it again", what,
-                       (long long)version);
-        return false;
-    }
-    return true;
+    mb_reply_error(r, 412, "precondition_failed", "If-Match",
+                   "the %s has changed (version %lld); load it again", what,
+                   (long long)version);
+    return false;
 }

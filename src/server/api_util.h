@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "market/permit.h"
 #include "server/http.h"
 #include "store/store.h"
 
@@ -29,18 +30,16 @@ int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int6
                int64_t *out);
 
 /* Who may do what (docs/api.md, "Roles"). */
-enum mb_action {
-    MB_ACT_LISTING_WRITE,  /* create and edit listings of one's own organisation */
-    MB_ACT_FACILITY_WRITE, /* create and edit facilities of one's own organisation */
-    MB_ACT_PLAN,           /* run regional plans */
-    MB_ACT_ADMIN,          /* organisations and users */
-    MB_ACT_COUNT
-};
-bool mb_api_may(enum mb_role role, enum mb_action a);
-json_t *mb_api_permissions(enum mb_role role);
 /* 403 and false unless the signed-in user's role is in the bit set. */
 bool mb_api_require_role(struct mb_req *r, unsigned roles);
 bool mb_api_require(struct mb_req *r, enum mb_action a);
+/* The signed-in user, or NULL for an anonymous request. */
+const struct mb_user *mb_api_who(const struct mb_req *r);
+/* The version an If-Match header asks for: -1 when there is none, 0 (no
+ * version has it) when it is not a number. */
+int64_t mb_api_if_match(struct mb_req *r);
+/* Reply with the library's error; a stale version is named If-Match. */
+void mb_api_fail(struct mb_req *r, struct mb_error *err);
 
 json_t *mb_api_user_json(const struct mb_user *u);
 

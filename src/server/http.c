@@ -171,7 +171,9 @@ void mb_reply_mb_error(struct mb_req *r, const struct mb_error *err)
     switch (err->code) {
     case MB_EINVAL: status = 400; break;
     case MB_ENOTFOUND: status = 404; break;
+    case MB_EFORBIDDEN: status = 403; break;
     case MB_ECONFLICT: status = 409; break;
+    case MB_ESTALE: status = 412; break;
     case MB_EBUSY: status = 503; break;
     default: status = 500; break;
     }

@@ -14,6 +14,7 @@
 
 #include "market/audit.h"
 #include "market/deal.h"
+#include "market/listing.h"
 #include "support/tmpdir.h"
 
 struct world {
@@ -179,7 +180,10 @@ Test(deal, a_listing_reserved_by_hand_stays_reserved_when_a_deal_is_declined)
     cr_assert_eq(reserve(&w, &w.buyer, "{\"amount\": {\"value\": 300, \"unit\": \"t\"}}", &a,
                          &err), 0, "%s", err.message);
     cr_assert_eq(listing_status(&w), MB_STATUS_PUBLISHED, "700 t are still available");
-    cr_assert_eq(mb_store_site_set_status(w.st, w.listing, MB_STATUS_RESERVED, &err), 0);
+    struct mb_site_rec l;
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1,
+                                       MB_STATUS_RESERVED, &l, &err), 0, "%s", err.message);
+    mb_site_rec_release(&l);
     cr_assert_eq(mb_deal_move(w.st, &w.owner, a.id, MB_DEAL_DECLINED, &out, &err), 0, "%s",
                  err.message);
     cr_assert_eq(listing_status(&w), MB_STATUS_RESERVED, "the owner's reservation stands");

@@ -1,0 +1,96 @@
+/*
+ * listing.h - the rules of the market's sites: listings (supplies and
+ * needs) and facilities (landfills, storage, plants, quarries). Who may
+ * see, create and change one, the status machine, and every write with
+ * its audit entry (market/audit.h) in one transaction. The server, the
+ * spreadsheet importer, the demo seed and the deal rules all go through
+ * here, so a site's status has one owner (docs/deals.md).
+ *
+ * Status: a new site is draft or published. draft -> published | closed;
+ * published -> draft | reserved | closed; reserved -> published | closed;
+ * closed is final and a closed site cannot be edited. Setting the status
+ * a site already has changes nothing and writes no entry.
+ *
+ * Ownership: only users of the owning organisation whose role may write
+ * the family (market/permit.h), or an administrator, change a site. A
+ * draft or closed site is seen only by them; to anybody else it does not
+ * exist (MB_ENOTFOUND, the same words as a missing one).
+ *
+ * Functions return 0 or an MB_E* code with the field to blame in err; on
+ * error nothing was written.
+ */
+#ifndef MB_MARKET_LISTING_H
+#define MB_MARKET_LISTING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "market/market.h"
+#include "market/permit.h"
+
+/* The family of a site type, its audit entity ("listing", "facility"),
+ * its path word ("listings", "facilities") and the action writing it. */
+enum mb_site_family mb_listing_family(enum mb_site_type t);
+const char *mb_listing_entity(enum mb_site_family f);
+const char *mb_listing_plural(enum mb_site_family f);
+enum mb_action mb_listing_action(enum mb_site_family f);
+
+/* The user (NULL: nobody signed in) may see the site. */
+bool mb_listing_visible(const struct mb_user *who, const struct mb_site_rec *rec);
+
+/* `from` -> `to` is a step of the status machine (or no step at all). */
+bool mb_listing_may_move(enum mb_status from, enum mb_status to);
+
+/* The site `id` of family f as `who` sees it (NULL: nobody signed in):
+ * MB_ENOTFOUND naming "id" when it is missing, hidden or of the other
+ * family. *out is owned by the caller (mb_site_rec_release). */
+int mb_listing_get(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
+                   int64_t id, struct mb_site_rec *out, struct mb_error *err);
+
+/* Insert a new site (validated by mb_market_parse_site, with org_id and
+ * a status of draft or published set) and its "create" audit entry,
+ * recording the status, the stored body and the version. `mark`
+ * (borrowed, may be NULL) adds keys to the entry's detail, e.g.
+ * {"import": true}. `who` NULL is the system. Joins the caller's write
+ * transaction (mb_store_begin), or makes its own. No role check: it is
+ * for the importer and the seed, which check their own; users go through
+ * mb_listing_create. rec->id, version etc. are set. */
+int mb_listing_insert(struct mb_store *st, const struct mb_user *who, struct mb_site_rec *rec,
+                      json_t *mark, struct mb_error *err);
+
+/* Create rec (validated, of family f) as `who`, owned by who's
+ * organisation, with status `status` (draft or published; MB_EINVAL
+ * naming "status" otherwise). MB_EFORBIDDEN when the role may not. */
+int mb_listing_create(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
+                      enum mb_status status, struct mb_site_rec *rec, struct mb_error *err);
+
+/* Replace the body of site `id` (family f) with rec (validated) as `who`.
+ * expect_version >= 0 must equal the stored version (MB_ESTALE naming
+ * "version"). A closed site, or a change of type, is MB_ECONFLICT. The
+ * entry's detail names the changed fields. On success rec holds the
+ * stored site (id, organisation, status, version). */
+int mb_listing_update(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
+                      int64_t id, int64_t expect_version, struct mb_site_rec *rec,
+                      struct mb_error *err);
+
+/* Move site `id` (family f) to status `to` as `who` (the same checks as
+ * an update; a step outside the machine is MB_ECONFLICT naming
+ * "status"). *out is the site after the change. */
+int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
+                          int64_t id, int64_t expect_version, enum mb_status to,
+                          struct mb_site_rec *out, struct mb_error *err);
+
+/* The deal rules' part of the status (in the caller's write transaction,
+ * after deal `deal_id` changed what is committed of `listing`): a
+ * published listing with nothing left available becomes reserved; a
+ * reserved one becomes published again when amount frees, but only one
+ * that deals had reserved (available_before, what was available before
+ * the change, was nothing): a listing its owner reserved by hand while
+ * amount was left stays reserved. `available_t` is what is available
+ * now. With its audit entry when the status changes. */
+int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
+                            const struct mb_site_rec *listing, int64_t deal_id,
+                            double available_before, double available_t,
+                            struct mb_error *err);
+
+#endif

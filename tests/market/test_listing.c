@@ -1,0 +1,268 @@
+/*
+ * test_listing.c - the rules of listings and facilities (market/listing.c):
+ * the status machine, who may see, create and change a site, stale
+ * versions, and that every change writes exactly one audit entry while a
+ * refused one writes nothing.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "market/audit.h"
+#include "market/listing.h"
+
+struct world {
+    struct mb_store *st;
+    struct mb_market m;
+    struct mb_user owner, other, hauler, admin, operator;
+};
+
+static struct mb_user make_user(struct mb_store *st, const char *org_name, const char *email,
+                                enum mb_role role)
+{
+    struct mb_error err;
+    struct mb_org o = { 0 };
+    snprintf(o.name, sizeof o.name, "%s", org_name);
+    cr_assert_eq(mb_store_org_create(st, &o, &err), 0, "%s", err.message);
+    struct mb_user u = { 0 };
+    u.org_id = o.id;
+    u.role = role;
+    snprintf(u.email, sizeof u.email, "%s", email);
+    snprintf(u.name, sizeof u.name, "%s", email);
+    cr_assert_eq(mb_store_user_create(st, &u, "x", &err), 0, "%s", err.message);
+    return u;
+}
+
+static void setup(struct world *w)
+{
+    struct mb_error err;
+    memset(w, 0, sizeof *w);
+    cr_assert_eq(mb_store_open(&w->st, ":memory:", &err), 0, "%s", err.message);
+    cr_assert_eq(mb_market_init(&w->m, &err), 0, "%s", err.message);
+    w->owner = make_user(w->st, "Utbygger AS", "u@x.no", MB_ROLE_DEVELOPER);
+    w->other = make_user(w->st, "Entreprenør AS", "e@x.no", MB_ROLE_CONTRACTOR);
+    w->hauler = make_user(w->st, "Transport AS", "t@x.no", MB_ROLE_HAULER);
+    w->admin = make_user(w->st, "Admin", "a@x.no", MB_ROLE_ADMIN);
+    w->operator = make_user(w->st, "Deponi AS", "d@x.no", MB_ROLE_OPERATOR);
+}
+
+static void teardown(struct world *w)
+{
+    mb_market_release(&w->m);
+    mb_store_close(w->st);
+}
+
+static struct mb_site_rec supply(struct world *w, double tonnes)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"type\": \"supply\", \"title\": \"Stein\", \"lat\": 63.44,"
+             " \"lon\": 10.45, \"material\": \"rock.blasted\", \"class\": 1, \"amount\":"
+             " {\"value\": %g, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-03\", \"to\":"
+             " \"2026-08\"}}", tonnes);
+    struct mb_site_rec rec = { 0 };
+    struct mb_problems p = { 0 };
+    int rc = mb_market_parse_site(&w->m, MB_FAMILY_LISTING, body, strlen(body), &rec, &p);
+    cr_assert_eq(rc, 0, "%s: %s", p.n ? p.items[0].path : "", p.n ? p.items[0].message : "");
+    return rec;
+}
+
+static int64_t entries(struct world *w)
+{
+    int64_t n;
+    struct mb_error err;
+    cr_assert_eq(mb_store_audit_count(w->st, &n, &err), 0);
+    return n;
+}
+
+static void fingerprint(struct world *w, char buf[128])
+{
+    struct mb_error err;
+    cr_assert_eq(mb_store_fingerprint(w->st, buf, 128, &err), 0, "%s", err.message);
+}
+
+/* A published supply of the owner; its id. */
+static int64_t created(struct world *w, enum mb_status status)
+{
+    struct mb_site_rec rec = supply(w, 500);
+    struct mb_error err;
+    cr_assert_eq(mb_listing_create(w->st, &w->owner, MB_FAMILY_LISTING, status, &rec, &err), 0,
+                 "%s", err.message);
+    int64_t id = rec.id;
+    cr_assert_eq(rec.org_id, w->owner.org_id);
+    cr_assert_eq(rec.version, 1);
+    mb_site_rec_release(&rec);
+    return id;
+}
+
+Test(listing, the_status_machine)
+{
+    enum { D = MB_STATUS_DRAFT, P = MB_STATUS_PUBLISHED, R = MB_STATUS_RESERVED,
+           C = MB_STATUS_CLOSED };
+    /* from \ to:          D  P  R  C */
+    static const int ok[4][4] = { [D] = { 1, 1, 0, 1 }, [P] = { 1, 1, 1, 1 },
+                                  [R] = { 0, 1, 1, 1 }, [C] = { 0, 0, 0, 1 } };
+    for (int f = 0; f < 4; f++)
+        for (int t = 0; t < 4; t++)
+            cr_expect_eq(mb_listing_may_move((enum mb_status)f, (enum mb_status)t), ok[f][t],
+                         "%s -> %s", mb_status_name((enum mb_status)f),
+                         mb_status_name((enum mb_status)t));
+    cr_expect_not(mb_listing_may_move(MB_STATUS_DRAFT, (enum mb_status)MB_STATUS_COUNT));
+}
+
+Test(listing, a_change_writes_one_entry_and_a_refusal_writes_nothing)
+{
+    struct world w;
+    setup(&w);
+    struct mb_error err;
+    int64_t n0 = entries(&w);
+    int64_t id = created(&w, MB_STATUS_DRAFT);
+    cr_assert_eq(entries(&w), n0 + 1, "create: one entry");
+
+    struct mb_site_rec rec = supply(&w, 600), out;
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, id, 1, &rec, &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(rec.version, 2);
+    cr_assert_eq(rec.status, MB_STATUS_DRAFT, "an update keeps the status");
+    mb_site_rec_release(&rec);
+    cr_assert_eq(entries(&w), n0 + 2, "update: one entry");
+    struct mb_audit_entry *items;
+    size_t n;
+    cr_assert_eq(mb_store_audit_list(w.st, 0, 100, "listing", id, &items, &n, &err), 0);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(items[1].action, "update");
+    cr_assert(strstr(items[1].detail, "\"amount\""), "the entry names what changed: %s",
+              items[1].detail);
+    mb_audit_entries_free(items, n);
+
+    char before[128], after[128];
+    fingerprint(&w, before);
+    /* Another organisation, a role that may not, a stale version, a step
+     * outside the machine, the other family: refused, nothing written. */
+    rec = supply(&w, 700);
+    cr_assert_eq(mb_listing_update(w.st, &w.other, MB_FAMILY_LISTING, id, -1, &rec, &err),
+                 MB_ENOTFOUND, "a draft is hidden from other organisations");
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, id, 1, &rec, &err),
+                 MB_ESTALE);
+    cr_assert_str_eq(err.field, "version");
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_FACILITY, id, -1, &rec, &err),
+                 MB_ENOTFOUND);
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, -1,
+                                       MB_STATUS_RESERVED, &out, &err), MB_ECONFLICT,
+                 "a draft cannot be reserved");
+    cr_assert_str_eq(err.field, "status");
+    cr_assert_eq(mb_listing_create(w.st, &w.hauler, MB_FAMILY_LISTING, MB_STATUS_DRAFT, &rec,
+                                   &err), MB_EFORBIDDEN);
+    cr_assert_str_eq(err.field, "role");
+    cr_assert_eq(mb_listing_create(w.st, &w.owner, MB_FAMILY_LISTING, MB_STATUS_CLOSED, &rec,
+                                   &err), MB_EINVAL, "a new site is draft or published");
+    cr_assert_str_eq(err.field, "status");
+    fingerprint(&w, after);
+    cr_assert_str_eq(before, after);
+
+    /* Published, the other organisation sees it but may not change it. */
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, 2,
+                                       MB_STATUS_PUBLISHED, &out, &err), 0, "%s", err.message);
+    cr_assert_eq(out.status, MB_STATUS_PUBLISHED);
+    cr_assert_eq(out.version, 3);
+    mb_site_rec_release(&out);
+    cr_assert_eq(entries(&w), n0 + 3, "status: one entry");
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, -1,
+                                       MB_STATUS_PUBLISHED, &out, &err), 0);
+    mb_site_rec_release(&out);
+    cr_assert_eq(entries(&w), n0 + 3, "setting the status it has writes nothing");
+    fingerprint(&w, before);
+    cr_assert_eq(mb_listing_update(w.st, &w.other, MB_FAMILY_LISTING, id, -1, &rec, &err),
+                 MB_EFORBIDDEN);
+    cr_assert_str_eq(err.field, "id");
+    fingerprint(&w, after);
+    cr_assert_str_eq(before, after);
+
+    /* An administrator may; then closed is final. */
+    cr_assert_eq(mb_listing_set_status(w.st, &w.admin, MB_FAMILY_LISTING, id, -1,
+                                       MB_STATUS_CLOSED, &out, &err), 0, "%s", err.message);
+    mb_site_rec_release(&out);
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, id, -1, &rec, &err),
+                 MB_ECONFLICT);
+    cr_assert_str_eq(err.field, "status");
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, -1,
+                                       MB_STATUS_PUBLISHED, &out, &err), MB_ECONFLICT);
+    mb_site_rec_release(&rec);
+    teardown(&w);
+}
+
+Test(listing, who_sees_a_site)
+{
+    struct world w;
+    setup(&w);
+    int64_t id = created(&w, MB_STATUS_DRAFT);
+    struct mb_site_rec rec;
+    struct mb_error err;
+    cr_assert_eq(mb_listing_get(w.st, NULL, MB_FAMILY_LISTING, id, &rec, &err), MB_ENOTFOUND,
+                 "a draft is hidden from the public");
+    cr_assert_eq(mb_listing_get(w.st, &w.other, MB_FAMILY_LISTING, id, &rec, &err),
+                 MB_ENOTFOUND);
+    cr_assert_eq(mb_listing_get(w.st, &w.owner, MB_FAMILY_LISTING, id, &rec, &err), 0);
+    cr_assert(mb_listing_visible(&w.admin, &rec));
+    cr_assert_not(mb_listing_visible(NULL, &rec));
+    rec.status = MB_STATUS_RESERVED;
+    cr_assert(mb_listing_visible(NULL, &rec));
+    mb_site_rec_release(&rec);
+    teardown(&w);
+}
+
+Test(listing, the_deal_rule_reserves_and_frees_only_its_own_reservation)
+{
+    struct world w;
+    setup(&w);
+    int64_t id = created(&w, MB_STATUS_PUBLISHED);
+    struct mb_site_rec rec;
+    struct mb_error err;
+    cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
+    int64_t n0 = entries(&w);
+    /* Nothing left: reserved, with the deal named. */
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 500, 0, &err), 0);
+    mb_site_rec_release(&rec);
+    cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
+    cr_assert_eq(rec.status, MB_STATUS_RESERVED);
+    cr_assert_eq(entries(&w), n0 + 1);
+    /* Freed from nothing: published again. */
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 0, 200, &err), 0);
+    mb_site_rec_release(&rec);
+    cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
+    cr_assert_eq(rec.status, MB_STATUS_PUBLISHED);
+    mb_site_rec_release(&rec);
+    /* Reserved by hand with 300 t left: a freed deal leaves it reserved. */
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, -1,
+                                       MB_STATUS_RESERVED, &rec, &err), 0);
+    int64_t n1 = entries(&w);
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 8, 300, 500, &err), 0);
+    mb_site_rec_release(&rec);
+    cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
+    cr_assert_eq(rec.status, MB_STATUS_RESERVED);
+    cr_assert_eq(entries(&w), n1, "no change, no entry");
+    mb_site_rec_release(&rec);
+    teardown(&w);
+}
+
+Test(listing, facilities_are_for_operators_and_authorities)
+{
+    struct world w;
+    setup(&w);
+    const char *body = "{\"type\": \"landfill\", \"name\": \"Deponi\", \"lat\": 63.4,"
+                       " \"lon\": 10.4, \"accepts\": [\"soil.*\"], \"max_class\": 2,"
+                       " \"capacity_per_year\": {\"value\": 50000, \"unit\": \"t\"},"
+                       " \"gate_fee_nok_per_t\": 150}";
+    struct mb_site_rec rec = { 0 };
+    struct mb_problems p = { 0 };
+    int rc = mb_market_parse_site(&w.m, MB_FAMILY_FACILITY, body, strlen(body), &rec, &p);
+    cr_assert_eq(rc, 0, "%s: %s", p.n ? p.items[0].path : "", p.n ? p.items[0].message : "");
+    struct mb_error err;
+    cr_assert_eq(mb_listing_create(w.st, &w.owner, MB_FAMILY_FACILITY, MB_STATUS_PUBLISHED,
+                                   &rec, &err), MB_EFORBIDDEN, "a developer runs no landfill");
+    cr_assert_eq(mb_listing_create(w.st, &w.operator, MB_FAMILY_LISTING, MB_STATUS_PUBLISHED,
+                                   &rec, &err), MB_EINVAL, "a landfill is no listing");
+    cr_assert_eq(mb_listing_create(w.st, &w.operator, MB_FAMILY_FACILITY, MB_STATUS_PUBLISHED,
+                                   &rec, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_listing_family(rec.type), MB_FAMILY_FACILITY);
+    mb_site_rec_release(&rec);
+    teardown(&w);
+}
