@@ -83,6 +83,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_mhp(int argc, char **argv);
+int cmd_custody(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
 /* Open an existing market database (a mistyped path must not create an

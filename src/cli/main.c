@@ -73,6 +73,10 @@ static const struct {
       "      --format html|pdf -o FILE [--lang nb|en]",
       "Write the mass handling plan (massehåndteringsplan) of a project: its\n"
       "  listings' amounts, reuse on site and elsewhere, transport, CO2, documents." },
+    { "custody", cmd_custody, "custody --db FILE --listing ID [--balance] [-o FILE]",
+      "Where a listing's masses went: every load, the totals per destination and,\n"
+      "  through storage sites and plants, what went on (by mass balance); with\n"
+      "  --balance the planned amount against what was delivered. JSON." },
     { "stats", cmd_stats, "stats --db FILE [--year YYYY] [--municipality CODE|NAME]... [--json]",
       "Amounts per municipality and destination (landfill, reuse, soil improvement,\n"
       "  plant, storage) from the confirmed loads of a market database: the MEF table." },
@@ -91,7 +95,8 @@ static void print_help(FILE *f)
     fprintf(f, "\n  help [COMMAND]   this text, or one command's\n"
                "  version          print the version\n\n"
                "Exit status: 0 ok, 1 input refused or a file unreadable (the message\n"
-               "names the field), 2 wrong command line, 3 internal failure.\n");
+               "names the field), 2 wrong command line, 3 internal failure, 4 the\n"
+               "database is busy (try again).\n");
 }
 
 int main(int argc, char **argv)

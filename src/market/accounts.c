@@ -5,8 +5,11 @@
 #include "market/accounts.h"
 
 #include <jansson.h>
+#include <string.h>
+#include <time.h>
 
 #include "market/audit.h"
+#include "market/permit.h"
 
 /* Write one entry of `entity` id with `detail` (consumed) after `rc`. */
 static int audit(struct mb_store *st, const struct mb_user *who, const char *entity,
@@ -58,4 +61,91 @@ int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
                              "name", d->name, "mime", d->mime, "sha256", d->sha256, "size",
                              (json_int_t)d->size), err);
     return mb_store_end(st, rc, err);
+}
+
+int mb_accounts_user_set_role(struct mb_store *st, const struct mb_user *who, int64_t id,
+                              enum mb_role role, struct mb_user *out, struct mb_error *err)
+{
+    int rc = mb_permit_check(who->role, MB_ACT_ADMIN, err);
+    if (rc)
+        return rc;
+    if (who->id == id)
+        return mb_error_set(err, MB_ECONFLICT, "id", "an administrator cannot change their own "
+                            "role; ask another administrator");
+    if ((unsigned)role >= MB_ROLE_COUNT)
+        return mb_error_set(err, MB_EINVAL, "role", "is not a known role");
+    if ((rc = mb_store_begin(st, err)))
+        return rc;
+    struct mb_user u;
+    if ((rc = mb_store_user_get(st, id, &u, err)) == 0 && u.role != role) {
+        rc = mb_store_user_set_role(st, id, role, err);
+        if (!rc)
+            rc = audit(st, who, "user", id, "role",
+                       json_pack("{s:{s:s, s:s}}", "role", "from", mb_role_name(u.role), "to",
+                                 mb_role_name(role)), err);
+        u.role = role;
+    }
+    if (!rc)
+        *out = u;
+    return mb_store_end(st, rc, err);
+}
+
+int mb_accounts_password_change(struct mb_store *st, const struct mb_user *who,
+                                const char *current, const char *password,
+                                const char *keep_token_hash, struct mb_error *err)
+{
+    struct mb_user u;
+    char stored[MB_AUTH_HASH_SIZE], hash[MB_AUTH_HASH_SIZE];
+    int rc = mb_store_user_by_email(st, who->email, &u, stored, sizeof stored, err);
+    if (rc)
+        return rc;
+    if (u.id != who->id || !mb_auth_check_password(stored, current))
+        return mb_error_set(err, MB_EFORBIDDEN, "current_password", "is not your password");
+    if ((rc = mb_auth_hash_password(password, hash, err)))
+        return rc;
+    if ((rc = mb_store_begin(st, err)))
+        return rc;
+    rc = mb_store_user_set_password(st, who->id, hash, keep_token_hash, err);
+    if (!rc)
+        rc = audit(st, who, "user", who->id, "password",
+                   json_pack("{s:b, s:b}", "changed", 1, "other_sessions_ended", 1), err);
+    return mb_store_end(st, rc, err);
+}
+
+int mb_accounts_sign_in(struct mb_store *st, const char *email, const char *password,
+                        int hours, char token[MB_AUTH_TOKEN_SIZE], int64_t *expires,
+                        struct mb_user *user, bool *accepted, bool *user_known,
+                        struct mb_error *err)
+{
+    *accepted = *user_known = false;
+    char hash[MB_AUTH_HASH_SIZE];
+    int rc = mb_store_user_by_email(st, email, user, hash, sizeof hash, err);
+    if (rc == MB_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    *user_known = true;
+    if (!mb_auth_check_password(hash, password))
+        return 0;
+    char th[MB_AUTH_TOKEN_HASH_SIZE];
+    mb_auth_new_token(token);
+    mb_auth_token_hash(token, th);
+    *expires = (int64_t)time(NULL) + (int64_t)hours * 3600;
+    if ((rc = mb_store_token_add(st, th, user->id, *expires, err)))
+        return rc;
+    *accepted = true;
+    return 0;
+}
+
+int mb_accounts_sign_out(struct mb_store *st, const char *token_hash, struct mb_error *err)
+{
+    return mb_store_token_delete(st, token_hash, err);
+}
+
+int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,
+                            int seconds, struct mb_error *err)
+{
+    return audit(st, NULL, "user", user->id, "locked",
+                 json_pack("{s:s, s:i, s:i}", "email", user->email, "failed_sign_ins", failures,
+                           "locked_s", seconds), err);
 }

@@ -10,7 +10,10 @@
 #ifndef MB_MARKET_ACCOUNTS_H
 #define MB_MARKET_ACCOUNTS_H
 
+#include <stdbool.h>
+
 #include "core/error.h"
+#include "market/auth.h"
 #include "store/store.h"
 
 /* Create an organisation (org->id is set) as `who` (NULL: the system,
@@ -26,5 +29,38 @@ int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
  * has written the content file, named by its hash. */
 int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
                              struct mb_document *d, struct mb_error *err);
+
+/* Change user `id`'s role as `who`, an administrator (MB_EFORBIDDEN
+ * otherwise), who may not change their own (MB_ECONFLICT: the last
+ * administrator could lock everybody out). The entry names both roles.
+ * *out is the user after the change. */
+int mb_accounts_user_set_role(struct mb_store *st, const struct mb_user *who, int64_t id,
+                              enum mb_role role, struct mb_user *out, struct mb_error *err);
+
+/* Change `who`'s own password: `current` must be right (MB_EFORBIDDEN
+ * naming "current_password"), `password` 8 to 256 bytes (MB_EINVAL naming
+ * "password"). Every other session of the user ends (its token hash
+ * `keep_token_hash` stays, may be NULL). The entry says that the password
+ * changed and how many sessions ended, never a hash. */
+int mb_accounts_password_change(struct mb_store *st, const struct mb_user *who,
+                                const char *current, const char *password,
+                                const char *keep_token_hash, struct mb_error *err);
+
+/* Sign in: when e-mail and password match, a new session token (valid for
+ * `hours`) into token and the user into *user, and *accepted = true;
+ * otherwise *accepted = false and *user_known says whether the e-mail
+ * belongs to a user (then *user is that user). */
+int mb_accounts_sign_in(struct mb_store *st, const char *email, const char *password,
+                        int hours, char token[MB_AUTH_TOKEN_SIZE], int64_t *expires,
+                        struct mb_user *user, bool *accepted, bool *user_known,
+                        struct mb_error *err);
+
+/* End the session whose token has the hash token_hash. */
+int mb_accounts_sign_out(struct mb_store *st, const char *token_hash, struct mb_error *err);
+
+/* The entry for an account locked after `failures` failed sign-ins, for
+ * `seconds` (by the system: no password, no address). */
+int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,
+                            int seconds, struct mb_error *err);
 
 #endif

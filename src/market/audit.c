@@ -61,9 +61,24 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65])
     mb_strbuf_release(&b);
 }
 
+const char *const mb_audit_entities[] = {
+    "listing", "facility", "deal", "delivery", "organisation", "user", "document", "plan", NULL,
+};
+
+bool mb_audit_entity_known(const char *entity)
+{
+    for (size_t i = 0; entity && mb_audit_entities[i]; i++)
+        if (strcmp(entity, mb_audit_entities[i]) == 0)
+            return true;
+    return false;
+}
+
 int mb_audit_append(struct mb_store *st, const struct mb_user *who, const char *entity,
                     int64_t id, const char *action, json_t *detail, struct mb_error *err)
 {
+    if (!mb_audit_entity_known(entity))
+        return mb_error_set(err, MB_EINTERNAL, "entity", "'%s' is not an entity of the audit "
+                            "log", entity ? entity : "");
     struct mb_audit_entry e;
     memset(&e, 0, sizeof e);
     int rc = mb_store_begin(st, err);

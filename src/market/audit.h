@@ -21,6 +21,7 @@
 #define MB_MARKET_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -32,8 +33,15 @@
  * read). */
 void mb_audit_hash(const struct mb_audit_entry *e, char out[65]);
 
-/* Append an entry for a change by `who` (NULL: the system) to entity
- * ("listing", "facility", "deal", "delivery") `id`: action and a JSON
+/* What the log records changes of: "listing", "facility", "deal",
+ * "delivery", "organisation", "user", "document", "plan" (a queued
+ * regional plan). NULL-terminated. */
+extern const char *const mb_audit_entities[];
+/* The entity is one of them. */
+bool mb_audit_entity_known(const char *entity);
+
+/* Append an entry for a change by `who` (NULL: the system) to one of the
+ * entities above (MB_EINTERNAL for another) `id`: action and a JSON
  * object `detail` (borrowed; NULL for {}). Joins the caller's open
  * transaction (it must be a write transaction for the chain to stay
  * linear: mb_store_begin), or makes its own. 0 or an MB_E* code. */

@@ -22,6 +22,7 @@
 #include "domain/unit.h"
 #include "market/audit.h"
 #include "market/listing.h"
+#include "market/permit.h"
 
 /* ---- parties and states -------------------------------------------------------- */
 
@@ -302,20 +303,17 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
     struct mb_site_rec listing;
     memset(&listing, 0, sizeof listing);
     bool have_listing = false;
-    int rc = mb_store_begin(st, err);
+    int rc = mb_permit_check(who->role, MB_ACT_LISTING_WRITE, err);
     if (rc)
         return rc;
-    if ((rc = mb_store_site_get(st, d->listing_id, &listing, err)))
+    if ((rc = mb_store_begin(st, err)))
+        return rc;
+    if ((rc = mb_listing_get(st, who, MB_FAMILY_LISTING, d->listing_id, &listing, err)))
         goto out;
     have_listing = true;
-    if (listing.type != MB_TYPE_SUPPLY && listing.type != MB_TYPE_NEED) {
-        rc = mb_error_set(err, MB_ENOTFOUND, "id", "site %lld is not a listing",
-                          (long long)listing.id);
-        goto out;
-    }
     if (listing.org_id == who->org_id) {
-        rc = mb_error_set(err, MB_ECONFLICT, "id", "a listing cannot be reserved by its own "
-                          "organisation");
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "a listing is reserved by another "
+                          "organisation than its own");
         goto out;
     }
     if (listing.status != MB_STATUS_PUBLISHED) {
@@ -332,8 +330,7 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
         }
         bool facility = cs.type != MB_TYPE_SUPPLY && cs.type != MB_TYPE_NEED;
         bool own = cs.org_id == who->org_id;
-        bool visible = own || cs.status == MB_STATUS_PUBLISHED ||
-                       cs.status == MB_STATUS_RESERVED;
+        bool visible = mb_listing_visible(who, &cs);
         bool same = cs.id == listing.id;
         const char *misfit = visible && (own || facility) && !same ? fit_problem(&listing, &cs)
                                                                      : NULL;
@@ -383,19 +380,49 @@ out:
     return mb_store_end(st, rc, err);
 }
 
+/* Deal `id` and its listing, read for `who` inside the open transaction:
+ * MB_ENOTFOUND when `who` may not read it; *parties is how who stands. */
+static int read_deal(struct mb_store *st, const struct mb_user *who, int64_t id,
+                     struct mb_deal *d, struct mb_site_rec *listing, unsigned *parties,
+                     struct mb_error *err)
+{
+    int rc = mb_store_deal_get(st, id, d, err);
+    if (rc == 0 && (rc = mb_store_site_get(st, d->listing_id, listing, err)) == 0) {
+        *parties = mb_deal_parties(d, listing->org_id, who);
+        if (mb_deal_may_read(*parties))
+            return 0;
+        mb_site_rec_release(listing);
+        rc = MB_ENOTFOUND;
+    }
+    if (rc == MB_ENOTFOUND)
+        mb_error_set(err, MB_ENOTFOUND, "id", "no deal %lld", (long long)id);
+    return rc;
+}
+
 int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id,
-                 enum mb_deal_state to, struct mb_deal *out, struct mb_error *err)
+                 int64_t expect_version, enum mb_deal_state to, struct mb_deal *out,
+                 struct mb_error *err)
 {
     struct mb_site_rec listing;
     bool have_listing = false;
     struct mb_deal d;
+    unsigned parties;
     int rc = mb_store_begin(st, err);
     if (rc)
         return rc;
-    if ((rc = mb_store_deal_get(st, deal_id, &d, err)) ||
-        (rc = mb_store_site_get(st, d.listing_id, &listing, err)))
+    if ((rc = read_deal(st, who, deal_id, &d, &listing, &parties, err)))
         goto out;
     have_listing = true;
+    if (expect_version >= 0 && expect_version != d.version) {
+        rc = mb_error_set(err, MB_ESTALE, "version", "the deal has changed (version %lld); "
+                          "load it again", (long long)d.version);
+        goto out;
+    }
+    if ((parties & ~MB_PARTY_AUTHORITY) == 0) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "role", "a municipality reads deals; it does not "
+                          "change them");
+        goto out;
+    }
     if (d.state == to) {
         *out = d; /* nothing to do */
         goto out;
@@ -405,8 +432,8 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
                           mb_deal_state_name(d.state), mb_deal_state_name(to));
         goto out;
     }
-    if (!mb_deal_may_move(d.state, to, mb_deal_parties(&d, listing.org_id, who))) {
-        rc = mb_error_set(err, MB_ECONFLICT, "id", "only %s may make a %s deal %s",
+    if (!mb_deal_may_move(d.state, to, parties)) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only %s may make a %s deal %s",
                           to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED
                               ? "the listing's organisation"
                               : d.state == MB_DEAL_RESERVED ? "the reserving organisation"
@@ -630,10 +657,18 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
     int rc = mb_store_begin(st, err);
     if (rc)
         return rc;
-    if ((rc = mb_store_deal_get(st, v->deal_id, &d, err)) ||
-        (rc = mb_store_site_get(st, d.listing_id, &listing, err)))
+    unsigned parties;
+    if ((rc = read_deal(st, who, v->deal_id, &d, &listing, &parties, err)))
         goto out;
     have_listing = true;
+    /* The deal's hauler registers its loads; without one, its parties. */
+    unsigned haulers = MB_PARTY_ADMIN |
+                       (d.hauler_org ? MB_PARTY_HAULER : MB_PARTY_OWNER | MB_PARTY_RESERVER);
+    if (!(parties & haulers)) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the deal's %s registers its loads",
+                          d.hauler_org ? "hauler" : "parties");
+        goto out;
+    }
     if (d.state != MB_DEAL_AGREED) {
         rc = mb_error_set(err, MB_ECONFLICT, "state", "loads are registered under an agreed "
                           "deal; this one is %s", mb_deal_state_name(d.state));
@@ -706,19 +741,44 @@ out:
 }
 
 int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t id,
-                       enum mb_delivery_state to, const char *reason,
+                       int64_t expect_version, enum mb_delivery_state to, const char *reason,
                        struct mb_delivery *out, struct mb_error *err)
 {
     if (to != MB_DELIVERY_CONFIRMED && to != MB_DELIVERY_DISPUTED)
-        return mb_error_set(err, MB_EINVAL, "state", "must be confirmed or disputed");
+        return mb_error_set(err, MB_EINVAL, "state", "use confirmed or disputed");
     if (to == MB_DELIVERY_DISPUTED && (!reason || !reason[0]))
         return mb_error_set(err, MB_EINVAL, "reason", "is required to dispute a load");
+    if (to == MB_DELIVERY_CONFIRMED && reason && reason[0])
+        return mb_error_set(err, MB_EINVAL, "reason", "is given only with disputed");
     struct mb_delivery v;
+    struct mb_deal d;
+    struct mb_site_rec listing;
+    unsigned parties;
+    int64_t receiver = 0;
     int rc = mb_store_begin(st, err);
     if (rc)
         return rc;
     if ((rc = mb_store_delivery_get(st, id, &v, err)))
         goto out;
+    if ((rc = read_deal(st, who, v.deal_id, &d, &listing, &parties, err))) {
+        if (rc == MB_ENOTFOUND) /* the load is what was asked for */
+            mb_error_set(err, MB_ENOTFOUND, "id", "no delivery %lld", (long long)id);
+        goto out;
+    }
+    rc = mb_delivery_receiver(st, &d, &listing, &v, &receiver, err);
+    mb_site_rec_release(&listing);
+    if (rc)
+        goto out;
+    if (expect_version >= 0 && expect_version != v.version) {
+        rc = mb_error_set(err, MB_ESTALE, "version", "the delivery has changed (version "
+                          "%lld); load it again", (long long)v.version);
+        goto out;
+    }
+    if (who->org_id != receiver && who->role != MB_ROLE_ADMIN) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the receiving organisation confirms "
+                          "or disputes a load");
+        goto out;
+    }
     if (v.state != MB_DELIVERY_REGISTERED) {
         rc = mb_error_set(err, MB_ECONFLICT, "state", "load %lld is %s already", (long long)id,
                           mb_delivery_state_name(v.state));
@@ -738,6 +798,17 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
     json_decref(detail);
 out:
     return mb_store_end(st, rc, err);
+}
+
+void mb_delivery_count(struct mb_delivery_totals *t, const struct mb_delivery *v)
+{
+    t->loads++;
+    if (v->state == MB_DELIVERY_CONFIRMED)
+        t->confirmed_t += v->amount_t;
+    else if (v->state == MB_DELIVERY_DISPUTED)
+        t->disputed_t += v->amount_t;
+    else
+        t->pending_t += v->amount_t;
 }
 
 /* ---- views ------------------------------------------------------------------- */

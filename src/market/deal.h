@@ -61,20 +61,26 @@ void mb_deal_amounts_json(json_t *view, const struct mb_listing_balance *b);
 int mb_deal_parse(const struct mb_market *m, const struct mb_site_rec *listing, json_t *body,
                   struct mb_deal *out, struct mb_error *err);
 
-/* Reserve: d (from mb_deal_parse) by `who`. In one write transaction:
- * the listing must be published and of another organisation, the
+/* Reserve: d (from mb_deal_parse) by `who`, whose role may write
+ * listings (MB_EFORBIDDEN). In one write transaction: the listing must be
+ * visible to who (MB_ENOTFOUND), of another organisation (MB_EFORBIDDEN),
+ * published (MB_ECONFLICT), the
  * counterpart site of the reserving organisation or a facility, the
  * hauler an organisation, and the amount at most what is available. The
  * listing turns reserved when nothing is left. d->id etc. are set. */
 int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_deal *d,
                     struct mb_error *err);
 
-/* Move a deal to state `to` (rules above; MB_ECONFLICT naming "state"
- * when the step is not possible, "id" when the user is not the party that
- * may take it). When amount frees, a reserved listing is published again.
+/* Move a deal to state `to` as `who` (rules above): MB_ENOTFOUND when who
+ * may not read the deal; MB_ESTALE when expect_version >= 0 is not its
+ * version; MB_EFORBIDDEN naming "role" for a municipality (it reads
+ * deals) and "id" when who is not the party that may take the step;
+ * MB_ECONFLICT naming "state" when the step does not exist. When amount
+ * frees, a reserved listing is published again (mb_listing_follow_deals).
  * *out is the deal after the change. */
 int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id,
-                 enum mb_deal_state to, struct mb_deal *out, struct mb_error *err);
+                 int64_t expect_version, enum mb_deal_state to, struct mb_deal *out,
+                 struct mb_error *err);
 
 /* Euro emission classes a truck may have: "0" (before Euro I), "I" .. "VI",
  * "EEV", "electric", "hydrogen", "biogas". NULL-terminated. */
@@ -102,17 +108,29 @@ int mb_delivery_receiver(struct mb_store *st, const struct mb_deal *d,
                          int64_t *org, struct mb_error *err);
 
 /* Register a load (from mb_delivery_parse) by `who` under an agreed deal:
- * a replacement must name a disputed load of the deal not yet replaced;
+ * who is the deal's hauler (or, for a deal without one, a party) or an
+ * administrator (MB_EFORBIDDEN otherwise; MB_ENOTFOUND when who may not
+ * read the deal); a replacement must name a disputed load of the deal not yet replaced;
  * loads beyond the deal's amount may use only what the listing has
  * available. Gives the ticket its sequence number and a random code
  * (libsodium, 128 bits, base64url). */
 int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
                          struct mb_delivery *v, struct mb_error *err);
 
-/* Confirm or dispute (with a reason) a registered load. */
+/* Confirm or dispute (with a reason) a registered load, as the receiving
+ * organisation (mb_delivery_receiver) or an administrator (MB_EFORBIDDEN
+ * otherwise). expect_version >= 0 must be the load's version (MB_ESTALE). */
 int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t id,
-                       enum mb_delivery_state to, const char *reason,
+                       int64_t expect_version, enum mb_delivery_state to, const char *reason,
                        struct mb_delivery *out, struct mb_error *err);
+
+/* Loads counted by state: confirmed, disputed, and pending (registered,
+ * not yet decided). mb_delivery_count adds one load. */
+struct mb_delivery_totals {
+    size_t loads;
+    double confirmed_t, disputed_t, pending_t;
+};
+void mb_delivery_count(struct mb_delivery_totals *t, const struct mb_delivery *v);
 
 /* API views. */
 json_t *mb_deal_json(const struct mb_deal *d);

@@ -160,4 +160,12 @@ struct mb_store;
 int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *m,
                                    json_t *req, json_t **scenario, struct mb_error *err);
 
+/* Queue a regional plan: `req` (checked by the caller, borrowed) becomes a
+ * queued job of `who`, whose role must run plans (MB_EFORBIDDEN), with an
+ * audit entry ("plan", "request", the request) in one transaction.
+ * *job_id is the job's id. */
+struct mb_user;
+int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, json_t *req,
+                                int64_t *job_id, struct mb_error *err);
+
 #endif

@@ -22,6 +22,8 @@
 
 #include "core/alloc.h"
 #include "domain/month.h"
+#include "market/audit.h"
+#include "market/permit.h"
 #include "store/store.h"
 
 static const char *const kind_of_type[MB_TYPE_COUNT] = {
@@ -199,4 +201,31 @@ int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *
     }
     *scenario = scn;
     return 0;
+}
+
+int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, json_t *req,
+                                int64_t *job_id, struct mb_error *err)
+{
+    int rc = mb_permit_check(who->role, MB_ACT_PLAN, err);
+    if (rc)
+        return rc;
+    char *text = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text)
+        return mb_error_set(err, MB_EINVAL, "", "the request cannot be written as JSON");
+    struct mb_job job = { 0 };
+    job.user_id = who->id;
+    job.state = MB_JOB_QUEUED;
+    job.request = text;
+    snprintf(job.message, sizeof job.message, "queued");
+    if ((rc = mb_store_begin(st, err)) == 0) {
+        rc = mb_store_job_create(st, &job, err);
+        if (rc == 0)
+            rc = mb_audit_append(st, who, "plan", job.id, "request", req, err);
+        rc = mb_store_end(st, rc, err);
+    }
+    job.request = NULL;
+    free(text);
+    if (rc == 0)
+        *job_id = job.id;
+    return rc;
 }

@@ -62,7 +62,7 @@ static int reserve_first_fit(struct mb_store *st, const struct mb_user *seller,
                     *err = e;
                 return rc;
             }
-            if ((rc = mb_deal_move(st, seller, d.id, MB_DEAL_AGREED, out, err)) != 0)
+            if ((rc = mb_deal_move(st, seller, d.id, -1, MB_DEAL_AGREED, out, err)) != 0)
                 return rc;
             mb_site_rec_copy(listing, s);
             return 0;
@@ -110,19 +110,20 @@ int mb_seed_demo_deals(struct mb_store *st, const struct mb_seed_users *u, struc
     for (size_t k = 0; k < sizeof t1 / sizeof *t1; k++) {
         if ((rc = one_load(st, u->hauler, &d1, &l1, k % 2 ? "ZT41877" : "ZT40312",
                            k % 2 ? "electric" : "VI", t1[k], now, 0, &v, err)) ||
-            (rc = mb_delivery_decide(st, u->operator_, v.id, MB_DELIVERY_CONFIRMED, NULL, &v,
+            (rc = mb_delivery_decide(st, u->operator_, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &v,
                                      err)))
             goto out;
     }
     if ((rc = one_load(st, u->hauler, &d1, &l1, "ZT40312", "VI", 31.0, now, 0, &v, err)) ||
-        (rc = mb_delivery_decide(st, u->operator_, v.id, MB_DELIVERY_DISPUTED,
+        (rc = mb_delivery_decide(st, u->operator_, v.id, -1, MB_DELIVERY_DISPUTED,
                                  "Vekten på veisedelen stemmer ikke med deponiets vekt (27,2 t)",
                                  &v, err)))
         goto out;
     int64_t disputed = v.id;
     if ((rc = one_load(st, u->hauler, &d1, &l1, "ZT40312", "VI", 27.2, now, disputed, &v,
                        err)) ||
-        (rc = mb_delivery_decide(st, u->operator_, v.id, MB_DELIVERY_CONFIRMED, NULL, &v, err)))
+        (rc = mb_delivery_decide(st, u->operator_, v.id, -1, MB_DELIVERY_CONFIRMED, NULL,
+                                 &v, err)))
         goto out;
     /* One more on the road: registered, not yet confirmed. */
     if ((rc = one_load(st, u->hauler, &d1, &l1, "ZT41877", "electric", 28.0, now, 0, &v, err)))
@@ -142,7 +143,7 @@ int mb_seed_demo_deals(struct mb_store *st, const struct mb_seed_users *u, struc
     for (size_t k = 0; k < sizeof t2 / sizeof *t2; k++) {
         if ((rc = one_load(st, u->hauler, &d2, &l2, "ZT41877", "electric", t2[k], now, 0, &v,
                            err)) ||
-            (rc = mb_delivery_decide(st, u->developer, v.id, MB_DELIVERY_CONFIRMED, NULL, &v,
+            (rc = mb_delivery_decide(st, u->developer, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &v,
                                      err)))
             goto out;
     }

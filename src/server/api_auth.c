@@ -52,30 +52,30 @@ void mb_api_login(struct mb_req *r, int64_t id)
         return;
     }
     struct mb_user u;
-    char hash[MB_AUTH_HASH_SIZE];
+    char token[MB_AUTH_TOKEN_SIZE];
+    int64_t expires;
+    bool accepted, known;
     struct mb_error err;
-    int rc = mb_store_user_by_email(r->st, email, &u, hash, sizeof hash, &err);
-    if (rc && rc != MB_ENOTFOUND) {
+    if (mb_accounts_sign_in(r->st, email, password, r->srv->cfg.token_hours, token, &expires,
+                            &u, &accepted, &known, &err) != 0) {
         mb_reply_mb_error(r, &err);
         json_decref(b);
         return;
     }
-    if (rc == MB_ENOTFOUND || !mb_auth_check_password(hash, password)) {
-        mb_limiter_fail(r->srv->limiter, email, r->client, now);
+    if (!accepted) {
+        int locked = mb_limiter_fail(r->srv->limiter, email, r->client, now);
+        /* An account this failure locked is in the audit log. */
+        if (locked && known &&
+            mb_accounts_user_locked(r->st, &u, mb_limiter_max_per_email(), locked, &err) != 0) {
+            mb_reply_mb_error(r, &err);
+            json_decref(b);
+            return;
+        }
         mb_reply_error(r, 401, "unauthorized", "password", "wrong e-mail or password");
         json_decref(b);
         return;
     }
     mb_limiter_success(r->srv->limiter, email);
-    char token[MB_AUTH_TOKEN_SIZE], th[MB_AUTH_TOKEN_HASH_SIZE];
-    mb_auth_new_token(token);
-    mb_auth_token_hash(token, th);
-    int64_t expires = (int64_t)time(NULL) + (int64_t)r->srv->cfg.token_hours * 3600;
-    if (mb_store_token_add(r->st, th, u.id, expires, &err) != 0) {
-        mb_reply_mb_error(r, &err);
-        json_decref(b);
-        return;
-    }
     json_decref(b);
     struct mb_org org;
     if (mb_store_org_get(r->st, u.org_id, &org, &err) != 0) {
@@ -94,7 +94,7 @@ void mb_api_logout(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
         return;
     struct mb_error err;
-    if (mb_store_token_delete(r->st, r->token_hash, &err) != 0) {
+    if (mb_accounts_sign_out(r->st, r->token_hash, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }
@@ -289,4 +289,62 @@ void mb_api_users_create(struct mb_req *r, int64_t id)
     snprintf(r->location, sizeof r->location, "/api/organisations/%lld/users",
              (long long)u.org_id);
     mb_reply_json(r, 201, mb_api_user_json(&u));
+}
+
+void mb_api_user_role(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    static const char *const keys[] = { "role", NULL };
+    json_t *b = mb_api_body(r, keys);
+    if (!b)
+        return;
+    const char *role;
+    if (mb_api_str(r, b, "role", true, 32, &role)) {
+        json_decref(b);
+        return;
+    }
+    int rl = mb_role_parse(role);
+    json_decref(b);
+    if (rl < 0) {
+        mb_reply_error(r, 400, "invalid", "role",
+                       "unknown role; use developer, contractor, hauler, operator, "
+                       "municipality or admin");
+        return;
+    }
+    struct mb_user u;
+    struct mb_error err;
+    if (mb_accounts_user_set_role(r->st, &r->user, id, (enum mb_role)rl, &u, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, mb_api_user_json(&u));
+}
+
+void mb_api_me_password(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    static const char *const keys[] = { "current_password", "password", NULL };
+    json_t *b = mb_api_body(r, keys);
+    if (!b)
+        return;
+    const char *current, *password;
+    if (mb_api_str(r, b, "current_password", true, 256, &current) ||
+        mb_api_str(r, b, "password", true, 256, &password)) {
+        json_decref(b);
+        return;
+    }
+    struct mb_error err;
+    int rc = mb_accounts_password_change(r->st, &r->user, current, password, r->token_hash,
+                                         &err);
+    json_decref(b);
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, json_pack("{s:b, s:b}", "changed", 1, "other_sessions_ended", 1));
 }

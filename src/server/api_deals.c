@@ -19,11 +19,15 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "market/audit.h"
+#include "market/custody.h"
 #include "market/deal.h"
+#include "market/listing.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
+
+static int load_listing(struct mb_req *r, int64_t id, struct mb_site_rec *listing);
 
 /* A deal the signed-in user may read, with its listing and the user's
  * parties. 404 (in the words of a missing deal) otherwise. */
@@ -69,20 +73,6 @@ static int load_delivery(struct mb_req *r, int64_t id, struct mb_delivery *v,
     return 0;
 }
 
-static json_t *site_ref(struct mb_store *st, int64_t id)
-{
-    if (!id)
-        return json_null();
-    struct mb_site_rec s;
-    struct mb_error err;
-    if (mb_store_site_get(st, id, &s, &err) != 0)
-        return json_pack("{s:I, s:n, s:n}", "id", (json_int_t)id, "title", "type");
-    json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", s.title, "type",
-                          mb_site_type_name(s.type));
-    mb_site_rec_release(&s);
-    return o;
-}
-
 /* The deal view: the deal, its listing, the listing's amounts and the
  * deal's loads in tonnes. */
 static json_t *deal_view(struct mb_req *r, const struct mb_deal *d,
@@ -104,19 +94,14 @@ static json_t *deal_view(struct mb_req *r, const struct mb_deal *d,
     }
     struct mb_delivery *loads;
     size_t n;
-    double conf = 0, disp = 0, pend = 0;
     if (mb_store_delivery_list(r->st, d->id, 0, &loads, &n, &err) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (loads[i].state == MB_DELIVERY_CONFIRMED)
-                conf += loads[i].amount_t;
-            else if (loads[i].state == MB_DELIVERY_DISPUTED)
-                disp += loads[i].amount_t;
-            else
-                pend += loads[i].amount_t;
-        }
+        struct mb_delivery_totals t = { 0 };
+        for (size_t i = 0; i < n; i++)
+            mb_delivery_count(&t, &loads[i]);
         json_object_set_new(o, "loads", json_pack("{s:I, s:f, s:f, s:f}", "count",
-                                                  (json_int_t)n, "confirmed_t", conf,
-                                                  "disputed_t", disp, "pending_t", pend));
+                                                  (json_int_t)t.loads, "confirmed_t",
+                                                  t.confirmed_t, "disputed_t", t.disputed_t,
+                                                  "pending_t", t.pending_t));
         free(loads);
     }
     return o;
@@ -231,19 +216,15 @@ void mb_api_deals_create(struct mb_req *r, int64_t id)
     if (!body)
         return;
     struct mb_site_rec listing;
-    if (mb_api_visible_site(r, id, &listing) || !mb_api_path_family_ok(r, &listing)) {
+    if (load_listing(r, id, &listing)) {
         json_decref(body);
         return;
     }
     struct mb_deal d;
     struct mb_error err;
-    int rc;
-    if (listing.org_id == r->user.org_id)
-        mb_reply_error(r, 403, "forbidden", "id",
-                       "a listing is reserved by another organisation than its own");
-    else if ((rc = mb_deal_parse(&r->srv->market, &listing, body, &d, &err)) != 0 ||
-             (rc = mb_deal_reserve(r->st, &r->user, &d, &err)) != 0)
-        mb_reply_mb_error(r, &err);
+    if (mb_deal_parse(&r->srv->market, &listing, body, &d, &err) != 0 ||
+        mb_deal_reserve(r->st, &r->user, &d, &err) != 0)
+        mb_api_fail(r, &err);
     else {
         snprintf(r->location, sizeof r->location, "/api/deals/%lld", (long long)d.id);
         mb_reply_json(r, 201, deal_view(r, &d, &listing));
@@ -326,30 +307,11 @@ void mb_api_deal_state(struct mb_req *r, int64_t id)
     json_decref(b);
     if (to < 0)
         return;
-    struct mb_deal d;
-    struct mb_site_rec listing;
-    unsigned parties;
-    if (load_deal(r, id, &d, &listing, &parties))
-        return;
-    mb_site_rec_release(&listing);
-    if (!mb_api_version_ok(r, d.version, "deal"))
-        return;
-    if ((parties & ~MB_PARTY_AUTHORITY) == 0) {
-        mb_reply_error(r, 403, "forbidden", "role", "a municipality reads deals; it does not "
-                       "change them");
-        return;
-    }
-    if (d.state != (enum mb_deal_state)to &&
-        mb_deal_may_move(d.state, (enum mb_deal_state)to, MB_PARTY_ADMIN) &&
-        !mb_deal_may_move(d.state, (enum mb_deal_state)to, parties)) {
-        mb_reply_error(r, 403, "forbidden", "id", "your organisation may not make this deal %s",
-                       mb_deal_state_name((enum mb_deal_state)to));
-        return;
-    }
     struct mb_deal out;
     struct mb_error err;
-    if (mb_deal_move(r->st, &r->user, id, (enum mb_deal_state)to, &out, &err) != 0) {
-        mb_reply_mb_error(r, &err);
+    if (mb_deal_move(r->st, &r->user, id, mb_api_if_match(r), (enum mb_deal_state)to, &out,
+                     &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     reply_deal(r, 200, id);
@@ -388,17 +350,12 @@ void mb_api_deliveries_create(struct mb_req *r, int64_t id)
         json_decref(body);
         return;
     }
-    unsigned haulers = MB_PARTY_ADMIN |
-                       (d.hauler_org ? MB_PARTY_HAULER : MB_PARTY_OWNER | MB_PARTY_RESERVER);
     struct mb_delivery v;
     struct mb_error err;
-    if (!(parties & haulers))
-        mb_reply_error(r, 403, "forbidden", "id", "only the deal's %s registers its loads",
-                       d.hauler_org ? "hauler" : "parties");
-    else if (mb_delivery_parse(&r->srv->market, &listing, &d, body, (int64_t)time(NULL), &v,
-                               &err) != 0 ||
-             mb_delivery_register(r->st, &r->user, &v, &err) != 0)
-        mb_reply_mb_error(r, &err);
+    if (mb_delivery_parse(&r->srv->market, &listing, &d, body, (int64_t)time(NULL), &v,
+                          &err) != 0 ||
+        mb_delivery_register(r->st, &r->user, &v, &err) != 0)
+        mb_api_fail(r, &err);
     else {
         snprintf(r->location, sizeof r->location, "/api/deliveries/%lld", (long long)v.id);
         mb_reply_json(r, 201, delivery_view(r, &v));
@@ -471,49 +428,20 @@ void mb_api_delivery_state(struct mb_req *r, int64_t id)
     const char *s = NULL, *reason = NULL;
     int to = -1;
     if (mb_api_str(r, b, "state", true, 16, &s) == 0 &&
-        mb_api_str(r, b, "reason", false, 500, &reason) == 0) {
-        to = mb_delivery_state_parse(s);
-        if (to != MB_DELIVERY_CONFIRMED && to != MB_DELIVERY_DISPUTED) {
-            to = -1;
-            mb_reply_error(r, 400, "invalid", "state", "use confirmed or disputed");
-        } else if (to == MB_DELIVERY_DISPUTED && !reason) {
-            to = -1;
-            mb_reply_error(r, 400, "invalid", "reason", "is required to dispute a load");
-        } else if (to == MB_DELIVERY_CONFIRMED && reason) {
-            to = -1;
-            mb_reply_error(r, 400, "invalid", "reason", "is given only with disputed");
-        }
-    }
+        mb_api_str(r, b, "reason", false, 500, &reason) == 0 &&
+        (to = mb_delivery_state_parse(s)) < 0)
+        mb_reply_error(r, 400, "invalid", "state", "use confirmed or disputed");
     char why[512] = "";
     if (reason)
         mb_text_copy(why, sizeof why, reason);
     json_decref(b);
     if (to < 0)
         return;
-    struct mb_delivery v, out;
-    struct mb_deal d;
-    struct mb_site_rec listing;
-    unsigned parties;
-    if (load_delivery(r, id, &v, &d, &listing, &parties))
-        return;
+    struct mb_delivery out;
     struct mb_error err;
-    int64_t receiver = 0;
-    int rc = mb_delivery_receiver(r->st, &d, &listing, &v, &receiver, &err);
-    mb_site_rec_release(&listing);
-    if (rc) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    if (!mb_api_version_ok(r, v.version, "delivery"))
-        return;
-    if (r->user.org_id != receiver && r->user.role != MB_ROLE_ADMIN) {
-        mb_reply_error(r, 403, "forbidden", "id", "only the receiving organisation confirms "
-                       "or disputes a load");
-        return;
-    }
-    if (mb_delivery_decide(r->st, &r->user, id, (enum mb_delivery_state)to, why, &out,
-                           &err) != 0) {
-        mb_reply_mb_error(r, &err);
+    if (mb_delivery_decide(r->st, &r->user, id, mb_api_if_match(r), (enum mb_delivery_state)to,
+                           why, &out, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     mb_reply_json(r, 200, delivery_view(r, &out));
@@ -567,8 +495,8 @@ void mb_api_ticket_get(struct mb_req *r, int64_t id)
     json_object_set_new(o, "listing", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)listing.id,
                                                 "title", listing.title, "material",
                                                 listing.material));
-    json_object_set_new(o, "from", site_ref(r->st, v.from_site));
-    json_object_set_new(o, "to", site_ref(r->st, v.to_site));
+    json_object_set_new(o, "from", mb_custody_site_ref(r->st, v.from_site));
+    json_object_set_new(o, "to", mb_custody_site_ref(r->st, v.to_site));
     json_object_set_new(o, "deal_state", json_string(mb_deal_state_name(d.state)));
     mb_site_rec_release(&listing);
     mb_reply_json(r, 200, o);
@@ -576,199 +504,45 @@ void mb_api_ticket_get(struct mb_req *r, int64_t id)
 
 /* ---- a listing's custody, balance and history ------------------------------- */
 
-/* The listing (visible, of /api/listings) and whether the user sees all of
- * its deals (its organisation, administrators, municipalities). */
-static int load_listing(struct mb_req *r, int64_t id, struct mb_site_rec *listing, bool *all)
-{
-    if (mb_api_visible_site(r, id, listing) || !mb_api_path_family_ok(r, listing))
-        return -1;
-    *all = r->user.org_id == listing->org_id || r->user.role == MB_ROLE_ADMIN ||
-           r->user.role == MB_ROLE_MUNICIPALITY;
-    return 0;
-}
-
-/* The loads the user may see of a listing: all, or those of deals the
- * user's organisation is a party of. */
-static int listing_loads(struct mb_req *r, const struct mb_site_rec *listing, bool all,
-                         struct mb_delivery **loads, size_t *n)
+/* The listing (visible, of /api/listings). */
+static int load_listing(struct mb_req *r, int64_t id, struct mb_site_rec *listing)
 {
     struct mb_error err;
-    if (mb_store_delivery_list(r->st, 0, listing->id, loads, n, &err) != 0) {
-        mb_reply_mb_error(r, &err);
-        return -1;
-    }
-    if (all)
+    if (mb_listing_get(r->st, &r->user, MB_FAMILY_LISTING, id, listing, &err) == 0)
         return 0;
-    size_t k = 0;
-    for (size_t i = 0; i < *n; i++) {
-        struct mb_deal d;
-        if (mb_store_deal_get(r->st, (*loads)[i].deal_id, &d, &err) == 0 &&
-            mb_deal_may_read(mb_deal_parties(&d, listing->org_id, &r->user)))
-            (*loads)[k++] = (*loads)[i];
-    }
-    *n = k;
-    return 0;
+    mb_api_fail(r, &err);
+    return -1;
 }
 
-/* Onward custody of one hop: what a storage site or plant received from
- * every source and sent on, by confirmed loads. A listing's masses mix
- * there with others', so its part of what left is attributed by mass
- * balance: its share of what the site received. Only totals per onward
- * destination are shown, not other deals' loads. */
-struct onward {
-    int64_t site;
-    double in_t, out_t;
-    int64_t *to;
-    double *to_t;
-    size_t n, cap;
-};
-
-static int onward_one(const struct mb_load *l, void *ctx)
+/* A listing's view from the custody module, as the user sees it. */
+static void reply_listing(struct mb_req *r, int64_t id,
+                          int (*view)(struct mb_store *, const struct mb_user *,
+                                      const struct mb_site_rec *, json_t **, struct mb_error *))
 {
-    struct onward *o = ctx;
-    if (l->to_site == o->site)
-        o->in_t += l->amount_t;
-    if (l->from_site != o->site)
-        return 0;
-    o->out_t += l->amount_t;
-    size_t k = 0;
-    while (k < o->n && o->to[k] != l->to_site)
-        k++;
-    if (k == o->n) {
-        size_t cap = o->cap;
-        o->to = mb_xgrow(o->to, &cap, o->n + 1, sizeof *o->to);
-        o->to_t = mb_xgrow(o->to_t, &o->cap, o->n + 1, sizeof *o->to_t);
-        o->to[o->n] = l->to_site;
-        o->to_t[o->n++] = 0;
-    }
-    o->to_t[k] += l->amount_t;
-    return 0;
-}
-
-static json_t *onward_json(struct mb_req *r, int64_t site, double mine_t)
-{
-    struct onward o = { site, 0, 0, NULL, NULL, 0, 0 };
-    struct mb_load_query q = { 0, 0, true, 0 };
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_site_rec listing;
+    if (load_listing(r, id, &listing))
+        return;
+    json_t *out;
     struct mb_error err;
-    if (mb_store_loads(r->st, &q, onward_one, &o, &err) != 0) {
-        free(o.to);
-        free(o.to_t);
-        return json_null();
-    }
-    double share = o.in_t > 0 ? mine_t / o.in_t : 0;
-    if (share > 1)
-        share = 1;
-    json_t *to = json_array();
-    for (size_t k = 0; k < o.n; k++)
-        json_array_append_new(to, json_pack("{s:o, s:f, s:f}", "site", site_ref(r->st, o.to[k]),
-                                            "sent_t", o.to_t[k], "attributed_t",
-                                            o.to_t[k] * share));
-    free(o.to);
-    free(o.to_t);
-    return json_pack("{s:f, s:f, s:f, s:f, s:o}", "received_t", o.in_t, "share", share,
-                     "sent_t", o.out_t, "attributed_t", o.out_t * share, "to", to);
+    int rc = view(r->st, &r->user, &listing, &out, &err);
+    mb_site_rec_release(&listing);
+    if (rc)
+        mb_api_fail(r, &err);
+    else
+        mb_reply_json(r, 200, out);
 }
 
 void mb_api_listing_custody(struct mb_req *r, int64_t id)
 {
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
-    struct mb_site_rec listing;
-    bool all;
-    if (load_listing(r, id, &listing, &all))
-        return;
-    struct mb_delivery *loads;
-    size_t n;
-    if (listing_loads(r, &listing, all, &loads, &n)) {
-        mb_site_rec_release(&listing);
-        return;
-    }
-    json_t *items = json_array(), *dest = json_array();
-    double conf = 0, disp = 0, pend = 0;
-    /* Destinations in order of first appearance; loads by deal and
-     * ticket number. */
-    int64_t *seen = mb_xcalloc(n ? n : 1, sizeof *seen);
-    size_t nseen = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct mb_delivery *v = &loads[i];
-        json_t *o = mb_delivery_json(v, false);
-        json_object_set_new(o, "ticket", json_pack("{s:I, s:I}", "deal_id",
-                                                   (json_int_t)v->deal_id, "seq",
-                                                   (json_int_t)v->seq));
-        json_array_append_new(items, o);
-        double *sum = v->state == MB_DELIVERY_CONFIRMED ? &conf
-                      : v->state == MB_DELIVERY_DISPUTED ? &disp : &pend;
-        *sum += v->amount_t;
-        bool known = false;
-        for (size_t k = 0; k < nseen && !known; k++)
-            known = seen[k] == v->to_site;
-        if (known)
-            continue;
-        seen[nseen++] = v->to_site;
-        double c = 0, d = 0, p = 0;
-        size_t count = 0;
-        for (size_t k = i; k < n; k++) {
-            if (loads[k].to_site != v->to_site)
-                continue;
-            count++;
-            if (loads[k].state == MB_DELIVERY_CONFIRMED)
-                c += loads[k].amount_t;
-            else if (loads[k].state == MB_DELIVERY_DISPUTED)
-                d += loads[k].amount_t;
-            else
-                p += loads[k].amount_t;
-        }
-        json_t *ref = site_ref(r->st, v->to_site);
-        const char *type = json_string_value(json_object_get(ref, "type"));
-        bool passes_on = type && (strcmp(type, "storage") == 0 || strcmp(type, "plant") == 0);
-        json_t *dj = json_pack("{s:o, s:I, s:f, s:f, s:f}", "site", ref, "loads",
-                               (json_int_t)count, "confirmed_t", c, "disputed_t", d,
-                               "pending_t", p);
-        json_object_set_new(dj, "onward", passes_on ? onward_json(r, v->to_site, c)
-                                                    : json_null());
-        json_array_append_new(dest, dj);
-    }
-    free(seen);
-    free(loads);
-    json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:{s:I, s:f, s:f, s:f}}", "listing_id",
-                            (json_int_t)listing.id, "title", listing.title, "material",
-                            listing.material, "loads", items, "destinations", dest, "totals",
-                            "loads", (json_int_t)n, "confirmed_t", conf, "disputed_t", disp,
-                            "pending_t", pend);
-    mb_site_rec_release(&listing);
-    mb_reply_json(r, 200, out);
+    reply_listing(r, id, mb_custody_json);
 }
 
 void mb_api_listing_balance(struct mb_req *r, int64_t id)
 {
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
-        return;
-    struct mb_site_rec listing;
-    bool all;
-    if (load_listing(r, id, &listing, &all))
-        return;
-    if (!all) {
-        mb_site_rec_release(&listing);
-        mb_reply_error(r, 403, "forbidden", "id", "the balance is shown to the listing's "
-                       "organisation, administrators and municipalities");
-        return;
-    }
-    struct mb_delivery *loads;
-    size_t n;
-    if (listing_loads(r, &listing, true, &loads, &n)) {
-        mb_site_rec_release(&listing);
-        return;
-    }
-    json_t *out = mb_deal_balance_json(&listing, loads, n);
-    free(loads);
-    struct mb_listing_balance b;
-    struct mb_error err;
-    if (mb_deal_listing_balance(r->st, &listing, &b, &err) == 0)
-        mb_deal_amounts_json(out, &b);
-    mb_site_rec_release(&listing);
-    mb_reply_json(r, 200, out);
+    reply_listing(r, id, mb_custody_balance_json);
 }
 
 void mb_api_listing_history(struct mb_req *r, int64_t id)
@@ -777,9 +551,9 @@ void mb_api_listing_history(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
         return;
     struct mb_site_rec listing;
-    bool all;
-    if (load_listing(r, id, &listing, &all))
+    if (load_listing(r, id, &listing))
         return;
+    bool all = mb_custody_sees_all(&r->user, &listing);
     mb_site_rec_release(&listing);
     if (!all) {
         mb_reply_error(r, 403, "forbidden", "id", "a listing's history is shown to its "
@@ -801,14 +575,9 @@ void mb_api_audit_list(struct mb_req *r, int64_t id)
     const char *entity = mb_req_query(r, "entity");
     const char *qid = mb_req_query(r, "entity_id");
     int64_t eid = 0;
-    static const char *const entities[] = { "listing", "facility", "deal", "delivery",
-                                            "organisation", "user", "document", NULL };
-    bool known = !entity;
-    for (size_t i = 0; entity && entities[i] && !known; i++)
-        known = strcmp(entity, entities[i]) == 0;
-    if (!known) {
+    if (entity && !mb_audit_entity_known(entity)) {
         mb_reply_error(r, 400, "invalid", "entity", "use listing, facility, deal, delivery, "
-                       "organisation, user or document");
+                       "organisation, user, document or plan");
         return;
     }
     if (qid && (!entity || !mb_parse_i64(qid, &eid) || eid < 1)) {

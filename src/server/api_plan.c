@@ -132,22 +132,14 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
     }
     if (check_accounting(r, b, from, to))
         goto done;
-    char *text = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
-    struct mb_job job = { 0 };
-    job.user_id = r->user.id;
-    job.state = MB_JOB_QUEUED;
-    job.request = text;
-    mb_text_copy(job.message, sizeof job.message, "queued");
-    int rc = mb_store_job_create(r->st, &job, &err);
-    job.request = NULL;
-    free(text);
-    if (rc) {
+    int64_t job_id;
+    if (mb_market_region_plan_queue(r->st, &r->user, b, &job_id, &err) != 0) {
         mb_reply_mb_error(r, &err);
         goto done;
     }
     mb_jobs_notify(r->srv);
-    snprintf(r->location, sizeof r->location, "/api/jobs/%lld", (long long)job.id);
-    mb_reply_json(r, 202, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)job.id, "state",
+    snprintf(r->location, sizeof r->location, "/api/jobs/%lld", (long long)job_id);
+    mb_reply_json(r, 202, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)job_id, "state",
                                     "queued", "url", r->location, "message", "queued"));
 done:
     json_decref(b);

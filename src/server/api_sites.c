@@ -53,9 +53,11 @@ static void create(struct mb_req *r, enum mb_site_family f)
     if (mb_req_check_query(r, q) || !mb_req_signed_in(r) ||
         !mb_api_require(r, mb_listing_action(f)))
         return;
-    enum mb_status status = MB_STATUS_DRAFT;
+    /* A new site is a draft unless ?status= says otherwise (the listing
+     * rules refuse what a new site cannot be). */
     const char *qs = mb_req_query(r, "status");
-    if (qs && (int)(status = (enum mb_status)mb_status_parse(qs)) < 0) {
+    int status = mb_status_parse(qs ? qs : "draft");
+    if (status < 0) {
         mb_reply_error(r, 400, "invalid", "status", "a new site is draft or published");
         return;
     }
@@ -65,7 +67,7 @@ static void create(struct mb_req *r, enum mb_site_family f)
     if (parse_body(r, f, &rec))
         return;
     struct mb_error err;
-    if (mb_listing_create(r->st, &r->user, f, status, &rec, &err) != 0) {
+    if (mb_listing_create(r->st, &r->user, f, (enum mb_status)status, &rec, &err) != 0) {
         mb_api_fail(r, &err);
         mb_site_rec_release(&rec);
         return;

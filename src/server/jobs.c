@@ -1,20 +1,15 @@
 /*
- * jobs.c - the plan job runner: one thread that takes queued plan jobs in
- * order, builds the region's scenario from the published sites, solves it
- * with the planning engine and stores the plan (or why it failed). It has
- * its own store connection. Progress lines from the engine become the
- * job's message.
+ * jobs.c - the plan job thread: it takes queued plan jobs in order and
+ * runs each (report/plan_job.h: the region's scenario, the engine, the
+ * stored plan or why it failed) on its own store connection.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/clock.h"
-#include "core/text.h"
-#include "domain/month.h"
-#include "report/plan_report.h"
-#include "plan/plan.h"
+#include "report/plan_job.h"
 #include "server/srv.h"
 
 struct mb_jobs {
@@ -24,93 +19,6 @@ struct mb_jobs {
     bool stop;
     bool pending;
 };
-
-struct progress_ctx {
-    struct mb_store *st;
-    int64_t id;
-    double last;
-};
-
-static void on_progress(const char *line, void *ctx)
-{
-    struct progress_ctx *p = ctx;
-    if (mb_clock_seconds() - p->last < 0.5)
-        return;
-    p->last = mb_clock_seconds();
-    struct mb_error err;
-    mb_store_job_update(p->st, p->id, MB_JOB_RUNNING, line, NULL, &err);
-}
-
-static void run_job(struct mb_srv *s, struct mb_store *st, int64_t id)
-{
-    struct mb_job job;
-    struct mb_error err;
-    mb_error_clear(&err);
-    if (mb_store_job_get(st, id, &job, &err) != 0) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "the job could not be read: %s", err.message);
-        mb_store_job_update(st, id, MB_JOB_FAILED, msg, NULL, &err);
-        return;
-    }
-    if (job.state != MB_JOB_QUEUED) {
-        mb_job_release(&job);
-        return;
-    }
-    mb_store_job_update(st, id, MB_JOB_RUNNING, "collecting the region's sites", NULL, &err);
-    json_t *req = json_loads(job.request, 0, NULL);
-    mb_job_release(&job);
-    char msg[320] = "";
-    char *scn_text = NULL, *plan_text = NULL;
-    json_t *scn = NULL;
-    if (!req) {
-        snprintf(msg, sizeof msg, "the stored request is broken");
-        goto fail;
-    }
-    if (mb_market_region_plan_scenario(st, &s->market, req, &scn, &err) != 0) {
-        snprintf(msg, sizeof msg, "%s", err.message);
-        goto fail;
-    }
-    scn_text = json_dumps(scn, JSON_COMPACT);
-    json_decref(scn);
-    struct mb_scenario sc;
-    struct mb_problems probs = { 0 };
-    if (mb_scenario_parse(&sc, scn_text, strlen(scn_text), &probs) != 0) {
-        snprintf(msg, sizeof msg, "the region gives no plannable scenario: %s: %s",
-                 probs.n ? probs.items[0].path : "", probs.n ? probs.items[0].message : "");
-        mb_problems_release(&probs);
-        goto fail;
-    }
-    struct progress_ctx pc = { st, id, 0 };
-    struct mb_plan_options opt = { NULL, NULL, on_progress, &pc, 0 };
-    struct mb_plan plan;
-    mb_store_job_update(st, id, MB_JOB_RUNNING, "solving", NULL, &err);
-    if (mb_plan_run(&sc, &opt, &plan, &err) != 0) {
-        snprintf(msg, sizeof msg, "the plan could not be solved: %s", err.message);
-        mb_scenario_release(&sc);
-        goto fail;
-    }
-    plan_text = mb_report_plan_json(&sc, &plan);
-    char done[160];
-    snprintf(done, sizeof done, "solved %zu sites in %.2f s", sc.nsites,
-             plan.build_seconds + plan.solve_seconds);
-    mb_plan_release(&plan);
-    mb_scenario_release(&sc);
-    size_t len = strlen(scn_text) + strlen(plan_text) + 32;
-    char *result = mb_xmalloc(len);
-    snprintf(result, len, "{\"scenario\":%s,\"plan\":%s}", scn_text, plan_text);
-    if (mb_store_job_update(st, id, MB_JOB_DONE, done, result, &err) != 0)
-        mb_store_job_update(st, id, MB_JOB_FAILED, err.message, NULL, &err);
-    free(result);
-    free(scn_text);
-    free(plan_text);
-    json_decref(req);
-    return;
-fail:
-    mb_store_job_update(st, id, MB_JOB_FAILED, msg, NULL, &err);
-    free(scn_text);
-    free(plan_text);
-    json_decref(req);
-}
 
 static void *worker(void *arg)
 {
@@ -140,7 +48,11 @@ static void *worker(void *arg)
             if (mb_store_job_next_queued(st, &next, &err) != 0 || next == last)
                 break;
             last = next;
-            run_job(s, st, next);
+            /* A job whose own record cannot be written (the database is
+             * failing) is left as it is; the loop ends on it above. */
+            if (mb_report_plan_job_run(st, &s->market, next, &err) != 0)
+                fprintf(stderr, "massebank-server: plan job %lld: %s\n", (long long)next,
+                        err.message);
             pthread_mutex_lock(&j->lock);
             stop = j->stop;
             pthread_mutex_unlock(&j->lock);

@@ -115,12 +115,21 @@ static void add(struct entry *e, int max, double now)
         e->times[e->n++] = now;
 }
 
-void mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now)
+int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now)
 {
     pthread_mutex_lock(&l->lock);
-    add(find(l, 'e', email, true, now), MAX_PER_EMAIL, now);
+    struct entry *e = find(l, 'e', email, true, now);
+    int before = wait_of(e, MAX_PER_EMAIL, now);
+    add(e, MAX_PER_EMAIL, now);
+    int after = wait_of(e, MAX_PER_EMAIL, now);
     add(find(l, 'c', client, true, now), MAX_PER_CLIENT, now);
     pthread_mutex_unlock(&l->lock);
+    return before == 0 && after > 0 ? after : 0;
+}
+
+int mb_limiter_max_per_email(void)
+{
+    return MAX_PER_EMAIL;
 }
 
 void mb_limiter_success(struct mb_limiter *l, const char *email)

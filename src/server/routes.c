@@ -31,6 +31,8 @@ static const struct route routes[] = {
     { "GET", "/api/organisations/#", mb_api_org_get },
     { "GET", "/api/organisations/#/users", mb_api_org_users },
     { "POST", "/api/users", mb_api_users_create },
+    { "POST", "/api/users/#/role", mb_api_user_role },
+    { "POST", "/api/me/password", mb_api_me_password },
     { "GET", "/api/listings", mb_api_listings_list },
     { "POST", "/api/listings", mb_api_listings_create },
     { "GET", "/api/listings/#", mb_api_listing_get },

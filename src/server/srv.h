@@ -47,6 +47,8 @@ void mb_api_orgs_create(struct mb_req *r, int64_t id);
 void mb_api_org_get(struct mb_req *r, int64_t id);
 void mb_api_org_users(struct mb_req *r, int64_t id);
 void mb_api_users_create(struct mb_req *r, int64_t id);
+void mb_api_user_role(struct mb_req *r, int64_t id);
+void mb_api_me_password(struct mb_req *r, int64_t id);
 void mb_api_listings_list(struct mb_req *r, int64_t id);
 void mb_api_listings_create(struct mb_req *r, int64_t id);
 void mb_api_listing_get(struct mb_req *r, int64_t id);
@@ -109,7 +111,10 @@ struct mb_limiter *mb_limiter_new(void);
 void mb_limiter_free(struct mb_limiter *l);
 /* Seconds until another attempt is allowed (0: allowed now). */
 int mb_limiter_wait(struct mb_limiter *l, const char *email, const char *client, double now);
-void mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now);
+/* Count a failure; the seconds the e-mail is now locked for when this
+ * failure locked it, else 0. */
+int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now);
+int mb_limiter_max_per_email(void);
 void mb_limiter_success(struct mb_limiter *l, const char *email);
 
 /* Plan jobs (jobs.c): one worker thread solves queued jobs in order. */

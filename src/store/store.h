@@ -111,6 +111,13 @@ int mb_store_user_by_email(struct mb_store *st, const char *email, struct mb_use
                            char *hash, size_t hash_size, struct mb_error *err);
 int mb_store_user_list(struct mb_store *st, int64_t org_id, struct mb_user **items,
                        size_t *n, struct mb_error *err);
+/* Change a user's role; MB_ENOTFOUND when there is no such user. */
+int mb_store_user_set_role(struct mb_store *st, int64_t id, enum mb_role role,
+                           struct mb_error *err);
+/* Replace a user's password hash and end every session of the user but
+ * the one whose token hash is `keep_token_hash` (may be NULL: all). */
+int mb_store_user_set_password(struct mb_store *st, int64_t id, const char *password_hash,
+                               const char *keep_token_hash, struct mb_error *err);
 
 /* Bearer tokens are stored only as a hash (hex text); the token itself is
  * never stored. */
@@ -378,7 +385,7 @@ struct mb_audit_entry {
     int64_t seq;              /* 1, 2, ... */
     int64_t at;               /* Unix seconds */
     int64_t user_id, org_id;  /* 0: the system */
-    char entity[16];          /* "listing", "facility", "deal", "delivery" */
+    char entity[16];          /* one of mb_audit_entities (market/audit.h) */
     int64_t entity_id;
     char action[24];          /* "create", "update", "status", "reserve", ... */
     char *detail;             /* JSON object text, owned */

@@ -1215,6 +1215,55 @@ int mb_store_token_user(struct mb_store *st, const char *token_hash, int64_t now
     return one_user(st, s, out, NULL, 0, "token", err);
 }
 
+int mb_store_user_set_role(struct mb_store *st, int64_t id, enum mb_role role,
+                           struct mb_error *err)
+{
+    if ((unsigned)role >= MB_ROLE_COUNT)
+        return mb_error_set(err, MB_EINVAL, "role", "is not a known role");
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "UPDATE user SET role = ? WHERE id = ?", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, mb_role_name(role));
+        mb_st_bound(sqlite3_bind_int64(s, 2, id));
+        rc = mb_st_exec(st, s, NULL, err);
+        if (!rc && sqlite3_changes(st->db) == 0)
+            rc = mb_error_set(err, MB_ENOTFOUND, "id", "no user %lld", (long long)id);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_user_set_password(struct mb_store *st, int64_t id, const char *password_hash,
+                               const char *keep_token_hash, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "UPDATE user SET password_hash = ? WHERE id = ?", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, password_hash);
+        mb_st_bound(sqlite3_bind_int64(s, 2, id));
+        rc = mb_st_exec(st, s, NULL, err);
+        if (!rc && sqlite3_changes(st->db) == 0)
+            rc = mb_error_set(err, MB_ENOTFOUND, "id", "no user %lld", (long long)id);
+    }
+    if (!rc)
+        rc = mb_st_prepare(st, "DELETE FROM token WHERE user_id = ? AND hash IS NOT ?", &s,
+                           err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, id));
+        if (keep_token_hash)
+            mb_st_bind_text(s, 2, keep_token_hash);
+        else
+            mb_st_bound(sqlite3_bind_null(s, 2));
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
 int mb_store_token_delete(struct mb_store *st, const char *token_hash,
                           struct mb_error *err)
 {

@@ -418,3 +418,39 @@ def test_plan_a_region_of_the_market_from_the_cli(demo, tmp_path):
     assert not empty.exists()
     p = run("plan", "--db", db, "--from", "2026-01", "--to", "2026-12", check=False)
     assert p.returncode == 2
+
+
+def test_custody_and_balance_from_the_cli(demo, tmp_path):
+    """`massebank custody`: a listing's loads, their totals per destination
+    and state, and planned against delivered, from the library the API's
+    /custody and /balance use; the totals add up."""
+    db, _ = demo
+    listing = next(i for i in range(1, 200)
+                   if run("custody", "--db", db, "--listing", i, check=False).returncode == 0
+                   and json.loads(run("custody", "--db", db, "--listing", i).stdout)["loads"])
+    c = json.loads(run("custody", "--db", db, "--listing", listing).stdout)
+    by_state = {"confirmed": 0.0, "disputed": 0.0, "pending": 0.0}
+    # A load that is neither confirmed nor disputed (registered) is pending.
+    for load in c["loads"]:
+        by_state[load["state"] if load["state"] in by_state else "pending"] += load["amount_t"]
+    for state, t in by_state.items():
+        assert c["totals"][f"{state}_t"] == pytest.approx(t)
+        assert sum(d[f"{state}_t"] for d in c["destinations"]) == pytest.approx(t)
+    assert c["totals"]["loads"] == len(c["loads"]) == sum(d["loads"] for d in c["destinations"])
+    out = tmp_path / "balance.json"
+    run("custody", "--db", db, "--listing", listing, "--balance", "-o", out)
+    b = json.loads(out.read_text())
+    t = b["totals"]
+    assert t["closed"] and t["planned_t"] == pytest.approx(
+        t["confirmed_t"] + t["disputed_t"] + t["open_t"], abs=0.01)
+    assert t["confirmed_t"] == pytest.approx(by_state["confirmed"])
+    assert b["remaining_t"] == pytest.approx(t["planned_t"] - t["confirmed_t"], abs=0.01)
+    # Refused: no such listing (1), a facility (1), a bad id (2).
+    p = run("custody", "--db", db, "--listing", 999999, check=False)
+    assert p.returncode == 1 and "no listing 999999" in p.stderr
+    facility = next(i for i in range(1, 200)
+                    if "a facility" in run("custody", "--db", db, "--listing", i,
+                                           check=False).stderr)
+    assert facility
+    assert run("custody", "--db", db, "--listing", "x", check=False).returncode == 2
+    assert run("custody", "--listing", 1, check=False).returncode == 2

@@ -156,13 +156,13 @@ Test(deal, reservations_never_exceed_the_listing)
     cr_assert_eq(listing_status(&w), MB_STATUS_RESERVED);
     /* Declining frees the amount: published again. */
     struct mb_deal out;
-    cr_assert_eq(mb_deal_move(w.st, &w.owner, b.id, MB_DEAL_DECLINED, &out, &err), 0, "%s",
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, b.id, -1, MB_DEAL_DECLINED, &out, &err), 0, "%s",
                  err.message);
     cr_assert_eq(listing_status(&w), MB_STATUS_PUBLISHED);
     cr_assert_float_eq(balance(&w).available_t, 400, 1e-9);
     /* The owner's own organisation cannot reserve. */
     cr_assert_eq(reserve(&w, &w.owner, "{\"amount\": {\"value\": 1, \"unit\": \"t\"}}", &b,
-                         &err), MB_ECONFLICT);
+                         &err), MB_EFORBIDDEN);
     cr_assert_str_eq(err.field, "id");
     teardown(&w);
 }
@@ -184,7 +184,7 @@ Test(deal, a_listing_reserved_by_hand_stays_reserved_when_a_deal_is_declined)
     cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1,
                                        MB_STATUS_RESERVED, &l, &err), 0, "%s", err.message);
     mb_site_rec_release(&l);
-    cr_assert_eq(mb_deal_move(w.st, &w.owner, a.id, MB_DEAL_DECLINED, &out, &err), 0, "%s",
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, a.id, -1, MB_DEAL_DECLINED, &out, &err), 0, "%s",
                  err.message);
     cr_assert_eq(listing_status(&w), MB_STATUS_RESERVED, "the owner's reservation stands");
     cr_assert_float_eq(balance(&w).available_t, 1000, 1e-9);
@@ -244,6 +244,65 @@ Test(deal, state_machine_and_parties)
     cr_assert_not(mb_deal_may_read(mb_deal_parties(&d, 1, &stranger)));
 }
 
+/* Who may take each step is the deal rules' to decide, not the caller's:
+ * a wrong party, a municipality, a stranger and a stale version are
+ * refused by the library, and a refusal writes nothing. */
+Test(deal, who_may_take_each_step)
+{
+    struct world w;
+    setup(&w, 1000);
+    struct mb_user kommune = make_user(w.st, "Kommune", "k@x.no", MB_ROLE_MUNICIPALITY);
+    struct mb_deal d, out;
+    struct mb_error err;
+    char body[256];
+    snprintf(body, sizeof body, "{\"amount\": {\"value\": 100, \"unit\": \"t\"}, "
+             "\"hauler_org\": %lld}", (long long)w.hauler.org_id);
+    cr_assert_eq(reserve(&w, &w.buyer, body, &d, &err), 0, "%s", err.message);
+    char before[128], after[128];
+    cr_assert_eq(mb_store_fingerprint(w.st, before, sizeof before, &err), 0);
+    cr_assert_eq(mb_deal_move(w.st, &w.buyer, d.id, -1, MB_DEAL_AGREED, &out, &err),
+                 MB_EFORBIDDEN, "the reserver does not agree to its own reservation");
+    cr_assert_str_eq(err.field, "id");
+    cr_assert_eq(mb_deal_move(w.st, &kommune, d.id, -1, MB_DEAL_AGREED, &out, &err),
+                 MB_EFORBIDDEN);
+    cr_assert_str_eq(err.field, "role");
+    cr_assert_eq(mb_deal_move(w.st, &w.other, d.id, -1, MB_DEAL_AGREED, &out, &err),
+                 MB_ENOTFOUND, "a stranger does not see the deal");
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, d.version + 1, MB_DEAL_AGREED, &out, &err),
+                 MB_ESTALE);
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, -1, MB_DEAL_COMPLETED, &out, &err),
+                 MB_ECONFLICT, "a reserved deal is not completed");
+    cr_assert_str_eq(err.field, "state");
+    cr_assert_eq(mb_store_fingerprint(w.st, after, sizeof after, &err), 0);
+    cr_assert_str_eq(before, after);
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, d.version, MB_DEAL_AGREED, &out, &err), 0,
+                 "%s", err.message);
+    struct mb_delivery v, dec;
+    snprintf(body, sizeof body, "{\"truck\": \"AB12345\", \"euro_class\": \"VI\", "
+             "\"amount\": "
+             "{\"value\": 30, \"unit\": \"t\"}, \"at\": \"%s\"}", now_iso());
+    cr_assert_eq(load(&w, &w.owner, d.id, body, &v, &err), MB_EFORBIDDEN,
+                 "a deal with a hauler has its loads registered by the hauler");
+    cr_assert_eq(load(&w, &w.hauler, d.id, body, &v, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_fingerprint(w.st, before, sizeof before, &err), 0);
+    /* The supplier does not confirm its own load, nor does the hauler. */
+    cr_assert_eq(mb_delivery_decide(w.st, &w.owner, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &dec,
+                                    &err), MB_EFORBIDDEN);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.hauler, v.id, -1, MB_DELIVERY_CONFIRMED, NULL,
+                                    &dec, &err), MB_EFORBIDDEN);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.other, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &dec,
+                                    &err), MB_ENOTFOUND);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v.id, v.version + 1, MB_DELIVERY_CONFIRMED,
+                                    NULL, &dec, &err), MB_ESTALE);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v.id, -1, MB_DELIVERY_CONFIRMED, "ok", &dec,
+                                    &err), MB_EINVAL, "a reason goes with a dispute only");
+    cr_assert_eq(mb_store_fingerprint(w.st, after, sizeof after, &err), 0);
+    cr_assert_str_eq(before, after);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v.id, v.version, MB_DELIVERY_CONFIRMED,
+                                    NULL, &dec, &err), 0, "%s", err.message);
+    teardown(&w);
+}
+
 /* The whole life: reserve, agree, loads with numbers 1..n, a dispute
  * and its replacement, confirmation, completion; the balance closes. */
 Test(deal, loads_disputes_and_the_balance)
@@ -262,7 +321,7 @@ Test(deal, loads_disputes_and_the_balance)
     /* Not agreed yet: no loads. */
     cr_assert_eq(load(&w, &w.hauler, d.id, body, &v1, &err), MB_ECONFLICT);
     cr_assert_str_eq(err.field, "state");
-    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, MB_DEAL_AGREED, &out, &err), 0);
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, -1, MB_DEAL_AGREED, &out, &err), 0);
     cr_assert_eq(load(&w, &w.hauler, d.id, body, &v1, &err), 0, "%s", err.message);
     cr_assert_eq(load(&w, &w.hauler, d.id, body, &v2, &err), 0, "%s", err.message);
     cr_assert_eq(v1.seq, 1);
@@ -270,14 +329,14 @@ Test(deal, loads_disputes_and_the_balance)
     cr_assert_str_eq(v1.truck, "EL12345");
     cr_assert_eq(strlen(v1.code), 22);
     cr_assert_str_neq(v1.code, v2.code);
-    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v1.id, MB_DELIVERY_CONFIRMED, "", &dec,
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v1.id, -1, MB_DELIVERY_CONFIRMED, "", &dec,
                                     &err), 0, "%s", err.message);
-    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v1.id, MB_DELIVERY_DISPUTED, "x", &dec,
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v1.id, -1, MB_DELIVERY_DISPUTED, "x", &dec,
                                     &err), MB_ECONFLICT);
-    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v2.id, MB_DELIVERY_DISPUTED, "", &dec,
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v2.id, -1, MB_DELIVERY_DISPUTED, "", &dec,
                                     &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "reason");
-    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v2.id, MB_DELIVERY_DISPUTED,
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v2.id, -1, MB_DELIVERY_DISPUTED,
                                     "veid 22 t på mottak", &dec, &err), 0);
     struct mb_listing_balance b = balance(&w);
     cr_assert_float_eq(b.remaining_t, 970, 1e-9);
@@ -320,7 +379,7 @@ Test(deal, loads_disputes_and_the_balance)
                       " \"amount\": {\"value\": 1, \"unit\": \"t\"}, \"at\": \"2026-01-01T00:00Z\"}",
                       &v3, &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "euro_class");
-    cr_assert_eq(mb_deal_move(w.st, &w.buyer, d.id, MB_DEAL_COMPLETED, &out, &err), 0);
+    cr_assert_eq(mb_deal_move(w.st, &w.buyer, d.id, -1, MB_DEAL_COMPLETED, &out, &err), 0);
     /* Completed: what is committed is what was confirmed. */
     cr_assert_float_eq(balance(&w).committed_t, 30, 1e-9);
     /* Every change is in the audit log, and the chain holds. */
