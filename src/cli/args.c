@@ -90,7 +90,7 @@ static int resolve_links(const char *path, char *out, size_t n, struct mb_error 
         ssize_t k = readlink(out, link, sizeof link - 1);
         if (k < 0)
             return mb_error_set(err, MB_EIO, "-o", "cannot follow the link %s: %s",
-                                path, strerror(errno));
+                                path, MB_ERRNO_TEXT(errno));
         link[k] = '\0';
         const char *slash = strrchr(out, '/');
         int dirlen = slash && link[0] != '/' ? (int)(slash - out) + 1 : 0;
@@ -121,7 +121,7 @@ int cli_out_open(struct cli_out *o, const char *path, const char *flag,
         o->f = fopen(path, "w");
         if (!o->f)
             return mb_error_set(err, MB_EIO, flag, "cannot write %s: %s", path,
-                                strerror(errno));
+                                MB_ERRNO_TEXT(errno));
         o->direct = true;
         return 0;
     }
@@ -148,13 +148,13 @@ int cli_out_open(struct cli_out *o, const char *path, const char *flag,
     int fd = mkstemp(o->tmp);
     if (fd < 0)
         return mb_error_set(err, MB_EIO, flag, "cannot create %s: %s", path,
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
         int e = errno;
         close(fd);
         unlink(o->tmp);
         return mb_error_set(err, MB_EIO, flag, "cannot create %s: %s", path,
-                            strerror(e));
+                            MB_ERRNO_TEXT(e));
     }
     return 0;
 }
@@ -187,7 +187,7 @@ int cli_out_commit(struct cli_out *o, struct mb_error *err)
         if (!o->direct)
             unlink(o->tmp);
         return mb_error_set(err, MB_EIO, o->flag, "cannot write %s: %s", o->path,
-                            strerror(e ? e : EIO));
+                            MB_ERRNO_TEXT(e ? e : EIO));
     }
     if (o->direct)
         return 0;
@@ -222,7 +222,7 @@ int cli_write_output(const char *path, const char *text, size_t len,
     if (fwrite(text, 1, len, o.f) != len) {
         int e = errno;
         cli_out_abort(&o);
-        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path, strerror(e));
+        return mb_error_set(err, MB_EIO, "-o", "cannot write %s: %s", path, MB_ERRNO_TEXT(e));
     }
     return cli_out_commit(&o, err);
 }

@@ -67,12 +67,8 @@ int cmd_custody(int argc, char **argv)
     mb_store_close(st);
     if (rc)
         return cli_fail(&err);
-    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    char *text = mb_xjson_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     json_decref(doc);
-    if (!text) {
-        mb_error_set(&err, MB_EINTERNAL, "", "the result could not be written as JSON");
-        return cli_fail(&err);
-    }
     size_t len = strlen(text);
     char *line = mb_xmalloc(len + 2);
     memcpy(line, text, len);

@@ -27,7 +27,7 @@ int cli_open_db(const char *path, struct mb_store **st, struct mb_error *err)
     struct stat sb;
     if (stat(path, &sb) != 0)
         return mb_error_set(err, MB_EIO, "--db", "cannot open %s: %s", path,
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     if (!S_ISREG(sb.st_mode))
         return mb_error_set(err, MB_EIO, "--db", "cannot open %s: not a regular file",
                             path);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "domain/month.h"
 #include "market/market.h"
@@ -254,7 +255,7 @@ static int region_scenario(const char *db, const char *const *munis, size_t nmun
     if (!rc)
         rc = mb_market_region_plan_scenario(st, &m, req, &scn, err);
     if (!rc) {
-        char *text = json_dumps(scn, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        char *text = mb_xjson_dumps(scn, JSON_COMPACT | JSON_REAL_PRECISION(17));
         struct mb_problems probs;
         if (mb_scenario_parse(s, text, strlen(text), &probs) != 0) {
             rc = mb_error_set(err, MB_EINVAL, "--db", "the region gives no plannable "

@@ -3,6 +3,7 @@
  */
 #include "core/alloc.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,4 +77,14 @@ char *mb_xstrndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+char *mb_xjson_dumps(const json_t *json, size_t flags)
+{
+    char *text = json_dumps(json, flags);
+    if (!text) {
+        fprintf(stderr, "massebank: out of memory writing JSON\n");
+        abort();
+    }
+    return text;
 }

@@ -23,5 +23,10 @@ void *mb_xgrow(void *ptr, size_t *cap, size_t need, size_t size);
 int mb_xint(size_t count);
 char *mb_xstrdup(const char *s);
 char *mb_xstrndup(const char *s, size_t n);
+/* json_dumps of an object or array (jansson's flags); jansson fails there
+ * only when memory runs out, so this aborts like mb_xmalloc instead of
+ * returning NULL. */
+typedef struct json_t json_t;
+char *mb_xjson_dumps(const json_t *json, size_t flags);
 
 #endif

@@ -309,7 +309,7 @@ int mb_csv_read_file(struct mb_csv_table *t, const char *path,
     FILE *f = fopen(path, "rb");
     if (!f)
         return mb_error_set(err, MB_EIO, "file", "cannot open %s: %s", path,
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     size_t cap = 0, n = 0;
     char *buf = NULL;
     int rc = 0;
@@ -333,7 +333,7 @@ int mb_csv_read_file(struct mb_csv_table *t, const char *path,
     }
     if (ferror(f)) {
         rc = mb_error_set(err, MB_EIO, "file", "cannot read %s: %s", path,
-                          strerror(errno));
+                          MB_ERRNO_TEXT(errno));
         goto out;
     }
     const char *base = strrchr(path, '/');

@@ -62,3 +62,10 @@ const char *mb_error_name(int code)
     default: return "unknown";
     }
 }
+
+const char *mb_errno_text(int e, char *buf, size_t size)
+{
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "system error %d", e);
+    return buf;
+}

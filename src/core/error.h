@@ -45,6 +45,12 @@ int mb_error_set(struct mb_error *err, int code, const char *field,
 /* Prefix the field of an existing error, e.g. "row 4" + "Pb" -> "row 4, Pb". */
 void mb_error_prefix_field(struct mb_error *err, const char *prefix);
 
+/* The system's words for errno value e, written into buf (strerror_r:
+ * safe in the server's threads, unlike strerror). MB_ERRNO_TEXT(e) gives
+ * a buffer that lives to the end of the enclosing statement's block. */
+const char *mb_errno_text(int e, char *buf, size_t size);
+#define MB_ERRNO_TEXT(e) mb_errno_text((e), (char[128]){ 0 }, 128)
+
 /* Stable lower-case name of a code ("invalid", "not_found", ...). */
 const char *mb_error_name(int code);
 

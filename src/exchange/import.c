@@ -602,7 +602,7 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
             json_decref(body);
             continue;
         }
-        char *text = json_dumps(body, JSON_COMPACT);
+        char *text = mb_xjson_dumps(body, JSON_COMPACT);
         json_decref(body);
         struct mb_problems probs = { 0 };
         if (mb_market_parse_site(m, family, text, strlen(text), &recs[i], &probs) != 0) {

@@ -96,7 +96,7 @@ int mb_xchg_sheet_read_file(struct mb_xchg_sheet *s, const char *path,
     FILE *f = fopen(path, "rb");
     if (!f)
         return mb_error_set(err, MB_EIO, "file", "cannot open %s: %s", path,
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);

@@ -67,7 +67,7 @@ static int slurp(const char *path, char **data, size_t *len, struct mb_error *er
     FILE *f = fopen(path, "rb");
     if (!f)
         return mb_error_set(err, MB_EIO, "xlsx", "cannot read the workbook back: %s",
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || st.st_size < 0) {
         fclose(f);
@@ -97,7 +97,7 @@ int mb_xchg_xlsx_write(const struct mb_xchg_table *const *tables, size_t n, char
     int fd = mkstemp(path);
     if (fd < 0)
         return mb_error_set(err, MB_EIO, "xlsx", "cannot create a temporary file in %s: "
-                            "%s", dir, strerror(errno));
+                            "%s", dir, MB_ERRNO_TEXT(errno));
     close(fd);
     int rc = 0;
     lxw_workbook *wb = workbook_new(path);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "core/strbuf.h"
 #include "core/text.h"
 
@@ -94,7 +95,7 @@ int mb_audit_append(struct mb_store *st, const struct mb_user *who, const char *
         mb_text_copy(e.entity, sizeof e.entity, entity);
         e.entity_id = id;
         mb_text_copy(e.action, sizeof e.action, action);
-        e.detail = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS |
+        e.detail = detail ? mb_xjson_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS |
                                                    JSON_REAL_PRECISION(15))
                           : NULL;
         mb_text_copy(e.prev_hash, sizeof e.prev_hash, last[0] ? last : MB_AUDIT_GENESIS);

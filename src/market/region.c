@@ -209,9 +209,7 @@ int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, 
     int rc = mb_permit_check(who->role, MB_ACT_PLAN, err);
     if (rc)
         return rc;
-    char *text = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!text)
-        return mb_error_set(err, MB_EINVAL, "", "the request cannot be written as JSON");
+    char *text = mb_xjson_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
     struct mb_job job = { 0 };
     job.user_id = who->id;
     job.state = MB_JOB_QUEUED;

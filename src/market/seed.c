@@ -114,7 +114,7 @@ static int seed_sites(struct mb_store *st, const struct mb_market *m,
         const char *kind = json_string_value(json_object_get(site, "kind"));
         enum mb_site_family fam = strcmp(kind, "source") == 0 || strcmp(kind, "need") == 0
                                       ? MB_FAMILY_LISTING : MB_FAMILY_FACILITY;
-        char *text = json_dumps(body, JSON_COMPACT);
+        char *text = mb_xjson_dumps(body, JSON_COMPACT);
         json_decref(body);
         struct mb_site_rec rec;
         memset(&rec, 0, sizeof rec);

@@ -559,7 +559,7 @@ static void fill_rec(const struct mb_market *m, enum mb_site_type type, json_t *
     }
     r->limits = lim.s;
     (void)m;
-    r->doc = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+    r->doc = mb_xjson_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 }
 
 /* ---- the entry point --------------------------------------------------------- */
@@ -699,7 +699,7 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     json_object_set_new(site, "kind", json_string(kind_of_type[type]));
     json_t *scen = json_pack("{s:s, s:{s:s, s:s}, s:[O]}", "format", MB_SCENARIO_FORMAT,
                              "horizon", "from", "2000-01", "to", "2049-12", "sites", site);
-    scen_text = json_dumps(scen, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    scen_text = mb_xjson_dumps(scen, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(scen);
     struct mb_problems sp;
     if (mb_scenario_parse(&s, scen_text, strlen(scen_text), &sp)) {

@@ -22,7 +22,7 @@ int mb_ticket_qr_svg(const char *text, char **svg, size_t *len, struct mb_error 
     QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!qr)
         return mb_error_set(err, errno == ERANGE ? MB_EINVAL : MB_EIO, "code",
-                            "the QR code could not be made: %s", strerror(errno));
+                            "the QR code could not be made: %s", MB_ERRNO_TEXT(errno));
     int w = qr->width, size = w + 2 * QUIET;
     struct mb_strbuf b = { 0 };
     mb_strbuf_addf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "

@@ -313,7 +313,7 @@ char *mb_demo_trondheim(struct mb_error *err)
         "name", "Trondheimsregionen (demo): 2020-mengder fra MEF, deponier og kapasitet fra "
         "IKAP, behov fra forbruk per innbygger",
         "horizon", "from", from, "to", to, "sites", sites);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    char *text = mb_xjson_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
     json_decref(root);
     mb_refdata_release(&r);
     mb_municipalities_release(&mu);

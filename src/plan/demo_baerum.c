@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "core/alloc.h"
 #include "plan/plan.h"
 
 /* The projects: the figures each one published, the rest by difference
@@ -120,7 +121,7 @@ char *mb_demo_baerum(struct mb_error *err)
         "Bærum Ressursbank (anslag): seks prosjekter, 14 millioner m3, 2020-2030",
         "horizon", "from", "2020-01", "to", "2030-12", "out_of_region", "landfill_km", 400.0,
         "quarry_km", 400.0, "transport", "distances", dist, "max_km", 500.0, "sites", sites);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    char *text = mb_xjson_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
     json_decref(root);
     return text;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "domain/month.h"
 
 /* splitmix64: small, fast, and the same on every platform. */
@@ -222,7 +223,7 @@ char *mb_gen_scenario(const struct mb_gen_options *o)
                              "name", name, "horizon", "from", hf, "to", ht, "sites", sites);
     if (o->national)
         json_object_set_new(root, "transport", json_pack("{s:f}", "max_km", 60.0));
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
+    char *text = mb_xjson_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(9));
     json_decref(root);
     return text;
 }

@@ -47,12 +47,8 @@ static int solve(struct mb_store *st, const struct mb_market *m, int64_t id, jso
         snprintf(msg, msg_size, "%s", err.message);
         return -1;
     }
-    char *scn_text = json_dumps(scn, JSON_COMPACT);
+    char *scn_text = mb_xjson_dumps(scn, JSON_COMPACT);
     json_decref(scn);
-    if (!scn_text) {
-        snprintf(msg, msg_size, "the region's scenario could not be written");
-        return -1;
-    }
     struct mb_scenario sc;
     struct mb_problems probs = { 0 };
     if (mb_scenario_parse(&sc, scn_text, strlen(scn_text), &probs) != 0) {
@@ -82,11 +78,6 @@ static int solve(struct mb_store *st, const struct mb_market *m, int64_t id, jso
              plan.build_seconds + plan.solve_seconds);
     mb_plan_release(&plan);
     mb_scenario_release(&sc);
-    if (!plan_text) {
-        snprintf(msg, msg_size, "the plan could not be written");
-        free(scn_text);
-        return -1;
-    }
     size_t len = strlen(scn_text) + strlen(plan_text) + 32;
     *result = mb_xmalloc(len);
     snprintf(*result, len, "{\"scenario\":%s,\"plan\":%s}", scn_text, plan_text);

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "core/alloc.h"
 #include "report/forecast.h"
 
 char *mb_report_plan_json(const struct mb_scenario *s, const struct mb_plan *plan)
@@ -15,7 +16,7 @@ char *mb_report_plan_json(const struct mb_scenario *s, const struct mb_plan *pla
     mb_forecast_build(s, plan, &fc);
     json_object_set_new(root, "forecast", mb_forecast_json(s, &fc));
     mb_forecast_release(&fc);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
+    char *text = mb_xjson_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
     json_decref(root);
     return text;
 }

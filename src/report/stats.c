@@ -12,6 +12,7 @@
  */
 #include "report/stats.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,8 @@ int mb_stats_year(int64_t t)
 {
     time_t tt = (time_t)(t + 3600);
     struct tm tm;
-    gmtime_r(&tt, &tm);
+    if (!gmtime_r(&tt, &tm))
+        return t < 0 ? INT_MIN : INT_MAX; /* out of any year a statistic asks for */
     return tm.tm_year + 1900;
 }
 

@@ -38,7 +38,7 @@ static int write_file(const char *dir, const char *hex, const char *data, size_t
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     size_t off = 0;
     while (off < len) {
         ssize_t n = write(fd, data + off, len - off);
@@ -48,14 +48,14 @@ static int write_file(const char *dir, const char *hex, const char *data, size_t
             close(fd);
             unlink(tmp);
             return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
-                                strerror(errno));
+                                MB_ERRNO_TEXT(errno));
         }
         off += (size_t)n;
     }
     if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
         return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "domain/month.h"
 #include "plan/scenario.h"
@@ -35,7 +36,7 @@ static int check_accounting(struct mb_req *r, json_t *b, const char *from, const
     }
     int rc = 0;
     if (any) {
-        char *text = json_dumps(scn, JSON_COMPACT);
+        char *text = mb_xjson_dumps(scn, JSON_COMPACT);
         struct mb_scenario s;
         struct mb_problems probs = { 0 };
         if (mb_scenario_parse(&s, text, strlen(text), &probs) != 0) {

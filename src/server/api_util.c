@@ -14,8 +14,9 @@ json_t *mb_api_time(int64_t t)
     time_t tt = (time_t)t;
     struct tm tm;
     char buf[32];
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* A time gmtime cannot hold (beyond year 2^31) is shown as null. */
+    if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return json_null();
     return json_string(buf);
 }
 

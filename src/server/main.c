@@ -88,7 +88,7 @@ int main(int argc, char **argv)
                 logfile = fopen(v, "a");
                 if (!logfile) {
                     fprintf(stderr, "massebank-server: --log: cannot open %s: %s\n", v,
-                            strerror(errno));
+                            MB_ERRNO_TEXT(errno));
                     return 1;
                 }
                 cfg.log = logfile;

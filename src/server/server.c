@@ -350,8 +350,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         char when[32];
         time_t now = time(NULL);
         struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            snprintf(when, sizeof when, "%lld", (long long)now);
         char path[160];
         log_path(path, sizeof path, r->path);
         pthread_mutex_lock(&s->lock);
@@ -431,7 +431,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     }
     if (mkdir(s->files_dir, 0700) != 0 && errno != EEXIST) {
         rc = mb_error_set(err, MB_EIO, "files", "cannot create %s: %s", s->files_dir,
-                          strerror(errno));
+                          MB_ERRNO_TEXT(errno));
         goto fail;
     }
     if ((rc = mb_store_job_fail_stale(st, err)) != 0)
