@@ -18,19 +18,22 @@
  * (its snapshot may hold uncommitted writes): SQL answers.
  *
  * Answers are those of the SQL search (store_site.c), compared byte for
- * byte by tests/store: the R*Trees hold positions as 32-bit floats
- * rounded outwards and test box edges and radius distances on those, so
- * the model keeps the same rounded bounds (rt_down/rt_up are SQLite's
- * rtreeValueDown/Up) and the same tests; months, types and statuses are
+ * byte by tests/store: both apply the same filters, each defined once in
+ * store_filter.c (mb_sf_keep here, its SQL there). The R*Trees hold
+ * positions as 32-bit floats rounded outwards and test box edges and
+ * radius distances on those, so the model's entries keep the same
+ * rounded bounds (mb_sf_entry_init); months, types and statuses are
  * exact in both. The candidates are found through grids of cells
  * (CELL_LAT x CELL_LON degrees), one per type over every site and one per
- * type and material (as site_mrtree's key), then ordered, paged and counted by the same code as the SQL search.
+ * type and material (as site_mrtree's key), then ordered, paged and
+ * counted by the same code as the SQL search.
  *
  * Concurrency: one rwlock per model. Searches hold it shared while they
  * collect and copy their page; catching up holds it exclusively. Models
  * are found by the file's device and inode and freed with the last
  * connection to the file.
  */
+#include "store/store_filter.h"
 #include "store/store_sqlite.h"
 
 #include <math.h>
@@ -41,7 +44,6 @@
 #include <sys/stat.h>
 
 #include "core/alloc.h"
-#include "domain/geo.h"
 
 /* Two grids of each kind: fine cells for a map box or a first match
  * radius, coarse cells (COARSE x COARSE fine ones) where a search would
@@ -58,28 +60,15 @@
 /* More changed sites than this in one catch-up: load everything. */
 #define CATCHUP_MAX 20000
 
-/* One site in one cell: what the filters test most, beside the site, and
- * its id (a hit needs it; reading it from the site was a cache miss per
- * hit). */
-struct mentry {
-    int64_t id;
-    float lat_lo, lat_hi, lon_lo, lon_hi; /* the R*Tree's bounds */
-    int32_t t_lo, t_hi;                   /* window, clamped as the R*Tree does */
-    uint8_t type, status;
-    struct msite *s;
-};
-
-struct msite {
-    struct mb_site_rec rec;   /* as read from the database, doc and materials owned */
-    struct mentry e;          /* its entry (e.s == this) */
-    int64_t *mats;            /* material_code ids of its materials */
-    size_t nmats;
-};
+/* A site is a struct mb_sf_site and each of its cells holds a copy of
+ * its struct mb_sf_entry (store_filter.h): what the filters test most,
+ * beside the site, and its id (a hit needs it; reading it from the site
+ * was a cache miss per hit). */
 
 struct cell {
     uint64_t key;             /* 0: free slot */
     uint32_t n, cap;
-    struct mentry *e;
+    struct mb_sf_entry *e;
 };
 
 struct mb_site_model {
@@ -92,7 +81,7 @@ struct mb_site_model {
     char *path;               /* the file, for the loader's connection */
     int64_t seq;              /* every change up to here is applied */
     /* id -> site, open addressing (linear probing, backward-shift delete) */
-    struct msite **sites;
+    struct mb_sf_site **sites;
     size_t site_cap, nsites;
     /* cell key -> entries; key = (material_code id + 1) << 45 | type << 42 |
      * row << 21 | col, material id -1 for the grids of every site */
@@ -106,32 +95,6 @@ struct mb_site_model {
 
 static pthread_mutex_t models_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mb_site_model *models;
-
-/* ---- SQLite's R*Tree rounding (rtree.c, rtreeValueDown/Up) -------------- */
-
-#define RNDTOWARDS (1.0 - 1.0 / 8388608.0)
-#define RNDAWAY (1.0 + 1.0 / 8388608.0)
-
-static float rt_down(double d)
-{
-    float f = (float)d;
-    if (f > d)
-        f = (float)(d * (d < 0 ? RNDAWAY : RNDTOWARDS));
-    return f;
-}
-
-static float rt_up(double d)
-{
-    float f = (float)d;
-    if (f < d)
-        f = (float)(d * (d < 0 ? RNDTOWARDS : RNDAWAY));
-    return f;
-}
-
-static int32_t clamp_month(int64_t m)
-{
-    return (int32_t)(m < 0 ? 0 : m > MB_RT_T_MAX ? MB_RT_T_MAX : m);
-}
 
 /* SQLite's NOCASE: ASCII letters folded. */
 static int nocase_cmp(const char *a, const char *b)
@@ -154,22 +117,22 @@ static size_t id_slot(int64_t id, size_t cap)
     return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
 }
 
-static struct msite *site_find(const struct mb_site_model *m, int64_t id)
+static struct mb_sf_site *site_find(const struct mb_site_model *m, int64_t id)
 {
     if (!m->site_cap)
         return NULL;
     for (size_t i = id_slot(id, m->site_cap);; i = (i + 1) & (m->site_cap - 1)) {
-        struct msite *s = m->sites[i];
+        struct mb_sf_site *s = m->sites[i];
         if (!s || s->rec.id == id)
             return s;
     }
 }
 
-static void site_table_put(struct mb_site_model *m, struct msite *s);
+static void site_table_put(struct mb_site_model *m, struct mb_sf_site *s);
 
 static void site_table_grow(struct mb_site_model *m)
 {
-    struct msite **old = m->sites;
+    struct mb_sf_site **old = m->sites;
     size_t oldcap = m->site_cap;
     m->site_cap = oldcap ? oldcap * 2 : 1024;
     m->sites = mb_xcalloc(m->site_cap, sizeof *m->sites);
@@ -180,7 +143,7 @@ static void site_table_grow(struct mb_site_model *m)
     free(old);
 }
 
-static void site_table_put(struct mb_site_model *m, struct msite *s)
+static void site_table_put(struct mb_site_model *m, struct mb_sf_site *s)
 {
     if ((m->nsites + 1) * 2 > m->site_cap)
         site_table_grow(m);
@@ -284,7 +247,7 @@ static struct cell *cell_get(struct mb_site_model *m, uint64_t key)
     return c;
 }
 
-static void cell_add(struct mb_site_model *m, uint64_t key, const struct mentry *e)
+static void cell_add(struct mb_site_model *m, uint64_t key, const struct mb_sf_entry *e)
 {
     struct cell *c = cell_get(m, key);
     if (c->n == c->cap) {
@@ -294,7 +257,7 @@ static void cell_add(struct mb_site_model *m, uint64_t key, const struct mentry 
     c->e[c->n++] = *e;
 }
 
-static void cell_remove(struct mb_site_model *m, uint64_t key, const struct msite *s)
+static void cell_remove(struct mb_site_model *m, uint64_t key, const struct mb_sf_site *s)
 {
     struct cell *c = cell_find(m, key);
     for (uint32_t i = 0; c && i < c->n; i++)
@@ -320,7 +283,7 @@ static int64_t code_id(const struct mb_site_model *m, const char *code)
     return 0;
 }
 
-static void site_unlink(struct mb_site_model *m, struct msite *s)
+static void site_unlink(struct mb_site_model *m, struct mb_sf_site *s)
 {
     int row = cell_row(s->rec.lat), col = cell_col(s->rec.lon);
     cell_remove(m, cell_key(-1, s->e.type, row, col), s);
@@ -332,7 +295,7 @@ static void site_unlink(struct mb_site_model *m, struct msite *s)
     site_table_del(m, s->rec.id);
 }
 
-static void site_free(struct msite *s)
+static void site_free(struct mb_sf_site *s)
 {
     if (s) {
         mb_site_rec_release(&s->rec);
@@ -344,16 +307,10 @@ static void site_free(struct msite *s)
 /* Take over *rec (a visible site) into the model. */
 static void site_insert(struct mb_site_model *m, struct mb_site_rec *rec)
 {
-    struct msite *s = mb_xcalloc(1, sizeof *s);
+    struct mb_sf_site *s = mb_xcalloc(1, sizeof *s);
     s->rec = *rec;
     memset(rec, 0, sizeof *rec);
-    s->e = (struct mentry){
-        .id = s->rec.id,
-        .lat_lo = rt_down(s->rec.lat), .lat_hi = rt_up(s->rec.lat),
-        .lon_lo = rt_down(s->rec.lon), .lon_hi = rt_up(s->rec.lon),
-        .t_lo = clamp_month(s->rec.from_m), .t_hi = clamp_month(s->rec.to_m),
-        .type = (uint8_t)s->rec.type, .status = (uint8_t)s->rec.status, .s = s,
-    };
+    mb_sf_entry_init(s);
     if (s->rec.nmaterials)
         s->mats = mb_xcalloc(s->rec.nmaterials, sizeof *s->mats);
     for (size_t i = 0; i < s->rec.nmaterials; i++) {
@@ -534,7 +491,7 @@ static int catch_up(struct mb_store *st, struct mb_site_model *m, int64_t head,
         bool found;
         if ((rc = mb_st_site_read(st, ids[i], &r, &found, err)))
             break;
-        struct msite *old = site_find(m, ids[i]);
+        struct mb_sf_site *old = site_find(m, ids[i]);
         if (old) {
             site_unlink(m, old);
             site_free(old);
@@ -606,61 +563,14 @@ void mb_st_model_release(struct mb_site_model *m)
 
 /* ---- search -------------------------------------------------------------------- */
 
-bool mb_st_model_covers(const struct mb_store *st, const struct mb_site_query *q)
+bool mb_st_model_covers(const struct mb_store *st, const struct mb_sf *f)
 {
-    if (!st->model || st->model_off || st->depth != 0 || !(q->has_box || q->has_radius))
+    if (!st->model || st->model_off || st->depth != 0 || !(f->set & 1u << MB_SF_AREA))
         return false;
     /* Drafts and closed sites are not in the model: a query that may see
-     * some (its organisation's, or an administrator's) goes to SQL. */
-    const unsigned public_set = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
-    unsigned asked = q->statuses ? q->statuses & ((1u << MB_STATUS_COUNT) - 1) : public_set;
-    return !((q->all_visible || q->viewer_org) && (asked & ~public_set));
-}
-
-/* What a search tests, prepared once. */
-struct mfilter {
-    double box[4];
-    unsigned types, statuses;
-    bool window;
-    int32_t from, to;
-    int64_t org_id, exclude_id;
-    int max_class;
-    double min_amount_t;
-    bool radius;
-    struct mb_point centre;
-    double radius_km;
-    int64_t mat;              /* material_code id, or -1 */
-};
-
-static bool site_has_mat(const struct msite *s, int64_t mat)
-{
-    for (size_t i = 0; i < s->nmats; i++)
-        if (s->mats[i] == mat)
-            return true;
-    return false;
-}
-
-/* The tests of store_site.c's build_where for an R*Tree-driven search;
- * the radius test is the caller's. */
-static bool passes(const struct mfilter *f, const struct mentry *e)
-{
-    if (!((double)e->lat_hi >= f->box[0] && (double)e->lat_lo <= f->box[2] &&
-          (double)e->lon_hi >= f->box[1] && (double)e->lon_lo <= f->box[3]))
-        return false;
-    if (!(f->statuses >> e->status & 1u) || !(f->types >> e->type & 1u))
-        return false;
-    if (f->window && !(e->t_hi >= f->from && e->t_lo <= f->to))
-        return false;
-    if (f->exclude_id && e->id == f->exclude_id)
-        return false;
-    const struct mb_site_rec *r = &e->s->rec;
-    if (f->org_id && r->org_id != f->org_id)
-        return false;
-    if (f->max_class > 0 && r->type == MB_TYPE_SUPPLY && r->cls > f->max_class)
-        return false;
-    if (f->min_amount_t > 0 && !(r->amount_t >= f->min_amount_t || r->amount_t < 0))
-        return false;
-    return true;
+     * some (its organisation's, or an administrator's) goes to SQL, as
+     * does one with a filter that has no in-memory test (keywords). */
+    return !f->priv && mb_sf_in_memory(f);
 }
 
 struct hits {
@@ -668,24 +578,29 @@ struct hits {
     size_t n, cap;
 };
 
-static void consider(const struct mfilter *f, const struct mentry *e, struct hits *out)
+/* Candidates are tested in batches of at most BATCH (store_filter.c's
+ * tests take batches: a call per filter and batch, not per entry). */
+#define BATCH 256
+
+/* Of the candidates e[0..n): those that pass the filters but those their
+ * cells ensure (`given`), then the radius, on the R*Tree's values as the
+ * SQL search. */
+static void consider(const struct mb_sf *f, const struct mb_sf_entry **e, size_t n,
+                     unsigned given, struct hits *out)
 {
-    if (!passes(f, e))
-        return;
-    struct mb_st_hit x = { e->id, 0 };
-    if (f->radius) {
-        /* The R*Tree's position (its lower bounds), as the SQL search. */
-        x.km = mb_geo_distance_km(f->centre, (struct mb_point){ e->lat_lo, e->lon_lo });
-        if (!(x.km <= f->radius_km))
-            return;
+    n = mb_sf_keep(f, e, n, given);
+    /* Room for every one: no growth check per hit. */
+    out->h = mb_xgrow(out->h, &out->cap, out->n + n, sizeof *out->h);
+    for (size_t i = 0; i < n; i++) {
+        struct mb_st_hit x = { e[i]->id, 0 };
+        if (mb_sf_within(f, e[i]->lat_lo, e[i]->lon_lo, &x.km))
+            out->h[out->n++] = x;
     }
-    if (out->n == out->cap)
-        out->h = mb_xgrow(out->h, &out->cap, out->n + 1, sizeof *out->h);
-    out->h[out->n++] = x;
 }
 
-static void collect(const struct mb_site_model *m, const struct mfilter *f, struct hits *out)
+static void collect(const struct mb_site_model *m, const struct mb_sf *f, struct hits *out)
 {
+    const struct mb_sf_entry *batch[BATCH];
     /* A site is filed under the cell of its exact position, but passes
      * on its float bounds, which lie at most a rounding step (2^-22 of
      * the value: 4.3e-5 degrees at 180) outside it; widening the box by
@@ -700,11 +615,17 @@ static void collect(const struct mb_site_model *m, const struct mfilter *f, stru
     double ncell = (double)(r1 - r0 + 1) * (double)(c1 - c0 + 1) * ntypes;
     if (ncell > (double)m->nsites / 4 + 64) {
         /* A box as large as the country: every site once. */
+        size_t n = 0;
         for (size_t i = 0; i < m->site_cap; i++) {
-            const struct msite *s = m->sites[i];
-            if (s && (f->mat < 0 || site_has_mat(s, f->mat)))
-                consider(f, &s->e, out);
+            if (!m->sites[i])
+                continue;
+            batch[n++] = &m->sites[i]->e;
+            if (n == BATCH) {
+                consider(f, batch, n, 0, out);
+                n = 0;
+            }
         }
+        consider(f, batch, n, 0, out);
         return;
     }
     bool coarse = (r1 - r0 + 1) * (c1 - c0 + 1) > FINE_MAX;
@@ -714,20 +635,23 @@ static void collect(const struct mb_site_model *m, const struct mfilter *f, stru
         c0 /= COARSE;
         c1 /= COARSE;
     }
+    /* A material's grids hold only its sites. */
+    int64_t mat = f->set & 1u << MB_SF_MATERIAL ? f->material_id : -1;
+    unsigned given = mat < 0 ? 0 : 1u << MB_SF_MATERIAL;
     for (int t = 0; t < MB_TYPE_COUNT; t++) {
         if (!(f->types >> t & 1u))
             continue;
         for (int r = r0; r <= r1; r++)
             for (int c = c0; c <= c1; c++) {
-                uint64_t key = coarse ? 1ull << 62 | cell_key(f->mat, t, r, c)
-                                      : cell_key(f->mat, t, r, c);
+                uint64_t key = coarse ? 1ull << 62 | cell_key(mat, t, r, c)
+                                      : cell_key(mat, t, r, c);
                 const struct cell *cl = cell_find(m, key);
-                if (!cl)
-                    continue;
-                /* Room for every entry of the cell: no growth check per hit. */
-                out->h = mb_xgrow(out->h, &out->cap, out->n + cl->n, sizeof *out->h);
-                for (uint32_t i = 0; i < cl->n; i++)
-                    consider(f, &cl->e[i], out);
+                for (uint32_t i = 0; cl && i < cl->n; i += BATCH) {
+                    size_t n = cl->n - i < BATCH ? cl->n - i : BATCH;
+                    for (size_t k = 0; k < n; k++)
+                        batch[k] = &cl->e[i + k];
+                    consider(f, batch, n, given, out);
+                }
             }
     }
 }
@@ -756,41 +680,19 @@ static void copy_out(struct mb_site_rec *dst, const struct mb_site_rec *src,
     dst->doc = q->want_doc ? dup_or_null(src->doc) : NULL;
 }
 
-/* Answer q from m (lock held shared). As run_rt_page and the totals of
- * mb_store_site_search's R*Tree branch. */
-static void answer(const struct mb_site_model *m, const struct mb_site_query *q, size_t limit,
-                   const double box[4], struct mb_site_page *out)
+/* Answer f's query from m (lock held shared). As run_rt_page and the
+ * totals of mb_store_site_search's R*Tree branch. */
+static void answer(const struct mb_site_model *m, const struct mb_sf *qf, size_t limit,
+                   struct mb_site_page *out)
 {
-    const unsigned public_set = 1u << MB_STATUS_PUBLISHED | 1u << MB_STATUS_RESERVED;
-    const unsigned all_types = (1u << MB_TYPE_COUNT) - 1;
-    struct mfilter f = { .box = { box[0], box[1], box[2], box[3] }, .mat = -1 };
-    unsigned asked = q->statuses ? q->statuses & ((1u << MB_STATUS_COUNT) - 1) : public_set;
-    f.statuses = asked & public_set;
-    f.types = q->types ? q->types & all_types : all_types;
-    if (!f.statuses || !f.types)
-        return; /* SQL: an empty query, total 0 */
-    if (q->material && *q->material) {
-        f.mat = code_id(m, q->material);
-        if (f.mat <= 0)
-            return; /* SQL: no site has ever listed it */
-    }
-    if (q->from_m || q->to_m) {
-        /* As build_where: the start clamped to [0, MB_RT_T_MAX], the end
-         * only from above (an end before 0 finds nothing). */
-        int64_t to = q->to_m ? q->to_m : MB_NO_MONTH_TO;
-        f.window = true;
-        f.from = clamp_month(q->from_m);
-        f.to = (int32_t)(to > MB_RT_T_MAX ? MB_RT_T_MAX : to);
-    }
-    f.org_id = q->org_id;
-    f.max_class = q->max_class;
-    f.min_amount_t = q->min_amount_t;
-    f.exclude_id = q->exclude_id;
-    if (q->has_radius) {
-        f.radius = true;
-        f.centre = (struct mb_point){ q->lat, q->lon };
-        f.radius_km = q->radius_km;
-    }
+    const struct mb_site_query *q = qf->q;
+    /* A shallow copy (qf owns what it points to) that takes the model's
+     * id of the material. */
+    struct mb_sf f = *qf;
+    if (f.set & 1u << MB_SF_MATERIAL)
+        mb_sf_set_material_id(&f, code_id(m, q->material));
+    if (f.empty)
+        return; /* SQL: no site has ever listed the material */
     struct hits h = { 0 };
     collect(m, &f, &h);
     size_t n = h.n;
@@ -799,7 +701,7 @@ static void answer(const struct mb_site_model *m, const struct mb_site_query *q,
     mb_st_hits_smallest(h.h, n, end, q->has_radius);
     out->items = mb_xcalloc(end - first + 1, sizeof *out->items);
     for (size_t i = first; i < end; i++) {
-        const struct msite *s = site_find(m, h.h[i].id);
+        const struct mb_sf_site *s = site_find(m, h.h[i].id);
         copy_out(&out->items[out->n++], &s->rec, q);
     }
     free(h.h);
@@ -908,8 +810,8 @@ static void start_loader(struct mb_site_model *m)
     pthread_attr_destroy(&attr);
 }
 
-int mb_st_model_search(struct mb_store *st, const struct mb_site_query *q, size_t limit,
-                    const double box[4], struct mb_site_page *out, struct mb_error *err)
+int mb_st_model_search(struct mb_store *st, const struct mb_sf *f, size_t limit,
+                       struct mb_site_page *out, struct mb_error *err)
 {
     struct mb_site_model *m = st->model;
     pthread_rwlock_rdlock(&m->lock);
@@ -938,7 +840,7 @@ int mb_st_model_search(struct mb_store *st, const struct mb_site_query *q, size_
         }
         pthread_rwlock_rdlock(&m->lock);
         if (m->loaded && m->seq == head) {
-            answer(m, q, limit, box, out);
+            answer(m, f, limit, out);
             pthread_rwlock_unlock(&m->lock);
             rc = 0;
             break;

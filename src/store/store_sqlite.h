@@ -140,12 +140,6 @@ extern const char mb_st_site_cols[];
 int mb_st_site_read(struct mb_store *st, int64_t id, struct mb_site_rec *r, bool *found,
                     struct mb_error *err);
 
-/* A search's area as a box (min_lat, min_lon, max_lat, max_lon): the
- * query's box and the box around its radius, intersected. Refuses what
- * the search refuses (MB_EINVAL) and sets *empty when the area is. */
-int mb_st_query_box(const struct mb_site_query *q, double box[4], bool *empty,
-                    struct mb_error *err);
-
 /* One candidate of a spatial search: site id and great-circle km from the
  * centre of a radius search (0 without one). */
 struct mb_st_hit {
@@ -170,11 +164,12 @@ void mb_st_model_release(struct mb_site_model *m);
 
 /* Answer a search from the model: 0 or an error as mb_store_site_search,
  * or MB_ST_MODEL_DECLINED when it cannot (the caller asks SQL). The caller
- * has checked the limit and that the query's shape is the model's (see
- * mb_st_model_covers); `box` is from mb_st_query_box and not empty. */
+ * has checked the limit, that f (store_filter.h, from the query) is not
+ * empty and that the query's shape is the model's (mb_st_model_covers). */
 #define MB_ST_MODEL_DECLINED 1
-bool mb_st_model_covers(const struct mb_store *st, const struct mb_site_query *q);
-int mb_st_model_search(struct mb_store *st, const struct mb_site_query *q, size_t limit,
-                    const double box[4], struct mb_site_page *out, struct mb_error *err);
+struct mb_sf;
+bool mb_st_model_covers(const struct mb_store *st, const struct mb_sf *f);
+int mb_st_model_search(struct mb_store *st, const struct mb_sf *f, size_t limit,
+                       struct mb_site_page *out, struct mb_error *err);
 
 #endif
