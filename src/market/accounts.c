@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "market/audit.h"
+#include "market/listing.h"
 #include "market/permit.h"
 
 /* Write one entry of `entity` id with `detail` (consumed) after `rc`. */
@@ -20,10 +21,18 @@ static int audit(struct mb_store *st, const struct mb_user *who, const char *ent
     return rc;
 }
 
+/* `who` may administer accounts (NULL: the system may). */
+static int admin_only(const struct mb_user *who, struct mb_error *err)
+{
+    return who ? mb_permit_check(who->role, MB_ACT_ADMIN, err) : 0;
+}
+
 int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struct mb_org *org,
                            struct mb_error *err)
 {
-    int rc = mb_store_begin(st, err);
+    int rc = admin_only(who, err);
+    if (rc || (rc = mb_store_begin(st, err)))
+        return rc;
     if (rc)
         return rc;
     rc = mb_store_org_create(st, org, err);
@@ -33,10 +42,23 @@ int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struc
     return mb_store_end(st, rc, err);
 }
 
+int mb_accounts_users_of(struct mb_store *st, const struct mb_user *who, int64_t org_id,
+                         struct mb_user **items, size_t *n, struct mb_error *err)
+{
+    if (!mb_permit_owns(who, org_id))
+        return mb_error_set(err, MB_EFORBIDDEN, "id", "only the organisation's own users and "
+                            "administrators see its users");
+    struct mb_org org;
+    int rc = mb_store_org_get(st, org_id, &org, err);
+    return rc ? rc : mb_store_user_list(st, org_id, items, n, err);
+}
+
 int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
                             struct mb_user *user, const char *hash, struct mb_error *err)
 {
-    int rc = mb_store_begin(st, err);
+    int rc = admin_only(who, err);
+    if (rc || (rc = mb_store_begin(st, err)))
+        return rc;
     if (rc)
         return rc;
     rc = mb_store_user_create(st, user, hash, err);
@@ -49,12 +71,15 @@ int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
 }
 
 int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
-                             struct mb_document *d, struct mb_error *err)
+                             enum mb_site_family f, struct mb_document *d,
+                             struct mb_error *err)
 {
     int rc = mb_store_begin(st, err);
     if (rc)
         return rc;
-    rc = mb_store_document_add(st, d, err);
+    rc = mb_listing_check_change(st, who, f, d->site_id, err);
+    if (!rc)
+        rc = mb_store_document_add(st, d, err);
     if (!rc)
         rc = audit(st, who, "document", d->id, "attach",
                    json_pack("{s:I, s:s, s:s, s:s, s:I}", "site_id", (json_int_t)d->site_id,

@@ -14,21 +14,32 @@
 
 #include "core/error.h"
 #include "market/auth.h"
+#include "market/market.h"
 #include "store/store.h"
 
-/* Create an organisation (org->id is set) as `who` (NULL: the system,
- * e.g. the demo seed), with its audit entry. */
+/* Create an organisation (org->id is set) as `who`, an administrator
+ * (MB_EFORBIDDEN otherwise; NULL: the system, e.g. the demo seed), with
+ * its audit entry. Users are created the same way. */
 int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struct mb_org *org,
                            struct mb_error *err);
+
+/* The users of organisation org_id, as `who` may see them: its own users
+ * and administrators (MB_EFORBIDDEN naming "id" otherwise); MB_ENOTFOUND
+ * when there is no such organisation. *items is malloc'ed. */
+int mb_accounts_users_of(struct mb_store *st, const struct mb_user *who, int64_t org_id,
+                         struct mb_user **items, size_t *n, struct mb_error *err);
 
 /* Create a user with the given password hash (user->id is set). */
 int mb_accounts_user_create(struct mb_store *st, const struct mb_user *who,
                             struct mb_user *user, const char *hash, struct mb_error *err);
 
-/* Record a document attached to site d->site_id (d->id is set); the caller
- * has written the content file, named by its hash. */
+/* Record a document attached to site d->site_id of family f by `who`, who
+ * must be allowed to change the site (mb_listing_check_change, checked
+ * again here, in the write transaction); d->id is set. The caller has
+ * written the content file, named by its hash. */
 int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
-                             struct mb_document *d, struct mb_error *err);
+                             enum mb_site_family f, struct mb_document *d,
+                             struct mb_error *err);
 
 /* Change user `id`'s role as `who`, an administrator (MB_EFORBIDDEN
  * otherwise), who may not change their own (MB_ECONFLICT: the last

@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "market/permit.h"
 
 bool mb_custody_sees_all(const struct mb_user *who, const struct mb_site_rec *listing)
 {
-    return !who || who->org_id == listing->org_id || who->role == MB_ROLE_ADMIN ||
-           who->role == MB_ROLE_MUNICIPALITY;
+    return !who || mb_permit_owns(who, listing->org_id) ||
+           mb_permit_may(who->role, MB_ACT_OVERSEE);
 }
 
 int mb_custody_loads(struct mb_store *st, const struct mb_user *who,
@@ -67,8 +68,10 @@ struct dest {
     bool passes_on; /* storage or plant: its onward custody is shown */
     /* What the site received from every source and sent on (confirmed). */
     double in_t, out_t;
-    int64_t *to;
-    double *to_t;
+    struct sent {
+        int64_t site;
+        double t;
+    } *to;
     size_t nto, capto;
 };
 
@@ -106,16 +109,13 @@ static int onward_one(const struct mb_load *l, void *ctx)
             continue;
         d->out_t += l->amount_t;
         size_t j = 0;
-        while (j < d->nto && d->to[j] != l->to_site)
+        while (j < d->nto && d->to[j].site != l->to_site)
             j++;
         if (j == d->nto) {
-            size_t cap = d->capto;
-            d->to = mb_xgrow(d->to, &cap, d->nto + 1, sizeof *d->to);
-            d->to_t = mb_xgrow(d->to_t, &d->capto, d->nto + 1, sizeof *d->to_t);
-            d->to[d->nto] = l->to_site;
-            d->to_t[d->nto++] = 0;
+            d->to = mb_xgrow(d->to, &d->capto, d->nto + 1, sizeof *d->to);
+            d->to[d->nto++] = (struct sent){ l->to_site, 0 };
         }
-        d->to_t[j] += l->amount_t;
+        d->to[j].t += l->amount_t;
     }
     return 0;
 }
@@ -128,18 +128,16 @@ static json_t *onward_json(struct mb_store *st, const struct dest *d)
     json_t *to = json_array();
     for (size_t k = 0; k < d->nto; k++)
         json_array_append_new(to, json_pack("{s:o, s:f, s:f}", "site",
-                                            mb_custody_site_ref(st, d->to[k]), "sent_t",
-                                            d->to_t[k], "attributed_t", d->to_t[k] * share));
+                                            mb_custody_site_ref(st, d->to[k].site), "sent_t",
+                                            d->to[k].t, "attributed_t", d->to[k].t * share));
     return json_pack("{s:f, s:f, s:f, s:f, s:o}", "received_t", d->in_t, "share", share,
                      "sent_t", d->out_t, "attributed_t", d->out_t * share, "to", to);
 }
 
 static void dests_release(struct dests *ds)
 {
-    for (size_t k = 0; k < ds->n; k++) {
+    for (size_t k = 0; k < ds->n; k++)
         free(ds->d[k].to);
-        free(ds->d[k].to_t);
-    }
     free(ds->d);
 }
 

@@ -37,9 +37,9 @@ unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, const str
         p |= MB_PARTY_RESERVER;
     if (d->hauler_org && u->org_id == d->hauler_org)
         p |= MB_PARTY_HAULER;
-    if (u->role == MB_ROLE_ADMIN)
+    if (mb_permit_may(u->role, MB_ACT_ADMIN))
         p |= MB_PARTY_ADMIN;
-    if (u->role == MB_ROLE_MUNICIPALITY)
+    else if (mb_permit_may(u->role, MB_ACT_OVERSEE))
         p |= MB_PARTY_AUTHORITY;
     return p;
 }
@@ -259,7 +259,7 @@ static int follow_status(struct mb_store *st, const struct mb_user *who,
     if (rc)
         return rc;
     return mb_listing_follow_deals(st, who, listing, deal_id, available_before, b.available_t,
-                                   err);
+                                   NULL, err);
 }
 
 static bool takes(const struct mb_site_rec *site, const char *material)
@@ -380,11 +380,9 @@ out:
     return mb_store_end(st, rc, err);
 }
 
-/* Deal `id` and its listing, read for `who` inside the open transaction:
- * MB_ENOTFOUND when `who` may not read it; *parties is how who stands. */
-static int read_deal(struct mb_store *st, const struct mb_user *who, int64_t id,
-                     struct mb_deal *d, struct mb_site_rec *listing, unsigned *parties,
-                     struct mb_error *err)
+int mb_deal_read(struct mb_store *st, const struct mb_user *who, int64_t id,
+                 struct mb_deal *d, struct mb_site_rec *listing, unsigned *parties,
+                 struct mb_error *err)
 {
     int rc = mb_store_deal_get(st, id, d, err);
     if (rc == 0 && (rc = mb_store_site_get(st, d->listing_id, listing, err)) == 0) {
@@ -410,17 +408,26 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     int rc = mb_store_begin(st, err);
     if (rc)
         return rc;
-    if ((rc = read_deal(st, who, deal_id, &d, &listing, &parties, err)))
+    if ((rc = mb_deal_read(st, who, deal_id, &d, &listing, &parties, err)))
         goto out;
     have_listing = true;
-    if (expect_version >= 0 && expect_version != d.version) {
-        rc = mb_error_set(err, MB_ESTALE, "version", "the deal has changed (version %lld); "
-                          "load it again", (long long)d.version);
-        goto out;
-    }
     if ((parties & ~MB_PARTY_AUTHORITY) == 0) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "role", "a municipality reads deals; it does not "
                           "change them");
+        goto out;
+    }
+    if (d.state != to && step_exists(d.state, to) && !mb_deal_may_move(d.state, to, parties)) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only %s may make a %s deal %s",
+                          to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED
+                              ? "the listing's organisation"
+                              : d.state == MB_DEAL_RESERVED ? "the reserving organisation"
+                                                            : "a party of the deal",
+                          mb_deal_state_name(d.state), mb_deal_state_name(to));
+        goto out;
+    }
+    if (expect_version >= 0 && expect_version != d.version) {
+        rc = mb_error_set(err, MB_ESTALE, "version", "the deal has changed (version %lld); "
+                          "load it again", (long long)d.version);
         goto out;
     }
     if (d.state == to) {
@@ -429,15 +436,6 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     }
     if (!step_exists(d.state, to)) {
         rc = mb_error_set(err, MB_ECONFLICT, "state", "a %s deal cannot become %s",
-                          mb_deal_state_name(d.state), mb_deal_state_name(to));
-        goto out;
-    }
-    if (!mb_deal_may_move(d.state, to, parties)) {
-        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only %s may make a %s deal %s",
-                          to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED
-                              ? "the listing's organisation"
-                              : d.state == MB_DEAL_RESERVED ? "the reserving organisation"
-                                                            : "a party of the deal",
                           mb_deal_state_name(d.state), mb_deal_state_name(to));
         goto out;
     }
@@ -658,7 +656,7 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
     if (rc)
         return rc;
     unsigned parties;
-    if ((rc = read_deal(st, who, v->deal_id, &d, &listing, &parties, err)))
+    if ((rc = mb_deal_read(st, who, v->deal_id, &d, &listing, &parties, err)))
         goto out;
     have_listing = true;
     /* The deal's hauler registers its loads; without one, its parties. */
@@ -760,7 +758,7 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
         return rc;
     if ((rc = mb_store_delivery_get(st, id, &v, err)))
         goto out;
-    if ((rc = read_deal(st, who, v.deal_id, &d, &listing, &parties, err))) {
+    if ((rc = mb_deal_read(st, who, v.deal_id, &d, &listing, &parties, err))) {
         if (rc == MB_ENOTFOUND) /* the load is what was asked for */
             mb_error_set(err, MB_ENOTFOUND, "id", "no delivery %lld", (long long)id);
         goto out;
@@ -769,14 +767,14 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
     mb_site_rec_release(&listing);
     if (rc)
         goto out;
+    if (!mb_permit_owns(who, receiver)) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the receiving organisation confirms "
+                          "or disputes a load");
+        goto out;
+    }
     if (expect_version >= 0 && expect_version != v.version) {
         rc = mb_error_set(err, MB_ESTALE, "version", "the delivery has changed (version "
                           "%lld); load it again", (long long)v.version);
-        goto out;
-    }
-    if (who->org_id != receiver && who->role != MB_ROLE_ADMIN) {
-        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the receiving organisation confirms "
-                          "or disputes a load");
         goto out;
     }
     if (v.state != MB_DELIVERY_REGISTERED) {
@@ -798,6 +796,13 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
     json_decref(detail);
 out:
     return mb_store_end(st, rc, err);
+}
+
+int mb_deal_list(struct mb_store *st, const struct mb_user *who, int64_t listing_id, int state,
+                 struct mb_deal **items, size_t *n, struct mb_error *err)
+{
+    bool all = mb_permit_may(who->role, MB_ACT_ADMIN) || mb_permit_may(who->role, MB_ACT_OVERSEE);
+    return mb_store_deal_list(st, listing_id, all ? 0 : who->org_id, state, items, n, err);
 }
 
 void mb_delivery_count(struct mb_delivery_totals *t, const struct mb_delivery *v)

@@ -45,6 +45,19 @@ bool mb_deal_may_read(unsigned parties);
 /* The state change `from` -> `to` is allowed to these parties. */
 bool mb_deal_may_move(enum mb_deal_state from, enum mb_deal_state to, unsigned parties);
 
+/* Deal `id` and its listing as `who` may read them (MB_ENOTFOUND naming
+ * "id" otherwise, in the words of a missing deal); *parties is how who
+ * stands to it. Release *listing. */
+int mb_deal_read(struct mb_store *st, const struct mb_user *who, int64_t id,
+                 struct mb_deal *d, struct mb_site_rec *listing, unsigned *parties,
+                 struct mb_error *err);
+
+/* The deals `who` may read (administrators and municipalities: all; else
+ * those the organisation is party to), of one listing (0: any) and in one
+ * state (-1: any). *items is malloc'ed. */
+int mb_deal_list(struct mb_store *st, const struct mb_user *who, int64_t listing_id, int state,
+                 struct mb_deal **items, size_t *n, struct mb_error *err);
+
 /* The amounts of a listing (the rule above). */
 struct mb_listing_balance {
     double amount_t, committed_t, available_t, remaining_t, confirmed_t;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "market/audit.h"
+#include "market/deal.h"
 
 #define EPS_T 1e-6 /* tonnes below this are nothing (as MB_DEAL_EPS_T) */
 
@@ -36,7 +37,7 @@ enum mb_action mb_listing_action(enum mb_site_family f)
 bool mb_listing_visible(const struct mb_user *who, const struct mb_site_rec *rec)
 {
     return rec->status == MB_STATUS_PUBLISHED || rec->status == MB_STATUS_RESERVED ||
-           (who && (who->role == MB_ROLE_ADMIN || who->org_id == rec->org_id));
+           mb_permit_owns(who, rec->org_id);
 }
 
 bool mb_listing_may_move(enum mb_status from, enum mb_status to)
@@ -53,8 +54,8 @@ bool mb_listing_may_move(enum mb_status from, enum mb_status to)
     return from == to || ((next[from] >> to) & 1u);
 }
 
-int mb_listing_get(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
-                   int64_t id, struct mb_site_rec *out, struct mb_error *err)
+int mb_listing_get_visible(struct mb_store *st, const struct mb_user *who, int64_t id,
+                           struct mb_site_rec *out, struct mb_error *err)
 {
     int rc = mb_store_site_get(st, id, out, err);
     if (rc)
@@ -63,6 +64,15 @@ int mb_listing_get(struct mb_store *st, const struct mb_user *who, enum mb_site_
         mb_site_rec_release(out);
         return mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)id);
     }
+    return 0;
+}
+
+int mb_listing_get(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
+                   int64_t id, struct mb_site_rec *out, struct mb_error *err)
+{
+    int rc = mb_listing_get_visible(st, who, id, out, err);
+    if (rc)
+        return rc;
     if (mb_listing_family(out->type) != f) {
         mb_site_rec_release(out);
         return mb_error_set(err, MB_ENOTFOUND, "id", "site %lld is not one of the %s",
@@ -78,8 +88,25 @@ static int may_change(const struct mb_user *who, const struct mb_site_rec *rec,
     int rc = mb_permit_check(who->role, mb_listing_action(mb_listing_family(rec->type)), err);
     if (rc)
         return rc;
-    if (who->role != MB_ROLE_ADMIN && who->org_id != rec->org_id)
+    if (!mb_permit_owns(who, rec->org_id))
         return mb_error_set(err, MB_EFORBIDDEN, "id", "the site belongs to another organisation");
+    return 0;
+}
+
+/* Deals on a listing that are still open (reserved or agreed). */
+static int open_deals(struct mb_store *st, int64_t listing_id, size_t *n, struct mb_error *err)
+{
+    *n = 0;
+    static const int open[] = { MB_DEAL_RESERVED, MB_DEAL_AGREED };
+    for (size_t k = 0; k < 2; k++) {
+        struct mb_deal *items;
+        size_t m;
+        int rc = mb_store_deal_list(st, listing_id, 0, open[k], &items, &m, err);
+        if (rc)
+            return rc;
+        free(items);
+        *n += m;
+    }
     return 0;
 }
 
@@ -99,6 +126,19 @@ static int load_for_change(struct mb_store *st, const struct mb_user *who, enum 
                           (long long)out->version);
     if (rc)
         mb_site_rec_release(out);
+    return rc;
+}
+
+int mb_listing_check_change(struct mb_store *st, const struct mb_user *who,
+                            enum mb_site_family f, int64_t id, struct mb_error *err)
+{
+    struct mb_site_rec rec;
+    int rc = load_for_change(st, who, f, id, -1, &rec, err);
+    if (rc)
+        return rc;
+    if (rec.status == MB_STATUS_CLOSED)
+        rc = mb_error_set(err, MB_ECONFLICT, "status", "a closed site cannot be changed");
+    mb_site_rec_release(&rec);
     return rc;
 }
 
@@ -164,6 +204,14 @@ int mb_listing_update(struct mb_store *st, const struct mb_user *who, enum mb_si
     else if (rec->type != old.type)
         rc = mb_error_set(err, MB_ECONFLICT, "type", "a %s cannot become a %s; create a new one",
                           mb_site_type_name(old.type), mb_site_type_name(rec->type));
+    /* A listing keeps at least what is committed of it (reserved, agreed
+     * or delivered), so a reservation never exceeds what is listed. */
+    struct mb_listing_amounts a = { 0 };
+    bool listing = mb_listing_family(old.type) == MB_FAMILY_LISTING;
+    if (rc == 0 && listing && (rc = mb_store_listing_amounts(st, id, &a, err)) == 0 &&
+        rec->amount_t < a.committed_t - EPS_T)
+        rc = mb_error_set(err, MB_ECONFLICT, "amount", "%.3f t of this listing are reserved "
+                          "or delivered; it cannot list less", a.committed_t);
     if (rc == 0) {
         rec->id = old.id;
         rec->org_id = old.org_id;
@@ -176,6 +224,16 @@ int mb_listing_update(struct mb_store *st, const struct mb_user *who, enum mb_si
         json_decref(after);
         rc = put_with_entry(st, who, rec, "update", detail, err);
         json_decref(detail);
+        /* More or less left to reserve: the deal rule on the status; the
+         * site is read again when it moved (its version did too). */
+        enum mb_status now = rec->status;
+        if (rc == 0 && listing)
+            rc = mb_listing_follow_deals(st, who, rec, 0, old.amount_t - a.committed_t,
+                                         rec->amount_t - a.committed_t, &now, err);
+        if (rc == 0 && now != rec->status) {
+            mb_site_rec_release(rec);
+            rc = mb_store_site_get(st, id, rec, err);
+        }
     }
     mb_site_rec_release(&old);
     return mb_store_end(st, rc, err);
@@ -212,10 +270,18 @@ int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum m
         return rc;
     if ((rc = load_for_change(st, who, f, id, expect_version, &rec, err)))
         return mb_store_end(st, rc, err);
+    size_t open = 0;
     if (!mb_listing_may_move(rec.status, to))
         rc = mb_error_set(err, MB_ECONFLICT, "status", "a %s site cannot become %s",
                           mb_status_name(rec.status), mb_status_name(to));
-    else if (rec.status != to)
+    else if ((to == MB_STATUS_DRAFT || to == MB_STATUS_CLOSED) && rec.status != to &&
+             mb_listing_family(rec.type) == MB_FAMILY_LISTING &&
+             (rc = open_deals(st, id, &open, err)) == 0 && open > 0)
+        rc = mb_error_set(err, MB_ECONFLICT, "status", "%zu deal%s on this listing %s open "
+                          "(reserved or agreed); complete, decline or cancel %s first", open,
+                          open == 1 ? "" : "s", open == 1 ? "is" : "are",
+                          open == 1 ? "it" : "them");
+    if (rc == 0 && rec.status != to)
         rc = move(st, who, &rec, to, NULL, err);
     mb_site_rec_release(&rec);
     if (rc == 0)
@@ -225,7 +291,7 @@ int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum m
 
 int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
                             const struct mb_site_rec *listing, int64_t deal_id,
-                            double available_before, double available_t,
+                            double available_before, double available_t, enum mb_status *now,
                             struct mb_error *err)
 {
     enum mb_status to = listing->status;
@@ -234,11 +300,17 @@ int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
     else if (listing->status == MB_STATUS_RESERVED && available_t > EPS_T &&
              available_before <= EPS_T)
         to = MB_STATUS_PUBLISHED;
+    if (now)
+        *now = listing->status;
     if (to == listing->status)
         return 0;
-    json_t *extra = json_pack("{s:I, s:f}", "deal_id", (json_int_t)deal_id, "available_t",
+    /* deal_id 0: the listing's own amount changed. */
+    json_t *extra = json_pack("{s:o, s:f}", "deal_id",
+                              deal_id ? json_integer(deal_id) : json_null(), "available_t",
                               round(available_t * 1000.0) / 1000.0);
     int rc = move(st, who, listing, to, extra, err);
     json_decref(extra);
+    if (rc == 0 && now)
+        *now = to;
     return rc;
 }

@@ -41,11 +41,23 @@ bool mb_listing_visible(const struct mb_user *who, const struct mb_site_rec *rec
 /* `from` -> `to` is a step of the status machine (or no step at all). */
 bool mb_listing_may_move(enum mb_status from, enum mb_status to);
 
+/* The site `id` of either family as `who` sees it: MB_ENOTFOUND naming
+ * "id" when it is missing or hidden. */
+int mb_listing_get_visible(struct mb_store *st, const struct mb_user *who, int64_t id,
+                           struct mb_site_rec *out, struct mb_error *err);
+
 /* The site `id` of family f as `who` sees it (NULL: nobody signed in):
  * MB_ENOTFOUND naming "id" when it is missing, hidden or of the other
  * family. *out is owned by the caller (mb_site_rec_release). */
 int mb_listing_get(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
                    int64_t id, struct mb_site_rec *out, struct mb_error *err);
+
+/* `who` may change site `id` of family f now: it is visible to who, who's
+ * role and organisation may change it, and it is not closed (the errors
+ * of an update). Reads only; a writer that depends on it checks again in
+ * its own transaction (documents: mb_accounts_document_add). */
+int mb_listing_check_change(struct mb_store *st, const struct mb_user *who,
+                            enum mb_site_family f, int64_t id, struct mb_error *err);
 
 /* Insert a new site (validated by mb_market_parse_site, with org_id and
  * a status of draft or published set) and its "create" audit entry,
@@ -66,31 +78,36 @@ int mb_listing_create(struct mb_store *st, const struct mb_user *who, enum mb_si
 
 /* Replace the body of site `id` (family f) with rec (validated) as `who`.
  * expect_version >= 0 must equal the stored version (MB_ESTALE naming
- * "version"). A closed site, or a change of type, is MB_ECONFLICT. The
- * entry's detail names the changed fields. On success rec holds the
- * stored site (id, organisation, status, version). */
+ * "version"). A closed site, a change of type, or a listing's amount
+ * below what is reserved or delivered of it is MB_ECONFLICT. A listing's
+ * status then follows its amount (mb_listing_follow_deals). The entry's
+ * detail names the changed fields. On success rec holds the stored site
+ * (id, organisation, status, version). */
 int mb_listing_update(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
                       int64_t id, int64_t expect_version, struct mb_site_rec *rec,
                       struct mb_error *err);
 
 /* Move site `id` (family f) to status `to` as `who` (the same checks as
- * an update; a step outside the machine is MB_ECONFLICT naming
+ * an update; a step outside the machine, or a listing with open deals
+ * (reserved or agreed) made draft or closed, is MB_ECONFLICT naming
  * "status"). *out is the site after the change. */
 int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum mb_site_family f,
                           int64_t id, int64_t expect_version, enum mb_status to,
                           struct mb_site_rec *out, struct mb_error *err);
 
 /* The deal rules' part of the status (in the caller's write transaction,
- * after deal `deal_id` changed what is committed of `listing`): a
+ * after deal `deal_id` changed what is committed of `listing`, or 0 when
+ * the listing's own amount changed): a
  * published listing with nothing left available becomes reserved; a
  * reserved one becomes published again when amount frees, but only one
  * that deals had reserved (available_before, what was available before
  * the change, was nothing): a listing its owner reserved by hand while
  * amount was left stays reserved. `available_t` is what is available
- * now. With its audit entry when the status changes. */
+ * now. With its audit entry when the status changes; *now (may be NULL)
+ * is the status after. */
 int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
                             const struct mb_site_rec *listing, int64_t deal_id,
-                            double available_before, double available_t,
+                            double available_before, double available_t, enum mb_status *now,
                             struct mb_error *err);
 
 #endif

@@ -165,6 +165,12 @@ int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *
  * audit entry ("plan", "request", the request) in one transaction.
  * *job_id is the job's id. */
 struct mb_user;
+struct mb_job;
+/* Job `id` as `who` may see it: their own, or any for an administrator;
+ * another's is "not found" in the same words as a missing one, so ids do
+ * not leak. Release *out with mb_job_release. */
+int mb_market_region_plan_job(struct mb_store *st, const struct mb_user *who, int64_t id,
+                              struct mb_job *out, struct mb_error *err);
 int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, json_t *req,
                                 int64_t *job_id, struct mb_error *err);
 

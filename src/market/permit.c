@@ -13,10 +13,16 @@ bool mb_permit_may(enum mb_role role, enum mb_action a)
                                   1u << MB_ROLE_ADMIN,
         [MB_ACT_PLAN] = 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN,
         [MB_ACT_ADMIN] = 1u << MB_ROLE_ADMIN,
+        [MB_ACT_OVERSEE] = 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN,
     };
     if ((unsigned)a >= MB_ACT_COUNT || (unsigned)role >= MB_ROLE_COUNT)
         return false;
     return (who[a] >> role) & 1u;
+}
+
+bool mb_permit_owns(const struct mb_user *who, int64_t org_id)
+{
+    return who && (who->role == MB_ROLE_ADMIN || who->org_id == org_id);
 }
 
 int mb_permit_check(enum mb_role role, enum mb_action a, struct mb_error *err)

@@ -227,3 +227,16 @@ int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, 
         *job_id = job.id;
     return rc;
 }
+
+int mb_market_region_plan_job(struct mb_store *st, const struct mb_user *who, int64_t id,
+                              struct mb_job *out, struct mb_error *err)
+{
+    int rc = mb_store_job_get(st, id, out, err);
+    if (rc == 0 && out->user_id != who->id && !mb_permit_may(who->role, MB_ACT_ADMIN)) {
+        mb_job_release(out);
+        rc = MB_ENOTFOUND;
+    }
+    if (rc == MB_ENOTFOUND)
+        mb_error_set(err, MB_ENOTFOUND, "id", "no job %lld", (long long)id);
+    return rc;
+}

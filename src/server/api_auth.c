@@ -175,7 +175,7 @@ void mb_api_orgs_create(struct mb_req *r, int64_t id)
     (void)id;
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
-        !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
+        !mb_api_require(r, MB_ACT_ADMIN))
         return;
     static const char *const keys[] = { "name", "orgnr", NULL };
     json_t *b = mb_api_body(r, keys);
@@ -213,18 +213,11 @@ void mb_api_org_users(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
         return;
-    if (r->user.role != MB_ROLE_ADMIN && r->user.org_id != id) {
-        mb_reply_error(r, 403, "forbidden", "id",
-                       "only the organisation's own users and administrators see its users");
-        return;
-    }
-    struct mb_org org;
     struct mb_user *items;
     size_t n;
     struct mb_error err;
-    if (mb_store_org_get(r->st, id, &org, &err) != 0 ||
-        mb_store_user_list(r->st, id, &items, &n, &err) != 0) {
-        mb_reply_mb_error(r, &err);
+    if (mb_accounts_users_of(r->st, &r->user, id, &items, &n, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     json_t *a = json_array();
@@ -239,7 +232,7 @@ void mb_api_users_create(struct mb_req *r, int64_t id)
     (void)id;
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
-        !mb_api_require_role(r, 1u << MB_ROLE_ADMIN))
+        !mb_api_require(r, MB_ACT_ADMIN))
         return;
     static const char *const keys[] = { "org_id", "email", "name", "role", "password", NULL };
     json_t *b = mb_api_body(r, keys);

@@ -2,8 +2,9 @@
  * api_deals.c - deals on listings, their deliveries (load tickets), a
  * ticket's QR code and public view by its code, a listing's chain of
  * custody and planned-vs-actual balance, and the audit log
- * (docs/deals.md). The rules live in market/deal.c and market/audit.c;
- * this file reads requests, decides who may see and do what, and replies.
+ * (docs/deals.md). The rules, who may see and do what included, live in
+ * market/deal.c, market/custody.c and market/audit.c; this file reads
+ * requests, calls them and replies.
  *
  * Visibility: a deal, its loads and its history are seen by its parties
  * (the listing's organisation, the reserving organisation, the hauler),
@@ -35,18 +36,9 @@ static int load_deal(struct mb_req *r, int64_t id, struct mb_deal *d,
                      struct mb_site_rec *listing, unsigned *parties)
 {
     struct mb_error err;
-    int rc = mb_store_deal_get(r->st, id, d, &err);
-    if (rc == 0 && (rc = mb_store_site_get(r->st, d->listing_id, listing, &err)) == 0) {
-        *parties = mb_deal_parties(d, listing->org_id, &r->user);
-        if (mb_deal_may_read(*parties))
-            return 0;
-        mb_site_rec_release(listing);
-        rc = MB_ENOTFOUND;
-    }
-    if (rc == MB_ENOTFOUND)
-        mb_reply_error(r, 404, "not_found", "id", "no deal %lld", (long long)id);
-    else
-        mb_reply_mb_error(r, &err);
+    if (mb_deal_read(r->st, &r->user, id, d, listing, parties, &err) == 0)
+        return 0;
+    mb_api_fail(r, &err);
     return -1;
 }
 
@@ -252,12 +244,10 @@ void mb_api_deals_list(struct mb_req *r, int64_t id)
         mb_reply_error(r, 400, "invalid", "listing", "must be a listing id");
         return;
     }
-    bool all = r->user.role == MB_ROLE_ADMIN || r->user.role == MB_ROLE_MUNICIPALITY;
     struct mb_deal *items;
     size_t n;
     struct mb_error err;
-    if (mb_store_deal_list(r->st, listing, all ? 0 : r->user.org_id, state, &items, &n,
-                           &err) != 0) {
+    if (mb_deal_list(r->st, &r->user, listing, state, &items, &n, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }
@@ -570,7 +560,7 @@ void mb_api_audit_list(struct mb_req *r, int64_t id)
     (void)id;
     static const char *const q[] = { "after", "limit", "entity", "entity_id", NULL };
     if (mb_req_check_query(r, q) || !mb_req_signed_in(r) ||
-        !mb_api_require_role(r, 1u << MB_ROLE_ADMIN | 1u << MB_ROLE_MUNICIPALITY))
+        !mb_api_require(r, MB_ACT_OVERSEE))
         return;
     const char *entity = mb_req_query(r, "entity");
     const char *qid = mb_req_query(r, "entity_id");

@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "market/accounts.h"
+#include "market/listing.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -75,16 +76,11 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
     static const char *const q[] = { "name", NULL };
     if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
         return;
-    struct mb_site_rec rec;
-    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
-        return;
-    bool listing = rec.type == MB_TYPE_SUPPLY || rec.type == MB_TYPE_NEED;
-    bool owner = r->user.role == MB_ROLE_ADMIN || r->user.org_id == rec.org_id;
-    mb_site_rec_release(&rec);
-    if (!mb_api_require(r, listing ? MB_ACT_LISTING_WRITE : MB_ACT_FACILITY_WRITE))
-        return;
-    if (!owner) {
-        mb_reply_error(r, 403, "forbidden", "id", "the site belongs to another organisation");
+    /* Checked before the file is written, so a refusal leaves nothing;
+     * checked again with the record, in its transaction. */
+    struct mb_error err;
+    if (mb_listing_check_change(r->st, &r->user, mb_api_path_family(r), id, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     const char *name = mb_req_query(r, "name");
@@ -121,12 +117,11 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
     d.size = (int64_t)r->len;
     mb_text_copy(d.name, sizeof d.name, name);
     mb_text_copy(d.mime, sizeof d.mime, mime);
-    struct mb_error err;
     /* File first, then the record: a crash between leaves an orphan file
      * (harmless), never a record without its file. */
     if (write_file(r->srv->files_dir, d.sha256, r->body, r->len, &err) != 0 ||
-        mb_accounts_document_add(r->st, &r->user, &d, &err) != 0) {
-        mb_reply_mb_error(r, &err);
+        mb_accounts_document_add(r->st, &r->user, mb_api_path_family(r), &d, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     snprintf(r->location, sizeof r->location, "/api/documents/%lld", (long long)d.id);
@@ -139,7 +134,7 @@ void mb_api_documents_list(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, none))
         return;
     struct mb_site_rec rec;
-    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
+    if (mb_api_site(r, id, &rec))
         return;
     mb_site_rec_release(&rec);
     struct mb_document *items;
@@ -171,7 +166,8 @@ void mb_api_document_get(struct mb_req *r, int64_t id)
     /* A document of a site the caller may not see is "not found" in the
      * same words as a missing one, so that its existence does not leak. */
     struct mb_site_rec rec;
-    if (rc == MB_ENOTFOUND || mb_api_visible_site(r, d.site_id, &rec)) {
+    if (rc == MB_ENOTFOUND ||
+        mb_listing_get_visible(r->st, mb_api_who(r), d.site_id, &rec, &err) != 0) {
         mb_reply_error(r, 404, "not_found", "id", "no document %lld", (long long)id);
         return;
     }

@@ -150,8 +150,7 @@ void mb_api_export_deliveries(struct mb_req *r, int64_t id)
         }
         scope.year = (int)y;
     }
-    bool all = r->user.role == MB_ROLE_ADMIN || r->user.role == MB_ROLE_MUNICIPALITY;
-    scope.party_org = all ? 0 : r->user.org_id;
+    scope.party_org = mb_permit_may(r->user.role, MB_ACT_OVERSEE) ? 0 : r->user.org_id;
     struct mb_xchg_table t;
     struct mb_error err;
     mb_error_clear(&err);
@@ -176,7 +175,7 @@ void mb_api_export_statistics(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, allowed))
         return;
     if (!mb_req_signed_in(r) ||
-        !mb_api_require_role(r, 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN))
+        !mb_api_require(r, MB_ACT_OVERSEE))
         return;
     int f = export_format(r, false);
     if (f < 0)
@@ -371,7 +370,7 @@ static int check_listings(struct mb_req *r, const int64_t *ids, size_t n)
             mb_reply_mb_error(r, &err);
             return -1;
         }
-        bool own = rc == 0 && (r->user.role == MB_ROLE_ADMIN || rec.org_id == r->user.org_id);
+        bool own = rc == 0 && mb_permit_owns(&r->user, rec.org_id);
         bool visible = rc == 0 && mb_listing_visible(&r->user, &rec);
         bool listing = rc == 0 && mb_listing_family(rec.type) == MB_FAMILY_LISTING;
         if (rc == 0)

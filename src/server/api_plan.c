@@ -153,19 +153,8 @@ void mb_api_job_get(struct mb_req *r, int64_t id)
         return;
     struct mb_job job;
     struct mb_error err;
-    int rc = mb_store_job_get(r->st, id, &job, &err);
-    if (rc == MB_ENOTFOUND) {
-        /* The same reply as for another user's job: ids do not leak. */
-        mb_reply_error(r, 404, "not_found", "id", "no job %lld", (long long)id);
-        return;
-    }
-    if (rc) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    if (job.user_id != r->user.id && r->user.role != MB_ROLE_ADMIN) {
-        mb_job_release(&job);
-        mb_reply_error(r, 404, "not_found", "id", "no job %lld", (long long)id);
+    if (mb_market_region_plan_job(r->st, &r->user, id, &job, &err) != 0) {
+        mb_api_fail(r, &err);
         return;
     }
     char url[64];

@@ -208,7 +208,7 @@ static void search(struct mb_req *r, unsigned family_types, const char *family)
         }
     }
     q.viewer_org = r->signed_in ? r->user.org_id : 0;
-    q.all_visible = r->signed_in && r->user.role == MB_ROLE_ADMIN;
+    q.all_visible = r->signed_in && mb_permit_may(r->user.role, MB_ACT_ADMIN);
     q.limit = (size_t)per;
     q.offset = (size_t)((page - 1) * per);
     q.want_doc = true;

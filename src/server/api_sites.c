@@ -339,7 +339,7 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
         return;
     }
     struct mb_site_rec rec;
-    if (mb_api_visible_site(r, id, &rec) || !mb_api_path_family_ok(r, &rec))
+    if (mb_api_site(r, id, &rec))
         return;
     const struct mb_market *m = &r->srv->market;
     struct mb_site_page page = { 0 };

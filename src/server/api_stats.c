@@ -98,7 +98,7 @@ void mb_api_stats(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, allowed))
         return;
     if (!mb_req_signed_in(r) ||
-        !mb_api_require_role(r, 1u << MB_ROLE_MUNICIPALITY | 1u << MB_ROLE_ADMIN))
+        !mb_api_require(r, MB_ACT_OVERSEE))
         return;
     struct mb_stats s;
     int year;

@@ -94,15 +94,6 @@ int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int6
     return 0;
 }
 
-bool mb_api_require_role(struct mb_req *r, unsigned roles)
-{
-    if ((roles >> r->user.role) & 1u)
-        return true;
-    mb_reply_error(r, 403, "forbidden", "role", "a user with the role %s may not do this",
-                   mb_role_name(r->user.role));
-    return false;
-}
-
 bool mb_api_require(struct mb_req *r, enum mb_action a)
 {
     struct mb_error err;
@@ -120,11 +111,13 @@ const struct mb_user *mb_api_who(const struct mb_req *r)
 int64_t mb_api_if_match(struct mb_req *r)
 {
     const char *im = mb_req_header(r, "If-Match");
-    if (!im)
+    if (!im || strcmp(im, "*") == 0) /* "*": whatever version there is */
         return -1;
     char buf[32];
     mb_text_copy(buf, sizeof buf, im);
     char *p = buf;
+    if (strncmp(p, "W/", 2) == 0) /* a weak tag names the same version */
+        p += 2;
     size_t n = strlen(p);
     if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
         p[n - 1] = '\0';
@@ -141,45 +134,17 @@ void mb_api_fail(struct mb_req *r, struct mb_error *err)
     mb_reply_mb_error(r, err);
 }
 
-int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
+enum mb_site_family mb_api_path_family(const struct mb_req *r)
+{
+    return strncmp(r->path, "/api/listings/", 14) == 0 ? MB_FAMILY_LISTING
+                                                       : MB_FAMILY_FACILITY;
+}
+
+int mb_api_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
 {
     struct mb_error err;
-    int rc = mb_store_site_get(r->st, id, out, &err);
-    if (rc == MB_ENOTFOUND) {
-        mb_reply_error(r, 404, "not_found", "id", "no site %lld", (long long)id);
-        return -1;
-    }
-    if (rc) {
-        mb_reply_mb_error(r, &err);
-        return -1;
-    }
-    if (!mb_listing_visible(mb_api_who(r), out)) {
-        mb_site_rec_release(out);
-        mb_reply_error(r, 404, "not_found", "id", "no site %lld", (long long)id);
-        return -1;
-    }
-    return 0;
-}
-
-bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec)
-{
-    bool listing_path = strncmp(r->path, "/api/listings/", 14) == 0;
-    bool listing = rec->type == MB_TYPE_SUPPLY || rec->type == MB_TYPE_NEED;
-    if (listing_path == listing)
-        return true;
-    mb_reply_error(r, 404, "not_found", "id", "site %lld is not one of the %s",
-                   (long long)rec->id, listing_path ? "listings" : "facilities");
-    mb_site_rec_release(rec);
-    return false;
-}
-
-bool mb_api_version_ok(struct mb_req *r, int64_t version, const char *what)
-{
-    int64_t want = mb_api_if_match(r);
-    if (want < 0 || want == version)
-        return true;
-    mb_reply_error(r, 412, "precondition_failed", "If-Match",
-                   "the %s has changed (version %lld); load it again", what,
-                   (long long)version);
-    return false;
+    if (mb_listing_get(r->st, mb_api_who(r), mb_api_path_family(r), id, out, &err) == 0)
+        return 0;
+    mb_api_fail(r, &err);
+    return -1;
 }

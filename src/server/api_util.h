@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "market/market.h"
 #include "market/permit.h"
 #include "server/http.h"
 #include "store/store.h"
@@ -30,30 +31,23 @@ int mb_api_int(struct mb_req *r, json_t *obj, const char *key, int64_t min, int6
                int64_t *out);
 
 /* Who may do what (docs/api.md, "Roles"). */
-/* 403 and false unless the signed-in user's role is in the bit set. */
-bool mb_api_require_role(struct mb_req *r, unsigned roles);
 bool mb_api_require(struct mb_req *r, enum mb_action a);
 /* The signed-in user, or NULL for an anonymous request. */
 const struct mb_user *mb_api_who(const struct mb_req *r);
-/* The version an If-Match header asks for: -1 when there is none, 0 (no
- * version has it) when it is not a number. */
+/* The version an If-Match header asks for ("3", "\"3\"", W/"3"): -1
+ * when there is none or it is "*", 0 (no version has it) when it is not
+ * a number. */
 int64_t mb_api_if_match(struct mb_req *r);
 /* Reply with the library's error; a stale version is named If-Match. */
 void mb_api_fail(struct mb_req *r, struct mb_error *err);
 
 json_t *mb_api_user_json(const struct mb_user *u);
 
-/* If-Match: "<version>" (quotes optional) guards against overwriting
- * someone else's change: true when absent or equal to `version`, else a
- * 412 reply naming If-Match ("the <what> has changed") and false. */
-bool mb_api_version_ok(struct mb_req *r, int64_t version, const char *what);
-
-/* A site the request may see (published/reserved, its own organisation's,
- * or any for an administrator); 404 reply and -1 otherwise. */
-int mb_api_visible_site(struct mb_req *r, int64_t id, struct mb_site_rec *out);
-/* The site is of the family its path names (/api/listings/... holds
- * supplies and needs, /api/facilities/... the rest). Else a 404 reply,
- * rec released and false: a facility is no listing, as in GET. */
-bool mb_api_path_family_ok(struct mb_req *r, struct mb_site_rec *rec);
+/* The family the path names: /api/listings/... holds supplies and needs,
+ * /api/facilities/... the rest. */
+enum mb_site_family mb_api_path_family(const struct mb_req *r);
+/* The site `id` of the path's family as the caller sees it
+ * (mb_listing_get); -1 with the reply set otherwise. */
+int mb_api_site(struct mb_req *r, int64_t id, struct mb_site_rec *out);
 
 #endif

@@ -57,6 +57,16 @@ def test_listing_life_cycle(api):
     assert changed["created"] == site["created"] and changed["id"] == lid
     api.put(f"/api/listings/{lid}", token=dev, json=supply(), headers={"If-Match": f'"{v}"'},
             expect=412)
+    # A weak tag names the same version; "*" any version there is.
+    api.put(f"/api/listings/{lid}", token=dev, json=supply(), headers={"If-Match": f'W/"{v}"'},
+            expect=412)
+    w = api.put(f"/api/listings/{lid}", token=dev, json=dict(changed_body := supply(
+        title="Livsløp sprengstein, endret", keywords=["livslopstest"],
+        amount={"value": 1500, "unit": "lm3"})), headers={"If-Match": f'W/"{v + 1}"'},
+        expect=200).json()
+    api.put(f"/api/listings/{lid}", token=dev, json=changed_body, headers={"If-Match": "*"},
+            expect=200)
+    assert w["version"] == v + 2
     # Without If-Match the last writer wins.
     api.put(f"/api/listings/{lid}", token=dev,
             json=supply(title="Livsløp sprengstein, endret", keywords=["livslopstest"]),
@@ -79,6 +89,10 @@ def test_listing_life_cycle(api):
         api.post(f"/api/listings/{lid}/status", token=dev, json={"status": s}, expect=409,
                  field="status")
     api.put(f"/api/listings/{lid}", token=api.token("admin"), json=supply(), expect=409)
+    # Nor does it take documents.
+    api.post(f"/api/listings/{lid}/documents", token=dev, params={"name": "sen.pdf"},
+             data=b"%PDF-1.4 sent", headers={"Content-Type": "application/pdf"}, expect=409,
+             field="status")
     # Closed: gone from the public, kept for the owner.
     api.get(f"/api/listings/{lid}", expect=404)
     assert api.get(f"/api/listings/{lid}", token=dev, expect=200).json()["status"] == "closed"

@@ -244,6 +244,59 @@ Test(deal, state_machine_and_parties)
     cr_assert_not(mb_deal_may_read(mb_deal_parties(&d, 1, &stranger)));
 }
 
+/* The listing keeps at least what its deals hold, its status follows its
+ * amount, and it is not hidden or closed under open deals. */
+Test(deal, a_listing_cannot_shrink_below_or_close_under_its_deals)
+{
+    struct world w;
+    setup(&w, 1000);
+    struct mb_deal d;
+    struct mb_error err;
+    cr_assert_eq(reserve(&w, &w.buyer, "{\"amount\": {\"value\": 300, \"unit\": \"t\"}}", &d,
+                         &err), 0, "%s", err.message);
+    struct mb_site_rec l, out;
+    cr_assert_eq(mb_store_site_get(w.st, w.listing, &l, &err), 0);
+    char before[128], after[128];
+    cr_assert_eq(mb_store_fingerprint(w.st, before, sizeof before, &err), 0);
+    struct mb_site_rec body;
+    mb_site_rec_copy(&body, &l);
+    body.amount_t = 200;
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1, &body,
+                                   &err), MB_ECONFLICT, "300 t are reserved");
+    cr_assert_str_eq(err.field, "amount");
+    cr_assert(strstr(err.message, "300.000 t"), "%s", err.message);
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1,
+                                       MB_STATUS_CLOSED, &out, &err), MB_ECONFLICT);
+    cr_assert_str_eq(err.field, "status");
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1,
+                                       MB_STATUS_DRAFT, &out, &err), MB_ECONFLICT);
+    cr_assert_eq(mb_store_fingerprint(w.st, after, sizeof after, &err), 0);
+    cr_assert_str_eq(before, after);
+    /* Exactly what is reserved: nothing left, reserved; more again: published. */
+    body.amount_t = 300;
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1, &body,
+                                   &err), 0, "%s", err.message);
+    cr_assert_eq(body.status, MB_STATUS_RESERVED);
+    cr_assert_eq(listing_status(&w), MB_STATUS_RESERVED);
+    mb_site_rec_release(&body);
+    mb_site_rec_copy(&body, &l);
+    body.amount_t = 500;
+    cr_assert_eq(mb_listing_update(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1, &body,
+                                   &err), 0, "%s", err.message);
+    cr_assert_eq(listing_status(&w), MB_STATUS_PUBLISHED);
+    cr_assert_float_eq(balance(&w).available_t, 200, 1e-9);
+    /* Once the deal is settled the listing may close. */
+    struct mb_deal moved;
+    cr_assert_eq(mb_deal_move(w.st, &w.buyer, d.id, -1, MB_DEAL_CANCELLED, &moved, &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, w.listing, -1,
+                                       MB_STATUS_CLOSED, &out, &err), 0, "%s", err.message);
+    mb_site_rec_release(&out);
+    mb_site_rec_release(&body);
+    mb_site_rec_release(&l);
+    teardown(&w);
+}
+
 /* Who may take each step is the deal rules' to decide, not the caller's:
  * a wrong party, a municipality, a stranger and a stale version are
  * refused by the library, and a refusal writes nothing. */

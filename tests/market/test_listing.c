@@ -219,13 +219,13 @@ Test(listing, the_deal_rule_reserves_and_frees_only_its_own_reservation)
     cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
     int64_t n0 = entries(&w);
     /* Nothing left: reserved, with the deal named. */
-    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 500, 0, &err), 0);
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 500, 0, NULL, &err), 0);
     mb_site_rec_release(&rec);
     cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
     cr_assert_eq(rec.status, MB_STATUS_RESERVED);
     cr_assert_eq(entries(&w), n0 + 1);
     /* Freed from nothing: published again. */
-    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 0, 200, &err), 0);
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 7, 0, 200, NULL, &err), 0);
     mb_site_rec_release(&rec);
     cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
     cr_assert_eq(rec.status, MB_STATUS_PUBLISHED);
@@ -234,7 +234,7 @@ Test(listing, the_deal_rule_reserves_and_frees_only_its_own_reservation)
     cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, id, -1,
                                        MB_STATUS_RESERVED, &rec, &err), 0);
     int64_t n1 = entries(&w);
-    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 8, 300, 500, &err), 0);
+    cr_assert_eq(mb_listing_follow_deals(w.st, &w.other, &rec, 8, 300, 500, NULL, &err), 0);
     mb_site_rec_release(&rec);
     cr_assert_eq(mb_store_site_get(w.st, id, &rec, &err), 0);
     cr_assert_eq(rec.status, MB_STATUS_RESERVED);
