@@ -24,6 +24,11 @@ enum mb_unit {
  * tonnes or m3, about fifty years of Norway's total). */
 #define MB_AMOUNT_MAX 1e10
 
+/* The smallest amount a listing, a deal or a load may state, in any unit:
+ * 0.1 (a tenth of a tonne or m3, a wheelbarrow). Less, zero included, is
+ * a typing error, not a lot to trade. */
+#define MB_AMOUNT_MIN 0.1
+
 /* Parse a unit name: t, tonn, tonne(s), fm3, fm³, pfm3, lm3, lm³, ulm3,
  * pm3, pm³, pam3 (case-insensitive). "m3" alone is MB_EINVAL with a hint. */
 int mb_unit_parse(const char *s, enum mb_unit *out, const char *field,

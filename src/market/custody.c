@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "market/listing.h"
 #include "market/permit.h"
 
 bool mb_custody_sees_all(const struct mb_user *who, const struct mb_site_rec *listing)
@@ -47,7 +48,8 @@ int mb_custody_loads(struct mb_store *st, const struct mb_user *who,
     return 0;
 }
 
-json_t *mb_custody_site_ref(struct mb_store *st, int64_t id)
+/* A site as `who` may see it; `all`: the system, which sees every site. */
+static json_t *site_ref(struct mb_store *st, const struct mb_user *who, bool all, int64_t id)
 {
     if (!id)
         return json_null();
@@ -55,10 +57,19 @@ json_t *mb_custody_site_ref(struct mb_store *st, int64_t id)
     struct mb_error err;
     if (mb_store_site_get(st, id, &s, &err) != 0)
         return json_pack("{s:I, s:n, s:n}", "id", (json_int_t)id, "title", "type");
+    if (!all && !mb_listing_visible(who, &s)) {
+        mb_site_rec_release(&s);
+        return json_pack("{s:I, s:n, s:n}", "id", (json_int_t)id, "title", "type");
+    }
     json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", s.title, "type",
                           mb_site_type_name(s.type));
     mb_site_rec_release(&s);
     return o;
+}
+
+json_t *mb_custody_site_ref(struct mb_store *st, const struct mb_user *who, int64_t id)
+{
+    return site_ref(st, who, false, id);
 }
 
 /* One destination of the listing's loads. */
@@ -120,7 +131,8 @@ static int onward_one(const struct mb_load *l, void *ctx)
     return 0;
 }
 
-static json_t *onward_json(struct mb_store *st, const struct dest *d)
+static json_t *onward_json(struct mb_store *st, const struct mb_user *who,
+                           const struct dest *d)
 {
     double share = d->in_t > 0 ? d->t.confirmed_t / d->in_t : 0;
     if (share > 1)
@@ -128,7 +140,7 @@ static json_t *onward_json(struct mb_store *st, const struct dest *d)
     json_t *to = json_array();
     for (size_t k = 0; k < d->nto; k++)
         json_array_append_new(to, json_pack("{s:o, s:f, s:f}", "site",
-                                            mb_custody_site_ref(st, d->to[k].site), "sent_t",
+                                            site_ref(st, who, !who, d->to[k].site), "sent_t",
                                             d->to[k].t, "attributed_t", d->to[k].t * share));
     return json_pack("{s:f, s:f, s:f, s:f, s:o}", "received_t", d->in_t, "share", share,
                      "sent_t", d->out_t, "attributed_t", d->out_t * share, "to", to);
@@ -168,7 +180,7 @@ int mb_custody_json(struct mb_store *st, const struct mb_user *who,
     }
     json_t *refs = json_array();
     for (size_t k = 0; k < ds.n; k++) {
-        json_t *ref = mb_custody_site_ref(st, ds.d[k].site);
+        json_t *ref = site_ref(st, who, !who, ds.d[k].site);
         const char *type = json_string_value(json_object_get(ref, "type"));
         ds.d[k].passes_on = type && (strcmp(type, "storage") == 0 || strcmp(type, "plant") == 0);
         any_onward = any_onward || ds.d[k].passes_on;
@@ -185,7 +197,7 @@ int mb_custody_json(struct mb_store *st, const struct mb_user *who,
                                "loads", (json_int_t)d->t.loads, "confirmed_t",
                                d->t.confirmed_t, "disputed_t", d->t.disputed_t, "pending_t",
                                d->t.pending_t);
-        json_object_set_new(dj, "onward", d->passes_on ? onward_json(st, d) : json_null());
+        json_object_set_new(dj, "onward", d->passes_on ? onward_json(st, who, d) : json_null());
         json_array_append_new(dest, dj);
     }
     json_decref(refs);

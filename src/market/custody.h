@@ -19,9 +19,10 @@
 
 #include "market/deal.h"
 
-/* {id, title, type} of a site (title and type null when it is gone), or
- * null for id 0; new reference. */
-json_t *mb_custody_site_ref(struct mb_store *st, int64_t id);
+/* {id, title, type} of a site as `who` (NULL: anybody) may see it: title
+ * and type are null when it is gone or hidden from who (a draft of
+ * another organisation); null for id 0. New reference. */
+json_t *mb_custody_site_ref(struct mb_store *st, const struct mb_user *who, int64_t id);
 
 /* `who` sees every deal and load of the listing. */
 bool mb_custody_sees_all(const struct mb_user *who, const struct mb_site_rec *listing);

@@ -158,9 +158,9 @@ static int parse_amount(const struct mb_market *m, const struct mb_site_rec *lis
     if (!json_is_number(v))
         return mb_error_set(err, MB_EINVAL, "amount.value", "must be a number");
     double val = json_number_value(v);
-    if (!isfinite(val) || val <= 0 || val > MB_AMOUNT_MAX)
-        return mb_error_set(err, MB_EINVAL, "amount.value", "must be above 0 and at most %g",
-                            MB_AMOUNT_MAX);
+    if (!isfinite(val) || !(val >= MB_AMOUNT_MIN) || val > MB_AMOUNT_MAX)
+        return mb_error_set(err, MB_EINVAL, "amount.value", "must be at least %g and at most %g",
+                            MB_AMOUNT_MIN, MB_AMOUNT_MAX);
     const char *us = json_string_value(json_object_get(a, "unit"));
     if (!us)
         return mb_error_set(err, MB_EINVAL, "amount.unit", "is required: t, fm3 or lm3");
@@ -616,31 +616,71 @@ int mb_delivery_parse(const struct mb_market *m, const struct mb_site_rec *listi
     return opt_id(body, "replaces", &out->replaces, err);
 }
 
+/* The organisation that sends a deal's masses (a supply's owner, a need's
+ * reserver) and the one that takes them (the other). */
+static int64_t sender_of(const struct mb_deal *d, const struct mb_site_rec *listing)
+{
+    return listing->type == MB_TYPE_SUPPLY ? listing->org_id : d->org_id;
+}
+
+static int64_t taker_of(const struct mb_deal *d, const struct mb_site_rec *listing)
+{
+    return listing->type == MB_TYPE_SUPPLY ? d->org_id : listing->org_id;
+}
+
 int mb_delivery_receiver(struct mb_store *st, const struct mb_deal *d,
                          const struct mb_site_rec *listing, const struct mb_delivery *v,
                          int64_t *org, struct mb_error *err)
 {
-    *org = listing->type == MB_TYPE_SUPPLY ? d->org_id : listing->org_id;
-    if (!v->to_site)
+    *org = taker_of(d, listing);
+    /* A supply delivered to the facility the deal names (a landfill, a
+     * plant, a storage site): its operator weighs and receives it, unless
+     * that is the sender itself. */
+    if (listing->type != MB_TYPE_SUPPLY || !v->to_site || v->to_site != d->counterpart_site)
         return 0;
     struct mb_site_rec to;
     int rc = mb_store_site_get(st, v->to_site, &to, err);
     if (rc)
         return rc;
-    *org = to.org_id;
+    if (mb_listing_family(to.type) == MB_FAMILY_FACILITY && to.org_id != sender_of(d, listing))
+        *org = to.org_id;
     mb_site_rec_release(&to);
     return 0;
 }
 
-/* A site a load may name: one that exists. */
-static int check_site(struct mb_store *st, int64_t id, const char *field, struct mb_error *err)
+/* A load goes along the deal's route (mb_deal_route): from the listing
+ * to the site the deal names, or for a need the other way. Where the deal
+ * names no site, the load may name a public (published or reserved) site
+ * for that end, which both parties see; the receiver stays the taking
+ * party. Anything else is refused in the same words whether or not the
+ * site exists, so ids do not leak. */
+static int check_route(struct mb_store *st, const struct mb_deal *d,
+                       const struct mb_site_rec *listing, const struct mb_delivery *v,
+                       struct mb_error *err)
 {
-    if (!id)
-        return 0;
-    struct mb_site_rec s;
-    if (mb_store_site_get(st, id, &s, err) != 0)
-        return mb_error_set(err, MB_EINVAL, field, "no site %lld", (long long)id);
-    mb_site_rec_release(&s);
+    int64_t from, to;
+    mb_deal_route(d, listing, &from, &to);
+    const int64_t want[2] = { from, to }, got[2] = { v->from_site, v->to_site };
+    static const char *const field[2] = { "from_site", "to_site" };
+    for (int k = 0; k < 2; k++) {
+        if (got[k] == want[k])
+            continue;
+        if (want[k] == 0) {
+            struct mb_site_rec s;
+            bool ok = mb_store_site_get(st, got[k], &s, err) == 0;
+            if (ok) {
+                ok = mb_listing_visible(NULL, &s);
+                mb_site_rec_release(&s);
+            }
+            if (ok)
+                continue;
+            return mb_error_set(err, MB_EINVAL, field[k], "must be a published site: the deal "
+                                "names none for this end");
+        }
+        return mb_error_set(err, MB_EINVAL, field[k], "must be the deal's site %lld (%s)",
+                            (long long)want[k],
+                            want[k] == listing->id ? "the listing" : "the site the deal names");
+    }
     return 0;
 }
 
@@ -672,8 +712,7 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
                           "deal; this one is %s", mb_deal_state_name(d.state));
         goto out;
     }
-    if ((rc = check_site(st, v->from_site, "from_site", err)) ||
-        (rc = check_site(st, v->to_site, "to_site", err)))
+    if ((rc = check_route(st, &d, &listing, v, err)))
         goto out;
     if (v->replaces) {
         struct mb_delivery old;
@@ -764,12 +803,15 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
         goto out;
     }
     rc = mb_delivery_receiver(st, &d, &listing, &v, &receiver, err);
+    int64_t sender = sender_of(&d, &listing);
     mb_site_rec_release(&listing);
     if (rc)
         goto out;
-    if (!mb_permit_owns(who, receiver)) {
+    /* The receiver decides, and never the party that sent the masses. */
+    if (!mb_permit_owns(who, receiver) ||
+        (who->org_id == sender && !mb_permit_may(who->role, MB_ACT_ADMIN))) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the receiving organisation confirms "
-                          "or disputes a load");
+                          "or disputes a load, never the one that sent it");
         goto out;
     }
     if (expect_version >= 0 && expect_version != v.version) {

@@ -311,6 +311,14 @@ static bool get_quantity(struct ctx *c, json_t *obj, const char *key,
         return false;
     double x = 0;
     bool ok = get_num(c, v, "value", p, &x, true, 0, MB_AMOUNT_MAX);
+    /* A site's amount is a lot to move: at least MB_AMOUNT_MIN (a
+     * capacity may be 0: closed for the period). */
+    if (ok && tonnes && !(x >= MB_AMOUNT_MIN)) {
+        char q2[180];
+        sub(q2, sizeof q2, p, "value");
+        mb_problems_add(c->p, q2, "must be at least %g (got %g)", MB_AMOUNT_MIN, x);
+        ok = false;
+    }
     const char *u = get_str(c, v, "unit", p, true);
     enum mb_unit unit = MB_UNIT_T;
     if (u) {

@@ -485,8 +485,9 @@ void mb_api_ticket_get(struct mb_req *r, int64_t id)
     json_object_set_new(o, "listing", json_pack("{s:I, s:s, s:s}", "id", (json_int_t)listing.id,
                                                 "title", listing.title, "material",
                                                 listing.material));
-    json_object_set_new(o, "from", mb_custody_site_ref(r->st, v.from_site));
-    json_object_set_new(o, "to", mb_custody_site_ref(r->st, v.to_site));
+    /* The public sees the public: a draft's title stays hidden. */
+    json_object_set_new(o, "from", mb_custody_site_ref(r->st, NULL, v.from_site));
+    json_object_set_new(o, "to", mb_custody_site_ref(r->st, NULL, v.to_site));
     json_object_set_new(o, "deal_state", json_string(mb_deal_state_name(d.state)));
     mb_site_rec_release(&listing);
     mb_reply_json(r, 200, o);

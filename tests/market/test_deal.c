@@ -297,6 +297,69 @@ Test(deal, a_listing_cannot_shrink_below_or_close_under_its_deals)
     teardown(&w);
 }
 
+/* Issue 13: a supplier could make itself the receiver by naming one of
+ * its own sites as a load's to_site, and a hauler could name another
+ * organisation's draft. A load now goes along the deal's route, and the
+ * sender never confirms. */
+Test(deal, a_load_goes_the_deals_route_and_its_sender_never_confirms)
+{
+    struct world w;
+    setup(&w, 1000);
+    struct mb_error err;
+    /* A draft of the supplier's and one of a stranger's. */
+    int64_t own_draft = 0, other_draft = 0;
+    for (int k = 0; k < 2; k++) {
+        const char *body = "{\"type\": \"need\", \"title\": \"Skjult\", \"lat\": 63.4,"
+                           " \"lon\": 10.4, \"material\": \"rock.blasted\", \"amount\":"
+                           " {\"value\": 50, \"unit\": \"t\"}, \"window\": {\"from\":"
+                           " \"2026-03\", \"to\": \"2026-08\"}}";
+        struct mb_site_rec rec = { 0 };
+        struct mb_problems p = { 0 };
+        cr_assert_eq(mb_market_parse_site(&w.m, MB_FAMILY_LISTING, body, strlen(body), &rec,
+                                          &p), 0);
+        rec.org_id = k == 0 ? w.owner.org_id : w.other.org_id;
+        rec.status = MB_STATUS_DRAFT;
+        cr_assert_eq(mb_store_site_put(w.st, &rec, &err), 0);
+        *(k == 0 ? &own_draft : &other_draft) = rec.id;
+        mb_site_rec_release(&rec);
+    }
+    /* A deal without a hauler: either party registers its loads. */
+    struct mb_deal d, out;
+    cr_assert_eq(reserve(&w, &w.buyer, "{\"amount\": {\"value\": 100, \"unit\": \"t\"}}",
+                         &d, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_deal_move(w.st, &w.owner, d.id, -1, MB_DEAL_AGREED, &out, &err), 0);
+    char body[320];
+    struct mb_delivery v, dec;
+    for (int k = 0; k < 2; k++) {
+        snprintf(body, sizeof body, "{\"truck\": \"AB12345\", \"euro_class\": \"VI\", "
+                 "\"amount\": {\"value\": 20, \"unit\": \"t\"}, \"at\": \"%s\", "
+                 "\"to_site\": %lld}", now_iso(), (long long)(k == 0 ? own_draft : other_draft));
+        cr_assert_eq(load(&w, &w.owner, d.id, body, &v, &err), MB_EINVAL);
+        cr_assert_str_eq(err.field, "to_site");
+        cr_assert(strstr(err.message, "published"), "%s", err.message);
+    }
+    snprintf(body, sizeof body, "{\"truck\": \"AB12345\", \"euro_class\": \"VI\", "
+             "\"amount\": {\"value\": 20, \"unit\": \"t\"}, \"at\": \"%s\", "
+             "\"from_site\": %lld}", now_iso(), (long long)own_draft);
+    cr_assert_eq(load(&w, &w.owner, d.id, body, &v, &err), MB_EINVAL);
+    cr_assert_str_eq(err.field, "from_site");
+    /* Along the route the supplier may register, but not confirm. */
+    snprintf(body, sizeof body, "{\"truck\": \"AB12345\", \"euro_class\": \"VI\", "
+             "\"amount\": {\"value\": 20, \"unit\": \"t\"}, \"at\": \"%s\"}", now_iso());
+    cr_assert_eq(load(&w, &w.owner, d.id, body, &v, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.owner, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &dec,
+                                    &err), MB_EFORBIDDEN);
+    int64_t receiver;
+    struct mb_site_rec l;
+    cr_assert_eq(mb_store_site_get(w.st, w.listing, &l, &err), 0);
+    cr_assert_eq(mb_delivery_receiver(w.st, &d, &l, &v, &receiver, &err), 0);
+    cr_assert_eq(receiver, w.buyer.org_id, "the taking party receives");
+    mb_site_rec_release(&l);
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v.id, -1, MB_DELIVERY_CONFIRMED, NULL, &dec,
+                                    &err), 0, "%s", err.message);
+    teardown(&w);
+}
+
 /* Who may take each step is the deal rules' to decide, not the caller's:
  * a wrong party, a municipality, a stranger and a stale version are
  * refused by the library, and a refusal writes nothing. */

@@ -266,3 +266,28 @@ Test(listing, facilities_are_for_operators_and_authorities)
     mb_site_rec_release(&rec);
     teardown(&w);
 }
+
+/* Issue 13: listings of 0 t, -0.0 t or 1e-300 t were accepted. */
+Test(listing, an_amount_below_a_tenth_is_refused)
+{
+    struct world w;
+    setup(&w);
+    static const char *const values[] = { "0", "-0.0", "1e-300", "0.09" };
+    for (size_t i = 0; i < 4; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"type\": \"supply\", \"title\": \"Stein\", \"lat\":"
+                 " 63.44, \"lon\": 10.45, \"material\": \"rock.blasted\", \"class\": 1,"
+                 " \"amount\": {\"value\": %s, \"unit\": \"t\"}, \"window\": {\"from\":"
+                 " \"2026-03\", \"to\": \"2026-08\"}}", values[i]);
+        struct mb_site_rec rec = { 0 };
+        struct mb_problems p = { 0 };
+        cr_assert_neq(mb_market_parse_site(&w.m, MB_FAMILY_LISTING, body, strlen(body), &rec,
+                                           &p), 0, "%s t", values[i]);
+        cr_assert(p.n >= 1);
+        cr_assert_str_eq(p.items[0].path, "amount.value", "%s", p.items[0].path);
+        mb_problems_release(&p);
+    }
+    struct mb_site_rec ok = supply(&w, 0.1);
+    mb_site_rec_release(&ok);
+    teardown(&w);
+}
