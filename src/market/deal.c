@@ -843,7 +843,7 @@ out:
 int mb_deal_list(struct mb_store *st, const struct mb_user *who, int64_t listing_id, int state,
                  struct mb_deal **items, size_t *n, struct mb_error *err)
 {
-    bool all = mb_permit_may(who->role, MB_ACT_ADMIN) || mb_permit_may(who->role, MB_ACT_OVERSEE);
+    bool all = mb_permit_may(who->role, MB_ACT_OVERSEE); /* administrators oversee too */
     return mb_store_deal_list(st, listing_id, all ? 0 : who->org_id, state, items, n, err);
 }
 

@@ -12,8 +12,6 @@
 #include "market/audit.h"
 #include "market/deal.h"
 
-#define EPS_T 1e-6 /* tonnes below this are nothing (as MB_DEAL_EPS_T) */
-
 enum mb_site_family mb_listing_family(enum mb_site_type t)
 {
     return t == MB_TYPE_SUPPLY || t == MB_TYPE_NEED ? MB_FAMILY_LISTING : MB_FAMILY_FACILITY;
@@ -209,7 +207,7 @@ int mb_listing_update(struct mb_store *st, const struct mb_user *who, enum mb_si
     struct mb_listing_amounts a = { 0 };
     bool listing = mb_listing_family(old.type) == MB_FAMILY_LISTING;
     if (rc == 0 && listing && (rc = mb_store_listing_amounts(st, id, &a, err)) == 0 &&
-        rec->amount_t < a.committed_t - EPS_T)
+        rec->amount_t < a.committed_t - MB_DEAL_EPS_T)
         rc = mb_error_set(err, MB_ECONFLICT, "amount", "%.3f t of this listing are reserved "
                           "or delivered; it cannot list less", a.committed_t);
     if (rc == 0) {
@@ -295,10 +293,10 @@ int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
                             struct mb_error *err)
 {
     enum mb_status to = listing->status;
-    if (listing->status == MB_STATUS_PUBLISHED && available_t <= EPS_T)
+    if (listing->status == MB_STATUS_PUBLISHED && available_t <= MB_DEAL_EPS_T)
         to = MB_STATUS_RESERVED;
-    else if (listing->status == MB_STATUS_RESERVED && available_t > EPS_T &&
-             available_before <= EPS_T)
+    else if (listing->status == MB_STATUS_RESERVED && available_t > MB_DEAL_EPS_T &&
+             available_before <= MB_DEAL_EPS_T)
         to = MB_STATUS_PUBLISHED;
     if (now)
         *now = listing->status;
