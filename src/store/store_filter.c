@@ -18,10 +18,13 @@
  * mb_sf_entry), so a box edge that falls between a site's float bounds
  * decides alike in both.
  *
- * Two things stay outside the table. The radius is not a WHERE term:
- * both searches test it in C on each candidate's R*Tree position
- * (mb_sf_within), since the distance is also their order. And keywords
- * have SQL only (FTS5): a query that names some is answered by SQL.
+ * The radius stays outside the table: it is not a WHERE term; both
+ * searches test it in C on each candidate's R*Tree position
+ * (mb_sf_within), since the distance is also their order. Keywords are
+ * FTS5 in SQL; in memory each word is tested as FTS5 matches it (a prefix
+ * of one of the site's tokens, made by site_fts's own tokenizer), which
+ * is exact when each word is one token (mb_sf_text_terms); other words
+ * leave the query to SQL.
  */
 #include "store/store_filter.h"
 
@@ -31,6 +34,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/strbuf.h"
 #include "domain/geo.h"
 #include "store/store_sqlite.h"
 
@@ -68,9 +72,36 @@ static int32_t clamp_month(int64_t m)
     return (int32_t)(m < 0 ? 0 : m > MB_RT_T_MAX ? MB_RT_T_MAX : m);
 }
 
+/* The bit of a word's first bytes (at most WORD_PREFIX) in an entry's
+ * `words` (FNV-1a). */
+#define WORD_PREFIX 3
+
+static uint64_t word_bit(const char *w, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len && i < WORD_PREFIX; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return 1ull << (h >> 26);
+}
+
+/* Every prefix of every token, up to WORD_PREFIX bytes: a term's bit is
+ * then set in the entry of every site with a token it is a prefix of. */
+static uint64_t token_bits(const char *tokens, size_t n)
+{
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(tokens);
+        for (size_t k = 1; k <= len && k <= WORD_PREFIX; k++)
+            bits |= word_bit(tokens, k);
+        tokens += len + 1;
+    }
+    return bits;
+}
+
 void mb_sf_entry_init(struct mb_sf_site *s)
 {
     s->e = (struct mb_sf_entry){
+        .words = token_bits(s->tokens, s->ntokens),
         .id = s->rec.id,
         .lat_lo = rt_down(s->rec.lat), .lat_hi = rt_up(s->rec.lat),
         .lon_lo = rt_down(s->rec.lon), .lon_hi = rt_up(s->rec.lon),
@@ -631,6 +662,33 @@ static void text_where(const struct mb_sf *f, struct mb_sf_sql *b)
     qb_add(b, ")");
 }
 
+/* FTS5's match of the query `"w1"* "w2"* ...` (each word one token,
+ * mb_sf_text_terms): every term is a prefix of some token of the title or
+ * the keywords (either column; FTS5 compares the tokens' bytes). */
+static bool text_test(const struct mb_sf *f, const struct mb_sf_entry *e)
+{
+    /* Most sites lack some term's first bytes: told by the entry alone. */
+    if ((e->words & f->term_bits) != f->term_bits)
+        return false;
+    const struct mb_sf_site *s = e->s;
+    const char *term = f->terms;
+    for (size_t t = 0; t < f->nterms; t++) {
+        size_t tl = strlen(term);
+        bool found = false;
+        const char *tok = s->tokens;
+        for (size_t i = 0; i < s->ntokens && !found; i++) {
+            size_t kl = strlen(tok);
+            found = kl >= tl && memcmp(tok, term, tl) == 0;
+            tok += kl + 1;
+        }
+        if (!found)
+            return false;
+        term += tl + 1;
+    }
+    return true;
+}
+KEEP(text)
+
 static bool exclude_set(const struct mb_sf *f)
 {
     return f->q->exclude_id != 0;
@@ -670,7 +728,7 @@ static const struct filter FILTERS[MB_SF_COUNT] = {
     [MB_SF_CLASS] = { class_set, NULL, class_where, class_keep, true },
     [MB_SF_WINDOW] = { window_set, NULL, window_where, window_keep, false },
     [MB_SF_AMOUNT] = { amount_set, NULL, amount_where, amount_keep, true },
-    [MB_SF_TEXT] = { text_set, text_drive, text_where, NULL, false },
+    [MB_SF_TEXT] = { text_set, text_drive, text_where, text_keep, true },
     [MB_SF_EXCLUDE] = { exclude_set, NULL, exclude_where, exclude_keep, false },
 };
 
@@ -745,7 +803,45 @@ int mb_sf_prepare(struct mb_sf *f, const struct mb_site_query *q, struct mb_erro
 void mb_sf_release(struct mb_sf *f)
 {
     free(f->fts);
+    free(f->terms);
     f->fts = NULL;
+    f->terms = NULL;
+}
+
+int mb_sf_text_terms(struct mb_sf *f, struct mb_store *st)
+{
+    if (!(f->set & BIT(MB_SF_TEXT)))
+        return 0;
+    if (f->terms_ready)
+        return 0;
+    /* f->fts is fts_query's `"w1"* "w2"*`: the words between the quotes
+     * (a word holds no '"'). */
+    struct mb_strbuf b = { 0 };
+    size_t n = 0;
+    int rc = 0;
+    for (const char *p = strchr(f->fts, '"'); p && !rc; p = strchr(p, '"')) {
+        const char *end = strchr(p + 1, '"');
+        if (!end)
+            break;
+        size_t got = 0;
+        rc = mb_st_tokens(st, p + 1, (size_t)(end - p - 1), true, &b, &got);
+        /* None (FTS5 drops such a phrase) or several (a phrase): SQL. */
+        if (!rc && got != 1)
+            rc = MB_EINVAL;
+        n += got;
+        p = end + 1;
+    }
+    if (rc || !n) {
+        mb_strbuf_release(&b);
+        return rc ? rc : MB_EINVAL;
+    }
+    f->terms = mb_strbuf_take(&b);
+    f->nterms = n;
+    f->term_bits = 0;
+    for (const char *t = f->terms; n--; t += strlen(t) + 1)
+        f->term_bits |= word_bit(t, strlen(t));
+    f->terms_ready = true;
+    return 0;
 }
 
 void mb_sf_set_material_id(struct mb_sf *f, int64_t id)
@@ -762,7 +858,8 @@ bool mb_sf_in_memory(const struct mb_sf *f)
     for (int k = 0; k < MB_SF_COUNT; k++)
         if ((f->set & BIT(k)) && !FILTERS[k].keep)
             return false;
-    return true;
+    /* Keywords are tested on the terms mb_sf_text_terms made. */
+    return !(f->set & BIT(MB_SF_TEXT)) || f->terms_ready;
 }
 
 size_t mb_sf_keep(const struct mb_sf *f, const struct mb_sf_entry **e, size_t n,

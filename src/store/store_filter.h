@@ -36,7 +36,7 @@ enum mb_sf_id {
     MB_SF_CLASS,      /* a supply's class ceiling */
     MB_SF_WINDOW,     /* the window overlaps the asked months */
     MB_SF_AMOUNT,     /* at least this many tonnes (unlimited passes) */
-    MB_SF_TEXT,       /* keywords (full text: SQL only) */
+    MB_SF_TEXT,       /* keywords (FTS5; in memory when each word is one token) */
     MB_SF_EXCLUDE,    /* leave one site out */
     MB_SF_COUNT
 };
@@ -51,6 +51,7 @@ struct mb_sf_entry {
     float lat_lo, lat_hi, lon_lo, lon_hi; /* the R*Tree's bounds */
     int32_t t_lo, t_hi;                   /* window, clamped as the R*Tree does */
     uint8_t type, status;
+    uint64_t words;                       /* a bit per prefix of its tokens (text test) */
     struct mb_sf_site *s;
 };
 
@@ -61,10 +62,14 @@ struct mb_sf_site {
     struct mb_sf_entry e;     /* its entry (e.s == this), from mb_sf_entry_init */
     int64_t *mats;            /* material_code ids of its materials, each once */
     size_t nmats;
+    char *tokens;             /* site_fts's tokens of title and keywords, each
+                               * NUL-terminated, one after the other (mb_st_tokens) */
+    size_t ntokens;
 };
 
 /* Fill s->e from s->rec, rounded and clamped as SQLite's R*Tree stores
- * the site (rtree.c's rtreeValueDown/Up; MB_RT_T_MAX). */
+ * the site (rtree.c's rtreeValueDown/Up; MB_RT_T_MAX), and from s->tokens
+ * (set them first). */
 void mb_sf_entry_init(struct mb_sf_site *s);
 
 /* A query, checked and normalised. */
@@ -79,6 +84,11 @@ struct mb_sf {
     int32_t from, to;         /* the window in the R*Tree's clamped months */
     int64_t material_id;      /* material_code id (mb_sf_set_material_id), 0 unknown */
     char *fts;                /* FTS5 query of q->text (owned), or NULL */
+    char *terms;              /* its words as site_fts tokenizes them, each
+                               * NUL-terminated (owned; mb_sf_text_terms) */
+    size_t nterms;
+    uint64_t term_bits;       /* their bits in an entry's `words` */
+    bool terms_ready;
     uint8_t tests[MB_SF_COUNT]; /* set filters with a test, those on the entry first */
     int ntests;
 };
@@ -94,7 +104,15 @@ void mb_sf_release(struct mb_sf *f);
  * (id <= 0) makes the query empty. No-op when no material is asked. */
 void mb_sf_set_material_id(struct mb_sf *f, int64_t id);
 
-/* Whether every filter f sets has an in-memory test (keywords have not). */
+/* Make the terms of f's keywords for the in-memory test: each word of
+ * the FTS5 query as st's site_fts tokenizer makes it (mb_st_tokens). 0
+ * (also when no keywords are asked); non-zero when a word is not exactly
+ * one token (FTS5 reads it as a phrase, or drops it) or the tokenizer is
+ * missing: then only SQL answers f. */
+int mb_sf_text_terms(struct mb_sf *f, struct mb_store *st);
+
+/* Whether every filter f sets has an in-memory test (keywords only after
+ * mb_sf_text_terms succeeded). */
 bool mb_sf_in_memory(const struct mb_sf *f);
 
 /* Keep, of the entries e[0..n), those that pass every filter f sets

@@ -44,6 +44,7 @@
 #include <sys/stat.h>
 
 #include "core/alloc.h"
+#include "core/strbuf.h"
 
 /* Two grids of each kind: fine cells for a map box or a first match
  * radius, coarse cells (COARSE x COARSE fine ones) where a search would
@@ -91,6 +92,7 @@ struct mb_site_model {
     char **codes;
     size_t ncodes;            /* codes[0..ncodes), NULL where no row */
     uint64_t full_loads, applied;
+    bool no_tokens;           /* a site's tokens are missing: keywords go to SQL */
 };
 
 static pthread_mutex_t models_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -300,16 +302,35 @@ static void site_free(struct mb_sf_site *s)
     if (s) {
         mb_site_rec_release(&s->rec);
         free(s->mats);
+        free(s->tokens);
         free(s);
     }
 }
 
-/* Take over *rec (a visible site) into the model. */
-static void site_insert(struct mb_site_model *m, struct mb_site_rec *rec)
+/* The tokens site_fts holds of s (title, then keywords), for keyword
+ * searches (store_filter.c's text test). */
+static void site_tokens(struct mb_store *st, struct mb_site_model *m, struct mb_sf_site *s)
+{
+    struct mb_strbuf b = { 0 };
+    size_t n = 0;
+    if (mb_st_tokens(st, s->rec.title, strlen(s->rec.title), false, &b, &n) ||
+        (s->rec.keywords &&
+         mb_st_tokens(st, s->rec.keywords, strlen(s->rec.keywords), false, &b, &n))) {
+        m->no_tokens = true;
+        mb_strbuf_release(&b);
+        return;
+    }
+    s->tokens = b.s; /* NULL when there is none */
+    s->ntokens = n;
+}
+
+/* Take over *rec (a visible site) into the model; st tokenizes its text. */
+static void site_insert(struct mb_store *st, struct mb_site_model *m, struct mb_site_rec *rec)
 {
     struct mb_sf_site *s = mb_xcalloc(1, sizeof *s);
     s->rec = *rec;
     memset(rec, 0, sizeof *rec);
+    site_tokens(st, m, s);
     mb_sf_entry_init(s);
     if (s->rec.nmaterials)
         s->mats = mb_xcalloc(s->rec.nmaterials, sizeof *s->mats);
@@ -347,6 +368,7 @@ static void model_clear(struct mb_site_model *m)
     m->codes = NULL;
     m->site_cap = m->nsites = m->cell_cap = m->ncells = m->ncodes = 0;
     m->loaded = false;
+    m->no_tokens = false;
     m->seq = 0;
 }
 
@@ -429,7 +451,7 @@ static int full_load(struct mb_store *st, struct mb_site_model *m, int64_t head,
             r.materials[r.nmaterials++] = mb_st_col_dup(ms, 1);
             mrc = mb_st_step(ms);
         }
-        site_insert(m, &r);
+        site_insert(st, m, &r);
     }
     if (rc == SQLITE_DONE)
         rc = mrc == SQLITE_ROW || mrc == SQLITE_DONE ? 0 : mb_st_error(st, mrc, NULL, err);
@@ -497,7 +519,7 @@ static int catch_up(struct mb_store *st, struct mb_site_model *m, int64_t head,
             site_free(old);
         }
         if (found && visible(r.status))
-            site_insert(m, &r);
+            site_insert(st, m, &r);
         mb_site_rec_release(&r);
         m->applied++;
     }
@@ -563,14 +585,17 @@ void mb_st_model_release(struct mb_site_model *m)
 
 /* ---- search -------------------------------------------------------------------- */
 
-bool mb_st_model_covers(const struct mb_store *st, const struct mb_sf *f)
+bool mb_st_model_covers(struct mb_store *st, struct mb_sf *f)
 {
     if (!st->model || st->model_off || st->depth != 0 || !(f->set & 1u << MB_SF_AREA))
         return false;
     /* Drafts and closed sites are not in the model: a query that may see
      * some (its organisation's, or an administrator's) goes to SQL, as
-     * does one with a filter that has no in-memory test (keywords). */
-    return !f->priv && mb_sf_in_memory(f);
+     * does one with keywords the model cannot test exactly (a word FTS5
+     * reads as a phrase). */
+    if (f->priv || mb_sf_text_terms(f, st) != 0)
+        return false;
+    return mb_sf_in_memory(f);
 }
 
 struct hits {
@@ -745,6 +770,7 @@ static int warm(struct mb_store *st, struct mb_error *err)
             m->ncodes = tmp->ncodes;
             m->loaded = true;
             m->seq = tmp->seq;
+            m->no_tokens = tmp->no_tokens;
             m->full_loads++;
             tmp->sites = t.sites;
             tmp->site_cap = t.site_cap;
@@ -840,9 +866,12 @@ int mb_st_model_search(struct mb_store *st, const struct mb_sf *f, size_t limit,
         }
         pthread_rwlock_rdlock(&m->lock);
         if (m->loaded && m->seq == head) {
-            answer(m, f, limit, out);
+            bool text = f->set & 1u << MB_SF_TEXT;
+            if (!text || !m->no_tokens) {
+                answer(m, f, limit, out);
+                rc = 0;
+            }
             pthread_rwlock_unlock(&m->lock);
-            rc = 0;
             break;
         }
         bool behind = !m->loaded || m->seq < head;

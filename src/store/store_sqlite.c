@@ -33,6 +33,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/strbuf.h"
 #include "core/text.h"
 #include "domain/geo.h"
 
@@ -848,10 +849,84 @@ fail:
     return err ? err->code : MB_EIO;
 }
 
+/* ---- site_fts's tokenizer, for the read model's keyword test ------------- */
+
+/* As MIGRATION_1's tokenize='unicode61 remove_diacritics 2'. */
+static const char *const FTS_TOKENIZER = "unicode61";
+/* fts5Int.h: FTS5 cuts longer tokens, in documents and queries alike. */
+#define FTS_MAX_TOKEN_SIZE 32768
+
+static int tok_open(struct mb_store *st)
+{
+    if (st->tok)
+        return 0;
+    if (st->tok_failed)
+        return MB_EIO;
+    fts5_api *api = NULL;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL) == SQLITE_OK)
+        sqlite3_step(s);
+    sqlite3_finalize(s);
+    void *ctx = NULL;
+    const char *args[] = { "remove_diacritics", "2" };
+    if (!api || api->iVersion < 2 ||
+        api->xFindTokenizer(api, FTS_TOKENIZER, &ctx, &st->tok_api) != SQLITE_OK ||
+        st->tok_api.xCreate(ctx, args, (int)(sizeof args / sizeof *args), &st->tok) !=
+            SQLITE_OK) {
+        st->tok = NULL;
+        st->tok_failed = true;
+        return MB_EIO;
+    }
+    return 0;
+}
+
+struct tok_sink {
+    struct mb_strbuf *out;
+    size_t n;
+};
+
+static int on_token(void *ctx, int flags, const char *token, int len, int start, int end)
+{
+    (void)flags;
+    (void)start;
+    (void)end;
+    struct tok_sink *k = ctx;
+    if (len > FTS_MAX_TOKEN_SIZE)
+        len = FTS_MAX_TOKEN_SIZE;
+    mb_strbuf_add(k->out, token, (size_t)len);
+    mb_strbuf_add(k->out, "", 1);
+    k->n++;
+    return SQLITE_OK;
+}
+
+int mb_st_tokens(struct mb_store *st, const char *text, size_t len, bool query,
+                 struct mb_strbuf *out, size_t *n)
+{
+    if (tok_open(st))
+        return MB_EIO;
+    if (!text || !len)
+        return 0;
+    size_t at = out->len;
+    struct tok_sink k = { out, 0 };
+    int flags = query ? FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX : FTS5_TOKENIZE_DOCUMENT;
+    if (len > INT32_MAX ||
+        st->tok_api.xTokenize(st->tok, &k, flags, text, (int)len, on_token) != SQLITE_OK) {
+        out->len = at;
+        if (out->s)
+            out->s[at] = '\0';
+        return MB_EIO;
+    }
+    *n += k.n;
+    return 0;
+}
+
 void mb_store_close(struct mb_store *st)
 {
     if (!st)
         return;
+    if (st->tok)
+        st->tok_api.xDelete(st->tok);
     for (size_t i = 0; i < MB_ST_CACHE_SIZE; i++) {
         sqlite3_finalize(st->cache[i].stmt);
         free(st->cache[i].sql);

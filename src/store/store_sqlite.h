@@ -55,6 +55,10 @@ struct mb_store {
     struct mb_site_model *model; /* the process's read model of this file, or NULL */
     bool model_off;       /* mb_store_model_enable(st, false) */
     struct mb_st_slot cache[MB_ST_CACHE_SIZE];
+    /* site_fts's tokenizer (mb_st_tokens), made at first use */
+    fts5_tokenizer tok_api;
+    Fts5Tokenizer *tok;
+    bool tok_failed;
 };
 
 /* A cached prepared statement for `sql` (reset, bindings cleared). On
@@ -153,6 +157,16 @@ void mb_st_hits_smallest(struct mb_st_hit *h, size_t n, size_t k, bool by_km);
  * from (lat, lon), then id. */
 void mb_st_sort_by_distance(double lat, double lon, struct mb_site_page *p);
 
+/* Append the tokens site_fts makes of `text` (its tokenizer, MIGRATION_1's
+ * "unicode61 remove_diacritics 2": lower case, diacritics removed), each
+ * followed by a NUL, to *out; *n is raised by their number. `query`:
+ * tokenize as a MATCH prefix term, else as a document. Tokens longer than
+ * FTS5 keeps (32768 bytes) are cut as it cuts them. MB_EIO when FTS5's
+ * tokenizer is not available (nothing appended). */
+struct mb_strbuf;
+int mb_st_tokens(struct mb_store *st, const char *text, size_t len, bool query,
+                 struct mb_strbuf *out, size_t *n);
+
 /* ---- the read model (store_model.c) ----------------------------------- */
 
 /* The model of the database file `st` has open (shared by every
@@ -165,10 +179,11 @@ void mb_st_model_release(struct mb_site_model *m);
 /* Answer a search from the model: 0 or an error as mb_store_site_search,
  * or MB_ST_MODEL_DECLINED when it cannot (the caller asks SQL). The caller
  * has checked the limit, that f (store_filter.h, from the query) is not
- * empty and that the query's shape is the model's (mb_st_model_covers). */
+ * empty and that the query's shape is the model's (mb_st_model_covers,
+ * which also turns the query's keywords into the terms the model tests). */
 #define MB_ST_MODEL_DECLINED 1
 struct mb_sf;
-bool mb_st_model_covers(const struct mb_store *st, const struct mb_sf *f);
+bool mb_st_model_covers(struct mb_store *st, struct mb_sf *f);
 int mb_st_model_search(struct mb_store *st, const struct mb_sf *f, size_t limit,
                        struct mb_site_page *out, struct mb_error *err);
 

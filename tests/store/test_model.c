@@ -62,7 +62,9 @@ static void random_site(struct mb_site_rec *r, int64_t org, char mats[4][32])
     r->type = (enum mb_site_type)rndi(MB_TYPE_COUNT);
     r->status = rnd() < 0.7 ? MB_STATUS_PUBLISHED
                 : (enum mb_status)rndi(MB_STATUS_COUNT);
-    snprintf(r->title, sizeof r->title, "Site %d", rndi(1000));
+    static const char *const titles[] = { "Site", "Sprengstein Bærum", "Leire fra Lade",
+                                          "Grøft – Åsen", "Masse-utskifting", "ØRLAND kai" };
+    snprintf(r->title, sizeof r->title, "%s %d", titles[rndi(6)], rndi(1000));
     snprintf(r->municipality, sizeof r->municipality, "%s", rnd() < 0.5 ? "0301" : "");
     if (rnd() < 0.2) {
         int k = rndi(8);
@@ -88,7 +90,8 @@ static void random_site(struct mb_site_rec *r, int64_t org, char mats[4][32])
     for (size_t i = 0; i < r->nmaterials; i++)
         snprintf(mats[i], 32, "%s", MATS[rndi(NMATS)]);
     snprintf(r->material, sizeof r->material, "%s", mats[0]);
-    r->keywords = rnd() < 0.5 ? "leire grøft" : NULL;
+    static char *const keywords[] = { "leire grøft", "Grus, sand", "bærum", "" };
+    r->keywords = rnd() < 0.5 ? keywords[rndi(4)] : NULL;
     r->limits = rnd() < 0.5 ? "Pb=60;As=8" : NULL;
     r->doc = rnd() < 0.9 ? "{\"type\":\"supply\",\"title\":\"x\"}" : NULL;
 }
@@ -268,8 +271,14 @@ static void random_query(struct mb_site_query *q, int64_t org, int64_t maxid)
         q->min_amount_t = rndi(4000);
     if (rnd() < 0.2)
         q->exclude_id = 1 + rndi((int)maxid);
-    if (rnd() < 0.1)
-        q->text = rnd() < 0.5 ? " ,. " : "leire"; /* no word: the model; a word: SQL */
+    /* Words of one token each are tested by the model, others (a phrase
+     * to FTS5: "grøft–leire", "utskifting·x") by SQL; no word filters nothing. */
+    static const char *const texts[] = { " ,. ", "leire", "LEI", "grø", "gro", "bærum",
+                                         "baerum", "Site 1", "grøft–leire", "s", "åsen",
+                                         "Asen", "ørland", "masse-utskifting", "utskifting·x",
+                                         "l", "kai 3", "grus sand" };
+    if (rnd() < 0.2)
+        q->text = texts[rndi((int)(sizeof texts / sizeof texts[0]))];
     q->limit = rnd() < 0.1 ? 1000 : 1 + (size_t)rndi(30);
     q->offset = rnd() < 0.6 ? 0 : (size_t)rndi(60);
     q->want_doc = rnd() < 0.5;
