@@ -292,6 +292,19 @@ bool mb_text_copy(char *dst, size_t n, const char *src)
     return false;
 }
 
+bool mb_text_ascii_lower(char *dst, size_t n, const char *src)
+{
+    size_t len = src ? strlen(src) : 0;
+    if (len >= n) {
+        dst[0] = '\0';
+        return false;
+    }
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] - 'A' + 'a' : src[i]);
+    dst[len] = '\0';
+    return true;
+}
+
 const char *mb_text_clip(char *dst, size_t n, const char *src)
 {
     if (mb_text_copy(dst, n - 3, src))

@@ -59,6 +59,12 @@ char *mb_text_trim(char *s);
  * sequence. */
 bool mb_text_copy(char *dst, size_t n, const char *src);
 
+/* An ASCII lower-case copy of src into dst (size n > 0): the one folding
+ * of e-mail addresses (the store keeps them folded; the sign-in limiter
+ * keys on them folded). Returns false, leaving dst empty, when src does
+ * not fit. */
+bool mb_text_ascii_lower(char *dst, size_t n, const char *src);
+
 /* Quote user text in a message: copy at most n - 4 bytes of src into dst
  * (size n >= 4), cut on a UTF-8 character boundary, and append "..." when
  * anything was cut. Returns dst, so it can be an argument of

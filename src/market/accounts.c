@@ -145,8 +145,10 @@ int mb_accounts_sign_in(struct mb_store *st, const char *email, const char *pass
     *accepted = *user_known = false;
     char hash[MB_AUTH_HASH_SIZE];
     int rc = mb_store_user_by_email(st, email, user, hash, sizeof hash, err);
-    if (rc == MB_ENOTFOUND)
+    if (rc == MB_ENOTFOUND) {
+        *accepted = mb_auth_check_nobody(password);
         return 0;
+    }
     if (rc)
         return rc;
     *user_known = true;
@@ -165,6 +167,35 @@ int mb_accounts_sign_in(struct mb_store *st, const char *email, const char *pass
 int mb_accounts_sign_out(struct mb_store *st, const char *token_hash, struct mb_error *err)
 {
     return mb_store_token_delete(st, token_hash, err);
+}
+
+int mb_accounts_sign_out_everywhere(struct mb_store *st, const struct mb_user *who,
+                                    int *ended, struct mb_error *err)
+{
+    int rc = mb_store_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_store_token_delete_user(st, who->id, ended, err);
+    if (!rc)
+        rc = audit(st, who, "user", who->id, "sign_out_everywhere",
+                   json_pack("{s:i}", "sessions_ended", *ended), err);
+    return mb_store_end(st, rc, err);
+}
+
+int mb_accounts_user_unlocked(struct mb_store *st, int64_t user_id, int64_t ended,
+                              struct mb_error *err)
+{
+    struct mb_user u;
+    int rc = mb_store_user_get(st, user_id, &u, err);
+    if (rc)
+        return rc;
+    char when[32] = "";
+    time_t t = (time_t)ended;
+    struct tm tm;
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return audit(st, NULL, "user", user_id, "unlocked",
+                 json_pack("{s:s, s:s}", "email", u.email, "lock_ended", when), err);
 }
 
 int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,

@@ -69,6 +69,16 @@ int mb_accounts_sign_in(struct mb_store *st, const char *email, const char *pass
 /* End the session whose token has the hash token_hash. */
 int mb_accounts_sign_out(struct mb_store *st, const char *token_hash, struct mb_error *err);
 
+/* End every session of `who`, this one too: *ended says how many. The
+ * entry says how many ended. */
+int mb_accounts_sign_out_everywhere(struct mb_store *st, const struct mb_user *who,
+                                    int *ended, struct mb_error *err);
+
+/* The entry for the end of an account's lock (`ended`: Unix time), by the
+ * system. */
+int mb_accounts_user_unlocked(struct mb_store *st, int64_t user_id, int64_t ended,
+                              struct mb_error *err);
+
 /* The entry for an account locked after `failures` failed sign-ins, for
  * `seconds` (by the system: no password, no address). */
 int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,

@@ -3,6 +3,7 @@
  */
 #include "market/auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -35,6 +36,32 @@ int mb_auth_hash_password(const char *password, char hash[MB_AUTH_HASH_SIZE],
 bool mb_auth_check_password(const char *hash, const char *password)
 {
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* A hash of a random password no one knows, made with the same cost as
+ * real ones, so a sign-in with an unknown e-mail costs what a wrong
+ * password costs. */
+static char dummy_hash[MB_AUTH_HASH_SIZE];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    char pw[33];
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = '\0'; /* out of memory: the verification below fails at once */
+    sodium_memzero(pw, sizeof pw);
+}
+
+bool mb_auth_check_nobody(const char *password)
+{
+    pthread_once(&dummy_once, make_dummy);
+    int rc = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+    (void)rc; /* never a match: nobody knows the dummy's password */
+    return false;
 }
 
 void mb_auth_new_token(char token[MB_AUTH_TOKEN_SIZE])

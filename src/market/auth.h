@@ -29,6 +29,12 @@ int mb_auth_hash_password(const char *password, char hash[MB_AUTH_HASH_SIZE],
 /* True when the password matches the stored hash. */
 bool mb_auth_check_password(const char *hash, const char *password);
 
+/* Spend the time of mb_auth_check_password on a password for an account
+ * that does not exist (against a hash of a random password, made once),
+ * so the answer's time does not tell whether an e-mail has an account.
+ * Always false. */
+bool mb_auth_check_nobody(const char *password);
+
 /* A new random token, and the hash of a token. */
 void mb_auth_new_token(char token[MB_AUTH_TOKEN_SIZE]);
 void mb_auth_token_hash(const char *token, char hex[MB_AUTH_TOKEN_HASH_SIZE]);

@@ -26,6 +26,53 @@ json_t *mb_api_user_json(const struct mb_user *u)
                      mb_role_name(u->role), "created", mb_api_time(u->created));
 }
 
+/* Audit the ends of locks the limiter reports (limiter.c): any sign-in or
+ * password change reports those that ended since the last one. */
+static bool report_lock_ends(struct mb_req *r, double now)
+{
+    struct mb_limiter_end ends[16];
+    size_t n;
+    int64_t wall = (int64_t)time(NULL);
+    while ((n = mb_limiter_ended(r->srv->limiter, now, ends, 16)) > 0)
+        for (size_t i = 0; i < n; i++) {
+            struct mb_error err;
+            int rc = mb_accounts_user_unlocked(r->st, ends[i].user_id,
+                                               wall - (int64_t)ends[i].ago, &err);
+            if (rc && rc != MB_ENOTFOUND) { /* a deleted account has nothing to report */
+                mb_reply_mb_error(r, &err);
+                return false;
+            }
+        }
+    return true;
+}
+
+/* 429 when `email` or this client has used up its attempts. */
+static bool limited(struct mb_req *r, const char *email, const char *field, double now)
+{
+    int wait = mb_limiter_wait(r->srv->limiter, email, r->client, now);
+    if (!wait)
+        return false;
+    snprintf(r->retry_after, sizeof r->retry_after, "%d", wait);
+    mb_reply_error(r, 429, "too_many_attempts", field,
+                   "too many failed attempts; try again in %d seconds", wait);
+    return true;
+}
+
+/* Count a wrong password of `email` (user: the account, or NULL when no
+ * account has it); a failure that locks an account is audited. */
+static bool count_failure(struct mb_req *r, const char *email, const struct mb_user *user,
+                          double now)
+{
+    int locked = mb_limiter_fail(r->srv->limiter, email, r->client, user ? user->id : 0, now);
+    struct mb_error err;
+    if (locked && user &&
+        mb_accounts_user_locked(r->st, user, mb_limiter_max_per_email(), locked, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return false;
+    }
+    return true;
+}
+
 void mb_api_login(struct mb_req *r, int64_t id)
 {
     (void)id;
@@ -43,11 +90,7 @@ void mb_api_login(struct mb_req *r, int64_t id)
         return;
     }
     double now = mb_clock_seconds();
-    int wait = mb_limiter_wait(r->srv->limiter, email, r->client, now);
-    if (wait) {
-        snprintf(r->retry_after, sizeof r->retry_after, "%d", wait);
-        mb_reply_error(r, 429, "too_many_attempts", "email",
-                       "too many failed sign-ins; try again in %d seconds", wait);
+    if (!report_lock_ends(r, now) || limited(r, email, "email", now)) {
         json_decref(b);
         return;
     }
@@ -63,15 +106,8 @@ void mb_api_login(struct mb_req *r, int64_t id)
         return;
     }
     if (!accepted) {
-        int locked = mb_limiter_fail(r->srv->limiter, email, r->client, now);
-        /* An account this failure locked is in the audit log. */
-        if (locked && known &&
-            mb_accounts_user_locked(r->st, &u, mb_limiter_max_per_email(), locked, &err) != 0) {
-            mb_reply_mb_error(r, &err);
-            json_decref(b);
-            return;
-        }
-        mb_reply_error(r, 401, "unauthorized", "password", "wrong e-mail or password");
+        if (count_failure(r, email, known ? &u : NULL, now))
+            mb_reply_error(r, 401, "unauthorized", "password", "wrong e-mail or password");
         json_decref(b);
         return;
     }
@@ -85,6 +121,21 @@ void mb_api_login(struct mb_req *r, int64_t id)
     mb_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:o}", "token", token, "token_type",
                                     "Bearer", "expires", mb_api_time(expires), "user",
                                     mb_api_user_json(&u), "organisation", org_json(&org)));
+}
+
+void mb_api_logout_everywhere(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    struct mb_error err;
+    int ended;
+    if (mb_accounts_sign_out_everywhere(r->st, &r->user, &ended, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, json_pack("{s:b, s:i}", "signed_out", 1, "sessions_ended", ended));
 }
 
 void mb_api_logout(struct mb_req *r, int64_t id)
@@ -331,13 +382,24 @@ void mb_api_me_password(struct mb_req *r, int64_t id)
         json_decref(b);
         return;
     }
+    /* A stolen session must not become a way to guess the password: the
+     * current password's failures count as sign-in failures. */
+    double now = mb_clock_seconds();
+    if (!report_lock_ends(r, now) || limited(r, r->user.email, "current_password", now)) {
+        json_decref(b);
+        return;
+    }
     struct mb_error err;
     int rc = mb_accounts_password_change(r->st, &r->user, current, password, r->token_hash,
                                          &err);
     json_decref(b);
     if (rc) {
+        if (rc == MB_EFORBIDDEN && strcmp(err.field, "current_password") == 0 &&
+            !count_failure(r, r->user.email, &r->user, now))
+            return;
         mb_reply_mb_error(r, &err);
         return;
     }
+    mb_limiter_success(r->srv->limiter, r->user.email);
     mb_reply_json(r, 200, json_pack("{s:b, s:b}", "changed", 1, "other_sessions_ended", 1));
 }

@@ -4,6 +4,7 @@
  * the demo logins when it loaded the demo into a new database), then
  * serves until SIGINT or SIGTERM.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +24,12 @@ static const char usage[] =
     "  --files DIR      where attached documents are kept (default DB.files)\n"
     "  --cors ORIGIN    allow cross-origin requests from ORIGIN (default: off)\n"
     "  --threads N      worker threads (default 4)\n"
+    "  --lock-window S  seconds a failed sign-in counts; 5 per account or 20 per\n"
+    "                   client address in it lock (default 900)\n"
+    "  --lock-table N   limiter entries kept for unknown e-mails and client\n"
+    "                   addresses, oldest idle evicted first (default 4096)\n"
+    "  --trusted-proxy ADDR  the address of a reverse proxy in front: its requests\n"
+    "                   count against the last X-Forwarded-For address (default: none)\n"
     "  --no-demo        do not load the demo region into a new database\n"
     "  --log FILE       request log (default: standard error; 'off' for none)\n";
 
@@ -74,7 +81,26 @@ int main(int argc, char **argv)
             cfg.static_dir = v;
         else if (strcmp(a, "--files") == 0)
             cfg.files_dir = v;
-        else if (strcmp(a, "--cors") == 0)
+        else if (strcmp(a, "--lock-window") == 0) {
+            if (!int_arg(v, 1, 86400, &cfg.lock_window)) {
+                fprintf(stderr, "massebank-server: --lock-window: '%s' is not 1-86400 seconds\n",
+                        v);
+                return 2;
+            }
+        } else if (strcmp(a, "--lock-table") == 0) {
+            if (!int_arg(v, 16, 1000000, &cfg.lock_table)) {
+                fprintf(stderr, "massebank-server: --lock-table: '%s' is not 16-1000000\n", v);
+                return 2;
+            }
+        } else if (strcmp(a, "--trusted-proxy") == 0) {
+            unsigned char buf[16];
+            if (inet_pton(AF_INET, v, buf) != 1 && inet_pton(AF_INET6, v, buf) != 1) {
+                fprintf(stderr, "massebank-server: --trusted-proxy: '%s' is not an IP address\n",
+                        v);
+                return 2;
+            }
+            cfg.trusted_proxy = v;
+        } else if (strcmp(a, "--cors") == 0)
             cfg.cors_origin = v;
         else if (strcmp(a, "--threads") == 0) {
             if (!int_arg(v, 1, 64, &cfg.threads)) {

@@ -25,6 +25,7 @@ static const struct route routes[] = {
     { "POST", "/api/classify", mb_api_classify },
     { "POST", "/api/auth/login", mb_api_login },
     { "POST", "/api/auth/logout", mb_api_logout },
+    { "POST", "/api/auth/logout-everywhere", mb_api_logout_everywhere },
     { "GET", "/api/me", mb_api_me },
     { "GET", "/api/organisations", mb_api_orgs_list },
     { "POST", "/api/organisations", mb_api_orgs_create },

@@ -212,6 +212,33 @@ static void handle(struct mb_req *r)
     mb_route(r);
 }
 
+/* Behind the configured reverse proxy, the client is the last address of
+ * X-Forwarded-For (the one the proxy added; earlier ones are the
+ * client's own word). A missing or malformed header leaves the proxy's
+ * address, so such requests share its limits rather than escape them. */
+static void forwarded_client(struct mb_req *r)
+{
+    const char *proxy = r->srv->cfg.trusted_proxy;
+    if (!proxy || strcmp(proxy, r->client) != 0)
+        return;
+    const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    char addr[INET6_ADDRSTRLEN + 1];
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof addr || last[n + strspn(last + n, " \t")] != '\0')
+        return;
+    memcpy(addr, last, n);
+    addr[n] = '\0';
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1)
+        mb_text_copy(r->client, sizeof r->client, addr);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -237,6 +264,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                           r->client, sizeof r->client);
         }
+        forwarded_client(r);
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -423,7 +451,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         free(sv);
         return rc;
     }
-    s->limiter = mb_limiter_new();
+    s->limiter = mb_limiter_new(s->cfg.lock_window, s->cfg.lock_table);
     struct mb_store *st = mb_srv_store(s, err);
     if (!st) {
         rc = err ? err->code : MB_EIO;

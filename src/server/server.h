@@ -25,6 +25,12 @@ struct mb_server_config {
     FILE *log;                /* request log, one line per request (NULL: none) */
     int token_hours;          /* token lifetime (0: 12) */
     bool demo;                /* load the demo region into an empty database */
+    int lock_window;          /* seconds a failed sign-in counts (0: 900) */
+    int lock_table;           /* limiter entries of unknown e-mails and client
+                                 addresses (0: 4096) */
+    const char *trusted_proxy; /* a reverse proxy's address: requests from it are
+                                  counted by the last X-Forwarded-For address
+                                  (NULL: the peer address is the client) */
 };
 
 struct mb_server;

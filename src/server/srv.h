@@ -41,6 +41,7 @@ void mb_api_refdata(struct mb_req *r, int64_t id);
 void mb_api_classify(struct mb_req *r, int64_t id);
 void mb_api_login(struct mb_req *r, int64_t id);
 void mb_api_logout(struct mb_req *r, int64_t id);
+void mb_api_logout_everywhere(struct mb_req *r, int64_t id);
 void mb_api_me(struct mb_req *r, int64_t id);
 void mb_api_orgs_list(struct mb_req *r, int64_t id);
 void mb_api_orgs_create(struct mb_req *r, int64_t id);
@@ -105,17 +106,33 @@ int mb_api_stats_load(struct mb_req *r, struct mb_stats *s, int *year);
 #define MB_ROUTE_CODE_MAX 64
 bool mb_route_code(const struct mb_req *r, char *buf, size_t size);
 
-/* Login limiter (limiter.c): failures per e-mail and per client address
+/* Guess limiter of sign-in and password change (limiter.c): failures per
+ * account (the e-mail as the store folds it) and per client address
  * within a window. */
-struct mb_limiter *mb_limiter_new(void);
+/* window: seconds a failure counts (0: 900); keys: bound of the entries
+ * of unknown e-mails and client addresses (0: 4096). */
+struct mb_limiter *mb_limiter_new(int window, int keys);
 void mb_limiter_free(struct mb_limiter *l);
 /* Seconds until another attempt is allowed (0: allowed now). */
 int mb_limiter_wait(struct mb_limiter *l, const char *email, const char *client, double now);
-/* Count a failure; the seconds the e-mail is now locked for when this
- * failure locked it, else 0. */
-int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client, double now);
+/* Count a failure (user_id > 0 when the e-mail names an account); the
+ * seconds the e-mail is now locked for when this failure locked it,
+ * else 0. */
+int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client,
+                    int64_t user_id, double now);
 int mb_limiter_max_per_email(void);
+/* A right password: the e-mail's failures are forgotten. */
 void mb_limiter_success(struct mb_limiter *l, const char *email);
+/* Locks of accounts that have ended by now, each reported once: the
+ * account and how many seconds ago its lock ended. */
+struct mb_limiter_end {
+    int64_t user_id;
+    double ago;
+};
+size_t mb_limiter_ended(struct mb_limiter *l, double now, struct mb_limiter_end *out,
+                        size_t max);
+/* Entries held (for tests and the benchmark). */
+size_t mb_limiter_size(struct mb_limiter *l);
 
 /* Plan jobs (jobs.c): one worker thread solves queued jobs in order. */
 int mb_jobs_start(struct mb_srv *s, struct mb_error *err);

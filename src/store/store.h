@@ -128,6 +128,9 @@ int mb_store_token_user(struct mb_store *st, const char *token_hash, int64_t now
                         struct mb_user *out, struct mb_error *err);
 int mb_store_token_delete(struct mb_store *st, const char *token_hash,
                           struct mb_error *err);
+/* Every token of user_id (every session); *deleted says how many. */
+int mb_store_token_delete_user(struct mb_store *st, int64_t user_id, int *deleted,
+                               struct mb_error *err);
 
 /* ---- sites: listings (supply, need) and facilities ---------------------- */
 

@@ -1123,13 +1123,7 @@ int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
 /* ASCII lower-case copy of an e-mail address; false if it does not fit. */
 static bool fold_email(char *dst, size_t size, const char *src)
 {
-    size_t n = src ? strlen(src) : 0;
-    if (n >= size)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] - 'A' + 'a' : src[i]);
-    dst[n] = '\0';
-    return true;
+    return mb_text_ascii_lower(dst, size, src);
 }
 
 #define USER_COLS "u.id, u.org_id, u.email, u.name, u.role, u.created"
@@ -1352,6 +1346,24 @@ int mb_store_token_delete(struct mb_store *st, const char *token_hash,
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "token", "no such token");
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_token_delete_user(struct mb_store *st, int64_t user_id, int *deleted,
+                               struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    *deleted = 0;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "DELETE FROM token WHERE user_id = ?", &s, err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, user_id));
+        rc = mb_st_exec(st, s, NULL, err);
+        if (!rc)
+            *deleted = sqlite3_changes(st->db);
     }
     return mb_st_tx_end(st, rc, err);
 }

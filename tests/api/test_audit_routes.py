@@ -68,6 +68,10 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
                                                     "password": "new-secret-pass-10"},
                  expect=200)
 
+    def everywhere():
+        t = api.login("revisjon@example.com", "new-secret-pass-10")
+        api.post("/api/auth/logout-everywhere", token=t, expect=200)
+
     def listing():
         state["listing"] = create_listing(api, dev, supply(title="Revisjon"),
                                           status="draft")["id"]
@@ -138,6 +142,7 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         (("post", "/api/users"), user, ("user", "create")),
         (("post", "/api/users/{id}/role"), role, ("user", "role")),
         (("post", "/api/me/password"), password, ("user", "password")),
+        (("post", "/api/auth/logout-everywhere"), everywhere, ("user", "sign_out_everywhere")),
         (("post", "/api/listings"), listing, ("listing", "create")),
         (("put", "/api/listings/{id}"), listing_put, ("listing", "update")),
         (("post", "/api/listings/{id}/status"), listing_status, ("listing", "status")),
