@@ -191,11 +191,89 @@ static enum MHD_Result send_reply(struct mb_req *r)
     return ok;
 }
 
+/* libmicrohttpd's unescaping of the path and of query keys and values
+ * (%HH, as its own), except that a byte that decodes to NUL or another
+ * control character, or stands raw in the URL, becomes 0xFF, which is
+ * never valid UTF-8: strict_url below then refuses it naming where it
+ * was. libmicrohttpd's own unescaping would keep a NUL, and the text
+ * would be read as cut there ("/api/documents/1%00" as document 1). */
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *p = s; *p;) {
+        unsigned char b = (unsigned char)*p++;
+        int hi, lo;
+        if (b == '%' && (hi = hex_digit(p[0])) >= 0 && (lo = hex_digit(p[1])) >= 0) {
+            b = (unsigned char)(hi * 16 + lo);
+            p += 2;
+        }
+        *w++ = (char)(b < 0x20 || b == 0x7f ? 0xff : b);
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+struct url_check {
+    char field[64];
+};
+
+static enum MHD_Result check_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct url_check *u = cls;
+    if (!mb_utf8_valid(key, key_size, NULL) || memchr(key, '\0', key_size)) {
+        mb_text_copy(u->field, sizeof u->field, "query");
+        return MHD_NO;
+    }
+    if (value && (!mb_utf8_valid(value, value_size, NULL) || memchr(value, '\0', value_size))) {
+        mb_text_clip(u->field, sizeof u->field, key);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* The path and every query key and value are UTF-8 without NUL, control
+ * characters or overlong encodings (mb_utf8_valid refuses those), else
+ * 400 naming the path or the parameter. */
+static bool strict_url(struct mb_req *r)
+{
+    if (!mb_utf8_valid(r->path, strlen(r->path), NULL)) {
+        mb_reply_error(r, 400, "invalid", "path",
+                       "holds a NUL byte, a control character or bytes that are not UTF-8 "
+                       "(an overlong encoding, say)");
+        return false;
+    }
+    struct url_check u = { .field = "" };
+    MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, check_query_value, &u);
+    if (u.field[0]) {
+        mb_reply_error(r, 400, "invalid", u.field,
+                       strcmp(u.field, "query") == 0
+                           ? "a query parameter's name holds a NUL byte, a control character "
+                             "or bytes that are not UTF-8"
+                           : "holds a NUL byte, a control character or bytes that are not UTF-8 "
+                             "(an overlong encoding, say)");
+        return false;
+    }
+    return true;
+}
+
 static void handle(struct mb_req *r)
 {
     struct mb_srv *s = r->srv;
     struct mb_error err;
     mb_error_clear(&err);
+    if (!strict_url(r))
+        return;
     if (r->too_big) {
         mb_reply_error(r, 413, "too_large", "body", "the body is larger than %zu bytes",
                        body_limit(s, r->method, r->path));
@@ -304,7 +382,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
-        if (ticket_redirect(r, url))
+        if (!strict_url(r) || ticket_redirect(r, url))
             return send_reply(r);
         int status;
         struct MHD_Response *resp = static_file(s, url, &status);
@@ -487,6 +565,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_TIMEOUT, 60u,
         MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!sv->daemon) {
         rc = mb_error_set(err, MB_EIO, "--port", "cannot listen on %s:%d (in use?)",

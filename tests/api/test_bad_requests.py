@@ -321,3 +321,53 @@ def test_long_path_is_refused(api):
     r = api.http.get(api.base + "/api/" + "a" * 600)
     assert r.status_code in (404, 414)
     assert r.json()["error"]["field"] == "path"
+
+
+STRICT = [
+    # (what, path and query as sent, the field the refusal names)
+    ("NUL in a path id", "/api/documents/{doc}%00", "path"),
+    ("NUL in a listing path", "/api/listings/{listing}%00/matches", "path"),
+    ("NUL in a query value", "/api/search?q=a%00b", "q"),
+    ("NUL at the end of a value", "/api/listings?type=supply%00", "type"),
+    ("line feed in a value", "/api/search?q=stein%0Aleire", "q"),
+    ("escape character in a value", "/api/search?q=%1B%5B31m", "q"),
+    ("DEL in a value", "/api/search?q=a%7Fb", "q"),
+    ("overlong slash", "/api/search?q=%C0%AF", "q"),
+    ("overlong NUL", "/api/search?q=%C0%80", "q"),
+    ("three-byte overlong", "/api/search?q=%E0%80%AF", "q"),
+    ("a UTF-16 surrogate", "/api/search?q=%ED%A0%80", "q"),
+    ("a lone continuation byte", "/api/search?q=%80", "q"),
+    ("NUL in a parameter's name", "/api/search?q%00x=1", "query"),
+    ("NUL in a static path", "/index.html%00.png", "path"),
+]
+
+
+def test_nul_control_and_overlong_bytes_are_refused(server, api, ctx):
+    """A NUL, control character or non-UTF-8 byte anywhere in the path or a
+    query is refused with 400 naming where it was (it used to be cut off:
+    /api/documents/1%00 served document 1, ?name=a%00.pdf stored "a")."""
+    token = ctx["developer"]
+    doc = api.post(f"/api/listings/{ctx['listing']['id']}/documents", token=token,
+                   params={"name": "prøve.pdf"}, data=b"%PDF-1.4\n%%EOF\n",
+                   headers={"Content-Type": "application/pdf"}, expect=201).json()
+    before = server.fingerprint()
+    failures = []
+    for what, path, field in STRICT:
+        url = api.base + path.format(doc=doc["id"], listing=ctx["listing"]["id"])
+        r = api.http.get(url, headers={"Authorization": "Bearer " + token})
+        try:
+            assert r.status_code == 400, r.status_code
+            assert r.json()["error"]["field"] == field, r.json()
+        except (AssertionError, ValueError) as e:
+            failures.append(f"{what}: {e} {r.text[:200]}")
+    # A document name with a NUL is refused, not stored cut short.
+    r = api.http.post(api.base + f"/api/listings/{ctx['listing']['id']}/documents?name=a%00.pdf",
+                      data=b"%PDF-1.4\n%%EOF\n", headers={"Authorization": "Bearer " + token,
+                                                         "Content-Type": "application/pdf"})
+    if r.status_code != 400 or r.json()["error"]["field"] != "name":
+        failures.append(f"document name with NUL: {r.status_code} {r.text[:200]}")
+    assert not failures, "\n".join(failures)
+    assert server.fingerprint() == before
+    # Norwegian letters, escaped or not, are fine.
+    api.get("/api/search", params={"q": "bærum"}, expect=200)
+    assert api.http.get(api.base + "/api/search?q=b%C3%A6rum").status_code == 200
