@@ -39,7 +39,17 @@ int mb_custody_loads(struct mb_store *st, const struct mb_user *who,
                 *n = 0;
                 return rc;
             }
-            readable = rc == 0 && mb_deal_may_read(mb_deal_parties(&d, listing->org_id, who));
+            int64_t site_org = 0;
+            if (rc == 0)
+                rc = mb_deal_site_org(st, &d, &site_org, err);
+            if (rc && rc != MB_ENOTFOUND) {
+                free(*loads);
+                *loads = NULL;
+                *n = 0;
+                return rc;
+            }
+            readable = rc == 0 &&
+                       mb_deal_may_read(mb_deal_parties(&d, listing->org_id, site_org, who));
         }
         if (readable)
             (*loads)[k++] = (*loads)[i];

@@ -26,11 +26,14 @@
 
 /* ---- parties and states -------------------------------------------------------- */
 
-unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, const struct mb_user *u)
+unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, int64_t site_org,
+                         const struct mb_user *u)
 {
     unsigned p = 0;
     if (!u)
         return 0;
+    if (site_org && u->org_id == site_org)
+        p |= MB_PARTY_SITE;
     if (u->org_id == listing_org)
         p |= MB_PARTY_OWNER;
     if (u->org_id == d->org_id)
@@ -380,13 +383,33 @@ out:
     return mb_store_end(st, rc, err);
 }
 
+int mb_deal_site_org(struct mb_store *st, const struct mb_deal *d, int64_t *org,
+                     struct mb_error *err)
+{
+    *org = 0;
+    if (!d->counterpart_site)
+        return 0;
+    struct mb_site_rec s;
+    int rc = mb_store_site_get(st, d->counterpart_site, &s, err);
+    if (rc == MB_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (mb_listing_family(s.type) == MB_FAMILY_FACILITY)
+        *org = s.org_id;
+    mb_site_rec_release(&s);
+    return 0;
+}
+
 int mb_deal_read(struct mb_store *st, const struct mb_user *who, int64_t id,
                  struct mb_deal *d, struct mb_site_rec *listing, unsigned *parties,
                  struct mb_error *err)
 {
+    int64_t site_org = 0;
     int rc = mb_store_deal_get(st, id, d, err);
-    if (rc == 0 && (rc = mb_store_site_get(st, d->listing_id, listing, err)) == 0) {
-        *parties = mb_deal_parties(d, listing->org_id, who);
+    if (rc == 0 && (rc = mb_deal_site_org(st, d, &site_org, err)) == 0 &&
+        (rc = mb_store_site_get(st, d->listing_id, listing, err)) == 0) {
+        *parties = mb_deal_parties(d, listing->org_id, site_org, who);
         if (mb_deal_may_read(*parties))
             return 0;
         mb_site_rec_release(listing);

@@ -37,9 +37,18 @@ enum {
     MB_PARTY_HAULER = 1u << 2,    /* the hauler organisation */
     MB_PARTY_ADMIN = 1u << 3,
     MB_PARTY_AUTHORITY = 1u << 4, /* a municipality: reads every deal */
+    MB_PARTY_SITE = 1u << 5,      /* the operator of the facility the deal names
+                                     (counterpart_site): reads the deal and
+                                     receives the loads delivered there */
 };
-unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org,
+/* site_org: the organisation of the facility the deal names, 0 if none
+ * (mb_deal_site_org). */
+unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, int64_t site_org,
                          const struct mb_user *u);
+/* The organisation operating the facility the deal names as its
+ * counterpart site into *org (0 when it names none or a listing). */
+int mb_deal_site_org(struct mb_store *st, const struct mb_deal *d, int64_t *org,
+                     struct mb_error *err);
 /* The user may read the deal (any party, admin, municipality). */
 bool mb_deal_may_read(unsigned parties);
 /* The state change `from` -> `to` is allowed to these parties. */

@@ -415,14 +415,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* The path as the log shows it: percent-decoded by libmicrohttpd, so
  * encode again what would break a log line (spaces, control characters,
- * %) and cut it to fit. One request is one line: a path cannot forge
- * another entry or send escape sequences to a terminal. */
+ * %, and every byte above 0x7f of a path that is not UTF-8, such as
+ * the 0xFF that unescape makes of a control character) and cut it to
+ * fit. One request is one line of UTF-8: a path cannot forge another
+ * entry or send escape sequences to a terminal. */
 static void log_path(char *dst, size_t n, const char *src)
 {
     static const char hex[] = "0123456789ABCDEF";
+    bool utf8 = mb_utf8_valid(src, strlen(src), NULL);
     size_t k = 0;
     for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
-        bool plain = *p > 0x20 && *p != 0x7f && *p != '%';
+        bool plain = *p > 0x20 && *p != 0x7f && *p != '%' && (utf8 || *p < 0x80);
         size_t need = plain ? 1 : 3;
         if (k + need + 4 > n) {
             /* Cut on a UTF-8 character boundary. */

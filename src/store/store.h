@@ -334,7 +334,8 @@ int mb_store_deal_get(struct mb_store *st, int64_t id, struct mb_deal *out,
 int mb_store_deal_set_state(struct mb_store *st, int64_t id, enum mb_deal_state s,
                             struct mb_error *err);
 /* Deals by id. listing_id != 0: of that listing; party_org != 0: only
- * those where the organisation reserves, hauls or owns the listing;
+ * those where the organisation reserves, hauls, owns the listing or
+ * operates the facility the deal names (counterpart_site);
  * state >= 0: only that state. *items is malloc'ed (free it). */
 int mb_store_deal_list(struct mb_store *st, int64_t listing_id, int64_t party_org,
                        int state, struct mb_deal **items, size_t *n, struct mb_error *err);

@@ -192,7 +192,9 @@ int mb_store_deal_list(struct mb_store *st, int64_t listing_id, int64_t party_or
                            " ON l.id = d.listing_id"
                            " WHERE (?1 = 0 OR d.listing_id = ?1)"
                            " AND (?2 = 0 OR d.org_id = ?2 OR d.hauler_org = ?2"
-                           "  OR l.org_id = ?2)"
+                           "  OR l.org_id = ?2 OR d.counterpart_site IN"
+                           "  (SELECT f.id FROM site f WHERE f.org_id = ?2"
+                           "   AND f.type NOT IN ('supply', 'need')))"
                            " AND (?3 IS NULL OR d.state = ?3) ORDER BY d.id", &s, err);
     if (rc)
         return rc;

@@ -229,7 +229,7 @@ Test(deal, state_machine_and_parties)
     struct mb_user buyer = { .org_id = 2, .role = MB_ROLE_CONTRACTOR };
     struct mb_user kommune = { .org_id = 9, .role = MB_ROLE_MUNICIPALITY };
     struct mb_user stranger = { .org_id = 8, .role = MB_ROLE_CONTRACTOR };
-    unsigned po = mb_deal_parties(&d, 1, &owner), pb = mb_deal_parties(&d, 1, &buyer);
+    unsigned po = mb_deal_parties(&d, 1, 0, &owner), pb = mb_deal_parties(&d, 1, 0, &buyer);
     cr_assert(mb_deal_may_move(MB_DEAL_RESERVED, MB_DEAL_AGREED, po));
     cr_assert_not(mb_deal_may_move(MB_DEAL_RESERVED, MB_DEAL_AGREED, pb));
     cr_assert(mb_deal_may_move(MB_DEAL_RESERVED, MB_DEAL_CANCELLED, pb));
@@ -238,10 +238,19 @@ Test(deal, state_machine_and_parties)
     cr_assert(mb_deal_may_move(MB_DEAL_AGREED, MB_DEAL_CANCELLED, pb));
     cr_assert_not(mb_deal_may_move(MB_DEAL_COMPLETED, MB_DEAL_CANCELLED, po | pb));
     cr_assert_not(mb_deal_may_move(MB_DEAL_DECLINED, MB_DEAL_AGREED, po));
-    unsigned pk = mb_deal_parties(&d, 1, &kommune);
+    unsigned pk = mb_deal_parties(&d, 1, 0, &kommune);
     cr_assert(mb_deal_may_read(pk));
     cr_assert_not(mb_deal_may_move(MB_DEAL_RESERVED, MB_DEAL_AGREED, pk));
-    cr_assert_not(mb_deal_may_read(mb_deal_parties(&d, 1, &stranger)));
+    cr_assert_not(mb_deal_may_read(mb_deal_parties(&d, 1, 0, &stranger)));
+    /* The operator of the facility the deal names reads it, changes
+     * nothing of it. */
+    struct mb_user operator = { .org_id = 5, .role = MB_ROLE_OPERATOR };
+    unsigned pf = mb_deal_parties(&d, 1, 5, &operator);
+    cr_assert_eq(pf, MB_PARTY_SITE);
+    cr_assert(mb_deal_may_read(pf));
+    cr_assert_not(mb_deal_may_move(MB_DEAL_RESERVED, MB_DEAL_AGREED, pf));
+    cr_assert_not(mb_deal_may_move(MB_DEAL_AGREED, MB_DEAL_COMPLETED, pf));
+    cr_assert_not(mb_deal_may_read(mb_deal_parties(&d, 1, 0, &operator)));
 }
 
 /* The listing keeps at least what its deals hold, its status follows its
