@@ -55,9 +55,13 @@ static const struct {
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },
-    { "audit", cmd_audit, "audit verify --db FILE",
-      "Check a market database's audit log: every entry must link to the one\n"
-      "  before by its SHA-256. Names the first edited, missing or reordered entry." },
+    { "audit", cmd_audit, "audit verify --db FILE [--head HEAD.json] [--key FILE]\n"
+      "      [--public-key HEX] [--links-only]\n"
+      "  massebank audit head --db FILE [--key FILE] [-o HEAD.json]",
+      "Check a market database's audit log: every entry links to the one before\n"
+      "  by its SHA-256 and is signed by the database's key, every row is as its\n"
+      "  last entry wrote it, and the log still reaches a kept head. Names the\n"
+      "  first problem. 'head' writes the log's head, signed, to keep elsewhere." },
     { "export", cmd_export, "export --db FILE listings|facilities|deliveries|statistics\n"
       "      --format csv|xlsx|geojson [--org ID] [--year YYYY] [--municipality M...]\n"
       "      [-o FILE]",

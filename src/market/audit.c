@@ -27,6 +27,7 @@
 #include "core/alloc.h"
 #include "core/strbuf.h"
 #include "core/text.h"
+#include "market/audit_key.h"
 
 static void add_field(struct mb_strbuf *b, const char *s)
 {
@@ -46,7 +47,9 @@ static void add_int(struct mb_strbuf *b, int64_t v)
 void mb_audit_hash(const struct mb_audit_entry *e, char out[65])
 {
     struct mb_strbuf b = { 0 };
-    mb_strbuf_adds(&b, "massebank-audit/1\n");
+    /* Version 2 adds the state the entry wrote; entries without one (of
+     * schema versions before 5, and plans) keep version 1. */
+    mb_strbuf_adds(&b, e->state[0] ? "massebank-audit/2\n" : "massebank-audit/1\n");
     add_int(&b, e->seq);
     add_int(&b, e->at);
     add_int(&b, e->user_id);
@@ -56,6 +59,8 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65])
     add_field(&b, e->action);
     add_field(&b, e->detail ? e->detail : "");
     add_field(&b, e->prev_hash);
+    if (e->state[0])
+        add_field(&b, e->state);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)b.s, b.len);
     sodium_bin2hex(out, 65, h, sizeof h);
@@ -99,10 +104,27 @@ int mb_audit_append(struct mb_store *st, const struct mb_user *who, const char *
                                                    JSON_REAL_PRECISION(15))
                           : NULL;
         mb_text_copy(e.prev_hash, sizeof e.prev_hash, last[0] ? last : MB_AUDIT_GENESIS);
-        mb_audit_hash(&e, e.hash);
-        rc = mb_store_audit_insert(st, &e, err);
-        free(e.detail);
+        /* The row as this change left it, in this transaction. */
+        rc = mb_store_audit_row_hash(st, entity, id, e.state, err);
     }
+    if (!rc) {
+        mb_audit_hash(&e, e.hash);
+        /* Signed with the database's key (none for an in-memory one); a
+         * key that cannot be made stops the write. */
+        struct mb_error kerr;
+        mb_error_clear(&kerr);
+        const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), &kerr);
+        if (k) {
+            mb_audit_key_sign(k, e.hash, e.sig);
+        } else if (kerr.code) {
+            rc = kerr.code;
+            if (err)
+                *err = kerr;
+        }
+    }
+    if (!rc)
+        rc = mb_store_audit_insert(st, &e, err);
+    free(e.detail);
     if (rc) {
         mb_store_rollback(st);
         return rc;
@@ -129,7 +151,10 @@ json_t *mb_audit_diff(json_t *before, json_t *after)
 
 const char *mb_audit_problem_name(enum mb_audit_problem p)
 {
-    static const char *const names[] = { "ok", "edited", "missing", "reordered", "broken" };
+    static const char *const names[] = { "ok",         "edited",       "missing",
+                                         "reordered",  "broken",       "forged",
+                                         "truncated",  "rewritten",    "row_changed",
+                                         "row_unaudited", "row_gone" };
     return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "unknown";
 }
 
@@ -170,12 +195,137 @@ static void found(struct mb_audit_report *rep, enum mb_audit_problem p, int64_t 
     va_end(ap);
 }
 
-int mb_audit_verify(struct mb_store *st, struct mb_audit_report *rep, struct mb_error *err)
+/* The last entry of each (entity, id): what its row must be now. An open
+ * addressing table keyed by entity and id. */
+struct last_state {
+    int64_t id, seq;
+    char entity[16];
+    char state[65];
+    bool seen_row;
+};
+
+struct states {
+    struct last_state *v;
+    size_t cap, n;
+};
+
+static size_t state_slot(const struct states *t, const char *entity, int64_t id)
 {
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull ^ (unsigned char)entity[0] ^
+                 ((uint64_t)(unsigned char)entity[1] << 8);
+    size_t i = (size_t)(h % t->cap);
+    while (t->v[i].seq && (t->v[i].id != id || strcmp(t->v[i].entity, entity) != 0))
+        i = (i + 1) % t->cap;
+    return i;
+}
+
+static void states_grow(struct states *t)
+{
+    struct states bigger = { mb_xcalloc(t->cap ? t->cap * 2 : 1024, sizeof *t->v),
+                             t->cap ? t->cap * 2 : 1024, 0 };
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->v[i].seq) {
+            bigger.v[state_slot(&bigger, t->v[i].entity, t->v[i].id)] = t->v[i];
+            bigger.n++;
+        }
+    free(t->v);
+    *t = bigger;
+}
+
+/* A site's entries may name it a listing or a facility by its type: one
+ * key for both. */
+static const char *row_entity(const char *entity)
+{
+    return strcmp(entity, "facility") == 0 ? "listing" : entity;
+}
+
+static void states_put(struct states *t, const struct mb_audit_entry *e)
+{
+    if (strcmp(e->entity, "plan") == 0)
+        return; /* no row of its own */
+    if (2 * (t->n + 1) > t->cap)
+        states_grow(t);
+    const char *entity = row_entity(e->entity);
+    struct last_state *s = &t->v[state_slot(t, entity, e->entity_id)];
+    if (!s->seq) {
+        t->n++;
+        s->id = e->entity_id;
+        mb_text_copy(s->entity, sizeof s->entity, entity);
+    }
+    s->seq = e->seq;
+    mb_text_copy(s->state, sizeof s->state, e->state);
+}
+
+struct row_list {
+    struct {
+        char entity[16];
+        int64_t id;
+    } *v;
+    size_t n, cap;
+};
+
+static int collect_row(const char *entity, int64_t id, void *cls)
+{
+    struct row_list *l = cls;
+    l->v = mb_xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    mb_text_copy(l->v[l->n].entity, sizeof l->v[l->n].entity, entity);
+    l->v[l->n++].id = id;
+    return 0;
+}
+
+/* Every row the log covers must be as its last entry wrote it; a row no
+ * entry names, or an entry's row that is gone, was written outside the
+ * program. Rows whose last entry predates row states are counted only. */
+static int check_rows(struct mb_store *st, struct states *t, struct mb_audit_report *rep,
+                      struct mb_error *err)
+{
+    struct row_list rows = { 0 };
+    int rc = mb_store_audit_rows(st, collect_row, &rows, err);
+    for (size_t i = 0; !rc && i < rows.n && rep->problem == MB_AUDIT_OK; i++) {
+        const char *entity = row_entity(rows.v[i].entity);
+        int64_t id = rows.v[i].id;
+        struct last_state *s = t->cap ? &t->v[state_slot(t, entity, id)] : NULL;
+        if (!s || !s->seq) {
+            found(rep, MB_AUDIT_ROW_UNAUDITED, 0, "%s %lld has no entry in the log: it was "
+                  "written outside the program", rows.v[i].entity, (long long)id);
+            break;
+        }
+        s->seen_row = true;
+        if (!s->state[0]) {
+            rep->rows_unchecked++;
+            continue;
+        }
+        char h[65];
+        if ((rc = mb_store_audit_row_hash(st, rows.v[i].entity, id, h, err)))
+            break;
+        if (strcmp(h, s->state) != 0)
+            found(rep, MB_AUDIT_ROW_CHANGED, s->seq, "%s %lld is not as entry %lld wrote it: "
+                  "it was changed outside the program", rows.v[i].entity, (long long)id,
+                  (long long)s->seq);
+        else
+            rep->rows_checked++;
+    }
+    for (size_t i = 0; !rc && i < t->cap && rep->problem == MB_AUDIT_OK; i++)
+        if (t->v[i].seq && t->v[i].state[0] && !t->v[i].seen_row)
+            found(rep, MB_AUDIT_ROW_GONE, t->v[i].seq, "%s %lld, written by entry %lld, is "
+                  "gone: it was deleted outside the program", t->v[i].entity,
+                  (long long)t->v[i].id, (long long)t->v[i].seq);
+    free(rows.v);
+    return rc;
+}
+
+int mb_audit_verify(struct mb_store *st, const struct mb_audit_check *chk,
+                    struct mb_audit_report *rep, struct mb_error *err)
+{
+    static const struct mb_audit_check none = { 0 };
+    if (!chk)
+        chk = &none;
     memset(rep, 0, sizeof *rep);
     char prev[65];
     mb_text_copy(prev, sizeof prev, MB_AUDIT_GENESIS);
     int64_t prev_seq = 0, after = 0;
+    bool head_found = false;
+    struct states t = { 0 };
     /* A consistent view of the whole log while it is read in pages: a
      * read snapshot, so writers on a live database are not held up. */
     bool opened;
@@ -214,7 +364,30 @@ int mb_audit_verify(struct mb_store *st, struct mb_audit_report *rep, struct mb_
                       "entry %lld does not follow entry %lld: its prev_hash differs, so "
                       "entry %lld was rewritten or entries were removed before it",
                       (long long)e->seq, (long long)prev_seq, (long long)prev_seq);
+            } else if (chk->key && e->sig[0] && !mb_audit_key_check(chk->key, e->hash, e->sig)) {
+                found(rep, MB_AUDIT_FORGED, e->seq,
+                      "entry %lld is not signed by the audit key: it was added or "
+                      "recomputed by someone without the key (forged)", (long long)e->seq);
+            } else if (chk->key && !e->sig[0] && (rep->signed_entries || e->state[0])) {
+                found(rep, MB_AUDIT_FORGED, e->seq,
+                      "entry %lld carries no signature, though the log is signed: it was "
+                      "added or recomputed by someone without the key (forged)",
+                      (long long)e->seq);
+            } else if (chk->head && e->seq == chk->head->seq &&
+                       strcmp(e->hash, chk->head->hash) != 0) {
+                found(rep, MB_AUDIT_REWRITTEN, e->seq,
+                      "entry %lld is not the one the kept head names (hash %.12s..., kept "
+                      "%.12s...): the log was rewritten up to it", (long long)e->seq, e->hash,
+                      chk->head->hash);
             }
+            if (rep->problem != MB_AUDIT_OK)
+                break;
+            if (e->sig[0])
+                rep->signed_entries++;
+            if (chk->head && e->seq == chk->head->seq)
+                head_found = true;
+            if (chk->rows)
+                states_put(&t, e);
             mb_text_copy(prev, sizeof prev, e->hash);
             prev_seq = e->seq;
         }
@@ -223,11 +396,45 @@ int mb_audit_verify(struct mb_store *st, struct mb_audit_report *rep, struct mb_
         if (rc || n < PAGE)
             break;
     }
+    if (!rc && rep->problem == MB_AUDIT_OK && chk->head && chk->head->seq > 0 && !head_found)
+        found(rep, MB_AUDIT_TRUNCATED, prev_seq + 1,
+              "the log ends at entry %lld, before entry %lld of the kept head (%s): it was cut "
+              "short", (long long)prev_seq, (long long)chk->head->seq, chk->head->at);
+    if (!rc && rep->problem == MB_AUDIT_OK && chk->rows)
+        rc = check_rows(st, &t, rep, err);
     mb_store_audit_snapshot_end(st, opened);
+    free(t.v);
     if (rc)
         return rc;
-    if (rep->problem == MB_AUDIT_OK)
+    if (rep->problem == MB_AUDIT_OK) {
         mb_text_copy(rep->head, sizeof rep->head, rep->entries ? prev : "");
+        rep->head_seq = prev_seq;
+    }
+    return 0;
+}
+
+int mb_audit_signed_head(struct mb_store *st, json_t **out, struct mb_error *err)
+{
+    *out = NULL;
+    struct mb_error kerr;
+    mb_error_clear(&kerr);
+    const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), &kerr);
+    if (!k) {
+        if (kerr.code)
+            return err ? (*err = kerr, kerr.code) : kerr.code;
+        return mb_error_set(err, MB_ECONFLICT, "audit", "an in-memory database has no audit "
+                            "key");
+    }
+    struct mb_audit_check chk = { .key = k->pk, .rows = true };
+    struct mb_audit_report rep;
+    int rc = mb_audit_verify(st, &chk, &rep, err);
+    if (rc)
+        return rc;
+    if (rep.problem != MB_AUDIT_OK)
+        return mb_error_set(err, MB_ECONFLICT, "audit", "the log is not intact (%s): %s",
+                            mb_audit_problem_name(rep.problem), rep.message);
+    *out = mb_audit_head_json(k, rep.head_seq, rep.head[0] ? rep.head : MB_AUDIT_GENESIS,
+                              (int64_t)time(NULL));
     return 0;
 }
 
@@ -243,9 +450,10 @@ json_t *mb_audit_entry_json(const struct mb_audit_entry *e)
         json_decref(detail);
         detail = json_object();
     }
-    return json_pack("{s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:o, s:s, s:s}", "seq",
+    return json_pack("{s:I, s:s, s:I, s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:s, s:s}", "seq",
                      (json_int_t)e->seq, "at", when, "user_id", (json_int_t)e->user_id,
                      "org_id", (json_int_t)e->org_id, "entity", e->entity, "entity_id",
                      (json_int_t)e->entity_id, "action", e->action, "detail", detail,
-                     "prev_hash", e->prev_hash, "hash", e->hash);
+                     "prev_hash", e->prev_hash, "hash", e->hash, "state", e->state, "sig",
+                     e->sig);
 }

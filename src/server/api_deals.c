@@ -580,3 +580,19 @@ void mb_api_audit_list(struct mb_req *r, int64_t id)
     }
     reply_audit(r, entity, eid);
 }
+
+void mb_api_audit_head(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r) ||
+        !mb_api_require(r, MB_ACT_OVERSEE))
+        return;
+    json_t *head;
+    struct mb_error err;
+    if (mb_audit_signed_head(r->st, &head, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, head);
+}

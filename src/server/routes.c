@@ -68,6 +68,7 @@ static const struct route routes[] = {
     { "GET", "/api/deliveries/#/qr.svg", mb_api_delivery_qr },
     { "GET", "/api/tickets/{code}", mb_api_ticket_get },
     { "GET", "/api/audit", mb_api_audit_list },
+    { "GET", "/api/audit/head", mb_api_audit_head },
     { "GET", "/api/stats", mb_api_stats },
     { "GET", "/api/exports/listings", mb_api_export_listings },
     { "GET", "/api/exports/facilities", mb_api_export_facilities },

@@ -83,6 +83,7 @@ void mb_api_listing_custody(struct mb_req *r, int64_t id);
 void mb_api_listing_balance(struct mb_req *r, int64_t id);
 void mb_api_listing_history(struct mb_req *r, int64_t id);
 void mb_api_audit_list(struct mb_req *r, int64_t id);
+void mb_api_audit_head(struct mb_req *r, int64_t id);
 void mb_api_stats(struct mb_req *r, int64_t id);
 /* Exports, imports and the mass handling plan (api_exchange.c). */
 void mb_api_export_listings(struct mb_req *r, int64_t id);

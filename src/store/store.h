@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 4
+#define MB_STORE_SCHEMA_VERSION 5
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -395,9 +395,30 @@ struct mb_audit_entry {
     char *detail;             /* JSON object text, owned */
     char prev_hash[65];       /* hex SHA-256; 64 zeros for the first entry */
     char hash[65];
+    char state[65];           /* hex SHA-256 of the entity's row as written ("" none) */
+    char sig[129];            /* hex Ed25519 signature of hash ("" unsigned) */
 };
 void mb_audit_entry_release(struct mb_audit_entry *e);
 void mb_audit_entries_free(struct mb_audit_entry *items, size_t n);
+
+/* The file of the database ("" for an in-memory one). */
+const char *mb_store_file(struct mb_store *st);
+
+/* The hex SHA-256 of the row an audit entry of `entity` id covers
+ * ("massebank-row/1": the table, then every column of the row in a fixed
+ * order, each typed and length-prefixed; a site's materials follow it):
+ * listing and facility -> site, deal, delivery, organisation -> org,
+ * user, document. "" for an entity without a row of its own (plan) and
+ * for a row that does not exist. */
+int mb_store_audit_row_hash(struct mb_store *st, const char *entity, int64_t id,
+                            char out[65], struct mb_error *err);
+
+/* Every row an audit entry can cover: calls fn(entity, id, cls) for each
+ * (a site as "listing" or "facility" by its type); fn returns non-zero to
+ * stop (that value is returned). */
+int mb_store_audit_rows(struct mb_store *st,
+                        int (*fn)(const char *entity, int64_t id, void *cls), void *cls,
+                        struct mb_error *err);
 
 /* The last entry's seq and hash (0 and "" when the log is empty). */
 int mb_store_audit_last(struct mb_store *st, int64_t *seq, char hash[65],

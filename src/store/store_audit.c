@@ -9,10 +9,13 @@
  */
 #include "store/store_sqlite.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/strbuf.h"
 
 void mb_audit_entry_release(struct mb_audit_entry *e)
 {
@@ -61,7 +64,8 @@ int mb_store_audit_insert(struct mb_store *st, const struct mb_audit_entry *e,
     if (rc)
         return rc;
     rc = mb_st_prepare(st, "INSERT INTO audit(seq, at, user_id, org_id, entity, entity_id,"
-                       " action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       " action, detail, prev_hash, hash, state, sig)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        &s, err);
     if (!rc) {
         mb_st_bound(sqlite3_bind_int64(s, 1, e->seq));
@@ -74,6 +78,8 @@ int mb_store_audit_insert(struct mb_store *st, const struct mb_audit_entry *e,
         mb_st_bind_text(s, 8, e->detail ? e->detail : "{}");
         mb_st_bind_text(s, 9, e->prev_hash);
         mb_st_bind_text(s, 10, e->hash);
+        mb_st_bind_text(s, 11, e->state);
+        mb_st_bind_text(s, 12, e->sig);
         rc = mb_st_exec(st, s, NULL, err);
     }
     return mb_st_tx_end(st, rc, err);
@@ -89,7 +95,7 @@ int mb_store_audit_list(struct mb_store *st, int64_t after, size_t limit, const 
     /* A deal's history holds its deliveries' entries too: they are the
      * deal's loads. */
     int rc = mb_st_prepare(st, "SELECT seq, at, user_id, org_id, entity, entity_id, action,"
-                           " detail, prev_hash, hash FROM audit WHERE seq > ?1"
+                           " detail, prev_hash, hash, state, sig FROM audit WHERE seq > ?1"
                            " AND (?2 IS NULL OR (entity = ?2 AND (?3 = 0 OR entity_id = ?3))"
                            "  OR (?2 = 'deal' AND ?3 <> 0 AND entity = 'delivery'"
                            "   AND entity_id IN (SELECT id FROM delivery WHERE deal_id = ?3)))"
@@ -117,6 +123,8 @@ int mb_store_audit_list(struct mb_store *st, int64_t after, size_t limit, const 
             e->detail = mb_xstrdup("");
         mb_st_col_copy(s, 8, e->prev_hash, sizeof e->prev_hash);
         mb_st_col_copy(s, 9, e->hash, sizeof e->hash);
+        mb_st_col_copy(s, 10, e->state, sizeof e->state);
+        mb_st_col_copy(s, 11, e->sig, sizeof e->sig);
     }
     rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
     mb_st_finish(s);
@@ -154,4 +162,136 @@ int mb_store_audit_snapshot_begin(struct mb_store *st, bool *opened, struct mb_e
 void mb_store_audit_snapshot_end(struct mb_store *st, bool opened)
 {
     mb_st_read_end(st, opened);
+}
+
+const char *mb_store_file(struct mb_store *st)
+{
+    const char *f = sqlite3_db_filename(st->db, "main");
+    return f ? f : "";
+}
+
+/* The columns each covered table is hashed by, in this order. A column
+ * added to one of these tables later must be added here with a new
+ * "massebank-row/N" tag, so that rows written before still verify. */
+static const struct row_table {
+    const char *entity, *sql;
+} row_tables[] = {
+    { "listing", "SELECT id, org_id, type, status, title, municipality, lat, lon, material, cls,"
+                 " amount_t, from_m, to_m, price, co2, keywords, limits, doc, created, updated,"
+                 " version FROM site WHERE id = ?" },
+    { "facility", NULL }, /* as listing: one table */
+    { "deal", "SELECT id, listing_id, org_id, user_id, counterpart_site, hauler_org, amount_t,"
+              " amount_value, amount_unit, price, from_m, to_m, use, note, state, created,"
+              " updated, version FROM deal WHERE id = ?" },
+    { "delivery", "SELECT id, deal_id, seq, code, truck, euro_class, amount_t, amount_value,"
+                  " amount_unit, at, from_site, to_site, state, reason, replaces, user_id,"
+                  " org_id, decided_by, decided_at, created, version FROM delivery WHERE id = ?" },
+    { "organisation", "SELECT id, name, orgnr, created FROM org WHERE id = ?" },
+    { "user", "SELECT id, org_id, email, name, role, password_hash, created FROM user"
+              " WHERE id = ?" },
+    { "document", "SELECT id, site_id, name, mime, sha256, size, created FROM document"
+                  " WHERE id = ?" },
+};
+
+/* One value: a type letter, then for text its byte length, ":" and the
+ * bytes; integers in decimal, reals as %.17g (exact), NULL as "n". */
+static void add_value(struct mb_strbuf *b, sqlite3_stmt *s, int col)
+{
+    switch (sqlite3_column_type(s, col)) {
+    case SQLITE_INTEGER:
+        mb_strbuf_addf(b, "i%lld\n", (long long)sqlite3_column_int64(s, col));
+        break;
+    case SQLITE_FLOAT:
+        mb_strbuf_addf(b, "r%.17g\n", sqlite3_column_double(s, col));
+        break;
+    case SQLITE_NULL:
+        mb_strbuf_adds(b, "n\n");
+        break;
+    default: {
+        const unsigned char *t = sqlite3_column_text(s, col);
+        size_t n = (size_t)sqlite3_column_bytes(s, col);
+        mb_strbuf_addf(b, "t%zu:", n);
+        mb_strbuf_add(b, (const char *)t, n);
+        mb_strbuf_adds(b, "\n");
+    }
+    }
+}
+
+int mb_store_audit_row_hash(struct mb_store *st, const char *entity, int64_t id,
+                            char out[65], struct mb_error *err)
+{
+    out[0] = '\0';
+    const struct row_table *t = NULL;
+    for (size_t i = 0; i < sizeof row_tables / sizeof row_tables[0]; i++)
+        if (strcmp(row_tables[i].entity, entity) == 0)
+            t = &row_tables[i];
+    if (!t)
+        return 0;
+    bool site = strcmp(entity, "listing") == 0 || strcmp(entity, "facility") == 0;
+    if (site)
+        t = &row_tables[0];
+    struct mb_strbuf b = { 0 };
+    mb_strbuf_addf(&b, "massebank-row/1\n%s\n", site ? "site" : entity);
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, t->sql, &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, id));
+    bool found = false;
+    if ((rc = mb_st_step(s)) == SQLITE_ROW) {
+        found = true;
+        for (int c = 0; c < sqlite3_column_count(s); c++)
+            add_value(&b, s, c);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    if (!rc && found && site) {
+        rc = mb_st_prepare(st, "SELECT material FROM site_material WHERE site_id = ?"
+                           " ORDER BY pos", &s, err);
+        if (!rc) {
+            mb_st_bound(sqlite3_bind_int64(s, 1, id));
+            while ((rc = mb_st_step(s)) == SQLITE_ROW) {
+                mb_strbuf_adds(&b, "m");
+                add_value(&b, s, 0);
+            }
+            rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+            mb_st_finish(s);
+        }
+    }
+    if (!rc && found) {
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)b.s, b.len);
+        sodium_bin2hex(out, 65, h, sizeof h);
+    }
+    mb_strbuf_release(&b);
+    return rc;
+}
+
+int mb_store_audit_rows(struct mb_store *st,
+                        int (*fn)(const char *entity, int64_t id, void *cls), void *cls,
+                        struct mb_error *err)
+{
+    static const char *const sql =
+        "SELECT CASE WHEN type IN ('supply', 'need') THEN 'listing' ELSE 'facility' END, id"
+        " FROM site"
+        " UNION ALL SELECT 'deal', id FROM deal"
+        " UNION ALL SELECT 'delivery', id FROM delivery"
+        " UNION ALL SELECT 'organisation', id FROM org"
+        " UNION ALL SELECT 'user', id FROM user"
+        " UNION ALL SELECT 'document', id FROM document";
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, sql, &s, err);
+    if (rc)
+        return rc;
+    int stop = 0;
+    while (!stop && (rc = mb_st_step(s)) == SQLITE_ROW) {
+        char entity[16];
+        mb_st_col_copy(s, 0, entity, sizeof entity);
+        stop = fn(entity, sqlite3_column_int64(s, 1), cls);
+    }
+    rc = stop ? stop : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    return rc;
 }

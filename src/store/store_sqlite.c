@@ -373,7 +373,17 @@ static const char MIGRATION_1[] =
     " UPDATE site_change_floor SET seq = max(seq, new.seq - " MB_CHANGE_KEEP ");" \
     "END;"
 
-static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
+/* Version 5: each audit entry names the state it wrote (state: the hex
+ * SHA-256 of the entity's row after the change, mb_store_audit_row_hash;
+ * '' for entries written before, and for plans, whose job rows the
+ * worker changes) and carries the Ed25519 signature of its hash by the
+ * database's audit key (sig, hex; '' where no key was at hand). */
+#define MIGRATION_5 \
+    "ALTER TABLE audit ADD COLUMN state TEXT NOT NULL DEFAULT '';" \
+    "ALTER TABLE audit ADD COLUMN sig TEXT NOT NULL DEFAULT '';"
+
+static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
+                                         MIGRATION_5};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

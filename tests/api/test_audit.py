@@ -23,7 +23,10 @@ def canonical(e):
     detail = e["detail_text"]
     fields = [str(e["seq"]), str(e["at"]), str(e["user_id"]), str(e["org_id"]), e["entity"],
               str(e["entity_id"]), e["action"], detail, e["prev_hash"]]
-    out = b"massebank-audit/1\n"
+    # Version 2 (schema 5 on) adds the state the entry wrote.
+    out = b"massebank-audit/2\n" if e.get("state") else b"massebank-audit/1\n"
+    if e.get("state"):
+        fields.append(e["state"])
     for f in fields:
         b = f.encode()
         out += str(len(b)).encode() + b":" + b + b"\n"
@@ -34,9 +37,9 @@ def rows(db):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         cur = con.execute("SELECT seq, at, user_id, org_id, entity, entity_id, action, detail,"
-                          " prev_hash, hash FROM audit ORDER BY seq")
+                          " prev_hash, hash, state, sig FROM audit ORDER BY seq")
         keys = ["seq", "at", "user_id", "org_id", "entity", "entity_id", "action",
-                "detail_text", "prev_hash", "hash"]
+                "detail_text", "prev_hash", "hash", "state", "sig"]
         return [dict(zip(keys, r)) for r in cur]
     finally:
         con.close()

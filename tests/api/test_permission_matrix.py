@@ -658,6 +658,8 @@ ROWS = [
     # ---- the audit log, statistics, exports, imports, the mass handling plan ----
     R("GET", "/api/audit", "authorities", OVERSEERS, plain("/api/audit",
                                                            params={"limit": "5"})),
+    R("GET", "/api/audit/head", "the signed head", OVERSEERS, plain("/api/audit/head"),
+      lambda w, who, r: len(r.json()["signature"]) == 128 or pytest.fail("no signature")),
     R("GET", "/api/stats", "authorities", OVERSEERS, plain("/api/stats")),
     R("GET", "/api/exports/listings", "public view", EVERYBODY,
       plain("/api/exports/listings", params={"format": "csv"}),

@@ -509,7 +509,7 @@ Test(deal, loads_disputes_and_the_balance)
     cr_assert_float_eq(balance(&w).committed_t, 30, 1e-9);
     /* Every change is in the audit log, and the chain holds. */
     struct mb_audit_report rep;
-    cr_assert_eq(mb_audit_verify(w.st, &rep, &err), 0);
+    cr_assert_eq(mb_audit_verify(w.st, NULL, &rep, &err), 0);
     cr_assert_eq(rep.problem, MB_AUDIT_OK, "%s", rep.message);
     cr_assert_geq(rep.entries, 8);
     teardown(&w);
