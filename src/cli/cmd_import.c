@@ -98,7 +98,7 @@ int cmd_import(int argc, char **argv)
         printf("%s: %zu %s checked, all good; nothing was written (--dry-run)\n", base,
                rep.rows, what);
     } else {
-        printf("%s: imported %zu %s (ids %lld-%lld) as organisation %lld\n", base,
+        printf("%s: imported %zu %s (first id %lld, last id %lld) as organisation %lld\n", base,
                rep.imported, what, (long long)rep.first_id, (long long)rep.last_id,
                org_id);
     }

@@ -8,7 +8,9 @@
  *      number that is not one are found here), then the market's parser;
  *      its problems, which have JSON paths ("amount.unit", "lab[1].value"),
  *      are mapped back to the column the user filled;
- *   3. with no problem anywhere: one store transaction for every row.
+ *   3. with no problem anywhere: every row written, all or nothing, in
+ *      bounded batches (mb_listing_insert_many), so other writers wait at
+ *      most one batch.
  * Empty cells leave a field out, so the parser's defaults and "is
  * required" messages apply exactly as they do to an API body.
  */
@@ -619,29 +621,23 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
         free(text);
     }
     if (rep->n == 0 && !opts->dry_run) {
+        /* The entry POST /api/listings writes, marked as an import; in
+         * bounded batches, all or nothing (mb_listing_insert_many). */
         json_t *mark = json_pack("{s:b}", "import", 1);
-        rc = mb_store_begin(st, err);
-        for (size_t i = 0; rc == 0 && i < sheet->nrows; i++) {
-            /* The entry POST /api/listings writes, marked as an import. */
-            rc = mb_listing_insert(st, opts->who, &recs[i], mark, err);
-            if (rc) {
-                char where[32];
-                snprintf(where, sizeof where, "row %zu", sheet->rows[i].row);
-                mb_error_prefix_field(err, where);
-                mb_store_rollback(st);
-            } else {
-                if (i == 0)
-                    rep->first_id = recs[i].id;
-                rep->last_id = recs[i].id;
-            }
-        }
+        size_t failed;
+        rc = mb_listing_insert_many(st, opts->who, recs, sheet->nrows, mark, opts->stop_after,
+                                    &failed, err);
         json_decref(mark);
-        if (rc == 0)
-            rc = mb_store_commit(st, err); /* a failed commit rolls back itself */
-        if (rc == 0)
+        if (rc && failed < sheet->nrows) {
+            char where[32];
+            snprintf(where, sizeof where, "row %zu", sheet->rows[failed].row);
+            mb_error_prefix_field(err, where);
+        }
+        if (rc == 0) {
             rep->imported = sheet->nrows;
-        else
-            rep->first_id = rep->last_id = 0;
+            rep->first_id = recs[0].id;
+            rep->last_id = recs[sheet->nrows - 1].id;
+        }
     }
     if (rc == 0 && rep->n == 0) {
         rep->sites = recs; /* the report owns them now */

@@ -36,7 +36,8 @@ struct mb_xchg_report {
     size_t n, cap;
     size_t rows;         /* data rows read */
     size_t imported;     /* rows stored (0 on a dry run or a refusal) */
-    int64_t first_id, last_id; /* ids of the stored sites, in row order */
+    int64_t first_id, last_id; /* the first and the last row's site ids (other
+                                  writers' sites may lie between) */
     /* When every row is good (stored or a dry run): the sites as parsed,
      * sites[i] from the sheet's rows[i]; with their ids (and created,
      * version) when stored, id 0 on a dry run. NULL after a refusal. */
@@ -51,6 +52,8 @@ struct mb_xchg_import_opts {
     bool dry_run;        /* check everything, write nothing */
     const struct mb_user *who; /* who imports, for the audit log; NULL: the
                                   system (the CLI) */
+    size_t stop_after;   /* > 0: stop writing after that many batches, as a
+                            crash would (tests of the recovery) */
 };
 
 /* Import the sheet's rows as listings or facilities of opts->org_id.
@@ -58,7 +61,7 @@ struct mb_xchg_import_opts {
  * tells how many), MB_EINVAL when the header or any row is bad (rep lists
  * every problem; err says how many; nothing written), or another code
  * with err when the organisation is unknown (MB_ENOTFOUND) or the store
- * fails (the transaction is rolled back). The caller releases rep in
+ * fails (what was written is rolled back). The caller releases rep in
  * every case. */
 int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
                    enum mb_site_family family, const struct mb_xchg_sheet *sheet,

@@ -5,9 +5,17 @@
  */
 #include "market/listing.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/error.h"
 
 #include "market/audit.h"
 #include "market/deal.h"
@@ -310,5 +318,196 @@ int mb_listing_follow_deals(struct mb_store *st, const struct mb_user *who,
     json_decref(extra);
     if (rc == 0 && now)
         *now = to;
+    return rc;
+}
+
+/* ---- many sites at once: a large import in bounded batches -------------------
+ *
+ * One transaction for 10,000 sites held the write lock for seconds. Here
+ * the sites are written MB_LISTING_BATCH at a time, each as a draft that
+ * only its organisation sees, noted in site_staged with the status it is
+ * to get; then the published ones are published, a batch at a time; then
+ * the notes go. Another writer waits at most one batch. Any failure rolls
+ * back what was written (each site deleted, with a "delete" entry), so
+ * the import is all or nothing for everyone but the importing
+ * organisation, which may glimpse its drafts while they are written.
+ *
+ * A crash leaves notes behind. The importer holds an flock on the file
+ * "<db>.import-<batch>" while it works; mb_listing_recover_staged takes
+ * that lock to tell a crashed import (the lock is free) from a running
+ * one, and rolls the crashed one back. */
+
+static bool staged_lock_path(struct mb_store *st, const char *batch, char *buf, size_t size)
+{
+    const char *db = mb_store_file(st);
+    if (!db[0])
+        return false;
+    int n = snprintf(buf, size, "%s.import-%s", db, batch);
+    return n > 0 && (size_t)n < size;
+}
+
+/* Delete the staged sites of `batch` (all of them: a crashed or failed
+ * import), a batch of sites per transaction, each with its entry. */
+static int roll_back_staged(struct mb_store *st, const struct mb_user *who, const char *batch,
+                            size_t *deleted, struct mb_error *err)
+{
+    struct mb_staged *items;
+    size_t n;
+    int rc = mb_store_staged_list(st, batch, &items, &n, err);
+    for (size_t i = 0; rc == 0 && i < n; i += MB_LISTING_BATCH) {
+        if ((rc = mb_store_begin(st, err)))
+            break;
+        for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
+            struct mb_site_rec rec;
+            if ((rc = mb_store_site_get(st, items[k].site_id, &rec, err)) == MB_ENOTFOUND) {
+                rc = 0; /* gone already */
+                continue;
+            }
+            if (rc)
+                break;
+            const char *entity = mb_listing_entity(mb_listing_family(rec.type));
+            mb_site_rec_release(&rec);
+            if ((rc = mb_store_site_delete(st, items[k].site_id, err)))
+                break;
+            json_t *detail = json_pack("{s:s, s:b}", "batch", batch, "rolled_back", 1);
+            rc = mb_audit_append(st, who, entity, items[k].site_id, "delete", detail, err);
+            json_decref(detail);
+            if (rc == 0 && deleted)
+                (*deleted)++;
+        }
+        rc = mb_store_end(st, rc, err);
+        mb_store_let_writers_in(st);
+    }
+    free(items);
+    if (rc == 0 && (rc = mb_store_begin(st, err)) == 0)
+        rc = mb_store_end(st, mb_store_staged_clear(st, batch, err), err);
+    return rc;
+}
+
+int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct mb_error *err)
+{
+    *rolled_back = 0;
+    struct mb_staged *items;
+    size_t n;
+    int rc = mb_store_staged_list(st, NULL, &items, &n, err);
+    for (size_t i = 0; rc == 0 && i < n;) {
+        size_t end = i;
+        bool done = true;
+        while (end < n && strcmp(items[end].batch, items[i].batch) == 0) {
+            done = done && items[end].now == items[end].status;
+            end++;
+        }
+        char path[4200];
+        int fd = -1;
+        if (staged_lock_path(st, items[i].batch, path, sizeof path)) {
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+            if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                close(fd); /* its importer is at work */
+                i = end;
+                continue;
+            }
+        }
+        /* A crashed import: finished but for its notes, or rolled back. */
+        if (done) {
+            if ((rc = mb_store_begin(st, err)) == 0)
+                rc = mb_store_end(st, mb_store_staged_clear(st, items[i].batch, err), err);
+        } else {
+            rc = roll_back_staged(st, NULL, items[i].batch, rolled_back, err);
+        }
+        if (fd >= 0) {
+            unlink(path);
+            close(fd);
+        }
+        i = end;
+    }
+    free(items);
+    return rc;
+}
+
+int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
+                           struct mb_site_rec *recs, size_t n, json_t *mark, size_t stop_after,
+                           size_t *failed, struct mb_error *err)
+{
+    *failed = n;
+    size_t recovered;
+    int rc = mb_listing_recover_staged(st, &recovered, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].status != MB_STATUS_DRAFT && recs[i].status != MB_STATUS_PUBLISHED)
+            return mb_error_set(err, MB_EINVAL, "status", "a new site is draft or published");
+    unsigned char raw[12];
+    char batch[25];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(batch, sizeof batch, raw, sizeof raw);
+    char path[4200];
+    int fd = -1;
+    if (staged_lock_path(st, batch, path, sizeof path)) {
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            if (fd >= 0)
+                close(fd);
+            return mb_error_set(err, MB_EIO, "", "cannot make the import's lock file %s: %s",
+                                path, MB_ERRNO_TEXT(errno));
+        }
+    }
+    json_t *m = mark ? json_deep_copy(mark) : json_object();
+    json_object_set_new(m, "batch", json_string(batch));
+    size_t batches = 0;
+    /* 1. Every site as a draft, noted with the status it is to get. */
+    for (size_t i = 0; rc == 0 && i < n; i += MB_LISTING_BATCH) {
+        if (stop_after && batches++ == stop_after)
+            rc = mb_error_set(err, MB_EINTERNAL, "", "stopped after %zu batches (a test's "
+                              "crash)", stop_after);
+        if (rc || (rc = mb_store_begin(st, err)))
+            break;
+        for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
+            enum mb_status to = recs[k].status;
+            recs[k].status = MB_STATUS_DRAFT;
+            rc = mb_listing_insert(st, who, &recs[k], m, err);
+            recs[k].status = to;
+            if (rc == 0)
+                rc = mb_store_staged_add(st, recs[k].id, batch, to, err);
+            if (rc)
+                *failed = k;
+        }
+        rc = mb_store_end(st, rc, err);
+        mb_store_let_writers_in(st);
+    }
+    /* 2. The published ones published. */
+    for (size_t i = 0; rc == 0 && i < n; i += MB_LISTING_BATCH) {
+        if ((rc = mb_store_begin(st, err)))
+            break;
+        for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
+            if (recs[k].status != MB_STATUS_PUBLISHED)
+                continue;
+            struct mb_site_rec draft = recs[k];
+            draft.status = MB_STATUS_DRAFT;
+            json_t *extra = json_pack("{s:s}", "batch", batch);
+            rc = move(st, who, &draft, MB_STATUS_PUBLISHED, extra, err);
+            json_decref(extra);
+            if (rc == 0)
+                recs[k].version++;
+        }
+        rc = mb_store_end(st, rc, err);
+        mb_store_let_writers_in(st);
+    }
+    /* 3. Done: the notes go. */
+    if (rc == 0 && (rc = mb_store_begin(st, err)) == 0)
+        rc = mb_store_end(st, mb_store_staged_clear(st, batch, err), err);
+    json_decref(m);
+    if (rc && !(stop_after && batches > stop_after)) {
+        struct mb_error ignored;
+        if (roll_back_staged(st, who, batch, NULL, &ignored) == 0) {
+            for (size_t i = 0; i < n; i++)
+                recs[i].id = 0;
+        }
+    }
+    if (fd >= 0) {
+        /* A test's crash leaves the lock file, as a dead process would. */
+        if (!(stop_after && batches > stop_after))
+            unlink(path);
+        close(fd);
+    }
     return rc;
 }

@@ -70,6 +70,30 @@ int mb_listing_check_change(struct mb_store *st, const struct mb_user *who,
 int mb_listing_insert(struct mb_store *st, const struct mb_user *who, struct mb_site_rec *rec,
                       json_t *mark, struct mb_error *err);
 
+/* Sites a large import writes per transaction (mb_listing_insert_many). */
+#define MB_LISTING_BATCH 32
+
+/* Insert recs[0..n) (each as for mb_listing_insert, with the status it is
+ * to have: draft or published) all or nothing, in transactions of at most
+ * MB_LISTING_BATCH sites, so that other writers wait at most one batch:
+ * every site first as a draft noted in site_staged, then the published
+ * ones published, then the notes removed. On failure what was written is
+ * deleted again (each with a "delete" entry) and every id is 0; *failed
+ * is the index of the site whose write failed (n when none did). `mark`
+ * (borrowed) is added to each create entry's detail, with "batch". A
+ * crashed import is rolled back first (mb_listing_recover_staged).
+ * stop_after > 0 stops after that many batches as a crash would (for
+ * tests): the notes stay. */
+int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
+                           struct mb_site_rec *recs, size_t n, json_t *mark, size_t stop_after,
+                           size_t *failed, struct mb_error *err);
+
+/* Roll back large imports a crash left half written (their importer's
+ * lock on "<db>.import-<batch>" is free): the sites deleted, each with an
+ * entry by the system; one that had got as far as its statuses just
+ * loses its notes. *rolled_back counts the sites deleted. */
+int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct mb_error *err);
+
 /* Create rec (validated, of family f) as `who`, owned by who's
  * organisation, with status `status` (draft or published; MB_EINVAL
  * naming "status" otherwise). MB_EFORBIDDEN when the role may not. */

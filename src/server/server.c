@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "market/auth.h"
+#include "market/listing.h"
 #include "market/seed.h"
 #include "server/srv.h"
 
@@ -545,6 +546,13 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     }
     if ((rc = mb_store_job_fail_stale(st, err)) != 0)
         goto fail;
+    /* A large import a crash cut short is rolled back (its drafts deleted). */
+    size_t rolled_back;
+    if ((rc = mb_listing_recover_staged(st, &rolled_back, err)) != 0)
+        goto fail;
+    if (rolled_back && s->cfg.log)
+        fprintf(s->cfg.log, "rolled back %zu sites of an import a crash cut short\n",
+                rolled_back);
     if (cfg->demo) {
         rc = mb_seed_demo(st, &s->market, &sv->logins, &sv->nlogins, err);
         if (rc)

@@ -198,6 +198,26 @@ void mb_site_rec_copy(struct mb_site_rec *dst, const struct mb_site_rec *src);
 int mb_store_site_put(struct mb_store *st, struct mb_site_rec *r, struct mb_error *err);
 int mb_store_site_get(struct mb_store *st, int64_t id, struct mb_site_rec *out,
                       struct mb_error *err);
+/* Delete site `id` (its materials and documents go with it); the caller
+ * writes the audit entry. MB_ENOTFOUND if none; MB_EINVAL naming "id"
+ * while a deal refers to it. */
+int mb_store_site_delete(struct mb_store *st, int64_t id, struct mb_error *err);
+
+/* Sites of a large import written in batches (site_staged, schema 5): */
+struct mb_staged {
+    int64_t site_id;
+    char batch[40];
+    enum mb_status status;  /* the status it is to get */
+    enum mb_status now;     /* its status now */
+};
+int mb_store_staged_add(struct mb_store *st, int64_t site_id, const char *batch,
+                        enum mb_status status, struct mb_error *err);
+/* Of one batch, or of every batch (batch NULL), by batch and site id;
+ * *items is malloc'ed. */
+int mb_store_staged_list(struct mb_store *st, const char *batch, struct mb_staged **items,
+                         size_t *n, struct mb_error *err);
+int mb_store_staged_clear(struct mb_store *st, const char *batch, struct mb_error *err);
+
 int mb_store_site_set_status(struct mb_store *st, int64_t id, enum mb_status status,
                              struct mb_error *err);
 
@@ -400,6 +420,13 @@ struct mb_audit_entry {
 };
 void mb_audit_entry_release(struct mb_audit_entry *e);
 void mb_audit_entries_free(struct mb_audit_entry *items, size_t n);
+
+/* Between the transactions of a long series (a large import's batches):
+ * pause long enough for writers waiting for the lock to take it, since
+ * SQLite's locks are not fair and the next BEGIN would otherwise come
+ * before a waiting writer polls again. Nothing inside a transaction or
+ * for an in-memory database. */
+void mb_store_let_writers_in(struct mb_store *st);
 
 /* The file of the database ("" for an in-memory one). */
 const char *mb_store_file(struct mb_store *st);

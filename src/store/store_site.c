@@ -399,6 +399,88 @@ int mb_store_site_set_status(struct mb_store *st, int64_t id, enum mb_status sta
     return mb_st_tx_end(st, rc, err);
 }
 
+int mb_store_site_delete(struct mb_store *st, int64_t id, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "DELETE FROM site WHERE id = ?", &s, err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, id));
+        rc = mb_st_exec(st, s, "id", err);
+        if (!rc && sqlite3_changes(st->db) == 0)
+            rc = mb_error_set(err, MB_ENOTFOUND, "id", "no site %lld", (long long)id);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_staged_add(struct mb_store *st, int64_t site_id, const char *batch,
+                        enum mb_status status, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "INSERT INTO site_staged(site_id, batch, status) VALUES (?, ?, ?)",
+                       &s, err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, site_id));
+        mb_st_bind_text(s, 2, batch);
+        mb_st_bind_text(s, 3, mb_status_name(status));
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
+int mb_store_staged_list(struct mb_store *st, const char *batch, struct mb_staged **items,
+                         size_t *n, struct mb_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT g.site_id, g.batch, g.status, s.status FROM site_staged g"
+                           " JOIN site s ON s.id = g.site_id WHERE ?1 IS NULL OR g.batch = ?1"
+                           " ORDER BY g.batch, g.site_id", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bind_text(s, 1, batch);
+    size_t cap = 0;
+    while ((rc = mb_st_step(s)) == SQLITE_ROW) {
+        *items = mb_xgrow(*items, &cap, *n + 1, sizeof **items);
+        struct mb_staged *g = &(*items)[(*n)++];
+        g->site_id = sqlite3_column_int64(s, 0);
+        mb_st_col_copy(s, 1, g->batch, sizeof g->batch);
+        char a[16], b[16];
+        mb_st_col_copy(s, 2, a, sizeof a);
+        mb_st_col_copy(s, 3, b, sizeof b);
+        g->status = (enum mb_status)mb_status_parse(a);
+        g->now = (enum mb_status)mb_status_parse(b);
+    }
+    rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    mb_st_finish(s);
+    if (rc) {
+        free(*items);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int mb_store_staged_clear(struct mb_store *st, const char *batch, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_tx_begin(st, err);
+    if (rc)
+        return rc;
+    rc = mb_st_prepare(st, "DELETE FROM site_staged WHERE batch = ?", &s, err);
+    if (!rc) {
+        mb_st_bind_text(s, 1, batch);
+        rc = mb_st_exec(st, s, NULL, err);
+    }
+    return mb_st_tx_end(st, rc, err);
+}
+
 /* ---- search: running the SQL ---------------------------------------------------
  *
  * The filters and the WHERE clause they make are store_filter.c's; here

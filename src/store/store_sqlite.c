@@ -377,10 +377,19 @@ static const char MIGRATION_1[] =
  * SHA-256 of the entity's row after the change, mb_store_audit_row_hash;
  * '' for entries written before, and for plans, whose job rows the
  * worker changes) and carries the Ed25519 signature of its hash by the
- * database's audit key (sig, hex; '' where no key was at hand). */
+ * database's audit key (sig, hex; '' where no key was at hand).
+ * site_staged holds the sites of a large import while it is written in
+ * batches (market/listing.c, mb_listing_insert_many): each as a draft,
+ * with the status it is to get; the rows go when the import is done, and
+ * rows left by a crash name what to roll back. */
 #define MIGRATION_5 \
     "ALTER TABLE audit ADD COLUMN state TEXT NOT NULL DEFAULT '';" \
-    "ALTER TABLE audit ADD COLUMN sig TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE audit ADD COLUMN sig TEXT NOT NULL DEFAULT '';" \
+    "CREATE TABLE site_staged (" \
+    " site_id INTEGER PRIMARY KEY REFERENCES site(id) ON DELETE CASCADE," \
+    " batch TEXT NOT NULL CONSTRAINT batch CHECK (batch <> '')," \
+    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('draft', 'published')));" \
+    "CREATE INDEX site_staged_batch ON site_staged(batch);"
 
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5};
@@ -695,6 +704,18 @@ static int busy_wait(void *arg, int n)
     struct timespec ts = { 0, us * 1000 };
     nanosleep(&ts, NULL);
     return 1;
+}
+
+void mb_store_let_writers_in(struct mb_store *st)
+{
+    /* Longer than busy_wait's slowest poll (1 ms): a writer that has been
+     * waiting sees the lock free and takes it. In-memory databases have
+     * no other writers. */
+    const char *f = sqlite3_db_filename(st->db, "main");
+    if (!f || !f[0] || st->depth > 0)
+        return;
+    struct timespec ts = { 0, 2 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
 }
 
 /* dist_km(lat1, lon1, lat2, lon2): great-circle km, for radius searches. */

@@ -289,14 +289,26 @@ def test_exported_csv_imports_as_another_organisation(api, who):
         assert got["amount"]["unit"] == s["unit"]
         assert got["position"]["lat"] == pytest.approx(float(s["lat"]), abs=1e-6)
         assert "; ".join(got.get("keywords", [])) == s["keywords"]
-    # The import is in the audit log, by the importing user.
+    # The import is in the audit log, by the importing user: each site
+    # written as a draft in a batch, then the published ones published
+    # (mb_listing_insert_many), all under one batch key.
     me = api.me("contractor")["user"]["id"]
-    for i in res["ids"]:
+    batches = set()
+    for i, s in zip(res["ids"], src):
         audit = api.get("/api/audit", token=who["admin"], expect=200, params={
             "entity": "listing", "entity_id": i}).json()
-        (entry,) = audit["items"]
-        assert entry["action"] == "create" and entry["user_id"] == me
-        assert entry["detail"]["import"] is True
+        entries = audit["items"]
+        create = entries[0]
+        assert create["action"] == "create" and create["user_id"] == me
+        assert create["detail"]["import"] is True and create["detail"]["status"] == "draft"
+        batches.add(create["detail"]["batch"])
+        if s["status"] == "published":
+            assert [e["action"] for e in entries] == ["create", "status"]
+            assert entries[1]["detail"]["status"] == {"from": "draft", "to": "published"}
+            assert entries[1]["detail"]["batch"] == create["detail"]["batch"]
+        else:
+            assert len(entries) == 1
+    assert len(batches) == 1
 
 
 def test_bad_rows_are_all_reported_and_nothing_written(server, api, who):

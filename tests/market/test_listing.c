@@ -5,7 +5,14 @@
  * refused one writes nothing.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "market/audit.h"
 #include "market/listing.h"
@@ -289,5 +296,162 @@ Test(listing, an_amount_below_a_tenth_is_refused)
     }
     struct mb_site_rec ok = supply(&w, 0.1);
     mb_site_rec_release(&ok);
+    teardown(&w);
+}
+
+/* ---- a large import in bounded batches (mb_listing_insert_many) ---------- */
+
+#include "support/tmpdir.h"
+
+static size_t count(struct mb_store *st, const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(mb_store_file(st), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    size_t n = (size_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+static struct mb_site_rec *many(struct world *w, size_t n)
+{
+    struct mb_site_rec *recs = calloc(n, sizeof *recs);
+    for (size_t i = 0; i < n; i++) {
+        recs[i] = supply(w, 100 + (double)i);
+        recs[i].org_id = w->owner.org_id;
+        recs[i].status = i % 3 ? MB_STATUS_PUBLISHED : MB_STATUS_DRAFT;
+    }
+    return recs;
+}
+
+static void file_world(struct world *w, const char *name)
+{
+    struct mb_error err;
+    setup(w);
+    mb_store_close(w->st);
+    cr_assert_eq(mb_store_open(&w->st, tmpfile_path(name), &err), 0, "%s", err.message);
+    w->owner = make_user(w->st, "Utbygger AS", "u@x.no", MB_ROLE_DEVELOPER);
+}
+
+Test(listing, many_sites_are_written_in_batches_all_or_nothing)
+{
+    struct world w;
+    file_world(&w, "many.db");
+    size_t n = 3 * MB_LISTING_BATCH + 5, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    json_t *mark = json_pack("{s:b}", "import", 1);
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, mark, 0, &failed, &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(failed, n);
+    for (size_t i = 0; i < n; i++) {
+        struct mb_site_rec got;
+        cr_assert_eq(mb_store_site_get(w.st, recs[i].id, &got, &err), 0);
+        cr_assert_eq(got.status, recs[i].status, "site %zu", i);
+        cr_assert_eq(got.version, recs[i].version, "site %zu", i);
+        mb_site_rec_release(&got);
+    }
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), 0);
+    /* One create entry per site, one status entry per published one. */
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM audit WHERE action = 'create'"), n);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM audit WHERE action = 'status'"),
+                 n - (n + 2) / 3);
+    struct mb_audit_report rep;
+    cr_assert_eq(mb_audit_verify(w.st, NULL, &rep, &err), 0);
+    cr_assert_eq(rep.problem, MB_AUDIT_OK, "%s", rep.message);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
+    json_decref(mark);
+    teardown(&w);
+}
+
+Test(listing, a_crashed_import_is_rolled_back)
+{
+    struct world w;
+    file_world(&w, "crash.db");
+    size_t n = 4 * MB_LISTING_BATCH, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    /* Two batches written, then the "process dies": drafts and notes stay. */
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 2, &failed, &err),
+                 MB_EINTERNAL);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), 2 * MB_LISTING_BATCH);
+    /* Nobody else sees them: they are drafts. */
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site s JOIN site_staged g ON g.site_id = s.id"
+                             " WHERE s.status <> 'draft'"), 0);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0, "%s", err.message);
+    cr_assert_eq(rolled, 2 * MB_LISTING_BATCH);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site"), 0);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), 0);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM audit WHERE action = 'delete'"),
+                 2 * MB_LISTING_BATCH);
+    /* The log still holds: a deleted site's last entry names no row. */
+    struct mb_audit_check chk = { .rows = true };
+    struct mb_audit_report rep;
+    cr_assert_eq(mb_audit_verify(w.st, &chk, &rep, &err), 0);
+    cr_assert(rep.problem == MB_AUDIT_OK || rep.problem == MB_AUDIT_ROW_UNAUDITED, "%s",
+              rep.message); /* users made without entries by this test's world */
+    /* A second recovery finds nothing; a new import works. */
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    cr_assert_eq(rolled, 0);
+    for (size_t i = 0; i < n; i++)
+        recs[i].id = 0;
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 0, &failed, &err), 0,
+                 "%s", err.message);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site"), n);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
+    teardown(&w);
+}
+
+/* An import at work holds its lock: another process's recovery leaves it. */
+Test(listing, a_running_import_is_not_rolled_back)
+{
+    struct world w;
+    file_world(&w, "running.db");
+    size_t n = 2 * MB_LISTING_BATCH, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 1, &failed, &err),
+                 MB_EINTERNAL);
+    /* Hold the crashed batch's lock as a live importer would. */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(mb_store_file(w.st), &db, SQLITE_OPEN_READONLY, NULL),
+                 SQLITE_OK);
+    sqlite3_stmt *s;
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT batch FROM site_staged LIMIT 1", -1, &s, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.import-%s", mb_store_file(w.st),
+             (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int fd = open(lock, O_RDWR);
+        flock(fd, LOCK_EX);
+        sleep(3);
+        _exit(0);
+    }
+    nanosleep(&(struct timespec){ .tv_nsec = 300000000 }, NULL);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    cr_assert_eq(rolled, 0, "a live import was rolled back");
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), MB_LISTING_BATCH);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    cr_assert_eq(rolled, MB_LISTING_BATCH);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
     teardown(&w);
 }
