@@ -20,12 +20,21 @@ int mb_auth_hash_password(const char *password, char hash[MB_AUTH_HASH_SIZE],
                           struct mb_error *err)
 {
     size_t n = strlen(password);
-    if (n < 8)
-        return mb_error_set(err, MB_EINVAL, "password", "must have at least 8 characters");
-    if (n > 256)
-        return mb_error_set(err, MB_EINVAL, "password", "must have at most 256 bytes");
+    if (n > 512)
+        return mb_error_set(err, MB_EINVAL, "password", "must have at most 128 characters");
     if (!mb_utf8_valid(password, n, NULL))
         return mb_error_set(err, MB_EINVAL, "password", "is not valid UTF-8");
+    /* OWASP ASVS 4.0.3 V2.1.1-2.1.2: 12 to 128 characters (not bytes: "æøå"
+     * are one character each), any characters, spaces too. */
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)password[i] & 0xC0) != 0x80;
+    if (chars < MB_AUTH_PASSWORD_MIN)
+        return mb_error_set(err, MB_EINVAL, "password", "must have at least %d characters",
+                            MB_AUTH_PASSWORD_MIN);
+    if (chars > MB_AUTH_PASSWORD_MAX)
+        return mb_error_set(err, MB_EINVAL, "password", "must have at most %d characters",
+                            MB_AUTH_PASSWORD_MAX);
     _Static_assert(MB_AUTH_HASH_SIZE >= crypto_pwhash_STRBYTES, "hash buffer");
     if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

@@ -21,8 +21,12 @@
 /* Initialise libsodium (safe to call more than once). 0 or MB_EINTERNAL. */
 int mb_auth_init(struct mb_error *err);
 
-/* Hash a password of 8 to 256 bytes of valid UTF-8 ("password" names the
- * field in errors). */
+/* Password length in characters (OWASP ASVS 4.0.3 V2.1.1-2.1.2). */
+#define MB_AUTH_PASSWORD_MIN 12
+#define MB_AUTH_PASSWORD_MAX 128
+
+/* Hash a password of MB_AUTH_PASSWORD_MIN to MB_AUTH_PASSWORD_MAX
+ * characters of valid UTF-8 ("password" names the field in errors). */
 int mb_auth_hash_password(const char *password, char hash[MB_AUTH_HASH_SIZE],
                           struct mb_error *err);
 

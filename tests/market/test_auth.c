@@ -27,6 +27,18 @@ Test(auth, password_rules)
     cr_assert_str_eq(err.field, "password");
     cr_assert_eq(mb_auth_hash_password("gyldig\xff\xfe passord", hash, &err), MB_EINVAL);
     cr_assert(strstr(err.message, "UTF-8"));
+    /* 12 to 128 characters, counted as characters: eleven letters of
+     * which three take two bytes each are still too few. */
+    cr_assert_eq(mb_auth_hash_password("blåbærsyltø", hash, &err), MB_EINVAL);
+    cr_assert(strstr(err.message, "at least 12"), "%s", err.message);
+    cr_assert_eq(mb_auth_hash_password("blåbærsyltøy", hash, &err), 0, "%s", err.message);
+    char long_pw[260];
+    memset(long_pw, 'x', 129);
+    long_pw[129] = '\0';
+    cr_assert_eq(mb_auth_hash_password(long_pw, hash, &err), MB_EINVAL);
+    cr_assert(strstr(err.message, "at most 128"), "%s", err.message);
+    long_pw[128] = '\0';
+    cr_assert_eq(mb_auth_hash_password(long_pw, hash, &err), 0, "%s", err.message);
 }
 
 Test(auth, tokens_are_random_and_hashed)
