@@ -144,6 +144,7 @@ static void on_row(int term, void *ctx)
     if (!t->header) {
         t->header = st->fields;
         t->ncols = st->nfields;
+        t->header_line = st->line;
         st->fields = NULL;
         st->cap_fields = 0;
         st->nfields = 0;

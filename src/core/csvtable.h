@@ -32,6 +32,8 @@ struct mb_csv_row {
 struct mb_csv_table {
     char **header;   /* ncols column names */
     size_t ncols;
+    size_t header_line; /* 1-based line where the header ends (after notes
+                           and blank lines) */
     struct mb_csv_row *rows; /* data rows, header excluded */
     size_t nrows;
     char **notes;    /* '#' lines before the header, without the '#', trimmed */

@@ -69,7 +69,7 @@ int mb_xchg_sheet_from_csv(struct mb_xchg_sheet *s, const char *buf, size_t len,
     s->ncols = t.ncols;
     s->header = t.header;
     t.header = NULL;
-    s->header_row = t.nnotes + 1;
+    s->header_row = t.header_line;
     s->rows = mb_xcalloc(t.nrows ? t.nrows : 1, sizeof *s->rows);
     s->nrows = s->cap = t.nrows;
     for (size_t r = 0; r < t.nrows; r++) {

@@ -16,6 +16,19 @@ static int parse(struct mb_csv_table *t, const char *text, struct mb_error *err)
     return mb_csv_parse(t, text, strlen(text), "t.csv", err);
 }
 
+/* Blank lines before the header are not notes: the header's line is
+ * still where it is (an import's header problems name that row). */
+Test(csv, blank_lines_before_the_header)
+{
+    struct mb_csv_table t;
+    struct mb_error err;
+    cr_assert_eq(parse(&t, "\n# note\n\n,,\ncode,value\na,1\n", &err), 0, "%s", err.message);
+    cr_assert_eq(t.nnotes, 1);
+    cr_assert_eq(t.header_line, 5);
+    cr_assert_eq(t.rows[0].line, 6);
+    mb_csv_release(&t);
+}
+
 Test(csv, comments_header_rows_and_lines)
 {
     struct mb_csv_table t;
@@ -29,6 +42,7 @@ Test(csv, comments_header_rows_and_lines)
     cr_assert_str_eq(t.rows[1].fields[1], "2");
     cr_assert_eq(t.rows[0].line, 4);
     cr_assert_eq(t.rows[1].line, 6);
+    cr_assert_eq(t.header_line, 3);
     cr_assert_eq(mb_csv_column(&t, "VALUE"), 1);
     cr_assert_eq(mb_csv_column(&t, "missing"), -1);
     cr_assert_str_eq(mb_csv_get(&t.rows[0], -1), "");
