@@ -35,8 +35,13 @@ static int write_file(const char *dir, const char *hex, const char *data, size_t
     struct stat sb;
     if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
         return 0; /* the same content is there already */
-    snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%ld", dir, hex, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* A temporary file of this request's own (mkstemp): two uploads of the
+     * same content at once must not write into one file, or one would
+     * truncate what the other is renaming into place. */
+    snprintf(tmp, sizeof tmp, "%s/.tmp-%s-XXXXXX", dir, hex);
+    int fd = mkstemp(tmp);
+    if (fd >= 0)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (fd < 0)
         return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
                             MB_ERRNO_TEXT(errno));
@@ -57,6 +62,12 @@ static int write_file(const char *dir, const char *hex, const char *data, size_t
         unlink(tmp);
         return mb_error_set(err, MB_EIO, "body", "cannot store the document: %s",
                             MB_ERRNO_TEXT(errno));
+    }
+    /* The new name durable too, before the record that points at it. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
     }
     return 0;
 }

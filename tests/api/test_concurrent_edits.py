@@ -95,3 +95,25 @@ def test_amounts_must_be_positive_and_sensible(server, api):
     for value in (0, -0.0, 1e-300, 0.05, -5):
         api.post("/api/listings", token=dev, expect=400, field="amount.value",
                  json=supply(amount={"value": value, "unit": "t"}))
+
+
+def test_the_same_document_uploaded_eight_times_at_once(server, api):
+    """Two uploads of the same content shared one temporary file: one
+    answered 500, and a kill could leave the other's file truncated."""
+    dev = api.token("developer")
+    lst = create_listing(api, dev, supply(title="Vedlegg samtidig"), status="draft")
+    data = b"%PDF-1.4\n" + bytes(range(256)) * 20000
+
+    def up(i):
+        return requests.post(f"{api.base}/api/listings/{lst['id']}/documents",
+                             params={"name": f"rapport-{i}.pdf"}, data=data, timeout=60,
+                             headers={"Authorization": "Bearer " + dev,
+                                      "Content-Type": "application/pdf"})
+
+    for rnd in range(3):
+        got = together(8, up)
+        assert [r.status_code for r in got] == [201] * 8, [r.text[:200] for r in got]
+        for r in got:
+            doc = requests.get(f"{api.base}{r.json()['url']}", timeout=60,
+                               headers={"Authorization": "Bearer " + dev})
+            assert doc.status_code == 200 and doc.content == data
