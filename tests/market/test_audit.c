@@ -14,10 +14,14 @@
 #include "market/audit_key.h"
 #include "support/tmpdir.h"
 
-/* A database file with n entries; returns its path. */
+/* A database file with n entries; returns its path (a static buffer: one
+ * log per test process). */
 static char *make_log(const char *name, int n)
 {
-    char *path = tmpfile_path(name);
+    static char path[4096];
+    char *made = tmpfile_path(name);
+    snprintf(path, sizeof path, "%s", made);
+    free(made);
     struct mb_store *st;
     struct mb_error err;
     cr_assert_eq(mb_store_open(&st, path, &err), 0, "%s", err.message);
@@ -212,6 +216,7 @@ Test(audit, key_file_signs_and_heads_round_trip)
     cr_assert_eq(mb_audit_head_parse(h, &head, &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "signature");
     json_decref(h);
+    free(db);
 }
 
 /* Entries of a file database are signed and name their row; verify with

@@ -556,7 +556,7 @@ Test(deal, version_2_database_migrates)
                               " DROP TRIGGER site_change_ai; DROP TRIGGER site_change_au;"
                               " DROP TRIGGER site_change_ad; DROP TRIGGER site_material_change_ai;"
                               " DROP TRIGGER site_material_change_au;"
-                              " DROP TRIGGER site_material_change_ad;"
+                              " DROP TRIGGER site_material_change_ad; DROP TABLE site_staged;"
                               " PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK,
                  "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
@@ -569,4 +569,5 @@ Test(deal, version_2_database_migrates)
     cr_assert_eq(mb_store_audit_count(st, &n, &err), 0);
     cr_assert_eq(n, 0);
     mb_store_close(st);
+    free(path);
 }

@@ -332,7 +332,9 @@ static void file_world(struct world *w, const char *name)
     struct mb_error err;
     setup(w);
     mb_store_close(w->st);
-    cr_assert_eq(mb_store_open(&w->st, tmpfile_path(name), &err), 0, "%s", err.message);
+    char *path = tmpfile_path(name);
+    cr_assert_eq(mb_store_open(&w->st, path, &err), 0, "%s", err.message);
+    free(path);
     w->owner = make_user(w->st, "Utbygger AS", "u@x.no", MB_ROLE_DEVELOPER);
 }
 
