@@ -98,7 +98,7 @@ static int load_checks(const struct audit_args *a, struct mb_audit_key *key, boo
             kp = path;
         if (kp) {
             bool found;
-            int rc = mb_audit_key_load(kp, false, key, &found, err);
+            int rc = mb_audit_key_load(kp, false, 0, key, &found, err);
             if (rc)
                 return rc;
             if (!found)
@@ -148,6 +148,7 @@ int cmd_audit(int argc, char **argv)
     if (mb_store_open(&st, a.db, &err) != 0)
         return cli_fail(&err);
     struct mb_audit_check chk = { .key = have_key ? key.pk : NULL,
+                                  .since = have_key ? key.since : 0,
                                   .head = have_head ? &head : NULL,
                                   .rows = !a.links_only };
     struct mb_audit_report rep;

@@ -113,7 +113,7 @@ int mb_audit_append(struct mb_store *st, const struct mb_user *who, const char *
          * key that cannot be made stops the write. */
         struct mb_error kerr;
         mb_error_clear(&kerr);
-        const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), &kerr);
+        const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), e.seq, &kerr);
         if (k) {
             mb_audit_key_sign(k, e.hash, e.sig);
         } else if (kerr.code) {
@@ -202,6 +202,7 @@ struct last_state {
     char entity[16];
     char state[65];
     bool seen_row;
+    bool deleted;   /* the last entry deleted the row */
 };
 
 struct states {
@@ -253,6 +254,7 @@ static void states_put(struct states *t, const struct mb_audit_entry *e)
         mb_text_copy(s->entity, sizeof s->entity, entity);
     }
     s->seq = e->seq;
+    s->deleted = strcmp(e->action, "delete") == 0;
     mb_text_copy(s->state, sizeof s->state, e->state);
 }
 
@@ -291,6 +293,12 @@ static int check_rows(struct mb_store *st, struct states *t, struct mb_audit_rep
             break;
         }
         s->seen_row = true;
+        if (s->deleted) {
+            found(rep, MB_AUDIT_ROW_UNAUDITED, s->seq, "%s %lld was deleted by entry %lld, yet "
+                  "it is there: it was put back outside the program", rows.v[i].entity,
+                  (long long)id, (long long)s->seq);
+            break;
+        }
         if (!s->state[0]) {
             rep->rows_unchecked++;
             continue;
@@ -326,6 +334,9 @@ int mb_audit_verify(struct mb_store *st, const struct mb_audit_check *chk,
     int64_t prev_seq = 0, after = 0;
     bool head_found = false;
     struct states t = { 0 };
+    /* From this entry on every entry must be signed (the key file says
+     * since when; a key given otherwise covers the whole log). */
+    int64_t signed_from = chk->since > 0 ? chk->since : 1;
     /* A consistent view of the whole log while it is read in pages: a
      * read snapshot, so writers on a live database are not held up. */
     bool opened;
@@ -368,11 +379,18 @@ int mb_audit_verify(struct mb_store *st, const struct mb_audit_check *chk,
                 found(rep, MB_AUDIT_FORGED, e->seq,
                       "entry %lld is not signed by the audit key: it was added or "
                       "recomputed by someone without the key (forged)", (long long)e->seq);
-            } else if (chk->key && !e->sig[0] && (rep->signed_entries || e->state[0])) {
+            } else if (chk->key && !e->sig[0] &&
+                       (rep->signed_entries || e->state[0] || e->seq >= signed_from)) {
                 found(rep, MB_AUDIT_FORGED, e->seq,
-                      "entry %lld carries no signature, though the log is signed: it was "
-                      "added or recomputed by someone without the key (forged)",
-                      (long long)e->seq);
+                      "entry %lld carries no signature, though the log is signed from entry "
+                      "%lld on: it was added or recomputed by someone without the key (forged)",
+                      (long long)e->seq, (long long)signed_from);
+            } else if (chk->key && e->seq >= signed_from && !e->state[0] &&
+                       strcmp(e->entity, "plan") != 0 && strcmp(e->action, "delete") != 0) {
+                found(rep, MB_AUDIT_FORGED, e->seq,
+                      "entry %lld names no row, though entries from %lld on do: it was "
+                      "recomputed by someone without the key (forged)", (long long)e->seq,
+                      (long long)signed_from);
             } else if (chk->head && e->seq == chk->head->seq &&
                        strcmp(e->hash, chk->head->hash) != 0) {
                 found(rep, MB_AUDIT_REWRITTEN, e->seq,
@@ -418,14 +436,19 @@ int mb_audit_signed_head(struct mb_store *st, json_t **out, struct mb_error *err
     *out = NULL;
     struct mb_error kerr;
     mb_error_clear(&kerr);
-    const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), &kerr);
+    int64_t last_seq;
+    char last_hash[65];
+    int lrc = mb_store_audit_last(st, &last_seq, last_hash, err);
+    if (lrc)
+        return lrc;
+    const struct mb_audit_key *k = mb_audit_key_for(mb_store_file(st), last_seq + 1, &kerr);
     if (!k) {
         if (kerr.code)
             return err ? (*err = kerr, kerr.code) : kerr.code;
         return mb_error_set(err, MB_ECONFLICT, "audit", "an in-memory database has no audit "
                             "key");
     }
-    struct mb_audit_check chk = { .key = k->pk, .rows = true };
+    struct mb_audit_check chk = { .key = k->pk, .since = k->since, .rows = true };
     struct mb_audit_report rep;
     int rc = mb_audit_verify(st, &chk, &rep, err);
     if (rc)

@@ -92,6 +92,9 @@ struct mb_audit_report {
 /* What to check besides the links of the chain (all optional). */
 struct mb_audit_check {
     const unsigned char *key;          /* public key (32 bytes): every signature */
+    int64_t since;                     /* with key: every entry from this seq on must be
+                                          signed and, but plans and deletes, name its
+                                          row (0: from the first) */
     const struct mb_audit_head *head;  /* a kept head: the log still reaches it */
     bool rows;                         /* every covered row is as its last entry
                                           wrote it, and every row has an entry */

@@ -52,12 +52,14 @@ static int read_key(const char *path, struct mb_audit_key *k, struct mb_error *e
         return mb_error_set(err, MB_EIO, "key", "cannot read %s: %s", path,
                             MB_ERRNO_TEXT(errno));
     char magic[64] = "", pub[80] = "", sec[160] = "";
-    int ok = fscanf(f, "%63s public %79s secret %159s", magic, pub, sec);
+    long long since = 1;
+    int ok = fscanf(f, "%63s public %79s secret %159s since %lld", magic, pub, sec, &since);
     fclose(f);
+    k->since = since >= 1 ? since : 1;
     if (ok < 2 || strcmp(magic, KEY_MAGIC) != 0 || !hex_to(pub, k->pk, 32))
         return mb_error_set(err, MB_EINVAL, "key", "%s is not a massebank audit key file",
                             path);
-    k->has_secret = ok == 3 && hex_to(sec, k->sk, 64);
+    k->has_secret = ok >= 3 && hex_to(sec, k->sk, 64);
     sodium_memzero(sec, sizeof sec);
     if (k->has_secret) {
         unsigned char pk[32];
@@ -69,8 +71,8 @@ static int read_key(const char *path, struct mb_audit_key *k, struct mb_error *e
     return 0;
 }
 
-int mb_audit_key_load(const char *path, bool create, struct mb_audit_key *key, bool *found,
-                      struct mb_error *err)
+int mb_audit_key_load(const char *path, bool create, int64_t since, struct mb_audit_key *key,
+                      bool *found, struct mb_error *err)
 {
     memset(key, 0, sizeof *key);
     *found = false;
@@ -82,6 +84,7 @@ int mb_audit_key_load(const char *path, bool create, struct mb_audit_key *key, b
         return 0;
     crypto_sign_keypair(key->pk, key->sk);
     key->has_secret = true;
+    key->since = since >= 1 ? since : 1;
     char pub[65], sec[129];
     sodium_bin2hex(pub, sizeof pub, key->pk, 32);
     sodium_bin2hex(sec, sizeof sec, key->sk, 64);
@@ -96,7 +99,8 @@ int mb_audit_key_load(const char *path, bool create, struct mb_audit_key *key, b
                             MB_ERRNO_TEXT(errno));
     }
     char text[256];
-    int n = snprintf(text, sizeof text, KEY_MAGIC "\npublic %s\nsecret %s\n", pub, sec);
+    int n = snprintf(text, sizeof text, KEY_MAGIC "\npublic %s\nsecret %s\nsince %lld\n", pub,
+                     sec, (long long)key->since);
     sodium_memzero(sec, sizeof sec);
     bool ok = n > 0 && write(fd, text, (size_t)n) == n && fsync(fd) == 0;
     sodium_memzero(text, sizeof text);
@@ -119,7 +123,7 @@ static struct cached {
 } *cache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-const struct mb_audit_key *mb_audit_key_for(const char *db, struct mb_error *err)
+const struct mb_audit_key *mb_audit_key_for(const char *db, int64_t seq, struct mb_error *err)
 {
     char path[1100];
     if (!mb_audit_key_path(db, path, sizeof path) || strlen(db) >= sizeof cache->db)
@@ -132,7 +136,7 @@ const struct mb_audit_key *mb_audit_key_for(const char *db, struct mb_error *err
     if (!k) {
         struct cached *c = mb_xcalloc(1, sizeof *c);
         bool found;
-        if (mb_audit_key_load(path, true, &c->key, &found, err) == 0 && c->key.has_secret) {
+        if (mb_audit_key_load(path, true, seq, &c->key, &found, err) == 0 && c->key.has_secret) {
             mb_text_copy(c->db, sizeof c->db, db);
             c->next = cache;
             cache = c;

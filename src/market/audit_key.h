@@ -16,6 +16,10 @@
  *   massebank-audit-key/1
  *   public <64 hex>
  *   secret <128 hex>
+ *   since <seq>          the first entry signed with it: every entry from
+ *                        it on must be signed and name its row, so a log
+ *                        rewritten as unsigned entries by someone without
+ *                        the key is "forged", not "older than signatures"
  * Head (JSON): {"format": "massebank-audit-head/1", "seq": N, "hash":
  *   "<hex>", "at": "<UTC ISO 8601>", "public_key": "<hex>", "signature":
  *   "<hex>"}; the signature is over "massebank-audit-head/1\n<seq>\n<hash>\n<at>\n".
@@ -33,6 +37,7 @@ struct mb_audit_key {
     unsigned char pk[32];
     unsigned char sk[64];
     bool has_secret;
+    int64_t since;  /* the first entry it signs (1 when the file does not say) */
 };
 
 /* "<db>.key" into buf. False if it does not fit or db is "". */
@@ -41,13 +46,13 @@ bool mb_audit_key_path(const char *db, char *buf, size_t size);
 /* Read the key file at path; with create, make a new key there when there
  * is none (O_EXCL, 0600, so two processes agree on one). *found is false
  * when there is none and create is false. */
-int mb_audit_key_load(const char *path, bool create, struct mb_audit_key *key, bool *found,
-                      struct mb_error *err);
+int mb_audit_key_load(const char *path, bool create, int64_t since, struct mb_audit_key *key,
+                      bool *found, struct mb_error *err);
 
 /* The key of the database file db for writing entries, made on first use
- * and kept for the process (NULL: an in-memory database, or no key could
- * be made: then err says why). */
-const struct mb_audit_key *mb_audit_key_for(const char *db, struct mb_error *err);
+ * (signing from entry `seq` on) and kept for the process (NULL: an
+ * in-memory database, or no key could be made: then err says why). */
+const struct mb_audit_key *mb_audit_key_for(const char *db, int64_t seq, struct mb_error *err);
 
 /* Sign / check an entry's hex hash (sig: 128 hex digits + NUL). */
 void mb_audit_key_sign(const struct mb_audit_key *k, const char *hash, char sig[129]);

@@ -346,10 +346,65 @@ static bool staged_lock_path(struct mb_store *st, const char *batch, char *buf, 
     return n > 0 && (size_t)n < size;
 }
 
-/* Delete the staged sites of `batch` (all of them: a crashed or failed
- * import), a batch of sites per transaction, each with its entry. */
-static int roll_back_staged(struct mb_store *st, const struct mb_user *who, const char *batch,
-                            size_t *deleted, struct mb_error *err)
+/* The site is still as this import wrote it: a draft at version 1 whose
+ * only entry is the import's create entry of `batch`. The notes in
+ * site_staged are not trusted on their own (anyone with the file can add
+ * one): a site anyone else has touched, or another import wrote, is never
+ * deleted or published by a recovery. */
+static int untouched(struct mb_store *st, int64_t site_id, const char *batch, bool *yes,
+                     struct mb_site_rec *rec, struct mb_error *err)
+{
+    *yes = false;
+    int rc = mb_store_site_get(st, site_id, rec, err);
+    if (rc)
+        return rc;
+    if (rec->status != MB_STATUS_DRAFT || rec->version != 1)
+        return 0;
+    struct mb_audit_entry *e;
+    size_t n;
+    rc = mb_store_audit_list(st, 0, 2, mb_listing_entity(mb_listing_family(rec->type)), site_id,
+                             &e, &n, err);
+    if (rc) {
+        mb_site_rec_release(rec);
+        return rc;
+    }
+    if (n == 1 && strcmp(e[0].action, "create") == 0 && e[0].detail) {
+        json_t *d = json_loads(e[0].detail, 0, NULL);
+        const char *b = json_string_value(json_object_get(d, "batch"));
+        *yes = b && strcmp(b, batch) == 0;
+        json_decref(d);
+    }
+    mb_audit_entries_free(e, n);
+    return 0;
+}
+
+/* Delete one site the import wrote and its documents, each with an entry. */
+static int delete_staged(struct mb_store *st, const struct mb_user *who,
+                         const struct mb_site_rec *rec, const char *batch, struct mb_error *err)
+{
+    struct mb_document *docs;
+    size_t nd;
+    int rc = mb_store_document_list(st, rec->id, &docs, &nd, err);
+    if (rc)
+        return rc;
+    rc = mb_store_site_delete(st, rec->id, err); /* its documents go with it */
+    json_t *detail = json_pack("{s:s, s:b}", "batch", batch, "rolled_back", 1);
+    for (size_t i = 0; rc == 0 && i < nd; i++)
+        rc = mb_audit_append(st, who, "document", docs[i].id, "delete", detail, err);
+    free(docs);
+    if (rc == 0)
+        rc = mb_audit_append(st, who, mb_listing_entity(mb_listing_family(rec->type)), rec->id,
+                             "delete", detail, err);
+    json_decref(detail);
+    return rc;
+}
+
+/* Finish or undo the staged sites of `batch`, MB_LISTING_BATCH per
+ * transaction. forward: publish those to be published (the import had
+ * written every site, so it completes); otherwise delete them. Either
+ * way only sites untouched since the import wrote them; the notes go. */
+static int settle_staged(struct mb_store *st, const struct mb_user *who, const char *batch,
+                         bool forward, size_t *deleted, struct mb_error *err)
 {
     struct mb_staged *items;
     size_t n;
@@ -358,22 +413,26 @@ static int roll_back_staged(struct mb_store *st, const struct mb_user *who, cons
         if ((rc = mb_store_begin(st, err)))
             break;
         for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
+            if (forward && items[k].status != MB_STATUS_PUBLISHED)
+                continue;
             struct mb_site_rec rec;
-            if ((rc = mb_store_site_get(st, items[k].site_id, &rec, err)) == MB_ENOTFOUND) {
+            bool ours;
+            if ((rc = untouched(st, items[k].site_id, batch, &ours, &rec, err)) == MB_ENOTFOUND) {
                 rc = 0; /* gone already */
                 continue;
             }
             if (rc)
-                break;
-            const char *entity = mb_listing_entity(mb_listing_family(rec.type));
+                break; /* untouched released rec */
+            if (ours && forward) {
+                json_t *extra = json_pack("{s:s, s:b}", "batch", batch, "recovered", 1);
+                rc = move(st, who, &rec, MB_STATUS_PUBLISHED, extra, err);
+                json_decref(extra);
+            } else if (ours) {
+                rc = delete_staged(st, who, &rec, batch, err);
+                if (rc == 0 && deleted)
+                    (*deleted)++;
+            }
             mb_site_rec_release(&rec);
-            if ((rc = mb_store_site_delete(st, items[k].site_id, err)))
-                break;
-            json_t *detail = json_pack("{s:s, s:b}", "batch", batch, "rolled_back", 1);
-            rc = mb_audit_append(st, who, entity, items[k].site_id, "delete", detail, err);
-            json_decref(detail);
-            if (rc == 0 && deleted)
-                (*deleted)++;
         }
         rc = mb_store_end(st, rc, err);
         mb_store_let_writers_in(st);
@@ -392,11 +451,8 @@ int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct m
     int rc = mb_store_staged_list(st, NULL, &items, &n, err);
     for (size_t i = 0; rc == 0 && i < n;) {
         size_t end = i;
-        bool done = true;
-        while (end < n && strcmp(items[end].batch, items[i].batch) == 0) {
-            done = done && items[end].now == items[end].status;
+        while (end < n && strcmp(items[end].batch, items[i].batch) == 0)
             end++;
-        }
         char path[4200];
         int fd = -1;
         if (staged_lock_path(st, items[i].batch, path, sizeof path)) {
@@ -407,13 +463,12 @@ int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct m
                 continue;
             }
         }
-        /* A crashed import: finished but for its notes, or rolled back. */
-        if (done) {
-            if ((rc = mb_store_begin(st, err)) == 0)
-                rc = mb_store_end(st, mb_store_staged_clear(st, items[i].batch, err), err);
-        } else {
-            rc = roll_back_staged(st, NULL, items[i].batch, rolled_back, err);
-        }
+        /* Every site written (the notes are as many as the import had):
+         * the import completes; else it is undone. A batch that cannot be
+         * settled now keeps its notes for the next try. */
+        bool forward = end - i == items[i].total;
+        struct mb_error berr;
+        (void)settle_staged(st, NULL, items[i].batch, forward, rolled_back, &berr);
         if (fd >= 0) {
             unlink(path);
             close(fd);
@@ -454,12 +509,18 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
     json_t *m = mark ? json_deep_copy(mark) : json_object();
     json_object_set_new(m, "batch", json_string(batch));
     size_t batches = 0;
+    bool crashed = false; /* a test's crash (stop_after): nothing is cleaned up */
+#define CRASH_POINT()                                                                          \
+    if (stop_after && batches++ == stop_after) {                                               \
+        crashed = true;                                                                        \
+        rc = mb_error_set(err, MB_EINTERNAL, "", "stopped after %zu batches (a test's crash)", \
+                          stop_after);                                                         \
+        break;                                                                                 \
+    }
     /* 1. Every site as a draft, noted with the status it is to get. */
     for (size_t i = 0; rc == 0 && i < n; i += MB_LISTING_BATCH) {
-        if (stop_after && batches++ == stop_after)
-            rc = mb_error_set(err, MB_EINTERNAL, "", "stopped after %zu batches (a test's "
-                              "crash)", stop_after);
-        if (rc || (rc = mb_store_begin(st, err)))
+        CRASH_POINT()
+        if ((rc = mb_store_begin(st, err)))
             break;
         for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
             enum mb_status to = recs[k].status;
@@ -467,27 +528,41 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
             rc = mb_listing_insert(st, who, &recs[k], m, err);
             recs[k].status = to;
             if (rc == 0)
-                rc = mb_store_staged_add(st, recs[k].id, batch, to, err);
+                rc = mb_store_staged_add(st, recs[k].id, batch, to, n, err);
             if (rc)
                 *failed = k;
         }
         rc = mb_store_end(st, rc, err);
         mb_store_let_writers_in(st);
     }
-    /* 2. The published ones published. */
+    /* 2. The published ones published. From here on a failure (the
+     * database failing) leaves the notes: every site is written, so the
+     * import is completed, now or by the next recovery, not undone. */
+    bool written = rc == 0;
     for (size_t i = 0; rc == 0 && i < n; i += MB_LISTING_BATCH) {
+        CRASH_POINT()
         if ((rc = mb_store_begin(st, err)))
             break;
         for (size_t k = i; rc == 0 && k < n && k < i + MB_LISTING_BATCH; k++) {
             if (recs[k].status != MB_STATUS_PUBLISHED)
                 continue;
-            struct mb_site_rec draft = recs[k];
-            draft.status = MB_STATUS_DRAFT;
-            json_t *extra = json_pack("{s:s}", "batch", batch);
-            rc = move(st, who, &draft, MB_STATUS_PUBLISHED, extra, err);
-            json_decref(extra);
-            if (rc == 0)
-                recs[k].version++;
+            /* As the row is now: a colleague may have changed or closed
+             * the draft meanwhile; then it stays as they left it. */
+            struct mb_site_rec now;
+            bool ours;
+            if ((rc = untouched(st, recs[k].id, batch, &ours, &now, err)))
+                break; /* untouched released now */
+            if (ours) {
+                json_t *extra = json_pack("{s:s}", "batch", batch);
+                rc = move(st, who, &now, MB_STATUS_PUBLISHED, extra, err);
+                json_decref(extra);
+                if (rc == 0)
+                    recs[k].version = now.version + 1;
+            } else {
+                recs[k].status = now.status;
+                recs[k].version = now.version;
+            }
+            mb_site_rec_release(&now);
         }
         rc = mb_store_end(st, rc, err);
         mb_store_let_writers_in(st);
@@ -496,16 +571,24 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
     if (rc == 0 && (rc = mb_store_begin(st, err)) == 0)
         rc = mb_store_end(st, mb_store_staged_clear(st, batch, err), err);
     json_decref(m);
-    if (rc && !(stop_after && batches > stop_after)) {
+#undef CRASH_POINT
+    if (rc && !written && !crashed) {
         struct mb_error ignored;
-        if (roll_back_staged(st, who, batch, NULL, &ignored) == 0) {
+        if (settle_staged(st, who, batch, false, NULL, &ignored) == 0) {
             for (size_t i = 0; i < n; i++)
                 recs[i].id = 0;
         }
     }
+    if (rc && written && !crashed) {
+        /* Complete it now if the database allows; else the next recovery
+         * does (the lock file stays for it). */
+        struct mb_error again;
+        if (settle_staged(st, who, batch, true, NULL, &again) == 0)
+            rc = 0;
+    }
     if (fd >= 0) {
         /* A test's crash leaves the lock file, as a dead process would. */
-        if (!(stop_after && batches > stop_after))
+        if (!crashed)
             unlink(path);
         close(fd);
     }

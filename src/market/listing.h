@@ -77,21 +77,29 @@ int mb_listing_insert(struct mb_store *st, const struct mb_user *who, struct mb_
  * to have: draft or published) all or nothing, in transactions of at most
  * MB_LISTING_BATCH sites, so that other writers wait at most one batch:
  * every site first as a draft noted in site_staged, then the published
- * ones published, then the notes removed. On failure what was written is
- * deleted again (each with a "delete" entry) and every id is 0; *failed
- * is the index of the site whose write failed (n when none did). `mark`
+ * ones published (each only if still untouched: a colleague's change to
+ * the draft meanwhile stands), then the notes removed. A failure while
+ * the sites are written deletes what was written (each with a "delete"
+ * entry) and every id is 0; *failed is the index of the site whose write
+ * failed (n when none did); once every site is written the import is
+ * completed, if not now then by the next recovery. `mark`
  * (borrowed) is added to each create entry's detail, with "batch". A
  * crashed import is rolled back first (mb_listing_recover_staged).
- * stop_after > 0 stops after that many batches as a crash would (for
- * tests): the notes stay. */
+ * stop_after > 0 stops after that many batches (of writing, then of
+ * publishing) as a crash would, for tests: the notes stay. */
 int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
                            struct mb_site_rec *recs, size_t n, json_t *mark, size_t stop_after,
                            size_t *failed, struct mb_error *err);
 
-/* Roll back large imports a crash left half written (their importer's
- * lock on "<db>.import-<batch>" is free): the sites deleted, each with an
- * entry by the system; one that had got as far as its statuses just
- * loses its notes. *rolled_back counts the sites deleted. */
+/* Settle large imports a crash left (their importer's lock on
+ * "<db>.import-<batch>" is free): one whose every site was written is
+ * completed (the published ones published); one cut short is undone (its
+ * sites and their documents deleted, each with an entry by the system).
+ * Only sites still as the import wrote them are touched - a draft at
+ * version 1 whose one entry is that import's create - so a note added to
+ * site_staged by hand cannot delete or publish anything else. A batch
+ * that cannot be settled keeps its notes for the next try. *rolled_back
+ * counts the sites deleted. */
 int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct mb_error *err);
 
 /* Create rec (validated, of family f) as `who`, owned by who's

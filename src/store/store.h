@@ -209,9 +209,11 @@ struct mb_staged {
     char batch[40];
     enum mb_status status;  /* the status it is to get */
     enum mb_status now;     /* its status now */
+    size_t total;           /* sites in the whole import */
+    int64_t version;        /* the site's version now */
 };
 int mb_store_staged_add(struct mb_store *st, int64_t site_id, const char *batch,
-                        enum mb_status status, struct mb_error *err);
+                        enum mb_status status, size_t total, struct mb_error *err);
 /* Of one batch, or of every batch (batch NULL), by batch and site id;
  * *items is malloc'ed. */
 int mb_store_staged_list(struct mb_store *st, const char *batch, struct mb_staged **items,

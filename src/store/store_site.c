@@ -416,18 +416,19 @@ int mb_store_site_delete(struct mb_store *st, int64_t id, struct mb_error *err)
 }
 
 int mb_store_staged_add(struct mb_store *st, int64_t site_id, const char *batch,
-                        enum mb_status status, struct mb_error *err)
+                        enum mb_status status, size_t total, struct mb_error *err)
 {
     sqlite3_stmt *s;
     int rc = mb_st_tx_begin(st, err);
     if (rc)
         return rc;
-    rc = mb_st_prepare(st, "INSERT INTO site_staged(site_id, batch, status) VALUES (?, ?, ?)",
-                       &s, err);
+    rc = mb_st_prepare(st, "INSERT INTO site_staged(site_id, batch, status, total)"
+                       " VALUES (?, ?, ?, ?)", &s, err);
     if (!rc) {
         mb_st_bound(sqlite3_bind_int64(s, 1, site_id));
         mb_st_bind_text(s, 2, batch);
         mb_st_bind_text(s, 3, mb_status_name(status));
+        mb_st_bound(sqlite3_bind_int64(s, 4, (int64_t)total));
         rc = mb_st_exec(st, s, NULL, err);
     }
     return mb_st_tx_end(st, rc, err);
@@ -439,9 +440,10 @@ int mb_store_staged_list(struct mb_store *st, const char *batch, struct mb_stage
     *items = NULL;
     *n = 0;
     sqlite3_stmt *s;
-    int rc = mb_st_prepare(st, "SELECT g.site_id, g.batch, g.status, s.status FROM site_staged g"
-                           " JOIN site s ON s.id = g.site_id WHERE ?1 IS NULL OR g.batch = ?1"
-                           " ORDER BY g.batch, g.site_id", &s, err);
+    int rc = mb_st_prepare(st, "SELECT g.site_id, g.batch, g.status, s.status, g.total,"
+                           " s.version FROM site_staged g JOIN site s ON s.id = g.site_id"
+                           " WHERE ?1 IS NULL OR g.batch = ?1 ORDER BY g.batch, g.site_id", &s,
+                           err);
     if (rc)
         return rc;
     mb_st_bind_text(s, 1, batch);
@@ -456,6 +458,8 @@ int mb_store_staged_list(struct mb_store *st, const char *batch, struct mb_stage
         mb_st_col_copy(s, 3, b, sizeof b);
         g->status = (enum mb_status)mb_status_parse(a);
         g->now = (enum mb_status)mb_status_parse(b);
+        g->total = (size_t)sqlite3_column_int64(s, 4);
+        g->version = sqlite3_column_int64(s, 5);
     }
     rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
     mb_st_finish(s);

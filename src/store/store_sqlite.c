@@ -388,7 +388,8 @@ static const char MIGRATION_1[] =
     "CREATE TABLE site_staged (" \
     " site_id INTEGER PRIMARY KEY REFERENCES site(id) ON DELETE CASCADE," \
     " batch TEXT NOT NULL CONSTRAINT batch CHECK (batch <> '')," \
-    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('draft', 'published')));" \
+    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('draft', 'published'))," \
+    " total INTEGER NOT NULL CONSTRAINT total CHECK (total >= 1));" \
     "CREATE INDEX site_staged_batch ON site_staged(batch);"
 
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,

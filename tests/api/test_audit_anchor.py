@@ -229,3 +229,22 @@ def test_a_changed_head_file_is_refused(history):
         f.write("{not json")
     r = cli("verify", "--db", history["db"], "--head", path)
     assert r.returncode == 1 and "--head" in r.stderr, r.stderr
+
+
+def test_a_log_rewritten_as_unsigned_old_entries_is_found(history):
+    """The whole log recomputed as version-1 entries without signatures or
+    row states, as if written before either existed, after an edit: the
+    key file says since which entry every one must be signed."""
+    entries = rows(history["db"])
+    db = copy_of(history, "UPDATE delivery SET amount_t = amount_t * 10;", "downgrade")
+    prev = "0" * 64
+    redone = []
+    for e in entries:
+        e = forge(dict(e, state="", sig=""), prev, e["seq"])
+        prev = e["hash"]
+        redone.append(e)
+    insert(db, redone)
+    r = cli("verify", "--db", db)
+    assert r.returncode == 1 and "entry 1: forged" in r.stderr, r.stdout + r.stderr
+    with open(db + ".key", encoding="utf-8") as f:
+        assert "\nsince 1\n" in f.read()

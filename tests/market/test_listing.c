@@ -457,3 +457,131 @@ Test(listing, a_running_import_is_not_rolled_back)
     free(recs);
     teardown(&w);
 }
+
+static void exec_sql(struct mb_store *st, const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(mb_store_file(st), &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* A crash after every site was written: the import is completed, not
+ * undone - published ones may already be reserved by others. */
+Test(listing, an_import_cut_while_publishing_is_completed)
+{
+    struct world w;
+    file_world(&w, "forward.db");
+    size_t n = 2 * MB_LISTING_BATCH, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    /* Two batches written, one published, then the crash. */
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 3, &failed, &err),
+                 MB_EINTERNAL);
+    cr_assert_gt(count(w.st, "SELECT count(*) FROM site WHERE status = 'published'"), 0);
+    cr_assert_gt(count(w.st, "SELECT count(*) FROM site_staged g JOIN site s ON s.id ="
+                             " g.site_id WHERE g.status = 'published' AND s.status = 'draft'"),
+                 0);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0, "%s", err.message);
+    cr_assert_eq(rolled, 0);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site"), n);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site WHERE status = 'published'"),
+                 n - (n + 2) / 3);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), 0);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
+    teardown(&w);
+}
+
+/* A note added to site_staged by hand (anyone with the file can) deletes
+ * or publishes nothing: only sites as an import wrote them are settled. */
+Test(listing, a_forged_staging_note_touches_nothing)
+{
+    struct world w;
+    file_world(&w, "forged.db");
+    struct mb_error err;
+    struct mb_site_rec a = supply(&w, 100), b = supply(&w, 200);
+    cr_assert_eq(mb_listing_create(w.st, &w.owner, MB_FAMILY_LISTING, MB_STATUS_PUBLISHED, &a,
+                                   &err), 0, "%s", err.message);
+    cr_assert_eq(mb_listing_create(w.st, &w.owner, MB_FAMILY_LISTING, MB_STATUS_DRAFT, &b,
+                                   &err), 0, "%s", err.message);
+    char sql[256];
+    snprintf(sql, sizeof sql, "INSERT INTO site_staged VALUES (%lld, 'aaaaaaaaaaaaaaaaaaaaaaaa',"
+             " 'draft', 5), (%lld, 'bbbbbbbbbbbbbbbbbbbbbbbb', 'published', 1)",
+             (long long)a.id, (long long)b.id);
+    exec_sql(w.st, sql);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    cr_assert_eq(rolled, 0);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site"), 2);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site WHERE status = 'draft'"), 1);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site_staged"), 0);
+    mb_site_rec_release(&a);
+    mb_site_rec_release(&b);
+    teardown(&w);
+}
+
+/* A colleague closing one of the drafts while the import publishes: it
+ * stays closed (the import publishes only untouched drafts). */
+Test(listing, a_draft_closed_during_an_import_stays_closed)
+{
+    struct world w;
+    file_world(&w, "closed.db");
+    size_t n = 2 * MB_LISTING_BATCH, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 2, &failed, &err),
+                 MB_EINTERNAL); /* every site written, none published yet */
+    int64_t victim = recs[1].id; /* to be published */
+    cr_assert_eq(recs[1].status, MB_STATUS_PUBLISHED);
+    struct mb_site_rec out;
+    cr_assert_eq(mb_listing_set_status(w.st, &w.owner, MB_FAMILY_LISTING, victim, -1,
+                                       MB_STATUS_CLOSED, &out, &err), 0, "%s", err.message);
+    mb_site_rec_release(&out);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    struct mb_site_rec got;
+    cr_assert_eq(mb_store_site_get(w.st, victim, &got, &err), 0);
+    cr_assert_eq(got.status, MB_STATUS_CLOSED);
+    mb_site_rec_release(&got);
+    cr_assert_eq(count(w.st, "SELECT count(*) FROM site WHERE status = 'published'"),
+                 n - (n + 2) / 3 - 1);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
+    teardown(&w);
+}
+
+/* A site deleted by a rollback and put back by hand is found. */
+Test(listing, a_deleted_site_put_back_is_found)
+{
+    struct world w;
+    file_world(&w, "putback.db");
+    size_t n = MB_LISTING_BATCH + 1, failed;
+    struct mb_site_rec *recs = many(&w, n);
+    struct mb_error err;
+    cr_assert_eq(mb_listing_insert_many(w.st, &w.owner, recs, n, NULL, 1, &failed, &err),
+                 MB_EINTERNAL);
+    size_t rolled;
+    cr_assert_eq(mb_listing_recover_staged(w.st, &rolled, &err), 0);
+    cr_assert_eq(rolled, MB_LISTING_BATCH);
+    char sql[512];
+    snprintf(sql, sizeof sql, "INSERT INTO site(id, org_id, type, status, title, lat, lon,"
+             " material, cls, amount_t, from_m, to_m, price, co2, created, updated, version)"
+             " VALUES (%lld, %lld, 'supply', 'published', 'Gjenferd', 63.4, 10.4,"
+             " 'rock.blasted', 1, 100, 24315, 24320, 0, 0, 0, 0, 1)",
+             (long long)recs[0].id, (long long)w.owner.org_id);
+    exec_sql(w.st, sql);
+    struct mb_audit_check chk = { .rows = true };
+    struct mb_audit_report rep;
+    cr_assert_eq(mb_audit_verify(w.st, &chk, &rep, &err), 0);
+    cr_assert_eq(rep.problem, MB_AUDIT_ROW_UNAUDITED);
+    cr_assert(strstr(rep.message, "was deleted by entry"), "%s", rep.message);
+    for (size_t i = 0; i < n; i++)
+        mb_site_rec_release(&recs[i]);
+    free(recs);
+    teardown(&w);
+}
