@@ -46,10 +46,11 @@ static bool report_lock_ends(struct mb_req *r, double now)
     return true;
 }
 
-/* 429 when `email` or this client has used up its attempts. */
+/* 429 when `email` or this client has used up its attempts; else the
+ * attempt is counted (mb_limiter_acquire) until it proves right. */
 static bool limited(struct mb_req *r, const char *email, const char *field, double now)
 {
-    int wait = mb_limiter_wait(r->srv->limiter, email, r->client, now);
+    int wait = mb_limiter_acquire(r->srv->limiter, email, r->client, now);
     if (!wait)
         return false;
     snprintf(r->retry_after, sizeof r->retry_after, "%d", wait);
@@ -63,7 +64,7 @@ static bool limited(struct mb_req *r, const char *email, const char *field, doub
 static bool count_failure(struct mb_req *r, const char *email, const struct mb_user *user,
                           double now)
 {
-    int locked = mb_limiter_fail(r->srv->limiter, email, r->client, user ? user->id : 0, now);
+    int locked = mb_limiter_failed(r->srv->limiter, email, user ? user->id : 0, now);
     struct mb_error err;
     if (locked && user &&
         mb_accounts_user_locked(r->st, user, mb_limiter_max_per_email(), locked, &err) != 0) {
@@ -111,7 +112,7 @@ void mb_api_login(struct mb_req *r, int64_t id)
         json_decref(b);
         return;
     }
-    mb_limiter_success(r->srv->limiter, email);
+    mb_limiter_success(r->srv->limiter, email, r->client, now);
     json_decref(b);
     struct mb_org org;
     if (mb_store_org_get(r->st, u.org_id, &org, &err) != 0) {
@@ -393,13 +394,17 @@ void mb_api_me_password(struct mb_req *r, int64_t id)
     int rc = mb_accounts_password_change(r->st, &r->user, current, password, r->token_hash,
                                          &err);
     json_decref(b);
+    if (rc == MB_EFORBIDDEN && strcmp(err.field, "current_password") == 0) {
+        if (count_failure(r, r->user.email, &r->user, now))
+            mb_reply_mb_error(r, &err);
+        return;
+    }
+    /* The current password was right (or never checked): the slot goes
+     * back, whatever became of the new one. */
+    mb_limiter_success(r->srv->limiter, r->user.email, r->client, now);
     if (rc) {
-        if (rc == MB_EFORBIDDEN && strcmp(err.field, "current_password") == 0 &&
-            !count_failure(r, r->user.email, &r->user, now))
-            return;
         mb_reply_mb_error(r, &err);
         return;
     }
-    mb_limiter_success(r->srv->limiter, r->user.email);
     mb_reply_json(r, 200, json_pack("{s:b, s:b}", "changed", 1, "other_sessions_ended", 1));
 }

@@ -38,6 +38,7 @@ struct entry {
     double last;          /* the latest failure */
     int64_t user_id;      /* > 0: the e-mail names this account */
     double locked_until;  /* > 0: a known account's lock not yet reported ended */
+    bool lock_noted;      /* the current lock was reported (mb_limiter_failed) */
 };
 
 struct mb_limiter {
@@ -183,23 +184,59 @@ static void add(const struct mb_limiter *l, struct entry *e, int max, double now
     e->last = now;
 }
 
-int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client,
-                    int64_t user_id, double now)
+int mb_limiter_acquire(struct mb_limiter *l, const char *email, const char *client,
+                       double now)
 {
     char ke[136], kc[136];
     make_key(ke, 'e', email);
     make_key(kc, 'c', client);
     pthread_mutex_lock(&l->lock);
-    struct entry *e = find_or_add(l, ke, user_id, now);
-    int before = wait_of(l, e, MAX_PER_EMAIL, now);
-    add(l, e, MAX_PER_EMAIL, now);
-    int after = wait_of(l, e, MAX_PER_EMAIL, now);
-    int locked = before == 0 && after > 0 ? after : 0;
-    if (locked && e->user_id)
-        e->locked_until = now + after;
-    add(l, find_or_add(l, kc, 0, now), MAX_PER_CLIENT, now);
+    struct entry *e = lookup(l, ke);
+    int a = wait_of(l, e, MAX_PER_EMAIL, now);
+    int b = wait_of(l, lookup(l, kc), MAX_PER_CLIENT, now);
+    if (e && a == 0)
+        e->lock_noted = false; /* any lock it had is over */
+    if (a == 0 && b == 0) {
+        /* Counted now, before the password is checked: attempts running
+         * at once each take a slot, so no more than the limit are ever
+         * checked. A right password gives the slot back. */
+        add(l, find_or_add(l, ke, 0, now), MAX_PER_EMAIL, now);
+        add(l, find_or_add(l, kc, 0, now), MAX_PER_CLIENT, now);
+    }
+    pthread_mutex_unlock(&l->lock);
+    return a > b ? a : b;
+}
+
+int mb_limiter_failed(struct mb_limiter *l, const char *email, int64_t user_id, double now)
+{
+    char ke[136];
+    make_key(ke, 'e', email);
+    pthread_mutex_lock(&l->lock);
+    struct entry *e = lookup(l, ke);
+    int locked = 0;
+    if (e) {
+        if (user_id && !e->user_id) {
+            e->user_id = user_id; /* an account: no longer evictable */
+            l->evictable--;
+        }
+        int w = wait_of(l, e, MAX_PER_EMAIL, now);
+        if (w > 0 && !e->lock_noted) {
+            locked = w;
+            e->lock_noted = true;
+            if (e->user_id)
+                e->locked_until = now + w;
+        }
+    }
     pthread_mutex_unlock(&l->lock);
     return locked;
+}
+
+int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client,
+                    int64_t user_id, double now)
+{
+    if (mb_limiter_acquire(l, email, client, now))
+        return 0;
+    return mb_limiter_failed(l, email, user_id, now);
 }
 
 int mb_limiter_max_per_email(void)
@@ -207,14 +244,21 @@ int mb_limiter_max_per_email(void)
     return MAX_PER_EMAIL;
 }
 
-void mb_limiter_success(struct mb_limiter *l, const char *email)
+void mb_limiter_success(struct mb_limiter *l, const char *email, const char *client, double slot)
 {
-    char ke[136];
+    char ke[136], kc[136];
     make_key(ke, 'e', email);
+    make_key(kc, 'c', client);
     pthread_mutex_lock(&l->lock);
     struct entry *e = lookup(l, ke);
     if (e && !e->locked_until)
         remove_at(l, (size_t)(e - l->items));
+    struct entry *c = lookup(l, kc);
+    for (int i = 0; c && i < c->n; i++)
+        if (c->times[i] == slot) {
+            c->times[i] = c->times[--c->n];
+            break;
+        }
     pthread_mutex_unlock(&l->lock);
 }
 

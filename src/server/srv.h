@@ -116,14 +116,23 @@ struct mb_limiter *mb_limiter_new(int window, int keys);
 void mb_limiter_free(struct mb_limiter *l);
 /* Seconds until another attempt is allowed (0: allowed now). */
 int mb_limiter_wait(struct mb_limiter *l, const char *email, const char *client, double now);
-/* Count a failure (user_id > 0 when the e-mail names an account); the
- * seconds the e-mail is now locked for when this failure locked it,
- * else 0. */
+/* Before checking a password: the seconds to wait when the e-mail or the
+ * client has used up its attempts (nothing counted), else 0 with this
+ * attempt counted as a failure of both (slot: `now`), so attempts made at
+ * once cannot check more passwords than the limit. */
+int mb_limiter_acquire(struct mb_limiter *l, const char *email, const char *client,
+                       double now);
+/* The attempt failed (user_id > 0 when the e-mail names an account): the
+ * seconds the e-mail is now locked for when this failure is the one that
+ * locked it (reported once per lock), else 0. */
+int mb_limiter_failed(struct mb_limiter *l, const char *email, int64_t user_id, double now);
+/* acquire + failed, for a failure known beforehand (tests). */
 int mb_limiter_fail(struct mb_limiter *l, const char *email, const char *client,
                     int64_t user_id, double now);
 int mb_limiter_max_per_email(void);
-/* A right password: the e-mail's failures are forgotten. */
-void mb_limiter_success(struct mb_limiter *l, const char *email);
+/* The attempt of `slot` had the right password: the e-mail's failures
+ * are forgotten and the client's slot given back. */
+void mb_limiter_success(struct mb_limiter *l, const char *email, const char *client, double slot);
 /* Locks of accounts that have ended by now, each reported once: the
  * account and how many seconds ago its lock ended. */
 struct mb_limiter_end {

@@ -182,3 +182,25 @@ def test_sign_out_everywhere_ends_every_session(fresh_server):
     assert (last["entity"], last["action"]) == ("user", "sign_out_everywhere")
     assert json.loads(last["detail_text"]) == {"sessions_ended": 2}
     api.post("/api/auth/logout-everywhere", expect=401)
+
+
+def test_guesses_sent_at_once_check_no_more_than_the_limit(fresh_server):
+    """The limit was checked before the password and counted after it, so
+    attempts sent at once all got checked (6-14 per account)."""
+    import threading
+    s = fresh_server(extra=["--threads", "16"])
+    barrier = threading.Barrier(20)
+    codes = []
+
+    def go(i):
+        barrier.wait()
+        codes.append(fail(s, DEMO["municipality"], f"127.0.7.{i + 1}"))
+
+    ts = [threading.Thread(target=go, args=(i,)) for i in range(20)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert sorted(codes) == [401] * 5 + [429] * 15, codes
+    locked = [e for e in rows(s.db) if e["action"] == "locked"]
+    assert len(locked) == 1, locked

@@ -57,18 +57,23 @@ Test(limiter, a_flood_of_unknown_emails_never_frees_a_known_account)
 Test(limiter, eviction_takes_the_longest_idle_first)
 {
     struct mb_limiter *l = mb_limiter_new(WINDOW, 16);
-    /* A client that has used up its 20 attempts, then 15 others. */
-    for (int i = 0; i < 20; i++)
-        mb_limiter_fail(l, "u@x.no", "10.0.0.1", 0, 100.0 + i);
-    char client[32];
-    for (int i = 0; i < 14; i++) {
-        snprintf(client, sizeof client, "10.1.0.%d", i);
-        mb_limiter_fail(l, "u@x.no", client, 0, 50.0);  /* idle longer than 10.0.0.1 */
+    /* A client that has used up its 20 attempts on 20 e-mails. */
+    char email[32], client[32];
+    for (int i = 0; i < 20; i++) {
+        snprintf(email, sizeof email, "a%d@x.no", i);
+        mb_limiter_fail(l, email, "10.0.0.1", 0, 100.0 + i);
     }
     cr_expect_gt(mb_limiter_wait(l, "v@x.no", "10.0.0.1", 130.0), 0);
-    /* One more new address evicts an entry idle since 50, not 10.0.0.1. */
-    mb_limiter_fail(l, "w@x.no", "10.2.0.1", 0, 131.0);
-    cr_expect_gt(mb_limiter_wait(l, "v@x.no", "10.0.0.1", 132.0), 0);
+    /* Five new clients, each with a new e-mail: the table is full, so
+     * entries go - the e-mails idle longest, not the client still
+     * counting. */
+    for (int i = 0; i < 5; i++) {
+        snprintf(email, sizeof email, "b%d@x.no", i);
+        snprintf(client, sizeof client, "10.2.0.%d", i);
+        mb_limiter_fail(l, email, client, 0, 131.0 + i);
+    }
+    cr_expect_leq(mb_limiter_size(l), 16);
+    cr_expect_gt(mb_limiter_wait(l, "v@x.no", "10.0.0.1", 140.0), 0);
     mb_limiter_free(l);
 }
 
@@ -104,8 +109,40 @@ Test(limiter, success_clears_the_count)
     struct mb_limiter *l = mb_limiter_new(WINDOW, 0);
     for (int i = 0; i < 4; i++)
         mb_limiter_fail(l, "a@b.no", "10.0.0.1", 1, 1.0 + i);
-    mb_limiter_success(l, "A@B.no");
+    cr_assert_eq(mb_limiter_acquire(l, "a@b.no", "10.0.0.1", 9.0), 0);
+    mb_limiter_success(l, "A@B.no", "10.0.0.1", 9.0);
     for (int i = 0; i < 4; i++)
         cr_expect_eq(mb_limiter_fail(l, "a@b.no", "10.0.0.1", 1, 10.0 + i), 0);
+    mb_limiter_free(l);
+}
+
+/* Attempts checked at the same time each take a slot before the password
+ * is checked: ten at once, five get to check. */
+Test(limiter, attempts_at_once_take_a_slot_each)
+{
+    struct mb_limiter *l = mb_limiter_new(WINDOW, 0);
+    int allowed = 0;
+    for (int i = 0; i < 10; i++)
+        allowed += mb_limiter_acquire(l, "a@b.no", i < 5 ? "10.0.0.1" : "10.0.0.2", 50.0) == 0;
+    cr_expect_eq(allowed, 5);
+    /* The failures are reported: the lock once. */
+    int locks = 0;
+    for (int i = 0; i < 5; i++)
+        locks += mb_limiter_failed(l, "a@b.no", 3, 51.0) > 0;
+    cr_expect_eq(locks, 1);
+    mb_limiter_free(l);
+}
+
+/* A right password gives the client's slot back: an office behind one
+ * address signing in all day is never limited. */
+Test(limiter, right_passwords_do_not_use_up_the_client)
+{
+    struct mb_limiter *l = mb_limiter_new(WINDOW, 0);
+    char email[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(email, sizeof email, "u%d@x.no", i);
+        cr_assert_eq(mb_limiter_acquire(l, email, "10.0.0.1", 1.0 + i), 0, "attempt %d", i);
+        mb_limiter_success(l, email, "10.0.0.1", 1.0 + i);
+    }
     mb_limiter_free(l);
 }
