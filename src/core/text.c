@@ -292,6 +292,25 @@ bool mb_text_copy(char *dst, size_t n, const char *src)
     return false;
 }
 
+bool mb_text_has_control(const char *s, size_t n, bool multiline)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (multiline && (c == '\n' || c == '\r' || c == '\t'))
+            continue;
+        if (c < 0x20 || c == 0x7F)
+            return true;
+        if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+            return true;
+        if (c == 0xE2 && i + 2 < n &&
+            ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA && p[i + 2] <= 0xAE) ||
+             (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)))
+            return true;
+    }
+    return false;
+}
+
 bool mb_text_ascii_lower(char *dst, size_t n, const char *src)
 {
     size_t len = src ? strlen(src) : 0;

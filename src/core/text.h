@@ -59,6 +59,13 @@ char *mb_text_trim(char *s);
  * sequence. */
 bool mb_text_copy(char *dst, size_t n, const char *src);
 
+/* Whether s[0..n) holds a control character: C0 (but line feed, carriage
+ * return and tab where `multiline`), DEL, NUL, C1 (U+0080-U+009F), or a
+ * bidirectional override, embedding or isolate (U+202A-U+202E,
+ * U+2066-U+2069), which can make "exe.pdf" read as "fdp.exe". The one
+ * rule for every name, title and query value. */
+bool mb_text_has_control(const char *s, size_t n, bool multiline);
+
 /* An ASCII lower-case copy of src into dst (size n > 0): the one folding
  * of e-mail addresses (the store keeps them folded; the sign-in limiter
  * keys on them folded). Returns false, leaving dst empty, when src does

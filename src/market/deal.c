@@ -130,9 +130,9 @@ static int opt_text(json_t *body, const char *key, size_t max, char *out, size_t
     size_t n = json_string_length(v);
     if (n > max || n >= size)
         return mb_error_set(err, MB_EINVAL, key, "must have at most %zu bytes", max);
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7f || s[i] == '\0')
-            return mb_error_set(err, MB_EINVAL, key, "must not contain control characters");
+    if (memchr(s, '\0', n) || mb_text_has_control(s, n, true) || memchr(s, '\t', n) ||
+        memchr(s, '\r', n))
+        return mb_error_set(err, MB_EINVAL, key, "must not contain control characters");
     mb_text_copy(out, size, s);
     return 0;
 }
@@ -690,11 +690,20 @@ static int check_route(struct mb_store *st, const struct mb_deal *d,
             continue;
         if (want[k] == 0) {
             struct mb_site_rec s;
-            bool ok = mb_store_site_get(st, got[k], &s, err) == 0;
+            bool ok = mb_store_site_get(st, got[k], &s, err) == 0, foreign = false;
             if (ok) {
                 ok = mb_listing_visible(NULL, &s);
+                /* Another organisation's facility receives, weighs and
+                 * confirms: the deal must name it (counterpart_site), so
+                 * that its operator is the receiver - never the taker. */
+                foreign = mb_listing_family(s.type) == MB_FAMILY_FACILITY &&
+                          s.org_id != listing->org_id && s.org_id != d->org_id;
                 mb_site_rec_release(&s);
             }
+            if (ok && foreign)
+                return mb_error_set(err, MB_EINVAL, field[k], "is another organisation's "
+                                    "facility: name it in the deal (counterpart_site), so that "
+                                    "its operator receives the loads");
             if (ok)
                 continue;
             return mb_error_set(err, MB_EINVAL, field[k], "must be a published site: the deal "

@@ -71,21 +71,11 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-/* C0 controls, DEL and C1 controls (U+0080-U+009F, UTF-8 C2 80..C2 9F);
- * line breaks and tabs only where `multiline`. Jansson has already
- * refused malformed UTF-8. */
+/* Control characters (mb_text_has_control); line breaks and tabs only
+ * where `multiline`. Jansson has already refused malformed UTF-8. */
 static bool has_control(const char *s, bool multiline)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (; *p; p++) {
-        if (multiline && (*p == '\n' || *p == '\r' || *p == '\t'))
-            continue;
-        if (*p < 0x20 || *p == 0x7F)
-            return true;
-        if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-            return true;
-    }
-    return false;
+    return mb_text_has_control(s, strlen(s), multiline);
 }
 
 /* A text field of 1..max characters; NULL if absent or bad (with a

@@ -101,11 +101,10 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
                        "give the file name as ?name=, 1-150 bytes of UTF-8 without / \\ or \"");
         return;
     }
-    for (const char *p = name; *p; p++)
-        if ((unsigned char)*p < 0x20) {
-            mb_reply_error(r, 400, "invalid", "name", "must not contain control characters");
-            return;
-        }
+    if (mb_text_has_control(name, strlen(name), false)) {
+        mb_reply_error(r, 400, "invalid", "name", "must not contain control characters");
+        return;
+    }
     char mime[96];
     mb_req_mime(r, mime, sizeof mime);
     bool known = false;

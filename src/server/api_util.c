@@ -68,11 +68,10 @@ int mb_api_str(struct mb_req *r, json_t *obj, const char *key, bool required, si
         mb_reply_error(r, 400, "invalid", key, "must have 1 to %zu bytes", max);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-            mb_reply_error(r, 400, "invalid", key, "must not contain control characters");
-            return -1;
-        }
+    if (mb_text_has_control(s, n, false)) {
+        mb_reply_error(r, 400, "invalid", key, "must not contain control characters");
+        return -1;
+    }
     *out = s;
     return 0;
 }

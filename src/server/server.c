@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -236,7 +237,8 @@ static enum MHD_Result check_query_value(void *cls, enum MHD_ValueKind kind, con
         mb_text_copy(u->field, sizeof u->field, "query");
         return MHD_NO;
     }
-    if (value && (!mb_utf8_valid(value, value_size, NULL) || memchr(value, '\0', value_size))) {
+    if (value && (!mb_utf8_valid(value, value_size, NULL) || memchr(value, '\0', value_size) ||
+                  mb_text_has_control(value, value_size, false))) {
         mb_text_clip(u->field, sizeof u->field, key);
         return MHD_NO;
     }
@@ -248,7 +250,8 @@ static enum MHD_Result check_query_value(void *cls, enum MHD_ValueKind kind, con
  * 400 naming the path or the parameter. */
 static bool strict_url(struct mb_req *r)
 {
-    if (!mb_utf8_valid(r->path, strlen(r->path), NULL)) {
+    if (!mb_utf8_valid(r->path, strlen(r->path), NULL) ||
+        mb_text_has_control(r->path, strlen(r->path), false)) {
         mb_reply_error(r, 400, "invalid", "path",
                        "holds a NUL byte, a control character or bytes that are not UTF-8 "
                        "(an overlong encoding, say)");
@@ -295,12 +298,24 @@ static void handle(struct mb_req *r)
  * X-Forwarded-For (the one the proxy added; earlier ones are the
  * client's own word). A missing or malformed header leaves the proxy's
  * address, so such requests share its limits rather than escape them. */
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
 static void forwarded_client(struct mb_req *r)
 {
     const char *proxy = r->srv->cfg.trusted_proxy;
     if (!proxy || strcmp(proxy, r->client) != 0)
         return;
-    const char *xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    /* The last header line of that name: a proxy that adds its own line
+     * puts it after the client's. */
+    const char *xff = NULL;
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, last_xff, (void *)&xff);
     if (!xff)
         return;
     const char *last = strrchr(xff, ',');

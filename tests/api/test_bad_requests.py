@@ -339,6 +339,9 @@ STRICT = [
     ("a lone continuation byte", "/api/search?q=%80", "q"),
     ("NUL in a parameter's name", "/api/search?q%00x=1", "query"),
     ("NUL in a static path", "/index.html%00.png", "path"),
+    ("a C1 control in a value", "/api/search?q=a%C2%85b", "q"),
+    ("a right-to-left override in a value", "/api/search?q=%E2%80%AEfdp.exe", "q"),
+    ("an isolate in a value", "/api/search?q=a%E2%81%A6b", "q"),
 ]
 
 
@@ -366,6 +369,18 @@ def test_nul_control_and_overlong_bytes_are_refused(server, api, ctx):
                                                          "Content-Type": "application/pdf"})
     if r.status_code != 400 or r.json()["error"]["field"] != "name":
         failures.append(f"document name with NUL: {r.status_code} {r.text[:200]}")
+    # A name that reads "exe.pdf" on screen but is "fdp.exe" (U+202E).
+    for name in ("%E2%80%AEfdp.exe", "%C2%9B31m.pdf"):
+        r = api.http.post(api.base + f"/api/listings/{ctx['listing']['id']}/documents?name={name}",
+                          data=b"%PDF-1.4\n%%EOF\n",
+                          headers={"Authorization": "Bearer " + token,
+                                   "Content-Type": "application/pdf"})
+        if r.status_code != 400 or r.json()["error"]["field"] != "name":
+            failures.append(f"document name {name}: {r.status_code} {r.text[:200]}")
+    r = api.http.post(api.base + "/api/organisations", json={"name": "Ond\u202eAS"},
+                      headers={"Authorization": "Bearer " + api.token("admin")})
+    if r.status_code != 400 or r.json()["error"]["field"] != "name":
+        failures.append(f"organisation name with U+202E: {r.status_code} {r.text[:200]}")
     assert not failures, "\n".join(failures)
     assert server.fingerprint() == before
     # Norwegian letters, escaped or not, are fine.

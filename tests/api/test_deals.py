@@ -451,3 +451,30 @@ def test_custody_follows_masses_through_storage_by_mass_balance(api, who):
     # A destination that is not a storage site or plant has no onward part.
     cus_n = api.get(f"/api/listings/{n['id']}/custody", token=con, expect=200).json()
     assert all(x["onward"] is None for x in cus_n["destinations"])
+
+
+def test_a_load_to_another_organisations_facility_needs_the_deal_to_name_it(api, who):
+    """A deal naming no site let its taker send loads to any public
+    landfill of another operator and confirm them itself (they counted in
+    the statistics, the operator could not see or dispute them)."""
+    from conftest import create_facility, landfill
+    dev, con, op = who["developer"], who["contractor"], who["operator"]
+    fac = create_facility(api, op, landfill(name="Fremmed deponi"))
+    lid = create_listing(api, dev, supply(title="Uten mottakssted"), status="published")["id"]
+    d = api.post(f"/api/listings/{lid}/deals", token=con, expect=201,
+                 json={"amount": {"value": 100, "unit": "t"}}).json()
+    api.post(f"/api/deals/{d['id']}/state", token=dev, json={"state": "agreed"}, expect=200)
+    r = api.post(f"/api/deals/{d['id']}/deliveries", token=con, expect=400, field="to_site",
+                 json=load_body(to_site=fac["id"]))
+    assert "counterpart_site" in r.json()["error"]["message"]
+    # Named in the deal, its operator is the receiver.
+    d2 = api.post(f"/api/listings/{lid}/deals", token=con, expect=201,
+                  json={"amount": {"value": 50, "unit": "t"}, "counterpart_site": fac["id"]}).json()
+    api.post(f"/api/deals/{d2['id']}/state", token=dev, json={"state": "agreed"}, expect=200)
+    t = api.post(f"/api/deals/{d2['id']}/deliveries", token=con, expect=201,
+                 json=load_body(to_site=fac["id"])).json()
+    assert t["receiver_org"] == who["org"]["operator"]
+    api.post(f"/api/deliveries/{t['id']}/state", token=con, json={"state": "confirmed"},
+             expect=403)
+    api.post(f"/api/deliveries/{t['id']}/state", token=op, json={"state": "confirmed"},
+             expect=200)

@@ -95,6 +95,18 @@ def test_a_trusted_proxy_forwards_the_client_address(fresh_server):
     # one counts.
     st, _, _ = sign_in(s, DEMO["hauler"], headers={"X-Forwarded-For": "203.0.113.7, 198.51.100.2"})
     assert st == 200
+    # Two header lines (a proxy adding its own line after the client's):
+    # the last line counts, not the client's.
+    c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=60)
+    c.putrequest("POST", "/api/auth/login")
+    c.putheader("Content-Type", "application/json")
+    c.putheader("X-Forwarded-For", "198.51.100.77")
+    c.putheader("X-Forwarded-For", "203.0.113.7")
+    body = json.dumps({"email": DEMO["hauler"], "password": DEMO_PASSWORD}).encode()
+    c.putheader("Content-Length", str(len(body)))
+    c.endheaders(body)
+    assert c.getresponse().status == 429
+    c.close()
     # A malformed header falls back to the proxy's own address.
     st, _, _ = sign_in(s, DEMO["hauler"], headers={"X-Forwarded-For": "not-an-address"})
     assert st == 200

@@ -245,3 +245,18 @@ Test(clip, cuts_between_characters_and_marks_the_cut)
     cr_assert_str_eq(mb_text_clip(tiny, sizeof tiny, "abc"), "...");
     cr_assert_str_eq(mb_text_clip(tiny, sizeof tiny, ""), "");
 }
+
+Test(text, control_characters_of_every_kind)
+{
+    static const char *const bad[] = { "a\x01", "a\x7f", "a\xc2\x85" "b", "a\xc2\x9b",
+                                       "\xe2\x80\xae" "fdp.exe", "a\xe2\x80\xaa", "a\xe2\x81\xa6",
+                                       "a\xe2\x81\xa9", "a\tb" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_expect(mb_text_has_control(bad[i], strlen(bad[i]), false), "case %zu", i);
+    static const char *const good[] = { "Bærum – Øst", "a\xc2\xa0" "b", "a\xe2\x80\x94" "b",
+                                        "a\xe2\x81\xa0", "\xe2\x80\xaf" };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        cr_expect_not(mb_text_has_control(good[i], strlen(good[i]), false), "case %zu", i);
+    cr_expect_not(mb_text_has_control("a\nb\tc\r", 6, true));
+    cr_expect(mb_text_has_control("a\0b", 3, true), "NUL");
+}
