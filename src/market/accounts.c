@@ -199,9 +199,10 @@ int mb_accounts_user_unlocked(struct mb_store *st, int64_t user_id, int64_t ende
 }
 
 int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,
-                            int seconds, struct mb_error *err)
+                            int seconds, const char *client, struct mb_error *err)
 {
     return audit(st, NULL, "user", user->id, "locked",
-                 json_pack("{s:s, s:i, s:i}", "email", user->email, "failed_sign_ins", failures,
-                           "locked_s", seconds), err);
+                 json_pack("{s:s, s:i, s:i, s:s}", "email", user->email, "failed_sign_ins",
+                           failures, "locked_s", seconds, "client", client ? client : ""),
+                 err);
 }

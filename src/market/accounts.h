@@ -80,8 +80,9 @@ int mb_accounts_user_unlocked(struct mb_store *st, int64_t user_id, int64_t ende
                               struct mb_error *err);
 
 /* The entry for an account locked after `failures` failed sign-ins, for
- * `seconds` (by the system: no password, no address). */
+ * `seconds`, by the failure from address `client` (by the system; never
+ * a password). */
 int mb_accounts_user_locked(struct mb_store *st, const struct mb_user *user, int failures,
-                            int seconds, struct mb_error *err);
+                            int seconds, const char *client, struct mb_error *err);
 
 #endif

@@ -67,7 +67,8 @@ static bool count_failure(struct mb_req *r, const char *email, const struct mb_u
     int locked = mb_limiter_failed(r->srv->limiter, email, user ? user->id : 0, now);
     struct mb_error err;
     if (locked && user &&
-        mb_accounts_user_locked(r->st, user, mb_limiter_max_per_email(), locked, &err) != 0) {
+        mb_accounts_user_locked(r->st, user, mb_limiter_max_per_email(), locked, r->client,
+                                &err) != 0) {
         mb_reply_mb_error(r, &err);
         return false;
     }

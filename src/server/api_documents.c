@@ -27,13 +27,35 @@ static const char *const types[] = {
     "application/vnd.ms-excel", "application/zip", "application/xml", NULL
 };
 
+/* The file at path hashes to hex (SHA-256): a damaged copy is replaced by
+ * the next upload of the same content. */
+static bool same_content(const char *path, const char *hex)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        crypto_hash_sha256_update(&st, buf, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char got[crypto_hash_sha256_BYTES * 2 + 1];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(got, sizeof got, h, sizeof h);
+    return ok && strcmp(got, hex) == 0;
+}
+
 static int write_file(const char *dir, const char *hex, const char *data, size_t len,
                       struct mb_error *err)
 {
     char path[700], tmp[720];
     snprintf(path, sizeof path, "%s/%s", dir, hex);
     struct stat sb;
-    if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+    if (stat(path, &sb) == 0 && (size_t)sb.st_size == len && same_content(path, hex))
         return 0; /* the same content is there already */
     /* A temporary file of this request's own (mkstemp): two uploads of the
      * same content at once must not write into one file, or one would
@@ -190,11 +212,19 @@ void mb_api_document_get(struct mb_req *r, int64_t id)
         return;
     }
     char *data = mb_xmalloc((size_t)d.size + 1);
-    size_t got = fread(data, 1, (size_t)d.size, f);
+    size_t got = fread(data, 1, (size_t)d.size + 1, f);
     fclose(f);
-    if (got != (size_t)d.size) {
+    /* Served only as it was attached: the size and the SHA-256 the record
+     * (and its audit entry) holds, so a file changed on disk is never
+     * passed off as the document. */
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    crypto_hash_sha256(h, (const unsigned char *)data, got);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    if (got != (size_t)d.size || strcmp(hex, d.sha256) != 0) {
         free(data);
-        mb_reply_error(r, 500, "internal", "id", "the document's file is damaged");
+        mb_reply_error(r, 500, "internal", "id", "the document's file is damaged: it is not "
+                       "what was attached (size or SHA-256 differ)");
         return;
     }
     free(r->out);

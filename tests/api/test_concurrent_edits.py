@@ -117,3 +117,23 @@ def test_the_same_document_uploaded_eight_times_at_once(server, api):
             doc = requests.get(f"{api.base}{r.json()['url']}", timeout=60,
                                headers={"Authorization": "Bearer " + dev})
             assert doc.status_code == 200 and doc.content == data
+
+
+def test_a_document_changed_on_disk_is_not_served(server, api):
+    """A file changed behind the program (same size) was served as the
+    attached document, and uploading the original again kept the bad copy."""
+    import hashlib
+    import os
+    dev = api.token("developer")
+    lst = create_listing(api, dev, supply(title="Vedlegg endret"), status="draft")
+    data = b"%PDF-1.4\n" + b"original innhold " * 100
+    doc = api.post(f"/api/listings/{lst['id']}/documents", token=dev, params={"name": "a.pdf"},
+                   data=data, headers={"Content-Type": "application/pdf"}, expect=201).json()
+    path = os.path.join(server.db + ".files", hashlib.sha256(data).hexdigest())
+    with open(path, "r+b") as f:
+        f.seek(20)
+        f.write(b"FALSK")
+    api.get(doc["url"], token=dev, expect=500, field="id")
+    api.post(f"/api/listings/{lst['id']}/documents", token=dev, params={"name": "a.pdf"},
+             data=data, headers={"Content-Type": "application/pdf"}, expect=201)
+    assert api.get(doc["url"], token=dev, expect=200).content == data
