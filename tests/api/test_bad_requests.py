@@ -185,7 +185,7 @@ CASES = [
      "org_id"),
     ("user unknown org", "POST", "/api/users", "admin",
      {"json": {"org_id": 99999, "email": "a@b.no", "name": "A", "role": "developer",
-               "password": "passord-123"}}, 400, "org_id"),
+               "password": "passord-1234"}}, 400, "org_id"),
     ("user short password", "POST", "/api/users", "admin",
      {"json": {"org_id": 1, "email": "a@b.no", "name": "A", "role": "developer",
                "password": "kort"}}, 400, "password"),
