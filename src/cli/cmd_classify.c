@@ -221,9 +221,21 @@ static json_t *sample_json(const struct sample *s, const char *version)
     for (size_t i = 0; i < c->n; i++)
         if (c->results[i].loq_above_normverdi)
             json_array_append_new(loq, json_string(c->results[i].substance->code));
-    return json_pack("{s:s,s:o,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
+    /* The substances whose detection limits leave the class open. */
+    json_t *open = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        if (mb_substance_result_open(c, i))
+            json_array_append_new(open, json_pack("{s:s, s:f, s:i}", "substance",
+                                                  c->results[i].substance->code,
+                                                  "detection_limit", c->results[i].value,
+                                                  "class_max", c->results[i].cls_max));
+    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:b,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
         "sample", s->id,
         "class", c->cls ? json_integer(c->cls) : json_null(),
+        "class_min", c->cls ? json_integer(c->cls_min) : json_null(),
+        "class_max", c->cls ? json_integer(c->cls_max) : json_null(),
+        "open_substances", open,
+        "likely_hazardous_waste_possible", c->likely_hazardous_possible,
         "class_name_nb", mb_class_name_nb(c->cls),
         "class_name_en", mb_class_name_en(c->cls),
         "table", version, "clean", !c->contaminated && !c->loq_note,
@@ -244,7 +256,13 @@ static void sample_text(FILE *f, const struct sample *s)
     else if (c->likely_hazardous)
         fprintf(f, "%s: above class 5 - likely HAZARDOUS WASTE (to be decided under "
                 "avfallsforskriften ch. 11)\n", s->id);
-    else
+    else if (c->cls_max > c->cls_min) {
+        const struct mb_substance_result *o = &c->results[c->open_decider];
+        fprintf(f, "%s: class %d-%d (%s to %s): not detected below %g mg/kg %s, which "
+                "lies in class %d; counted as class %d\n", s->id, c->cls_min, c->cls_max,
+                mb_class_name_en(c->cls_min), mb_class_name_en(c->cls_max), o->value,
+                o->substance->code, o->cls_max, c->cls_max);
+    } else
         fprintf(f, "%s: class %d (%s / %s)%s\n", s->id, c->cls, mb_class_name_nb(c->cls),
                 mb_class_name_en(c->cls),
                 c->contaminated || c->loq_note ? "" : " - clean masses");
@@ -266,9 +284,9 @@ static void sample_text(FILE *f, const struct sample *s)
                     "classes: a site-specific risk assessment is needed\n",
                     r->substance->code, r->value, r->substance->upper[0]);
         if (r->loq_above_normverdi)
-            fprintf(f, "  %s: detection limit %g is above the normverdi %g; class 1 "
-                    "is not proven for it\n", r->substance->code, r->value,
-                    r->substance->upper[0]);
+            fprintf(f, "  %s: detection limit %g is above the normverdi %g; it may be up to "
+                    "class %d\n", r->substance->code, r->value, r->substance->upper[0],
+                    r->cls_max ? r->cls_max : 1);
     }
     if (c->cls >= 4 && !c->likely_hazardous)
         fprintf(f, "  class 4 or higher: the risk of spreading must be assessed\n");

@@ -250,16 +250,28 @@ static void classify_one(const struct mb_measurement *m,
     r->below_loq = m->below_loq;
     r->upper = INFINITY;
     if (m->below_loq) {
-        /* Below detection counts as below every bound: class 1. */
+        /* Below detection: at least class 1, and at most the class of the
+         * detection limit itself ("<0,05" with class bounds 0.01 ... 0.04
+         * may be anything up to class 5): a range, not a class. */
         r->cls = 1;
+        r->cls_max = 1;
         r->upper = s->upper[0];
         r->loq_above_normverdi = m->value > s->upper[0];
+        if (s->nbounds == MB_CLASS_COUNT && r->loq_above_normverdi) {
+            r->cls_max = MB_CLASS_COUNT;
+            for (int k = 0; k < MB_CLASS_COUNT; k++)
+                if (m->value <= s->upper[k]) {
+                    r->cls_max = k + 1;
+                    break;
+                }
+            r->above_class5_possible = m->value > s->upper[MB_CLASS_COUNT - 1];
+        }
         return;
     }
     r->above_normverdi = m->value > s->upper[0];
     for (int k = 0; k < s->nbounds; k++) {
         if (m->value <= s->upper[k]) {
-            r->cls = k + 1;
+            r->cls = r->cls_max = k + 1;
             r->lower = k ? s->upper[k - 1] : 0;
             r->upper = s->upper[k];
             return;
@@ -270,7 +282,7 @@ static void classify_one(const struct mb_measurement *m,
         r->lower = s->upper[0];
         return;
     }
-    r->cls = MB_CLASS_COUNT;
+    r->cls = r->cls_max = MB_CLASS_COUNT;
     r->above_class5 = true;
     r->lower = s->upper[MB_CLASS_COUNT - 1];
 }
@@ -332,8 +344,29 @@ int mb_classify(const struct mb_measurement *m, size_t n,
                 out->decider = i;
                 break;
             }
+        return 0;
     }
+    /* The range: the measured values give the lower end; a detection
+     * limit above a bound leaves the class open up to its own class. The
+     * sample's class is the upper end - what a receiver must be able to
+     * take - and the substances that leave it open are named. */
+    out->cls_min = out->cls;
+    for (size_t i = 0; i < n; i++) {
+        const struct mb_substance_result *r = &out->results[i];
+        if (r->below_loq && r->cls_max > out->cls) {
+            out->cls = r->cls_max;
+            out->open_decider = i;
+        }
+        out->likely_hazardous_possible |= r->above_class5_possible;
+    }
+    out->cls_max = out->cls;
     return 0;
+}
+
+bool mb_substance_result_open(const struct mb_classification *c, size_t i)
+{
+    const struct mb_substance_result *r = &c->results[i];
+    return r->below_loq && r->cls_max > c->cls_min;
 }
 
 double mb_classification_factor(const struct mb_classification *c)

@@ -15,8 +15,11 @@
  *     under avfallsforskriften ch. 11, not by these classes);
  *   - a normverdi-only substance above its normverdi gets no class but
  *     flags a site-specific risk assessment;
- *   - a value below the detection limit ("<0,5") counts as below, i.e.
- *     class 1 (with a note when the limit itself is above the normverdi).
+ *   - a value below the detection limit ("<0,5") is somewhere below it:
+ *     class 1 up to the class the limit itself falls in. A sample whose
+ *     limits exceed a bound has a class range (cls_min..cls_max) with the
+ *     substances that leave it open; its class (cls) is the upper end,
+ *     which is what receivers and the planner use.
  */
 #ifndef MB_DOMAIN_QUALITY_H
 #define MB_DOMAIN_QUALITY_H
@@ -69,7 +72,11 @@ struct mb_substance_result {
     const struct mb_substance *substance;
     double value;
     bool below_loq;
-    int cls;            /* 1-5; 0 = no class (normverdi-only, above it) */
+    int cls;            /* 1-5; 0 = no class (normverdi-only, above it); below
+                         * detection: 1, the lower end */
+    int cls_max;        /* the highest class it may be in: its class, or below
+                         * detection the class of the detection limit */
+    bool above_class5_possible; /* below a detection limit above class 5 */
     bool above_class5;  /* above the class-5 bound */
     bool above_normverdi;
     bool loq_above_normverdi; /* "<x" with x above the normverdi: class 1 not proven */
@@ -78,8 +85,14 @@ struct mb_substance_result {
 };
 
 struct mb_classification {
-    int cls;                 /* 1-5, worst over classed substances; 0 when every
-                              * substance is normverdi-only and above it */
+    int cls;                 /* 1-5, worst over classed substances, the upper end
+                              * of the range (= cls_max); 0 when every substance
+                              * is normverdi-only and above it */
+    int cls_min, cls_max;    /* the range: measured values give the lower end,
+                              * detection limits above a bound the upper one */
+    size_t open_decider;     /* with cls_max > cls_min: the substance whose
+                              * detection limit sets the upper end */
+    bool likely_hazardous_possible; /* a detection limit above class 5 */
     bool likely_hazardous;   /* some substance above its class-5 bound */
     bool risk_assessment;    /* a normverdi-only substance above its normverdi */
     bool contaminated;       /* some substance above its normverdi */
@@ -94,6 +107,10 @@ struct mb_classification {
 int mb_classify(const struct mb_measurement *m, size_t n,
                 struct mb_classification *out, struct mb_error *err);
 void mb_classification_release(struct mb_classification *c);
+
+/* Result i leaves the range open: below a detection limit that lies above
+ * the lower end's class. */
+bool mb_substance_result_open(const struct mb_classification *c, size_t i);
 
 /* Factor by which the decider is over the limit it exceeded (value/lower),
  * or 0 in class 1. */

@@ -138,17 +138,29 @@ void mb_api_classify(struct mb_req *r, int64_t id)
     }
     const struct mb_substance_result *d = &c.results[c.decider];
     json_t *res = json_array();
-    for (size_t i = 0; i < c.n; i++)
-        json_array_append_new(res, json_pack("{s:s, s:f, s:b, s:i}", "substance",
+    json_t *open = json_array();
+    for (size_t i = 0; i < c.n; i++) {
+        json_array_append_new(res, json_pack("{s:s, s:f, s:b, s:i, s:i}", "substance",
                                              c.results[i].substance->code, "value",
                                              c.results[i].value, "below_loq",
                                              c.results[i].below_loq, "class",
-                                             c.results[i].cls));
-    mb_reply_json(r, 200, json_pack("{s:i, s:s, s:s, s:{s:s, s:f, s:f}, s:f, s:b, s:b, s:b, s:o}",
-        "class", c.cls, "name_nb", mb_class_name_nb(c.cls), "name_en", mb_class_name_en(c.cls),
+                                             c.results[i].cls, "class_max",
+                                             c.results[i].cls_max));
+        if (mb_substance_result_open(&c, i))
+            json_array_append_new(open, json_pack("{s:s, s:f, s:i}", "substance",
+                                                  c.results[i].substance->code,
+                                                  "detection_limit", c.results[i].value,
+                                                  "class_max", c.results[i].cls_max));
+    }
+    json_t *reply = json_pack("{s:i, s:i, s:o, s:b}", "class_min", c.cls_min, "class_max",
+                              c.cls_max, "open", open, "likely_hazardous_possible",
+                              c.likely_hazardous_possible);
+    json_object_update_new(reply, json_pack(
+        "{s:i, s:s, s:s, s:{s:s, s:f, s:f}, s:f, s:b, s:b, s:b, s:o}", "class", c.cls, "name_nb", mb_class_name_nb(c.cls), "name_en", mb_class_name_en(c.cls),
         "decided_by", "substance", d->substance->code, "value", d->value, "limit", d->lower,
         "factor", mb_classification_factor(&c), "likely_hazardous", c.likely_hazardous,
         "risk_assessment", c.risk_assessment, "loq_note", c.loq_note, "results", res));
+    mb_reply_json(r, 200, reply);
     mb_classification_release(&c);
 out:
     free(m);

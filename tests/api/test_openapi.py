@@ -105,6 +105,14 @@ def test_classify_names_the_deciding_substance(api):
                  expect=200).json()
     assert r["class"] == 2 and r["decided_by"]["substance"] == "As"
     assert r["decided_by"]["limit"] == 8 and abs(r["factor"] - 1.5) < 1e-9
+    assert (r["class_min"], r["class_max"], r["open"]) == (2, 2, [])
+    # A detection limit above a bound: a range, counted at its upper end
+    # (issue 14: benzene below 0.05 mg/kg may be up to class 4).
+    r = api.post("/api/classify", json={"lab": [{"substance": "Benzen", "value": "<0,05"},
+                                                 {"substance": "Pb", "value": "70"}]},
+                 expect=200).json()
+    assert (r["class_min"], r["class_max"], r["class"]) == (2, 4, 4)
+    assert r["open"] == [{"substance": "Benzen", "detection_limit": 0.05, "class_max": 4}]
     api.post("/api/classify", json={"lab": [{"substance": "Xx", "value": "1"}]}, expect=400,
              field="lab[0].substance")
     api.post("/api/classify", json={"lab": [{"substance": "Pb", "value": "-3"}]}, expect=400,

@@ -171,16 +171,45 @@ Test(quality, clean_sample_names_nearest_to_normverdi)
     mb_classification_release(&c);
 }
 
-Test(quality, below_detection_counts_as_below)
+Test(quality, below_detection_gives_a_range)
 {
     const char *p[] = { "Cd", "<0,5", "PCB7", "<0.05" };
     struct mb_classification c = sample(p, 2);
-    cr_assert_eq(c.cls, 1);
+    /* PCB7 below 0.05 may be class 1 (<= 0.01) or class 2 (<= 0.5). */
+    cr_assert_eq(c.cls_min, 1);
+    cr_assert_eq(c.cls_max, 2);
+    cr_assert_eq(c.cls, 2, "the class is the upper end");
+    cr_assert_eq(c.open_decider, 1);
     cr_assert(c.results[0].below_loq);
     cr_assert_not(c.results[0].loq_above_normverdi); /* 0.5 <= 1.5 */
+    cr_assert_not(mb_substance_result_open(&c, 0));
     cr_assert(c.results[1].loq_above_normverdi);     /* 0.05 > 0.01 */
+    cr_assert(mb_substance_result_open(&c, 1));
     cr_assert(c.loq_note);
     cr_assert_not(c.contaminated);
+    mb_classification_release(&c);
+    /* The review's case: benzene below 0.05 is anything from class 1 to
+     * class 4 (bounds 0.01, 0.015, 0.04, 0.05); just above 0.05, to 5. */
+    const char *b[] = { "Benzen", "<0,05", "Pb", "70" };
+    c = sample(b, 2);
+    cr_assert_eq(c.cls_min, 2); /* Pb 70 > 60 */
+    cr_assert_eq(c.cls, 4);
+    cr_assert_str_eq(c.results[c.open_decider].substance->code, "Benzen");
+    mb_classification_release(&c);
+    const char *b5[] = { "Benzen", "<0,0500001" };
+    c = sample(b5, 1);
+    cr_assert_eq(c.cls, 5);
+    mb_classification_release(&c);
+    const char *b1[] = { "Benzen", "<0,01" };
+    c = sample(b1, 1);
+    cr_assert_eq(c.cls_min, 1);
+    cr_assert_eq(c.cls, 1, "a limit at the normverdi proves class 1");
+    mb_classification_release(&c);
+    const char *big[] = { "Benzen", "<2000" };
+    c = sample(big, 1);
+    cr_assert_eq(c.cls, 5);
+    cr_assert(c.likely_hazardous_possible);
+    cr_assert_not(c.likely_hazardous);
     mb_classification_release(&c);
     const char *q[] = { "Hg", "i.p.", "Pb", "n.d." };
     c = sample(q, 2);
