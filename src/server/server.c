@@ -224,6 +224,9 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     return (size_t)(w - s);
 }
 
+#define NOT_STRICT "holds a NUL byte, a control character or bytes that are not UTF-8 " \
+                   "(an overlong encoding, say)"
+
 struct url_check {
     char field[64];
 };
@@ -252,9 +255,7 @@ static bool strict_url(struct mb_req *r)
 {
     if (!mb_utf8_valid(r->path, strlen(r->path), NULL) ||
         mb_text_has_control(r->path, strlen(r->path), false)) {
-        mb_reply_error(r, 400, "invalid", "path",
-                       "holds a NUL byte, a control character or bytes that are not UTF-8 "
-                       "(an overlong encoding, say)");
+        mb_reply_error(r, 400, "invalid", "path", NOT_STRICT);
         return false;
     }
     struct url_check u = { .field = "" };
@@ -262,10 +263,8 @@ static bool strict_url(struct mb_req *r)
     if (u.field[0]) {
         mb_reply_error(r, 400, "invalid", u.field,
                        strcmp(u.field, "query") == 0
-                           ? "a query parameter's name holds a NUL byte, a control character "
-                             "or bytes that are not UTF-8"
-                           : "holds a NUL byte, a control character or bytes that are not UTF-8 "
-                             "(an overlong encoding, say)");
+                           ? "a query parameter's name " NOT_STRICT
+                           : NOT_STRICT);
         return false;
     }
     return true;

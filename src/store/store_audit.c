@@ -174,19 +174,18 @@ const char *mb_store_file(struct mb_store *st)
  * added to one of these tables later must be added here with a new
  * "massebank-row/N" tag, so that rows written before still verify. */
 static const struct row_table {
-    const char *entity, *sql;
+    const char *table, *sql;
 } row_tables[] = {
-    { "listing", "SELECT id, org_id, type, status, title, municipality, lat, lon, material, cls,"
+    { "site", "SELECT id, org_id, type, status, title, municipality, lat, lon, material, cls,"
                  " amount_t, from_m, to_m, price, co2, keywords, limits, doc, created, updated,"
                  " version FROM site WHERE id = ?" },
-    { "facility", NULL }, /* as listing: one table */
     { "deal", "SELECT id, listing_id, org_id, user_id, counterpart_site, hauler_org, amount_t,"
               " amount_value, amount_unit, price, from_m, to_m, use, note, state, created,"
               " updated, version FROM deal WHERE id = ?" },
     { "delivery", "SELECT id, deal_id, seq, code, truck, euro_class, amount_t, amount_value,"
                   " amount_unit, at, from_site, to_site, state, reason, replaces, user_id,"
                   " org_id, decided_by, decided_at, created, version FROM delivery WHERE id = ?" },
-    { "organisation", "SELECT id, name, orgnr, created FROM org WHERE id = ?" },
+    { "org", "SELECT id, name, orgnr, created FROM org WHERE id = ?" },
     { "user", "SELECT id, org_id, email, name, role, password_hash, created FROM user"
               " WHERE id = ?" },
     { "document", "SELECT id, site_id, name, mime, sha256, size, created FROM document"
@@ -221,17 +220,18 @@ int mb_store_audit_row_hash(struct mb_store *st, const char *entity, int64_t id,
                             char out[65], struct mb_error *err)
 {
     out[0] = '\0';
+    /* Entities name their table, but sites (listings and facilities) and
+     * organisations. */
+    bool site = strcmp(entity, "listing") == 0 || strcmp(entity, "facility") == 0;
+    const char *table = site ? "site" : strcmp(entity, "organisation") == 0 ? "org" : entity;
     const struct row_table *t = NULL;
     for (size_t i = 0; i < sizeof row_tables / sizeof row_tables[0]; i++)
-        if (strcmp(row_tables[i].entity, entity) == 0)
+        if (strcmp(row_tables[i].table, table) == 0)
             t = &row_tables[i];
     if (!t)
         return 0;
-    bool site = strcmp(entity, "listing") == 0 || strcmp(entity, "facility") == 0;
-    if (site)
-        t = &row_tables[0];
     struct mb_strbuf b = { 0 };
-    mb_strbuf_addf(&b, "massebank-row/1\n%s\n", site ? "site" : entity);
+    mb_strbuf_addf(&b, "massebank-row/1\n%s\n", t->table);
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, t->sql, &s, err);
     if (rc)

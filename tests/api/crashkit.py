@@ -63,16 +63,8 @@ import time
 
 import requests
 
-DEMO_PASSWORD = "massebank-demo"
-DEMO = {
-    "admin": "admin@demo.massebank.no",
-    "municipality": "kommune@demo.massebank.no",
-    "developer": "utbygger@demo.massebank.no",
-    "contractor": "entreprenor@demo.massebank.no",
-    "hauler": "transport@demo.massebank.no",
-    "operator": "deponi@demo.massebank.no",
-}
-SANITIZER_MARKS = ("AddressSanitizer", "runtime error", "LeakSanitizer")
+# The demo logins and the sanitizer marks, as the API tests know them.
+from conftest import DEMO, DEMO_PASSWORD, SANITIZER_MARKS  # noqa: F401
 # Demo roles that write listings, and those that write facilities.
 LISTING_ACTORS = ("developer", "contractor", "municipality", "operator")
 FACILITY_ACTORS = ("operator", "municipality")
