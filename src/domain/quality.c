@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,15 +46,24 @@ static int load_row(struct mb_substance *s, const struct mb_csv_table *t,
     if (strlen(st) != 1 || !strchr("VS", st[0]))
         return mb_error_set(err, MB_EDATA, "status", "must be V or S");
     s->status = st[0];
+    if (!mb_text_copy(s->unit, sizeof s->unit, mb_csv_get(r, mb_csv_column(t, "unit"))) ||
+        (strcmp(s->unit, "mg/kg") != 0 && strcmp(s->unit, "%") != 0 &&
+         strcmp(s->unit, "pH") != 0))
+        return mb_error_set(err, MB_EDATA, "unit", "must be mg/kg, %% or pH");
+    if (!mb_text_copy(s->source, sizeof s->source,
+                      mb_csv_get(r, mb_csv_column(t, "source"))) || !s->source[0])
+        return mb_error_set(err, MB_EDATA, "source", "missing or too long");
+    if (!mb_text_copy(s->aliases, sizeof s->aliases,
+                      mb_csv_get(r, mb_csv_column(t, "aliases"))))
+        return mb_error_set(err, MB_EDATA, "aliases", "too long");
     s->nbounds = 0;
     for (int k = 0; k < MB_CLASS_COUNT; k++) {
         char col[16];
         snprintf(col, sizeof col, "class%d", k + 1);
         const char *v = mb_csv_get(r, mb_csv_column(t, col));
         if (!*v) {
-            if (k == 0)
-                return mb_error_set(err, MB_EDATA, col, "the normverdi is required");
-            /* normverdi-only: every later bound must be empty too */
+            /* normverdi-only or a parameter: every later bound must be
+             * empty too */
             for (int j = k; j < MB_CLASS_COUNT; j++) {
                 snprintf(col, sizeof col, "class%d", j + 1);
                 if (*mb_csv_get(r, mb_csv_column(t, col)))
@@ -71,10 +81,75 @@ static int load_row(struct mb_substance *s, const struct mb_csv_table *t,
             return mb_error_set(err, MB_EDATA, col, "bounds must not decrease");
         s->nbounds = k + 1;
     }
-    if (s->nbounds != 1 && s->nbounds != MB_CLASS_COUNT)
-        return mb_error_set(err, MB_EDATA, "class2", "give all five bounds or only "
-                            "the normverdi");
+    if (s->nbounds > 1 && s->nbounds != MB_CLASS_COUNT)
+        return mb_error_set(err, MB_EDATA, "class2", "give all five bounds, only "
+                            "the normverdi, or none (a parameter)");
     return 0;
+}
+
+/* Fold to a key of lower-case ASCII letters and digits (other bytes such
+ * as ø are kept as they are), dropping spaces and punctuation. */
+static void key_of(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < n; p++) {
+        if (isalnum(*p))
+            out[k++] = (char)tolower(*p);
+        else if (*p >= 0x80)
+            out[k++] = (char)*p;
+    }
+    out[k] = '\0';
+}
+
+/* Calls fn with the key of each of the substance's names (code, name,
+ * aliases) until it returns true. */
+static bool each_key(const struct mb_substance *s,
+                     bool (*fn)(const char *key, const void *arg), const void *arg)
+{
+    char key[96];
+    key_of(s->code, key, sizeof key);
+    if (fn(key, arg))
+        return true;
+    key_of(s->name, key, sizeof key);
+    if (fn(key, arg))
+        return true;
+    for (const char *p = s->aliases; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        char one[sizeof s->aliases];
+        memcpy(one, p, len);
+        one[len] = '\0';
+        key_of(one, key, sizeof key);
+        if (key[0] && fn(key, arg))
+            return true;
+        p += len + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+static bool key_equals(const char *key, const void *arg)
+{
+    return strcmp(key, arg) == 0;
+}
+
+/* The first earlier substance that has a key of s, or NULL. */
+struct collision {
+    const struct mb_substance *items;
+    size_t n;
+    const struct mb_substance *hit;
+    char key[96];
+};
+
+static bool key_taken(const char *key, const void *arg)
+{
+    struct collision *c = (struct collision *)(uintptr_t)arg;
+    for (size_t i = 0; i < c->n; i++)
+        if (each_key(&c->items[i], key_equals, key)) {
+            c->hit = &c->items[i];
+            mb_text_copy(c->key, sizeof c->key, key);
+            return true;
+        }
+    return false;
 }
 
 int mb_class_table_init(struct mb_class_table *t, struct mb_error *err)
@@ -96,14 +171,14 @@ int mb_class_table_init(struct mb_class_table *t, struct mb_error *err)
             mb_error_prefix_field(err, where);
             break;
         }
-        for (size_t j = 0; j < i; j++)
-            if (mb_text_casecmp(t->items[j].code, t->items[i].code) == 0) {
-                rc = mb_error_set(err, MB_EDATA, "code", "'%s' appears twice",
-                                  t->items[i].code);
-                break;
-            }
-        if (rc)
+        /* Every name, code and alias must name one substance only. */
+        struct collision col = { t->items, i, NULL, "" };
+        if (each_key(&t->items[i], key_taken, &col)) {
+            rc = mb_error_set(err, MB_EDATA, "aliases", "'%s' (line %zu) and '%s' share "
+                              "the name '%s'", t->items[i].code, csv.rows[i].line,
+                              col.hit->code, col.key);
             break;
+        }
         t->n++;
     }
     mb_csv_release(&csv);
@@ -122,39 +197,16 @@ void mb_class_table_release(struct mb_class_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Fold to a key of lower-case ASCII letters and digits (other bytes such
- * as ø are kept as they are), dropping spaces and punctuation. */
-static void key_of(const char *s, char *out, size_t n)
-{
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < n; p++) {
-        if (isalnum(*p))
-            out[k++] = (char)tolower(*p);
-        else if (*p >= 0x80)
-            out[k++] = (char)*p;
-    }
-    out[k] = '\0';
-}
-
 const struct mb_substance *mb_class_table_find(const struct mb_class_table *t,
                                                const char *name)
 {
-    char want[96], have[96];
+    char want[96];
     key_of(name, want, sizeof want);
     if (!want[0])
         return NULL;
-    for (size_t i = 0; i < t->n; i++) {
-        key_of(t->items[i].code, have, sizeof have);
-        if (strcmp(want, have) == 0)
+    for (size_t i = 0; i < t->n; i++)
+        if (each_key(&t->items[i], key_equals, want))
             return &t->items[i];
-    }
-    for (size_t i = 0; i < t->n; i++) {
-        if (mb_text_casecmp(t->items[i].name, name) == 0)
-            return &t->items[i];
-        key_of(t->items[i].name, have, sizeof have);
-        if (mb_text_casecmp(want, have) == 0)
-            return &t->items[i];
-    }
     return NULL;
 }
 
@@ -195,21 +247,95 @@ static bool is_not_detected(const char *s)
     return false;
 }
 
+/* The unit text folded: lower case, spaces dropped, "µ"/"μ" as "u". */
+static void unit_key(const char *u, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)u; *p && k + 1 < n; p++) {
+        if (p[0] == 0xC2 && p[1] == 0xB5) { /* µ micro sign */
+            out[k++] = 'u';
+            p++;
+        } else if (p[0] == 0xCE && p[1] == 0xBC) { /* μ Greek mu */
+            out[k++] = 'u';
+            p++;
+        } else if (!isspace(*p)) {
+            out[k++] = (char)tolower(*p);
+        }
+    }
+    out[k] = '\0';
+}
+
+int mb_unit_scale(const struct mb_substance *s, const char *unit, const char *field,
+                  double *factor, struct mb_error *err)
+{
+    static const struct {
+        const char *key;
+        double mg_per_kg;
+    } units[] = { { "mg/kg", 1 },        { "mg/kgts", 1 },   { "mg/kgtørrstoff", 1 },
+                  { "mg/kgdm", 1 },      { "mg/kgtv", 1 },   { "mg/kgd.w.", 1 },
+                  { "mg/kgdw", 1 },      { "ug/kg", 0.001 }, { "ug/kgts", 0.001 },
+                  { "ug/kgdm", 0.001 },  { "ng/kg", 1e-6 },  { "ng/kgts", 1e-6 },
+                  { "g/kg", 1000 },      { "g/kgts", 1000 }, { "%", 10000 },
+                  { "%ts", 10000 },      { "%avts", 10000 }, { "%dm", 10000 },
+                  { "ppm", 1 } };
+    char key[48], q[44];
+    *factor = 1;
+    if (!unit || !*unit || strcmp(unit, s->unit) == 0)
+        return 0;
+    unit_key(unit, key, sizeof key);
+    mb_text_clip(q, sizeof q, unit);
+    if (strcmp(s->unit, "pH") == 0)
+        return mb_error_set(err, MB_EINVAL, field, "pH has no unit (got '%s')", q);
+    if (strstr(key, "/l"))
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is a concentration in the "
+                            "eluate; give mg per kg dry matter (for a leaching test at "
+                            "L/S = 10 l/kg: mg/l x 10 = mg/kg)", q);
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(key, units[i].key) == 0) {
+            /* a substance kept in % (TOC, LOI, S) divides by 10 000 */
+            *factor = strcmp(s->unit, "%") == 0 ? units[i].mg_per_kg / 10000
+                                                 : units[i].mg_per_kg;
+            return 0;
+        }
+    return mb_error_set(err, MB_EINVAL, field, "unknown unit '%s'; use mg/kg (dry "
+                        "matter), µg/kg, g/kg or %%", q);
+}
+
 int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
                          const char *value, struct mb_measurement *out,
                          struct mb_error *err)
 {
+    return mb_measurement_parse_as(t, substance, value, NULL, false, out, err);
+}
+
+int mb_measurement_parse_as(const struct mb_class_table *t, const char *substance,
+                            const char *value, const char *unit, bool leached,
+                            struct mb_measurement *out, struct mb_error *err)
+{
     char q[44];
     memset(out, 0, sizeof *out);
+    out->leached = leached;
     out->substance = mb_class_table_find(t, substance);
     if (!out->substance) {
         mb_text_clip(q, sizeof q, substance);
         return mb_error_set(err, MB_ENOTFOUND, q, "unknown substance '%s'; use a "
-            "code from the condition-class table (As, Pb, Cd, Hg, Cu, Zn, Cr, CrVI, "
-            "Ni, PCB7, DDT, PAH16, BaP, ...)", q);
+            "code, name or lab name from the substance table (As, Pb, Cd, Hg, Cu, Zn, "
+            "Cr, CrVI, Ni, PCB7, DDT, PAH16, BaP, ... see 'massebank classify "
+            "--list')", q);
     }
-    const char *field = out->substance->code;
+    const struct mb_substance *s = out->substance;
+    const char *field = s->code;
+    bool ph = strcmp(s->unit, "pH") == 0;
+    if (leached && (ph || strcmp(s->unit, "%") == 0))
+        return mb_error_set(err, MB_EINVAL, field, "%s is not a leaching result",
+                            s->code);
+    double scale;
+    int rc = mb_unit_scale(s, unit, field, &scale, err);
+    if (rc)
+        return rc;
     if (is_not_detected(value)) {
+        if (ph)
+            return mb_error_set(err, MB_EINVAL, field, "a pH is always measured");
         out->below_loq = true;
         out->value = 0;
         return 0;
@@ -222,25 +348,34 @@ int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
                             "ask the lab for the measured value",
                             mb_text_clip(q, sizeof q, value));
     if (*v == '<') {
+        if (ph)
+            return mb_error_set(err, MB_EINVAL, field, "a pH is always measured");
         out->below_loq = true;
         v++;
     }
     double x;
-    int rc = mb_parse_number_as(v, &x, field, "a concentration in mg/kg (e.g. 12, "
-                                "0,5 or <0,5)", err);
+    rc = mb_parse_number_as(v, &x, field, ph ? "a pH from 0 to 14 (e.g. 7,5)"
+                                             : "a concentration (e.g. 12, 0,5 or <0,5)",
+                            err);
     if (rc)
         return rc;
     if (x < 0)
-        return mb_error_set(err, MB_EINVAL, field, "a concentration cannot be "
-                            "negative (got %s)", mb_text_clip(q, sizeof q, value));
-    if (x > 1e6)
-        return mb_error_set(err, MB_EINVAL, field, "%s mg/kg is more than the "
-                            "whole kilogram", mb_text_clip(q, sizeof q, value));
+        return mb_error_set(err, MB_EINVAL, field, "a %s cannot be negative (got %s)",
+                            ph ? "pH" : "concentration", mb_text_clip(q, sizeof q, value));
+    if (ph && x > 14)
+        return mb_error_set(err, MB_EINVAL, field, "a pH is from 0 to 14 (got %s)",
+                            mb_text_clip(q, sizeof q, value));
+    x *= scale;
+    double whole = strcmp(s->unit, "%") == 0 ? 100 : 1e6;
+    if (!ph && x > whole)
+        return mb_error_set(err, MB_EINVAL, field, "%s %s is more than the whole "
+                            "kilogram", mb_text_clip(q, sizeof q, value),
+                            unit && *unit ? unit : s->unit);
     out->value = x;
     return 0;
 }
 
-static void classify_one(const struct mb_measurement *m,
+static void classify_one(const struct mb_measurement *m, double background,
                          struct mb_substance_result *r)
 {
     const struct mb_substance *s = m->substance;
@@ -248,7 +383,24 @@ static void classify_one(const struct mb_measurement *m,
     r->substance = s;
     r->value = m->value;
     r->below_loq = m->below_loq;
+    r->leached = m->leached;
     r->upper = INFINITY;
+    if (m->leached || s->nbounds == 0) {
+        r->unclassed = true;
+        return;
+    }
+    if (background > s->upper[0]) {
+        /* Natural background above the normverdi (§ 2-3 a): up to the
+         * background the masses are not contaminated; above it they are
+         * classed as usual. */
+        r->background = background;
+        if (m->value <= background) {
+            r->cls = r->cls_max = 1;
+            r->within_background = !m->below_loq && m->value > s->upper[0];
+            r->upper = background;
+            return;
+        }
+    }
     if (m->below_loq) {
         /* Below detection: at least class 1, and at most the class of the
          * detection limit itself ("<0,05" with class bounds 0.01 ... 0.04
@@ -305,22 +457,42 @@ static int worse(const struct mb_substance_result *a,
 int mb_classify(const struct mb_measurement *m, size_t n,
                 struct mb_classification *out, struct mb_error *err)
 {
+    return mb_classify_bg(m, n, NULL, out, err);
+}
+
+static double background_of(const struct mb_background *bg, const struct mb_substance *s)
+{
+    if (bg)
+        for (size_t i = 0; i < bg->n; i++)
+            if (bg->items[i].substance == s)
+                return bg->items[i].value;
+    return 0;
+}
+
+int mb_classify_bg(const struct mb_measurement *m, size_t n,
+                   const struct mb_background *bg, struct mb_classification *out,
+                   struct mb_error *err)
+{
     memset(out, 0, sizeof *out);
     if (n == 0)
         return mb_error_set(err, MB_EINVAL, "analyses", "no lab results given");
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
-            if (m[i].substance == m[j].substance)
+            if (m[i].substance == m[j].substance && m[i].leached == m[j].leached)
                 return mb_error_set(err, MB_EINVAL, m[i].substance->code,
-                                    "%s is given twice in one sample",
-                                    m[i].substance->code);
+                                    "%s%s is given twice in one sample",
+                                    m[i].substance->code,
+                                    m[i].leached ? " (leached)" : "");
     out->results = mb_xcalloc(n, sizeof *out->results);
     out->n = n;
     out->cls = 1;
     bool have_decider = false;
     for (size_t i = 0; i < n; i++) {
         struct mb_substance_result *r = &out->results[i];
-        classify_one(&m[i], r);
+        classify_one(&m[i], background_of(bg, m[i].substance), r);
+        if (r->unclassed)
+            continue;
+        out->nbackground += r->within_background;
         out->contaminated |= r->above_normverdi;
         out->likely_hazardous |= r->above_class5;
         out->loq_note |= r->loq_above_normverdi;
@@ -337,10 +509,12 @@ int mb_classify(const struct mb_measurement *m, size_t n,
     }
     if (!have_decider) {
         /* Only normverdi-only substances, all above: no class can be given
-         * (TA-2553 defines none); the first one is named. */
+         * (TA-2553 defines none); the first one is named. Or no result a
+         * class is given from at all. */
         out->cls = 0;
+        out->no_class = !out->risk_assessment;
         for (size_t i = 0; i < n; i++)
-            if (out->results[i].cls == 0) {
+            if (out->results[i].cls == 0 && !out->results[i].unclassed) {
                 out->decider = i;
                 break;
             }
@@ -353,7 +527,7 @@ int mb_classify(const struct mb_measurement *m, size_t n,
     out->cls_min = out->cls;
     for (size_t i = 0; i < n; i++) {
         const struct mb_substance_result *r = &out->results[i];
-        if (r->below_loq && r->cls_max > out->cls) {
+        if (r->below_loq && !r->unclassed && r->cls_max > out->cls) {
             out->cls = r->cls_max;
             out->open_decider = i;
         }
@@ -366,7 +540,7 @@ int mb_classify(const struct mb_measurement *m, size_t n,
 bool mb_substance_result_open(const struct mb_classification *c, size_t i)
 {
     const struct mb_substance_result *r = &c->results[i];
-    return r->below_loq && r->cls_max > c->cls_min;
+    return r->below_loq && !r->unclassed && r->cls_max > c->cls_min;
 }
 
 double mb_classification_factor(const struct mb_classification *c)
