@@ -6,6 +6,13 @@
  * before anything is printed or written, so a bad cell anywhere leaves no
  * output at all; the error names the file, the line and the column. The
  * output (-o) may not be the input file itself.
+ *
+ * A column header or word names the substance by code, name or lab name;
+ * a header may add the lab's unit or mark a leaching result in a last
+ * parenthesis ("Pb (µg/kg)", "Ba (L/S=10)"), a word or header may start
+ * with "L." for a leaching result ("L.Ba=25"). With --natural and
+ * --municipality the municipality's natural background values apply.
+ * Every sample gets the verdict of each landfill acceptance template.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +24,10 @@
 #include "core/alloc.h"
 #include "core/csvtable.h"
 #include "core/text.h"
+#include "domain/acceptance.h"
+#include "domain/background.h"
 #include "domain/quality.h"
+#include "domain/quality_json.h"
 
 struct sample {
     char id[64];
@@ -25,6 +35,79 @@ struct sample {
     size_t n;
     struct mb_classification c;
 };
+
+/* What a column or a word names: a substance, whether leached, the unit. */
+struct column {
+    const struct mb_substance *s;
+    bool leached;
+    char unit[24];
+};
+
+/* True if text (a parenthesis' inside) marks a leaching test. */
+static bool is_leach_mark(const char *text)
+{
+    char k[32];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof k; p++)
+        if (*p != ' ' && *p != '=')
+            k[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    k[n] = '\0';
+    return strcmp(k, "l/s10") == 0 || strcmp(k, "ls10") == 0 ||
+           strcmp(k, "utlekking") == 0 || strcmp(k, "leached") == 0;
+}
+
+/* Parse a header or a word's name into a column. 0, or an error naming
+ * `where`. */
+static int parse_column(const struct mb_class_table *tab, const char *name,
+                        const char *where, bool header, struct column *out,
+                        struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = name;
+    if ((p[0] == 'L' || p[0] == 'l') && p[1] == '.') {
+        out->leached = true;
+        p += 2;
+    }
+    out->s = mb_class_table_find(tab, p);
+    if (out->s)
+        return 0;
+    /* "Pb (µg/kg)", "Ba (L/S=10)": the last parenthesis is a unit or a
+     * leaching mark, the rest the substance */
+    size_t len = strlen(p);
+    const char *open = strrchr(p, '(');
+    char q[44];
+    if (len > 2 && p[len - 1] == ')' && open && open > p) {
+        char inner[64], head[96];
+        size_t ni = (size_t)(p + len - 1 - open - 1);
+        size_t nh = (size_t)(open - p);
+        if (ni < sizeof inner && nh < sizeof head) {
+            memcpy(inner, open + 1, ni);
+            inner[ni] = '\0';
+            memcpy(head, p, nh);
+            head[nh] = '\0';
+            out->s = mb_class_table_find(tab, head);
+            if (out->s) {
+                if (is_leach_mark(inner)) {
+                    out->leached = true;
+                    return 0;
+                }
+                double f;
+                if (mb_unit_scale(out->s, inner, where, &f, err))
+                    return MB_EINVAL;
+                mb_text_copy(out->unit, sizeof out->unit, inner);
+                return 0;
+            }
+        }
+    }
+    mb_text_clip(q, sizeof q, name);
+    if (header)
+        return mb_error_set(err, MB_ENOTFOUND, where, "column '%s' is neither 'sample' "
+                            "nor a substance of the substance table (see 'massebank "
+                            "classify --list')", q);
+    return mb_error_set(err, MB_ENOTFOUND, where, "unknown substance '%s'; use a code, "
+                        "name or lab name of the substance table (see 'massebank "
+                        "classify --list')", q);
+}
 
 static void free_samples(struct sample *s, size_t n)
 {
@@ -55,7 +138,8 @@ static int is_ignored_column(const char *h)
     return 0;
 }
 
-static int samples_from_csv(const struct mb_class_table *tab, const char *path,
+static int samples_from_csv(const struct mb_class_table *tab,
+                            const struct mb_background *bg, const char *path,
                             struct sample **out, size_t *nout, struct mb_error *err)
 {
     struct mb_csv_table t;
@@ -69,7 +153,7 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
     char header[96];
     snprintf(header, sizeof header, "%s header", base);
     int id_col = -1;
-    const struct mb_substance **subst = mb_xcalloc(t.ncols, sizeof *subst);
+    struct column *cols = mb_xcalloc(t.ncols, sizeof *cols);
     for (size_t c = 0; c < t.ncols; c++) {
         char q1[44], q2[44];
         if (is_id_column(t.header[c])) {
@@ -81,15 +165,11 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
             }
             id_col = (int)c;
         } else if (!is_ignored_column(t.header[c])) {
-            subst[c] = mb_class_table_find(tab, t.header[c]);
-            if (!subst[c]) {
-                rc = mb_error_set(err, MB_ENOTFOUND, header, "column '%s' is "
-                    "neither 'sample' nor a substance of the condition-class table",
-                    mb_text_clip(q1, sizeof q1, t.header[c]));
+            rc = parse_column(tab, t.header[c], header, true, &cols[c], err);
+            if (rc)
                 goto out;
-            }
             for (size_t d = 0; d < c; d++)
-                if (subst[d] == subst[c]) {
+                if (cols[d].s == cols[c].s && cols[d].leached == cols[c].leached) {
                     rc = mb_error_set(err, MB_EINVAL, header, "columns '%s' and "
                         "'%s' are the same substance", mb_text_clip(q1, sizeof q1,
                         t.header[d]), mb_text_clip(q2, sizeof q2, t.header[c]));
@@ -114,16 +194,17 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
         x->m = mb_xcalloc(t.ncols, sizeof *x->m);
         for (size_t c = 0; c < t.ncols && !rc; c++) {
             const char *v = mb_csv_get(row, (int)c);
-            if (!subst[c] || !*v)
+            if (!cols[c].s || !*v)
                 continue; /* not analysed */
-            rc = mb_measurement_parse(tab, subst[c]->code, v, &x->m[x->n], err);
+            rc = mb_measurement_parse_as(tab, cols[c].s->code, v, cols[c].unit,
+                                         cols[c].leached, &x->m[x->n], err);
             if (!rc)
                 x->n++;
         }
         if (!rc && x->n == 0)
             rc = mb_error_set(err, MB_EINVAL, "", "no lab results in this row");
         if (!rc)
-            rc = mb_classify(x->m, x->n, &x->c, err);
+            rc = mb_classify_bg(x->m, x->n, bg, &x->c, err);
         if (rc) {
             char where[96];
             snprintf(where, sizeof where, "%s line %zu", base, row->line);
@@ -137,12 +218,13 @@ static int samples_from_csv(const struct mb_class_table *tab, const char *path,
     *out = s;
     *nout = ns;
 out:
-    free(subst);
+    free(cols);
     mb_csv_release(&t);
     return rc;
 }
 
-static int sample_from_args(const struct mb_class_table *tab, const char **words,
+static int sample_from_args(const struct mb_class_table *tab,
+                            const struct mb_background *bg, const char **words,
                             size_t nwords, struct sample **out, size_t *nout,
                             struct mb_error *err)
 {
@@ -151,7 +233,8 @@ static int sample_from_args(const struct mb_class_table *tab, const char **words
     s->m = mb_xcalloc(nwords, sizeof *s->m);
     int rc = 0;
     for (size_t i = 0; i < nwords && !rc; i++) {
-        const char *eq = strchr(words[i], '=');
+        /* the last '=': a header-like name may hold one ("Ba (L/S=10)=2") */
+        const char *eq = strrchr(words[i], '=');
         if (!eq || eq == words[i]) {
             char q[44];
             rc = mb_error_set(err, MB_EINVAL, mb_text_clip(q, sizeof q, words[i]),
@@ -160,13 +243,18 @@ static int sample_from_args(const struct mb_class_table *tab, const char **words
         }
         /* Any length: an unknown name is reported (shortened) by the parser. */
         char *name = mb_xstrndup(words[i], (size_t)(eq - words[i]));
-        rc = mb_measurement_parse(tab, name, eq + 1, &s->m[s->n], err);
+        struct column col;
+        char q[44];
+        rc = parse_column(tab, name, mb_text_clip(q, sizeof q, name), false, &col, err);
+        if (!rc)
+            rc = mb_measurement_parse_as(tab, col.s->code, eq + 1, col.unit, col.leached,
+                                         &s->m[s->n], err);
         free(name);
         if (!rc)
             s->n++;
     }
     if (!rc)
-        rc = mb_classify(s->m, s->n, &s->c, err);
+        rc = mb_classify_bg(s->m, s->n, bg, &s->c, err);
     if (rc) {
         free_samples(s, 1);
         return rc;
@@ -189,19 +277,24 @@ static json_t *limit_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *sample_json(const struct sample *s, const char *version)
+static json_t *sample_json(const struct sample *s, const char *version,
+                           const struct mb_background *bg, const struct mb_accept_table *acc)
 {
     const struct mb_classification *c = &s->c;
     const struct mb_substance_result *d = &c->results[c->decider];
     json_t *subs = json_array();
     for (size_t i = 0; i < c->n; i++) {
         const struct mb_substance_result *r = &c->results[i];
-        json_t *o = json_pack("{s:s,s:s,s:f,s:b,s:o,s:b,s:b,s:o}",
+        json_t *o = json_pack("{s:s,s:s,s:f,s:s,s:b,s:b,s:o,s:b,s:b,s:o,s:o,s:b}",
             "substance", r->substance->code, "name", r->substance->name,
-            "value", r->value, "below_detection", r->below_loq,
-            "class", r->cls ? json_integer(r->cls) : json_null(),
+            "value", r->value, "unit", r->substance->unit, "leached", r->leached,
+            "below_detection", r->below_loq,
+            "class", r->cls && !r->unclassed ? json_integer(r->cls) : json_null(),
             "above_normverdi", r->above_normverdi, "above_class_5", r->above_class5,
-            "normverdi", json_real(r->substance->upper[0]));
+            "normverdi", r->substance->nbounds ? json_real(r->substance->upper[0])
+                                               : json_null(),
+            "background", r->background > 0 ? json_real(r->background) : json_null(),
+            "within_background", r->within_background);
         json_array_append_new(subs, o);
     }
     json_t *decided = json_pack("{s:s,s:f,s:o,s:o,s:o}",
@@ -213,23 +306,24 @@ static json_t *sample_json(const struct sample *s, const char *version)
         json_object_set_new(decided, "over_by", json_real(d->value - d->lower));
         json_object_set_new(decided, "factor", json_real(d->value / d->lower));
     }
+    if (c->no_class) {
+        json_decref(decided);
+        decided = json_null();
+    }
     json_t *risk = json_array();
     for (size_t i = 0; i < c->n; i++)
-        if (c->results[i].cls == 0)
+        if (c->results[i].cls == 0 && !c->results[i].unclassed)
             json_array_append_new(risk, json_string(c->results[i].substance->code));
     json_t *loq = json_array();
     for (size_t i = 0; i < c->n; i++)
         if (c->results[i].loq_above_normverdi)
             json_array_append_new(loq, json_string(c->results[i].substance->code));
     /* The substances whose detection limits leave the class open. */
-    json_t *open = json_array();
-    for (size_t i = 0; i < c->n; i++)
-        if (mb_substance_result_open(c, i))
-            json_array_append_new(open, json_pack("{s:s, s:f, s:i}", "substance",
-                                                  c->results[i].substance->code,
-                                                  "detection_limit", c->results[i].value,
-                                                  "class_max", c->results[i].cls_max));
-    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:b,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
+    json_t *open = mb_open_json(c);
+    json_t *o = json_pack("{s:o,s:o}", "background", mb_background_json(bg), "acceptance",
+                          mb_acceptance_json(acc, s->m, s->n));
+    json_object_update_new(o, json_pack(
+        "{s:s,s:o,s:o,s:o,s:o,s:b,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
         "sample", s->id,
         "class", c->cls ? json_integer(c->cls) : json_null(),
         "class_min", c->cls ? json_integer(c->cls_min) : json_null(),
@@ -243,14 +337,19 @@ static json_t *sample_json(const struct sample *s, const char *version)
         "site_specific_risk_assessment", c->risk_assessment,
         "risk_assessment_substances", risk,
         "detection_limit_above_normverdi", loq,
-        "decided_by", decided, "substances", subs);
+        "decided_by", decided, "substances", subs));
+    return o;
 }
 
-static void sample_text(FILE *f, const struct sample *s)
+static void sample_text(FILE *f, const struct sample *s, const struct mb_background *bg,
+                        const struct mb_accept_table *acc)
 {
     const struct mb_classification *c = &s->c;
     const struct mb_substance_result *d = &c->results[c->decider];
-    if (c->cls == 0)
+    if (c->no_class)
+        fprintf(f, "%s: no class (only leaching results and parameters, which the "
+                "condition classes do not cover)\n", s->id);
+    else if (c->cls == 0)
         fprintf(f, "%s: no class (only substances without classes, above their "
                 "normverdi)\n", s->id);
     else if (c->likely_hazardous)
@@ -266,7 +365,9 @@ static void sample_text(FILE *f, const struct sample *s)
         fprintf(f, "%s: class %d (%s / %s)%s\n", s->id, c->cls, mb_class_name_nb(c->cls),
                 mb_class_name_en(c->cls),
                 c->contaminated || c->loq_note ? "" : " - clean masses");
-    if (d->lower > 0)
+    if (c->no_class)
+        ; /* nothing decided a class */
+    else if (d->lower > 0)
         fprintf(f, "  decided by %s (%s): %g mg/kg, %g over the limit %g (x%.2f)\n",
                 d->substance->code, d->substance->name, d->value, d->value - d->lower,
                 d->lower, d->value / d->lower);
@@ -279,7 +380,11 @@ static void sample_text(FILE *f, const struct sample *s)
                 d->substance->upper[0]);
     for (size_t i = 0; i < c->n; i++) {
         const struct mb_substance_result *r = &c->results[i];
-        if (r->cls == 0)
+        if (r->within_background)
+            fprintf(f, "  %s %g mg/kg is above the normverdi %g but within the natural "
+                    "background %g of %s: not contamination (class 1)\n", r->substance->code,
+                    r->value, r->substance->upper[0], r->background, bg ? bg->area : "");
+        if (r->cls == 0 && !r->unclassed)
             fprintf(f, "  %s %g mg/kg is above its normverdi %g, which has no "
                     "classes: a site-specific risk assessment is needed\n",
                     r->substance->code, r->value, r->substance->upper[0]);
@@ -290,18 +395,63 @@ static void sample_text(FILE *f, const struct sample *s)
     }
     if (c->cls >= 4 && !c->likely_hazardous)
         fprintf(f, "  class 4 or higher: the risk of spreading must be assessed\n");
+    if (bg) {
+        fprintf(f, "  natural background of %s [%c: %s]:", bg->area, bg->status, bg->source);
+        for (size_t i = 0; i < bg->n; i++)
+            fprintf(f, "%s %s %g mg/kg", i ? "," : "", bg->items[i].substance->code,
+                    bg->items[i].value);
+        fprintf(f, "\n");
+    }
+    /* The landfill templates (avfallsforskriften vedlegg II). */
+    for (int i = 0; i < MB_ACCEPT_TEMPLATES; i++) {
+        const struct mb_accept_template *t = &acc->t[i];
+        struct mb_accept_verdict v;
+        mb_accept_check(t, s->m, s->n, &v);
+        char why[256];
+        mb_accept_reason(t, &v, why, sizeof why);
+        size_t judged = t->n - v.nmissing;
+        if (v.nexceeded)
+            fprintf(f, "  %s: NOT ACCEPTED - %s\n", mb_accept_name_en(t), why);
+        else if (v.nopen)
+            fprintf(f, "  %s: not proven - %s\n", mb_accept_name_en(t), why);
+        else if (!judged)
+            fprintf(f, "  %s: not judged - none of its %zu limits analysed\n",
+                    mb_accept_name_en(t), t->n);
+        else if (v.nmissing)
+            fprintf(f, "  %s: incomplete - %zu of %zu limits analysed, none exceeded\n",
+                    mb_accept_name_en(t), judged, t->n);
+        else
+            fprintf(f, "  %s: accepted - all %zu limits analysed, none exceeded\n",
+                    mb_accept_name_en(t), t->n);
+    }
+}
+
+/* The substance table with every bound, unit, status and source. */
+static void list_table(FILE *f, const struct mb_class_table *tab)
+{
+    fprintf(f, "# %s; bounds are the upper bounds of classes 1-5 (one: normverdi only; "
+            "none: a landfill parameter)\n", tab->version);
+    fprintf(f, "code\tname\tunit\tbounds\tstatus\tsource\taliases\n");
+    for (size_t i = 0; i < tab->n; i++) {
+        const struct mb_substance *x = &tab->items[i];
+        fprintf(f, "%s\t%s\t%s\t", x->code, x->name, x->unit);
+        for (int k = 0; k < x->nbounds; k++)
+            fprintf(f, "%s%g", k ? " " : "", x->upper[k]);
+        fprintf(f, "\t%c\t%s\t%s\n", x->status, x->source, x->aliases);
+    }
 }
 
 int cmd_classify(int argc, char **argv)
 {
-    const char *csv = NULL, *outpath = NULL;
-    bool json = false;
+    const char *csv = NULL, *outpath = NULL, *mun = NULL;
+    bool json = false, natural = false, list = false;
     const char **words = mb_xcalloc((size_t)argc, sizeof *words);
     size_t nwords = 0;
     int rc = 0;
     for (int i = 1; i < argc; i++) {
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "--csv", &csv, "classify")) ||
+            (m = cli_opt_value(argc, argv, &i, "--municipality", &mun, "classify")) ||
             (m = cli_opt_value(argc, argv, &i, "-o", &outpath, "classify"))) {
             if (m < 0) {
                 free(words);
@@ -309,6 +459,10 @@ int cmd_classify(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
+        } else if (strcmp(argv[i], "--natural") == 0) {
+            natural = true;
+        } else if (strcmp(argv[i], "--list") == 0) {
+            list = true;
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             free(words);
             return cli_usage("classify", "unknown option %s", argv[i]);
@@ -316,10 +470,21 @@ int cmd_classify(int argc, char **argv)
             words[nwords++] = argv[i];
         }
     }
-    if ((csv && nwords) || (!csv && !nwords)) {
+    if (!list && ((csv && nwords) || (!csv && !nwords))) {
         free(words);
         return cli_usage("classify", "give results as SUBST=VALUE words or --csv "
                          "FILE, not both");
+    }
+    if (natural != (mun != NULL)) {
+        free(words);
+        return cli_usage("classify", "--natural needs --municipality NUMBER (the place "
+                         "the masses come from), and --municipality is only read with "
+                         "--natural");
+    }
+    if (mun && (strlen(mun) != 4 || strspn(mun, "0123456789") != 4)) {
+        free(words);
+        return cli_usage("classify", "--municipality must be a municipality number of 4 "
+                         "digits, e.g. 5001");
     }
     struct mb_error err;
     mb_error_clear(&err);
@@ -331,41 +496,63 @@ int cmd_classify(int argc, char **argv)
         return cli_fail(&err);
     }
     struct mb_class_table tab;
+    struct mb_accept_table acc = { 0 };
+    struct mb_background_table bgt = { 0 };
     if (mb_class_table_init(&tab, &err)) {
         free(words);
         return cli_fail(&err);
     }
     struct sample *s = NULL;
     size_t ns = 0;
-    rc = csv ? samples_from_csv(&tab, csv, &s, &ns, &err)
-             : sample_from_args(&tab, words, nwords, &s, &ns, &err);
-    if (rc) {
+    char *text = NULL;
+    size_t len = 0;
+    if (mb_accept_table_init(&acc, &tab, &err) ||
+        mb_background_table_init(&bgt, &tab, &err)) {
         rc = cli_fail(&err);
         goto out;
     }
-    char *text = NULL;
-    size_t len = 0;
+    const struct mb_background *bg = mun ? mb_background_find(&bgt, mun) : NULL;
+    if (mun && !bg)
+        fprintf(stderr, "massebank: no published natural background values for "
+                "municipality %s: the normverdier apply\n", mun);
+    if (!list) {
+        rc = csv ? samples_from_csv(&tab, bg, csv, &s, &ns, &err)
+                 : sample_from_args(&tab, bg, words, nwords, &s, &ns, &err);
+        if (rc) {
+            rc = cli_fail(&err);
+            goto out;
+        }
+    }
     FILE *mem = open_memstream(&text, &len);
     if (!mem) {
         fprintf(stderr, "massebank: out of memory\n");
         rc = EXIT_INTERNAL;
         goto out;
     }
+    if (list && json) {
+        json_t *o = mb_quality_reference_json(&tab, &acc);
+        cli_print_json(mem, o);
+        json_decref(o);
+    } else if (list) {
+        list_table(mem, &tab);
+    }
     for (size_t i = 0; i < ns; i++) {
         if (json) {
-            json_t *o = sample_json(&s[i], tab.version);
+            json_t *o = sample_json(&s[i], tab.version, bg, &acc);
             cli_print_json(mem, o);
             json_decref(o);
         } else {
-            sample_text(mem, &s[i]);
+            sample_text(mem, &s[i], bg, &acc);
         }
     }
     fclose(mem);
     if (cli_write_output(outpath, text, len, &err))
         rc = cli_fail(&err);
-    free(text);
 out:
+    free(text);
     free_samples(s, ns);
+    mb_background_table_release(&bgt);
+    mb_accept_table_release(&acc);
     mb_class_table_release(&tab);
     free(words);
     return rc;

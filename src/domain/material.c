@@ -65,7 +65,8 @@ static int valid_ewc(const char *s, int hazardous)
 
 struct cols {
     int code, group, name_nb, name_en, density, density_status, bulking,
-        bulking_status, placed, placed_status, ewc, ewc_hazardous, aliases, source, note;
+        bulking_status, placed, placed_status, ewc, ewc_hazardous, aliases, source, note,
+        approval;
 };
 
 static void find_cols(const struct mb_csv_table *t, struct cols *c)
@@ -85,6 +86,7 @@ static void find_cols(const struct mb_csv_table *t, struct cols *c)
     c->aliases = mb_csv_column(t, "aliases");
     c->source = mb_csv_column(t, "source");
     c->note = mb_csv_column(t, "note");
+    c->approval = mb_csv_column(t, "approval"); /* optional */
 }
 
 static int set_text(char *dst, size_t n, const char *v, const char *col,
@@ -206,6 +208,12 @@ static int apply_row(struct mb_material *m, const struct mb_csv_row *r,
     if (*(v = mb_csv_get(r, c->note)) &&
         (rc = set_text(m->note, sizeof m->note, v, "note", err)))
         return rc;
+    if (*(v = mb_csv_get(r, c->approval))) {
+        if (strcmp(v, "acid_rock") != 0)
+            return mb_error_set(err, MB_EINVAL, "approval", "'%s' is not an approval; "
+                                "the one known is acid_rock", mb_text_clip(q, sizeof q, v));
+        set_text(m->approval, sizeof m->approval, v, "approval", err);
+    }
     return 0;
 }
 
@@ -221,7 +229,7 @@ static int apply_table(struct mb_catalog *c, const struct mb_csv_table *t,
         static const char *known[] = { "code", "group", "name_nb", "name_en",
             "density", "density_status", "bulking", "bulking_status", "placed",
             "placed_status", "ewc",
-            "ewc_hazardous", "aliases", "source", "note" };
+            "ewc_hazardous", "aliases", "source", "note", "approval" };
         size_t k;
         for (k = 0; k < sizeof known / sizeof *known; k++)
             if (mb_text_casecmp(t->header[i], known[k]) == 0)

@@ -43,6 +43,9 @@ struct mb_material {
     char aliases[128];   /* space-separated */
     char source[256];
     char note[256];
+    char approval[16];   /* "" or the approval a receiver must hold to take it:
+                          * "acid_rock" (acid-forming rock, rock.acid); such
+                          * a material is never part of "*" or "group.*" */
 };
 
 struct mb_catalog {

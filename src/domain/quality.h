@@ -104,6 +104,7 @@ struct mb_background_value {
     double value; /* mg/kg */
 };
 struct mb_background {
+    char municipality[8]; /* "5001" */
     char area[64];     /* "Trondheim (5001)" */
     char source[160];  /* the publication the values come from */
     char status;       /* 'V' or 'S' */

@@ -38,14 +38,20 @@ int mb_market_init(struct mb_market *m, struct mb_error *err)
         mb_catalog_release(&m->catalog);
         return rc;
     }
+    rc = mb_accept_table_init(&m->accept, &m->classes, err);
+    if (!rc)
+        rc = mb_background_table_init(&m->background, &m->classes, err);
+    if (rc) {
+        mb_market_release(m);
+        return rc;
+    }
     /* Transport as a scenario without a transport object values it: the
      * factor register's central values (plan/factors.h), so a match and a
      * plan price a haul the same way. */
     struct mb_rates r;
     rc = mb_transport_default_rates(&r, err);
     if (rc) {
-        mb_catalog_release(&m->catalog);
-        mb_class_table_release(&m->classes);
+        mb_market_release(m);
         return rc;
     }
     m->cost_nok_per_t = r.nok_per_t;
@@ -63,6 +69,8 @@ void mb_market_release(struct mb_market *m)
     if (!m)
         return;
     mb_catalog_release(&m->catalog);
+    mb_accept_table_release(&m->accept);
+    mb_background_table_release(&m->background);
     mb_class_table_release(&m->classes);
     memset(m, 0, sizeof *m);
 }

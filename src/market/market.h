@@ -22,6 +22,8 @@
 
 #include "core/error.h"
 #include "domain/material.h"
+#include "domain/acceptance.h"
+#include "domain/background.h"
 #include "domain/quality.h"
 #include "plan/scenario.h"
 #include "store/store.h"
@@ -29,6 +31,8 @@
 struct mb_market {
     struct mb_catalog catalog;
     struct mb_class_table classes;
+    struct mb_accept_table accept;         /* landfill acceptance templates */
+    struct mb_background_table background; /* natural background values */
     /* Transport and price factors for matches, from the factor register
      * (plan/factors.h): a fixed part per tonne (per load / payload) and a
      * part per loaded tonne-km, empty return included. */
@@ -101,7 +105,7 @@ struct mb_match {
 
 struct mb_match_excluded {
     int64_t site_id;
-    char reason[200];  /* e.g. "Pb 80 mg/kg is above the receiver's limit 60 mg/kg" */
+    char reason[320];  /* e.g. "Pb: 80 mg/kg is above the receiver's limit 60 mg/kg" */
 };
 
 struct mb_match_result {

@@ -7,8 +7,9 @@
  * no stored doc is parsed: the store's search hands in the candidates and
  * this file decides which fit and in what order. For one pair the flow is
  * supply -> receiver; for a supply the receiver is the candidate, for a
- * need the listing itself. A receiver's limit values are judged against
- * the supply's lab values, both kept in the limits column as "Pb=60;As=8".
+ * need the listing itself. A receiver's class, limit values and landfill
+ * template are judged against the supply's lab values by one rule,
+ * mb_terms_exclude (market/terms.h), both read from the limits column.
  *
  * Per tonne, in NOK and kg CO2:
  *   km        = great circle x detour factor
@@ -31,6 +32,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/geo.h"
+#include "market/terms.h"
 
 unsigned mb_match_counterpart_types(enum mb_site_type t)
 {
@@ -81,54 +83,6 @@ static int overlap_months(const struct mb_site_rec *a, const struct mb_site_rec 
     return to - from + 1;
 }
 
-/* The value of `code` in a limits column "Pb=60;As=8"; false if absent. */
-static bool column_value(const char *col, const char *code, double *out)
-{
-    size_t n = strlen(code);
-    for (const char *p = col; p && *p;) {
-        const char *eq = strchr(p, '=');
-        if (!eq)
-            return false;
-        if ((size_t)(eq - p) == n && strncmp(p, code, n) == 0) {
-            char *end;
-            *out = strtod(eq + 1, &end);
-            return end != eq + 1;
-        }
-        p = strchr(eq, ';');
-        if (p)
-            p++;
-    }
-    return false;
-}
-
-/* The first lab value above a receiver's limit, as a reason; false if none
- * (substances the lab did not measure are not judged). */
-static bool limit_fails(const char *limits, const char *lab, char *reason, size_t n)
-{
-    if (!limits || !lab)
-        return false;
-    for (const char *p = limits; *p;) {
-        const char *eq = strchr(p, '=');
-        if (!eq)
-            break;
-        char code[24];
-        size_t k = (size_t)(eq - p) < sizeof code - 1 ? (size_t)(eq - p) : sizeof code - 1;
-        memcpy(code, p, k);
-        code[k] = '\0';
-        double lim = strtod(eq + 1, NULL), v;
-        if (column_value(lab, code, &v) && v > lim) {
-            snprintf(reason, n, "%s %g mg/kg is above the receiver's limit %g mg/kg", code,
-                     v, lim);
-            return true;
-        }
-        p = strchr(eq, ';');
-        if (!p)
-            break;
-        p++;
-    }
-    return false;
-}
-
 static void exclude(struct mb_match_result *out, size_t *cap, int64_t id, const char *fmt,
                     ...) __attribute__((format(printf, 4, 5)));
 
@@ -167,6 +121,7 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
     enum mb_site_type alt_type = supply ? MB_TYPE_LANDFILL : MB_TYPE_QUARRY;
     size_t cap = 0, xcap = 0;
     struct mb_point here = { listing->lat, listing->lon };
+    struct mb_terms *st = mb_xmalloc(2 * sizeof *st), *rt = st + 1;
     for (size_t i = 0; i < ncands; i++) {
         const struct mb_site_rec *c = &cands[i];
         if (c->id == listing->id && listing->id != 0)
@@ -193,15 +148,17 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
                     "considered (%.0f km)", km, m->max_km);
             continue;
         }
-        if (giver->cls > taker->cls) {
+        char reason[240];
+        if (giver->type == MB_TYPE_SUPPLY) {
+            mb_terms_parse(m, giver->limits, st);
+            mb_terms_parse(m, taker->limits, rt);
+            if (mb_terms_exclude(st, giver->cls, rt, taker->cls, reason, sizeof reason)) {
+                exclude(out, &xcap, c->id, "%s", reason);
+                continue;
+            }
+        } else if (giver->cls > taker->cls) {
             exclude(out, &xcap, c->id, "class %d masses, the receiver takes up to class %d",
                     giver->cls, taker->cls);
-            continue;
-        }
-        char reason[200];
-        if (giver->type == MB_TYPE_SUPPLY &&
-            limit_fails(taker->limits, giver->limits, reason, sizeof reason)) {
-            exclude(out, &xcap, c->id, "%s", reason);
             continue;
         }
         int months = overlap_months(listing, c);
@@ -251,6 +208,7 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
         }
     if (limit && out->n > limit)
         out->n = limit;
+    free(st);
     return 0;
 }
 

@@ -26,6 +26,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "domain/quality_json.h"
 #include "domain/unit.h"
 
 /* Limits of the market's own text fields, in characters (code points). */
@@ -150,28 +151,31 @@ struct lab {
     struct mb_measurement *m;
     size_t n;
     json_t *norm;            /* normalised "lab" array */
-    struct mb_classification cls;
-    bool classified;
+    struct mb_classification cls; /* released by lab_release */
+    bool classified;         /* the results give a class */
+    const struct mb_background *bg; /* natural background applied, or NULL */
 };
 
 static void lab_release(struct lab *l)
 {
     free(l->m);
     json_decref(l->norm);
-    if (l->classified)
-        mb_classification_release(&l->cls);
+    mb_classification_release(&l->cls);
     memset(l, 0, sizeof *l);
 }
 
-/* Parse "lab" into measurements and classify the sample. Problems name
- * the item; a sample above class 5 or without a class is a problem at
- * "lab". Returns true when the sample has a class. */
+/* Parse "lab" into measurements and classify the sample (with the natural
+ * background bg, or NULL). Problems name the item; a sample above class 5
+ * or without a class is a problem at "lab". Returns true when the results
+ * are good; l->classified then says whether they give a class (a sample
+ * of leaching results and parameters only gives none). */
 static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *v,
-                      struct lab *l)
+                      const struct mb_background *bg, struct lab *l)
 {
     if (!json_is_array(v) || json_array_size(v) == 0) {
         mb_problems_add(p, "lab", "must be a non-empty list of {\"substance\": \"Pb\", "
-                        "\"value\": 80} (mg/kg dry matter)");
+                        "\"value\": 80} (mg/kg dry matter), with optional \"unit\" and "
+                        "\"leached\"");
         return false;
     }
     if (json_array_size(v) > LAB_MAX) {
@@ -184,72 +188,30 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e) {
-        char path[48], q[64];
-        snprintf(path, sizeof path, "lab[%zu]", i);
-        if (!json_is_object(e)) {
-            mb_problems_add(p, path, "must be an object {\"substance\", \"value\"}");
-            continue;
-        }
-        const char *key;
-        json_t *x;
-        json_object_foreach(e, key, x) {
-            if (strcmp(key, "substance") != 0 && strcmp(key, "value") != 0) {
-                char k[44];
-                snprintf(q, sizeof q, "%s.%s", path, mb_text_clip(k, sizeof k, key));
-                mb_problems_add(p, q, "unknown field");
-            }
-        }
-        const char *sub = json_string_value(json_object_get(e, "substance"));
-        json_t *val = json_object_get(e, "value");
-        snprintf(q, sizeof q, "%s.substance", path);
-        if (!sub) {
-            mb_problems_add(p, q, json_object_get(e, "substance") ? "must be a string"
-                                                                 : "is required");
-            continue;
-        }
-        char text[64];
-        snprintf(q, sizeof q, "%s.value", path);
-        if (json_is_string(val)) {
-            mb_text_copy(text, sizeof text, json_string_value(val));
-        } else if (json_is_number(val)) {
-            snprintf(text, sizeof text, "%.17g", json_number_value(val));
-        } else {
-            if (!mb_class_table_find(&m->classes, sub)) {
-                snprintf(q, sizeof q, "%s.substance", path);
-                char c[44];
-                mb_problems_add(p, q, "unknown substance '%s'",
-                                mb_text_clip(c, sizeof c, sub));
-            } else {
-                mb_problems_add(p, q, val ? "must be a number or a lab text such as "
-                                            "\"0,5\" or \"<0,5\""
-                                          : "is required");
-            }
-            continue;
-        }
         struct mb_error err;
+        char path[64];
         struct mb_measurement *mm = &l->m[l->n];
-        int rc = mb_measurement_parse(&m->classes, sub, text, mm, &err);
-        if (rc) {
-            if (rc == MB_ENOTFOUND)
-                snprintf(q, sizeof q, "%s.substance", path);
-            mb_problems_add(p, q, "%s", err.message);
+        if (mb_lab_item_parse(&m->classes, e, i, mm, path, sizeof path, &err)) {
+            mb_problems_add(p, path, "%s", err.message);
             continue;
         }
         bool dup = false;
         for (size_t j = 0; j < l->n; j++)
-            if (l->m[j].substance == mm->substance)
+            if (l->m[j].substance == mm->substance && l->m[j].leached == mm->leached)
                 dup = true;
         if (dup) {
-            snprintf(q, sizeof q, "%s.substance", path);
-            mb_problems_add(p, q, "%s is given twice in one sample", mm->substance->code);
+            snprintf(path, sizeof path, "lab[%zu].substance", i);
+            mb_problems_add(p, path, "%s%s is given twice in one sample",
+                            mm->substance->code, mm->leached ? " (leached)" : "");
             continue;
         }
+        /* Kept in the substance's own unit, below detection as the lab's
+         * text, so that the doc reads back the same. */
         json_t *ne = json_object();
         json_object_set_new(ne, "substance", json_string(mm->substance->code));
         if (!mm->below_loq) {
             json_object_set_new(ne, "value", json_real(mm->value));
         } else {
-            /* Kept as the lab's text so that the doc reads back the same. */
             char t[40];
             if (mm->value > 0)
                 snprintf(t, sizeof t, "<%g", mm->value);
@@ -257,16 +219,23 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
                 snprintf(t, sizeof t, "n.d.");
             json_object_set_new(ne, "value", json_string(t));
         }
+        if (strcmp(mm->substance->unit, "mg/kg") != 0)
+            json_object_set_new(ne, "unit", json_string(mm->substance->unit));
+        if (mm->leached)
+            json_object_set_new(ne, "leached", json_true());
         json_array_append_new(l->norm, ne);
         l->n++;
     }
     if (p->n != before || l->n == 0)
         return false;
     struct mb_error err;
-    if (mb_classify(l->m, l->n, &l->cls, &err)) {
+    if (mb_classify_bg(l->m, l->n, bg, &l->cls, &err)) {
         mb_problems_add(p, "lab", "%s", err.message);
         return false;
     }
+    l->bg = bg;
+    if (l->cls.no_class)
+        return true; /* leaching results and parameters only: the class is given */
     l->classified = true;
     const struct mb_substance_result *d = &l->cls.results[l->cls.decider];
     if (l->cls.likely_hazardous) {
@@ -280,7 +249,7 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
         for (size_t k = 0; k < l->cls.n; k++) {
             const struct mb_substance_result *r = &l->cls.results[k];
             char path[48];
-            if (r->cls != 0)
+            if (r->cls != 0 || r->unclassed)
                 continue;
             snprintf(path, sizeof path, "lab[%zu].value", k);
             mb_problems_add(p, path, "%s %g mg/kg is above its normverdi %g mg/kg, "
@@ -293,33 +262,42 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
     return true;
 }
 
-/* "limits": {"Pb": 60, "As": 8} -> normalised object with canonical codes. */
-static json_t *parse_limits(const struct mb_market *m, struct mb_problems *p, json_t *v)
+/* "limits": {"Pb": 60, "As": 8} (total content, in each substance's unit)
+ * or "leaching_limits": {"Ba": 20} (leached at L/S = 10, mg/kg) ->
+ * normalised object with canonical codes. */
+static json_t *parse_limits(const struct mb_market *m, struct mb_problems *p, json_t *v,
+                            const char *name, bool leached)
 {
     if (!json_is_object(v)) {
-        mb_problems_add(p, "limits", "must be an object of substance codes and limit "
-                        "values in mg/kg, e.g. {\"Pb\": 60, \"As\": 8}");
+        mb_problems_add(p, name, "must be an object of substance codes and limit values in "
+                        "mg/kg%s, e.g. {\"%s\": %s}", leached ? " leached at L/S = 10" : "",
+                        leached ? "Ba" : "Pb", leached ? "20" : "60");
         return NULL;
     }
     json_t *out = json_object();
     const char *key;
     json_t *x;
     json_object_foreach(v, key, x) {
-        char q[64], k[44];
-        snprintf(q, sizeof q, "limits.%s", mb_text_clip(k, sizeof k, key));
+        char q[80], k[44];
+        snprintf(q, sizeof q, "%s.%s", name, mb_text_clip(k, sizeof k, key));
         const struct mb_substance *s = mb_class_table_find(&m->classes, key);
         if (!s) {
-            mb_problems_add(p, q, "unknown substance '%s'; use a code from the "
-                            "condition-class table (As, Pb, Cd, Hg, Cu, Zn, Cr, ...)", k);
+            mb_problems_add(p, q, "unknown substance '%s'; use a code, name or lab name "
+                            "of the substance table (GET /api/substances)", k);
+            continue;
+        }
+        if (leached && strcmp(s->unit, "mg/kg") != 0) {
+            mb_problems_add(p, q, "%s is not a leaching result", s->code);
             continue;
         }
         if (!json_is_number(x)) {
-            mb_problems_add(p, q, "must be a number in mg/kg");
+            mb_problems_add(p, q, "must be a number in %s", s->unit);
             continue;
         }
         double lim = json_number_value(x);
-        if (!isfinite(lim) || lim < 0 || lim > 1e6) {
-            mb_problems_add(p, q, "must be between 0 and 1000000 mg/kg (got %g)", lim);
+        double top = strcmp(s->unit, "mg/kg") == 0 ? 1e6 : strcmp(s->unit, "%") == 0 ? 100 : 14;
+        if (!isfinite(lim) || lim < 0 || lim > top) {
+            mb_problems_add(p, q, "must be between 0 and %g %s (got %g)", top, s->unit, lim);
             continue;
         }
         if (json_object_get(out, s->code)) {
@@ -409,7 +387,8 @@ static void normalise_quantity(json_t *doc, const char *key)
 
 /* The doc: the body with codes canonical, lab and limits normalised. */
 static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_type type,
-                         const struct mb_site *site, struct lab *lab, json_t *limits)
+                         const struct mb_site *site, struct lab *lab, json_t *limits,
+                         json_t *leach_limits)
 {
     json_t *doc = json_copy(root);
     if (json_object_get(doc, "material"))
@@ -438,15 +417,28 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
         json_object_set_new(doc, "municipality", json_string(site->municipality));
     if (limits)
         json_object_set(doc, "limits", limits);
+    if (leach_limits)
+        json_object_set(doc, "leaching_limits", leach_limits);
     if (type == MB_TYPE_SUPPLY)
         json_object_set_new(doc, "class", json_integer(site->cls));
-    if (lab->classified) {
+    if (lab->norm && lab->n)
         json_object_set(doc, "lab", lab->norm);
-        const struct mb_substance_result *d = &lab->cls.results[lab->cls.decider];
-        json_object_set_new(doc, "class_from_lab",
-                            json_pack("{s:i, s:s, s:f, s:f}", "class", lab->cls.cls,
-                                      "substance", d->substance->code, "value", d->value,
-                                      "limit", d->lower));
+    if (lab->norm && lab->n) {
+        /* What the lab results say: the class range and what leaves it
+         * open, the background applied, each landfill template's verdict. */
+        const struct mb_classification *c = &lab->cls;
+        json_t *cfl = json_pack("{s:o, s:o}", "background", mb_background_json(lab->bg),
+                                "acceptance", mb_acceptance_json(&m->accept, lab->m, lab->n));
+        if (lab->classified) {
+            const struct mb_substance_result *d = &c->results[c->decider];
+            json_object_update_new(cfl, json_pack("{s:i, s:i, s:i, s:o, s:s, s:f, s:f}",
+                                                  "class", c->cls, "class_min", c->cls_min,
+                                                  "class_max", c->cls_max, "open",
+                                                  mb_open_json(c), "substance",
+                                                  d->substance->code, "value", d->value,
+                                                  "limit", d->lower));
+        }
+        json_object_set_new(doc, "class_from_lab", cfl);
     }
     return doc;
 }
@@ -464,7 +456,7 @@ static void add_material(struct mb_site_rec *r, const char *code)
 
 static void fill_rec(const struct mb_market *m, enum mb_site_type type, json_t *root,
                      const struct mb_scenario *s, struct lab *lab, json_t *limits,
-                     json_t *doc, struct mb_site_rec *r)
+                     json_t *leach_limits, json_t *doc, struct mb_site_rec *r)
 {
     const struct mb_site *site = &s->sites[0];
     bool listing = type == MB_TYPE_SUPPLY || type == MB_TYPE_NEED;
@@ -535,20 +527,32 @@ static void fill_rec(const struct mb_market *m, enum mb_site_type type, json_t *
                                                                         json_string_value(e));
     r->keywords = kw.s;
 
+    /* The terms column (market/terms.h): a receiver's limits, leaching
+     * limits, template and range acceptance; a supply's lab values with
+     * detection limits as "<x" and the lower end of its class range. */
     struct buf lim = { 0 };
-    if (limits) {
-        const char *key;
-        json_t *v;
+    const char *key;
+    json_t *v;
+    if (limits)
         json_object_foreach(limits, key, v)
             buf_add(&lim, "%s%s=%.10g", lim.n ? ";" : "", key, json_number_value(v));
-    } else if (lab->classified) {
-        /* Below the detection limit counts as 0: below every limit value. */
+    if (leach_limits)
+        json_object_foreach(leach_limits, key, v)
+            buf_add(&lim, "%sL.%s=%.10g", lim.n ? ";" : "", key, json_number_value(v));
+    const char *acc = json_string_value(json_object_get(root, "acceptance"));
+    if (acc && type != MB_TYPE_SUPPLY)
+        buf_add(&lim, "%s@tpl=%s", lim.n ? ";" : "", mb_accept_find(&m->accept, acc)->name);
+    if (json_is_true(json_object_get(root, "accepts_class_range")) && type != MB_TYPE_SUPPLY)
+        buf_add(&lim, "%s@range", lim.n ? ";" : "");
+    if (type == MB_TYPE_SUPPLY && lab->n) {
         for (size_t k = 0; k < lab->n; k++)
-            buf_add(&lim, "%s%s=%.10g", lim.n ? ";" : "", lab->m[k].substance->code,
-                    lab->m[k].below_loq ? 0.0 : lab->m[k].value);
+            buf_add(&lim, "%s%s%s=%s%.10g", lim.n ? ";" : "", lab->m[k].leached ? "L." : "",
+                    lab->m[k].substance->code, lab->m[k].below_loq ? "<" : "",
+                    lab->m[k].value);
+        if (lab->classified && lab->cls.cls_min < lab->cls.cls_max)
+            buf_add(&lim, ";@min=%d", lab->cls.cls_min);
     }
     r->limits = lim.s;
-    (void)m;
     r->doc = mb_xjson_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 }
 
@@ -568,7 +572,7 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
         return MB_EINVAL;
     }
     bool listing_family = family == MB_FAMILY_LISTING;
-    json_t *site = NULL, *limits = NULL, *doc = NULL;
+    json_t *site = NULL, *limits = NULL, *leach_limits = NULL, *doc = NULL;
     char *scen_text = NULL;
     struct lab lab = { 0 };
     struct mb_scenario s;
@@ -631,30 +635,81 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
                             type == MB_TYPE_NEED && x < 0 ? "; only a supply may have a "
                             "negative price" : "");
     }
+    /* Natural masses: the background values of the municipality the
+     * masses come from apply to the lab results (§ 2-3 a). */
+    json_t *natv = json_object_get(root, "natural");
+    const struct mb_background *bg = NULL;
+    bool natural = false;
+    if (natv && type >= 0 && type != MB_TYPE_SUPPLY) {
+        mb_problems_add(p, "natural", "unknown field (only a supply's masses can be natural)");
+    } else if (natv && !json_is_boolean(natv)) {
+        mb_problems_add(p, "natural", "must be true or false");
+    } else if (json_is_true(natv)) {
+        natural = true;
+        const char *mun = json_string_value(json_object_get(root, "municipality"));
+        if (!mun)
+            mb_problems_add(p, "natural", "needs \"municipality\": the natural background "
+                            "values are those of the place the masses come from");
+        else
+            bg = mb_background_find(&m->background, mun);
+    }
     json_t *labv = json_object_get(root, "lab");
     bool lab_ok = false;
     if (labv && type >= 0 && type != MB_TYPE_SUPPLY)
         mb_problems_add(p, "lab", "unknown field (only a supply carries lab results)");
     else if (labv && type == MB_TYPE_SUPPLY)
-        lab_ok = parse_lab(m, p, labv, &lab);
+        lab_ok = parse_lab(m, p, labv, bg, &lab);
+    if (natural && !labv && type == MB_TYPE_SUPPLY)
+        mb_problems_add(p, "natural", "is read with \"lab\" results only: the background "
+                        "values change how lab results are classed");
+    /* A receiver's own limits on top of its template. */
+    bool receiver = type == MB_TYPE_NEED || type == MB_TYPE_LANDFILL ||
+                    type == MB_TYPE_STORAGE || type == MB_TYPE_PLANT;
+    static const char *const receiver_only[] = { "limits", "leaching_limits", "acceptance",
+                                                  "accepts_class_range", NULL };
+    for (const char *const *k = receiver_only; *k; k++)
+        if (json_object_get(root, *k) && type >= 0 && !receiver)
+            mb_problems_add(p, *k, "unknown field (limit values belong to receivers: a need, "
+                            "landfill, storage or plant%s)", type == MB_TYPE_SUPPLY ?
+                            "; a supply gives \"lab\" results" : "");
     json_t *limv = json_object_get(root, "limits");
-    if (limv && type == MB_TYPE_SUPPLY)
-        mb_problems_add(p, "limits", "unknown field (limit values belong to receivers; a "
-                        "supply gives \"lab\" results)");
-    else if (limv && type >= 0)
-        limits = parse_limits(m, p, limv);
+    if (limv && receiver)
+        limits = parse_limits(m, p, limv, "limits", false);
+    json_t *leachv = json_object_get(root, "leaching_limits");
+    if (leachv && receiver)
+        leach_limits = parse_limits(m, p, leachv, "leaching_limits", true);
+    json_t *accv = json_object_get(root, "acceptance");
+    const char *acc = json_string_value(accv);
+    if (accv && receiver && (!acc || !mb_accept_find(&m->accept, acc)))
+        mb_problems_add(p, "acceptance", "must be a landfill acceptance template: inert, "
+                        "ordinary or hazardous (avfallsforskriften vedlegg II)");
+    json_t *rangev = json_object_get(root, "accepts_class_range");
+    if (rangev && receiver && !json_is_boolean(rangev))
+        mb_problems_add(p, "accepts_class_range", "must be true or false");
     json_t *cv = json_object_get(root, "class");
-    if (lab_ok && type == MB_TYPE_SUPPLY && json_is_number(cv) &&
+    if (lab_ok && lab.classified && type == MB_TYPE_SUPPLY && json_is_number(cv) &&
         json_number_value(cv) != lab.cls.cls) {
         const struct mb_substance_result *d = &lab.cls.results[lab.cls.decider];
-        if (lab.cls.cls == 1)
+        if (lab.cls.cls_max > lab.cls.cls_min) {
+            const struct mb_substance_result *o = &lab.cls.results[lab.cls.open_decider];
+            mb_problems_add(p, "class", "the lab results give class %d-%d, counted as %d "
+                            "(%s not detected below %g mg/kg, which lies in class %d), not "
+                            "%g", lab.cls.cls_min, lab.cls.cls_max, lab.cls.cls,
+                            o->substance->code, o->value, o->cls_max, json_number_value(cv));
+        } else if (lab.cls.cls == 1) {
             mb_problems_add(p, "class", "the lab results give class 1 (every substance "
-                            "at or below its normverdi), not %g", json_number_value(cv));
-        else
+                            "at or below its normverdi%s), not %g",
+                            lab.cls.nbackground ? " or natural background" : "",
+                            json_number_value(cv));
+        } else {
             mb_problems_add(p, "class", "the lab results give class %d (%s %g mg/kg is "
                             "above %g mg/kg), not %g", lab.cls.cls, d->substance->code,
                             d->value, d->lower, json_number_value(cv));
+        }
     }
+    if (lab_ok && !lab.classified && type == MB_TYPE_SUPPLY && !cv)
+        mb_problems_add(p, "class", "is required: the lab results are leaching results and "
+                        "parameters only, which give no condition class");
     if (type < 0)
         goto out;
 
@@ -670,7 +725,9 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     /* the site fields, through the scenario reader */
     site = json_copy(root);
     static const char *const market_only[] = { "type", "title", "description", "keywords",
-                                               "lab", "limits", "id", "kind", NULL };
+                                               "lab", "limits", "leaching_limits",
+                                               "acceptance", "accepts_class_range",
+                                               "natural", "id", "kind", NULL };
     for (const char *const *k = market_only; *k; k++)
         json_object_del(site, *k);
     if (listing) {
@@ -684,7 +741,8 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
      * results themselves are wrong, their problem is reported already and
      * a stand-in keeps "class: is required" from adding a false one. */
     if (labv && type == MB_TYPE_SUPPLY && !json_object_get(site, "class"))
-        json_object_set_new(site, "class", json_integer(lab_ok ? lab.cls.cls : 1));
+        json_object_set_new(site, "class",
+                            json_integer(lab_ok && lab.classified ? lab.cls.cls : 1));
     json_object_set_new(site, "id", json_string("x"));
     json_object_set_new(site, "kind", json_string(kind_of_type[type]));
     json_t *scen = json_pack("{s:s, s:{s:s, s:s}, s:[O]}", "format", MB_SCENARIO_FORMAT,
@@ -705,11 +763,18 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     /* Listings need a window; the reader requires one for sources and
      * needs already (scenario.c, get_window(..., true, true)), so nothing
      * is added here. */
+    if (!p->n && natural) {
+        int mat = s.sites[0].material;
+        if (mat >= 0 && s.catalog.items[mat].approval[0])
+            mb_problems_add(p, "natural", "acid-forming rock never counts as natural "
+                            "background (forurensningsforskriften § 2-3 a)");
+    }
     if (p->n)
         goto out;
 
-    doc = normalise(m, root, (enum mb_site_type)type, &s.sites[0], &lab, limits);
-    fill_rec(m, (enum mb_site_type)type, root, &s, &lab, limits, doc, rec);
+    doc = normalise(m, root, (enum mb_site_type)type, &s.sites[0], &lab, limits,
+                    leach_limits);
+    fill_rec(m, (enum mb_site_type)type, root, &s, &lab, limits, leach_limits, doc, rec);
 out:
     if (have_scenario)
         mb_scenario_release(&s);
@@ -717,6 +782,7 @@ out:
     json_decref(doc);
     json_decref(site);
     json_decref(limits);
+    json_decref(leach_limits);
     lab_release(&lab);
     json_decref(root);
     return p->n ? MB_EINVAL : 0;

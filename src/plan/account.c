@@ -65,10 +65,16 @@ void mb_account_stock(struct mb_activity *a, const struct mb_scenario *s, size_t
     value_at(a->fee_t, &a->own_nok, x->holding_factor, x->holding_nok_per_t_month, t);
 }
 
+bool mb_plan_may_leave_region(const struct mb_scenario *s, const struct mb_site *source)
+{
+    return source->cls <= MB_OUTSIDE_MAX_CLASS &&
+           !(source->material >= 0 && s->catalog.items[source->material].approval[0]);
+}
+
 void mb_account_unplaced(struct mb_activity *a, const struct mb_scenario *s, size_t source,
                          double t)
 {
-    if (s->sites[source].cls > MB_OUTSIDE_MAX_CLASS) {
+    if (!mb_plan_may_leave_region(s, &s->sites[source])) {
         a->stranded_t += t;
         return;
     }

@@ -93,7 +93,7 @@ void mb_baseline_shortfall(const struct mb_scenario *s, const struct mb_shortfal
         t->unmet_t += x->t;
     } else {
         t->unplaced_t += x->t;
-        if (s->sites[x->site].cls > MB_OUTSIDE_MAX_CLASS) {
+        if (!mb_plan_may_leave_region(s, &s->sites[x->site])) {
             t->stranded_t += x->t; /* nowhere to go: not valued */
             return;
         }
@@ -158,7 +158,7 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
             /* Nearest first; the landfill or quarry outside the region
              * (out_of_region) is a candidate at its own distance. */
             double outside = x->kind == MB_SITE_SOURCE
-                ? (x->cls > MB_OUTSIDE_MAX_CLASS ? HUGE_VAL
+                ? (!mb_plan_may_leave_region(s, x) ? HUGE_VAL
                                                  : s->factors.v[MB_F_OVERFLOW_KM].central)
                 : s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central;
             for (size_t k = 0; k < ncand[i] && rest > 1e-9; k++) {

@@ -476,7 +476,7 @@ static void make_slack_and_stock(struct build *b)
                  * out_of_region haul and fee (account.h). A real option
                  * at its real cost, in the plan as in today's practice. */
                 double one = 1, nok, co2, cost;
-                if (x->kind == MB_SITE_SOURCE && x->cls > MB_OUTSIDE_MAX_CLASS) {
+                if (x->kind == MB_SITE_SOURCE && !mb_plan_may_leave_region(s, x)) {
                     nok = co2 = 0; /* contaminated: nowhere to go */
                     cost = MB_PENALTY_NOK_PER_T;
                 } else if (x->kind == MB_SITE_SOURCE) {

@@ -107,10 +107,14 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *pl
  * needs nobody in it covers are bought outside it, at their real cost
  * (account.h). Only masses the landfill outside does not take either
  * (condition class above MB_OUTSIDE_MAX_CLASS: contaminated masses need a
- * licensed receiver the scenario must name) have nowhere to go: they carry
- * this penalty in the solver, are reported as stranded, and are not
- * valued in cost or CO2. */
+ * licensed receiver the scenario must name; a material that needs an
+ * approval, acid-forming rock, needs an approved receiver) have nowhere to
+ * go: they carry this penalty in the solver, are reported as stranded, and
+ * are not valued in cost or CO2. mb_plan_may_leave_region is that rule,
+ * for the plan, its accounting and the baseline alike. */
 #define MB_PENALTY_NOK_PER_T 1e6
 #define MB_OUTSIDE_MAX_CLASS 1
+
+bool mb_plan_may_leave_region(const struct mb_scenario *s, const struct mb_site *source);
 
 #endif

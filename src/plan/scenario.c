@@ -372,15 +372,17 @@ static void get_material_set(struct ctx *c, json_t *obj, const char *key,
         }
         const char *code = json_string_value(e);
         size_t n = strlen(code);
+        /* "*" and "group.*" leave out materials that need an approval
+         * (acid-forming rock): a receiver names those on their own. */
         if (strcmp(code, "*") == 0) {
             for (size_t k = 0; k < c->s->catalog.n; k++)
-                set[k] = true;
+                set[k] |= !c->s->catalog.items[k].approval[0];
         } else if (n > 2 && strcmp(code + n - 2, ".*") == 0) {
             int any = 0;
             for (size_t k = 0; k < c->s->catalog.n; k++) {
                 const char *g = mb_material_group_name(c->s->catalog.items[k].group);
                 if (strlen(g) == n - 2 && strncmp(g, code, n - 2) == 0) {
-                    set[k] = true;
+                    set[k] |= !c->s->catalog.items[k].approval[0];
                     any = 1;
                 }
             }
@@ -393,6 +395,53 @@ static void get_material_set(struct ctx *c, json_t *obj, const char *key,
                 set[m] = true;
         }
     }
+}
+
+/* A material that needs an approval (acid-forming rock) goes only to a
+ * landfill, storage or plant that names it and gives the permit that
+ * approves it; never to a construction site (a need), which reuses masses.
+ * So neither the planner nor matching can send it anywhere else. */
+static size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+static void check_approvals(struct ctx *c, json_t *o, const char *path,
+                            const struct mb_site *site)
+{
+    char p[160];
+    sub(p, sizeof p, path, "acid_rock_permit");
+    json_t *pv = get(o, "acid_rock_permit");
+    const char *permit = json_string_value(pv);
+    if (pv && (!permit || utf8_len(permit) < 3 || utf8_len(permit) > 200)) {
+        mb_problems_add(c->p, p, "must be a text of 3 to 200 characters: the permit that "
+                        "approves the site for acid-forming rock (authority, date, "
+                        "reference)");
+        return;
+    }
+    bool named = false;
+    for (size_t k = 0; k < c->s->catalog.n; k++) {
+        const struct mb_material *m = &c->s->catalog.items[k];
+        if (!m->approval[0] || !site->accepts[k])
+            continue;
+        named = true;
+        if (site->kind == MB_SITE_NEED) {
+            char q[160];
+            sub(q, sizeof q, path, site->material == (int)k ? "material" : "accepts");
+            mb_problems_add(c->p, q, "%s (%s) cannot be reused at a construction site: "
+                            "it goes only to a landfill, storage or plant approved for it",
+                            m->code, m->name_en);
+        } else if (!permit) {
+            mb_problems_add(c->p, p, "is required to accept %s (%s): the permit that "
+                            "approves the site for it (authority, date, reference)",
+                            m->code, m->name_en);
+        }
+    }
+    if (permit && !named)
+        mb_problems_add(c->p, p, "is only read from a site whose accepts names rock.acid");
 }
 
 /* Position: lat/lon, or utm {epsg, easting, northing}, or municipality. */
@@ -629,11 +678,13 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
         [MB_SITE_NEED] = { "material", "accepts", "max_class", "amount", "window" },
         [MB_SITE_LANDFILL] = { "accepts", "max_class", "capacity_per_year",
                                "capacity_by_year", "gate_fee_nok_per_t", "co2_kg_per_t",
-                               "window" },
+                               "window", "acid_rock_permit" },
         [MB_SITE_STORAGE] = { "accepts", "max_class", "capacity", "handling_nok_per_t",
-                              "holding_nok_per_t_month", "co2_kg_per_t", "window" },
+                              "holding_nok_per_t_month", "co2_kg_per_t", "window",
+                              "acid_rock_permit" },
         [MB_SITE_PLANT] = { "accepts", "max_class", "capacity_per_month", "yields",
-                            "processing_nok_per_t", "co2_kg_per_t", "window" },
+                            "processing_nok_per_t", "co2_kg_per_t", "window",
+                            "acid_rock_permit" },
         [MB_SITE_QUARRY] = { "offers", "capacity_per_year", "capacity_by_year",
                              "price_nok_per_t", "co2_kg_per_t", "window" },
     };
@@ -783,6 +834,7 @@ static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_sit
     site->max_class = (int)maxc;
     if (site->kind == MB_SITE_QUARRY)
         site->max_class = 1; /* virgin material is clean */
+    check_approvals(c, o, path, site);
 }
 
 /* A factor value: a number (exact: low = central = high) or {"low",

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "domain/municipality.h"
 #include "domain/quality.h"
+#include "domain/quality_json.h"
 #include "domain/refdata.h"
 #include "domain/refdata_json.h"
 #include "server/api_util.h"
@@ -55,6 +56,24 @@ void mb_api_materials(struct mb_req *r, int64_t id)
     mb_reply_json(r, 200, json_pack("{s:o}", "materials", items));
 }
 
+/* The substance table, the landfill acceptance templates and the natural
+ * background values, each value with its status and source. */
+void mb_api_substances(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    const struct mb_market *m = &r->srv->market;
+    json_t *doc = mb_quality_reference_json(&m->classes, &m->accept);
+    json_t *bg = json_array();
+    for (size_t i = 0; i < m->background.n; i++) {
+        json_array_append_new(bg, mb_background_json(&m->background.items[i].values));
+    }
+    json_object_set_new(doc, "background", bg);
+    mb_reply_json(r, 200, doc);
+}
+
 /* The Trondheim region's reference tables (IKAP landfills and capacity
  * per year, MEF surplus 2020) with every finding: the municipality
  * dashboard draws them. */
@@ -93,73 +112,81 @@ void mb_api_classify(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
         return;
-    static const char *const keys[] = { "lab", NULL };
+    static const char *const keys[] = { "lab", "natural", "municipality", NULL };
     json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
+    const struct mb_market *mk = &r->srv->market;
+    const struct mb_class_table *t = &mk->classes;
     json_t *lab = json_object_get(b, "lab");
-    if (!json_is_array(lab) || json_array_size(lab) == 0 || json_array_size(lab) > 100) {
-        mb_reply_error(r, 400, "invalid", "lab",
-                       "must be a list of 1 to 100 results {\"substance\", \"value\"}");
-        json_decref(b);
-        return;
-    }
-    const struct mb_class_table *t = &r->srv->market.classes;
+    json_t *nat = json_object_get(b, "natural"), *mun = json_object_get(b, "municipality");
+    struct mb_measurement *m = NULL;
     size_t n = json_array_size(lab);
-    struct mb_measurement *m = mb_xcalloc(n, sizeof *m);
+    const struct mb_background *bg = NULL;
+    if (!json_is_array(lab) || n == 0 || n > 100) {
+        mb_reply_error(r, 400, "invalid", "lab", "must be a list of 1 to 100 results "
+                       "{\"substance\", \"value\", \"unit\", \"leached\"}");
+        goto out;
+    }
+    if (nat && !json_is_boolean(nat)) {
+        mb_reply_error(r, 400, "invalid", "natural", "must be true or false");
+        goto out;
+    }
+    if (mun && (!json_is_string(mun) || strlen(json_string_value(mun)) != 4 ||
+                strspn(json_string_value(mun), "0123456789") != 4)) {
+        mb_reply_error(r, 400, "invalid", "municipality", "must be a municipality number "
+                       "of 4 digits, e.g. \"5001\"");
+        goto out;
+    }
+    if (json_is_true(nat)) {
+        if (!mun) {
+            mb_reply_error(r, 400, "invalid", "municipality", "is required with natural: "
+                           "the background values are those of the place the masses "
+                           "come from");
+            goto out;
+        }
+        bg = mb_background_find(&mk->background, json_string_value(mun));
+    }
+    m = mb_xcalloc(n, sizeof *m);
     struct mb_error err;
     char field[48];
     for (size_t i = 0; i < n; i++) {
         json_t *x = json_array_get(lab, i);
-        json_t *sub = json_object_get(x, "substance"), *val = json_object_get(x, "value");
-        char num[64];
-        const char *vtext = json_string_value(val);
-        if (json_is_number(val)) {
-            snprintf(num, sizeof num, "%.17g", json_number_value(val));
-            vtext = num;
-        }
-        if (!json_is_object(x) || !json_is_string(sub) || !vtext || json_object_size(x) != 2) {
-            snprintf(field, sizeof field, "lab[%zu]", i);
-            mb_reply_error(r, 400, "invalid", field,
-                           "must be {\"substance\": name or code, \"value\": mg/kg}");
-            goto out;
-        }
-        if (mb_measurement_parse(t, json_string_value(sub), vtext, &m[i], &err) != 0) {
-            snprintf(field, sizeof field, "lab[%zu].%s", i,
-                     err.code == MB_ENOTFOUND ? "substance" : "value");
+        int rc = mb_lab_item_parse(t, x, i, &m[i], field, sizeof field, &err);
+        if (rc) {
             mb_reply_error(r, 400, "invalid", field, "%s", err.message);
             goto out;
         }
     }
     struct mb_classification c;
-    if (mb_classify(m, n, &c, &err) != 0) {
+    if (mb_classify_bg(m, n, bg, &c, &err) != 0) {
         mb_reply_error(r, 400, "invalid", "lab", "%s", err.message);
         goto out;
     }
     const struct mb_substance_result *d = &c.results[c.decider];
     json_t *res = json_array();
-    json_t *open = json_array();
-    for (size_t i = 0; i < c.n; i++) {
-        json_array_append_new(res, json_pack("{s:s, s:f, s:b, s:i, s:i}", "substance",
-                                             c.results[i].substance->code, "value",
-                                             c.results[i].value, "below_loq",
-                                             c.results[i].below_loq, "class",
-                                             c.results[i].cls, "class_max",
-                                             c.results[i].cls_max));
-        if (mb_substance_result_open(&c, i))
-            json_array_append_new(open, json_pack("{s:s, s:f, s:i}", "substance",
-                                                  c.results[i].substance->code,
-                                                  "detection_limit", c.results[i].value,
-                                                  "class_max", c.results[i].cls_max));
-    }
-    json_t *reply = json_pack("{s:i, s:i, s:o, s:b}", "class_min", c.cls_min, "class_max",
-                              c.cls_max, "open", open, "likely_hazardous_possible",
-                              c.likely_hazardous_possible);
+    for (size_t i = 0; i < c.n; i++)
+        json_array_append_new(res, mb_substance_result_json(&c.results[i]));
+    json_t *reply = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b}", "class",
+                              c.cls ? json_integer(c.cls) : json_null(), "class_min",
+                              c.cls ? json_integer(c.cls_min) : json_null(), "class_max",
+                              c.cls ? json_integer(c.cls_max) : json_null(), "open",
+                              mb_open_json(&c), "likely_hazardous_possible",
+                              c.likely_hazardous_possible, "no_class", c.no_class);
     json_object_update_new(reply, json_pack(
-        "{s:i, s:s, s:s, s:{s:s, s:f, s:f}, s:f, s:b, s:b, s:b, s:o}", "class", c.cls, "name_nb", mb_class_name_nb(c.cls), "name_en", mb_class_name_en(c.cls),
-        "decided_by", "substance", d->substance->code, "value", d->value, "limit", d->lower,
+        "{s:s, s:s, s:o, s:f, s:b, s:b, s:b, s:o, s:o, s:o, s:s}", "name_nb",
+        mb_class_name_nb(c.cls), "name_en", mb_class_name_en(c.cls), "decided_by",
+        c.no_class ? json_null()
+                   : json_pack("{s:s, s:f, s:f}", "substance", d->substance->code, "value",
+                               d->value, "limit", d->lower),
         "factor", mb_classification_factor(&c), "likely_hazardous", c.likely_hazardous,
-        "risk_assessment", c.risk_assessment, "loq_note", c.loq_note, "results", res));
+        "risk_assessment", c.risk_assessment, "loq_note", c.loq_note, "results", res,
+        "background", mb_background_json(bg), "acceptance",
+        mb_acceptance_json(&mk->accept, m, n), "table", t->version));
+    if (json_is_true(nat) && !bg)
+        json_object_set_new(reply, "background_note",
+                            json_string("no published natural background values for this "
+                                        "municipality: the normverdier apply"));
     mb_reply_json(r, 200, reply);
     mb_classification_release(&c);
 out:

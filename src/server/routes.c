@@ -21,6 +21,7 @@ static const struct route routes[] = {
     { "GET", "/api/health", mb_api_health },
     { "GET", "/api/openapi.json", mb_api_openapi },
     { "GET", "/api/materials", mb_api_materials },
+    { "GET", "/api/substances", mb_api_substances },
     { "GET", "/api/refdata", mb_api_refdata },
     { "POST", "/api/classify", mb_api_classify },
     { "POST", "/api/auth/login", mb_api_login },

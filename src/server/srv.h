@@ -37,6 +37,7 @@ void mb_route(struct mb_req *r);
 void mb_api_health(struct mb_req *r, int64_t id);
 void mb_api_openapi(struct mb_req *r, int64_t id);
 void mb_api_materials(struct mb_req *r, int64_t id);
+void mb_api_substances(struct mb_req *r, int64_t id);
 void mb_api_refdata(struct mb_req *r, int64_t id);
 void mb_api_classify(struct mb_req *r, int64_t id);
 void mb_api_login(struct mb_req *r, int64_t id);

@@ -117,7 +117,12 @@ def test_lab_results_set_the_class(api):
     del body["class"]
     s = create_listing(api, dev, body)
     assert s["class"] == 2
-    assert s["class_from_lab"] == {"class": 2, "substance": "Pb", "value": 80, "limit": 60}
+    cfl = s["class_from_lab"]
+    assert {k: cfl[k] for k in ("class", "substance", "value", "limit")} == {
+        "class": 2, "substance": "Pb", "value": 80, "limit": 60}
+    assert (cfl["class_min"], cfl["class_max"], cfl["open"]) == (2, 2, [])
+    assert cfl["background"] is None
+    assert [v["verdict"] for v in cfl["acceptance"]] == ["not_judged"] * 3
     subs = {x["substance"]: x["value"] for x in s["lab"]}
     assert subs["Pb"] == 80 and subs["As"] == 5 and subs["Cd"] == "<0.5"
     # Class 1 below every bound; a class given must agree.

@@ -441,6 +441,7 @@ ROWS = [
     R("GET", "/api/health", "public", EVERYBODY, plain("/api/health")),
     R("GET", "/api/openapi.json", "public", EVERYBODY, plain("/api/openapi.json")),
     R("GET", "/api/materials", "public", EVERYBODY, plain("/api/materials")),
+    R("GET", "/api/substances", "public", EVERYBODY, plain("/api/substances")),
     R("GET", "/api/refdata", "public", EVERYBODY, plain("/api/refdata")),
     R("POST", "/api/classify", "public", EVERYBODY,
       plain("/api/classify", json={"lab": [{"substance": "Pb", "value": "80"}]})),

@@ -791,3 +791,46 @@ Test(cli, refdata_empty_dir_refused)
     cr_assert_str_eq(r.out, "");
     run_free(&r);
 }
+
+/* Issue 14: leaching results, lab units in headers, natural background and
+ * the landfill templates through the command line. */
+Test(cli, classify_leaching_background_and_templates)
+{
+    struct run_result r = run("classify", "Pb=80", "L.Ba=25", "Cr=90", "--natural",
+                              "--municipality", "5001", NULL);
+    EXPECT(r, 0, out, "within the natural background 100 of Trondheim (5001)");
+    cr_assert(strstr(r.out, "Inert waste landfill: NOT ACCEPTED - Ba leached at L/S = 10: "
+                            "25 mg/kg is above the inert waste landfill limit 20 mg/kg"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "class 2 (God / Good)"), "%s", r.out);
+    run_free(&r);
+    /* without the background Cr 90 is class 2 and decides */
+    r = run("classify", "Cr=90", NULL);
+    EXPECT(r, 0, out, "class 2");
+    run_free(&r);
+    r = run("classify", "Cr=90", "--natural", "--municipality", "5001", "--json", NULL);
+    EXPECT(r, 0, out, "\"within_background\":true");
+    cr_assert(strstr(r.out, "\"verdict\":\"not_judged\""), "%s", r.out);
+    cr_assert(strstr(r.out, "Faktaark 63"), "%s", r.out);
+    run_free(&r);
+    /* a CSV with the lab's units and a leaching column */
+    char *p = tmpfile_write("units.csv", "Prøvenr,Pb (µg/kg),Ba (L/S=10),Sum PAH(16) EPA\n"
+                                         "S1,80000,25,3\n");
+    r = run("classify", "--csv", p, "--json", NULL);
+    EXPECT(r, 0, out, "\"class\":2");
+    cr_assert(strstr(r.out, "\"leached\":true"), "%s", r.out);
+    run_free(&r);
+    free(p);
+    p = tmpfile_write("eluate.csv", "sample,Ba (mg/l)\nS1,2\n");
+    r = run("classify", "--csv", p, NULL);
+    EXPECT(r, 1, err, "eluate");
+    cr_assert(strstr(r.err, "L/S = 10"), "%s", r.err);
+    run_free(&r);
+    free(p);
+    r = run("classify", "Pb=80", "--natural", NULL);
+    EXPECT(r, 2, err, "--municipality");
+    run_free(&r);
+    r = run("classify", "--list", NULL);
+    EXPECT(r, 0, out, "PCE\tTetrakloreten\tmg/kg\t0.01\tS\tFF-V1");
+    run_free(&r);
+}

@@ -292,8 +292,8 @@ Test(market, lab_results_set_the_class)
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(lab, 2), "value")),
                      "<0.5");
     json_decref(doc);
-    /* lab values in the limits column, below LOQ as 0 */
-    cr_assert_str_eq(r.limits, "Pb=80;As=5;Cd=0");
+    /* lab values in the terms column, below detection as "<limit" */
+    cr_assert_str_eq(r.limits, "Pb=80;As=5;Cd=<0.5");
     mb_site_rec_release(&r);
 }
 
@@ -844,4 +844,56 @@ Test(market, spliced_view_equals_the_parsed_view)
         }
         mb_site_rec_release(&rec);
     }
+}
+
+/* Issue 14: a class range, leaching limits and landfill templates decide
+ * matches by one rule, and the reason names the exact value. */
+Test(market, ranges_leaching_limits_and_templates_in_matching)
+{
+    const double lat0 = 59.90, lon0 = 10.75;
+    /* class 2-4: benzene not detected below 0.05 (class 4), Pb 70 (class 2) */
+    struct mb_site_rec L = site(1, MB_TYPE_SUPPLY, lat0, lon0, 4, 1000, "2026-03",
+                                "2026-05", RB);
+    L.limits = "Pb=70;Benzen=<0.05;L.Ba=25;@min=2";
+    struct mb_site_rec c[8];
+    size_t n = 0;
+    c[n++] = site(10, MB_TYPE_NEED, 59.91, 10.75, 2, 500, "2026-03", "2026-05", RB);
+    c[n] = site(11, MB_TYPE_NEED, 59.91, 10.75, 2, 500, "2026-03", "2026-05", RB);
+    c[n++].limits = "@range";
+    c[n] = site(12, MB_TYPE_NEED, 59.91, 10.75, 4, 500, "2026-03", "2026-05", RB);
+    c[n++].limits = "L.Ba=20";
+    c[n] = site(13, MB_TYPE_LANDFILL, 59.91, 10.75, 4, 100000, NULL, NULL, RB);
+    c[n++].limits = "@tpl=inert";
+    c[n] = site(14, MB_TYPE_LANDFILL, 59.91, 10.75, 4, 100000, NULL, NULL, RB);
+    c[n++].limits = "@tpl=ordinary";
+    c[n] = site(15, MB_TYPE_NEED, 59.91, 10.75, 4, 500, "2026-03", "2026-05", RB);
+    c[n++].limits = "Benzen=0.01";
+    c[n] = site(16, MB_TYPE_NEED, 59.91, 10.75, 4, 500, "2026-03", "2026-05", RB);
+    c[n++].limits = "Benzen=0.01;@range";
+    struct mb_match_result res;
+    struct mb_error err;
+    cr_assert_eq(mb_match_rank(&M, &L, c, n, 10, &res, &err), 0);
+    cr_assert_str_eq(excluded(&res, 10)->reason,
+                     "class 2-4 masses (a detection limit leaves the class open up to 4); "
+                     "the receiver takes up to class 2 and does not accept class ranges");
+    cr_assert_null(excluded(&res, 11)); /* accepts the range: judged as class 2 */
+    cr_assert_str_eq(excluded(&res, 12)->reason,
+                     "Ba leached at L/S = 10: 25 mg/kg is above the receiver's limit 20 mg/kg");
+    cr_assert_str_eq(excluded(&res, 13)->reason,
+                     "Ba leached at L/S = 10: 25 mg/kg is above the inert waste landfill "
+                     "limit 20 mg/kg (avfallsforskriften vedlegg II)");
+    cr_assert_null(excluded(&res, 14)); /* ordinary: Ba 25 <= 100 */
+    cr_assert(strstr(excluded(&res, 15)->reason, "not detected below 0.05 mg/kg, which is "
+                                                 "above the receiver's limit 0.01 mg/kg"),
+              "%s", excluded(&res, 15)->reason);
+    cr_assert_null(excluded(&res, 16));
+    cr_assert_eq(res.n, 3);
+    mb_match_result_release(&res);
+    /* at the limit: taken */
+    L.limits = "Pb=70;L.Ba=20";
+    L.cls = 2;
+    cr_assert_eq(mb_match_rank(&M, &L, c, n, 10, &res, &err), 0);
+    cr_assert_null(excluded(&res, 12));
+    cr_assert_null(excluded(&res, 13));
+    mb_match_result_release(&res);
 }

@@ -221,10 +221,51 @@ Test(plan_cases, a_source_with_nowhere_to_go_is_reported)
     mb_scenario_release(&s);
 }
 
+/* Issue 14: alum shale goes only to the receiver approved for it, however
+ * near and cheap the others are ("*" and "rock.*" leave it out, a need
+ * can never take it); with that receiver full the rest stays unplaced. */
+Test(plan_cases, acid_rock_only_to_an_approved_receiver)
+{
+    struct mb_scenario s;
+    struct mb_plan p;
+    load_case("acid-rock.json", &s);
+    solve(&s, &p, NULL, 0);
+    double to_approved = 0;
+    for (size_t i = 0; i < p.nflows; i++) {
+        cr_assert_str_eq(s.sites[p.flows[i].to].id, "approved", "acid rock sent to %s",
+                         s.sites[p.flows[i].to].id);
+        to_approved += p.flows[i].t;
+    }
+    /* the approved landfill takes 600 t in the year; 300 t are left */
+    cr_assert_float_eq(to_approved, 600, 1e-6);
+    cr_assert_float_eq(p.totals.unplaced_t, 300, 1e-6);
+    /* and not sent to the landfill outside the region either: stranded */
+    cr_assert_float_eq(p.totals.stranded_t, 300, 1e-6);
+    cr_assert_float_eq(p.baseline.stranded_t, 300, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+    /* without the approved landfill it is all unplaced */
+    static const char *const none =
+        "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", "
+        "\"to\": \"2026-01\"}, \"sites\": [{\"id\": \"a\", \"kind\": \"source\", \"lat\": "
+        "59.9, \"lon\": 10.7, \"material\": \"rock.acid\", \"class\": 1, \"amount\": "
+        "{\"value\": 100, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": "
+        "\"2026-01\"}}, {\"id\": \"b\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.71, "
+        "\"accepts\": [\"*\"], \"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}}]}";
+    load_text(none, &s);
+    solve(&s, &p, NULL, 0);
+    cr_assert_eq(p.nflows, 0);
+    cr_assert_float_eq(p.totals.unplaced_t, 100, 1e-6);
+    cr_assert_float_eq(p.totals.stranded_t, 100, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
 Test(plan_glpsol, hand_made_cases_agree)
 {
     static const char *const cases[] = { "storage-bridge.json", "plant-aggregate.json",
-        "landfill-runs-out.json", "class-blocks.json", "nowhere-to-go.json" };
+        "landfill-runs-out.json", "class-blocks.json", "nowhere-to-go.json",
+        "acid-rock.json" };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct mb_scenario s;
         load_case(cases[i], &s);

@@ -213,3 +213,67 @@ Test(scenario, broken_utf8_and_missing_file)
     cr_assert(strstr(p.items[0].message, "/nonexistent.json"));
     mb_problems_release(&p);
 }
+
+/* Issue 14: a receiver naming acid-forming rock needs the permit; a need
+ * never takes it; "*" leaves it out. */
+Test(scenario, acid_rock_needs_an_approved_receiver)
+{
+    static const char *const head =
+        "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": \"2026-01\", "
+        "\"to\": \"2026-02\"}, \"sites\": [";
+    static const struct {
+        const char *site, *path, *msg;
+    } cases[] = {
+        { "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+          "\"accepts\": [\"rock.acid\"], \"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}",
+          "sites[0].acid_rock_permit", "is required to accept rock.acid" },
+        { "{\"id\": \"n\", \"kind\": \"need\", \"lat\": 59.9, \"lon\": 10.7, \"material\": "
+          "\"rock.blasted\", \"accepts\": [\"rock.acid\"], \"amount\": {\"value\": 1, \"unit\": "
+          "\"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}",
+          "sites[0].accepts", "cannot be reused at a construction site" },
+        { "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+          "\"accepts\": [\"rock.*\"], \"acid_rock_permit\": \"Tillatelse 1\", "
+          "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}",
+          "sites[0].acid_rock_permit", "only read from a site whose accepts names rock.acid" },
+        { "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+          "\"accepts\": [\"rock.acid\"], \"acid_rock_permit\": \"x\", "
+          "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}",
+          "sites[0].acid_rock_permit", "3 to 200 characters" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char json[2048];
+        snprintf(json, sizeof json, "%s%s]}", head, cases[i].site);
+        struct mb_scenario s;
+        struct mb_problems p;
+        cr_assert_neq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "case %zu", i);
+        bool found = false;
+        for (size_t k = 0; k < p.n; k++)
+            found |= strcmp(p.items[k].path, cases[i].path) == 0 &&
+                     strstr(p.items[k].message, cases[i].msg) != NULL;
+        cr_assert(found, "case %zu: %s: %s", i, p.n ? p.items[0].path : "",
+                  p.n ? p.items[0].message : "");
+        mb_problems_release(&p);
+    }
+    /* "*" and "rock.*" leave acid rock out; naming it with a permit takes it */
+    char json[2048];
+    snprintf(json, sizeof json, "%s%s]}", head,
+             "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+             "\"accepts\": [\"*\", \"rock.acid\"], \"acid_rock_permit\": \"Tillatelse 1\", "
+             "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}");
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s",
+                 p.n ? p.items[0].message : "");
+    long acid = mb_catalog_find(&s.catalog, "rock.acid") - s.catalog.items;
+    cr_assert(s.sites[0].accepts[acid]);
+    mb_scenario_release(&s);
+    snprintf(json, sizeof json, "%s%s]}", head,
+             "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+             "\"accepts\": [\"*\"], \"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}");
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0);
+    acid = mb_catalog_find(&s.catalog, "rock.acid") - s.catalog.items;
+    cr_assert_not(s.sites[0].accepts[acid]);
+    long blasted = mb_catalog_find(&s.catalog, "rock.blasted") - s.catalog.items;
+    cr_assert(s.sites[0].accepts[blasted]);
+    mb_scenario_release(&s);
+}

@@ -1,0 +1,236 @@
+"""POST /api/classify as a receiver, a landfill operator and the County
+Governor use it (issue 14): every substance of the regulations and the
+names labs print, units, leaching results judged against the landfill
+templates, natural background values, and bad input named by field."""
+
+
+def classify(api, lab, expect=200, **extra):
+    return api.post("/api/classify", json={"lab": lab, **extra}, expect=expect)
+
+
+def test_regulation_substances_and_lab_names(api):
+    # Cyanide, lindane and tetrachloroethene were refused as unknown before.
+    r = classify(api, [{"substance": "Cyanid (fri)", "value": "0,5"},
+                       {"substance": "Lindan", "value": "<0,001"},
+                       {"substance": "Tetrakloretylen", "value": "0,02"},
+                       {"substance": "Sum PAH(16) EPA", "value": "3"},
+                       {"substance": "Benso(a)pyren^", "value": "0,2"}]).json()
+    codes = [x["substance"] for x in r["results"]]
+    assert codes == ["CN", "Lindan", "PCE", "PAH16", "BaP"]
+    # PCE above its normverdi has no class: a risk assessment is needed
+    assert r["risk_assessment"] is True
+    pce = r["results"][2]
+    assert pce["class"] is None and pce["normverdi"] == 0.01
+    assert r["class"] == 2 and r["decided_by"]["substance"] in ("PAH16", "BaP")
+
+
+def test_units_are_converted_and_eluate_units_refused(api):
+    r = classify(api, [{"substance": "Pb", "value": "80000", "unit": "µg/kg"}]).json()
+    assert r["results"][0]["value"] == 80 and r["class"] == 2
+    e = classify(api, [{"substance": "Ba", "value": "2", "unit": "mg/l", "leached": True}],
+                 expect=400).json()["error"]
+    assert e["field"] == "lab[0].unit" and "L/S = 10" in e["message"]
+    e = classify(api, [{"substance": "Pb", "value": "2", "unit": "furlong"}], expect=400).json()["error"]
+    assert e["field"] == "lab[0].unit"
+    e = classify(api, [{"substance": "Pb", "value": "abc"}], expect=400).json()["error"]
+    assert e["field"] == "lab[0].value"
+    e = classify(api, [{"substance": "Pb", "value": "1", "leached": "yes"}], expect=400).json()["error"]
+    assert e["field"] == "lab[0].leached"
+    e = classify(api, [{"substance": "Pb", "value": "1", "depth": 2}], expect=400).json()["error"]
+    assert e["field"] == "lab[0].depth"
+
+
+def test_leaching_results_decide_landfill_acceptance(api):
+    lab = [{"substance": "Pb", "value": "80"},
+           {"substance": "Ba", "value": "25", "leached": True},
+           {"substance": "Cl", "value": "<100", "leached": True}]
+    r = classify(api, lab).json()
+    assert r["class"] == 2  # leaching results do not change the class
+    leached = [x for x in r["results"] if x["leached"]]
+    assert [x["class"] for x in leached] == [None, None]
+    by = {v["template"]: v for v in r["acceptance"]}
+    assert set(by) == {"inert", "ordinary", "hazardous"}
+    inert = by["inert"]
+    assert inert["accepted"] is False and inert["exceeded"] == 1
+    assert inert["deciding"] == {"substance": "Ba", "leached": True, "value": 25, "limit": 20,
+                                 "unit": "mg/kg", "status": "V", "source": "EU2003-33"}
+    assert inert["reason"] == ("Ba leached at L/S = 10: 25 mg/kg is above the inert waste "
+                               "landfill limit 20 mg/kg (avfallsforskriften vedlegg II)")
+    assert inert["not_measured"] > 10
+    assert inert["verdict"] == "not_accepted"
+    # the ordinary landfill: nothing exceeded, but most limits not analysed
+    assert by["ordinary"]["verdict"] == "incomplete" and by["ordinary"]["accepted"] is False
+    assert by["ordinary"]["reason"] is None
+    # at the limit: accepted
+    lab[1]["value"] = "20"
+    r = classify(api, lab).json()
+    assert {v["template"]: v for v in r["acceptance"]}["inert"]["verdict"] == "incomplete"
+    # a detection limit above the limit proves nothing
+    lab[1]["value"] = "<30"
+    inert = {v["template"]: v for v in classify(api, lab).json()["acceptance"]}["inert"]
+    assert inert["accepted"] is False and inert["not_proven"] is True
+    assert inert["verdict"] == "not_proven"
+
+
+def test_natural_background_in_trondheim(api):
+    lab = [{"substance": "Cr", "value": "100"}, {"substance": "Ni", "value": "75"}]
+    r = classify(api, lab).json()
+    assert r["class"] == 2 and r["background"] is None
+    r = classify(api, lab, natural=True, municipality="5001").json()
+    assert r["class"] == 1
+    assert r["background"]["area"] == "Trondheim (5001)"
+    assert r["background"]["values"] == {"Cr": 100, "Ni": 75}
+    assert "Faktaark 63" in r["background"]["source"]
+    assert all(x["within_background"] for x in r["results"])
+    # above the background: the usual class
+    lab[0]["value"] = "101"
+    assert classify(api, lab, natural=True, municipality="5001").json()["class"] == 2
+    # a municipality without published values: the normverdier, and said so
+    r = classify(api, lab, natural=True, municipality="0301").json()
+    assert r["class"] == 2 and r["background"] is None and "normverdier" in r["background_note"]
+    # natural needs the place
+    e = classify(api, lab, natural=True, expect=400).json()["error"]
+    assert e["field"] == "municipality"
+    e = classify(api, lab, natural=True, municipality="Trondheim", expect=400).json()["error"]
+    assert e["field"] == "municipality"
+    e = classify(api, lab, natural="ja", municipality="5001", expect=400).json()["error"]
+    assert e["field"] == "natural"
+
+
+def test_only_parameters_give_no_class(api):
+    r = classify(api, [{"substance": "TOC", "value": "2", "unit": "%"},
+                       {"substance": "DOC", "value": "300", "leached": True}]).json()
+    assert r["class"] is None and r["no_class"] is True and r["decided_by"] is None
+    assert r["risk_assessment"] is False
+
+
+def test_reference_names_every_value_and_its_source(api):
+    r = api.get("/api/substances", expect=200).json()
+    subs = {s["code"]: s for s in r["substances"]}
+    assert len(subs) == 74
+    assert subs["As"]["bounds"] == [8, 20, 50, 600, 1000] and subs["As"]["status"] == "V"
+    assert subs["PCE"]["bounds"] == [0.01]
+    assert subs["Ba"]["bounds"] == []
+    assert "Sum PAH(16) EPA" in subs["PAH16"]["aliases"]
+    assert all(s["source"] for s in r["substances"])
+    tpl = {t["template"]: t for t in r["acceptance"]}
+    assert tpl["inert"]["name_nb"] == "Deponi for inert avfall"
+    assert any(x["substance"] == "Ba" and x["leached"] and x["limit"] == 20
+               for x in tpl["inert"]["limits"])
+    trd = [b for b in r["background"] if b["municipality"] == "5001"]
+    assert trd and trd[0]["values"] == {"Cr": 100, "Ni": 75}
+    api.get("/api/substances", params={"x": "1"}, expect=400, field="x")
+
+
+# ---- listings, facilities and matches -----------------------------------------
+
+from conftest import create_facility, create_listing, landfill, need, supply  # noqa: E402
+
+BODO = (67.28, 14.40)   # far from the demo region and from other tests' sites
+
+
+def test_listing_class_range_background_and_matches(api):
+    dev, op = api.token("developer"), api.token("operator")
+    lat, lon = BODO
+    body = supply(title="Bodø masser med benzen under deteksjonsgrensen", lat=lat, lon=lon,
+                  lab=[{"substance": "Pb", "value": 70},
+                       {"substance": "Benzen", "value": "<0,05"},
+                       {"substance": "Ba", "value": 25, "leached": True}])
+    del body["class"]
+    s = create_listing(api, dev, body, status="published")
+    assert s["class"] == 4
+    cfl = s["class_from_lab"]
+    assert (cfl["class_min"], cfl["class_max"]) == (2, 4)
+    assert cfl["open"] == [{"substance": "Benzen", "detection_limit": 0.05, "class_max": 4}]
+    inert = {v["template"]: v for v in cfl["acceptance"]}["inert"]
+    assert inert["verdict"] == "not_accepted"
+    assert any(x.get("leached") for x in s["lab"])
+    # a class that contradicts the range is refused with the range named
+    e = api.post("/api/listings", token=dev, json=dict(body, **{"class": 2}),
+                 expect=400).json()["error"]
+    assert e["field"] == "class" and "2-4" in e["message"]
+    strict = create_listing(api, dev, need(title="Bodø veg klasse 2", lat=lat + 0.01, lon=lon,
+                                           max_class=2), status="published")
+    ranged = create_listing(api, dev, need(title="Bodø veg tar spenn", lat=lat + 0.01, lon=lon,
+                                           max_class=2, accepts_class_range=True),
+                            status="published")
+    inert_fill = create_facility(api, op, landfill(name="Bodø inertdeponi", lat=lat - 0.02,
+                                                   lon=lon, max_class=4, acceptance="inert"))
+    leach = create_facility(api, op, landfill(name="Bodø deponi utlekking", lat=lat - 0.02,
+                                              lon=lon, max_class=4,
+                                              leaching_limits={"Ba": 30}))
+    r = api.get(f"/api/listings/{s['id']}/matches", token=dev, expect=200).json()
+    ids = [m["site_id"] for m in r["matches"]]
+    excluded = {e["site_id"]: e["reason"] for e in r["excluded"]}
+    assert "does not accept class ranges" in excluded[strict["id"]]
+    assert ranged["id"] in ids
+    assert excluded[inert_fill["id"]] == (
+        "Ba leached at L/S = 10: 25 mg/kg is above the inert waste landfill limit 20 mg/kg "
+        "(avfallsforskriften vedlegg II)")
+    assert leach["id"] in ids
+    assert inert_fill["acceptance"] == "inert"
+
+
+def test_natural_listing_uses_the_background(api):
+    dev = api.token("developer")
+    body = supply(title="Naturlig morene Heimdal", material="soil.moraine",
+                  municipality="Trondheim", natural=True,
+                  lab=[{"substance": "Cr", "value": 95}, {"substance": "Ni", "value": 70}])
+    del body["class"]
+    s = create_listing(api, dev, body)
+    assert s["class"] == 1
+    assert s["class_from_lab"]["background"]["area"] == "Trondheim (5001)"
+    # without natural: class 2
+    del body["natural"]
+    assert create_listing(api, dev, body)["class"] == 2
+    # natural without a municipality, or for a facility: refused
+    b2 = dict(body, natural=True)
+    del b2["municipality"]
+    api.post("/api/listings", token=dev, json=b2, expect=400, field="natural")
+    api.post("/api/listings", token=dev, json=dict(body, natural="ja"), expect=400,
+             field="natural")
+
+
+def test_acid_rock_needs_an_approved_receiver(api):
+    dev, op = api.token("developer"), api.token("operator")
+    lat, lon = 59.20, 10.10
+    e = api.post("/api/facilities", token=op, json=landfill(
+        name="Deponi uten tillatelse", lat=lat, lon=lon, accepts=["rock.acid"]),
+        params={"status": "published"}, expect=400).json()["error"]
+    assert e["field"] == "acid_rock_permit"
+    api.post("/api/listings", token=dev, json=need(
+        title="Fylling", lat=lat, lon=lon, accepts=["rock.acid"]), expect=400,
+        field="accepts")
+    shale = create_listing(api, dev, supply(title="Alunskifer fra tunnel", lat=lat, lon=lon,
+                                            material="rock.acid"), status="published")
+    anyrock = create_facility(api, op, landfill(name="Deponi alt fjell", lat=lat + 0.01,
+                                                lon=lon, accepts=["*"]))
+    approved = create_facility(api, op, landfill(
+        name="Godkjent alunskiferdeponi", lat=lat + 0.05, lon=lon, accepts=["rock.acid"],
+        acid_rock_permit="Statsforvalteren, tillatelse 2020/42 (test)"))
+    r = api.get(f"/api/listings/{shale['id']}/matches", token=dev, expect=200).json()
+    ids = [m["site_id"] for m in r["matches"]]
+    assert ids == [approved["id"]]
+    assert anyrock["id"] not in ids
+    api.post("/api/listings", token=dev, json=supply(
+        title="Alunskifer naturlig", lat=lat, lon=lon, material="rock.acid", natural=True,
+        municipality="Trondheim", lab=[{"substance": "Cr", "value": 90}]),
+        expect=400, field="natural")
+
+
+def test_receiver_terms_are_checked(api):
+    op = api.token("operator")
+    for body, field in [
+        (landfill(acceptance="sanitary"), "acceptance"),
+        (landfill(leaching_limits={"Ba": -1}), "leaching_limits.Ba"),
+        (landfill(leaching_limits={"TOC": 3}), "leaching_limits.TOC"),
+        (landfill(leaching_limits={"Xx": 3}), "leaching_limits.Xx"),
+        (landfill(accepts_class_range="yes"), "accepts_class_range"),
+    ]:
+        api.post("/api/facilities", token=op, json=body, expect=400, field=field)
+    dev = api.token("developer")
+    api.post("/api/listings", token=dev, json=supply(acceptance="inert"), expect=400,
+             field="acceptance")
+    api.post("/api/listings", token=dev, json=supply(lab=[
+        {"substance": "Ba", "value": 2, "unit": "mg/l", "leached": True}]), expect=400,
+        field="lab[0].unit")
