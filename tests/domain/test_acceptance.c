@@ -199,14 +199,3 @@ Test(acceptance, the_documentation_lists_every_value)
     cr_assert(strstr(doc, "| Ba | 20 | 100 | 300 |"));
     cr_assert(strstr(doc, "| 5001 Trondheim | Cr | 100 | V |"));
 }
-    for (int ti = 0; ti < MB_ACCEPT_TEMPLATES; ti++)
-        for (size_t k = 0; k < acc.t[ti].n; k++) {
-            const struct mb_accept_limit *x = &acc.t[ti].items[k];
-            if (!x->leached)
-                continue;
-            /* the leaching table: the value appears in the substance's row */
-            char num[32];
-            snprintf(num, sizeof num, "%g", x->limit);
-            cr_assert(strstr(doc, num), "%s %s %s", acc.t[ti].name, x->substance->code, num);
-        }
-}

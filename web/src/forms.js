@@ -41,6 +41,15 @@ export function field(opts) {
     h('p', { class: 'field-error', id: errId, 'data-error-for': opts.name }));
 }
 
+/* A labelled checkbox whose error slot carries the API path `name`. */
+export function checkbox({ name, label, checked }) {
+  const id = `f-${name.replace(/[^a-z0-9]/gi, '-')}-${++seq}`;
+  const input = h('input', { type: 'checkbox', id, name, checked: !!checked, 'aria-describedby': `${id}-err` });
+  input.dataset.field = name;
+  return h('div', { class: 'field check' }, input, h('label', { for: id }, label),
+    h('p', { class: 'field-error', id: `${id}-err`, 'data-error-for': name }));
+}
+
 /* The form's error summary box (put it first in the form). */
 export function summaryBox() {
   return h('div', { class: 'error-summary', role: 'alert', 'data-error-for': '', hidden: true });

@@ -15,6 +15,7 @@ import 'leaflet.markercluster';
 import { NORWAY_OUTLINE } from './norway.js';
 import { t, num, materialName } from './i18n.js';
 import { h } from './dom.js';
+import { classText } from './quality.js';
 
 export const DEFAULT_TILES = 'https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png';
 
@@ -100,7 +101,8 @@ export function sitePopup(site, mats) {
     site.material ? h('div', {}, `${t('site.material')}: ${materialName(m) || site.material}`) : null,
     site.amount ? h('div', {}, `${t('site.amount')}: ${amountText(site.amount)}`) : null,
     site.window ? h('div', {}, `${t('site.window')}: ${site.window.from}–${site.window.to}`) : null,
-    site.class ? h('div', {}, `${t('site.class')}: ${site.class}`) : null,
+    site.class ? h('div', {}, `${t('site.class')}: ${classText(site)}`) : null,
+    site.material === 'rock.acid' ? h('div', { class: 'acid-note' }, t('q.acid')) : null,
     h('a', { href: `#/${path}/${site.id}`, class: 'popup-link' }, t('map.details')));
 }
 

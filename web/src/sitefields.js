@@ -20,7 +20,7 @@ import { t, materialName } from './i18n.js';
 import { field } from './forms.js';
 
 /* The substance codes of the condition-class table (TA-2553/2009). */
-export const SUBSTANCES = ['As', 'Pb', 'Cd', 'Hg', 'Cu', 'Zn', 'Cr', 'CrVI', 'Ni', 'PCB7', 'DDT', 'PAH16', 'BaP'];
+export const SUBSTANCES = ['As', 'Pb', 'Cd', 'Hg', 'Cu', 'Zn', 'Cr', 'CrVI', 'Ni', 'PCB7', 'DDT', 'PAH16', 'BaP', 'Benzen', 'Ba', 'Mo', 'Sb', 'Se', 'Cl', 'F', 'SO4', 'DOC', 'TOC'];
 
 const GROUPS = ['rock', 'soil', 'recycled', 'product'];
 
@@ -64,15 +64,16 @@ export function materialList(mats, selected, { name = 'accepts', legend, hint } 
 }
 
 /* Rows of receiver limits. Returns {el, value(), check(), add()}. */
-export function limitRows(limits) {
+export function limitRows(limits, { name = 'limits', title = t('limits.title'), hint = t('limits.hint') } = {}) {
   const rows = h('div', { class: 'limit-rows' });
-  const listId = `subst-${++seq}`;
+  const uid = ++seq;
+  const listId = `subst-${uid}`;
   let n = 0;
   function add(sub = '', val = '') {
     const i = n++;
     const row = h('div', { class: 'limit-row row' },
-      field({ label: t('limits.substance'), name: 'limits.substance', id: `lim-s-${i}`, value: sub, attrs: { autocomplete: 'off', list: listId } }),
-      field({ label: t('limits.value'), name: 'limits.value', id: `lim-v-${i}`, value: val, hint: 'mg/kg', attrs: { inputmode: 'decimal' } }),
+      field({ label: t('limits.substance'), name: `${name}.substance`, id: `${name}-s-${uid}-${i}`, value: sub, attrs: { autocomplete: 'off', list: listId } }),
+      field({ label: t('limits.value'), name: `${name}.value`, id: `${name}-v-${uid}-${i}`, value: val, hint: 'mg/kg', attrs: { inputmode: 'decimal' } }),
       h('button', { type: 'button', class: 'secondary remove', onclick: () => { row.remove(); paths(); } }, t('form.lab.remove')));
     rows.append(row);
     paths();
@@ -81,26 +82,26 @@ export function limitRows(limits) {
   // The error slots follow the API's paths: limits.<substance> at the value, limits[i] at the substance.
   function paths() {
     [...rows.children].forEach((row, i) => {
-      const s = row.querySelector('[name="limits.substance"]');
-      const v = row.querySelector('[name="limits.value"]');
-      const sp = `limits[${i}]`;
-      const vp = s.value.trim() ? `limits.${s.value.trim()}` : `limits[${i}].value`;
+      const s = row.querySelector(`[name="${name}.substance"]`);
+      const v = row.querySelector(`[name="${name}.value"]`);
+      const sp = `${name}[${i}]`;
+      const vp = s.value.trim() ? `${name}.${s.value.trim()}` : `${name}[${i}].value`;
       s.dataset.field = sp; row.querySelector(`#${s.id}-err`).dataset.errorFor = sp;
       v.dataset.field = vp; row.querySelector(`#${v.id}-err`).dataset.errorFor = vp;
     });
   }
   rows.addEventListener('input', paths);
   for (const [k, v] of Object.entries(limits || {})) add(k, String(v));
-  const el = h('fieldset', { class: 'group limits' }, h('legend', {}, t('limits.title')),
-    h('p', { class: 'hint' }, t('limits.hint')),
-    h('p', { class: 'field-error', 'data-error-for': 'limits' }),
+  const el = h('fieldset', { class: `group ${name === 'limits' ? 'limits' : 'leaching-limits'}` }, h('legend', {}, title),
+    h('p', { class: 'hint' }, hint),
+    h('p', { class: 'field-error', 'data-error-for': name }),
     rows,
     h('button', { type: 'button', class: 'secondary', onclick: () => { add().querySelector('input').focus(); } }, t('limits.add')),
     h('datalist', { id: listId }, SUBSTANCES.map((x) => h('option', { value: x }))));
   const filled = () => [...rows.children].map((row, i) => ({
     i,
-    sub: row.querySelector('[name="limits.substance"]').value.trim(),
-    raw: row.querySelector('[name="limits.value"]').value.trim(),
+    sub: row.querySelector(`[name="${name}.substance"]`).value.trim(),
+    raw: row.querySelector(`[name="${name}.value"]`).value.trim(),
   })).filter((r) => r.sub || r.raw);
   return {
     el,
@@ -117,11 +118,11 @@ export function limitRows(limits) {
       const seen = new Set();
       paths();
       for (const r of filled()) {
-        if (!r.sub) { probs.push({ field: `limits[${r.i}]`, message: t('check.required') }); continue; }
-        if (seen.has(r.sub.toLowerCase())) probs.push({ field: `limits[${r.i}]`, message: t('limits.twice') });
+        if (!r.sub) { probs.push({ field: `${name}[${r.i}]`, message: t('check.required') }); continue; }
+        if (seen.has(r.sub.toLowerCase())) probs.push({ field: `${name}[${r.i}]`, message: t('limits.twice') });
         seen.add(r.sub.toLowerCase());
-        if (r.raw === '') probs.push({ field: `limits.${r.sub}`, message: t('check.required') });
-        else if (!Number.isFinite(Number(r.raw.replace(',', '.').replace(/\s/g, '')))) probs.push({ field: `limits.${r.sub}`, message: t('check.number') });
+        if (r.raw === '') probs.push({ field: `${name}.${r.sub}`, message: t('check.required') });
+        else if (!Number.isFinite(Number(r.raw.replace(',', '.').replace(/\s/g, '')))) probs.push({ field: `${name}.${r.sub}`, message: t('check.number') });
       }
       return probs;
     },

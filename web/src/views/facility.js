@@ -25,7 +25,7 @@
 import { h, announce, note } from '../dom.js';
 import { t, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
-import { field, summaryBox, onSiteSubmit } from '../forms.js';
+import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
 import { materialList, limitRows } from '../sitefields.js';
 
@@ -62,6 +62,8 @@ export async function facilityFormView({ root, params }) {
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('fac.accepts') });
   const offers = materialList(mats, doc.offers, { name: 'offers', legend: t('fac.offers') });
   const limits = limitRows(doc.limits);
+  const leach = limitRows(doc.leaching_limits, { name: 'leaching_limits', title: t('leach.title'), hint: t('leach.hint') });
+  const tplOpts = [['', t('fac.acceptance.none')], ...['inert', 'ordinary', 'hazardous'].map((k) => [k, t(`q.tpl.${k}`)])];
   const yieldRows = h('div', { class: 'yield-rows' });
 
   const capValue = field({ label: t('fac.capacity.landfill'), name: 'capacity_per_year.value', id: 'cap-value', type: 'number', value: cap?.value, attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
@@ -82,7 +84,10 @@ export async function facilityFormView({ root, params }) {
         field({ label: t('fac.municipality'), name: 'municipality', value: doc.municipality, attrs: { autocomplete: 'off' } })),
       h('div', { class: 'pick-map', id: 'fac-pick-map', role: 'region', 'aria-label': t('form.pick.aria') })),
     h('div', { class: 'receiver-only' }, accepts.el,
-      field({ label: t('fac.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts })),
+      field({ label: t('fac.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
+      checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
+      field({ label: t('fac.acceptance'), name: 'acceptance', value: doc.acceptance || '', options: tplOpts, hint: t('fac.acceptance.hint') }),
+      field({ label: t('fac.permit'), name: 'acid_rock_permit', value: doc.acid_rock_permit, hint: t('fac.permit.hint'), attrs: { maxlength: 200 } })),
     h('div', { class: 'quarry-only' }, offers.el),
     h('fieldset', { class: 'group capacity' }, h('legend', { class: 'cap-legend' }, t('fac.capacity')),
       h('p', { class: 'hint cap-hint' }),
@@ -103,7 +108,7 @@ export async function facilityFormView({ root, params }) {
         field({ label: t('form.window.from'), name: 'window.from', type: 'month', value: doc.window?.from, attrs: { min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } }),
         field({ label: t('form.window.to'), name: 'window.to', type: 'month', value: doc.window?.to, attrs: { min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } })),
       h('p', { class: 'field-error', 'data-error-for': 'window' })),
-    h('div', { class: 'receiver-only' }, limits.el),
+    h('div', { class: 'receiver-only' }, limits.el, leach.el),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'primary', value: 'publish' }, t('form.save.publish')),
       h('button', { type: 'submit', class: 'secondary', value: 'draft' }, t('form.save.draft')),
@@ -195,6 +200,11 @@ export async function facilityFormView({ root, params }) {
       if (v('max_class') !== '') body.max_class = Number(v('max_class'));
       const lim = limits.value();
       if (lim) body.limits = lim;
+      const ll = leach.value();
+      if (ll) body.leaching_limits = ll;
+      if (v('acceptance')) body.acceptance = v('acceptance');
+      if (el('accepts_class_range').checked) body.accepts_class_range = true;
+      if (v('acid_rock_permit')) body.acid_rock_permit = v('acid_rock_permit');
     }
     if (ty === 'plant') {
       body.yields = [...yieldRows.children].map((row) => ({
@@ -231,7 +241,7 @@ export async function facilityFormView({ root, params }) {
         if (!Number.isFinite(y.share)) probs.push({ field: `yields[${i}].share`, message: t('check.number') });
       });
     }
-    if (ty !== 'quarry') probs.push(...limits.check());
+    if (ty !== 'quarry') probs.push(...limits.check(), ...leach.check());
     return probs;
   }
 

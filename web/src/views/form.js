@@ -14,7 +14,8 @@
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
-import { field, summaryBox, onSiteSubmit } from '../forms.js';
+import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
+import { classText } from '../quality.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
@@ -74,6 +75,7 @@ export async function formView({ root, params }) {
         labResult)),
     h('div', { class: 'need-only' },
       field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
+      checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
       accepts.el,
       limits.el),
     h('div', { class: 'buttons' },
@@ -141,6 +143,10 @@ export async function formView({ root, params }) {
       let txt = r.decided_by && r.class > 1
         ? t('form.lab.result', { cls: r.class, name, sub: r.decided_by.substance, val: num(r.decided_by.value, 3), limit: num(r.decided_by.limit, 3) })
         : t('form.lab.result1');
+      if (r.class_max > r.class_min) {
+        // A detection limit above a bound: the class is a range, counted at its upper end.
+        txt = `${t('site.class')} ${classText({ class: r.class, class_from_lab: r })}: ${t('q.range.counted', { max: r.class_max })}.`;
+      }
       if (r.likely_hazardous) txt += ` ${t('form.lab.hazard')}`;
       if (r.risk_assessment) txt += ` ${t('form.lab.risk')}`;
       labResult.textContent = txt;
@@ -233,6 +239,7 @@ export async function formView({ root, params }) {
       if (acc.length) body.accepts = acc;
       const lim = limits.value();
       if (lim) body.limits = lim;
+      if (el('accepts_class_range').checked) body.accepts_class_range = true;
     }
     return body;
   }

@@ -12,6 +12,7 @@ import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
 import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
+import { classText, backgroundText, verdictText, labText } from '../quality.js';
 
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
@@ -52,7 +53,7 @@ export async function siteView({ root, params, query }) {
   const fee = site.gate_fee_nok_per_t ?? site.handling_nok_per_t ?? site.processing_nok_per_t ?? (family === 'facilities' ? site.price_nok_per_t : undefined);
 
   const pos = site.position || {};
-  root.append(h('h1', {}, title), msg,
+  root.append(h('h1', {}, title), msg, site.material === 'rock.acid' ? note('warn', t('q.acid')) : '',
     h('div', { class: 'site-layout' },
       h('section', { class: 'card' },
         dl([
@@ -61,7 +62,8 @@ export async function siteView({ root, params, query }) {
           [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.offers || []).join(', ')],
           [t('site.amount'), site.amount ? `${num(site.amount.value)} ${t(`unit.${site.amount.unit}`)}` : undefined],
           [t('site.window'), site.window ? `${site.window.from} – ${site.window.to}` : undefined],
-          [t('site.class'), site.class ?? site.max_class],
+          [t('site.class'), classText(site)],
+          [t('site.natural'), backgroundText(site)],
           [t('site.price'), family === 'listings' && site.price_nok_per_t !== undefined ? num(site.price_nok_per_t, 2) : undefined],
           [cap ? t(`fac.capacity.${capKey}`).replace(/ \(.*\)$/, '') : '', cap ? `${num(cap.value)} ${t(`unit.${cap.unit}`)}` : undefined],
           [fee !== undefined ? t(`fac.fee.${site.type}`) : '', fee !== undefined ? num(fee, 2) : undefined],
@@ -70,9 +72,14 @@ export async function siteView({ root, params, query }) {
           [t('fac.yields'), site.yields?.length ? site.yields.map((y) => `${materialName(mats.find((x) => x.code === y.material)) || y.material} ${num(y.share, 3)}`).join(', ') : undefined],
           [t('site.position'), `${num(pos.lat, 4)} N, ${num(pos.lon, 4)} Ø ${pos.approximate ? t('site.approx') : ''}`],
           [t('site.description'), site.description],
-          [t('site.lab'), site.lab?.length ? site.lab.map((r) => `${r.substance} ${r.value}`).join(', ') : undefined],
+          [t('site.lab'), site.lab?.length ? site.lab.map(labText).join(', ') : undefined],
+          [t('q.templates'), site.class_from_lab?.acceptance ? h('ul', { class: 'verdicts' }, site.class_from_lab.acceptance.map((v) => h('li', { class: `verdict v-${v.verdict}` }, verdictText(v)))) : undefined],
           [t(site.material ? 'site.accepts' : 'fac.accepts'), site.accepts?.length && (site.material || family === 'facilities') ? site.accepts.join(', ') : undefined],
           [t('site.limits'), site.limits && Object.keys(site.limits).length ? Object.entries(site.limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
+          [t('site.leaching'), site.leaching_limits && Object.keys(site.leaching_limits).length ? Object.entries(site.leaching_limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
+          [t('site.acceptance'), site.acceptance ? t(`q.tpl.${site.acceptance}`) : undefined],
+          [t('site.range'), site.accepts_class_range ? t('yes') : undefined],
+          [t('site.permit'), site.acid_rock_permit],
         ]), actions),
       h('div', { class: 'map-wrap' }, h('div', { id: 'site-map', role: 'region', 'aria-label': t('map.aria') }))));
   const map = createMap(root.querySelector('#site-map'), { center: [pos.lat, pos.lon], zoom: 10 });
