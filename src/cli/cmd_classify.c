@@ -28,9 +28,12 @@
 #include "domain/background.h"
 #include "domain/quality.h"
 #include "domain/quality_json.h"
+#include "domain/sampling.h"
+#include "exchange/labreport.h"
+#include "exchange/sheet.h"
 
 struct sample {
-    char id[64];
+    char id[96];
     struct mb_measurement *m;
     size_t n;
     struct mb_classification c;
@@ -42,72 +45,6 @@ struct column {
     bool leached;
     char unit[24];
 };
-
-/* True if text (a parenthesis' inside) marks a leaching test. */
-static bool is_leach_mark(const char *text)
-{
-    char k[32];
-    size_t n = 0;
-    for (const char *p = text; *p && n + 1 < sizeof k; p++)
-        if (*p != ' ' && *p != '=')
-            k[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-    k[n] = '\0';
-    return strcmp(k, "l/s10") == 0 || strcmp(k, "ls10") == 0 ||
-           strcmp(k, "utlekking") == 0 || strcmp(k, "leached") == 0;
-}
-
-/* Parse a header or a word's name into a column. 0, or an error naming
- * `where`. */
-static int parse_column(const struct mb_class_table *tab, const char *name,
-                        const char *where, bool header, struct column *out,
-                        struct mb_error *err)
-{
-    memset(out, 0, sizeof *out);
-    const char *p = name;
-    if ((p[0] == 'L' || p[0] == 'l') && p[1] == '.') {
-        out->leached = true;
-        p += 2;
-    }
-    out->s = mb_class_table_find(tab, p);
-    if (out->s)
-        return 0;
-    /* "Pb (µg/kg)", "Ba (L/S=10)": the last parenthesis is a unit or a
-     * leaching mark, the rest the substance */
-    size_t len = strlen(p);
-    const char *open = strrchr(p, '(');
-    char q[44];
-    if (len > 2 && p[len - 1] == ')' && open && open > p) {
-        char inner[64], head[96];
-        size_t ni = (size_t)(p + len - 1 - open - 1);
-        size_t nh = (size_t)(open - p);
-        if (ni < sizeof inner && nh < sizeof head) {
-            memcpy(inner, open + 1, ni);
-            inner[ni] = '\0';
-            memcpy(head, p, nh);
-            head[nh] = '\0';
-            out->s = mb_class_table_find(tab, head);
-            if (out->s) {
-                if (is_leach_mark(inner)) {
-                    out->leached = true;
-                    return 0;
-                }
-                double f;
-                if (mb_unit_scale(out->s, inner, where, &f, err))
-                    return MB_EINVAL;
-                mb_text_copy(out->unit, sizeof out->unit, inner);
-                return 0;
-            }
-        }
-    }
-    mb_text_clip(q, sizeof q, name);
-    if (header)
-        return mb_error_set(err, MB_ENOTFOUND, where, "column '%s' is neither 'sample' "
-                            "nor a substance of the substance table (see 'massebank "
-                            "classify --list')", q);
-    return mb_error_set(err, MB_ENOTFOUND, where, "unknown substance '%s'; use a code, "
-                        "name or lab name of the substance table (see 'massebank "
-                        "classify --list')", q);
-}
 
 static void free_samples(struct sample *s, size_t n)
 {
@@ -136,6 +73,28 @@ static int is_ignored_column(const char *h)
         if (mb_text_casecmp(h, skip[i]) == 0)
             return 1;
     return 0;
+}
+
+/* Parse a header or a word's name into a column. 0, or an error naming
+ * `where`. */
+static int parse_column(const struct mb_class_table *tab, const char *name,
+                        const char *where, bool header, struct column *out,
+                        struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = mb_result_name_parse(tab, name, where, &out->s, &out->leached, out->unit,
+                                  sizeof out->unit, err);
+    if (rc != MB_ENOTFOUND)
+        return rc;
+    char q[44];
+    mb_text_clip(q, sizeof q, name);
+    if (header)
+        return mb_error_set(err, MB_ENOTFOUND, where, "column '%s' is neither 'sample' "
+                            "nor a substance of the substance table (see 'massebank "
+                            "classify --list')", q);
+    return mb_error_set(err, MB_ENOTFOUND, where, "unknown substance '%s'; use a code, "
+                        "name or lab name of the substance table (see 'massebank "
+                        "classify --list')", q);
 }
 
 static int samples_from_csv(const struct mb_class_table *tab,
@@ -261,6 +220,48 @@ static int sample_from_args(const struct mb_class_table *tab,
     }
     *out = s;
     *nout = 1;
+    return 0;
+}
+
+/* The samples of a lab report (CSV or XLSX, long or wide, with depths
+ * and positions: exchange/labreport.h). */
+static int samples_from_report(const struct mb_class_table *tab,
+                               const struct mb_background *bg, const char *path,
+                               struct sample **out, size_t *nout, struct mb_error *err)
+{
+    struct mb_xchg_sheet sheet;
+    int rc = mb_xchg_sheet_read_file(&sheet, path, err);
+    if (rc)
+        return rc;
+    const char *slash = strrchr(path, '/');
+    char base[64];
+    mb_text_clip(base, sizeof base, slash ? slash + 1 : path);
+    struct mb_lab_report rep;
+    rc = mb_labrep_read(tab, &sheet, base, &rep, err);
+    mb_xchg_sheet_release(&sheet);
+    if (rc)
+        return rc;
+    struct sample *s = mb_xcalloc(rep.n, sizeof *s);
+    size_t ns = 0;
+    for (size_t i = 0; i < rep.n && !rc; i++) {
+        const struct mb_lab_sample *x = &rep.samples[i];
+        struct sample *y = &s[ns++];
+        if (!isnan(x->depth_from))
+            snprintf(y->id, sizeof y->id, "%s (%g-%g m)", x->id, x->depth_from, x->depth_to);
+        else
+            snprintf(y->id, sizeof y->id, "%s", x->id);
+        y->m = mb_xcalloc(x->n, sizeof *y->m);
+        memcpy(y->m, x->m, x->n * sizeof *y->m);
+        y->n = x->n;
+        rc = mb_classify_bg(y->m, y->n, bg, &y->c, err);
+    }
+    mb_labrep_release(&rep);
+    if (rc) {
+        free_samples(s, ns);
+        return rc;
+    }
+    *out = s;
+    *nout = ns;
     return 0;
 }
 
@@ -443,7 +444,7 @@ static void list_table(FILE *f, const struct mb_class_table *tab)
 
 int cmd_classify(int argc, char **argv)
 {
-    const char *csv = NULL, *outpath = NULL, *mun = NULL;
+    const char *csv = NULL, *outpath = NULL, *mun = NULL, *report = NULL, *area_s = NULL;
     bool json = false, natural = false, list = false;
     const char **words = mb_xcalloc((size_t)argc, sizeof *words);
     size_t nwords = 0;
@@ -452,6 +453,8 @@ int cmd_classify(int argc, char **argv)
         int m;
         if ((m = cli_opt_value(argc, argv, &i, "--csv", &csv, "classify")) ||
             (m = cli_opt_value(argc, argv, &i, "--municipality", &mun, "classify")) ||
+            (m = cli_opt_value(argc, argv, &i, "--report", &report, "classify")) ||
+            (m = cli_opt_value(argc, argv, &i, "--area", &area_s, "classify")) ||
             (m = cli_opt_value(argc, argv, &i, "-o", &outpath, "classify"))) {
             if (m < 0) {
                 free(words);
@@ -470,10 +473,20 @@ int cmd_classify(int argc, char **argv)
             words[nwords++] = argv[i];
         }
     }
-    if (!list && ((csv && nwords) || (!csv && !nwords))) {
+    if (!list && (!!csv + !!report + (nwords > 0)) != 1) {
         free(words);
-        return cli_usage("classify", "give results as SUBST=VALUE words or --csv "
-                         "FILE, not both");
+        return cli_usage("classify", "give results as SUBST=VALUE words, --csv FILE or "
+                         "--report FILE, one of them");
+    }
+    double area = NAN;
+    if (area_s) {
+        struct mb_error e;
+        if (!report || mb_parse_number(area_s, &area, "--area", &e) || !(area >= 1) ||
+            area > 1e8) {
+            free(words);
+            return cli_usage("classify", "--area is the sampled area in m2 (1 to 100000000) "
+                             "of a --report");
+        }
     }
     if (natural != (mun != NULL)) {
         free(words);
@@ -516,8 +529,9 @@ int cmd_classify(int argc, char **argv)
         fprintf(stderr, "massebank: no published natural background values for "
                 "municipality %s: the normverdier apply\n", mun);
     if (!list) {
-        rc = csv ? samples_from_csv(&tab, bg, csv, &s, &ns, &err)
-                 : sample_from_args(&tab, bg, words, nwords, &s, &ns, &err);
+        rc = csv      ? samples_from_csv(&tab, bg, csv, &s, &ns, &err)
+             : report ? samples_from_report(&tab, bg, report, &s, &ns, &err)
+                      : sample_from_args(&tab, bg, words, nwords, &s, &ns, &err);
         if (rc) {
             rc = cli_fail(&err);
             goto out;
@@ -543,6 +557,23 @@ int cmd_classify(int argc, char **argv)
             json_decref(o);
         } else {
             sample_text(mem, &s[i], bg, &acc);
+        }
+    }
+    if (report && !json) {
+        /* the sample set against the recommended sampling density */
+        int worst = 0;
+        for (size_t i = 0; i < ns; i++)
+            if (s[i].c.cls > worst)
+                worst = s[i].c.cls;
+        fprintf(mem, "set of %zu samples: the masses are class %d at worst\n", ns, worst);
+        if (!isnan(area)) {
+            int min = mb_sampling_min_points(area);
+            fprintf(mem, "  %g m2 sampled: at least %d sampling points recommended - %s "
+                    "[%c, estimate: %s]\n", area, min, (int)ns < min ? "TOO FEW" : "enough",
+                    MB_SAMPLING_STATUS, MB_SAMPLING_SOURCE);
+        } else {
+            fprintf(mem, "  give --area M2 (the sampled area) to check the number of samples "
+                    "against the recommended sampling density\n");
         }
     }
     fclose(mem);

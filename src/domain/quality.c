@@ -301,6 +301,82 @@ int mb_unit_scale(const struct mb_substance *s, const char *unit, const char *fi
                         "matter), µg/kg, g/kg or %%", q);
 }
 
+/* True if text (a parenthesis' inside, folded) marks a leaching test. */
+static bool is_leach_mark(const char *key)
+{
+    return strcmp(key, "l/s10") == 0 || strcmp(key, "l/s=10") == 0 ||
+           strcmp(key, "ls10") == 0 || strcmp(key, "utlekking") == 0 ||
+           strcmp(key, "utlekket") == 0 || strcmp(key, "leached") == 0 ||
+           strcmp(key, "ristetest") == 0;
+}
+
+int mb_result_name_parse(const struct mb_class_table *t, const char *name, const char *field,
+                         const struct mb_substance **s, bool *leached, char *unit,
+                         size_t unitn, struct mb_error *err)
+{
+    *s = NULL;
+    *leached = false;
+    if (unitn)
+        unit[0] = '\0';
+    const char *p = name;
+    while (*p == ' ')
+        p++;
+    if ((p[0] == 'L' || p[0] == 'l') && p[1] == '.') {
+        *leached = true;
+        p += 2;
+    }
+    *s = mb_class_table_find(t, p);
+    if (*s)
+        return 0;
+    /* "Pb (µg/kg)", "Ba (L/S=10)", "Ba (L/S=10, mg/kg)": the last
+     * parenthesis holds a unit and/or a leaching mark */
+    size_t len = strlen(p);
+    while (len && p[len - 1] == ' ')
+        len--;
+    const char *open = NULL;
+    for (const char *q = p; q < p + len; q++)
+        if (*q == '(')
+            open = q;
+    char q44[44];
+    if (len > 2 && p[len - 1] == ')' && open && open > p && (size_t)(open - p) < 96 &&
+        (size_t)(p + len - 1 - open) < 64) {
+        char head[96], inner[64];
+        memcpy(head, p, (size_t)(open - p));
+        head[open - p] = '\0';
+        memcpy(inner, open + 1, (size_t)(p + len - 1 - open - 1));
+        inner[p + len - 1 - open - 1] = '\0';
+        *s = mb_class_table_find(t, head);
+        if (*s) {
+            /* the inside: parts separated by ',' or ';' */
+            for (char *part = inner; part && *part;) {
+                char *sep = strpbrk(part, ",;");
+                if (sep)
+                    *sep = '\0';
+                char key[64];
+                unit_key(part, key, sizeof key);
+                if (is_leach_mark(key)) {
+                    *leached = true;
+                } else if (key[0]) {
+                    while (*part == ' ')
+                        part++;
+                    double f;
+                    if (mb_unit_scale(*s, part, field, &f, err))
+                        return MB_EINVAL;
+                    mb_text_copy(unit, unitn, part);
+                    size_t ul = strlen(unit);
+                    while (ul && unit[ul - 1] == ' ')
+                        unit[--ul] = '\0';
+                }
+                part = sep ? sep + 1 : NULL;
+            }
+            return 0;
+        }
+    }
+    return mb_error_set(err, MB_ENOTFOUND, field, "'%s' is not a substance of the substance "
+                        "table (codes, names and lab names: 'massebank classify --list', GET "
+                        "/api/substances)", mb_text_clip(q44, sizeof q44, name));
+}
+
 int mb_measurement_parse(const struct mb_class_table *t, const char *substance,
                          const char *value, struct mb_measurement *out,
                          struct mb_error *err)

@@ -65,6 +65,16 @@ void mb_class_table_release(struct mb_class_table *t);
 const struct mb_substance *mb_class_table_find(const struct mb_class_table *t,
                                                const char *name);
 
+/* A result's name as a lab writes it in a column header or a parameter
+ * column: a substance's code, name or alias, "L." before it for a leaching
+ * result ("L.Ba"), and a last parenthesis holding the unit or a leaching
+ * mark ("Pb (µg/kg)", "Ba (L/S=10)", "Ba (L/S=10, mg/kg)"). Fills *s,
+ * *leached and unit ("" when none given). MB_ENOTFOUND when it names no
+ * substance (err names `field`), MB_EINVAL for a unit that is refused. */
+int mb_result_name_parse(const struct mb_class_table *t, const char *name, const char *field,
+                         const struct mb_substance **s, bool *leached, char *unit,
+                         size_t unitn, struct mb_error *err);
+
 /* One lab result. */
 struct mb_measurement {
     const struct mb_substance *substance;

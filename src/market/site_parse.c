@@ -26,7 +26,9 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "domain/geo.h"
 #include "domain/quality_json.h"
+#include "domain/sampling.h"
 #include "domain/unit.h"
 
 /* Limits of the market's own text fields, in characters (code points). */
@@ -35,6 +37,7 @@
 #define KEYWORDS_MAX 20
 #define KEYWORD_MAX_CHARS 40
 #define LAB_MAX 64
+#define MB_SAMPLES_MAX 200
 #define PRICE_MAX 1e5
 
 /* ---- a growable text buffer ------------------------------------------------ */
@@ -154,53 +157,54 @@ struct lab {
     struct mb_classification cls; /* released by lab_release */
     bool classified;         /* the results give a class */
     const struct mb_background *bg; /* natural background applied, or NULL */
+    json_t *samples;         /* normalised "samples", or NULL (a single "lab") */
+    size_t nsamples;
+    double area_m2;          /* "sampled_area_m2", or NAN */
 };
 
 static void lab_release(struct lab *l)
 {
     free(l->m);
     json_decref(l->norm);
+    json_decref(l->samples);
     mb_classification_release(&l->cls);
     memset(l, 0, sizeof *l);
 }
 
-/* Parse "lab" into measurements and classify the sample (with the natural
- * background bg, or NULL). Problems name the item; a sample above class 5
- * or without a class is a problem at "lab". Returns true when the results
- * are good; l->classified then says whether they give a class (a sample
- * of leaching results and parameters only gives none). */
-static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *v,
-                      const struct mb_background *bg, struct lab *l)
+/* Parse a list of lab results (at path `at`: "lab" or "samples[2].lab")
+ * into out (room for LAB_MAX) and its normalised form norm. Returns false
+ * with problems named by item. */
+static bool parse_items(const struct mb_market *m, struct mb_problems *p, json_t *v,
+                        const char *at, struct mb_measurement *out, size_t *n, json_t *norm)
 {
     if (!json_is_array(v) || json_array_size(v) == 0) {
-        mb_problems_add(p, "lab", "must be a non-empty list of {\"substance\": \"Pb\", "
+        mb_problems_add(p, at, "must be a non-empty list of {\"substance\": \"Pb\", "
                         "\"value\": 80} (mg/kg dry matter), with optional \"unit\" and "
                         "\"leached\"");
         return false;
     }
     if (json_array_size(v) > LAB_MAX) {
-        mb_problems_add(p, "lab", "at most %d results", LAB_MAX);
+        mb_problems_add(p, at, "at most %d results", LAB_MAX);
         return false;
     }
     size_t before = p->n;
-    l->m = mb_xcalloc(json_array_size(v), sizeof *l->m);
-    l->norm = json_array();
     size_t i;
     json_t *e;
     json_array_foreach(v, i, e) {
         struct mb_error err;
-        char path[64];
-        struct mb_measurement *mm = &l->m[l->n];
-        if (mb_lab_item_parse(&m->classes, e, i, mm, path, sizeof path, &err)) {
+        char f[64], path[160];
+        struct mb_measurement *mm = &out[*n];
+        if (mb_lab_item_parse(&m->classes, e, i, mm, f, sizeof f, &err)) {
+            snprintf(path, sizeof path, "%.100s%s", at, f + 3); /* f is "lab[i]..." */
             mb_problems_add(p, path, "%s", err.message);
             continue;
         }
         bool dup = false;
-        for (size_t j = 0; j < l->n; j++)
-            if (l->m[j].substance == mm->substance && l->m[j].leached == mm->leached)
+        for (size_t j = 0; j < *n; j++)
+            if (out[j].substance == mm->substance && out[j].leached == mm->leached)
                 dup = true;
         if (dup) {
-            snprintf(path, sizeof path, "lab[%zu].substance", i);
+            snprintf(path, sizeof path, "%.100s[%zu].substance", at, i);
             mb_problems_add(p, path, "%s%s is given twice in one sample",
                             mm->substance->code, mm->leached ? " (leached)" : "");
             continue;
@@ -223,14 +227,23 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
             json_object_set_new(ne, "unit", json_string(mm->substance->unit));
         if (mm->leached)
             json_object_set_new(ne, "leached", json_true());
-        json_array_append_new(l->norm, ne);
-        l->n++;
+        json_array_append_new(norm, ne);
+        (*n)++;
     }
-    if (p->n != before || l->n == 0)
-        return false;
+    return p->n == before && *n > 0;
+}
+
+/* Classify l's measurements (with the natural background bg, or NULL).
+ * A sample above class 5 or without a class is a problem at `at`.
+ * Returns true when the results are good; l->classified then says
+ * whether they give a class (leaching results and parameters only give
+ * none). */
+static bool classify_lab(struct mb_problems *p, const char *at,
+                         const struct mb_background *bg, struct lab *l)
+{
     struct mb_error err;
     if (mb_classify_bg(l->m, l->n, bg, &l->cls, &err)) {
-        mb_problems_add(p, "lab", "%s", err.message);
+        mb_problems_add(p, at, "%s", err.message);
         return false;
     }
     l->bg = bg;
@@ -239,7 +252,7 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
     l->classified = true;
     const struct mb_substance_result *d = &l->cls.results[l->cls.decider];
     if (l->cls.likely_hazardous) {
-        mb_problems_add(p, "lab", "%s %g mg/kg is above the class-5 bound %g mg/kg: "
+        mb_problems_add(p, at, "%s %g mg/kg is above the class-5 bound %g mg/kg: "
                         "likely hazardous waste (avfallsforskriften ch. 11), which "
                         "cannot be listed as clean masses", d->substance->code,
                         d->value, d->lower);
@@ -248,10 +261,13 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
     if (l->cls.cls == 0 || l->cls.risk_assessment) {
         for (size_t k = 0; k < l->cls.n; k++) {
             const struct mb_substance_result *r = &l->cls.results[k];
-            char path[48];
             if (r->cls != 0 || r->unclassed)
                 continue;
-            snprintf(path, sizeof path, "lab[%zu].value", k);
+            char path[64];
+            if (l->nsamples)
+                snprintf(path, sizeof path, "%s", at);
+            else
+                snprintf(path, sizeof path, "lab[%zu].value", k);
             mb_problems_add(p, path, "%s %g mg/kg is above its normverdi %g mg/kg, "
                             "which has no condition class: a site-specific risk "
                             "assessment is needed before the masses can be listed",
@@ -259,6 +275,173 @@ static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *
         }
         return false;
     }
+    return true;
+}
+
+/* Parse "lab" into measurements and classify the sample. */
+static bool parse_lab(const struct mb_market *m, struct mb_problems *p, json_t *v,
+                      const struct mb_background *bg, struct lab *l)
+{
+    l->m = mb_xcalloc(LAB_MAX, sizeof *l->m);
+    l->norm = json_array();
+    if (!parse_items(m, p, v, "lab", l->m, &l->n, l->norm))
+        return false;
+    return classify_lab(p, "lab", bg, l);
+}
+
+/* A number field of a sample: false (with a problem) when present and
+ * not a number within [lo, hi]. */
+static bool sample_num(struct mb_problems *p, json_t *o, const char *at, const char *key,
+                       double lo, double hi, double *out)
+{
+    json_t *x = json_object_get(o, key);
+    *out = NAN;
+    if (!x)
+        return true;
+    double v = json_number_value(x);
+    if (!json_is_number(x) || !isfinite(v) || v < lo || v > hi) {
+        mb_problems_add(p, at, "%s must be a number from %g to %g", key, lo, hi);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* "samples": [{"id", "depth_from_m", "depth_to_m", "lat", "lon", "lab"}]:
+ * each sample classified on its own (shown per sample), the set judged by
+ * its worst value of each substance (what a receiver must be able to
+ * take), the lower end of the range the highest of the samples' lower
+ * ends. */
+static bool parse_samples(const struct mb_market *m, struct mb_problems *p, json_t *v,
+                          const struct mb_background *bg, struct lab *l)
+{
+    size_t ns = json_array_size(v);
+    if (!json_is_array(v) || ns == 0 || ns > MB_SAMPLES_MAX) {
+        mb_problems_add(p, "samples", "must be a list of 1 to %d samples {\"id\", "
+                        "\"depth_from_m\", \"depth_to_m\", \"lat\", \"lon\", \"lab\"}",
+                        MB_SAMPLES_MAX);
+        return false;
+    }
+    size_t before = p->n;
+    l->m = mb_xcalloc(LAB_MAX * 2, sizeof *l->m);
+    l->samples = json_array();
+    l->nsamples = ns;
+    int cls_min = 0;
+    struct mb_measurement *one = mb_xcalloc(LAB_MAX, sizeof *one);
+    size_t i;
+    json_t *o;
+    json_array_foreach(v, i, o) {
+        char at[48], lat_at[64];
+        snprintf(at, sizeof at, "samples[%zu]", i);
+        if (!json_is_object(o)) {
+            mb_problems_add(p, at, "must be an object {\"id\", \"lab\", ...}");
+            continue;
+        }
+        const char *key;
+        json_t *x;
+        json_object_foreach(o, key, x) {
+            static const char *const known[] = { "id", "depth_from_m", "depth_to_m", "lat",
+                                                 "lon", "lab", NULL };
+            bool ok = false;
+            for (const char *const *k = known; *k; k++)
+                ok |= strcmp(key, *k) == 0;
+            if (!ok) {
+                char k2[44], q[96];
+                snprintf(q, sizeof q, "%s.%s", at, mb_text_clip(k2, sizeof k2, key));
+                mb_problems_add(p, q, "unknown field");
+            }
+        }
+        const char *id = json_string_value(json_object_get(o, "id"));
+        char q[96];
+        snprintf(q, sizeof q, "%s.id", at);
+        if (!id || !*id || utf8_chars(id) > 63 || has_control(id, false)) {
+            mb_problems_add(p, q, "is required: the sample's id as the lab report names it "
+                            "(1 to 63 characters)");
+        } else {
+            for (size_t j = 0; j < i; j++)
+                if (json_equal(json_object_get(json_array_get(v, j), "id"),
+                               json_object_get(o, "id")))
+                    mb_problems_add(p, q, "'%s' is given twice", id);
+        }
+        double from, to, lat, lon;
+        snprintf(q, sizeof q, "%s.depth_from_m", at);
+        bool dok = sample_num(p, o, q, "depth_from_m", 0, 200, &from);
+        snprintf(q, sizeof q, "%s.depth_to_m", at);
+        dok &= sample_num(p, o, q, "depth_to_m", 0, 200, &to);
+        if (dok && isnan(from) != isnan(to)) {
+            mb_problems_add(p, q, "give both depth_from_m and depth_to_m, or neither");
+        } else if (dok && from > to) {
+            snprintf(q, sizeof q, "%s.depth_from_m", at);
+            mb_problems_add(p, q, "the sample's top %g m is below its bottom %g m", from, to);
+        }
+        snprintf(lat_at, sizeof lat_at, "%s.lat", at);
+        bool pok = sample_num(p, o, lat_at, "lat", -90, 90, &lat);
+        snprintf(q, sizeof q, "%s.lon", at);
+        pok &= sample_num(p, o, q, "lon", -180, 180, &lon);
+        if (pok && isnan(lat) != isnan(lon)) {
+            mb_problems_add(p, lat_at, "give both lat and lon, or neither");
+        } else if (pok && !isnan(lat)) {
+            struct mb_error err;
+            if (mb_geo_check_norway((struct mb_point){ lat, lon }, lat_at, &err))
+                mb_problems_add(p, lat_at, "%s", err.message);
+        }
+        /* this sample's results */
+        json_t *norm = json_array();
+        size_t n = 0;
+        snprintf(q, sizeof q, "%s.lab", at);
+        bool ok = parse_items(m, p, json_object_get(o, "lab"), q, one, &n, norm);
+        json_t *ns_doc = json_pack("{s:O, s:o}", "id", json_object_get(o, "id"), "lab", norm);
+        if (!isnan(from)) {
+            json_object_set_new(ns_doc, "depth_from_m", json_real(from));
+            json_object_set_new(ns_doc, "depth_to_m", json_real(isnan(to) ? from : to));
+        }
+        if (!isnan(lat) && !isnan(lon)) {
+            json_object_set_new(ns_doc, "lat", json_real(lat));
+            json_object_set_new(ns_doc, "lon", json_real(lon));
+        }
+        if (ok) {
+            struct mb_classification c;
+            struct mb_error err;
+            if (mb_classify_bg(one, n, bg, &c, &err) == 0) {
+                if (!c.no_class && c.cls > 0) {
+                    json_object_set_new(ns_doc, "class", json_integer(c.cls));
+                    json_object_set_new(ns_doc, "class_min", json_integer(c.cls_min));
+                    if (c.cls_min > cls_min)
+                        cls_min = c.cls_min;
+                }
+                mb_classification_release(&c);
+            } else {
+                mb_problems_add(p, q, "%s", err.message);
+            }
+            /* the envelope: per substance the worst value of the set */
+            for (size_t k = 0; k < n; k++) {
+                size_t j = 0;
+                while (j < l->n && !(l->m[j].substance == one[k].substance &&
+                                     l->m[j].leached == one[k].leached))
+                    j++;
+                if (j == l->n) {
+                    if (l->n == LAB_MAX * 2) {
+                        mb_problems_add(p, "samples", "more than %d different results in "
+                                        "the set", LAB_MAX * 2);
+                        break;
+                    }
+                    l->m[l->n++] = one[k];
+                } else if (one[k].value > l->m[j].value ||
+                           (one[k].value == l->m[j].value && !one[k].below_loq)) {
+                    l->m[j] = one[k];
+                }
+            }
+        }
+        json_array_append_new(l->samples, ns_doc);
+    }
+    free(one);
+    if (p->n != before || l->n == 0)
+        return false;
+    if (!classify_lab(p, "samples", bg, l))
+        return false;
+    /* What the measured values prove for the set: the highest lower end. */
+    if (l->classified && cls_min > l->cls.cls_min && cls_min <= l->cls.cls_max)
+        l->cls.cls_min = cls_min;
     return true;
 }
 
@@ -385,6 +568,27 @@ static void normalise_quantity(json_t *doc, const char *key)
     json_object_set_new(doc, key, c);
 }
 
+/* How many samples the set has against the recommended minimum for its
+ * area (domain/sampling.h; an estimate of status U, and said so). */
+static json_t *sampling_json(const struct lab *l)
+{
+    char st[2] = { MB_SAMPLING_STATUS, '\0' };
+    json_t *o = json_pack("{s:I, s:s, s:s}", "samples", (json_int_t)l->nsamples, "status", st,
+                          "source", MB_SAMPLING_SOURCE);
+    if (isnan(l->area_m2)) {
+        json_object_set_new(o, "area_m2", json_null());
+        json_object_set_new(o, "note", json_string("give sampled_area_m2 to check the number "
+                                                   "of samples against the recommended "
+                                                   "sampling density"));
+        return o;
+    }
+    int min = mb_sampling_min_points(l->area_m2);
+    json_object_set_new(o, "area_m2", json_real(l->area_m2));
+    json_object_set_new(o, "recommended_min", json_integer(min));
+    json_object_set_new(o, "too_few", json_boolean((int)l->nsamples < min));
+    return o;
+}
+
 /* The doc: the body with codes canonical, lab and limits normalised. */
 static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_type type,
                          const struct mb_site *site, struct lab *lab, json_t *limits,
@@ -421,9 +625,11 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
         json_object_set(doc, "leaching_limits", leach_limits);
     if (type == MB_TYPE_SUPPLY)
         json_object_set_new(doc, "class", json_integer(site->cls));
-    if (lab->norm && lab->n)
+    if (lab->samples)
+        json_object_set(doc, "samples", lab->samples);
+    else if (lab->norm && lab->n)
         json_object_set(doc, "lab", lab->norm);
-    if (lab->norm && lab->n) {
+    if (lab->n) {
         /* What the lab results say: the class range and what leaves it
          * open, the background applied, each landfill template's verdict. */
         const struct mb_classification *c = &lab->cls;
@@ -438,6 +644,8 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
                                                   d->substance->code, "value", d->value,
                                                   "limit", d->lower));
         }
+        if (lab->samples)
+            json_object_set_new(cfl, "sampling", sampling_json(lab));
         json_object_set_new(doc, "class_from_lab", cfl);
     }
     return doc;
@@ -654,11 +862,35 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
             bg = mb_background_find(&m->background, mun);
     }
     json_t *labv = json_object_get(root, "lab");
+    json_t *samplesv = json_object_get(root, "samples");
+    json_t *areav = json_object_get(root, "sampled_area_m2");
     bool lab_ok = false;
     if (labv && type >= 0 && type != MB_TYPE_SUPPLY)
         mb_problems_add(p, "lab", "unknown field (only a supply carries lab results)");
+    else if (samplesv && type >= 0 && type != MB_TYPE_SUPPLY)
+        mb_problems_add(p, "samples", "unknown field (only a supply carries lab results)");
+    else if (labv && samplesv)
+        mb_problems_add(p, "samples", "give one sample as \"lab\" or a set as \"samples\", "
+                        "not both");
     else if (labv && type == MB_TYPE_SUPPLY)
         lab_ok = parse_lab(m, p, labv, bg, &lab);
+    else if (samplesv && type == MB_TYPE_SUPPLY)
+        lab_ok = parse_samples(m, p, samplesv, bg, &lab);
+    if (samplesv && !labv)
+        labv = samplesv; /* the class comes from the set as from one sample */
+    double area = NAN;
+    if (areav && !json_object_get(root, "samples")) {
+        mb_problems_add(p, "sampled_area_m2", "is read with \"samples\" only: the area the "
+                        "sample set covers");
+    } else if (areav) {
+        area = json_number_value(areav);
+        if (!json_is_number(areav) || !isfinite(area) || area < 1 || area > 1e8) {
+            mb_problems_add(p, "sampled_area_m2", "must be the sampled area in m2, from 1 to "
+                            "100000000");
+            area = NAN;
+        }
+    }
+    lab.area_m2 = area;
     if (natural && !labv && type == MB_TYPE_SUPPLY)
         mb_problems_add(p, "natural", "is read with \"lab\" results only: the background "
                         "values change how lab results are classed");
@@ -727,7 +959,8 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     static const char *const market_only[] = { "type", "title", "description", "keywords",
                                                "lab", "limits", "leaching_limits",
                                                "acceptance", "accepts_class_range",
-                                               "natural", "id", "kind", NULL };
+                                               "natural", "samples", "sampled_area_m2",
+                                               "id", "kind", NULL };
     for (const char *const *k = market_only; *k; k++)
         json_object_del(site, *k);
     if (listing) {

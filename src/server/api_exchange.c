@@ -27,6 +27,7 @@
 #include "exchange/export.h"
 #include "exchange/format.h"
 #include "exchange/import.h"
+#include "exchange/labreport.h"
 #include "exchange/sheet.h"
 #include "report/mhp.h"
 #include "report/rdoc_html.h"
@@ -234,6 +235,61 @@ static json_t *import_item(const struct mb_site_rec *rec, size_t row)
     json_object_set_new(o, "lat", json_real(rec->lat));
     json_object_set_new(o, "lon", json_real(rec->lon));
     return o;
+}
+
+/* A lab report (CSV or XLSX as the lab exports it) read into a sample set
+ * {"layout", "samples": [...]} ready for a listing's "samples"; each
+ * sample with its class. Nothing is stored. */
+void mb_api_lab_report(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    char mime[96];
+    mb_req_mime(r, mime, sizeof mime);
+    bool csv = strcasecmp(mime, "text/csv") == 0;
+    if (!csv && strcasecmp(mime, XLSX_MIME) != 0) {
+        mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",
+                       "send the lab report as text/csv or as " XLSX_MIME);
+        return;
+    }
+    if (!r->body || r->len == 0) {
+        mb_reply_error(r, 400, "invalid", "body", "the file is empty");
+        return;
+    }
+    struct mb_error err;
+    mb_error_clear(&err);
+    struct mb_xchg_sheet sheet;
+    int rc = csv ? mb_xchg_sheet_from_csv(&sheet, r->body, r->len, "body", &err)
+                 : mb_xchg_sheet_from_xlsx(&sheet, r->body, r->len, "body", &err);
+    if (rc) {
+        mb_reply_error(r, 400, "invalid", "body", "%s", err.message);
+        return;
+    }
+    struct mb_lab_report rep;
+    rc = mb_labrep_read(&r->srv->market.classes, &sheet, "body", &rep, &err);
+    mb_xchg_sheet_release(&sheet);
+    if (rc) {
+        mb_reply_error(r, 400, "invalid", err.field, "%s", err.message);
+        return;
+    }
+    json_t *samples = mb_labrep_json(&rep);
+    for (size_t i = 0; i < rep.n; i++) {
+        struct mb_classification c;
+        if (mb_classify(rep.samples[i].m, rep.samples[i].n, &c, &err) == 0) {
+            json_t *o = json_array_get(samples, i);
+            json_object_set_new(o, "class", c.cls > 0 && !c.no_class ? json_integer(c.cls)
+                                                                     : json_null());
+            json_object_set_new(o, "class_min", c.cls > 0 && !c.no_class
+                                                    ? json_integer(c.cls_min)
+                                                    : json_null());
+            mb_classification_release(&c);
+        }
+    }
+    mb_reply_json(r, 200, json_pack("{s:s, s:o}", "layout", rep.long_layout ? "long" : "wide",
+                                    "samples", samples));
+    mb_labrep_release(&rep);
 }
 
 static void import_sites(struct mb_req *r, enum mb_site_family family)

@@ -24,6 +24,7 @@ static const struct route routes[] = {
     { "GET", "/api/substances", mb_api_substances },
     { "GET", "/api/refdata", mb_api_refdata },
     { "POST", "/api/classify", mb_api_classify },
+    { "POST", "/api/lab-reports", mb_api_lab_report },
     { "POST", "/api/auth/login", mb_api_login },
     { "POST", "/api/auth/logout", mb_api_logout },
     { "POST", "/api/auth/logout-everywhere", mb_api_logout_everywhere },

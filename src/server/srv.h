@@ -38,6 +38,7 @@ void mb_api_health(struct mb_req *r, int64_t id);
 void mb_api_openapi(struct mb_req *r, int64_t id);
 void mb_api_materials(struct mb_req *r, int64_t id);
 void mb_api_substances(struct mb_req *r, int64_t id);
+void mb_api_lab_report(struct mb_req *r, int64_t id);
 void mb_api_refdata(struct mb_req *r, int64_t id);
 void mb_api_classify(struct mb_req *r, int64_t id);
 void mb_api_login(struct mb_req *r, int64_t id);

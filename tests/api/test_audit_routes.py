@@ -23,6 +23,7 @@ NO_ENTRY = {
     ("post", "/api/auth/login"): "a session, not a change (failures that lock are logged)",
     ("post", "/api/auth/logout"): "ends a session",
     ("post", "/api/classify"): "computes; writes nothing",
+    ("post", "/api/lab-reports"): "reads a file; writes nothing",
 }
 
 

@@ -445,6 +445,9 @@ ROWS = [
     R("GET", "/api/refdata", "public", EVERYBODY, plain("/api/refdata")),
     R("POST", "/api/classify", "public", EVERYBODY,
       plain("/api/classify", json={"lab": [{"substance": "Pb", "value": "80"}]})),
+    R("POST", "/api/lab-reports", "public", EVERYBODY,
+      plain("/api/lab-reports", data="Prøve,Pb\nA,80\n".encode(),
+            headers={"Content-Type": "text/csv"})),
 
     # ---- sign-in, the user, organisations and users ------------------------
     R("POST", "/api/auth/login", "own demo login (anonymous: the developer's)", EVERYBODY,

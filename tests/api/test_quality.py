@@ -234,3 +234,64 @@ def test_receiver_terms_are_checked(api):
     api.post("/api/listings", token=dev, json=supply(lab=[
         {"substance": "Ba", "value": 2, "unit": "mg/l", "leached": True}]), expect=400,
         field="lab[0].unit")
+
+
+# ---- lab reports and sample sets ---------------------------------------------
+
+LONG_REPORT = ("Prøvenr;Dybde;Parameter;Resultat;Enhet\n"
+               "SK1;0-1;As (Arsen);2,5;mg/kg TS\n"
+               "SK1;0-1;Pb (Bly);85;mg/kg TS\n"
+               "SK1;0-1;Tørrstoff;85,2;%\n"
+               "SK2;1-2;Sum PAH(16) EPA;<0,5;mg/kg TS\n"
+               "SK2;1-2;Benzen;<0,05;mg/kg TS\n")
+
+
+def test_lab_report_is_read_into_samples(api):
+    r = api.post("/api/lab-reports", data=LONG_REPORT.encode(),
+                 headers={"Content-Type": "text/csv"}, expect=200).json()
+    assert r["layout"] == "long"
+    ids = [s["id"] for s in r["samples"]]
+    assert ids == ["SK1", "SK2"]
+    sk1, sk2 = r["samples"]
+    assert (sk1["depth_from_m"], sk1["depth_to_m"]) == (0, 1)
+    assert {x["substance"] for x in sk1["lab"]} == {"As", "Pb"}
+    assert sk1["class"] == 2 and sk2["class"] == 4 and sk2["class_min"] == 1
+    e = api.post("/api/lab-reports", data="Prøve,Ba (mg/l)\nA,2\n".encode(),
+                 headers={"Content-Type": "text/csv"}, expect=400).json()["error"]
+    assert e["field"] == "body line 1, Ba (mg/l)" and "eluate" in e["message"]
+    e = api.post("/api/lab-reports", data="Prøve,Dybde fra,Dybde til,Pb\nA,2,1,4\n".encode(),
+                 headers={"Content-Type": "text/csv"}, expect=400).json()["error"]
+    assert e["field"] == "body line 2, Dybde til" and "below its bottom" in e["message"]
+    api.post("/api/lab-reports", json={"x": 1}, expect=415)
+
+
+def test_listing_with_a_sample_set_and_sampling_density(api):
+    dev = api.token("developer")
+    rep = api.post("/api/lab-reports", data=LONG_REPORT.encode(),
+                   headers={"Content-Type": "text/csv"}, expect=200).json()
+    samples = [{k: v for k, v in s.items() if k not in ("class", "class_min")}
+               for s in rep["samples"]]
+    body = supply(title="Masser med prøveserie", lat=59.21, lon=10.11, samples=samples,
+                  sampled_area_m2=800)
+    del body["class"]
+    s = create_listing(api, dev, body)
+    # the set: Pb 85 (class 2) in SK1, benzene <0,05 (up to class 4) in SK2
+    assert s["class"] == 4
+    cfl = s["class_from_lab"]
+    assert (cfl["class_min"], cfl["class_max"]) == (2, 4)
+    assert [x["class"] for x in s["samples"]] == [2, 4]
+    sm = cfl["sampling"]
+    assert sm["samples"] == 2 and sm["recommended_min"] == 7 and sm["too_few"] is True
+    assert sm["status"] == "U"
+    # without the area the check asks for it
+    del body["sampled_area_m2"]
+    assert "sampled_area_m2" in create_listing(api, dev, body)["class_from_lab"]["sampling"]["note"]
+    # bad samples: named, nothing stored
+    bad = dict(body, samples=[dict(samples[0], depth_from_m=2, depth_to_m=1)])
+    api.post("/api/listings", token=dev, json=bad, expect=400, field="samples[0].depth_from_m")
+    bad = dict(body, samples=[samples[0], dict(samples[1], id="SK1")])
+    api.post("/api/listings", token=dev, json=bad, expect=400, field="samples[1].id")
+    bad = dict(body, samples=[dict(samples[0], lab=[{"substance": "Pb", "value": -1}])])
+    api.post("/api/listings", token=dev, json=bad, expect=400, field="samples[0].lab[0].value")
+    bad = dict(body, lab=[{"substance": "Pb", "value": 1}])
+    api.post("/api/listings", token=dev, json=bad, expect=400, field="samples")

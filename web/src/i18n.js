@@ -247,7 +247,7 @@ const nb = {
   'q.range': '{min}–{max} ({open})',
   'q.range.counted': 'regnes som klasse {max} til mottakeren tar imot klassespenn',
   'q.background': 'Naturlig bakgrunn brukt: {area} ({values})',
-  'q.templates': 'Mottak etter avfallsforskriften vedlegg II',
+  'q.templates': 'Deponimottak (avfallsforskriften vedlegg II)',
   'q.verdict.accepted': 'godtas (alle grenser analysert)',
   'q.verdict.not_accepted': 'godtas ikke',
   'q.verdict.not_proven': 'ikke bevist',

@@ -1,0 +1,98 @@
+/*
+ * quality.test.mjs - issue 14 in the browser, in bokmål on a phone-sized
+ * screen: a supply whose detection limit leaves the class open shows
+ * "2–4 (ikke påvist under 0,05 mg/kg Benzen)" and each landfill
+ * template's verdict with the value that decides it; an operator sets a
+ * landfill to the inert template with a leaching limit and class-range
+ * acceptance through the facility form, and the page shows them; an
+ * alum-shale supply carries the warning that it goes only to an approved
+ * receiver.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, openBrowser, newPage, signIn, apiToken, apiGet, shot } from './helpers.mjs';
+import { checkA11y } from './axe.mjs';
+
+let srv; let browser;
+before(async () => { srv = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); if (srv) assert.equal(await srv.stop(), 0, 'server exits 0 on SIGTERM'); });
+
+async function apiPost(path, token, body) {
+  const r = await fetch(`${srv.base}${path}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const j = await r.json();
+  assert.equal(r.status, 201, JSON.stringify(j));
+  return j;
+}
+
+test('a class range, the background and the template verdicts read in bokmål', async () => {
+  const token = await apiToken(srv.base, 'utbygger');
+  const s = await apiPost('/api/listings?status=published', token, {
+    type: 'supply', title: 'Masser med benzen under deteksjonsgrensen', lat: 63.43, lon: 10.39,
+    material: 'soil.moraine', amount: { value: 800, unit: 't' }, window: { from: '2026-05', to: '2026-07' },
+    lab: [{ substance: 'Pb', value: 70 }, { substance: 'Benzen', value: '<0,05' },
+          { substance: 'Ba', value: 25, leached: true }],
+  });
+  assert.equal(s.class, 4);
+  const page = await newPage(browser, srv.base, { width: 390, height: 844 });
+  await signIn(page, srv.base, 'utbygger');
+  await page.goto(`${srv.base}/#/annonse/${s.id}`);
+  const facts = page.locator('dl.facts');
+  await facts.waitFor();
+  const text = await facts.innerText();
+  assert.match(text, /2–4 \(ikke påvist under 0,05 mg\/kg Benzen\)/);
+  assert.match(text, /Ba 25 \(utlekket, L\/S = 10\)/);
+  assert.match(text, /Deponi for inert avfall: godtas ikke – Ba utlekket \(L\/S = 10\): 25 mg\/kg er over grensen 20 mg\/kg/);
+  assert.match(text, /Deponi for ordinært avfall: ingen grense overskredet, men ikke alt er analysert/);
+  assert.doesNotMatch(text, /leached|above|not detected/, 'no English in the bokmål view');
+  const violations = await checkA11y(page);
+  assert.deepEqual(violations, [], `axe on the listing:\n  ${violations.join('\n  ')}`);
+  await shot(page, 'quality-range-phone');
+  await page.close();
+});
+
+test('the operator sets a landfill to the inert template with a leaching limit', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'deponi');
+  const token = await apiToken(srv.base, 'deponi');
+  await page.locator('#main-nav').getByRole('link', { name: 'Nytt anlegg' }).click();
+  const form = page.locator('form.facility-form');
+  await form.waitFor();
+  await form.getByLabel('Navn', { exact: true }).fill('Inertdeponi Heimdal');
+  await form.getByLabel('Breddegrad (N)').fill('63.35');
+  await form.getByLabel('Lengdegrad (Ø)').fill('10.36');
+  await form.getByRole('group', { name: 'Materialer som tas imot' }).getByLabel('Hele gruppen (soil.*)').check();
+  await form.getByLabel('Kapasitet per år').fill('20000');
+  await form.getByLabel('Mottakskriterier (avfallsforskriften vedlegg II)').selectOption('inert');
+  await form.getByLabel('Tar imot masser med klassespenn').check();
+  await form.locator('fieldset.leaching-limits').getByRole('button', { name: 'Legg til grenseverdi' }).click();
+  await form.locator('fieldset.leaching-limits .limit-row').getByLabel('Stoff').fill('Ba');
+  await form.locator('fieldset.leaching-limits .limit-row').getByLabel('Grense').fill('15');
+  const violations = await checkA11y(page);
+  assert.deepEqual(violations, [], `axe on the facility form:\n  ${violations.join('\n  ')}`);
+  await page.getByRole('button', { name: 'Lagre og publiser' }).click();
+  await page.waitForURL(/#\/anlegg\/\d+/);
+  const id = Number(page.url().match(/anlegg\/(\d+)/)[1]);
+  const saved = await apiGet(srv.base, `/api/facilities/${id}`, token);
+  assert.equal(saved.acceptance, 'inert');
+  assert.equal(saved.accepts_class_range, true);
+  assert.deepEqual(saved.leaching_limits, { Ba: 15 });
+  const text = await page.locator('dl.facts').innerText();
+  assert.match(text, /Deponi for inert avfall/);
+  assert.match(text, /Ba 15 mg\/kg/);
+  await page.close();
+});
+
+test('an alum-shale surplus is shown as such', async () => {
+  const token = await apiToken(srv.base, 'utbygger');
+  const s = await apiPost('/api/listings?status=published', token, {
+    type: 'supply', title: 'Alunskifer fra tunnel', lat: 59.91, lon: 10.75, material: 'rock.acid',
+    class: 1, amount: { value: 5000, unit: 't' }, window: { from: '2026-05', to: '2026-07' },
+  });
+  const page = await newPage(browser, srv.base, { width: 390, height: 844 });
+  await page.goto(`${srv.base}/#/annonse/${s.id}`);
+  await page.locator('.note-warn').filter({ hasText: 'Syredannende bergart (alunskifer): skal bare til mottak som er godkjent for det.' }).waitFor();
+  await page.close();
+});
