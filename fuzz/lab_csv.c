@@ -12,6 +12,11 @@
  * (reference tables and overrides too), so its contract is checked as
  * well: a header of distinct, non-empty names; every row as wide as the
  * header; rows in line order.
+ *
+ * The same bytes go through the lab report reader (exchange/labreport.h,
+ * `massebank classify --report`, POST /api/lab-reports) too: a report it
+ * accepts has samples, each with results and a depth interval whose top
+ * is not below its bottom; a refusal names where, and returns nothing.
  */
 #include "fuzz.h"
 
@@ -21,6 +26,7 @@
 #include "core/csvtable.h"
 #include "core/text.h"
 #include "domain/quality.h"
+#include "exchange/labreport.h"
 
 static bool one_of(const char *h, const char *const *names, size_t n)
 {
@@ -123,6 +129,36 @@ out:
     free(subst);
 }
 
+static void read_report(const struct mb_class_table *tab, const uint8_t *data, size_t size)
+{
+    struct mb_xchg_sheet sheet;
+    struct mb_error err;
+    if (mb_xchg_sheet_from_csv(&sheet, (const char *)data, size, "lab.csv", &err))
+        return;
+    struct mb_lab_report rep;
+    int rc = mb_labrep_read(tab, &sheet, "lab.csv", &rep, &err);
+    if (rc == 0) {
+        if (rep.n == 0)
+            fuzz_fail("labreport: accepted a report without samples", NULL);
+        for (size_t i = 0; i < rep.n; i++) {
+            const struct mb_lab_sample *x = &rep.samples[i];
+            if (x->n == 0 || !x->id[0])
+                fuzz_fail("labreport: a sample without results or id", NULL);
+            if (x->depth_from > x->depth_to)
+                fuzz_fail("labreport: a sample's top below its bottom", NULL);
+            for (size_t k = 0; k < x->n; k++)
+                if (!x->m[k].substance || x->m[k].value < 0)
+                    fuzz_fail("labreport: a result without substance or negative", NULL);
+        }
+        json_decref(mb_labrep_json(&rep));
+        mb_labrep_release(&rep);
+    } else {
+        if (!err.message[0] || rep.samples || rep.n)
+            fuzz_fail("labreport: a refusal without a message, or with samples", &err);
+    }
+    mb_xchg_sheet_release(&sheet);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const struct mb_class_table *tab = &fuzz_market()->classes;
@@ -136,5 +172,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (rc != MB_EINVAL) {
         fuzz_fail("csv: refused with another code than MB_EINVAL", &err);
     }
+    read_report(tab, data, size);
     return 0;
 }

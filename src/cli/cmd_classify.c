@@ -227,7 +227,8 @@ static int sample_from_args(const struct mb_class_table *tab,
  * and positions: exchange/labreport.h). */
 static int samples_from_report(const struct mb_class_table *tab,
                                const struct mb_background *bg, const char *path,
-                               struct sample **out, size_t *nout, struct mb_error *err)
+                               struct sample **out, size_t *nout, char **skipped,
+                               int *points, struct mb_error *err)
 {
     struct mb_xchg_sheet sheet;
     int rc = mb_xchg_sheet_read_file(&sheet, path, err);
@@ -254,6 +255,20 @@ static int samples_from_report(const struct mb_class_table *tab,
         memcpy(y->m, x->m, x->n * sizeof *y->m);
         y->n = x->n;
         rc = mb_classify_bg(y->m, y->n, bg, &y->c, err);
+    }
+    *points = mb_labrep_points(&rep);
+    if (rep.nskipped) {
+        /* said, never silently dropped */
+        char *t = NULL;
+        size_t tl = 0;
+        FILE *f = open_memstream(&t, &tl);
+        if (f) {
+            fprintf(f, "not judged (outside the substance table, or not L/S = 10):");
+            for (size_t i = 0; i < rep.nskipped; i++)
+                fprintf(f, "%s %s", i ? "," : "", rep.skipped[i]);
+            fclose(f);
+            *skipped = t;
+        }
     }
     mb_labrep_release(&rep);
     if (rc) {
@@ -327,7 +342,7 @@ static json_t *sample_json(const struct sample *s, const char *version,
         "{s:s,s:o,s:o,s:o,s:o,s:b,s:s,s:s,s:s,s:b,s:b,s:b,s:o,s:o,s:o,s:o}",
         "sample", s->id,
         "class", c->cls ? json_integer(c->cls) : json_null(),
-        "class_min", c->cls ? json_integer(c->cls_min) : json_null(),
+        "class_min", c->cls_min > 0 ? json_integer(c->cls_min) : json_null(),
         "class_max", c->cls ? json_integer(c->cls_max) : json_null(),
         "open_substances", open,
         "likely_hazardous_waste_possible", c->likely_hazardous_possible,
@@ -350,9 +365,13 @@ static void sample_text(FILE *f, const struct sample *s, const struct mb_backgro
     if (c->no_class)
         fprintf(f, "%s: no class (only leaching results and parameters, which the "
                 "condition classes do not cover)\n", s->id);
+    else if (c->cls == 0 && c->cls_min > 0)
+        fprintf(f, "%s: CONTAMINATED, no class: %s is above its normverdi and has no "
+                "condition classes (the substances with classes give class %d)\n", s->id,
+                d->substance->code, c->cls_min);
     else if (c->cls == 0)
-        fprintf(f, "%s: no class (only substances without classes, above their "
-                "normverdi)\n", s->id);
+        fprintf(f, "%s: CONTAMINATED, no class (only substances without classes, above "
+                "their normverdi)\n", s->id);
     else if (c->likely_hazardous)
         fprintf(f, "%s: above class 5 - likely HAZARDOUS WASTE (to be decided under "
                 "avfallsforskriften ch. 11)\n", s->id);
@@ -365,13 +384,15 @@ static void sample_text(FILE *f, const struct sample *s, const struct mb_backgro
     } else
         fprintf(f, "%s: class %d (%s / %s)%s\n", s->id, c->cls, mb_class_name_nb(c->cls),
                 mb_class_name_en(c->cls),
-                c->contaminated || c->loq_note ? "" : " - clean masses");
-    if (c->no_class)
+                c->contaminated || c->loq_note ? "" : " - no analysed substance above its "
+                                                      "normverdi");
+    if (c->no_class || c->cls == 0)
         ; /* nothing decided a class */
     else if (d->lower > 0)
-        fprintf(f, "  decided by %s (%s): %g mg/kg, %g over the limit %g (x%.2f)\n",
+        fprintf(f, "  %s by %s (%s): %g mg/kg, %g over the limit %g (x%.2f) [%c]\n",
+                c->cls_max > c->cls_min || c->cls == 0 ? "lower end decided" : "decided",
                 d->substance->code, d->substance->name, d->value, d->value - d->lower,
-                d->lower, d->value / d->lower);
+                d->lower, d->value / d->lower, d->substance->status);
     else if (c->cls == 1 && d->below_loq && d->value == 0)
         fprintf(f, "  highest relative to its normverdi: %s not detected (normverdi "
                 "%g mg/kg)\n", d->substance->code, d->substance->upper[0]);
@@ -394,8 +415,11 @@ static void sample_text(FILE *f, const struct sample *s, const struct mb_backgro
                     "class %d\n", r->substance->code, r->value, r->substance->upper[0],
                     r->cls_max ? r->cls_max : 1);
     }
-    if (c->cls >= 4 && !c->likely_hazardous)
+    if (c->cls_min >= 4 && c->cls >= 4 && !c->likely_hazardous)
         fprintf(f, "  class 4 or higher: the risk of spreading must be assessed\n");
+    if (c->cls_max > c->cls_min)
+        fprintf(f, "  ask the lab to re-analyse %s with a detection limit at or below its "
+                "normverdi to narrow the range\n", c->results[c->open_decider].substance->code);
     if (bg) {
         fprintf(f, "  natural background of %s [%c: %s]:", bg->area, bg->status, bg->source);
         for (size_t i = 0; i < bg->n; i++)
@@ -411,10 +435,14 @@ static void sample_text(FILE *f, const struct sample *s, const struct mb_backgro
         char why[256];
         mb_accept_reason(t, &v, why, sizeof why);
         size_t judged = t->n - v.nmissing;
+        const char *st = !v.limit || v.limit->status == 'V' ? ""
+                         : v.limit->status == 'S' ? " [limit from a secondary source]"
+                                                  : " [limit unconfirmed: verify]";
         if (v.nexceeded)
-            fprintf(f, "  %s: NOT ACCEPTED - %s\n", mb_accept_name_en(t), why);
+            fprintf(f, "  %s: NOT ACCEPTED - %s%s%s\n", mb_accept_name_en(t), why, st,
+                    v.nexceeded > 1 ? " (and more: see --json)" : "");
         else if (v.nopen)
-            fprintf(f, "  %s: not proven - %s\n", mb_accept_name_en(t), why);
+            fprintf(f, "  %s: not proven - %s%s\n", mb_accept_name_en(t), why, st);
         else if (!judged)
             fprintf(f, "  %s: not judged - none of its %zu limits analysed\n",
                     mb_accept_name_en(t), t->n);
@@ -517,7 +545,8 @@ int cmd_classify(int argc, char **argv)
     }
     struct sample *s = NULL;
     size_t ns = 0;
-    char *text = NULL;
+    char *text = NULL, *skipped = NULL;
+    int points = 0;
     size_t len = 0;
     if (mb_accept_table_init(&acc, &tab, &err) ||
         mb_background_table_init(&bgt, &tab, &err)) {
@@ -530,7 +559,8 @@ int cmd_classify(int argc, char **argv)
                 "municipality %s: the normverdier apply\n", mun);
     if (!list) {
         rc = csv      ? samples_from_csv(&tab, bg, csv, &s, &ns, &err)
-             : report ? samples_from_report(&tab, bg, report, &s, &ns, &err)
+             : report ? samples_from_report(&tab, bg, report, &s, &ns, &skipped,
+                                                     &points, &err)
                       : sample_from_args(&tab, bg, words, nwords, &s, &ns, &err);
         if (rc) {
             rc = cli_fail(&err);
@@ -565,12 +595,23 @@ int cmd_classify(int argc, char **argv)
         for (size_t i = 0; i < ns; i++)
             if (s[i].c.cls > worst)
                 worst = s[i].c.cls;
-        fprintf(mem, "set of %zu samples: the masses are class %d at worst\n", ns, worst);
+        fprintf(mem, "set of %zu samples (%s): the masses are class %d at worst\n", ns,
+                points > 0 ? "positions given" : "no positions", worst);
+        if (skipped)
+            fprintf(mem, "  %s\n", skipped);
         if (!isnan(area)) {
             int min = mb_sampling_min_points(area);
-            fprintf(mem, "  %g m2 sampled: at least %d sampling points recommended - %s "
-                    "[%c, estimate: %s]\n", area, min, (int)ns < min ? "TOO FEW" : "enough",
-                    MB_SAMPLING_STATUS, MB_SAMPLING_SOURCE);
+            if (points > 0)
+                fprintf(mem, "  %g m2 sampled at %d points: at least %d sampling points "
+                        "recommended for diffuse contamination - %s [%c, estimate: %s]\n",
+                        area, points, min, points < min ? "TOO FEW" : "meets the estimated "
+                        "minimum", MB_SAMPLING_STATUS, MB_SAMPLING_SOURCE);
+            else
+                fprintf(mem, "  %g m2 sampled: at least %d sampling points recommended for "
+                        "diffuse contamination; the report gives no positions, so the %zu "
+                        "samples cannot be counted as points%s [%c, estimate: %s]\n", area,
+                        min, ns, (int)ns < min ? " - and even as points they are TOO FEW" : "",
+                        MB_SAMPLING_STATUS, MB_SAMPLING_SOURCE);
         } else {
             fprintf(mem, "  give --area M2 (the sampled area) to check the number of samples "
                     "against the recommended sampling density\n");
@@ -581,6 +622,7 @@ int cmd_classify(int argc, char **argv)
         rc = cli_fail(&err);
 out:
     free(text);
+    free(skipped);
     free_samples(s, ns);
     mb_background_table_release(&bgt);
     mb_accept_table_release(&acc);

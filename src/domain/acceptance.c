@@ -21,7 +21,10 @@ static const struct {
     const char *name, *nb, *en;
 } names[MB_ACCEPT_TEMPLATES] = {
     { "inert", "Deponi for inert avfall", "Inert waste landfill" },
-    { "ordinary", "Deponi for ordinært avfall", "Ordinary (non-hazardous) waste landfill" },
+    { "ordinary", "Ordinært avfall i celle med stabilt, ikke-reaktivt farlig avfall "
+                  "(vedlegg II pkt. 2.2.2)",
+      "Ordinary waste in a cell with stable, non-reactive hazardous waste "
+      "(vedlegg II 2.2.2)" },
     { "hazardous", "Deponi for farlig avfall", "Hazardous waste landfill" },
 };
 

@@ -288,8 +288,9 @@ int mb_unit_scale(const struct mb_substance *s, const char *unit, const char *fi
         return mb_error_set(err, MB_EINVAL, field, "pH has no unit (got '%s')", q);
     if (strstr(key, "/l"))
         return mb_error_set(err, MB_EINVAL, field, "'%s' is a concentration in the "
-                            "eluate; give mg per kg dry matter (for a leaching test at "
-                            "L/S = 10 l/kg: mg/l x 10 = mg/kg)", q);
+                            "eluate; give the leached amount in mg per kg dry matter, as the "
+                            "lab reports it (utlekket mengde; for a one-stage test at L/S = "
+                            "10 l/kg roughly mg/l x 10)", q);
     for (size_t i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(key, units[i].key) == 0) {
             /* a substance kept in % (TOC, LOI, S) divides by 10 000 */
@@ -354,8 +355,11 @@ int mb_result_name_parse(const struct mb_class_table *t, const char *name, const
                     *sep = '\0';
                 char key[64];
                 unit_key(part, key, sizeof key);
+                const struct mb_substance *same = mb_class_table_find(t, part);
                 if (is_leach_mark(key)) {
                     *leached = true;
+                } else if (same == *s) {
+                    /* "Arsen (As)": the symbol or name again, no unit */
                 } else if (key[0]) {
                     while (*part == ' ')
                         part++;
@@ -582,6 +586,19 @@ int mb_classify_bg(const struct mb_measurement *m, size_t n,
             out->decider = i;
             have_decider = true;
         }
+    }
+    if (have_decider && out->risk_assessment) {
+        /* A substance without classes above its normverdi: the ground is
+         * contaminated (forurensningsforskriften § 2-3) and no class can be
+         * given; the classed substances give the lower end only. */
+        out->cls_min = out->cls;
+        out->cls = out->cls_max = 0;
+        for (size_t i = 0; i < n; i++)
+            if (out->results[i].cls == 0 && !out->results[i].unclassed) {
+                out->decider = i;
+                break;
+            }
+        return 0;
     }
     if (!have_decider) {
         /* Only normverdi-only substances, all above: no class can be given

@@ -15,7 +15,7 @@
 #include "domain/geo.h"
 
 enum role {
-    R_NONE, R_ID, R_PARAM, R_RESULT, R_UNIT, R_METHOD, R_DEPTH, R_FROM, R_TO, R_LAT, R_LON,
+    R_NONE, R_ID, R_CLIENT_ID, R_PARAM, R_RESULT, R_UNIT, R_METHOD, R_DEPTH, R_FROM, R_TO, R_LAT, R_LON,
     R_NORTH, R_EAST, R_EPSG, R_IGNORE, R_RESULT_COLUMN
 };
 
@@ -49,8 +49,10 @@ static bool in(const char *key, const char *const *list)
 static enum role role_of(const char *header)
 {
     static const char *const ids[] = { "sample", "sampleid", "samplename", "prøve", "prove",
-        "prøvenr", "prøvenummer", "prøvenavn", "prøvemerking", "kundensprøvemerking",
-        "prøvepunkt", "prøveid", "id", NULL };
+        "prøvenr", "prøvenummer", "prøvenavn", "prøvepunkt", "prøveid", "id", "labnr",
+        "labnummer", NULL };
+    static const char *const client_ids[] = { "prøvemerking", "kundensprøvemerking",
+        "kundeprøvemerking", "clientsampleid", "prøvemerkingkunde", NULL };
     static const char *const params[] = { "parameter", "analyse", "analysevariabel",
         "komponent", "analysis", "analytt", NULL };
     static const char *const results[] = { "resultat", "verdi", "result", "value",
@@ -74,7 +76,7 @@ static enum role role_of(const char *header)
         "prøvetaker", "ordrenr", "rapportnr", "akkreditert", NULL };
     char k[96];
     fold(header, k, sizeof k);
-    return in(k, ids) ? R_ID : in(k, params) ? R_PARAM : in(k, results) ? R_RESULT
+    return in(k, client_ids) ? R_CLIENT_ID : in(k, ids) ? R_ID : in(k, params) ? R_PARAM : in(k, results) ? R_RESULT
          : in(k, units) ? R_UNIT : in(k, methods) ? R_METHOD : in(k, depth) ? R_DEPTH
          : in(k, from) ? R_FROM : in(k, to) ? R_TO : in(k, lat) ? R_LAT : in(k, lon) ? R_LON
          : in(k, north) ? R_NORTH : in(k, east) ? R_EAST : in(k, epsg) ? R_EPSG
@@ -117,6 +119,41 @@ static int fail_at(struct ctx *c, size_t row, const char *column, int code, cons
     snprintf(where, sizeof where, "%s %s %zu%s%s", c->name, c->s->xlsx ? "row" : "line", row,
              column ? ", " : "", column ? mb_text_clip(q, sizeof q, column) : "");
     return mb_error_set(c->err, code, where, "%s", msg);
+}
+
+/* Keep a result that is not judged, each name once. */
+static void skip(struct mb_lab_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->nskipped; i++)
+        if (strcmp(r->skipped[i], name) == 0)
+            return;
+    if (r->nskipped == 200)
+        return;
+    r->skipped = mb_xrealloc(r->skipped, (r->nskipped + 1) * sizeof *r->skipped);
+    r->skipped[r->nskipped++] = mb_xstrdup(name);
+}
+
+/* The L/S ratio a method, unit or name text states: 10, 2 (or another
+ * ratio, not judged), or 0 when it names none. NS-EN 12457-2 and -4 are
+ * one-stage L/S = 10; -1 is L/S = 2; -3 has both steps and must say which. */
+static int ls_ratio(const char *text)
+{
+    char k[160];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 1 < sizeof k; p++)
+        if (isalnum(*p) || *p == '-' || *p == '/' || *p == '=' || *p == ',' || *p == '.')
+            k[n++] = (char)tolower(*p);
+    k[n] = '\0';
+    if (strstr(k, "l/s=10") || strstr(k, "l/s10") || strstr(k, "ls=10") || strstr(k, "ls10"))
+        return 10;
+    if (strstr(k, "l/s=2") || strstr(k, "l/s2") || strstr(k, "ls=2") || strstr(k, "ls2") ||
+        strstr(k, "l/s=8") || strstr(k, "l/s=0,1") || strstr(k, "l/s=0.1") ||
+        strstr(k, "12457-1") || strstr(k, "12457-3"))
+        return 2;
+    if (strstr(k, "12457-2") || strstr(k, "12457-4") || strstr(k, "ristetest") ||
+        strstr(k, "utlekking"))
+        return 10;
+    return 0;
 }
 
 static const char *cell(const struct mb_xchg_srow *r, int col)
@@ -291,14 +328,6 @@ static int add_result(struct ctx *c, size_t row, const char *col, struct mb_lab_
     return 0;
 }
 
-static bool leach_method(const char *text)
-{
-    char k[128];
-    fold(text, k, sizeof k);
-    return strstr(k, "12457") || strstr(k, "ls10") || strstr(k, "utlekking") ||
-           strstr(k, "ristetest");
-}
-
 static int read_long(struct ctx *c)
 {
     const struct mb_xchg_sheet *s = c->s;
@@ -320,27 +349,39 @@ static int read_long(struct ctx *c)
         bool leached;
         char unit[48];
         struct mb_error e;
+        const char *ucell = cell(r, c->col[R_UNIT]);
+        const char *mcell = c->col[R_METHOD] >= 0 ? cell(r, c->col[R_METHOD]) : "";
+        int ratio = ls_ratio(pname);
+        if (!ratio)
+            ratio = ls_ratio(ucell);
+        if (!ratio)
+            ratio = ls_ratio(mcell);
+        if (ratio && ratio != 10) {
+            char what[160];
+            snprintf(what, sizeof what, "%.100s (L/S = 2 or another step than L/S = 10)",
+                     pname);
+            skip(c->out, what);
+            continue;
+        }
         rc = mb_result_name_parse(c->t, pname, pcol, &sub, &leached, unit, sizeof unit, &e);
+        if (rc == MB_ENOTFOUND) {
+            skip(c->out, pname); /* a congener, a sub-fraction: not judged, and said */
+            continue;
+        }
         if (rc)
             return fail_at(c, r->row, pcol, rc, "%s", e.message);
-        const char *ucell = cell(r, c->col[R_UNIT]);
+        if (ratio == 10)
+            leached = true;
         if (*ucell) {
             /* "mg/kg TS", or "mg/kg (L/S=10)" for a leaching result */
-            char uk[48];
-            fold(ucell, uk, sizeof uk);
             mb_text_copy(unit, sizeof unit, ucell);
-            if (strstr(uk, "ls10")) {
-                leached = true;
-                char *paren = strchr(unit, '(');
-                if (paren)
-                    *paren = '\0';
-            }
+            char *paren = strchr(unit, '(');
+            if (paren && ratio == 10)
+                *paren = '\0';
             size_t ul = strlen(unit);
             while (ul && unit[ul - 1] == ' ')
                 unit[--ul] = '\0';
         }
-        if (c->col[R_METHOD] >= 0 && leach_method(cell(r, c->col[R_METHOD])))
-            leached = true;
         double f;
         if (mb_unit_scale(sub, unit, "", &f, &e))
             return fail_at(c, r->row, c->col[R_UNIT] >= 0 ? s->header[c->col[R_UNIT]] : pcol,
@@ -367,9 +408,20 @@ static int read_wide(struct ctx *c)
     for (size_t k = 0; k < s->ncols && !rc; k++) {
         if (role_of(s->header[k]) != R_NONE || is_skipped_parameter(s->header[k]))
             continue;
+        int ratio = ls_ratio(s->header[k]);
+        if (ratio && ratio != 10) {
+            skip(c->out, s->header[k]);
+            continue;
+        }
         struct mb_error e;
         rc = mb_result_name_parse(c->t, s->header[k], s->header[k], &w[k].s, &w[k].leached,
                                   w[k].unit, sizeof w[k].unit, &e);
+        if (rc == MB_ENOTFOUND) {
+            skip(c->out, s->header[k]);
+            w[k].s = NULL;
+            rc = 0;
+            continue;
+        }
         if (rc)
             rc = fail_at(c, s->header_row, s->header[k], rc, "%s", e.message);
         for (size_t j = 0; j < k && !rc; j++)
@@ -461,6 +513,10 @@ int mb_labrep_read(const struct mb_class_table *t, const struct mb_xchg_sheet *s
                          "'%.40s' say the same; keep one", s->header[c.col[ro]], s->header[k]);
         c.col[ro] = (int)k;
     }
+    /* The client's marking names the sample the client knows ("SK1"); the
+     * lab's own number is then only a reference. */
+    if (c.col[R_CLIENT_ID] >= 0)
+        c.col[R_ID] = c.col[R_CLIENT_ID];
     if (!rc && c.col[R_ID] < 0)
         rc = fail_at(&c, s->header_row, NULL, MB_EINVAL, "no sample id column (\"Prøvenr\", "
                      "\"Prøve\", \"Sample\")");
@@ -493,6 +549,9 @@ void mb_labrep_release(struct mb_lab_report *r)
     for (size_t i = 0; i < r->n; i++)
         free(r->samples[i].m);
     free(r->samples);
+    for (size_t i = 0; i < r->nskipped; i++)
+        free(r->skipped[i]);
+    free(r->skipped);
     memset(r, 0, sizeof *r);
 }
 
@@ -533,4 +592,19 @@ json_t *mb_labrep_json(const struct mb_lab_report *r)
         json_array_append_new(out, o);
     }
     return out;
+}
+
+int mb_labrep_points(const struct mb_lab_report *r)
+{
+    int n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!r->samples[i].has_pos)
+            return 0;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = fabs(r->samples[j].lat - r->samples[i].lat) < 1e-7 &&
+                   fabs(r->samples[j].lon - r->samples[i].lon) < 1e-7;
+        n += !seen;
+    }
+    return n;
 }

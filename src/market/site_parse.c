@@ -160,6 +160,7 @@ struct lab {
     json_t *samples;         /* normalised "samples", or NULL (a single "lab") */
     size_t nsamples;
     double area_m2;          /* "sampled_area_m2", or NAN */
+    int npoints;             /* distinct sample positions; 0 when some have none */
 };
 
 static void lab_release(struct lab *l)
@@ -327,6 +328,9 @@ static bool parse_samples(const struct mb_market *m, struct mb_problems *p, json
     l->samples = json_array();
     l->nsamples = ns;
     int cls_min = 0;
+    bool all_pos = true;
+    double (*pts)[2] = mb_xcalloc(ns, sizeof *pts);
+    int npts = 0;
     struct mb_measurement *one = mb_xcalloc(LAB_MAX, sizeof *one);
     size_t i;
     json_t *o;
@@ -398,6 +402,16 @@ static bool parse_samples(const struct mb_market *m, struct mb_problems *p, json
         if (!isnan(lat) && !isnan(lon)) {
             json_object_set_new(ns_doc, "lat", json_real(lat));
             json_object_set_new(ns_doc, "lon", json_real(lon));
+            bool seen = false;
+            for (int k = 0; k < npts && !seen; k++)
+                seen = fabs(pts[k][0] - lat) < 1e-7 && fabs(pts[k][1] - lon) < 1e-7;
+            if (!seen) {
+                pts[npts][0] = lat;
+                pts[npts][1] = lon;
+                npts++;
+            }
+        } else {
+            all_pos = false;
         }
         if (ok) {
             struct mb_classification c;
@@ -435,6 +449,8 @@ static bool parse_samples(const struct mb_market *m, struct mb_problems *p, json
         json_array_append_new(l->samples, ns_doc);
     }
     free(one);
+    free(pts);
+    l->npoints = all_pos ? npts : 0;
     if (p->n != before || l->n == 0)
         return false;
     if (!classify_lab(p, "samples", bg, l))
@@ -480,7 +496,7 @@ static json_t *parse_limits(const struct mb_market *m, struct mb_problems *p, js
         double lim = json_number_value(x);
         double top = strcmp(s->unit, "mg/kg") == 0 ? 1e6 : strcmp(s->unit, "%") == 0 ? 100 : 14;
         if (!isfinite(lim) || lim < 0 || lim > top) {
-            mb_problems_add(p, q, "must be between 0 and %g %s (got %g)", top, s->unit, lim);
+            mb_problems_add(p, q, "must be between 0 and %.10g %s (got %g)", top, s->unit, lim);
             continue;
         }
         if (json_object_get(out, s->code)) {
@@ -582,10 +598,19 @@ static json_t *sampling_json(const struct lab *l)
                                                    "sampling density"));
         return o;
     }
+    /* The guidance counts sampling points (places), not samples: depth
+     * samples from one borehole are one point. Without positions the
+     * samples stand in for points, and the answer says so. */
     int min = mb_sampling_min_points(l->area_m2);
+    int points = l->npoints ? l->npoints : (int)l->nsamples;
     json_object_set_new(o, "area_m2", json_real(l->area_m2));
+    json_object_set_new(o, "points", l->npoints ? json_integer(l->npoints) : json_null());
     json_object_set_new(o, "recommended_min", json_integer(min));
-    json_object_set_new(o, "too_few", json_boolean((int)l->nsamples < min));
+    json_object_set_new(o, "too_few", json_boolean(points < min));
+    if (!l->npoints)
+        json_object_set_new(o, "note", json_string("the samples have no positions, so each "
+                                                   "is counted as its own sampling point; "
+                                                   "give lat and lon to count points"));
     return o;
 }
 

@@ -287,8 +287,12 @@ void mb_api_lab_report(struct mb_req *r, int64_t id)
             mb_classification_release(&c);
         }
     }
-    mb_reply_json(r, 200, json_pack("{s:s, s:o}", "layout", rep.long_layout ? "long" : "wide",
-                                    "samples", samples));
+    json_t *skipped = json_array();
+    for (size_t i = 0; i < rep.nskipped; i++)
+        json_array_append_new(skipped, json_string(rep.skipped[i]));
+    mb_reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "layout",
+                                    rep.long_layout ? "long" : "wide", "samples", samples,
+                                    "not_judged", skipped));
     mb_labrep_release(&rep);
 }
 

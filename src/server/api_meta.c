@@ -169,7 +169,7 @@ void mb_api_classify(struct mb_req *r, int64_t id)
         json_array_append_new(res, mb_substance_result_json(&c.results[i]));
     json_t *reply = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b}", "class",
                               c.cls ? json_integer(c.cls) : json_null(), "class_min",
-                              c.cls ? json_integer(c.cls_min) : json_null(), "class_max",
+                              c.cls_min > 0 ? json_integer(c.cls_min) : json_null(), "class_max",
                               c.cls ? json_integer(c.cls_max) : json_null(), "open",
                               mb_open_json(&c), "likely_hazardous_possible",
                               c.likely_hazardous_possible, "no_class", c.no_class);

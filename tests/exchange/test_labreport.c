@@ -122,7 +122,7 @@ Test(labreport, bad_reports_are_refused_with_row_and_column)
     refused("Prøve,Pb\nA,mye\n", "lab.csv line 2, Pb", "not");
     refused("Prøve,Ba (mg/l)\nA,2\n", "lab.csv line 1, Ba (mg/l)", "eluate");
     refused("Prøve,Pb (ppb)\nA,2\n", "lab.csv line 1, Pb (ppb)", "unknown unit");
-    refused("Prøve,Unobtainium\nA,2\n", "lab.csv line 1, Unobtainium", "not a substance");
+    refused("Prøve,Unobtainium\nA,2\n", "lab.csv", "sample A has no results");
     refused("Prøve,Dybde fra,Dybde til,Pb\nA,2,1,40\n", "lab.csv line 2, Dybde til",
             "below its bottom");
     refused("Prøve,Dybde,Pb\nA,-1,40\n", "lab.csv line 2, Dybde", "not");
@@ -134,4 +134,34 @@ Test(labreport, bad_reports_are_refused_with_row_and_column)
     refused("Prøve,Nord,Øst,Pb\nA,6643000,597000,4\n", "lab.csv line 2, Nord", "EPSG");
     refused("Prøve,lat,lon,Pb\nA,48.1,11.5,4\n", "lab.csv line 2, lat", "");
     refused("Prøve,Pb\n,4\n", "lab.csv line 2, Prøve", "empty");
+}
+
+/* Lines a standard soil package holds that the table does not judge
+ * (congeners, single PAH compounds, L/S = 2 steps) are kept aside and
+ * named, not refused; Eurofins' "Arsen (As)" reads; the client's marking
+ * is the sample id when the lab's number is there too. */
+Test(labreport, congeners_and_other_steps_are_named_not_refused)
+{
+    const char *csv =
+        "Prøvenummer;Kundens prøvemerking;Parameter;Resultat;Enhet;Metode\n"
+        "EUNO-1;SK1;Arsen (As);2,5;mg/kg TS;\n"
+        "EUNO-1;SK1;PCB 153;<0,002;mg/kg TS;\n"
+        "EUNO-1;SK1;Acenaftylen;<0,01;mg/kg TS;\n"
+        "EUNO-1;SK1;Sum >C12-C35;45;mg/kg TS;\n"
+        "EUNO-1;SK1;As;0,02;mg/kg;NS-EN 12457-3 L/S=2\n"
+        "EUNO-1;SK1;Ba;12;mg/kg;NS-EN 12457-2\n";
+    struct mb_lab_report rep;
+    struct mb_error err;
+    cr_assert_eq(read_csv(csv, &rep, &err), 0, "%s: %s", err.field, err.message);
+    cr_assert_eq(rep.n, 1);
+    cr_assert_str_eq(rep.samples[0].id, "SK1");
+    cr_assert_float_eq(find(&rep.samples[0], "As", false)->value, 2.5, 1e-12);
+    cr_assert_float_eq(find(&rep.samples[0], "C12-C35", false)->value, 45, 1e-12);
+    cr_assert_null(find(&rep.samples[0], "As", true), "L/S = 2 is not L/S = 10");
+    cr_assert_not_null(find(&rep.samples[0], "Ba", true));
+    cr_assert_eq(rep.nskipped, 3);
+    cr_assert_str_eq(rep.skipped[0], "PCB 153");
+    cr_assert_str_eq(rep.skipped[1], "Acenaftylen");
+    cr_assert(strstr(rep.skipped[2], "As (L/S = 2"), "%s", rep.skipped[2]);
+    mb_labrep_release(&rep);
 }

@@ -45,7 +45,7 @@ test('a class range, the background and the template verdicts read in bokmål', 
   assert.match(text, /2–4 \(ikke påvist under 0,05 mg\/kg Benzen\)/);
   assert.match(text, /Ba 25 \(utlekket, L\/S = 10\)/);
   assert.match(text, /Deponi for inert avfall: godtas ikke – Ba utlekket \(L\/S = 10\): 25 mg\/kg er over grensen 20 mg\/kg/);
-  assert.match(text, /Deponi for ordinært avfall: ingen grense overskredet, men ikke alt er analysert/);
+  assert.match(text, /Ordinært avfall i celle med stabilt, ikke-reaktivt farlig avfall \(vedlegg II pkt. 2.2.2\): ingen grense overskredet, men ikke alt er analysert/);
   assert.doesNotMatch(text, /leached|above|not detected/, 'no English in the bokmål view');
   const violations = await checkA11y(page);
   assert.deepEqual(violations, [], `axe on the listing:\n  ${violations.join('\n  ')}`);
@@ -67,7 +67,7 @@ test('the operator sets a landfill to the inert template with a leaching limit',
   await form.getByLabel('Kapasitet per år').fill('20000');
   await form.getByLabel('Mottakskriterier (avfallsforskriften vedlegg II)').selectOption('inert');
   await form.getByLabel('Tar imot masser med klassespenn').check();
-  await form.locator('fieldset.leaching-limits').getByRole('button', { name: 'Legg til grenseverdi' }).click();
+  await form.getByRole('button', { name: 'Legg til utlekkingsgrense' }).click();
   await form.locator('fieldset.leaching-limits .limit-row').getByLabel('Stoff').fill('Ba');
   await form.locator('fieldset.leaching-limits .limit-row').getByLabel('Grense').fill('15');
   const violations = await checkA11y(page);
@@ -94,5 +94,44 @@ test('an alum-shale surplus is shown as such', async () => {
   const page = await newPage(browser, srv.base, { width: 390, height: 844 });
   await page.goto(`${srv.base}/#/annonse/${s.id}`);
   await page.locator('.note-warn').filter({ hasText: 'Syredannende bergart (alunskifer): skal bare til mottak som er godkjent for det.' }).waitFor();
+  await page.close();
+});
+
+test('a lab report uploaded in the form becomes the listing\'s sample set', async () => {
+  const page = await newPage(browser, srv.base, { width: 390, height: 844 });
+  await signIn(page, srv.base, 'utbygger');
+  const token = await apiToken(srv.base, 'utbygger');
+  await page.goto(`${srv.base}/#/ny`);
+  const f = page.locator('form.listing-form');
+  await f.getByLabel('Type annonse').selectOption('supply');
+  await f.getByLabel('Tittel').fill('Masser med prøveserie fra Eurofins');
+  await f.getByLabel('Materiale', { exact: true }).selectOption('soil.moraine');
+  await f.getByLabel('Mengde', { exact: true }).fill('2000');
+  await f.getByLabel('Fra måned').fill('2026-05');
+  await f.getByLabel('Til måned').fill('2026-08');
+  await f.getByLabel('Breddegrad (N)').fill('63.43');
+  await f.getByLabel('Lengdegrad (Ø)').fill('10.39');
+  // A report the API refuses: its message next to the file, nothing kept.
+  await f.getByLabel('Velg analyserapport').setInputFiles({ name: 'feil.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('Prøvenr,Dybde fra,Dybde til,Pb\nSK1,2,1,40\n') });
+  await f.locator('[data-error-for="samples"]').filter({ hasText: /below its bottom|under/ }).waitFor();
+  const report = 'Prøvenr;Dybde;Parameter;Resultat;Enhet\n' +
+    'SK1;0-1;As (Arsen);2,5;mg/kg TS\nSK1;0-1;Pb (Bly);85;mg/kg TS\n' +
+    'SK2;1-2;Sum PAH(16) EPA;<0,5;mg/kg TS\nSK2;1-2;Benzen;<0,05;mg/kg TS\n';
+  await f.getByLabel('Velg analyserapport').setInputFiles({ name: 'rapport.csv', mimeType: 'text/csv',
+    buffer: Buffer.from(report) });
+  await f.locator('.samples-view').filter({ hasText: '2 prøver lest fra rapporten' }).waitFor();
+  assert.match(await f.locator('.samples-view').innerText(), /SK1 \(0–1 m\): tilstandsklasse 2/);
+  await f.getByLabel('Prøvetatt areal (m², valgfritt)').fill('800');
+  await page.getByRole('button', { name: 'Lagre og publiser' }).click();
+  await page.waitForURL(/#\/annonse\/\d+/);
+  const id = Number(page.url().match(/annonse\/(\d+)/)[1]);
+  const saved = await apiGet(srv.base, `/api/listings/${id}`, token);
+  assert.equal(saved.samples.length, 2);
+  assert.equal(saved.class, 4);
+  assert.equal(saved.class_from_lab.sampling.too_few, true);
+  const text = await page.locator('dl.facts').innerText();
+  assert.match(text, /2 prøver på 800 m²: anbefalt minst 7 – for få prøver \(anslag etter veiledning, ikke verifisert\)/);
+  await shot(page, 'quality-samples-phone');
   await page.close();
 });

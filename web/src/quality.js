@@ -46,3 +46,18 @@ export function labText(r) {
   const v = typeof r.value === 'number' ? num(r.value, 6) : String(r.value).replace('.', getLang() === 'nb' ? ',' : '.');
   return `${r.substance} ${v}${r.unit && r.unit !== 'mg/kg' ? ` ${r.unit}` : ''}${r.leached ? ` ${t('q.leached.short')}` : ''}`;
 }
+
+/* One sample of a set: "SK1 (0–1 m): tilstandsklasse 2". */
+export function sampleText(x) {
+  const depth = x.depth_from_m !== undefined ? t('q.depth', { from: num(x.depth_from_m, 2), to: num(x.depth_to_m, 2) }) : '';
+  return t('q.sample', { id: x.id, depth, cls: x.class ?? '–' });
+}
+
+/* The sampling density line of a set, or undefined. */
+export function samplingText(site) {
+  const s = site.class_from_lab?.sampling;
+  if (!s) return undefined;
+  if (s.area_m2 === null || s.area_m2 === undefined) return t('q.sampling.noarea', { n: s.samples });
+  return t('q.sampling', { n: s.samples, area: num(s.area_m2), min: s.recommended_min }) +
+    t(s.too_few ? 'q.sampling.few' : 'q.sampling.ok') + t('q.sampling.est');
+}

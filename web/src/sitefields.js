@@ -64,7 +64,7 @@ export function materialList(mats, selected, { name = 'accepts', legend, hint } 
 }
 
 /* Rows of receiver limits. Returns {el, value(), check(), add()}. */
-export function limitRows(limits, { name = 'limits', title = t('limits.title'), hint = t('limits.hint') } = {}) {
+export function limitRows(limits, { name = 'limits', title = t('limits.title'), hint = t('limits.hint'), addLabel = t('limits.add') } = {}) {
   const rows = h('div', { class: 'limit-rows' });
   const uid = ++seq;
   const listId = `subst-${uid}`;
@@ -96,7 +96,7 @@ export function limitRows(limits, { name = 'limits', title = t('limits.title'), 
     h('p', { class: 'hint' }, hint),
     h('p', { class: 'field-error', 'data-error-for': name }),
     rows,
-    h('button', { type: 'button', class: 'secondary', onclick: () => { add().querySelector('input').focus(); } }, t('limits.add')),
+    h('button', { type: 'button', class: 'secondary', onclick: () => { add().querySelector('input').focus(); } }, addLabel),
     h('datalist', { id: listId }, SUBSTANCES.map((x) => h('option', { value: x }))));
   const filled = () => [...rows.children].map((row, i) => ({
     i,

@@ -62,7 +62,7 @@ export async function facilityFormView({ root, params }) {
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('fac.accepts') });
   const offers = materialList(mats, doc.offers, { name: 'offers', legend: t('fac.offers') });
   const limits = limitRows(doc.limits);
-  const leach = limitRows(doc.leaching_limits, { name: 'leaching_limits', title: t('leach.title'), hint: t('leach.hint') });
+  const leach = limitRows(doc.leaching_limits, { name: 'leaching_limits', title: t('leach.title'), hint: t('leach.hint'), addLabel: t('leach.add') });
   const tplOpts = [['', t('fac.acceptance.none')], ...['inert', 'ordinary', 'hazardous'].map((k) => [k, t(`q.tpl.${k}`)])];
   const yieldRows = h('div', { class: 'yield-rows' });
 

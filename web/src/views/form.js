@@ -13,9 +13,9 @@
  */
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName } from '../i18n.js';
-import { api, materials, getSession } from '../api.js';
+import { api, materials, getSession, upload } from '../api.js';
 import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
-import { classText } from '../quality.js';
+import { classText, sampleText } from '../quality.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
@@ -41,6 +41,9 @@ export async function formView({ root, params }) {
   const conv = h('p', { class: 'hint conversion', 'aria-live': 'polite' });
   const labResult = h('p', { class: 'lab-result', 'aria-live': 'polite' });
   const labRows = h('div', { class: 'lab-rows' });
+  // A sample set read from a lab report (POST /api/lab-reports), sent as "samples".
+  let samples = doc.samples?.length ? doc.samples : null;
+  const samplesView = h('div', { class: 'samples-view', 'aria-live': 'polite' });
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('form.accepts'), hint: t('form.accepts.hint') });
   const limits = limitRows(doc.limits);
   const form = h('form', { class: 'card listing-form', novalidate: true },
@@ -72,7 +75,13 @@ export async function formView({ root, params }) {
         h('p', { class: 'field-error', 'data-error-for': 'lab' }),
         labRows,
         h('button', { type: 'button', class: 'secondary', onclick: () => { addLab(); } }, t('form.lab.add')),
-        labResult)),
+        labResult),
+      h('fieldset', { class: 'group lab-report' }, h('legend', {}, t('form.report')),
+        h('p', { class: 'hint' }, t('form.report.hint')),
+        field({ label: t('form.report.file'), name: 'report', id: 'report-file', type: 'file', attrs: { accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
+        h('p', { class: 'field-error', 'data-error-for': 'samples' }),
+        samplesView,
+        field({ label: t('form.area'), name: 'sampled_area_m2', type: 'number', value: doc.sampled_area_m2, hint: t('form.area.hint'), attrs: { min: 1, step: 'any', inputmode: 'decimal' } }))),
     h('div', { class: 'need-only' },
       field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
       checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
@@ -106,6 +115,30 @@ export async function formView({ root, params }) {
     });
   }
   for (const r of doc.lab || []) addLab(r.substance, String(r.value));
+
+  function showSamples() {
+    samplesView.replaceChildren();
+    if (!samples) return;
+    samplesView.append(h('p', {}, t('form.report.count', { n: samples.length })),
+      h('ul', { class: 'samples' }, samples.map((x) => h('li', {}, sampleText(x)))),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { samples = null; showSamples(); } }, t('form.report.remove')));
+  }
+  showSamples();
+  form.querySelector('[name="report"]').addEventListener('change', async (ev) => {
+    const file = ev.target.files?.[0];
+    const slot = form.querySelector('[data-error-for="samples"]');
+    slot.textContent = '';
+    if (!file) return;
+    const type = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+    try {
+      const r = await upload('/api/lab-reports', file, type);
+      samples = r.samples;
+      showSamples();
+      announce(t('form.report.count', { n: samples.length }));
+    } catch (e) {
+      slot.textContent = e.message;
+    }
+  });
   form.append(h('datalist', { id: 'substances' }, SUBSTANCES.map((x) => h('option', { value: x }))));
 
   const el = (name) => form.querySelector(`[data-field="${name}"]`);
@@ -210,7 +243,7 @@ export async function formView({ root, params }) {
     if (MONTH.test(body.window.from) && MONTH.test(body.window.to) && body.window.to < body.window.from) probs.push({ field: 'window.to', message: t('check.reversed') });
     if (Math.abs(body.lat) > 90) probs.push({ field: 'lat', message: t('check.lat') });
     if (Math.abs(body.lon) > 180) probs.push({ field: 'lon', message: t('check.lon') });
-    if (body.type === 'supply' && body.class === undefined && !body.lab) probs.push({ field: 'class', message: t('check.class') });
+    if (body.type === 'supply' && body.class === undefined && !body.lab && !body.samples) probs.push({ field: 'class', message: t('check.class') });
     if (body.type === 'need') probs.push(...limits.check());
     return probs;
   }
@@ -231,7 +264,12 @@ export async function formView({ root, params }) {
     if (doc.keywords) body.keywords = doc.keywords;
     if (body.type === 'supply') {
       const lab = labBody();
-      if (lab.length) body.lab = lab;
+      if (samples) {
+        body.samples = samples.map(({ class: _c, class_min: _m, ...x }) => x);
+        if (v('sampled_area_m2') !== '') body.sampled_area_m2 = Number(v('sampled_area_m2').replace(',', '.'));
+      } else if (lab.length) {
+        body.lab = lab;
+      }
       if (v('class') !== '') body.class = Number(v('class'));
     } else {
       if (v('max_class') !== '') body.max_class = Number(v('max_class'));

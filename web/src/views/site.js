@@ -12,7 +12,7 @@ import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
 import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
-import { classText, backgroundText, verdictText, labText } from '../quality.js';
+import { classText, backgroundText, verdictText, labText, sampleText, samplingText } from '../quality.js';
 
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
@@ -73,6 +73,8 @@ export async function siteView({ root, params, query }) {
           [t('site.position'), `${num(pos.lat, 4)} N, ${num(pos.lon, 4)} Ø ${pos.approximate ? t('site.approx') : ''}`],
           [t('site.description'), site.description],
           [t('site.lab'), site.lab?.length ? site.lab.map(labText).join(', ') : undefined],
+          [t('site.samples'), site.samples?.length ? h('ul', { class: 'samples' }, site.samples.map((x) => h('li', {}, `${sampleText(x)} – ${x.lab.map(labText).join(', ')}`))) : undefined],
+          [t('site.sampling'), samplingText(site)],
           [t('q.templates'), site.class_from_lab?.acceptance ? h('ul', { class: 'verdicts' }, site.class_from_lab.acceptance.map((v) => h('li', { class: `verdict v-${v.verdict}` }, verdictText(v)))) : undefined],
           [t(site.material ? 'site.accepts' : 'fac.accepts'), site.accepts?.length && (site.material || family === 'facilities') ? site.accepts.join(', ') : undefined],
           [t('site.limits'), site.limits && Object.keys(site.limits).length ? Object.entries(site.limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
