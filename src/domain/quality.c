@@ -311,6 +311,46 @@ static bool is_leach_mark(const char *key)
            strcmp(key, "ristetest") == 0;
 }
 
+/* The inside of a last parenthesis for substance s: every part a leaching
+ * mark, the substance's own name again ("Arsen (As)") or a unit it takes.
+ * 1 when all parts read (unit and *leached set), 0 when some part is no
+ * unit (then err says why), -1 when some part is nothing of the kind. */
+static int paren_parts(const struct mb_class_table *t, const struct mb_substance *s,
+                       char *inner, const char *field, bool *leached, char *unit,
+                       size_t unitn, struct mb_error *err)
+{
+    bool any_unit_error = false;
+    for (char *part = inner; part && *part;) {
+        char *sep = strpbrk(part, ",;");
+        if (sep)
+            *sep = '\0';
+        while (*part == ' ')
+            part++;
+        size_t pl = strlen(part);
+        while (pl && part[pl - 1] == ' ')
+            part[--pl] = '\0';
+        char key[64];
+        unit_key(part, key, sizeof key);
+        double f;
+        if (is_leach_mark(key)) {
+            *leached = true;
+        } else if (!key[0] || mb_class_table_find(t, part) == s) {
+            /* "Arsen (As)": the symbol or name again */
+        } else if (mb_unit_scale(s, part, field, &f, err) == 0) {
+            mb_text_copy(unit, unitn, part);
+        } else {
+            any_unit_error = true;
+            bool unit_like = strchr(part, '/') || strchr(part, '%') || strstr(key, "kg") ||
+                             strncmp(key, "pp", 2) == 0 || strncmp(key, "mg", 2) == 0 ||
+                             strncmp(key, "ug", 2) == 0 || strncmp(key, "ng", 2) == 0;
+            if (!unit_like)
+                return -1; /* "(III)", "(16)": part of a name, not a unit */
+        }
+        part = sep ? sep + 1 : NULL;
+    }
+    return any_unit_error ? 0 : 1;
+}
+
 int mb_result_name_parse(const struct mb_class_table *t, const char *name, const char *field,
                          const struct mb_substance **s, bool *leached, char *unit,
                          size_t unitn, struct mb_error *err)
@@ -322,15 +362,14 @@ int mb_result_name_parse(const struct mb_class_table *t, const char *name, const
     const char *p = name;
     while (*p == ' ')
         p++;
-    if ((p[0] == 'L' || p[0] == 'l') && p[1] == '.') {
-        *leached = true;
+    bool lprefix = (p[0] == 'L' || p[0] == 'l') && p[1] == '.';
+    if (lprefix)
         p += 2;
-    }
-    *s = mb_class_table_find(t, p);
-    if (*s)
-        return 0;
-    /* "Pb (µg/kg)", "Ba (L/S=10)", "Ba (L/S=10, mg/kg)": the last
-     * parenthesis holds a unit and/or a leaching mark */
+    /* "Pb (µg/kg)", "Pb (%)", "Ba (L/S=10)", "Arsen (As)": the last
+     * parenthesis holds a unit, a leaching mark or the name again - read
+     * first, since a bare symbol ("Pb (%)") would otherwise fold into the
+     * name; a name with a parenthesis of its own ("Krom (III)", "Sum
+     * PAH(16)") falls through to the whole name. */
     size_t len = strlen(p);
     while (len && p[len - 1] == ' ')
         len--;
@@ -339,6 +378,11 @@ int mb_result_name_parse(const struct mb_class_table *t, const char *name, const
         if (*q == '(')
             open = q;
     char q44[44];
+    const struct mb_substance *head_s = NULL;
+    int parts = -1;
+    struct mb_error perr;
+    bool pleach = false;
+    char punit[48] = "";
     if (len > 2 && p[len - 1] == ')' && open && open > p && (size_t)(open - p) < 96 &&
         (size_t)(p + len - 1 - open) < 64) {
         char head[96], inner[64];
@@ -346,35 +390,24 @@ int mb_result_name_parse(const struct mb_class_table *t, const char *name, const
         head[open - p] = '\0';
         memcpy(inner, open + 1, (size_t)(p + len - 1 - open - 1));
         inner[p + len - 1 - open - 1] = '\0';
-        *s = mb_class_table_find(t, head);
-        if (*s) {
-            /* the inside: parts separated by ',' or ';' */
-            for (char *part = inner; part && *part;) {
-                char *sep = strpbrk(part, ",;");
-                if (sep)
-                    *sep = '\0';
-                char key[64];
-                unit_key(part, key, sizeof key);
-                const struct mb_substance *same = mb_class_table_find(t, part);
-                if (is_leach_mark(key)) {
-                    *leached = true;
-                } else if (same == *s) {
-                    /* "Arsen (As)": the symbol or name again, no unit */
-                } else if (key[0]) {
-                    while (*part == ' ')
-                        part++;
-                    double f;
-                    if (mb_unit_scale(*s, part, field, &f, err))
-                        return MB_EINVAL;
-                    mb_text_copy(unit, unitn, part);
-                    size_t ul = strlen(unit);
-                    while (ul && unit[ul - 1] == ' ')
-                        unit[--ul] = '\0';
-                }
-                part = sep ? sep + 1 : NULL;
-            }
-            return 0;
-        }
+        head_s = mb_class_table_find(t, head);
+        if (head_s)
+            parts = paren_parts(t, head_s, inner, field, &pleach, punit, sizeof punit, &perr);
+    }
+    if (head_s && parts == 1) {
+        *s = head_s;
+        *leached = lprefix || pleach;
+        mb_text_copy(unit, unitn, punit);
+        return 0;
+    }
+    *s = mb_class_table_find(t, p);
+    if (*s) {
+        *leached = lprefix;
+        return 0;
+    }
+    if (head_s && parts == 0) {
+        *err = perr;
+        return MB_EINVAL;
     }
     return mb_error_set(err, MB_ENOTFOUND, field, "'%s' is not a substance of the substance "
                         "table (codes, names and lab names: 'massebank classify --list', GET "

@@ -178,9 +178,16 @@ static struct mb_lab_sample *sample_for(struct ctx *c, const char *id, size_t ro
     c->out->samples = mb_xrealloc(c->out->samples, (c->out->n + 1) * sizeof *c->out->samples);
     struct mb_lab_sample *x = &c->out->samples[c->out->n++];
     memset(x, 0, sizeof *x);
-    if (!mb_text_copy(x->id, sizeof x->id, id)) {
-        *rc = fail_at(c, row, c->s->header[c->col[R_ID]], MB_EINVAL, "the sample id is "
-                      "longer than %zu bytes", sizeof x->id - 1);
+    size_t chars = 0;
+    bool control = false;
+    for (const unsigned char *q = (const unsigned char *)id; *q; q++) {
+        chars += (*q & 0xC0) != 0x80;
+        control |= *q < ' ' || *q == 0x7F;
+    }
+    if (chars > 63 || !mb_text_copy(x->id, sizeof x->id, id) || control) {
+        c->out->n--;
+        *rc = fail_at(c, row, c->s->header[c->col[R_ID]], MB_EINVAL, "the sample id must be "
+                      "1 to 63 characters without control characters (line breaks)");
         return NULL;
     }
     x->depth_from = x->depth_to = NAN;
@@ -259,9 +266,10 @@ static int row_place(struct ctx *c, const struct mb_xchg_srow *r, struct mb_lab_
     if (rc)
         return rc;
     if (!isnan(from)) {
-        const char *col = c->col[R_DEPTH] >= 0 ? h[c->col[R_DEPTH]] : h[c->col[R_TO] >= 0
-                                                                       ? c->col[R_TO]
-                                                                       : c->col[R_FROM]];
+        const char *col = c->col[R_DEPTH] >= 0 ? h[c->col[R_DEPTH]]
+                        : (c->col[R_FROM] >= 0 && !(from >= 0)) || c->col[R_TO] < 0
+                            ? h[c->col[R_FROM]]
+                            : h[c->col[R_TO]];
         if ((rc = check_depth(c, r->row, col, from, to)))
             return rc;
         if (!isnan(x->depth_from) && (x->depth_from != from || x->depth_to != to))

@@ -33,7 +33,7 @@
 #include "domain/quality.h"
 #include "exchange/sheet.h"
 
-#define MB_LABREP_MAX_SAMPLES 500
+#define MB_LABREP_MAX_SAMPLES 200 /* as a listing's "samples" */
 #define MB_LABREP_MAX_RESULTS 100 /* per sample */
 
 struct mb_lab_sample {

@@ -36,7 +36,7 @@
 #define DESCRIPTION_MAX_CHARS 4000
 #define KEYWORDS_MAX 20
 #define KEYWORD_MAX_CHARS 40
-#define LAB_MAX 64
+#define LAB_MAX 100 /* as POST /api/classify; the table has 74 substances */
 #define MB_SAMPLES_MAX 200
 #define PRICE_MAX 1e5
 
@@ -646,6 +646,9 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
         json_object_set_new(doc, "municipality", json_string(site->municipality));
     if (limits)
         json_object_set(doc, "limits", limits);
+    const char *acc = json_string_value(json_object_get(root, "acceptance"));
+    if (acc && mb_accept_find(&m->accept, acc))
+        json_object_set_new(doc, "acceptance", json_string(mb_accept_find(&m->accept, acc)->name));
     if (leach_limits)
         json_object_set(doc, "leaching_limits", leach_limits);
     if (type == MB_TYPE_SUPPLY)

@@ -416,10 +416,16 @@ static void check_approvals(struct ctx *c, json_t *o, const char *path,
     sub(p, sizeof p, path, "acid_rock_permit");
     json_t *pv = get(o, "acid_rock_permit");
     const char *permit = json_string_value(pv);
-    if (pv && (!permit || utf8_len(permit) < 3 || utf8_len(permit) > 200)) {
-        mb_problems_add(c->p, p, "must be a text of 3 to 200 characters: the permit that "
-                        "approves the site for acid-forming rock (authority, date, "
-                        "reference)");
+    size_t visible = 0;
+    bool control = false;
+    for (const unsigned char *q = (const unsigned char *)(permit ? permit : ""); *q; q++) {
+        visible += *q > ' ' && (*q & 0xC0) != 0x80;
+        control |= *q < ' ' || *q == 0x7F;
+    }
+    if (pv && (!permit || visible < 3 || utf8_len(permit) > 200 || control)) {
+        mb_problems_add(c->p, p, "must be a text of 3 to 200 characters, not only spaces "
+                        "and without control characters: the permit that approves the "
+                        "site for acid-forming rock (authority, date, reference)");
         return;
     }
     bool named = false;

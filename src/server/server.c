@@ -53,13 +53,14 @@ struct mb_store *mb_srv_store(struct mb_srv *s, struct mb_error *err)
     return st;
 }
 
-/* Documents and imported files (POST /api/imports/...) are uploads. */
+/* Documents, imported files (POST /api/imports/...) and lab reports
+ * (POST /api/lab-reports) are uploads. */
 static bool is_upload(const char *method, const char *url)
 {
     size_t n = strlen(url);
     return strcmp(method, "POST") == 0 &&
            ((n > 10 && strcmp(url + n - 10, "/documents") == 0) ||
-            strncmp(url, "/api/imports/", 13) == 0);
+            strncmp(url, "/api/imports/", 13) == 0 || strcmp(url, "/api/lab-reports") == 0);
 }
 
 static size_t body_limit(const struct mb_srv *s, const char *method, const char *url)

@@ -83,6 +83,20 @@ Test(labreport, long_layout_as_eurofins_exports_it)
     mb_labrep_release(&rep);
 }
 
+/* A bare "%" after a symbol is the unit, not noise to fold away. */
+Test(labreport, a_percent_unit_in_the_header)
+{
+    struct mb_lab_report rep;
+    struct mb_error err;
+    cr_assert_eq(read_csv("Prøve,Pb (%),Krom (III),Sum PAH(16),Arsen (As)\nA,\"0,02\",60,3,9\n",
+                          &rep, &err), 0, "%s: %s", err.field, err.message);
+    cr_assert_float_eq(find(&rep.samples[0], "Pb", false)->value, 200, 1e-9);
+    cr_assert_float_eq(find(&rep.samples[0], "Cr", false)->value, 60, 1e-9);
+    cr_assert_float_eq(find(&rep.samples[0], "PAH16", false)->value, 3, 1e-9);
+    cr_assert_float_eq(find(&rep.samples[0], "As", false)->value, 9, 1e-9);
+    mb_labrep_release(&rep);
+}
+
 Test(labreport, wide_layout_with_a_units_row_and_utm)
 {
     const char *csv =
@@ -134,6 +148,9 @@ Test(labreport, bad_reports_are_refused_with_row_and_column)
     refused("Prøve,Nord,Øst,Pb\nA,6643000,597000,4\n", "lab.csv line 2, Nord", "EPSG");
     refused("Prøve,lat,lon,Pb\nA,48.1,11.5,4\n", "lab.csv line 2, lat", "");
     refused("Prøve,Pb\n,4\n", "lab.csv line 2, Prøve", "empty");
+    refused("Prøve,Pb\n\"A\nB\",4\n", "lab.csv line 3, Prøve", "control characters");
+    refused("Prøve,Dybde fra,Dybde til,Pb\nA,-1,1,40\n", "lab.csv line 2, Dybde fra",
+            "not negative");
 }
 
 /* Lines a standard soil package holds that the table does not judge

@@ -239,6 +239,10 @@ Test(scenario, acid_rock_needs_an_approved_receiver)
           "\"accepts\": [\"rock.acid\"], \"acid_rock_permit\": \"x\", "
           "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}",
           "sites[0].acid_rock_permit", "3 to 200 characters" },
+        { "{\"id\": \"l\", \"kind\": \"landfill\", \"lat\": 59.9, \"lon\": 10.7, "
+          "\"accepts\": [\"rock.acid\"], \"acid_rock_permit\": \"     \", "
+          "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}",
+          "sites[0].acid_rock_permit", "not only spaces" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char json[2048];

@@ -47,6 +47,8 @@ test('a class range, the background and the template verdicts read in bokmål', 
   assert.match(text, /Deponi for inert avfall: godtas ikke – Ba utlekket \(L\/S = 10\): 25 mg\/kg er over grensen 20 mg\/kg/);
   assert.match(text, /Ordinært avfall i celle med stabilt, ikke-reaktivt farlig avfall \(vedlegg II pkt. 2.2.2\): ingen grense overskredet, men ikke alt er analysert/);
   assert.doesNotMatch(text, /leached|above|not detected/, 'no English in the bokmål view');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);
   const violations = await checkA11y(page);
   assert.deepEqual(violations, [], `axe on the listing:\n  ${violations.join('\n  ')}`);
   await shot(page, 'quality-range-phone');
@@ -132,6 +134,8 @@ test('a lab report uploaded in the form becomes the listing\'s sample set', asyn
   assert.equal(saved.class_from_lab.sampling.too_few, true);
   const text = await page.locator('dl.facts').innerText();
   assert.match(text, /2 prøver på 800 m²: anbefalt minst 7 – for få prøver \(anslag etter veiledning, ikke verifisert\)/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);
   await shot(page, 'quality-samples-phone');
   await page.close();
 });

@@ -43,7 +43,9 @@ export function verdictText(v) {
 
 /* A lab result as text: "Pb 80", "Benzen <0,05", "Ba 25 (utlekket, L/S = 10)", "TOC 2,5 %". */
 export function labText(r) {
-  const v = typeof r.value === 'number' ? num(r.value, 6) : String(r.value).replace('.', getLang() === 'nb' ? ',' : '.');
+  // "<0.05" reads "<0,05" in bokmål; a word such as "n.d." stays as it is.
+  const v = typeof r.value === 'number' ? num(r.value, 6)
+    : /^<\s*[\d.]+$/.test(String(r.value)) ? `<${num(Number(String(r.value).replace(/[<\s]/g, '')), 6)}` : String(r.value);
   return `${r.substance} ${v}${r.unit && r.unit !== 'mg/kg' ? ` ${r.unit}` : ''}${r.leached ? ` ${t('q.leached.short')}` : ''}`;
 }
 

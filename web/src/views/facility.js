@@ -242,6 +242,8 @@ export async function facilityFormView({ root, params }) {
       });
     }
     if (ty !== 'quarry') probs.push(...limits.check(), ...leach.check());
+    // Acid-forming rock goes only to a receiver approved for it: the permit first.
+    if (ty !== 'quarry' && body.accepts.includes('rock.acid') && !body.acid_rock_permit) probs.push({ field: 'acid_rock_permit', message: t('fac.check.permit') });
     return probs;
   }
 

@@ -14,6 +14,14 @@ import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
 import { classText, backgroundText, verdictText, labText, sampleText, samplingText } from '../quality.js';
 
+/* A material code of an accepts list as people read it: "*" and "rock.*"
+ * as words, a code as the material's name. */
+function matLabel(code, mats) {
+  if (code === '*') return t('mat.all');
+  if (code.endsWith('.*')) return t('mat.group.all', { code });
+  return materialName(mats.find((x) => x.code === code)) || code;
+}
+
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
     .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
@@ -76,7 +84,7 @@ export async function siteView({ root, params, query }) {
           [t('site.samples'), site.samples?.length ? h('ul', { class: 'samples' }, site.samples.map((x) => h('li', {}, `${sampleText(x)} – ${x.lab.map(labText).join(', ')}`))) : undefined],
           [t('site.sampling'), samplingText(site)],
           [t('q.templates'), site.class_from_lab?.acceptance ? h('ul', { class: 'verdicts' }, site.class_from_lab.acceptance.map((v) => h('li', { class: `verdict v-${v.verdict}` }, verdictText(v)))) : undefined],
-          [t(site.material ? 'site.accepts' : 'fac.accepts'), site.accepts?.length && (site.material || family === 'facilities') ? site.accepts.join(', ') : undefined],
+          [t(site.material ? 'site.accepts' : 'fac.accepts'), site.accepts?.length && (site.material || family === 'facilities') ? site.accepts.map((c) => matLabel(c, mats)).join(', ') : undefined],
           [t('site.limits'), site.limits && Object.keys(site.limits).length ? Object.entries(site.limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
           [t('site.leaching'), site.leaching_limits && Object.keys(site.leaching_limits).length ? Object.entries(site.leaching_limits).map(([k, v]) => `${k} ${num(v, 3)} mg/kg`).join(', ') : undefined],
           [t('site.acceptance'), site.acceptance ? t(`q.tpl.${site.acceptance}`) : undefined],
