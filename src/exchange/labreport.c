@@ -260,8 +260,9 @@ static int row_place(struct ctx *c, const struct mb_xchg_srow *r, struct mb_lab_
         if (*f && !*t)
             to = from;
         if (*t && !*f)
-            return fail_at(c, r->row, h[c->col[R_FROM]], MB_EINVAL, "the top of the sample "
-                           "is missing");
+            return fail_at(c, r->row, h[c->col[R_FROM] >= 0 ? c->col[R_FROM] : c->col[R_TO]],
+                           MB_EINVAL, "the top of the sample is missing (give \"Dybde fra\" "
+                           "with \"Dybde til\")");
     }
     if (rc)
         return rc;

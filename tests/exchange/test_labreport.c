@@ -182,3 +182,14 @@ Test(labreport, congeners_and_other_steps_are_named_not_refused)
     cr_assert(strstr(rep.skipped[2], "As (L/S = 2"), "%s", rep.skipped[2]);
     mb_labrep_release(&rep);
 }
+
+/* Found by fuzzing: a bottom depth without a top column named the top's
+ * missing column. */
+Test(labreport, a_bottom_without_a_top_column)
+{
+    struct mb_lab_report rep;
+    struct mb_error err;
+    cr_assert_neq(read_csv("Prøve,Dybde til,Pb\nA,1,4\n", &rep, &err), 0);
+    cr_assert_str_eq(err.field, "lab.csv line 2, Dybde til");
+    cr_assert(strstr(err.message, "top of the sample is missing"), "%s", err.message);
+}
