@@ -340,3 +340,11 @@ int mb_text_index(const char *const *names, int n, const char *s)
             return i;
     return -1;
 }
+
+size_t mb_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}

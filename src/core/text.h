@@ -20,6 +20,9 @@
  * the first bad byte. */
 bool mb_utf8_valid(const char *s, size_t n, size_t *bad);
 
+/* Characters (code points) of well-formed UTF-8 text. */
+size_t mb_utf8_chars(const char *s);
+
 /* Parse a decimal number as users type it: "12000", "12 000", "0,5",
  * "0.5", "-3", "1e3". A decimal comma is accepted. Digit groups may be
  * separated by one space (or a no-break or narrow no-break space) before

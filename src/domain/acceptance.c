@@ -30,6 +30,8 @@ static const struct {
 
 static int template_index(const char *name)
 {
+    if (!name)
+        return -1;
     for (int i = 0; i < MB_ACCEPT_TEMPLATES; i++)
         if (mb_text_casecmp(name, names[i].name) == 0)
             return i;

@@ -46,7 +46,8 @@ int mb_accept_table_init(struct mb_accept_table *a, const struct mb_class_table 
                          struct mb_error *err);
 void mb_accept_table_release(struct mb_accept_table *a);
 
-/* Template by name ("inert"/"inert avfall"... see .c); NULL if unknown. */
+/* Template by name ("inert", "ordinary", "hazardous", any case); NULL if
+ * unknown or name is NULL. */
 const struct mb_accept_template *mb_accept_find(const struct mb_accept_table *a,
                                                 const char *name);
 

@@ -66,6 +66,27 @@ int mb_lab_item_parse(const struct mb_class_table *t, json_t *x, size_t index,
     return rc;
 }
 
+json_t *mb_measurement_json(const struct mb_measurement *m)
+{
+    json_t *o = json_pack("{s:s}", "substance", m->substance->code);
+    if (!m->below_loq) {
+        json_object_set_new(o, "value", json_real(m->value));
+    } else {
+        /* kept as the lab's text, so that a doc reads back the same */
+        char t[40];
+        if (m->value > 0)
+            snprintf(t, sizeof t, "<%g", m->value);
+        else
+            snprintf(t, sizeof t, "n.d.");
+        json_object_set_new(o, "value", json_string(t));
+    }
+    if (strcmp(m->substance->unit, "mg/kg") != 0)
+        json_object_set_new(o, "unit", json_string(m->substance->unit));
+    if (m->leached)
+        json_object_set_new(o, "leached", json_true());
+    return o;
+}
+
 json_t *mb_substance_result_json(const struct mb_substance_result *r)
 {
     json_t *o = json_pack("{s:s, s:s, s:f, s:s, s:b, s:b}", "substance", r->substance->code,

@@ -21,6 +21,11 @@ int mb_lab_item_parse(const struct mb_class_table *t, json_t *x, size_t index,
                       struct mb_measurement *out, char *field, size_t fieldn,
                       struct mb_error *err);
 
+/* New reference: one lab result as listings keep it, in the substance's
+ * own unit: {"substance": "Pb", "value": 80 or "<0.5" or "n.d.", "unit"
+ * (only when not mg/kg), "leached": true (only when leached)}. */
+json_t *mb_measurement_json(const struct mb_measurement *m);
+
 /* New reference: {"substance", "name", "value", "unit", "below_loq",
  * "leached", "class" (null without one), "class_max", "background",
  * "within_background"}. */

@@ -13,6 +13,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/geo.h"
+#include "domain/quality_json.h"
 
 enum role {
     R_NONE, R_ID, R_CLIENT_ID, R_PARAM, R_RESULT, R_UNIT, R_METHOD, R_DEPTH, R_FROM, R_TO, R_LAT, R_LON,
@@ -156,6 +157,21 @@ static int ls_ratio(const char *text)
     return 0;
 }
 
+/* A unit cell as labs write it, "mg/kg TS" or "mg/kg (L/S=10)", into
+ * unit without the leaching mark; true when it marks L/S = 10. */
+static bool unit_cell(const char *text, char *unit, size_t n)
+{
+    bool leach = ls_ratio(text) == 10;
+    mb_text_copy(unit, n, text);
+    char *paren = strchr(unit, '(');
+    if (paren && leach)
+        *paren = '\0';
+    size_t ul = strlen(unit);
+    while (ul && unit[ul - 1] == ' ')
+        unit[--ul] = '\0';
+    return leach;
+}
+
 static const char *cell(const struct mb_xchg_srow *r, int col)
 {
     return col >= 0 ? r->cells[col].text : "";
@@ -178,13 +194,9 @@ static struct mb_lab_sample *sample_for(struct ctx *c, const char *id, size_t ro
     c->out->samples = mb_xrealloc(c->out->samples, (c->out->n + 1) * sizeof *c->out->samples);
     struct mb_lab_sample *x = &c->out->samples[c->out->n++];
     memset(x, 0, sizeof *x);
-    size_t chars = 0;
-    bool control = false;
-    for (const unsigned char *q = (const unsigned char *)id; *q; q++) {
-        chars += (*q & 0xC0) != 0x80;
-        control |= *q < ' ' || *q == 0x7F;
-    }
-    if (chars > 63 || !mb_text_copy(x->id, sizeof x->id, id) || control) {
+    /* the same rule as a listing's sample ids (market/site_parse.c) */
+    if (mb_utf8_chars(id) > 63 || !mb_text_copy(x->id, sizeof x->id, id) ||
+        mb_text_has_control(id, strlen(id), false)) {
         c->out->n--;
         *rc = fail_at(c, row, c->s->header[c->col[R_ID]], MB_EINVAL, "the sample id must be "
                       "1 to 63 characters without control characters (line breaks)");
@@ -381,16 +393,8 @@ static int read_long(struct ctx *c)
             return fail_at(c, r->row, pcol, rc, "%s", e.message);
         if (ratio == 10)
             leached = true;
-        if (*ucell) {
-            /* "mg/kg TS", or "mg/kg (L/S=10)" for a leaching result */
-            mb_text_copy(unit, sizeof unit, ucell);
-            char *paren = strchr(unit, '(');
-            if (paren && ratio == 10)
-                *paren = '\0';
-            size_t ul = strlen(unit);
-            while (ul && unit[ul - 1] == ' ')
-                unit[--ul] = '\0';
-        }
+        if (*ucell)
+            unit_cell(ucell, unit, sizeof unit);
         double f;
         if (mb_unit_scale(sub, unit, "", &f, &e))
             return fail_at(c, r->row, c->col[R_UNIT] >= 0 ? s->header[c->col[R_UNIT]] : pcol,
@@ -452,14 +456,8 @@ static int read_wide(struct ctx *c)
                     continue;
                 struct mb_error e;
                 double f;
-                char uk[48];
-                fold(cell(r, (int)k), uk, sizeof uk);
-                bool leach = strstr(uk, "ls10") != NULL;
                 char u[48];
-                mb_text_copy(u, sizeof u, cell(r, (int)k));
-                char *paren = strchr(u, '(');
-                if (paren && leach)
-                    *paren = '\0';
+                unit_cell(cell(r, (int)k), u, sizeof u);
                 units = mb_unit_scale(w[k].s, u, "", &f, &e) == 0 ||
                         strstr(e.message, "eluate") != NULL;
                 any = true;
@@ -468,18 +466,9 @@ static int read_wide(struct ctx *c)
                 for (size_t k = 0; k < s->ncols && !rc; k++) {
                     if (!w[k].s || !*cell(r, (int)k))
                         continue;
-                    char u[48], uk[48];
-                    mb_text_copy(u, sizeof u, cell(r, (int)k));
-                    fold(u, uk, sizeof uk);
-                    if (strstr(uk, "ls10")) {
+                    char u[48];
+                    if (unit_cell(cell(r, (int)k), u, sizeof u))
                         w[k].leached = true;
-                        char *paren = strchr(u, '(');
-                        if (paren)
-                            *paren = '\0';
-                    }
-                    size_t ul = strlen(u);
-                    while (ul && u[ul - 1] == ' ')
-                        u[--ul] = '\0';
                     struct mb_error e;
                     double f;
                     if (mb_unit_scale(w[k].s, u, "", &f, &e))
@@ -570,25 +559,8 @@ json_t *mb_labrep_json(const struct mb_lab_report *r)
     for (size_t i = 0; i < r->n; i++) {
         const struct mb_lab_sample *x = &r->samples[i];
         json_t *lab = json_array();
-        for (size_t k = 0; k < x->n; k++) {
-            const struct mb_measurement *m = &x->m[k];
-            json_t *o = json_pack("{s:s}", "substance", m->substance->code);
-            if (!m->below_loq) {
-                json_object_set_new(o, "value", json_real(m->value));
-            } else {
-                char t[40];
-                if (m->value > 0)
-                    snprintf(t, sizeof t, "<%g", m->value);
-                else
-                    snprintf(t, sizeof t, "n.d.");
-                json_object_set_new(o, "value", json_string(t));
-            }
-            if (strcmp(m->substance->unit, "mg/kg") != 0)
-                json_object_set_new(o, "unit", json_string(m->substance->unit));
-            if (m->leached)
-                json_object_set_new(o, "leached", json_true());
-            json_array_append_new(lab, o);
-        }
+        for (size_t k = 0; k < x->n; k++)
+            json_array_append_new(lab, mb_measurement_json(&x->m[k]));
         json_t *o = json_pack("{s:s, s:o}", "id", x->id, "lab", lab);
         if (!isnan(x->depth_from)) {
             json_object_set_new(o, "depth_from_m", json_real(x->depth_from));

@@ -66,15 +66,6 @@ static void buf_add(struct buf *b, const char *fmt, ...)
 
 /* ---- text fields ----------------------------------------------------------- */
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* Control characters (mb_text_has_control); line breaks and tabs only
  * where `multiline`. Jansson has already refused malformed UTF-8. */
 static bool has_control(const char *s, bool multiline)
@@ -98,7 +89,7 @@ static const char *get_text(struct mb_problems *p, json_t *o, const char *key,
         return NULL;
     }
     const char *s = json_string_value(v);
-    size_t n = utf8_chars(s);
+    size_t n = mb_utf8_chars(s);
     if (strlen(s) != json_string_length(v)) {
         mb_problems_add(p, key, "must not contain a NUL character");
         return NULL;
@@ -141,7 +132,7 @@ static void check_keywords(struct mb_problems *p, json_t *o)
         const char *s = json_string_value(e);
         if (!s)
             mb_problems_add(p, path, "must be a string");
-        else if (!*s || utf8_chars(s) > KEYWORD_MAX_CHARS)
+        else if (!*s || mb_utf8_chars(s) > KEYWORD_MAX_CHARS)
             mb_problems_add(p, path, "must be 1-%d characters", KEYWORD_MAX_CHARS);
         else if (has_control(s, false) || strlen(s) != json_string_length(e))
             mb_problems_add(p, path, "must not contain control characters");
@@ -210,24 +201,7 @@ static bool parse_items(const struct mb_market *m, struct mb_problems *p, json_t
                             mm->substance->code, mm->leached ? " (leached)" : "");
             continue;
         }
-        /* Kept in the substance's own unit, below detection as the lab's
-         * text, so that the doc reads back the same. */
-        json_t *ne = json_object();
-        json_object_set_new(ne, "substance", json_string(mm->substance->code));
-        if (!mm->below_loq) {
-            json_object_set_new(ne, "value", json_real(mm->value));
-        } else {
-            char t[40];
-            if (mm->value > 0)
-                snprintf(t, sizeof t, "<%g", mm->value);
-            else
-                snprintf(t, sizeof t, "n.d.");
-            json_object_set_new(ne, "value", json_string(t));
-        }
-        if (strcmp(mm->substance->unit, "mg/kg") != 0)
-            json_object_set_new(ne, "unit", json_string(mm->substance->unit));
-        if (mm->leached)
-            json_object_set_new(ne, "leached", json_true());
+        json_t *ne = mb_measurement_json(mm); /* in the substance's own unit */
         json_array_append_new(norm, ne);
         (*n)++;
     }
@@ -358,7 +332,7 @@ static bool parse_samples(const struct mb_market *m, struct mb_problems *p, json
         const char *id = json_string_value(json_object_get(o, "id"));
         char q[96];
         snprintf(q, sizeof q, "%s.id", at);
-        if (!id || !*id || utf8_chars(id) > 63 || has_control(id, false)) {
+        if (!id || !*id || mb_utf8_chars(id) > 63 || has_control(id, false)) {
             mb_problems_add(p, q, "is required: the sample's id as the lab report names it "
                             "(1 to 63 characters)");
         } else {
@@ -646,9 +620,10 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
         json_object_set_new(doc, "municipality", json_string(site->municipality));
     if (limits)
         json_object_set(doc, "limits", limits);
-    const char *acc = json_string_value(json_object_get(root, "acceptance"));
-    if (acc && mb_accept_find(&m->accept, acc))
-        json_object_set_new(doc, "acceptance", json_string(mb_accept_find(&m->accept, acc)->name));
+    const struct mb_accept_template *tpl =
+        mb_accept_find(&m->accept, json_string_value(json_object_get(root, "acceptance")));
+    if (tpl)
+        json_object_set_new(doc, "acceptance", json_string(tpl->name));
     if (leach_limits)
         json_object_set(doc, "leaching_limits", leach_limits);
     if (type == MB_TYPE_SUPPLY)

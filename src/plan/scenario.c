@@ -401,14 +401,6 @@ static void get_material_set(struct ctx *c, json_t *obj, const char *key,
  * landfill, storage or plant that names it and gives the permit that
  * approves it; never to a construction site (a need), which reuses masses.
  * So neither the planner nor matching can send it anywhere else. */
-static size_t utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xC0) != 0x80;
-    return n;
-}
-
 static void check_approvals(struct ctx *c, json_t *o, const char *path,
                             const struct mb_site *site)
 {
@@ -417,12 +409,10 @@ static void check_approvals(struct ctx *c, json_t *o, const char *path,
     json_t *pv = get(o, "acid_rock_permit");
     const char *permit = json_string_value(pv);
     size_t visible = 0;
-    bool control = false;
-    for (const unsigned char *q = (const unsigned char *)(permit ? permit : ""); *q; q++) {
+    for (const unsigned char *q = (const unsigned char *)(permit ? permit : ""); *q; q++)
         visible += *q > ' ' && (*q & 0xC0) != 0x80;
-        control |= *q < ' ' || *q == 0x7F;
-    }
-    if (pv && (!permit || visible < 3 || utf8_len(permit) > 200 || control)) {
+    if (pv && (!permit || visible < 3 || mb_utf8_chars(permit) > 200 ||
+               mb_text_has_control(permit, strlen(permit), false))) {
         mb_problems_add(c->p, p, "must be a text of 3 to 200 characters, not only spaces "
                         "and without control characters: the permit that approves the "
                         "site for acid-forming rock (authority, date, reference)");

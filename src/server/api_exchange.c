@@ -237,6 +237,33 @@ static json_t *import_item(const struct mb_site_rec *rec, size_t row)
     return o;
 }
 
+/* The uploaded file of a request (text/csv or XLSX) as a sheet; false
+ * after replying 415 or 400. `what` names the file in the 415 reply. */
+static bool upload_sheet(struct mb_req *r, const char *what, struct mb_xchg_sheet *sheet)
+{
+    char mime[96];
+    mb_req_mime(r, mime, sizeof mime);
+    bool csv = strcasecmp(mime, "text/csv") == 0;
+    if (!csv && strcasecmp(mime, XLSX_MIME) != 0) {
+        mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",
+                       "send %s as text/csv or as " XLSX_MIME, what);
+        return false;
+    }
+    if (!r->body || r->len == 0) {
+        mb_reply_error(r, 400, "invalid", "body", "the file is empty");
+        return false;
+    }
+    struct mb_error err;
+    mb_error_clear(&err);
+    int rc = csv ? mb_xchg_sheet_from_csv(sheet, r->body, r->len, "body", &err)
+                 : mb_xchg_sheet_from_xlsx(sheet, r->body, r->len, "body", &err);
+    if (rc) {
+        mb_reply_error(r, 400, "invalid", "body", "%s", err.message);
+        return false;
+    }
+    return true;
+}
+
 /* A lab report (CSV or XLSX as the lab exports it) read into a sample set
  * {"layout", "samples": [...]} ready for a listing's "samples"; each
  * sample with its class. Nothing is stored. */
@@ -246,29 +273,13 @@ void mb_api_lab_report(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
         return;
-    char mime[96];
-    mb_req_mime(r, mime, sizeof mime);
-    bool csv = strcasecmp(mime, "text/csv") == 0;
-    if (!csv && strcasecmp(mime, XLSX_MIME) != 0) {
-        mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",
-                       "send the lab report as text/csv or as " XLSX_MIME);
+    struct mb_xchg_sheet sheet;
+    if (!upload_sheet(r, "the lab report", &sheet))
         return;
-    }
-    if (!r->body || r->len == 0) {
-        mb_reply_error(r, 400, "invalid", "body", "the file is empty");
-        return;
-    }
     struct mb_error err;
     mb_error_clear(&err);
-    struct mb_xchg_sheet sheet;
-    int rc = csv ? mb_xchg_sheet_from_csv(&sheet, r->body, r->len, "body", &err)
-                 : mb_xchg_sheet_from_xlsx(&sheet, r->body, r->len, "body", &err);
-    if (rc) {
-        mb_reply_error(r, 400, "invalid", "body", "%s", err.message);
-        return;
-    }
     struct mb_lab_report rep;
-    rc = mb_labrep_read(&r->srv->market.classes, &sheet, "body", &rep, &err);
+    int rc = mb_labrep_read(&r->srv->market.classes, &sheet, "body", &rep, &err);
     mb_xchg_sheet_release(&sheet);
     if (rc) {
         mb_reply_error(r, 400, "invalid", err.field, "%s", err.message);
@@ -311,27 +322,12 @@ static void import_sites(struct mb_req *r, enum mb_site_family family)
         mb_reply_error(r, 400, "invalid", "dry_run", "use true or false");
         return;
     }
-    char mime[96];
-    mb_req_mime(r, mime, sizeof mime);
-    bool csv = strcasecmp(mime, "text/csv") == 0;
-    if (!csv && strcasecmp(mime, XLSX_MIME) != 0) {
-        mb_reply_error(r, 415, "unsupported_media_type", "Content-Type",
-                       "send the file as text/csv or as " XLSX_MIME);
+    struct mb_xchg_sheet sheet;
+    if (!upload_sheet(r, "the file", &sheet))
         return;
-    }
-    if (!r->body || r->len == 0) {
-        mb_reply_error(r, 400, "invalid", "body", "the file is empty");
-        return;
-    }
     struct mb_error err;
     mb_error_clear(&err);
-    struct mb_xchg_sheet sheet;
-    int rc = csv ? mb_xchg_sheet_from_csv(&sheet, r->body, r->len, "body", &err)
-                 : mb_xchg_sheet_from_xlsx(&sheet, r->body, r->len, "body", &err);
-    if (rc) {
-        mb_reply_error(r, 400, "invalid", "body", "%s", err.message);
-        return;
-    }
+    int rc;
     struct mb_xchg_report rep = { 0 };
     struct mb_xchg_import_opts opts = { .org_id = r->user.org_id, .dry_run = dry,
                                         .who = &r->user };
