@@ -1,6 +1,7 @@
 /*
  * cmd_geo.c - `massebank coord` and `massebank distance`: positions in
- * WGS84 and EUREF89 UTM, and the great-circle distance between two.
+ * WGS84 and EUREF89 UTM with the municipality they lie in, and the
+ * great-circle distance between two.
  *
  * Both expect Norwegian sites: a position outside Norway's extent is
  * refused unless --anywhere is given.
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/text.h"
+#include "domain/boundary.h"
 #include "domain/geo.h"
 
 struct geo_opts {
@@ -99,12 +101,24 @@ int cmd_coord(int argc, char **argv)
             goto out;
         }
     int best = mb_geo_utm_epsg_for(p);
+    const struct mb_boundaries *bd = mb_boundaries_shared(&err);
+    if (!bd) {
+        rc = cli_fail(&err);
+        goto out;
+    }
+    char code[5];
+    mb_place_municipality(bd, p, NULL, code, "position", &err);
+    int at = mb_boundaries_find(bd, code);
+    bool inside = at >= 0 && mb_boundaries_locate(bd, p) == at;
     if (o.json) {
         json_t *j = json_pack("{s:f,s:f,s:{s:f,s:f},s:{s:f,s:f},s:{s:f,s:f},s:i}",
             "lat", p.lat, "lon", p.lon,
             "EPSG:25832", "easting", e[0], "northing", n[0],
             "EPSG:25833", "easting", e[1], "northing", n[1],
             "EPSG:25835", "easting", e[2], "northing", n[2], "usual_utm_epsg", best);
+        json_object_set_new(j, "municipality", at < 0 ? json_null()
+            : json_pack("{s:s,s:s,s:b}", "code", bd->areas[at].code, "name",
+                        bd->areas[at].name, "inside", inside));
         cli_print_json(stdout, j);
         json_decref(j);
     } else {
@@ -112,6 +126,11 @@ int cmd_coord(int argc, char **argv)
         for (int z = 0; z < 3; z++)
             printf("EUREF89 UTM %d (EPSG:%d) %.1f E %.1f N%s\n", zones[z] - 25800,
                    zones[z], e[z], n[z], zones[z] == best ? "   <- usual zone here" : "");
+        if (at < 0)
+            printf("Municipality              none (abroad or at sea)\n");
+        else
+            printf("Municipality              %s %s%s\n", bd->areas[at].code, bd->areas[at].name,
+                   inside ? "" : " (nearest; the position is outside its coastline)");
     }
 out:
     mb_geo_free(g);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "exchange/addresses.h"
 #include "exchange/import.h"
 #include "exchange/sheet.h"
 #include "market/market.h"
@@ -25,6 +26,41 @@ static void print_report(const struct mb_xchg_report *rep, const char *file)
         else
             fprintf(stderr, "%s: row %zu: %s\n", file, e->row, e->message);
     }
+}
+
+/* `massebank import --db DB addresses FILE`. */
+static int import_addresses(const char *db, const char *in)
+{
+    struct mb_error err;
+    mb_error_clear(&err);
+    struct mb_store *st = NULL;
+    int rc = cli_open_db(db, &st, &err);
+    struct mb_addr_report rep;
+    memset(&rep, 0, sizeof rep);
+    if (rc == 0) {
+        rc = mb_xchg_addresses_import(st, in, &rep, &err);
+        mb_store_close(st);
+    }
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    if (rc) {
+        size_t shown = rep.nproblems < MB_ADDR_MAX_PROBLEMS ? rep.nproblems
+                                                            : MB_ADDR_MAX_PROBLEMS;
+        for (size_t i = 0; i < shown; i++) {
+            const struct mb_addr_problem *p = &rep.problems[i];
+            if (p->column[0])
+                fprintf(stderr, "%s: line %zu, column '%s': %s\n", base, p->line, p->column,
+                        p->message);
+            else
+                fprintf(stderr, "%s: line %zu: %s\n", base, p->line, p->message);
+        }
+        if (rep.nproblems > shown)
+            fprintf(stderr, "%s: ... and %zu more\n", base, rep.nproblems - shown);
+        return cli_fail(&err);
+    }
+    printf("%s: imported %zu addresses in %zu municipalities (their earlier addresses "
+           "replaced)\n", base, rep.imported, rep.municipalities);
+    return 0;
 }
 
 int cmd_import(int argc, char **argv)
@@ -54,6 +90,15 @@ int cmd_import(int argc, char **argv)
     }
     if (!db)
         return cli_usage("import", "--db FILE is required");
+    if (what && strcmp(what, "addresses") == 0) {
+        if (!in)
+            return cli_usage("import", "say from where: addresses FILE (Kartverket's "
+                             "\"Matrikkelen - Adresse\" CSV)");
+        if (org || dry)
+            return cli_usage("import", "addresses belong to no organisation and have no "
+                             "--dry-run: leave out %s", org ? "--org" : "--dry-run");
+        return import_addresses(db, in);
+    }
     if (!org)
         return cli_usage("import", "--org ID is required: the organisation that will own "
                          "the imported sites");

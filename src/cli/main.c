@@ -70,9 +70,12 @@ static const struct {
       "  of the organisation's deals) or the statistics of confirmed loads (csv, xlsx)\n"
       "  as CSV, Excel or GeoJSON." },
     { "import", cmd_import, "import --db FILE --org ID listings|facilities FILE.csv|FILE.xlsx\n"
-      "      [--dry-run]",
+      "      [--dry-run]\n"
+      "  import --db FILE addresses MATRIKKELEN-ADRESSE.csv",
       "Import listings or facilities owned by organisation ID, all or nothing: any\n"
-      "  bad row is reported (row, column, message) and nothing is written." },
+      "  bad row is reported (row, column, message) and nothing is written. Or\n"
+      "  Kartverket's official addresses for the address search: they replace the\n"
+      "  addresses of the municipalities in the file." },
     { "mhp", cmd_mhp, "mhp --db FILE --listing ID [--listing ID...] [--name TEXT]\n"
       "      --format html|pdf -o FILE [--lang nb|en]",
       "Write the mass handling plan (massehåndteringsplan) of a project: its\n"

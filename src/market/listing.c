@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "domain/boundary.h"
 
 #include "market/audit.h"
 #include "market/deal.h"
@@ -592,5 +593,46 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
             unlink(path);
         close(fd);
     }
+    return rc;
+}
+
+int mb_listing_place_municipalities(struct mb_store *st, size_t *placed, struct mb_error *err)
+{
+    *placed = 0;
+    const struct mb_boundaries *b = mb_boundaries_shared(err);
+    if (!b)
+        return MB_EDATA;
+    struct mb_site_pos *items;
+    size_t n;
+    int rc = mb_store_site_unplaced(st, &items, &n, err);
+    if (rc || !n) {
+        free(items);
+        return rc;
+    }
+    if ((rc = mb_store_begin(st, err)) == 0) {
+        for (size_t i = 0; i < n && !rc; i++) {
+            char code[5];
+            struct mb_point p = { items[i].lat, items[i].lon };
+            mb_place_municipality(b, p, NULL, code, "municipality", err);
+            if (!code[0])
+                continue;
+            rc = mb_store_site_set_municipality(st, items[i].id, code, err);
+            if (!rc) {
+                json_t *d = json_pack("{s:{s:s,s:s},s:s}", "municipality", "from", "", "to",
+                                      code, "why", "derived from the position with the "
+                                      "2024 municipality boundaries (Kartverket)");
+                bool listing = items[i].type == MB_TYPE_SUPPLY || items[i].type == MB_TYPE_NEED;
+                rc = mb_audit_append(st, NULL, listing ? "listing" : "facility", items[i].id,
+                                     "place", d, err);
+                json_decref(d);
+            }
+            if (!rc)
+                (*placed)++;
+        }
+        rc = mb_store_end(st, rc, err);
+    }
+    if (rc)
+        *placed = 0;
+    free(items);
     return rc;
 }

@@ -102,6 +102,14 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
  * counts the sites deleted. */
 int mb_listing_recover_staged(struct mb_store *st, size_t *rolled_back, struct mb_error *err);
 
+/* Give every site without a municipality the one its position lies in
+ * (domain/boundary.h; sites written before the store knew boundaries,
+ * schema 6), each with an audit entry "place" by the system, in one
+ * transaction. Sites abroad or far out at sea stay without one. *placed
+ * counts the sites changed. Run at start-up; a second run changes
+ * nothing. */
+int mb_listing_place_municipalities(struct mb_store *st, size_t *placed, struct mb_error *err);
+
 /* Create rec (validated, of family f) as `who`, owned by who's
  * organisation, with status `status` (draft or published; MB_EINVAL
  * naming "status" otherwise). MB_EFORBIDDEN when the role may not. */

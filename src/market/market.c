@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/boundary.h"
 #include "plan/defaults.h"
 #include "plan/factors.h"
 #include "plan/scenario.h"
@@ -107,6 +108,9 @@ json_t *mb_market_site_json(const struct mb_site_rec *r)
     bool given = json_object_get(o, "lat") || json_object_get(o, "utm");
     json_object_set_new(o, "position", json_pack("{s:f, s:f, s:b}", "lat", r->lat, "lon", r->lon,
                                                  "approximate", !given));
+    const char *mname = mb_boundaries_name(r->municipality);
+    if (mname)
+        json_object_set_new(o, "municipality_name", json_string(mname));
     return o;
 }
 
@@ -262,6 +266,14 @@ void mb_market_site_json_append(struct mb_strbuf *b, const struct mb_site_rec *r
     mb_strbuf_adds(b, ",\"lon\":");
     add_fixed(b, r->lon, 7);
     mb_strbuf_adds(b, given ? ",\"approximate\":false}" : ",\"approximate\":true}");
+    const char *mname = mb_boundaries_name(r->municipality);
+    if (mname) {
+        /* Kartverket's names hold no character JSON must escape (the
+         * boundaries' loader takes no quote, backslash or control). */
+        mb_strbuf_adds(b, ",\"municipality_name\":\"");
+        mb_strbuf_adds(b, mname);
+        mb_strbuf_adds(b, "\"");
+    }
     if (distance_km >= 0) {
         mb_strbuf_adds(b, ",\"distance_km\":");
         add_fixed(b, distance_km, 4);

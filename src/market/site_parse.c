@@ -26,10 +26,12 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "domain/boundary.h"
 #include "domain/geo.h"
 #include "domain/quality_json.h"
 #include "domain/sampling.h"
 #include "domain/unit.h"
+#include "market/places.h"
 
 /* Limits of the market's own text fields, in characters (code points). */
 #define TITLE_MAX_CHARS 160
@@ -616,8 +618,12 @@ static json_t *normalise(const struct mb_market *m, json_t *root, enum mb_site_t
     const char *ck = capacity_key(type);
     if (ck)
         normalise_quantity(doc, ck);
-    if (site->municipality[0] && json_object_get(doc, "municipality"))
+    /* The municipality as the position gives it (or as named and
+     * agreeing with it): the 2024 code. */
+    if (site->municipality[0])
         json_object_set_new(doc, "municipality", json_string(site->municipality));
+    else
+        json_object_del(doc, "municipality");
     if (limits)
         json_object_set(doc, "limits", limits);
     const struct mb_accept_template *tpl =
@@ -663,6 +669,56 @@ static void add_material(struct mb_site_rec *r, const char *code)
             return;
     r->materials = mb_xrealloc(r->materials, (r->nmaterials + 1) * sizeof *r->materials);
     r->materials[r->nmaterials++] = mb_xstrdup(code);
+}
+
+
+/* "property": the cadastral number of the site's land ("5001-414/3").
+ * Its municipality must be the position's (within the boundaries'
+ * tolerance, where it then decides: the property register is exact, the
+ * generalised boundary is not). */
+static void check_property(json_t *root, struct mb_site *site, char out[32],
+                           struct mb_problems *p)
+{
+    json_t *v = json_object_get(root, "property");
+    if (!v)
+        return;
+    struct mb_error err;
+    char kommune[5];
+    if (!json_is_string(v)) {
+        mb_problems_add(p, "property", "must be text: kommunenummer-gnr/bnr, e.g. 5001-414/3");
+        return;
+    }
+    if (mb_property_parse(json_string_value(v), out, kommune, "property", &err)) {
+        mb_problems_add(p, "property", "%s", err.message);
+        out[0] = '\0';
+        return;
+    }
+    const struct mb_boundaries *b = mb_boundaries_shared(&err);
+    char code[5];
+    if (!b || mb_place_municipality(b, site->pos, kommune, code, "property", &err)) {
+        mb_problems_add(p, "property", "%s", err.message);
+        out[0] = '\0';
+        return;
+    }
+    memcpy(site->municipality, code, 5);
+}
+
+/* The municipality of a lat/lon position in the body, for rules that
+ * apply before the site itself is parsed (the background values of
+ * natural masses); a UTM position is converted only later, so it must
+ * name its municipality. True when one was found. */
+static bool position_municipality(json_t *root, char out[5])
+{
+    json_t *lat = json_object_get(root, "lat"), *lon = json_object_get(root, "lon");
+    if (!json_is_number(lat) || !json_is_number(lon))
+        return false;
+    const struct mb_boundaries *b = mb_boundaries_shared(NULL);
+    struct mb_point pt = { json_number_value(lat), json_number_value(lon) };
+    struct mb_error err;
+    if (!b || mb_geo_check_norway(pt, "lat", &err))
+        return false;
+    mb_place_municipality(b, pt, NULL, out, "municipality", &err);
+    return out[0] != '\0';
 }
 
 static void fill_rec(const struct mb_market *m, enum mb_site_type type, json_t *root,
@@ -858,9 +914,13 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
     } else if (json_is_true(natv)) {
         natural = true;
         const char *mun = json_string_value(json_object_get(root, "municipality"));
+        char at[5] = "";
+        if (!mun && position_municipality(root, at))
+            mun = at;
         if (!mun)
-            mb_problems_add(p, "natural", "needs \"municipality\": the natural background "
-                            "values are those of the place the masses come from");
+            mb_problems_add(p, "natural", "needs \"municipality\" or a position in "
+                            "Norway (lat/lon): the natural background values are those of "
+                            "the place the masses come from");
         else
             bg = mb_background_find(&m->background, mun);
     }
@@ -963,7 +1023,7 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
                                                "lab", "limits", "leaching_limits",
                                                "acceptance", "accepts_class_range",
                                                "natural", "samples", "sampled_area_m2",
-                                               "id", "kind", NULL };
+                                               "property", "id", "kind", NULL };
     for (const char *const *k = market_only; *k; k++)
         json_object_del(site, *k);
     if (listing) {
@@ -1005,11 +1065,16 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
             mb_problems_add(p, "natural", "acid-forming rock never counts as natural "
                             "background (forurensningsforskriften § 2-3 a)");
     }
+    char property[32] = "";
+    if (!p->n)
+        check_property(root, &s.sites[0], property, p);
     if (p->n)
         goto out;
 
     doc = normalise(m, root, (enum mb_site_type)type, &s.sites[0], &lab, limits,
                     leach_limits);
+    if (property[0])
+        json_object_set_new(doc, "property", json_string(property));
     fill_rec(m, (enum mb_site_type)type, root, &s, &lab, limits, leach_limits, doc, rec);
 out:
     if (have_scenario)

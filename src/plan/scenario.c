@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/month.h"
+#include "domain/boundary.h"
 #include "domain/municipality.h"
 #include "domain/unit.h"
 #include "plan/defaults.h"
@@ -510,7 +511,21 @@ static void get_position(struct ctx *c, json_t *o, const char *path,
         bool lat_bad = site->pos.lat < MB_NORWAY_LAT_MIN || site->pos.lat > MB_NORWAY_LAT_MAX;
         snprintf(q, sizeof q, "%s.%s", path, lat_bad ? "lat" : "lon");
         mb_problems_add(c->p, has_lat ? q : p, "%s", err.message);
+        return;
     }
+    /* The municipality follows from the position (2024 boundaries); a
+     * named one must agree with it. */
+    const struct mb_boundaries *b = mb_boundaries_shared(&err);
+    if (!b) {
+        mb_problems_add(c->p, path, "%s", err.message);
+        return;
+    }
+    sub(p, sizeof p, path, "municipality");
+    char code[5];
+    if (mb_place_municipality(b, site->pos, m ? m->code : NULL, code, p, &err))
+        mb_problems_add(c->p, p, "%s", err.message);
+    else
+        memcpy(site->municipality, code, 5);
 }
 
 /* "capacity_per_year" and/or "capacity_by_year": {"unit": "t|fm3|lm3|pm3",

@@ -59,6 +59,8 @@ static void read_lab(struct mb_mhp_listing *l)
         l->lab_limit = json_number_value(json_object_get(c, "limit"));
     }
     l->nlab = json_array_size(json_object_get(doc, "lab"));
+    const char *prop = json_string_value(json_object_get(doc, "property"));
+    mb_text_copy(l->property, sizeof l->property, prop ? prop : "");
     json_decref(doc);
 }
 

@@ -41,6 +41,7 @@ struct mb_mhp_listing {
     char lab_substance[16];
     double lab_value, lab_limit;
     size_t nlab;              /* results in the sample */
+    char property[32];        /* "5001-414/3" from the doc, or "" */
 };
 
 /* Expected amounts of one material and class, surplus or need. */

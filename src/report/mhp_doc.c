@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "domain/boundary.h"
 #include "domain/month.h"
 #include "report/mhp.h"
 
@@ -20,7 +21,8 @@ enum label {
     L_LOADS, L_TKM, L_NO_ONSITE, L_NO_ELSEWHERE, L_UNPLACED, L_ONSITE, L_ELSEWHERE,
     L_FACTORS, L_LISTING, L_DOCUMENTS, L_LAB, L_NO_DOCS, L_NO_LAB, L_LAB_TEXT,
     L_CLASS_GIVEN, L_FOOTER, L_WHERE, L_AMOUNTS_NOTE, L_H_DEALS, L_DEAL, L_STATE,
-    L_AGREED_T, L_CONFIRMED, L_PENDING, L_DISPUTED, L_NO_DEALS, L_DEALS_NOTE, L_COUNT
+    L_AGREED_T, L_CONFIRMED, L_PENDING, L_DISPUTED, L_NO_DEALS, L_DEALS_NOTE, L_PLACE,
+    L_PROPERTY, L_COUNT
 };
 
 static const char *const labels[L_COUNT][2] = {
@@ -102,6 +104,8 @@ static const char *const labels[L_COUNT][2] = {
     [L_DOCUMENTS] = { "Vedlegg", "Documents" },
     [L_LAB] = { "Analyser og klasse", "Lab results and class" },
     [L_NO_DOCS] = { "ingen", "none" },
+    [L_PLACE] = { "kommune", "municipality" },
+    [L_PROPERTY] = { "gnr/bnr", "property" },
     [L_NO_LAB] = { "ingen analyser", "no lab results" },
     [L_LAB_TEXT] = { "klasse {} ({} stoffer analysert; avgjørende: {} {} mg/kg over "
                      "grensen {} mg/kg)",
@@ -335,9 +339,19 @@ static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc 
     mb_rdoc_table(d, head, "lll");
     for (size_t i = 0; i < p->nlistings; i++) {
         const struct mb_mhp_listing *l = &p->listings[i];
-        char name[200], lab[320], docs[1024];
-        snprintf(name, sizeof name, "#%lld %s (%s)", (long long)l->rec.id, l->rec.title,
-                 type_label(c, l->rec.type));
+        char name[420], lab[320], docs[1024];
+        /* Where: the municipality and the property number (gnr/bnr). */
+        char where[200] = "";
+        const char *mname = mb_boundaries_name(l->rec.municipality);
+        if (mname)
+            snprintf(where, sizeof where, "; %s %s %s", tr(c, L_PLACE),
+                     l->rec.municipality, mname);
+        if (l->property[0]) {
+            size_t o = strlen(where);
+            snprintf(where + o, sizeof where - o, "; %s %s", tr(c, L_PROPERTY), l->property);
+        }
+        snprintf(name, sizeof name, "#%lld %s (%s)%s", (long long)l->rec.id, l->rec.title,
+                 type_label(c, l->rec.type), where);
         char cls[12], nlab[24];
         snprintf(cls, sizeof cls, "%d", l->has_lab ? l->lab_class : l->rec.cls);
         snprintf(nlab, sizeof nlab, "%zu", l->nlab);

@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "market/auth.h"
 #include "market/listing.h"
+#include "exchange/addresses.h"
 #include "market/seed.h"
 #include "server/srv.h"
 
@@ -568,9 +569,24 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     if (rolled_back && s->cfg.log)
         fprintf(s->cfg.log, "rolled back %zu sites of an import a crash cut short\n",
                 rolled_back);
+    /* Sites of a database from before the boundaries get their
+     * municipality from their position (audited). */
+    size_t placed;
+    if ((rc = mb_listing_place_municipalities(st, &placed, err)) != 0)
+        goto fail;
+    if (placed && s->cfg.log)
+        fprintf(s->cfg.log, "placed %zu sites in their municipality by position\n", placed);
     if (cfg->demo) {
         rc = mb_seed_demo(st, &s->market, &sv->logins, &sv->nlogins, err);
         if (rc)
+            goto fail;
+        /* The demo's address search: a small sample in Kartverket's
+         * format (data/demo/addresses-sample.csv), once. */
+        int64_t naddr;
+        struct mb_addr_report arep;
+        if ((rc = mb_store_address_count(st, &naddr, err)) != 0)
+            goto fail;
+        if (naddr == 0 && (rc = mb_xchg_addresses_import_sample(st, &arep, err)) != 0)
             goto fail;
     }
     if ((rc = mb_jobs_start(s, err)) != 0)

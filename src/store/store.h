@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 5
+#define MB_STORE_SCHEMA_VERSION 6
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -222,6 +222,45 @@ int mb_store_staged_clear(struct mb_store *st, const char *batch, struct mb_erro
 
 int mb_store_site_set_status(struct mb_store *st, int64_t id, enum mb_status status,
                              struct mb_error *err);
+
+/* Sites whose municipality is "" (written before schema 6, or placed
+ * abroad): id, type and position, by id; *items is malloc'ed. */
+struct mb_site_pos {
+    int64_t id;
+    int type; /* enum mb_site_type */
+    double lat, lon;
+};
+int mb_store_site_unplaced(struct mb_store *st, struct mb_site_pos **items, size_t *n,
+                           struct mb_error *err);
+/* Set a site's municipality (column and doc), leaving its version alone:
+ * it is derived from the position the site already had. The caller
+ * writes the audit entry. */
+int mb_store_site_set_municipality(struct mb_store *st, int64_t id, const char *code,
+                                   struct mb_error *err);
+
+/* ---- official addresses (schema 6, store_address.c) ------------------- */
+
+struct mb_address {
+    int64_t id;
+    char kommune[5];    /* 2024 municipality number */
+    char text[128];     /* "Storgata 12B", "Haugen, 12/4" (Kartverket's adresseTekst) */
+    char postnr[5];
+    char poststed[64];
+    int gnr, bnr, fnr;  /* property: gårds-, bruks-, festenummer (0 when none) */
+    double lat, lon;    /* WGS84 */
+};
+/* Delete the addresses of one municipality (a re-import replaces them). */
+int mb_store_address_clear(struct mb_store *st, const char *kommune, struct mb_error *err);
+/* Insert one address (sets a->id). Join an open transaction for bulk. */
+int mb_store_address_add(struct mb_store *st, struct mb_address *a, struct mb_error *err);
+int mb_store_address_count(struct mb_store *st, int64_t *n, struct mb_error *err);
+/* Addresses holding every word of q as a word prefix (letters fold as in
+ * the keyword search), within municipality `kommune` when not NULL or "",
+ * at most `limit`, in the index's order (the caller ranks them). No words
+ * in q: no rows. *items is malloc'ed. */
+int mb_store_address_search(struct mb_store *st, const char *q, const char *kommune,
+                            size_t limit, struct mb_address **items, size_t *n,
+                            struct mb_error *err);
 
 /* A search. Zero/NULL fields do not filter. */
 struct mb_site_query {

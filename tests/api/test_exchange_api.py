@@ -316,7 +316,7 @@ def test_bad_rows_are_all_reported_and_nothing_written(server, api, who):
     text = ("type;tittel;materiale;tilstandsklasse;mengde;enhet;fra;til;kommune\n"
             "overskudd;God rad;rock.blasted;1;1000;fm3;2026-03;2026-05;Oslo\n"
             "overskudd;Feil masse;rock.blast;1;1000;fm3;2026-03;2026-05;Oslo\n"
-            "behov;Feil enhet;0/32;;500;m3;2026-04;2026-09;Narvik\n"
+            "behov;Feil enhet;0/32;;500;m3;2026-04;2026-09;Narnia\n"
             "overskudd;Feil mengde;rock.blasted;1;mye;t;2026-03;2026-05;Oslo\n")
     before = server.fingerprint()
     r = import_file(api, dev, "listings", text.encode("utf-8"), expect=400)

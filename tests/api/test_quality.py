@@ -176,7 +176,7 @@ def test_listing_class_range_background_and_matches(api):
 def test_natural_listing_uses_the_background(api):
     dev = api.token("developer")
     body = supply(title="Naturlig morene Heimdal", material="soil.moraine",
-                  municipality="Trondheim", natural=True,
+                  municipality="Trondheim", natural=True, lat=63.353, lon=10.359,
                   lab=[{"substance": "Cr", "value": 95}, {"substance": "Ni", "value": 70}])
     del body["class"]
     s = create_listing(api, dev, body)
@@ -185,10 +185,24 @@ def test_natural_listing_uses_the_background(api):
     # without natural: class 2
     del body["natural"]
     assert create_listing(api, dev, body)["class"] == 2
-    # natural without a municipality, or for a facility: refused
+    # natural without a municipality: the position's municipality (Heimdal
+    # lies in Trondheim) gives the background
     b2 = dict(body, natural=True)
     del b2["municipality"]
-    api.post("/api/listings", token=dev, json=b2, expect=400, field="natural")
+    s2 = create_listing(api, dev, b2)
+    assert s2["class"] == 1 and s2["municipality"] == "5001"
+    assert s2["class_from_lab"]["background"]["area"] == "Trondheim (5001)"
+    # in Sandefjord, which has published no background values: class 2
+    s3 = create_listing(api, dev, dict(b2, lat=59.13, lon=10.22))
+    assert s3["class"] == 2 and s3["municipality"] == "3907"
+    # a named municipality that contradicts the position is refused, both named
+    e = api.post("/api/listings", token=dev, json=dict(body, lat=59.13, lon=10.22),
+                 expect=400, field="municipality").json()["error"]
+    assert "3907 Sandefjord" in e["message"] and "5001 Trondheim" in e["message"]
+    # natural with neither a municipality nor a lat/lon position: refused
+    b4 = dict(b2, utm={"epsg": 25832, "easting": 569618, "northing": 7034313})
+    del b4["lat"], b4["lon"]
+    api.post("/api/listings", token=dev, json=b4, expect=400, field="natural")
     api.post("/api/listings", token=dev, json=dict(body, natural="ja"), expect=400,
              field="natural")
 
@@ -215,8 +229,8 @@ def test_acid_rock_needs_an_approved_receiver(api):
     assert ids == [approved["id"]]
     assert anyrock["id"] not in ids
     api.post("/api/listings", token=dev, json=supply(
-        title="Alunskifer naturlig", lat=lat, lon=lon, material="rock.acid", natural=True,
-        municipality="Trondheim", lab=[{"substance": "Cr", "value": 90}]),
+        title="Alunskifer naturlig", lat=63.43, lon=10.40, material="rock.acid", natural=True,
+        lab=[{"substance": "Cr", "value": 90}]),
         expect=400, field="natural")
 
 

@@ -123,7 +123,7 @@ def test_import_xlsx_with_report_and_nothing_written(tmp_path):
                "2026-03", "2026-05", "Oslo", "fjell; sprengstein"])
     ws.append(["supply", "Feil", "rock.blast", 1, 1000, "fm3", "2026-03", "2026-05", "Oslo"])
     ws.append([])
-    ws.append(["need", "Feil enhet", "0/32", None, 500, "m3", "2026-04", "2026-09", "Narvik"])
+    ws.append(["need", "Feil enhet", "0/32", None, 500, "m3", "2026-04", "2026-09", "Narnia"])
     src = tmp_path / "in.xlsx"
     wb.save(src)
     before = fingerprint(db)
@@ -454,3 +454,97 @@ def test_custody_and_balance_from_the_cli(demo, tmp_path):
     assert facility
     assert run("custody", "--db", db, "--listing", "x", check=False).returncode == 2
     assert run("custody", "--listing", 1, check=False).returncode == 2
+
+
+# ---- official addresses (Kartverket's "Matrikkelen - Adresse" CSV) ----------
+
+SAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "demo",
+                      "addresses-sample.csv")
+ADDR_HEADER = ("lokalId;kommunenummer;kommunenavn;adressetype;adressetilleggsnavn;"
+               "adressetilleggsnavnKilde;adressekode;adressenavn;nummer;bokstav;gardsnummer;"
+               "bruksnummer;festenummer;undernummer;adresseTekst;"
+               "adresseTekstUtenAdressetilleggsnavn;EPSG-kode;Nord;Øst;postnummer;poststed;"
+               "oppdateringsdato;datauttaksdato;adresseId;uuidAdresse")
+
+
+def addr_row(kommune="5001", text="Testvegen 1", epsg="25832", nord="7034313.8",
+             ost="569618.6", gnr="12", bnr="3", postnr="7011"):
+    return (f"1;{kommune};X;vegadresse;;;1;Testvegen;1;;{gnr};{bnr};;;{text};{text};{epsg};"
+            f"{nord};{ost};{postnr};TRONDHEIM;;;1;")
+
+
+def addr_count(db, where="1"):
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(f"SELECT count(*) FROM address WHERE {where}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_import_addresses_sample_and_replace(tmp_path):
+    db = tmp_path / "a.db"
+    seed(db, "empty")
+    p = run("import", "--db", db, "addresses", SAMPLE)
+    assert "imported 145 addresses in 6 municipalities" in p.stdout
+    assert addr_count(db) == 145
+    # a re-import of one municipality replaces its addresses, leaves the others
+    f = tmp_path / "trd.csv"
+    f.write_text(ADDR_HEADER + "\n" + addr_row() + "\n" +
+                 addr_row(text="Testvegen 3", epsg="4258", nord="63.43", ost="10.39") + "\n",
+                 encoding="utf-8")
+    p = run("import", "--db", db, "addresses", f)
+    assert "imported 2 addresses in 1 municipalities" in p.stdout
+    assert addr_count(db, "kommune = '5001'") == 2
+    assert addr_count(db) == 145 - 65 + 2
+    # UTM and geographic rows land at the same place (63.4305 N 10.3951 E)
+    import sqlite3
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT lat, lon FROM address WHERE kommune = '5001'").fetchall()
+    con.close()
+    for lat, lon in rows:
+        assert abs(lat - 63.43) < 0.001 and abs(lon - 10.39) < 0.006
+
+
+@pytest.mark.parametrize("row,column", [
+    (addr_row(kommune="9999"), "kommunenummer"),
+    (addr_row(text=""), "adresseTekst"),
+    (addr_row(epsg="3857"), "EPSG-kode"),
+    (addr_row(nord="mye"), "Nord"),
+    (addr_row(epsg="4258", nord="45.0", ost="10.0"), "Nord"),
+    (addr_row(gnr="-1"), "gardsnummer"),
+    (addr_row(postnr="70111"), "postnummer"),
+    (addr_row(text="Test\u0007vegen"), "adresseTekst"),
+])
+def test_import_addresses_refuses_a_bad_row_and_writes_nothing(tmp_path, row, column):
+    db = tmp_path / "a.db"
+    seed(db, "empty")
+    run("import", "--db", db, "addresses", SAMPLE)
+    before = fingerprint(db)
+    f = tmp_path / "bad.csv"
+    f.write_text(ADDR_HEADER + "\n" + addr_row(text="God 1") + "\n" + row + "\n",
+                 encoding="utf-8")
+    p = run("import", "--db", db, "addresses", f, check=False)
+    assert p.returncode == 1
+    assert f"bad.csv: line 3, column '{column}'" in p.stderr
+    assert "nothing was imported" in p.stderr
+    assert fingerprint(db) == before
+
+
+def test_import_addresses_refuses_a_file_that_is_not_one(tmp_path):
+    db = tmp_path / "a.db"
+    seed(db, "empty")
+    before = fingerprint(db)
+    f = tmp_path / "x.csv"
+    f.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
+    p = run("import", "--db", db, "addresses", f, check=False)
+    assert p.returncode == 1 and "the header has no column kommunenummer" in p.stderr
+    f.write_bytes(ADDR_HEADER.encode() + b"\n" + addr_row().encode("utf-8")
+                  .replace(b"Testvegen 1", b"Test\xffvegen") + b"\n")
+    p = run("import", "--db", db, "addresses", f, check=False)
+    assert p.returncode == 1 and "column 'adresseTekst'" in p.stderr
+    p = run("import", "--db", db, "addresses", tmp_path / "missing.csv", check=False)
+    assert p.returncode != 0 and "cannot open" in p.stderr
+    p = run("import", "--db", db, "--org", "1", "addresses", SAMPLE, check=False)
+    assert p.returncode == 2
+    assert fingerprint(db) == before

@@ -557,6 +557,7 @@ Test(deal, version_2_database_migrates)
                               " DROP TRIGGER site_change_ad; DROP TRIGGER site_material_change_ai;"
                               " DROP TRIGGER site_material_change_au;"
                               " DROP TRIGGER site_material_change_ad; DROP TABLE site_staged;"
+                              " DROP TABLE address_fts; DROP TABLE address;"
                               " PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK,
                  "%s", sqlite3_errmsg(db));
     sqlite3_close(db);

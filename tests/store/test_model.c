@@ -478,7 +478,7 @@ Test(model, a_version_3_file_migrates_and_is_served)
             " DROP TRIGGER site_material_change_au; DROP TRIGGER site_material_change_ad;"
             " DROP TABLE site_change; DROP TABLE site_change_floor;"
             " ALTER TABLE audit DROP COLUMN state; ALTER TABLE audit DROP COLUMN sig;"
-            " DROP TABLE site_staged;"
+            " DROP TABLE site_staged; DROP TABLE address_fts; DROP TABLE address;"
             " PRAGMA user_version = 3;");
     /* A version-3 program's writes. */
     raw(db, "UPDATE site SET status = 'closed' WHERE id % 7 = 0;"

@@ -27,6 +27,7 @@ import { t, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
 import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
+import { addressSearch, municipalityLine, propertyField } from '../places.js';
 import { materialList, limitRows } from '../sitefields.js';
 
 const TYPES = ['landfill', 'storage', 'plant', 'quarry'];
@@ -71,18 +72,26 @@ export async function facilityFormView({ root, params }) {
   const fee = field({ label: t('fac.fee.landfill'), name: 'gate_fee_nok_per_t', id: 'fee', type: 'number', value: doc[FEE[type0]], hint: t('fac.default.hint'), attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
   const capErr = h('p', { class: 'field-error', 'data-error-for': 'capacity_per_year' });
 
+  const muni = municipalityLine();
+  const currentPos = () => {
+    const la = Number(el('lat').value); const lo = Number(el('lon').value);
+    return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
+  };
   const form = h('form', { class: 'card facility-form', novalidate: true },
     summaryBox(),
     field({ label: t('fac.type'), name: 'type', value: type0, options: TYPES.map((k) => [k, t(`kind.${k}`)]), attrs: editing ? { disabled: true } : {} }),
     field({ label: t('fac.name'), name: 'name', value: doc.name, attrs: { required: true, maxlength: 160 } }),
     field({ label: t('form.description'), name: 'description', type: 'textarea', value: doc.description }),
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.position')),
+      addressSearch({ label: t('place.search'), near: () => currentPos(), onPick: (a) => setPlace(a) }),
       h('p', { class: 'hint' }, t('fac.position.hint')),
       h('div', { class: 'row' },
         field({ label: t('form.lat'), name: 'lat', type: 'number', value: doc.municipality && doc.position?.approximate ? '' : (doc.lat ?? doc.position?.lat), attrs: { step: 'any', inputmode: 'decimal' } }),
         field({ label: t('form.lon'), name: 'lon', type: 'number', value: doc.municipality && doc.position?.approximate ? '' : (doc.lon ?? doc.position?.lon), attrs: { step: 'any', inputmode: 'decimal' } }),
         field({ label: t('fac.municipality'), name: 'municipality', value: doc.municipality, attrs: { autocomplete: 'off' } })),
-      h('div', { class: 'pick-map', id: 'fac-pick-map', role: 'region', 'aria-label': t('form.pick.aria') })),
+      muni.el,
+      h('div', { class: 'pick-map', id: 'fac-pick-map', role: 'region', 'aria-label': t('form.pick.aria') }),
+      propertyField(doc.property)),
     h('div', { class: 'receiver-only' }, accepts.el,
       field({ label: t('fac.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
       checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
@@ -163,6 +172,14 @@ export async function facilityFormView({ root, params }) {
     const la = Number(el('lat').value); const lo = Number(el('lon').value);
     if (el('lat').value === '' || el('lon').value === '' || !Number.isFinite(la) || !Number.isFinite(lo)) return;
     if (pin) pin.setLatLng([la, lo]); else pin = L.circleMarker([la, lo], { radius: 8, color: '#b3401a' }).addTo(pick);
+    muni.update(la, lo);
+  }
+  function setPlace(a) {
+    el('lat').value = a.lat.toFixed(5);
+    el('lon').value = a.lon.toFixed(5);
+    if (a.property && !el('property').value.trim()) el('property').value = a.property;
+    placePin();
+    pick.setView([a.lat, a.lon], Math.max(pick.getZoom(), 15));
   }
   function setPos(ll) {
     el('lat').value = ll.lat.toFixed(5);
@@ -185,7 +202,10 @@ export async function facilityFormView({ root, params }) {
     const body = { type: ty, name: v('name') };
     if (v('description')) body.description = v('description');
     if (v('lat') !== '' || v('lon') !== '') { body.lat = numOf(v('lat')); body.lon = numOf(v('lon')); }
-    if (v('municipality')) body.municipality = v('municipality');
+    // With a position the municipality follows from it; the field places
+    // a facility whose exact position is not known.
+    if (v('municipality') && body.lat === undefined) body.municipality = v('municipality');
+    if (v('property')) body.property = v('property');
     if (doc.keywords) body.keywords = doc.keywords;
     const c = CAPACITY[ty];
     if (v(`${c}.value`) !== '') body[c] = { value: numOf(v(`${c}.value`)), unit: v(`${c}.unit`) };

@@ -18,6 +18,7 @@ import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { classText, sampleText } from '../quality.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
+import { addressSearch, municipalityLine, propertyField } from '../places.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
 
 const MONTH = /^\d{4}-\d{2}$/;
@@ -46,6 +47,11 @@ export async function formView({ root, params }) {
   const samplesView = h('div', { class: 'samples-view', 'aria-live': 'polite' });
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('form.accepts'), hint: t('form.accepts.hint') });
   const limits = limitRows(doc.limits);
+  const muni = municipalityLine();
+  const currentPos = () => {
+    const la = Number(el('lat').value); const lo = Number(el('lon').value);
+    return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
+  };
   const form = h('form', { class: 'card listing-form', novalidate: true },
     summaryBox(),
     field({ label: t('form.type'), name: 'type', value: type, options: [['supply', t('kind.supply')], ['need', t('kind.need')]], attrs: editing ? { disabled: true } : {} }),
@@ -63,11 +69,14 @@ export async function formView({ root, params }) {
         field({ label: t('form.window.to'), name: 'window.to', type: 'month', value: doc.window?.to, attrs: { required: true, min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } })),
       h('p', { class: 'field-error', 'data-error-for': 'window' })),
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.position')),
+      addressSearch({ label: t('place.search'), near: () => currentPos(), onPick: (a) => setPlace(a) }),
       h('div', { class: 'row' },
         field({ label: t('form.lat'), name: 'lat', type: 'number', value: doc.position?.lat ?? doc.lat, attrs: { required: true, step: 'any', inputmode: 'decimal' } }),
         field({ label: t('form.lon'), name: 'lon', type: 'number', value: doc.position?.lon ?? doc.lon, attrs: { required: true, step: 'any', inputmode: 'decimal' } })),
+      muni.el,
       h('p', { class: 'hint' }, t('form.position.hint')),
-      h('div', { class: 'pick-map', id: 'pick-map', role: 'region', 'aria-label': t('form.pick.aria') })),
+      h('div', { class: 'pick-map', id: 'pick-map', role: 'region', 'aria-label': t('form.pick.aria') }),
+      propertyField(doc.property)),
     field({ label: t('form.price'), name: 'price_nok_per_t', type: 'number', value: doc.price_nok_per_t, hint: t('form.price.hint'), attrs: { step: 'any', inputmode: 'decimal' } }),
     h('div', { class: 'supply-only' },
       field({ label: t('form.class'), name: 'class', value: doc.class_from_lab ? '' : doc.class, options: classOpts, hint: t('form.class.fromlab') }),
@@ -203,6 +212,7 @@ export async function formView({ root, params }) {
     const la = Number(el('lat').value); const lo = Number(el('lon').value);
     if (el('lat').value === '' || el('lon').value === '' || !Number.isFinite(la) || !Number.isFinite(lo)) return;
     if (pin) pin.setLatLng([la, lo]); else pin = L.circleMarker([la, lo], { radius: 8, color: '#b3401a' }).addTo(pick);
+    muni.update(la, lo);
   }
   pick.on('click', (ev) => {
     el('lat').value = ev.latlng.lat.toFixed(5);
@@ -222,6 +232,14 @@ export async function formView({ root, params }) {
   el('lat').addEventListener('change', placePin);
   el('lon').addEventListener('change', placePin);
   placePin();
+  // An address picked: its position, and its property number unless one is typed.
+  function setPlace(a) {
+    el('lat').value = a.lat.toFixed(5);
+    el('lon').value = a.lon.toFixed(5);
+    if (a.property && !el('property').value.trim()) el('property').value = a.property;
+    placePin();
+    pick.setView([a.lat, a.lon], Math.max(pick.getZoom(), 15));
+  }
 
   function check(body) {
     const probs = [];
@@ -260,6 +278,7 @@ export async function formView({ root, params }) {
       lon: Number(v('lon')),
     };
     if (v('description')) body.description = v('description');
+    if (v('property')) body.property = v('property');
     if (v('price_nok_per_t') !== '') body.price_nok_per_t = Number(v('price_nok_per_t'));
     if (doc.keywords) body.keywords = doc.keywords;
     if (body.type === 'supply') {

@@ -10,6 +10,7 @@ import { h, replace, announce, note } from '../dom.js';
 import { t, materialName } from '../i18n.js';
 import { fetchAll, materials, getSession } from '../api.js';
 import { createMap, siteMarker, clusterGroup, legend } from '../map.js';
+import { addressSearch } from '../places.js';
 import { field } from '../forms.js';
 
 const KINDS = ['supply', 'need', 'landfill', 'storage', 'plant', 'quarry'];
@@ -35,8 +36,12 @@ export async function mapView({ root, query }) {
   root.append(h('h1', {}, t('map.title')),
     h('div', { class: 'map-layout' },
       h('details', { class: 'filter-box', open: window.innerWidth > 700 }, h('summary', {}, t('map.filters')), form, legend()),
-      h('div', { class: 'map-main' }, status, box)));
+      h('div', { class: 'map-main' },
+        addressSearch({ label: t('map.search'), near: () => { const c = map.getCenter(); return { lat: c.lat, lon: c.lng }; }, onPick: (a) => map.setView([a.lat, a.lon], 15) }),
+        status, box)));
   const map = createMap(mapEl);
+  // The view in the page (for the address search's tests and for support).
+  map.on('moveend', () => { const c = map.getCenter(); mapEl.dataset.view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`; });
   const cluster = clusterGroup().addTo(map);
   const markers = new Map();
 

@@ -79,6 +79,8 @@ export async function siteView({ root, params, query }) {
           [t('fac.co2'), site.co2_kg_per_t !== undefined ? num(site.co2_kg_per_t, 2) : undefined],
           [t('fac.yields'), site.yields?.length ? site.yields.map((y) => `${materialName(mats.find((x) => x.code === y.material)) || y.material} ${num(y.share, 3)}`).join(', ') : undefined],
           [t('site.position'), `${num(pos.lat, 4)} N, ${num(pos.lon, 4)} Ø ${pos.approximate ? t('site.approx') : ''}`],
+          [t('site.municipality'), site.municipality ? `${site.municipality} ${site.municipality_name || ''}`.trim() : ''],
+          [t('site.property'), site.property],
           [t('site.description'), site.description],
           [t('site.lab'), site.lab?.length ? site.lab.map(labText).join(', ') : undefined],
           [t('site.samples'), site.samples?.length ? h('ul', { class: 'samples' }, site.samples.map((x) => h('li', {}, `${sampleText(x)} – ${x.lab.map(labText).join(', ')}`))) : undefined],
