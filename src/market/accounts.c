@@ -4,12 +4,15 @@
  */
 #include "market/accounts.h"
 
+#include "market/parties.h"
+
 #include <jansson.h>
 #include <string.h>
 #include <time.h>
 
 #include "market/audit.h"
 #include "market/listing.h"
+#include "market/parties.h"
 #include "market/permit.h"
 
 /* Write one entry of `entity` id with `detail` (consumed) after `rc`. */
@@ -39,6 +42,24 @@ int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struc
     if (!rc)
         rc = audit(st, who, "organisation", org->id, "create",
                    json_pack("{s:s, s:s}", "name", org->name, "orgnr", org->orgnr), err);
+    return mb_store_end(st, rc, err);
+}
+
+int mb_accounts_contact_set(struct mb_store *st, const struct mb_user *who,
+                            struct mb_org_contact *c, struct mb_error *err)
+{
+    if (who && !mb_permit_owns(who, c->org_id))
+        return mb_error_set(err, MB_EFORBIDDEN, "id", "only the organisation's own users and "
+                            "administrators publish its contact");
+    struct mb_org org;
+    int rc = mb_store_org_get(st, c->org_id, &org, err);
+    if (rc || (rc = mb_contact_check(c, err)) || (rc = mb_store_begin(st, err)))
+        return rc;
+    rc = mb_store_org_contact_put(st, c, err);
+    if (!rc)
+        rc = audit(st, who, "org_contact", c->org_id, "update",
+                   json_pack("{s:s, s:s, s:s}", "name", c->name, "phone", c->phone, "email",
+                             c->email), err);
     return mb_store_end(st, rc, err);
 }
 

@@ -23,6 +23,13 @@
 int mb_accounts_org_create(struct mb_store *st, const struct mb_user *who, struct mb_org *org,
                            struct mb_error *err);
 
+/* Publish the contact of organisation c->org_id (what mb_contact_check
+ * accepts; all "" withdraws it), as `who`, one of its own users or an
+ * administrator (MB_EFORBIDDEN naming "id" otherwise), with its audit
+ * entry (entity "org_contact"). MB_ENOTFOUND for an unknown organisation. */
+int mb_accounts_contact_set(struct mb_store *st, const struct mb_user *who,
+                            struct mb_org_contact *c, struct mb_error *err);
+
 /* The users of organisation org_id, as `who` may see them: its own users
  * and administrators (MB_EFORBIDDEN naming "id" otherwise); MB_ENOTFOUND
  * when there is no such organisation. *items is malloc'ed. */

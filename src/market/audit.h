@@ -41,8 +41,9 @@
 void mb_audit_hash(const struct mb_audit_entry *e, char out[65]);
 
 /* What the log records changes of: "listing", "facility", "deal",
- * "delivery", "organisation", "user", "document", "plan" (a queued
- * regional plan). NULL-terminated. */
+ * "delivery", "organisation", "org_contact" (the contact an organisation
+ * publishes), "user", "document", "plan" (a queued regional plan).
+ * NULL-terminated. */
 extern const char *const mb_audit_entities[];
 /* The entity is one of them. */
 bool mb_audit_entity_known(const char *entity);

@@ -87,6 +87,7 @@ unsigned mb_match_counterpart_types(enum mb_site_type t);
 
 struct mb_match {
     int64_t site_id;
+    int64_t org_id;             /* the counterpart site's organisation */
     enum mb_site_type type;
     char title[160];
     double lat, lon;

@@ -170,6 +170,7 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
         struct mb_match *x = &out->items[out->n++];
         memset(x, 0, sizeof *x);
         x->site_id = c->id;
+        x->org_id = c->org_id;
         x->type = c->type;
         mb_text_copy(x->title, sizeof x->title, c->title);
         x->lat = c->lat;

@@ -12,6 +12,7 @@
 #include "market/accounts.h"
 #include "server/api_util.h"
 #include "server/srv.h"
+#include "market/parties.h"
 
 static json_t *org_json(const struct mb_org *o)
 {
@@ -202,7 +203,47 @@ void mb_api_org_get(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
-    mb_reply_json(r, 200, org_json(&org));
+    json_t *o = org_json(&org);
+    /* Its published contact, for signed-in users (the public sees names). */
+    json_t *p = mb_party_json(r->st, id, r->signed_in);
+    json_object_set(o, "contact", json_object_get(p, "contact"));
+    json_decref(p);
+    mb_reply_json(r, 200, o);
+}
+
+/* PUT /api/organisations/{id}/contact: {name, phone, email}, each "" to
+ * leave it out. */
+void mb_api_org_contact(struct mb_req *r, int64_t id)
+{
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    static const char *const keys[] = { "name", "phone", "email", NULL };
+    json_t *b = mb_api_body(r, keys);
+    if (!b)
+        return;
+    struct mb_org_contact c = { .org_id = id };
+    char *dst[3] = { c.name, c.phone, c.email };
+    size_t cap[3] = { sizeof c.name, sizeof c.phone, sizeof c.email };
+    for (int i = 0; i < 3; i++) {
+        json_t *v = json_object_get(b, keys[i]);
+        if (v && (!json_is_string(v) || json_string_length(v) >= cap[i] ||
+                  strlen(json_string_value(v)) != json_string_length(v))) {
+            mb_reply_error(r, 400, "invalid", keys[i], "must be text of at most %zu bytes "
+                           "(\"\" leaves it out)", cap[i] - 1);
+            json_decref(b);
+            return;
+        }
+        mb_text_copy(dst[i], cap[i], v ? json_string_value(v) : "");
+    }
+    json_decref(b);
+    struct mb_error err;
+    mb_error_clear(&err);
+    if (mb_accounts_contact_set(r->st, &r->user, &c, &err) != 0) {
+        mb_api_fail(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, mb_party_json(r->st, id, true));
 }
 
 static bool is_orgnr(const char *s)

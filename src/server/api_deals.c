@@ -25,6 +25,7 @@
 #include "market/listing.h"
 #include "server/api_util.h"
 #include "server/srv.h"
+#include "market/parties.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -65,6 +66,20 @@ static int load_delivery(struct mb_req *r, int64_t id, struct mb_delivery *v,
     return 0;
 }
 
+/* A deal in a list: with its listing's title and the parties' names. */
+static json_t *deal_list_item(struct mb_req *r, const struct mb_deal *d)
+{
+    json_t *o = mb_deal_json(d);
+    struct mb_site_rec listing;
+    struct mb_error err;
+    if (mb_store_site_get(r->st, d->listing_id, &listing, &err) == 0) {
+        json_object_set_new(o, "listing_title", json_string(listing.title));
+        json_object_set_new(o, "parties", mb_deal_parties_json(r->st, d, &listing));
+        mb_site_rec_release(&listing);
+    }
+    return o;
+}
+
 /* The deal view: the deal, its listing, the listing's amounts and the
  * deal's loads in tonnes. */
 static json_t *deal_view(struct mb_req *r, const struct mb_deal *d,
@@ -76,6 +91,8 @@ static json_t *deal_view(struct mb_req *r, const struct mb_deal *d,
                                                 "type", mb_site_type_name(listing->type),
                                                 "material", listing->material, "org_id",
                                                 (json_int_t)listing->org_id));
+    /* Who the other side is, and how to reach them. */
+    json_object_set_new(o, "parties", mb_deal_parties_json(r->st, d, listing));
     struct mb_error err;
     struct mb_listing_balance b;
     if (mb_deal_listing_balance(r->st, listing, &b, &err) == 0) {
@@ -253,7 +270,7 @@ void mb_api_deals_list(struct mb_req *r, int64_t id)
     }
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, mb_deal_json(&items[i]));
+        json_array_append_new(a, deal_list_item(r, &items[i]));
     free(items);
     mb_reply_json(r, 200, json_pack("{s:o, s:I}", "items", a, "total", (json_int_t)n));
 }
@@ -492,6 +509,15 @@ void mb_api_ticket_get(struct mb_req *r, int64_t id)
     json_object_set_new(o, "from", mb_custody_site_ref(r->st, NULL, v.from_site));
     json_object_set_new(o, "to", mb_custody_site_ref(r->st, NULL, v.to_site));
     json_object_set_new(o, "deal_state", json_string(mb_deal_state_name(d.state)));
+    /* The parties by name (their contacts are for signed-in users). */
+    json_t *parties = mb_deal_parties_json(r->st, &d, &listing);
+    const char *who[] = { "owner", "reserver", "hauler", "site_owner" };
+    for (size_t i = 0; i < 4; i++) {
+        json_t *p = json_object_get(parties, who[i]);
+        if (json_is_object(p))
+            json_object_set_new(p, "contact", json_null());
+    }
+    json_object_set_new(o, "parties", parties);
     mb_site_rec_release(&listing);
     mb_reply_json(r, 200, o);
 }

@@ -17,6 +17,7 @@
 #include "market/market.h"
 #include "server/api_util.h"
 #include "server/srv.h"
+#include "market/parties.h"
 
 /* The view of a site; a listing's with its amounts. */
 static json_t *site_view(struct mb_req *r, const struct mb_site_rec *rec)
@@ -127,6 +128,9 @@ static void get(struct mb_req *r, int64_t id, enum mb_site_family f)
         free(docs);
         json_object_set_new(j, "documents", a);
     }
+    /* Whose it is: the organisation, with the contact it publishes for
+     * signed-in users. */
+    json_object_set_new(j, "organisation", mb_party_json(r->st, rec.org_id, r->signed_in));
     mb_site_rec_release(&rec);
     mb_reply_json(r, 200, j);
 }
@@ -289,7 +293,7 @@ static bool text_ok(const char *s)
 }
 
 /* One match; false (nothing written) where json_pack refused it. */
-static bool match_append(struct mb_strbuf *b, const struct mb_match *m)
+static bool match_append(struct mb_strbuf *b, const struct mb_match *m, const char *org)
 {
     const double reals[] = { m->lat, m->lon, m->km, m->amount_t, m->transport_nok_per_t,
                              m->fee_nok_per_t, m->co2_kg_per_t, m->cost_nok_per_t,
@@ -306,6 +310,10 @@ static bool match_append(struct mb_strbuf *b, const struct mb_match *m)
     add_str(b, mb_site_type_name(m->type));
     mb_strbuf_adds(b, ",\"title\":");
     add_str(b, m->title);
+    mb_strbuf_adds(b, ",\"org_id\":");
+    add_int(b, m->org_id);
+    mb_strbuf_adds(b, ",\"org_name\":");
+    add_str(b, org);
     static const char *const keys[] = { ",\"lat\":", ",\"lon\":", ",\"km\":" };
     for (size_t i = 0; i < 3; i++) {
         mb_strbuf_adds(b, keys[i]);
@@ -364,7 +372,12 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
         size_t at = out.len;
         if (!first)
             mb_strbuf_add(&out, ",", 1);
-        if (match_append(&out, &res.items[i]))
+        /* The counterpart's organisation by name (matches are for the
+         * signed-in; the contact is on the site's page and the deal). */
+        struct mb_org org;
+        if (mb_store_org_get(r->st, res.items[i].org_id, &org, &err) != 0 || !text_ok(org.name))
+            org.name[0] = '\0';
+        if (match_append(&out, &res.items[i], org.name))
             first = false;
         else
             out.len = at, out.s[at] = '\0';

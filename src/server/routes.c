@@ -33,6 +33,7 @@ static const struct route routes[] = {
     { "POST", "/api/organisations", mb_api_orgs_create },
     { "GET", "/api/organisations/#", mb_api_org_get },
     { "GET", "/api/organisations/#/users", mb_api_org_users },
+    { "PUT", "/api/organisations/#/contact", mb_api_org_contact },
     { "POST", "/api/users", mb_api_users_create },
     { "POST", "/api/users/#/role", mb_api_user_role },
     { "POST", "/api/me/password", mb_api_me_password },

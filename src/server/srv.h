@@ -68,6 +68,7 @@ void mb_api_facility_put(struct mb_req *r, int64_t id);
 void mb_api_facility_status(struct mb_req *r, int64_t id);
 void mb_api_search(struct mb_req *r, int64_t id);
 void mb_api_addresses(struct mb_req *r, int64_t id);
+void mb_api_org_contact(struct mb_req *r, int64_t id);
 void mb_api_municipalities(struct mb_req *r, int64_t id);
 void mb_api_municipality_at(struct mb_req *r, int64_t id);
 void mb_api_plans_create(struct mb_req *r, int64_t id);

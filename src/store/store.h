@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 6
+#define MB_STORE_SCHEMA_VERSION 7
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -75,6 +75,22 @@ int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
 /* All organisations by name; *items is malloc'ed (free it). */
 int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
                       struct mb_error *err);
+
+/* The contact an organisation publishes (schema 7): all "" when it has
+ * published none. */
+struct mb_org_contact {
+    int64_t org_id;
+    char name[128];
+    char phone[32];
+    char email[128];
+    int64_t updated;  /* Unix seconds, 0 when never set */
+};
+/* 0 with *out filled (empty fields when none is stored). */
+int mb_store_org_contact_get(struct mb_store *st, int64_t org_id, struct mb_org_contact *out,
+                             struct mb_error *err);
+/* Insert or replace (sets c->updated); the caller checks and audits. */
+int mb_store_org_contact_put(struct mb_store *st, struct mb_org_contact *c,
+                             struct mb_error *err);
 
 /* Roles (one per user). */
 enum mb_role {

@@ -186,6 +186,8 @@ static const struct row_table {
                   " amount_unit, at, from_site, to_site, state, reason, replaces, user_id,"
                   " org_id, decided_by, decided_at, created, version FROM delivery WHERE id = ?" },
     { "org", "SELECT id, name, orgnr, created FROM org WHERE id = ?" },
+    { "org_contact", "SELECT org_id, name, phone, email, updated FROM org_contact"
+                     " WHERE org_id = ?" },
     { "user", "SELECT id, org_id, email, name, role, password_hash, created FROM user"
               " WHERE id = ?" },
     { "document", "SELECT id, site_id, name, mime, sha256, size, created FROM document"
@@ -279,6 +281,7 @@ int mb_store_audit_rows(struct mb_store *st,
         " UNION ALL SELECT 'deal', id FROM deal"
         " UNION ALL SELECT 'delivery', id FROM delivery"
         " UNION ALL SELECT 'organisation', id FROM org"
+        " UNION ALL SELECT 'org_contact', org_id FROM org_contact"
         " UNION ALL SELECT 'user', id FROM user"
         " UNION ALL SELECT 'document', id FROM document";
     sqlite3_stmt *s;

@@ -130,6 +130,12 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         api.post("/api/plans", token=mun, json={"municipalities": ["5001"], "from": "2026-03",
                                                 "to": "2026-05"}, expect=202)
 
+    def contact():
+        org_id = api.me("developer")["organisation"]["id"]
+        api.put(f"/api/organisations/{org_id}/contact", token=dev,
+                json={"name": "Revisjon Kontakt", "phone": "73 00 00 00",
+                      "email": "Post@Revisjon.no"}, expect=200)
+
     def import_listings():
         api.post("/api/imports/listings", token=dev, data=one_row_csv(api, dev, "listings"),
                  headers={"Content-Type": "text/csv"}, expect=201)
@@ -157,6 +163,7 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         (("post", "/api/deals/{id}/deliveries"), delivery, ("delivery", "register")),
         (("post", "/api/deliveries/{id}/state"), delivery_state, ("delivery", "confirmed")),
         (("post", "/api/plans"), plan, ("plan", "request")),
+        (("put", "/api/organisations/{id}/contact"), contact, ("org_contact", "update")),
         (("post", "/api/imports/listings"), import_listings, ("listing", "create")),
         (("post", "/api/imports/facilities"), import_facilities, ("facility", "create")),
     ]

@@ -474,6 +474,15 @@ ROWS = [
     R("GET", "/api/organisations/{id}/users", "the caller's own organisation", SIGNED,
       lambda w, who: dict(path=f"/api/organisations/"
                                f"{w.org.get(who, w.org['developer'])}/users")),
+    R("PUT", "/api/organisations/{id}/contact", "the developer's organisation",
+      E(anonymous="401", signed="403 id", developer="200", admin="200"),
+      lambda w, who: dict(path=f"/api/organisations/{w.org['developer']}/contact",
+                          json={"name": "Kari Kontakt", "phone": "+47 73 00 00 00",
+                                "email": "post@utbygger.no"})),
+    R("PUT", "/api/organisations/{id}/contact", "the caller's own organisation", SIGNED,
+      lambda w, who: dict(path=f"/api/organisations/{w.org.get(who, w.org['developer'])}"
+                               f"/contact", json={"name": f"Kontakt {who}", "phone": "",
+                                                  "email": ""})),
     R("POST", "/api/users", "admin only", admin_only("201"), new_user_req),
     R("POST", "/api/users/{id}/role", "a fresh user", admin_only("200"), role_req),
 
