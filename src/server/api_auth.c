@@ -175,13 +175,20 @@ void mb_api_me(struct mb_req *r, int64_t id)
 void mb_api_orgs_list(struct mb_req *r, int64_t id)
 {
     (void)id;
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none))
+    static const char *const q[] = { "role", NULL };
+    if (mb_req_check_query(r, q))
         return;
+    /* ?role=hauler: the organisations with a user of that role (the
+     * reservation form picks its hauler by name from them). */
+    const char *role = mb_req_query(r, "role");
+    if (role && mb_role_parse(role) < 0) {
+        mb_reply_error(r, 400, "invalid", "role", "'%.20s' is not a role", role);
+        return;
+    }
     struct mb_org *items;
     size_t n;
     struct mb_error err;
-    if (mb_store_org_list(r->st, &items, &n, &err) != 0) {
+    if (mb_store_org_list_role(r->st, role ? role : "", &items, &n, &err) != 0) {
         mb_reply_mb_error(r, &err);
         return;
     }

@@ -75,6 +75,9 @@ int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
 /* All organisations by name; *items is malloc'ed (free it). */
 int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
                       struct mb_error *err);
+/* Those with a user of this role ("hauler"; "" for all), by name. */
+int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org **items,
+                           size_t *n, struct mb_error *err);
 
 /* The contact an organisation publishes (schema 7): all "" when it has
  * published none. */

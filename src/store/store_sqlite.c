@@ -1184,13 +1184,21 @@ int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
 int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
                       struct mb_error *err)
 {
+    return mb_store_org_list_role(st, "", items, n, err);
+}
+
+int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org **items,
+                           size_t *n, struct mb_error *err)
+{
     *items = NULL;
     *n = 0;
     sqlite3_stmt *s;
-    int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org ORDER BY name, id",
-                           &s, err);
+    int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org WHERE ?1 = ''"
+                           " OR EXISTS (SELECT 1 FROM user u WHERE u.org_id = org.id"
+                           " AND u.role = ?1) ORDER BY name, id", &s, err);
     if (rc)
         return rc;
+    mb_st_bind_text(s, 1, role);
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, org_row, &arr, n, err);
     *items = arr;

@@ -25,7 +25,8 @@ async function as(who) {
 test('reserve, accept, register loads, open the ticket by its QR address, confirm and dispute, trace', async () => {
   const conToken = await apiToken(srv.base, 'entreprenor');
   const conOrg = (await apiGet(srv.base, '/api/me', conToken)).organisation.id;
-  const haulOrg = (await apiGet(srv.base, '/api/me', await apiToken(srv.base, 'transport'))).organisation.id;
+  const haulMe = await apiGet(srv.base, '/api/me', await apiToken(srv.base, 'transport'));
+  const haulOrg = haulMe.organisation.id;
   const list = await apiGet(srv.base, `/api/listings?type=supply&org=${conOrg}&status=published&min_amount_t=500&per_page=5`);
   const listing = list.items.find((x) => x.available_t === undefined || x.available_t >= 500) || list.items[0];
   assert.ok(listing, 'a published surplus of the contractor');
@@ -35,11 +36,19 @@ test('reserve, accept, register loads, open the ticket by its QR address, confir
   await op.goto(`${srv.base}/#/annonse/${listing.id}`);
   const form = op.locator('form.reserve-form');
   await form.getByLabel('Mengde', { exact: true }).fill('100');
-  await form.getByLabel('Transportør (organisasjons-id, valgfritt)').fill(String(haulOrg));
+  // the hauler is picked by its name, not by a number
+  const hauler = form.getByLabel('Transportør (valgfritt)');
+  await op.waitForFunction(() => document.querySelector('[data-field="hauler_org"]').options.length > 1);
+  await hauler.selectOption({ label: haulMe.organisation.name });
+  assert.equal(await hauler.inputValue(), String(haulOrg));
   await form.getByRole('button', { name: 'Reserver' }).click();
   await op.waitForURL(/#\/avtale\/\d+/);
   const dealId = Number(op.url().match(/avtale\/(\d+)/)[1]);
   assert.equal(await op.locator('.deal-state').innerText(), 'reservert');
+  // the deal names its parties
+  const parties = await op.locator('section.parties').innerText();
+  assert.ok(parties.includes(haulMe.organisation.name), parties);
+  assert.match(parties, /Annonsen eies av/);
 
   // The contractor accepts.
   const con = await as('entreprenor');

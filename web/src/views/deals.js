@@ -54,11 +54,19 @@ export function reserveSection(site) {
       field({ label: t('plan.to'), name: 'window.to', type: 'month', value: site.window?.to }),
       field({ label: t('deal.price'), name: 'price_nok_per_t', type: 'number', value: site.price_nok_per_t, attrs: { step: 'any', inputmode: 'decimal' } })),
     h('div', { class: 'row' },
-      field({ label: t('deal.counterpart'), name: 'counterpart_site', type: 'number', hint: t('deal.counterpart.hint'), attrs: { min: 1, inputmode: 'numeric' } }),
-      field({ label: t('deal.hauler'), name: 'hauler_org', type: 'number', hint: t('deal.hauler.hint'), attrs: { min: 1, inputmode: 'numeric' } }),
+      field({ label: t('deal.counterpart'), name: 'counterpart_site', value: '', options: [['', t('party.none')]], hint: t('deal.counterpart.hint') }),
+      field({ label: t('deal.hauler'), name: 'hauler_org', value: '', options: [['', t('party.none')]], hint: t('deal.hauler.hint') }),
       field({ label: t('deal.use'), name: 'use', value: '', options: [['', '–'], ['reuse', t('dest.reuse')], ['soil_improvement', t('dest.soil_improvement')]] })),
     field({ label: t('deal.note'), name: 'note', type: 'textarea', attrs: { maxlength: 500 } }),
     h('button', { type: 'submit', class: 'primary' }, t('deal.reserve')));
+  // Pick by name: the hauliers registered in the market, and our own sites.
+  fillOptions(form.querySelector('[data-field="hauler_org"]'), api('GET', '/api/organisations?role=hauler')
+    .then((r) => r.organisations.map((o) => [o.id, o.name])));
+  const mine = `org=${s.user.org_id}&status=draft,published,reserved&per_page=100`;
+  fillOptions(form.querySelector('[data-field="counterpart_site"]'), Promise.all([
+    api('GET', `/api/listings?${mine}`), api('GET', `/api/facilities?${mine}`),
+  ]).then(([a, b]) => [...a.items, ...b.items].filter((x) => x.id !== site.id)
+    .map((x) => [x.id, `${x.title || x.name} (${t(`kind.${x.type}`)})`])));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -86,6 +94,44 @@ export function reserveSection(site) {
   return sec;
 }
 
+/* Add [value, label] options to a select once they arrive. */
+async function fillOptions(sel, promise) {
+  try {
+    const opts = await promise;
+    sel.append(...opts.map(([v, label]) => h('option', { value: v }, label)));
+  } catch (e) { /* the field stays with "none": the reservation works without it */ }
+}
+
+/* One party of a deal: its role, name, number and published contact. */
+function partyCard(role, p, myOrg) {
+  if (!p) return null;
+  const c = p.contact;
+  return h('div', { class: `party party-${role}` },
+    h('h3', {}, t(`party.${role}`)),
+    h('p', { class: 'party-name' }, p.name, p.id === myOrg ? ` ${t('party.you')}` : ''),
+    p.orgnr ? h('p', { class: 'party-orgnr' }, t('party.orgnr', { orgnr: p.orgnr })) : null,
+    c ? h('ul', { class: 'party-contact' },
+      c.name ? h('li', {}, c.name) : null,
+      c.phone ? h('li', {}, h('a', { href: `tel:${c.phone.replace(/\s/g, '')}`, 'aria-label': t('party.call', { name: c.name || p.name }) }, c.phone)) : null,
+      c.email ? h('li', {}, h('a', { href: `mailto:${c.email}`, 'aria-label': t('party.mail', { name: c.name || p.name }) }, c.email)) : null)
+      : h('p', { class: 'hint' }, t('party.nocontact')));
+}
+
+export function partiesSection(parties, myOrg) {
+  if (!parties) return null;
+  return h('section', { class: 'card parties', 'aria-labelledby': 'parties-h' },
+    h('h2', { id: 'parties-h' }, t('party.title')),
+    h('div', { class: 'party-grid' }, ['owner', 'reserver', 'hauler', 'site_owner'].map((k) => partyCard(k, parties[k], myOrg))));
+}
+
+/* The other side of a deal, by name, for the list. */
+function counterpartName(d, myOrg) {
+  const p = d.parties;
+  if (!p) return '';
+  const other = p.owner?.id === myOrg ? p.reserver : p.owner;
+  return other?.name || '';
+}
+
 export async function dealsView({ root, query }) {
   root.append(h('h1', {}, t('deals.title')));
   if (!getSession()) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Favtaler' }, t('nav.login'))); return; }
@@ -97,10 +143,11 @@ export async function dealsView({ root, query }) {
   root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('deals.title') },
     h('table', { class: 'data deals-table' },
       h('caption', {}, t('deals.caption')),
-      h('thead', {}, h('tr', {}, ['deal.no', 'deal.listing', 'deal.state', 'deal.amount.t', 'deal.window', 'deal.updated'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('thead', {}, h('tr', {}, ['deal.no', 'deal.listing', 'party.counterpart', 'deal.state', 'deal.amount.t', 'deal.window', 'deal.updated'].map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, r.items.map((d) => h('tr', { class: 'deal-row' },
         h('th', { scope: 'row' }, h('a', { href: `#/avtale/${d.id}` }, `#${d.id}`)),
-        h('td', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing?.title || `#${d.listing_id}`)),
+        h('td', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing_title || d.listing?.title || `#${d.listing_id}`)),
+        h('td', { class: 'counterpart' }, counterpartName(d, getSession()?.user.org_id)),
         h('td', {}, stateBadge('deal', d.state)),
         h('td', { class: 'n' }, num(d.amount_t)),
         h('td', {}, `${d.window.from} – ${d.window.to}`),
@@ -142,7 +189,8 @@ export async function dealView({ root, params }) {
         h('dt', {}, t('deal.loads')), h('dd', { class: 'deal-loads' }, t('deal.loads.sum', { n: d.loads?.count ?? 0, confirmed: num(d.loads?.confirmed_t ?? 0, 1), pending: num(d.loads?.pending_t ?? 0, 1), disputed: num(d.loads?.disputed_t ?? 0, 1) })),
         la.remaining_t !== undefined ? [h('dt', {}, t('deal.listing.left')), h('dd', {}, t('deal.amounts', { available: num(la.available_t), remaining: num(la.remaining_t), committed: num(la.committed_t) }))] : null),
       buttons.length ? h('div', { class: 'buttons' }, buttons) : null,
-      h('p', {}, h('a', { href: `#/sporing/${d.listing.id}` }, t('trace.link')))));
+      h('p', {}, h('a', { href: `#/sporing/${d.listing.id}` }, t('trace.link')))),
+    partiesSection(d.parties, s.user.org_id));
 
   const sec = h('section', { 'aria-labelledby': 'loads-h' }, h('h2', { id: 'loads-h' }, t('loads.title')));
   root.append(sec);

@@ -11,6 +11,7 @@ import { t, num } from '../i18n.js';
 import { api, fetchAll, getSession } from '../api.js';
 import { render } from '../router.js';
 import { exportButtons, importSection } from './files.js';
+import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
 
 const ALL = 'draft,published,reserved,closed';
 
@@ -21,6 +22,7 @@ export async function mineView({ root }) {
   const msg = h('div', { 'aria-live': 'polite' });
   const facs = !!s.may?.write_facilities;
   root.append(msg);
+  root.append(await contactSection(s));
   const [ls, fs] = await Promise.all([
     fetchAll('/api/listings', { org: String(s.user.org_id), status: ALL }).catch((e) => e),
     facs ? fetchAll('/api/facilities', { org: String(s.user.org_id), status: ALL }).catch((e) => e) : null,
@@ -88,4 +90,33 @@ export async function mineView({ root }) {
       [t('site.window'), (it) => h('td', {}, it.window ? `${it.window.from}–${it.window.to}` : '')],
     ]));
   }
+}
+
+/* What the organisation publishes to its counterparts (PUT
+ * /api/organisations/{id}/contact), in a closed box: it is set once. */
+async function contactSection(s) {
+  let org;
+  try { org = await api('GET', `/api/organisations/${s.user.org_id}`); } catch (e) { return note('error', e.message); }
+  const c = org.contact || {};
+  const form = h('form', { class: 'contact-form', novalidate: true },
+    summaryBox(),
+    h('p', { class: 'hint' }, t('contact.hint')),
+    field({ label: t('contact.name'), name: 'name', value: c.name || '', attrs: { maxlength: 100, autocomplete: 'name' } }),
+    field({ label: t('contact.phone'), name: 'phone', type: 'tel', value: c.phone || '', attrs: { maxlength: 20, autocomplete: 'tel', inputmode: 'tel' } }),
+    field({ label: t('contact.email'), name: 'email', type: 'email', value: c.email || '', attrs: { maxlength: 127, autocomplete: 'email' } }),
+    h('button', { type: 'submit', class: 'primary' }, t('contact.save')));
+  const done = h('div', { 'aria-live': 'polite' });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const fd = new FormData(form);
+    const body = { name: String(fd.get('name')).trim(), phone: String(fd.get('phone')).trim(), email: String(fd.get('email')).trim() };
+    try {
+      await api('PUT', `/api/organisations/${s.user.org_id}/contact`, body);
+      replace(done, note('ok', t('contact.saved')));
+      announce(t('contact.saved'));
+    } catch (e) { showErrors(form, e.problems); }
+  });
+  return h('details', { class: 'card contact-box' },
+    h('summary', {}, t('contact.title', { org: org.name })), form, done);
 }

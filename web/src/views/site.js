@@ -22,6 +22,17 @@ function matLabel(code, mats) {
   return materialName(mats.find((x) => x.code === code)) || code;
 }
 
+/* The organisation behind a site, with the contact it publishes. */
+function orgText(o) {
+  if (!o) return undefined;
+  const c = o.contact;
+  if (!c) return o.name;
+  return h('span', { class: 'org' }, o.name,
+    c.name ? ` · ${c.name}` : '',
+    c.phone ? [' · ', h('a', { href: `tel:${c.phone.replace(/\s/g, '')}` }, c.phone)] : '',
+    c.email ? [' · ', h('a', { href: `mailto:${c.email}` }, c.email)] : '');
+}
+
 function dl(rows) {
   return h('dl', { class: 'facts' }, rows.filter((r) => r && r[1] !== undefined && r[1] !== null && r[1] !== '')
     .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
@@ -66,6 +77,7 @@ export async function siteView({ root, params, query }) {
       h('section', { class: 'card' },
         dl([
           [t('site.status'), h('span', { class: `badge st-${site.status}` }, t(`status.${site.status}`))],
+          [t('site.organisation'), orgText(site.organisation)],
           [t('form.type'), t(`kind.${site.type}`)],
           [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.offers || []).join(', ')],
           [t('site.amount'), site.amount ? `${num(site.amount.value)} ${t(`unit.${site.amount.unit}`)}` : undefined],
