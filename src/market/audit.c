@@ -69,7 +69,7 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65])
 
 const char *const mb_audit_entities[] = {
     "listing", "facility", "deal", "delivery", "organisation", "org_contact", "user", "document",
-    "plan", NULL,
+    "message", "plan", NULL,
 };
 
 bool mb_audit_entity_known(const char *entity)

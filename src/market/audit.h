@@ -42,7 +42,8 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65]);
 
 /* What the log records changes of: "listing", "facility", "deal",
  * "delivery", "organisation", "org_contact" (the contact an organisation
- * publishes), "user", "document", "plan" (a queued regional plan).
+ * publishes), "user", "document", "message" (in a conversation), "plan"
+ * (a queued regional plan).
  * NULL-terminated. */
 extern const char *const mb_audit_entities[];
 /* The entity is one of them. */

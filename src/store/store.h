@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 7
+#define MB_STORE_SCHEMA_VERSION 8
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -256,6 +256,54 @@ int mb_store_site_unplaced(struct mb_store *st, struct mb_site_pos **items, size
  * writes the audit entry. */
 int mb_store_site_set_municipality(struct mb_store *st, int64_t id, const char *code,
                                    struct mb_error *err);
+
+/* ---- conversations (schema 8, store_message.c) ------------------------ */
+
+struct mb_thread {
+    int64_t id;
+    char kind[8];        /* "listing" or "deal" */
+    int64_t subject_id;  /* the listing or the deal */
+    int64_t asker_org;   /* listing threads: the asking organisation; deals: 0 */
+    int64_t created, last_at;
+    int64_t unread;      /* for the user asked about (lists only) */
+    int64_t messages;    /* count (lists only) */
+};
+
+struct mb_message {
+    int64_t id, thread_id, user_id, org_id;
+    char *body;          /* owned */
+    int64_t created;
+    char user_name[128], org_name[128];
+};
+void mb_messages_release(struct mb_message *items, size_t n);
+
+/* The thread of (kind, subject, asker_org), made if `create` (else
+ * MB_ENOTFOUND when there is none). */
+int mb_store_thread_get(struct mb_store *st, const char *kind, int64_t subject_id,
+                        int64_t asker_org, bool create, struct mb_thread *out,
+                        struct mb_error *err);
+int mb_store_thread_by_id(struct mb_store *st, int64_t id, struct mb_thread *out,
+                          struct mb_error *err);
+/* The threads about one subject (a listing's questions from every
+ * asker), with counts for user_id; *items malloc'ed. */
+int mb_store_threads_of(struct mb_store *st, const char *kind, int64_t subject_id,
+                        int64_t user_id, struct mb_thread **items, size_t *n,
+                        struct mb_error *err);
+/* Append a message (sets m->id, m->created) and move the thread's last_at. */
+int mb_store_message_add(struct mb_store *st, struct mb_message *m, struct mb_error *err);
+/* The messages of a thread, oldest first, with their authors' names. */
+int mb_store_messages(struct mb_store *st, int64_t thread_id, struct mb_message **items,
+                      size_t *n, struct mb_error *err);
+/* Mark the thread read by user_id up to its last message. */
+int mb_store_thread_mark_read(struct mb_store *st, int64_t thread_id, int64_t user_id,
+                              struct mb_error *err);
+/* Every thread an organisation takes part in, with counts for user_id:
+ * listing threads it asked in or about its listings, deal threads of
+ * deals it is a party of (owner, reserver, hauler or the named site's
+ * operator). Newest first, at most `limit`; *items malloc'ed. */
+int mb_store_threads_inbox(struct mb_store *st, int64_t org_id, int64_t user_id,
+                            size_t limit, struct mb_thread **items, size_t *n,
+                            struct mb_error *err);
 
 /* ---- official addresses (schema 6, store_address.c) ------------------- */
 

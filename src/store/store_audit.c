@@ -192,6 +192,8 @@ static const struct row_table {
               " WHERE id = ?" },
     { "document", "SELECT id, site_id, name, mime, sha256, size, created FROM document"
                   " WHERE id = ?" },
+    { "message", "SELECT id, thread_id, user_id, org_id, body, created FROM message"
+                 " WHERE id = ?" },
 };
 
 /* One value: a type letter, then for text its byte length, ":" and the
@@ -283,7 +285,8 @@ int mb_store_audit_rows(struct mb_store *st,
         " UNION ALL SELECT 'organisation', id FROM org"
         " UNION ALL SELECT 'org_contact', org_id FROM org_contact"
         " UNION ALL SELECT 'user', id FROM user"
-        " UNION ALL SELECT 'document', id FROM document";
+        " UNION ALL SELECT 'document', id FROM document"
+        " UNION ALL SELECT 'message', id FROM message";
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, sql, &s, err);
     if (rc)

@@ -439,8 +439,38 @@ static const char MIGRATION_1[] =
     " email TEXT NOT NULL DEFAULT '' CONSTRAINT email CHECK (email = lower(email))," \
     " updated INTEGER NOT NULL);"
 
+/* Version 8: conversations (market/messages.c). A thread is about a
+ * listing (between its organisation and one asking organisation:
+ * asker_org) or about a deal (its parties; asker_org 0). Messages are
+ * never changed or deleted; thread_read keeps, per user, the last message
+ * read, from which the unread counts follow. */
+#define MIGRATION_8 \
+    "CREATE TABLE thread (" \
+    " id INTEGER PRIMARY KEY," \
+    " kind TEXT NOT NULL CONSTRAINT kind CHECK (kind IN ('listing', 'deal'))," \
+    " subject_id INTEGER NOT NULL," \
+    " asker_org INTEGER NOT NULL DEFAULT 0," \
+    " created INTEGER NOT NULL," \
+    " last_at INTEGER NOT NULL," \
+    " CONSTRAINT asker CHECK ((kind = 'listing') = (asker_org > 0)));" \
+    "CREATE UNIQUE INDEX thread_subject ON thread(kind, subject_id, asker_org);" \
+    "CREATE INDEX thread_asker ON thread(asker_org) WHERE asker_org > 0;" \
+    "CREATE TABLE message (" \
+    " id INTEGER PRIMARY KEY," \
+    " thread_id INTEGER NOT NULL REFERENCES thread(id)," \
+    " user_id INTEGER NOT NULL REFERENCES user(id)," \
+    " org_id INTEGER NOT NULL REFERENCES org(id)," \
+    " body TEXT NOT NULL CONSTRAINT body CHECK (length(body) BETWEEN 1 AND 4000)," \
+    " created INTEGER NOT NULL);" \
+    "CREATE INDEX message_thread ON message(thread_id, id);" \
+    "CREATE TABLE thread_read (" \
+    " thread_id INTEGER NOT NULL REFERENCES thread(id)," \
+    " user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE," \
+    " last_message INTEGER NOT NULL," \
+    " PRIMARY KEY (thread_id, user_id)) WITHOUT ROWID;"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
-                                         MIGRATION_5, MIGRATION_6, MIGRATION_7};
+                                         MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

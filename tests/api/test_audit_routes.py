@@ -136,6 +136,17 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
                 json={"name": "Revisjon Kontakt", "phone": "73 00 00 00",
                       "email": "Post@Revisjon.no"}, expect=200)
 
+    def ask():
+        lst = api.get("/api/listings", params={"type": "supply", "per_page": "1"},
+                      expect=200).json()["items"][0]
+        api.post(f"/api/listings/{lst['id']}/messages", token=con,
+                 json={"body": "Når kan vi hente?"}, expect=201)
+
+    def deal_message():
+        did = api.get("/api/deals", token=con, expect=200).json()["items"][0]["id"]
+        api.post(f"/api/deals/{did}/messages", token=con, json={"body": "Klar mandag."},
+                 expect=201)
+
     def import_listings():
         api.post("/api/imports/listings", token=dev, data=one_row_csv(api, dev, "listings"),
                  headers={"Content-Type": "text/csv"}, expect=201)
@@ -164,6 +175,8 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         (("post", "/api/deliveries/{id}/state"), delivery_state, ("delivery", "confirmed")),
         (("post", "/api/plans"), plan, ("plan", "request")),
         (("put", "/api/organisations/{id}/contact"), contact, ("org_contact", "update")),
+        (("post", "/api/listings/{id}/messages"), ask, ("message", "post")),
+        (("post", "/api/deals/{id}/messages"), deal_message, ("message", "post")),
         (("post", "/api/imports/listings"), import_listings, ("listing", "create")),
         (("post", "/api/imports/facilities"), import_facilities, ("facility", "create")),
     ]
