@@ -31,13 +31,17 @@
  * accepted even when the position falls in a neighbour: the medium
  * generalisation moves boundaries by tens of metres. */
 #define MB_BOUNDARY_TOLERANCE_KM 0.3
-/* A position in no municipality (the sea, a quay outside the generalised
- * coastline) belongs to the nearest municipality within this distance. */
-#define MB_BOUNDARY_COAST_KM 5.0
-/* A named municipality is accepted for a position at sea within this
- * distance (a municipality's sea area reaches one nautical mile beyond the
- * baseline, well beyond the coastline the boundaries are clipped to). */
-#define MB_BOUNDARY_SEA_KM 10.0
+/* A position in no municipality (a quay or a sea fill outside the
+ * generalised coastline) belongs to the nearest municipality within this
+ * distance. The boundaries cannot tell the sea from Sweden, Finland or
+ * Russia (both are outside every polygon), so the distance is kept short:
+ * a point less than 1 km across the land border is taken as Norwegian. */
+#define MB_BOUNDARY_COAST_KM 1.0
+/* A named municipality is accepted for a position outside every polygon
+ * within this distance (a sea deposit in a fjord; a municipality's sea
+ * area reaches beyond the coastline the boundaries are clipped to). As
+ * above, the land border is as close: 3 km into Sweden would pass. */
+#define MB_BOUNDARY_SEA_KM 3.0
 
 struct mb_boundary_area {
     char code[5];          /* 2024 code */

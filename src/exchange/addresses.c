@@ -114,8 +114,12 @@ static void read_header(struct reader *r)
             (unsigned char)f[2] == 0xBF)
             f += 3;
         for (int c = 0; c < NCOLS; c++)
-            if (r->map[c] < 0 && mb_text_casecmp(f, col_names[c]) == 0)
+            if (mb_text_casecmp(f, col_names[c]) == 0) {
+                if (r->map[c] >= 0)
+                    problem(r, col_names[c], "the header names column %s twice",
+                            col_names[c]);
                 r->map[c] = (int)i;
+            }
     }
     for (int c = 0; c < REQUIRED; c++)
         if (r->map[c] < 0)
@@ -139,10 +143,12 @@ static bool read_row(struct reader *r, struct mb_address *a, int *area)
         if (i < 0 || (size_t)i >= r->nfields)
             continue;
         const char *f = r->fields[i];
-        if (r->too_long[i] || !mb_utf8_valid(f, strlen(f), NULL) ||
-            mb_text_has_control(f, strlen(f), false)) {
-            problem(r, col_names[c], "is not plain UTF-8 text of at most %d bytes",
-                    MAX_FIELD - 2);
+        const char *why = r->too_long[i] ? "is too long"
+                          : !mb_utf8_valid(f, strlen(f), NULL) ? "is not valid UTF-8"
+                          : mb_text_has_control(f, strlen(f), false) ? "holds a control character"
+                          : NULL;
+        if (why) {
+            problem(r, col_names[c], "%s", why);
             return false;
         }
     }
@@ -187,6 +193,12 @@ static bool read_row(struct reader *r, struct mb_address *a, int *area)
             problem(r, "Nord", "%s", e.message);
         a->lat = p.lat;
         a->lon = p.lon;
+        /* The position must lie in the municipality the row names (the
+         * same rule and tolerance as a listing's). */
+        char code[5];
+        if (r->rep->nproblems == before && *area >= 0 &&
+            mb_place_municipality(r->bd, p, a->kommune, code, "Nord", &e))
+            problem(r, "Nord", "%s", e.message);
     }
     return r->rep->nproblems == before;
 }

@@ -14,11 +14,12 @@
 int mb_places_check(const struct mb_places_query *q, struct mb_error *err)
 {
     size_t n = q->q ? strlen(q->q) : 0;
-    if (n < 2 || n > 200)
+    if (!mb_utf8_valid(q->q ? q->q : "", n, NULL) || mb_text_has_control(q->q ? q->q : "", n, false))
+        return mb_error_set(err, MB_EINVAL, "q", "is not plain UTF-8 text");
+    size_t chars = n ? mb_utf8_chars(q->q) : 0;
+    if (chars < 2 || chars > 200)
         return mb_error_set(err, MB_EINVAL, "q", "type 2 to 200 characters of an address "
                             "or a place");
-    if (!mb_utf8_valid(q->q, n, NULL) || mb_text_has_control(q->q, n, false))
-        return mb_error_set(err, MB_EINVAL, "q", "is not plain UTF-8 text");
     bool word = false;
     for (const unsigned char *p = (const unsigned char *)q->q; *p; p++)
         if (*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
@@ -250,6 +251,10 @@ int mb_property_parse(const char *s, char out[32], char kommune[5], const char *
     }
     if (k < 1)
         goto bad;
+    /* Festenummer and seksjonsnummer 0 say nothing: "5001-414/3/0/0" is
+     * "5001-414/3". */
+    while (k > 1 && v[k] == 0)
+        k--;
     if (k == 1)
         snprintf(out, 32, "%s-%ld/%ld", kommune, v[0], v[1]);
     else if (k == 2)

@@ -693,6 +693,17 @@ static void check_property(json_t *root, struct mb_site *site, char out[32],
         out[0] = '\0';
         return;
     }
+    /* A named municipality (or the one a site without a position was
+     * placed by) and the property must name the same municipality. */
+    if ((json_object_get(root, "municipality") || site->approximate) &&
+        strcmp(kommune, site->municipality) != 0) {
+        const char *pn = mb_boundaries_name(kommune), *sn = mb_boundaries_name(site->municipality);
+        mb_problems_add(p, "property", "the property %s lies in %s %s, not in the municipality "
+                        "given, %s %s", out, kommune, pn ? pn : "", site->municipality,
+                        sn ? sn : "");
+        out[0] = '\0';
+        return;
+    }
     const struct mb_boundaries *b = mb_boundaries_shared(&err);
     char code[5];
     if (!b || mb_place_municipality(b, site->pos, kommune, code, "property", &err)) {

@@ -14,10 +14,11 @@
 #include "server/srv.h"
 #include "market/parties.h"
 
+/* An organisation; "contact" null here (GET of one fills it in). */
 static json_t *org_json(const struct mb_org *o)
 {
-    return json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)o->id, "name", o->name,
-                     "orgnr", o->orgnr, "created", mb_api_time(o->created));
+    return json_pack("{s:I, s:s, s:s, s:o, s:n}", "id", (json_int_t)o->id, "name", o->name,
+                     "orgnr", o->orgnr, "created", mb_api_time(o->created), "contact");
 }
 
 json_t *mb_api_user_json(const struct mb_user *u)
@@ -181,8 +182,10 @@ void mb_api_orgs_list(struct mb_req *r, int64_t id)
     /* ?role=hauler: the organisations with a user of that role (the
      * reservation form picks its hauler by name from them). */
     const char *role = mb_req_query(r, "role");
-    if (role && mb_role_parse(role) < 0) {
-        mb_reply_error(r, 400, "invalid", "role", "'%.20s' is not a role", role);
+    /* Where the administrators sit is nobody's business. */
+    if (role && (mb_role_parse(role) < 0 || strcmp(role, "admin") == 0)) {
+        mb_reply_error(r, 400, "invalid", "role", "'%.20s' is not a role organisations are "
+                       "listed by (developer, contractor, hauler, operator, municipality)", role);
         return;
     }
     struct mb_org *items;

@@ -10,17 +10,19 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "domain/municipality.h"
 #include "market/places.h"
+#include "plan/scenario.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
-/* A finite number; false for anything else. */
+/* A decimal number as people write one (no hex, no inf); false else. */
 static bool number(const char *s, double *out)
 {
-    errno = 0;
-    char *end;
-    *out = strtod(s, &end);
-    return end != s && !*end && !errno && isfinite(*out);
+    struct mb_error err;
+    if (!*s || strspn(s, "0123456789.-+eE") != strlen(s))
+        return false;
+    return mb_parse_number(s, out, "", &err) == 0;
 }
 
 /* "lat,lon" into *p. */
@@ -42,7 +44,22 @@ void mb_api_addresses(struct mb_req *r, int64_t id)
     if (mb_req_check_query(r, allowed))
         return;
     struct mb_places_query q = { .q = mb_req_query(r, "q"), .limit = 10 };
+    /* A municipality by its number, or by a name ("Trondheim", "Røros"). */
+    char code[5];
     q.kommune = mb_req_query(r, "municipality");
+    if (q.kommune && strspn(q.kommune, "0123456789") != 4) {
+        const struct mb_municipalities *ms = mb_scenario_municipalities(NULL);
+        const struct mb_municipality *m = ms ? mb_municipality_find(ms, q.kommune) : NULL;
+        if (!m) {
+            char shown[44];
+            mb_reply_error(r, 400, "invalid", "municipality", "unknown municipality '%s' (give "
+                           "its 2024 number or its name)",
+                           mb_text_clip(shown, sizeof shown, q.kommune));
+            return;
+        }
+        memcpy(code, m->code, 5);
+        q.kommune = code;
+    }
     const char *v;
     if ((v = mb_req_query(r, "near"))) {
         if (!position(v, &q.near)) {

@@ -34,6 +34,9 @@ def test_contact_is_published_by_the_organisation_itself(server, api):
         api.put(path, token=dev, json=body, expect=400, field=field)
     api.put("/api/organisations/999999/contact", token=admin, json={"name": "x"}, expect=404)
     assert server.fingerprint() == before
+    api.get("/api/organisations", params={"role": "admin"}, expect=400, field="role")
+    haul = api.get("/api/organisations", params={"role": "hauler"}, expect=200).json()
+    assert [o["id"] for o in haul["organisations"]] == [api.me("hauler")["organisation"]["id"]]
     # withdrawn: all empty
     r = api.put(path, token=admin, json={}, expect=200).json()
     assert r["contact"] is None

@@ -58,7 +58,7 @@ def test_a_named_municipality_must_agree_with_the_position(server, api):
 def test_at_sea_and_near_the_coast(api):
     dev = api.token("developer")
     # in the Trondheimsfjord off Ladehammeren: outside the coastline, the
-    # nearest municipality within 5 km
+    # nearest municipality within 1 km
     s = create_listing(api, dev, supply(lat=63.455, lon=10.43))
     assert s["municipality"] == "5001"
     r = api.get("/api/municipalities/at", params={"lat": "63.455", "lon": "10.43"},
@@ -68,10 +68,15 @@ def test_at_sea_and_near_the_coast(api):
     r = api.get("/api/municipalities/at", params={"lat": "63.4305", "lon": "10.3951"},
                 expect=200).json()
     assert r["inside"] is True
-    # Sweden, inside Norway's box: no Norwegian municipality
-    r = api.get("/api/municipalities/at", params={"lat": "59.33", "lon": "18.06"},
-                expect=200).json()
-    assert r == {"municipality": None}
+    # Sweden, inside Norway's box: no Norwegian municipality (Stockholm, and
+    # Storlien 2 km across the border from Meråker)
+    for lat, lon in [("59.33", "18.06"), ("63.3164", "12.1003")]:
+        r = api.get("/api/municipalities/at", params={"lat": lat, "lon": lon},
+                    expect=200).json()
+        assert r == {"municipality": None}, (lat, lon)
+    api.post("/api/listings", token=dev, json=supply(lat=63.33, lon=12.25,
+                                                     municipality="Meråker"),
+             expect=400, field="municipality")
     api.get("/api/municipalities/at", params={"lat": "45", "lon": "10"}, expect=400,
             field="lat")
     api.get("/api/municipalities/at", params={"lat": "x", "lon": "10"}, expect=400,
@@ -93,6 +98,8 @@ def test_property_number(server, api):
     assert s["property"] == "5001-414/3"
     s = create_listing(api, dev, supply(property="5001-414/3/0/2"))
     assert s["property"] == "5001-414/3/0/2"
+    s = create_listing(api, dev, supply(property="5001-414/3/0/0"))
+    assert s["property"] == "5001-414/3"
     before = server.fingerprint()
     for bad in ["414/3", "5001-414", "5001-0/3", "5001-414/3/1/2/3", "5001-414/x",
                 "9999-1/2", 4143]:
@@ -101,6 +108,17 @@ def test_property_number(server, api):
     e = api.post("/api/listings", token=dev, json=supply(property="3201-41/3"), expect=400,
                  field="property").json()["error"]
     assert "3201 Bærum" in e["message"]
+    # a named municipality and a property that name different ones: refused,
+    # with or without a position
+    e = api.post("/api/listings", token=dev, json=supply(municipality="Trondheim",
+                                                         property="0301-1/1"),
+                 expect=400, field="property").json()["error"]
+    assert "0301 Oslo" in e["message"] and "5001 Trondheim" in e["message"]
+    body = supply(municipality="Oslo", property="5001-414/3")
+    del body["lat"], body["lon"]
+    e = api.post("/api/listings", token=dev, json=body, expect=400,
+                 field="property").json()["error"]
+    assert "not in the municipality given, 0301 Oslo" in e["message"]
     assert server.fingerprint() == before
 
 
@@ -124,6 +142,11 @@ def test_address_search(api):
     r = api.get("/api/addresses", params={"q": "veien", "municipality": "3203"},
                 expect=200).json()
     assert r["items"] == []
+    # a municipality by name; 200 letters of æ are 400 bytes and allowed
+    r = api.get("/api/addresses", params={"q": "munkegata", "municipality": "Trondheim"},
+                expect=200).json()
+    assert r["items"] and all(x["municipality"] == "5001" for x in r["items"])
+    api.get("/api/addresses", params={"q": "æ" * 200}, expect=200)
     r = api.get("/api/addresses", params={"q": "drammensveien", "municipality": "3203",
                                           "near": "59.8330,10.4350", "limit": "3"},
                 expect=200).json()
@@ -139,6 +162,9 @@ def test_address_search_refuses_bad_input(api):
     for params, field in [({}, "q"), ({"q": "m"}, "q"), ({"q": "x" * 201}, "q"),
                           ({"q": "--"}, "q"), ({"q": "ab\u0007"}, "q"),
                           ({"q": "munk", "municipality": "9999"}, "municipality"),
+                          ({"q": "munk", "municipality": "Narnia"}, "municipality"),
+                          ({"q": "munk", "near": "0x3b,10.7"}, "near"),
+                          ({"q": "æ" * 201}, "q"),
                           ({"q": "munk", "near": "10,10"}, "near"),
                           ({"q": "munk", "near": "x"}, "near"),
                           ({"q": "munk", "limit": "0"}, "limit"),
@@ -156,7 +182,9 @@ def test_a_database_from_before_the_boundaries_is_placed_and_audited(fresh_serve
     s.stop()
     # as a schema-5 database left it: no municipality, no address tables
     con = sqlite3.connect(s.db)
-    con.executescript("DROP TABLE address_fts; DROP TABLE address; PRAGMA user_version = 5;")
+    con.executescript("DROP TABLE thread_read; DROP TABLE message; DROP TABLE thread;"
+                      " DROP TABLE org_contact; DROP TABLE address_fts; DROP TABLE address;"
+                      " PRAGMA user_version = 5;")
     n = con.execute("UPDATE site SET municipality = '' WHERE id <= ?", (site["id"],)).rowcount
     con.commit()
     con.close()
@@ -167,7 +195,7 @@ def test_a_database_from_before_the_boundaries_is_placed_and_audited(fresh_serve
     assert got["municipality"] == "5001"
     s.stop()
     con = sqlite3.connect(s.db)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 8
     left = con.execute("SELECT count(*) FROM site WHERE municipality = ''").fetchone()[0]
     placed = con.execute("SELECT count(*) FROM audit WHERE action = 'place'").fetchone()[0]
     con.close()

@@ -116,7 +116,7 @@ Test(boundary, named_municipality_tolerance)
     cr_assert_str_eq(err.field, "municipality");
     cr_assert(strstr(err.message, "5001 Trondheim - Tråante"), "%s", err.message);
     cr_assert(strstr(err.message, "not in 5028 Melhus"), "%s", err.message);
-    /* at sea: the named one within 10 km, not beyond */
+    /* at sea: the named one within 3 km, not beyond */
     struct mb_point fjord = { 63.455, 10.43 };
     cr_assert_eq(mb_place_municipality(b, fjord, "5001", code, "m", &err), 0);
     cr_assert_eq(mb_place_municipality(b, fjord, "0301", code, "m", &err), MB_EINVAL);

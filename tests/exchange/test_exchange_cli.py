@@ -515,6 +515,7 @@ def test_import_addresses_sample_and_replace(tmp_path):
     (addr_row(gnr="-1"), "gardsnummer"),
     (addr_row(postnr="70111"), "postnummer"),
     (addr_row(text="Test\u0007vegen"), "adresseTekst"),
+    (addr_row(kommune="0301"), "Nord"),
 ])
 def test_import_addresses_refuses_a_bad_row_and_writes_nothing(tmp_path, row, column):
     db = tmp_path / "a.db"

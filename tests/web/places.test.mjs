@@ -31,6 +31,11 @@ test('a listing placed by its address on a phone, in bokmål', async () => {
   const f = page.locator('form.listing-form');
   await f.waitFor();
   const search = f.getByRole('combobox', { name: 'Adresse' });
+  // a first pick in Oslo, then the right one: the property follows the address
+  await search.fill('økernveien 1');
+  await f.getByRole('option', { name: /Økernveien 1/ }).first().click();
+  await page.waitForFunction(() => /Kommune: 0301 Oslo/.test(document.querySelector('.municipality-line')?.textContent || ''));
+  assert.match(await f.locator('[data-field="property"]').inputValue(), /^0301-/);
   await search.fill('munkegata 3');
   const option = f.getByRole('option', { name: /Munkegata 3/ });
   await option.first().waitFor();

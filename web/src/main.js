@@ -17,16 +17,17 @@ import { planView } from './views/plan.js';
 import { dashboardView } from './views/dashboard.js';
 import { facilityFormView } from './views/facility.js';
 import { dealsView, dealView, ticketView, traceView } from './views/deals.js';
+import { inboxView, unreadBadge } from './views/messages.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
   const s = getSession();
   const nav = h('nav', { id: 'main-nav', 'aria-label': t('nav.menu') },
     // An entry with a third element shows only to users who "may" do that (GET /api/me).
-    h('ul', {}, NAV.filter(([, , may]) => !may || s?.may?.[may]).map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
+    h('ul', {}, NAV.filter(([, , may]) => !may || (may === 'signed_in' ? !!s : s?.may?.[may])).map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
       h('li', {}, s
         ? h('button', { type: 'button', class: 'link', onclick: async () => { await logout(); go('#/logg-inn'); } }, t('nav.logout'))
         : h('a', { href: '#/logg-inn', 'data-route': 'logg-inn' }, t('nav.login')))));
@@ -67,7 +68,7 @@ function drawHeader() {
 setLang(getLang());
 drawHeader();
 onSession(() => drawHeader());
-document.addEventListener('mb-route', markCurrent);
+document.addEventListener('mb-route', () => { markCurrent(); unreadBadge(); });
 
 route('/kart', mapView);
 route('/logg-inn', loginView);
@@ -82,6 +83,7 @@ route('/plan', planView);
 route('/dashbord', dashboardView);
 route('/avtaler', dealsView);
 route('/avtale/:id', dealView);
+route('/meldinger', inboxView);
 route('/billett/:code', ticketView);
 route('/sporing/:id', traceView);
 startRouter(document.getElementById('main'));

@@ -52,7 +52,7 @@ export function addressSearch({ label, near, onPick }) {
   }
   async function search() {
     const q = input.value.trim();
-    if (q.length < 2) { items = []; list.replaceChildren(); close(); return; }
+    if (q.length < 2) { asked++; items = []; list.replaceChildren(); close(); return; }
     const mine = ++asked;
     const params = new URLSearchParams({ q, limit: '8' });
     const n = near?.();
@@ -104,7 +104,8 @@ export function municipalityLine() {
     try {
       r = await api('GET', `/api/municipalities/at?lat=${lat}&lon=${lon}`);
     } catch (e) {
-      if (mine === asked) el.textContent = t('place.outside');
+      // 400: not a position in Norway; anything else says nothing about the place
+      if (mine === asked) el.textContent = e.status === 400 ? t('place.outside') : '';
       return;
     }
     if (mine !== asked) return;

@@ -20,6 +20,7 @@ import { api, getSession, materials } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { go } from '../router.js';
 import { exportButtons } from './files.js';
+import { dealMessages } from './messages.js';
 
 const STATES = { reserved: ['agreed', 'declined', 'cancelled'], agreed: ['completed', 'cancelled'] };
 const EURO = ['VI', 'V', 'IV', 'III', 'II', 'I', '0', 'EEV', 'electric', 'hydrogen', 'biogas'];
@@ -204,6 +205,7 @@ export async function dealView({ root, params }) {
         h('tbody', {}, loads.items.map((v) => loadRow(v, msg, reload))))));
   }
   if (d.state === 'agreed') sec.append(loadForm(d, loads, reload));
+  root.append(await dealMessages(d));
 }
 
 function loadRow(v, msg, reload) {

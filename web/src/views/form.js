@@ -236,7 +236,12 @@ export async function formView({ root, params }) {
   function setPlace(a) {
     el('lat').value = a.lat.toFixed(5);
     el('lon').value = a.lon.toFixed(5);
-    if (a.property && !el('property').value.trim()) el('property').value = a.property;
+    // Take over the address's property number, unless one was typed by hand.
+    const prop = el('property');
+    if (!prop.value.trim() || prop.value === prop.dataset.fromAddress) {
+      prop.value = a.property || '';
+      prop.dataset.fromAddress = prop.value;
+    }
     placePin();
     pick.setView([a.lat, a.lon], Math.max(pick.getZoom(), 15));
   }

@@ -12,6 +12,7 @@ import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
 import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
+import { listingMessages } from './messages.js';
 import { classText, backgroundText, verdictText, labText, sampleText, samplingText } from '../quality.js';
 
 /* A material code of an accepts list as people read it: "*" and "rock.*"
@@ -112,6 +113,8 @@ export async function siteView({ root, params, query }) {
   if (family === 'listings') {
     if (own) root.append(h('p', { class: 'deal-links' }, h('a', { href: `#/avtaler?annonse=${id}` }, t('site.deals')), ' · ', h('a', { href: `#/sporing/${id}` }, t('trace.link'))), mhpButtons([id]));
     else root.append(reserveSection(site));
+    // Questions before a deal (the owner sees every asker's thread).
+    if (s && site.status !== 'draft') root.append(await listingMessages(site));
     const sec = h('section', { class: 'matches', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, t('matches.title')));
     root.append(sec);
     if (!s) sec.append(note('info', t('matches.signin')), h('a', { href: `#/logg-inn?neste=${encodeURIComponent(`#/annonse/${id}`)}` }, t('nav.login')));
