@@ -103,9 +103,10 @@ int mb_accounts_document_add(struct mb_store *st, const struct mb_user *who,
         rc = mb_store_document_add(st, d, err);
     if (!rc)
         rc = audit(st, who, "document", d->id, "attach",
-                   json_pack("{s:I, s:s, s:s, s:s, s:I}", "site_id", (json_int_t)d->site_id,
-                             "name", d->name, "mime", d->mime, "sha256", d->sha256, "size",
-                             (json_int_t)d->size), err);
+                   json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "site_id",
+                             (json_int_t)d->site_id, "name", d->name, "mime", d->mime,
+                             "sha256", d->sha256, "size", (json_int_t)d->size, "kind",
+                             d->kind[0] ? d->kind : "other"), err);
     return mb_store_end(st, rc, err);
 }
 

@@ -17,6 +17,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "market/accounts.h"
+#include "market/doctype.h"
 #include "market/listing.h"
 #include "server/api_util.h"
 #include "server/srv.h"
@@ -98,15 +99,16 @@ static json_t *doc_json(const struct mb_document *d)
 {
     char url[64];
     snprintf(url, sizeof url, "/api/documents/%lld", (long long)d->id);
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)d->id,
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "id", (json_int_t)d->id,
                      "site_id", (json_int_t)d->site_id, "name", d->name, "mime", d->mime,
                      "sha256", d->sha256, "size", (json_int_t)d->size, "created",
-                     mb_api_time(d->created), "url", url);
+                     mb_api_time(d->created), "url", url, "kind",
+                     d->kind[0] ? d->kind : "other");
 }
 
 void mb_api_documents_add(struct mb_req *r, int64_t id)
 {
-    static const char *const q[] = { "name", NULL };
+    static const char *const q[] = { "name", "kind", NULL };
     if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
         return;
     /* Checked before the file is written, so a refusal leaves nothing;
@@ -141,6 +143,18 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
         mb_reply_error(r, 400, "invalid", "body", "the document is empty");
         return;
     }
+    /* The content must be what the type says (not the name's extension,
+     * not the browser's guess); the kind must fit it. */
+    const char *kind = mb_req_query(r, "kind");
+    if (!kind)
+        kind = "other";
+    if (mb_doctype_check(mime, kind, r->body, r->len, &err) != 0) {
+        if (strcmp(err.field, "body") == 0)
+            mb_reply_error(r, 415, "unsupported_media_type", "body", "%s", err.message);
+        else
+            mb_reply_mb_error(r, &err);
+        return;
+    }
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, (const unsigned char *)r->body, r->len);
     struct mb_document d = { 0 };
@@ -149,6 +163,7 @@ void mb_api_documents_add(struct mb_req *r, int64_t id)
     d.size = (int64_t)r->len;
     mb_text_copy(d.name, sizeof d.name, name);
     mb_text_copy(d.mime, sizeof d.mime, mime);
+    mb_text_copy(d.kind, sizeof d.kind, kind);
     /* File first, then the record: a crash between leaves an orphan file
      * (harmless), never a record without its file. */
     if (write_file(r->srv->files_dir, d.sha256, r->body, r->len, &err) != 0 ||

@@ -116,10 +116,12 @@ static void get(struct mb_req *r, int64_t id, enum mb_site_family f)
     if (mb_store_document_list(r->st, id, &docs, &n, &err) == 0) {
         json_t *a = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "id",
+            json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
                                                (json_int_t)docs[i].id, "name", docs[i].name,
                                                "mime", docs[i].mime, "sha256", docs[i].sha256,
-                                               "size", (json_int_t)docs[i].size, "url", ""));
+                                               "size", (json_int_t)docs[i].size, "url", "",
+                                               "kind", docs[i].kind[0] ? docs[i].kind
+                                                                       : "other"));
         for (size_t i = 0; i < json_array_size(a); i++) {
             char url[64];
             snprintf(url, sizeof url, "/api/documents/%lld", (long long)docs[i].id);

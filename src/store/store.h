@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 8
+#define MB_STORE_SCHEMA_VERSION 9
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -375,6 +375,7 @@ struct mb_document {
     char sha256[65];     /* hex of the content */
     int64_t size;
     int64_t created;
+    char kind[16];       /* "photo", "lab_report", "permit" or "other" (schema 9) */
 };
 
 /* The content lives in a file named by its hash (the caller writes it); the

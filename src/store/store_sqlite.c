@@ -469,8 +469,16 @@ static const char MIGRATION_1[] =
     " last_message INTEGER NOT NULL," \
     " PRIMARY KEY (thread_id, user_id)) WITHOUT ROWID;"
 
+/* Version 9: what a document is (a photo, a lab report, a permit, other),
+ * so the listing page shows photos as pictures and a lab report next to
+ * the lab values it gave. Documents written before are "other". */
+#define MIGRATION_9 \
+    "ALTER TABLE document ADD COLUMN kind TEXT NOT NULL DEFAULT 'other' CONSTRAINT kind" \
+    " CHECK (kind IN ('photo', 'lab_report', 'permit', 'other'));"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
-                                         MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8};
+                                         MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
+                                         MIGRATION_9};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -1534,7 +1542,7 @@ int mb_store_token_delete_user(struct mb_store *st, int64_t user_id, int *delete
 
 /* ---- documents ------------------------------------------------------------- */
 
-#define DOC_COLS "id, site_id, name, mime, sha256, size, created"
+#define DOC_COLS "id, site_id, name, mime, sha256, size, created, kind"
 
 static void read_document(sqlite3_stmt *s, struct mb_document *d)
 {
@@ -1545,6 +1553,7 @@ static void read_document(sqlite3_stmt *s, struct mb_document *d)
     mb_st_col_copy(s, 4, d->sha256, sizeof d->sha256);
     d->size = sqlite3_column_int64(s, 5);
     d->created = sqlite3_column_int64(s, 6);
+    mb_st_col_copy(s, 7, d->kind, sizeof d->kind);
 }
 
 static int document_row(sqlite3_stmt *s, void *item, struct mb_error *err)
@@ -1561,8 +1570,8 @@ int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_
     int rc = mb_st_tx_begin(st, err);
     if (rc)
         return rc;
-    rc = mb_st_prepare(st, "INSERT INTO document(site_id, name, mime, sha256, size, created)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", &s, err);
+    rc = mb_st_prepare(st, "INSERT INTO document(site_id, name, mime, sha256, size, created,"
+                       " kind) VALUES (?, ?, ?, ?, ?, ?, ?)", &s, err);
     if (!rc) {
         mb_st_bound(sqlite3_bind_int64(s, 1, d->site_id));
         mb_st_bind_text(s, 2, d->name);
@@ -1570,6 +1579,7 @@ int mb_store_document_add(struct mb_store *st, struct mb_document *d, struct mb_
         mb_st_bind_text(s, 4, d->sha256);
         mb_st_bound(sqlite3_bind_int64(s, 5, d->size));
         mb_st_bound(sqlite3_bind_int64(s, 6, now));
+        mb_st_bind_text(s, 7, d->kind[0] ? d->kind : "other");
         rc = mb_st_exec(st, s, "site_id", err);
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);

@@ -311,7 +311,8 @@ def test_documents(api):
     listed = api.get(f"/api/listings/{s['id']}/documents", expect=200).json()["documents"]
     assert listed == [d]
     refs = api.get(f"/api/listings/{s['id']}", expect=200).json()["documents"]
-    assert refs == [{k: d[k] for k in ("id", "name", "mime", "sha256", "size", "url")}]
+    assert refs == [{k: d[k] for k in ("id", "name", "mime", "sha256", "size", "url", "kind")}]
+    assert d["kind"] == "other"
     # The same content again: a second record of the same bytes.
     d2 = api.post(f"/api/listings/{s['id']}/documents", token=dev, params={"name": "kopi.pdf"},
                   data=PDF, headers={"Content-Type": "application/pdf"}, expect=201).json()
@@ -331,6 +332,43 @@ def test_documents(api):
              params={"name": "x.pdf"}, data=PDF, headers={"Content-Type": "application/pdf"},
              expect=403)
     assert len(api.get(f"/api/listings/{s['id']}/documents", expect=200).json()["documents"]) == 3
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+       b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe"
+       b"\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_documents_are_checked_by_content(server, api):
+    dev = api.token("developer")
+    s = create_listing(api, dev, supply(title="Med bilder"), status="published")
+    path = f"/api/listings/{s['id']}/documents"
+    photo = api.post(path, token=dev, params={"name": "grop.png", "kind": "photo"}, data=PNG,
+                     headers={"Content-Type": "image/png"}, expect=201).json()
+    assert photo["kind"] == "photo"
+    lab = api.post(path, token=dev, params={"name": "analyse.pdf", "kind": "lab_report"},
+                   data=PDF, headers={"Content-Type": "application/pdf"}, expect=201).json()
+    assert lab["kind"] == "lab_report"
+    before = server.fingerprint()
+    for name, data, ctype, kind, status, field in [
+        ("bilde.jpg", PDF, "image/jpeg", "photo", 415, "body"),     # a PDF named and sent as JPEG
+        ("rapport.pdf", b"MZ\x90\x00program", "application/pdf", None, 415, "body"),
+        ("bilde.png", b"\xff\xd8\xff\xe0JFIF", "image/png", "photo", 415, "body"),
+        ("tekst.csv", b"a;b\n\x00\x01", "text/csv", None, 415, "body"),
+        ("rapport.pdf", PDF, "application/pdf", "photo", 400, "kind"),
+        ("grop.png", PNG, "image/png", "lab_report", 400, "kind"),
+        ("grop.png", PNG, "image/png", "selfie", 400, "kind"),
+    ]:
+        params = {"name": name}
+        if kind:
+            params["kind"] = kind
+        api.post(path, token=dev, params=params, data=data, headers={"Content-Type": ctype},
+                 expect=status, field=field)
+    assert server.fingerprint() == before
+    refs = api.get(f"/api/listings/{s['id']}", expect=200).json()["documents"]
+    assert [(x["name"], x["kind"]) for x in refs] == [("grop.png", "photo"),
+                                                     ("analyse.pdf", "lab_report")]
+    assert api.get(photo["url"], expect=200).content == PNG
 
 
 def test_documents_of_a_draft_stay_private(api):

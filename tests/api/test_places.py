@@ -184,6 +184,7 @@ def test_a_database_from_before_the_boundaries_is_placed_and_audited(fresh_serve
     con = sqlite3.connect(s.db)
     con.executescript("DROP TABLE thread_read; DROP TABLE message; DROP TABLE thread;"
                       " DROP TABLE org_contact; DROP TABLE address_fts; DROP TABLE address;"
+                      " ALTER TABLE document DROP COLUMN kind;"
                       " PRAGMA user_version = 5;")
     n = con.execute("UPDATE site SET municipality = '' WHERE id <= ?", (site["id"],)).rowcount
     con.commit()
@@ -195,7 +196,7 @@ def test_a_database_from_before_the_boundaries_is_placed_and_audited(fresh_serve
     assert got["municipality"] == "5001"
     s.stop()
     con = sqlite3.connect(s.db)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 8
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 9
     left = con.execute("SELECT count(*) FROM site WHERE municipality = ''").fetchone()[0]
     placed = con.execute("SELECT count(*) FROM audit WHERE action = 'place'").fetchone()[0]
     con.close()

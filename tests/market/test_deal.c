@@ -558,6 +558,9 @@ Test(deal, version_2_database_migrates)
                               " DROP TRIGGER site_material_change_au;"
                               " DROP TRIGGER site_material_change_ad; DROP TABLE site_staged;"
                               " DROP TABLE address_fts; DROP TABLE address;"
+                              " DROP TABLE org_contact; DROP TABLE thread_read;"
+                              " DROP TABLE message; DROP TABLE thread;"
+                              " ALTER TABLE document DROP COLUMN kind;"
                               " PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK,
                  "%s", sqlite3_errmsg(db));
     sqlite3_close(db);

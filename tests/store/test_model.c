@@ -479,6 +479,8 @@ Test(model, a_version_3_file_migrates_and_is_served)
             " DROP TABLE site_change; DROP TABLE site_change_floor;"
             " ALTER TABLE audit DROP COLUMN state; ALTER TABLE audit DROP COLUMN sig;"
             " DROP TABLE site_staged; DROP TABLE address_fts; DROP TABLE address;"
+            " DROP TABLE org_contact; DROP TABLE thread_read; DROP TABLE message;"
+            " DROP TABLE thread; ALTER TABLE document DROP COLUMN kind;"
             " PRAGMA user_version = 3;");
     /* A version-3 program's writes. */
     raw(db, "UPDATE site SET status = 'closed' WHERE id % 7 = 0;"

@@ -132,7 +132,10 @@ test('a lab report uploaded in the form becomes the listing\'s sample set', asyn
   assert.equal(saved.samples.length, 2);
   assert.equal(saved.class, 4);
   assert.equal(saved.class_from_lab.sampling.too_few, true);
+  // the report itself is kept as the listing's lab report, next to its values
+  assert.deepEqual(saved.documents.map((d) => [d.name, d.kind, d.mime]), [['rapport.csv', 'lab_report', 'text/csv']]);
   const text = await page.locator('dl.facts').innerText();
+  assert.match(text, /Analyserapport\s+rapport\.csv/);
   assert.match(text, /2 prøver på 800 m²: anbefalt minst 7 – for få prøver \(anslag etter veiledning, ikke verifisert\)/);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);

@@ -100,7 +100,7 @@ export function showErrors(form, problems) {
  * then create (POST) or replace (PUT with If-Match) and publish when the
  * "publish" button was used; the API's problems land next to their fields.
  * path: "listings" or "facilities"; page: "annonse" or "anlegg". */
-export function onSiteSubmit(form, { path, page, savedText, editing, version, bodyOf, check }) {
+export function onSiteSubmit(form, { path, page, savedText, editing, version, bodyOf, check, afterSave }) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -119,6 +119,8 @@ export function onSiteSubmit(form, { path, page, savedText, editing, version, bo
       } else {
         saved = await api('POST', `/api/${path}${publish ? '?status=published' : ''}`, body);
       }
+      // What goes with the site once it has an id (a lab report as its document).
+      if (afterSave) await afterSave(saved);
       announce(savedText);
       go(`#/${page}/${saved.id}?lagret=1`);
     } catch (e) {

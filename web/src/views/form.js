@@ -133,6 +133,8 @@ export async function formView({ root, params }) {
       h('button', { type: 'button', class: 'secondary', onclick: () => { samples = null; showSamples(); } }, t('form.report.remove')));
   }
   showSamples();
+  // The lab report read into samples is kept with the listing as its document.
+  let reportFile = null;
   form.querySelector('[name="report"]').addEventListener('change', async (ev) => {
     const file = ev.target.files?.[0];
     const slot = form.querySelector('[data-error-for="samples"]');
@@ -141,6 +143,7 @@ export async function formView({ root, params }) {
     const type = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
     try {
       const r = await upload('/api/lab-reports', file, type);
+      reportFile = { file, type };
       samples = r.samples;
       showSamples();
       announce(t('form.report.count', { n: samples.length }));
@@ -306,7 +309,15 @@ export async function formView({ root, params }) {
     return body;
   }
 
+  async function afterSave(saved) {
+    if (!reportFile || !samples) return;
+    const q = new URLSearchParams({ name: reportFile.file.name, kind: 'lab_report' });
+    try {
+      await upload(`/api/listings/${saved.id}/documents?${q}`, reportFile.file, reportFile.type);
+      reportFile = null;
+    } catch (e) { announce(t('doc.failed', { msg: e.message })); }
+  }
   onSiteSubmit(form, { path: 'listings', page: 'annonse', savedText: t('form.saved'), editing, version,
-                       bodyOf, check });
+                       bodyOf, check, afterSave });
   return () => pick.remove();
 }

@@ -13,6 +13,7 @@ import { go } from '../router.js';
 import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
 import { listingMessages } from './messages.js';
+import { documentsSection } from './documents.js';
 import { classText, backgroundText, verdictText, labText, sampleText, samplingText } from '../quality.js';
 
 /* A material code of an accepts list as people read it: "*" and "rock.*"
@@ -32,6 +33,13 @@ function orgText(o) {
     c.name ? ` · ${c.name}` : '',
     c.phone ? [' · ', h('a', { href: `tel:${c.phone.replace(/\s/g, '')}` }, c.phone)] : '',
     c.email ? [' · ', h('a', { href: `mailto:${c.email}` }, c.email)] : '');
+}
+
+/* The lab reports among the documents, as links (next to the lab values). */
+function labReports(site) {
+  const reps = (site.documents || []).filter((d) => d.kind === 'lab_report');
+  if (!reps.length) return undefined;
+  return h('span', {}, reps.map((d, i) => [i ? ', ' : '', h('a', { href: d.url, download: d.name }, d.name)]));
 }
 
 function dl(rows) {
@@ -96,6 +104,7 @@ export async function siteView({ root, params, query }) {
           [t('site.property'), site.property],
           [t('site.description'), site.description],
           [t('site.lab'), site.lab?.length ? site.lab.map(labText).join(', ') : undefined],
+          [t('doc.labreport'), labReports(site)],
           [t('site.samples'), site.samples?.length ? h('ul', { class: 'samples' }, site.samples.map((x) => h('li', {}, `${sampleText(x)} – ${x.lab.map(labText).join(', ')}`))) : undefined],
           [t('site.sampling'), samplingText(site)],
           [t('q.templates'), site.class_from_lab?.acceptance ? h('ul', { class: 'verdicts' }, site.class_from_lab.acceptance.map((v) => h('li', { class: `verdict v-${v.verdict}` }, verdictText(v)))) : undefined],
@@ -113,6 +122,7 @@ export async function siteView({ root, params, query }) {
   if (family === 'listings') {
     if (own) root.append(h('p', { class: 'deal-links' }, h('a', { href: `#/avtaler?annonse=${id}` }, t('site.deals')), ' · ', h('a', { href: `#/sporing/${id}` }, t('trace.link'))), mhpButtons([id]));
     else root.append(reserveSection(site));
+    root.append(documentsSection(site, own));
     // Questions before a deal (the owner sees every asker's thread).
     if (s && site.status !== 'draft') root.append(await listingMessages(site));
     const sec = h('section', { class: 'matches', 'aria-labelledby': 'matches-h' }, h('h2', { id: 'matches-h' }, t('matches.title')));
