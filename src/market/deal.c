@@ -892,15 +892,6 @@ void mb_delivery_count(struct mb_delivery_totals *t, const struct mb_delivery *v
 
 /* ---- views ------------------------------------------------------------------- */
 
-static json_t *iso(int64_t t)
-{
-    char buf[32] = "";
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm))
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_string(buf);
-}
 
 static json_t *ref(int64_t id)
 {
@@ -923,8 +914,8 @@ json_t *mb_deal_json(const struct mb_deal *d)
     json_object_set_new(o, "hauler_org", ref(d->hauler_org));
     json_object_set_new(o, "use", d->use[0] ? json_string(d->use) : json_null());
     json_object_set_new(o, "note", json_string(d->note));
-    json_object_set_new(o, "created", iso(d->created));
-    json_object_set_new(o, "updated", iso(d->updated));
+    json_object_set_new(o, "created", mb_market_time_json(d->created));
+    json_object_set_new(o, "updated", mb_market_time_json(d->updated));
     json_object_set_new(o, "version", json_integer(d->version));
     return o;
 }
@@ -935,7 +926,7 @@ json_t *mb_delivery_json(const struct mb_delivery *v, bool with_code)
                           (json_int_t)v->id, "deal_id", (json_int_t)v->deal_id, "seq",
                           (json_int_t)v->seq, "truck", v->truck, "euro_class", v->euro_class,
                           "amount", "value", v->amount_value, "unit", v->amount_unit,
-                          "amount_t", kg3(v->amount_t), "at", iso(v->at), "state",
+                          "amount_t", kg3(v->amount_t), "at", mb_market_time_json(v->at), "state",
                           mb_delivery_state_name(v->state));
     json_object_set_new(o, "from_site", ref(v->from_site));
     json_object_set_new(o, "to_site", ref(v->to_site));
@@ -943,8 +934,8 @@ json_t *mb_delivery_json(const struct mb_delivery *v, bool with_code)
     json_object_set_new(o, "replaces", ref(v->replaces));
     json_object_set_new(o, "registered_by", json_integer(v->user_id));
     json_object_set_new(o, "decided_by", ref(v->decided_by));
-    json_object_set_new(o, "decided_at", v->decided_at ? iso(v->decided_at) : json_null());
-    json_object_set_new(o, "created", iso(v->created));
+    json_object_set_new(o, "decided_at", v->decided_at ? mb_market_time_json(v->decided_at) : json_null());
+    json_object_set_new(o, "created", mb_market_time_json(v->created));
     if (with_code)
         json_object_set_new(o, "code", json_string(v->code));
     return o;

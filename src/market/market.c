@@ -76,14 +76,13 @@ void mb_market_release(struct mb_market *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Unix seconds as "2026-03-01T12:00:00Z". */
-static json_t *iso_time(int64_t t)
+json_t *mb_market_time_json(int64_t t)
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    char buf[32];
-    if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        return json_null();
+    char buf[32] = "";
+    if (gmtime_r(&tt, &tm))
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return json_string(buf);
 }
 
@@ -100,8 +99,8 @@ json_t *mb_market_site_json(const struct mb_site_rec *r)
     json_object_set_new(o, "org_id", json_integer(r->org_id));
     json_object_set_new(o, "type", json_string(mb_site_type_name(r->type)));
     json_object_set_new(o, "status", json_string(mb_status_name(r->status)));
-    json_object_set_new(o, "created", iso_time(r->created));
-    json_object_set_new(o, "updated", iso_time(r->updated));
+    json_object_set_new(o, "created", mb_market_time_json(r->created));
+    json_object_set_new(o, "updated", mb_market_time_json(r->updated));
     json_object_set_new(o, "version", json_integer(r->version));
     /* Where the site is, however it was given (lat/lon, UTM or only a
      * municipality, then approximate): a map needs one position. */

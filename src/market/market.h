@@ -65,6 +65,11 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
 /* The API view of a stored site: its doc plus id, org_id, type, status,
  * created, updated, version and position {lat, lon, approximate} (WGS84,
  * approximate when placed by its municipality). New reference. */
+/* Unix seconds as a JSON string "2026-03-01T12:00:00Z" (UTC; "" for a
+ * time gmtime cannot represent). The one time format of the market's
+ * views. */
+json_t *mb_market_time_json(int64_t t);
+
 json_t *mb_market_site_json(const struct mb_site_rec *r);
 
 /* The same view appended as JSON text to b, spliced from the stored doc

@@ -14,6 +14,7 @@
 #include "market/audit.h"
 #include "market/deal.h"
 #include "market/listing.h"
+#include "market/market.h"
 
 int mb_message_check(const char *body, struct mb_error *err)
 {
@@ -34,15 +35,6 @@ int mb_message_check(const char *body, struct mb_error *err)
     return 0;
 }
 
-static json_t *iso(int64_t t)
-{
-    char buf[32] = "";
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm))
-        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_string(buf);
-}
 
 static json_t *org_ref(struct mb_store *st, int64_t org_id)
 {
@@ -66,7 +58,7 @@ static int thread_json(struct mb_store *st, const struct mb_user *who,
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:{s:I, s:s}, s:{s:I, s:s}, s:b}",
             "id", (json_int_t)m[i].id, "body", m[i].body ? m[i].body : "", "created",
-            iso(m[i].created), "user", "id", (json_int_t)m[i].user_id, "name", m[i].user_name,
+            mb_market_time_json(m[i].created), "user", "id", (json_int_t)m[i].user_id, "name", m[i].user_name,
             "org", "id", (json_int_t)m[i].org_id, "name", m[i].org_name, "mine",
             m[i].org_id == who->org_id));
     mb_messages_release(m, n);
@@ -121,18 +113,30 @@ static int reply(struct mb_store *st, const struct mb_user *who, const struct mb
     return rc;
 }
 
+/* The organisation of listing_id, if the listing is visible to who
+ * (MB_ENOTFOUND naming "id" otherwise). */
+static int listing_owner(struct mb_store *st, const struct mb_user *who, int64_t listing_id,
+                         int64_t *owner, struct mb_error *err)
+{
+    struct mb_site_rec l;
+    int rc = mb_listing_get(st, who, MB_FAMILY_LISTING, listing_id, &l, err);
+    if (rc)
+        return rc;
+    *owner = l.org_id;
+    mb_site_rec_release(&l);
+    return 0;
+}
+
 int mb_messages_post_listing(struct mb_store *st, const struct mb_user *who,
                              int64_t listing_id, int64_t thread_id, const char *body,
                              json_t **out, struct mb_error *err)
 {
     if (out)
         *out = NULL;
-    struct mb_site_rec l;
-    int rc = mb_listing_get(st, who, MB_FAMILY_LISTING, listing_id, &l, err);
+    int64_t owner;
+    int rc = listing_owner(st, who, listing_id, &owner, err);
     if (rc)
         return rc;
-    int64_t owner = l.org_id;
-    mb_site_rec_release(&l);
     if ((rc = mb_message_check(body, err)))
         return rc;
     struct mb_thread t;
@@ -216,12 +220,10 @@ int mb_messages_listing_json(struct mb_store *st, const struct mb_user *who,
                              int64_t listing_id, json_t **out, struct mb_error *err)
 {
     *out = NULL;
-    struct mb_site_rec l;
-    int rc = mb_listing_get(st, who, MB_FAMILY_LISTING, listing_id, &l, err);
+    int64_t owner;
+    int rc = listing_owner(st, who, listing_id, &owner, err);
     if (rc)
         return rc;
-    int64_t owner = l.org_id;
-    mb_site_rec_release(&l);
     struct mb_thread *items;
     size_t n;
     if ((rc = mb_store_threads_of(st, "listing", listing_id, who->id, &items, &n, err)))
@@ -286,7 +288,7 @@ int mb_messages_inbox_json(struct mb_store *st, const struct mb_user *who, json_
         json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:I, s:I}", "id",
             (json_int_t)items[i].id, "kind", items[i].kind, "subject_id",
             (json_int_t)items[i].subject_id, "title", title, "asker",
-            org_ref(st, items[i].asker_org), "last_at", iso(items[i].last_at), "unread",
+            org_ref(st, items[i].asker_org), "last_at", mb_market_time_json(items[i].last_at), "unread",
             (json_int_t)items[i].unread, "messages", (json_int_t)items[i].messages));
     }
     free(items);

@@ -120,3 +120,25 @@ export function municipalityLine() {
 export function propertyField(value) {
   return field({ label: t('place.property'), name: 'property', value: value || '', hint: t('place.property.hint'), attrs: { autocomplete: 'off', pattern: '[0-9]{4}-[0-9]+/[0-9]+(/[0-9]+){0,2}', inputmode: 'text' } });
 }
+
+/* The position typed in a form's lat/lon fields, or null. `el(name)`
+ * finds a field of the form. */
+export function typedPosition(el) {
+  const la = Number(el('lat').value); const lo = Number(el('lon').value);
+  return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
+}
+
+/* Put a picked address into a form: its position, and its property
+ * number unless one was typed by hand (one an earlier pick filled in is
+ * replaced); then draw the pin and show the place on the form's map. */
+export function takeAddress(el, a, placePin, map) {
+  el('lat').value = a.lat.toFixed(5);
+  el('lon').value = a.lon.toFixed(5);
+  const prop = el('property');
+  if (!prop.value.trim() || prop.value === prop.dataset.fromAddress) {
+    prop.value = a.property || '';
+    prop.dataset.fromAddress = prop.value;
+  }
+  placePin();
+  map.setView([a.lat, a.lon], Math.max(map.getZoom(), 15));
+}

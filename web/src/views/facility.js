@@ -27,7 +27,7 @@ import { t, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
 import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
-import { addressSearch, municipalityLine, propertyField } from '../places.js';
+import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
 import { materialList, limitRows } from '../sitefields.js';
 
 const TYPES = ['landfill', 'storage', 'plant', 'quarry'];
@@ -73,10 +73,7 @@ export async function facilityFormView({ root, params }) {
   const capErr = h('p', { class: 'field-error', 'data-error-for': 'capacity_per_year' });
 
   const muni = municipalityLine();
-  const currentPos = () => {
-    const la = Number(el('lat').value); const lo = Number(el('lon').value);
-    return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
-  };
+  const currentPos = () => typedPosition(el);
   const form = h('form', { class: 'card facility-form', novalidate: true },
     summaryBox(),
     field({ label: t('fac.type'), name: 'type', value: type0, options: TYPES.map((k) => [k, t(`kind.${k}`)]), attrs: editing ? { disabled: true } : {} }),
@@ -174,18 +171,7 @@ export async function facilityFormView({ root, params }) {
     if (pin) pin.setLatLng([la, lo]); else pin = L.circleMarker([la, lo], { radius: 8, color: '#b3401a' }).addTo(pick);
     muni.update(la, lo);
   }
-  function setPlace(a) {
-    el('lat').value = a.lat.toFixed(5);
-    el('lon').value = a.lon.toFixed(5);
-    // Take over the address's property number, unless one was typed by hand.
-    const prop = el('property');
-    if (!prop.value.trim() || prop.value === prop.dataset.fromAddress) {
-      prop.value = a.property || '';
-      prop.dataset.fromAddress = prop.value;
-    }
-    placePin();
-    pick.setView([a.lat, a.lon], Math.max(pick.getZoom(), 15));
-  }
+  const setPlace = (a) => takeAddress(el, a, placePin, pick);
   function setPos(ll) {
     el('lat').value = ll.lat.toFixed(5);
     el('lon').value = ll.lng.toFixed(5);

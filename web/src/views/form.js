@@ -18,7 +18,7 @@ import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { classText, sampleText } from '../quality.js';
 import { convert } from '../units.js';
 import { createMap, L } from '../map.js';
-import { addressSearch, municipalityLine, propertyField } from '../places.js';
+import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
 
 const MONTH = /^\d{4}-\d{2}$/;
@@ -48,10 +48,7 @@ export async function formView({ root, params }) {
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('form.accepts'), hint: t('form.accepts.hint') });
   const limits = limitRows(doc.limits);
   const muni = municipalityLine();
-  const currentPos = () => {
-    const la = Number(el('lat').value); const lo = Number(el('lon').value);
-    return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
-  };
+  const currentPos = () => typedPosition(el);
   const form = h('form', { class: 'card listing-form', novalidate: true },
     summaryBox(),
     field({ label: t('form.type'), name: 'type', value: type, options: [['supply', t('kind.supply')], ['need', t('kind.need')]], attrs: editing ? { disabled: true } : {} }),
@@ -235,19 +232,7 @@ export async function formView({ root, params }) {
   el('lat').addEventListener('change', placePin);
   el('lon').addEventListener('change', placePin);
   placePin();
-  // An address picked: its position, and its property number unless one is typed.
-  function setPlace(a) {
-    el('lat').value = a.lat.toFixed(5);
-    el('lon').value = a.lon.toFixed(5);
-    // Take over the address's property number, unless one was typed by hand.
-    const prop = el('property');
-    if (!prop.value.trim() || prop.value === prop.dataset.fromAddress) {
-      prop.value = a.property || '';
-      prop.dataset.fromAddress = prop.value;
-    }
-    placePin();
-    pick.setView([a.lat, a.lon], Math.max(pick.getZoom(), 15));
-  }
+  const setPlace = (a) => takeAddress(el, a, placePin, pick);
 
   function check(body) {
     const probs = [];
