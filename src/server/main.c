@@ -30,6 +30,17 @@ static const char usage[] =
     "                   addresses, oldest idle evicted first (default 4096)\n"
     "  --trusted-proxy ADDR  the address of a reverse proxy in front: its requests\n"
     "                   count against the last X-Forwarded-For address (default: none)\n"
+    "  --public-url URL where users reach the web front end, for links in mail\n"
+    "                   (default http://HOST:PORT)\n"
+    "  --smtp HOST:PORT send alert mail through this relay (default: mail waits in\n"
+    "                   the outbox of the database)\n"
+    "  --smtp-from ADDR the sender address (default massebank@localhost)\n"
+    "  --smtp-credentials FILE  the relay's user and password (two lines)\n"
+    "  --smtp-tls MODE  starttls (default: refused without it), tls, or none (a\n"
+    "                   relay on this host only; never with credentials)\n"
+    "  --smtp-ca FILE   certificates to trust for the relay (default: the system's)\n"
+    "  --alert-interval S  seconds between two alert rounds (default 5)\n"
+    "  --digest-period S   seconds between two digests of one user (default 86400)\n"
     "  --no-demo        do not load the demo region into a new database\n"
     "  --log FILE       request log (default: standard error; 'off' for none)\n";
 
@@ -52,6 +63,9 @@ int main(int argc, char **argv)
     cfg.demo = true;
     cfg.log = stderr;
     FILE *logfile = NULL;
+    const char *smtp = NULL, *smtp_from = "massebank@localhost", *smtp_cred = NULL,
+               *smtp_tls = NULL, *smtp_ca = NULL;
+    struct mb_smtp relay;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -100,6 +114,37 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.trusted_proxy = v;
+        } else if (strcmp(a, "--public-url") == 0) {
+            size_t n = strlen(v);
+            if ((strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) || n > 250 ||
+                v[n - 1] == '/' || strpbrk(v, " <>\"\r\n\t#?")) {
+                fprintf(stderr, "massebank-server: --public-url: '%s' is not an http(s) URL "
+                        "without a trailing slash\n", v);
+                return 2;
+            }
+            cfg.public_url = v;
+        } else if (strcmp(a, "--smtp") == 0)
+            smtp = v;
+        else if (strcmp(a, "--smtp-from") == 0)
+            smtp_from = v;
+        else if (strcmp(a, "--smtp-credentials") == 0)
+            smtp_cred = v;
+        else if (strcmp(a, "--smtp-tls") == 0)
+            smtp_tls = v;
+        else if (strcmp(a, "--smtp-ca") == 0)
+            smtp_ca = v;
+        else if (strcmp(a, "--alert-interval") == 0) {
+            if (!int_arg(v, 1, 3600, &cfg.alert_interval)) {
+                fprintf(stderr, "massebank-server: --alert-interval: '%s' is not 1-3600 "
+                        "seconds\n", v);
+                return 2;
+            }
+        } else if (strcmp(a, "--digest-period") == 0) {
+            if (!int_arg(v, 1, 30 * 86400, &cfg.digest_period)) {
+                fprintf(stderr, "massebank-server: --digest-period: '%s' is not 1-2592000 "
+                        "seconds\n", v);
+                return 2;
+            }
         } else if (strcmp(a, "--cors") == 0)
             cfg.cors_origin = v;
         else if (strcmp(a, "--threads") == 0) {
@@ -123,6 +168,19 @@ int main(int argc, char **argv)
             fprintf(stderr, "massebank-server: unknown option %s\n%s", a, usage);
             return 2;
         }
+    }
+    if (!smtp && (smtp_cred || smtp_tls || smtp_ca)) {
+        fprintf(stderr, "massebank-server: --smtp-credentials, --smtp-tls and --smtp-ca "
+                "need --smtp HOST:PORT\n");
+        return 2;
+    }
+    if (smtp) {
+        struct mb_error serr;
+        if (mb_smtp_config(&relay, smtp, smtp_from, smtp_cred, smtp_tls, smtp_ca, &serr) != 0) {
+            fprintf(stderr, "massebank-server: %s: %s\n", serr.field, serr.message);
+            return 2;
+        }
+        cfg.smtp = &relay;
     }
     /* Block the stop signals before any thread starts, so every thread
      * inherits the mask and sigwait below receives them. */

@@ -74,6 +74,14 @@ static const struct route routes[] = {
     { "GET", "/api/deals/#/messages", mb_api_deal_messages },
     { "POST", "/api/deals/#/messages", mb_api_deal_message_post },
     { "GET", "/api/messages", mb_api_inbox },
+    { "GET", "/api/saved-searches", mb_api_saved_searches },
+    { "POST", "/api/saved-searches", mb_api_saved_search_create },
+    { "DELETE", "/api/saved-searches/#", mb_api_saved_search_delete },
+    { "PUT", "/api/alert-settings", mb_api_alert_settings },
+    { "GET", "/api/notifications", mb_api_notifications },
+    { "POST", "/api/notifications/read", mb_api_notifications_read },
+    { "GET", "/api/unsubscribe", mb_api_unsubscribe },
+    { "POST", "/api/unsubscribe", mb_api_unsubscribe },
     { "GET", "/api/deliveries/#", mb_api_delivery_get },
     { "POST", "/api/deliveries/#/state", mb_api_delivery_state },
     { "GET", "/api/deliveries/#/qr.svg", mb_api_delivery_qr },
@@ -164,6 +172,12 @@ void mb_route(struct mb_req *r)
             continue;
         if (strcmp(routes[i].method, method) == 0) {
             routes[i].fn(r, id);
+            /* A site written: the alert thread looks at it now. */
+            if (strcmp(method, "GET") != 0 && r->status < 300 &&
+                (strncmp(path, "/api/listings", 13) == 0 ||
+                 strncmp(path, "/api/facilities", 15) == 0 ||
+                 strncmp(path, "/api/imports/", 13) == 0))
+                mb_mailer_notify(r->srv);
             return;
         }
         path_known = true;

@@ -417,7 +417,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, (char *)"",
                                                                     MHD_RESPMEM_PERSISTENT);
         add_common_headers(s, resp);
-        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
         MHD_add_response_header(resp, "Access-Control-Allow-Headers",
                                 "Authorization, Content-Type");
         MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
@@ -531,6 +531,14 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         s->cfg.host = "127.0.0.1";
     if (!s->cfg.max_body)
         s->cfg.max_body = 1u << 20;
+    if (s->cfg.alert_interval <= 0)
+        s->cfg.alert_interval = 5;
+    if (s->cfg.digest_period <= 0)
+        s->cfg.digest_period = 86400;
+    if (s->cfg.smtp && mb_smtp_global_init(err) != 0) {
+        free(sv);
+        return err->code;
+    }
     if (!s->cfg.max_upload)
         s->cfg.max_upload = 20u << 20;
     if (s->cfg.threads <= 0)
@@ -588,6 +596,9 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
             goto fail;
         if (naddr == 0 && (rc = mb_xchg_addresses_import_sample(st, &arep, err)) != 0)
             goto fail;
+        /* The demo's own listings raise no alerts. */
+        if ((rc = mb_store_alert_cursor_skip(st, err)) != 0)
+            goto fail;
     }
     if ((rc = mb_jobs_start(s, err)) != 0)
         goto fail;
@@ -617,6 +628,15 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     sv->port = di ? (int)di->port : cfg->port;
+    if (s->cfg.public_url)
+        snprintf(s->base_url, sizeof s->base_url, "%s", s->cfg.public_url);
+    else
+        snprintf(s->base_url, sizeof s->base_url, "http://%s:%d", s->cfg.host, sv->port);
+    if ((rc = mb_mailer_start(s, err)) != 0) {
+        MHD_stop_daemon(sv->daemon);
+        mb_jobs_stop(s);
+        goto fail;
+    }
     *out = sv;
     return 0;
 fail:
@@ -641,6 +661,7 @@ void mb_server_stop(struct mb_server *sv)
         return;
     struct mb_srv *s = &sv->srv;
     MHD_stop_daemon(sv->daemon);
+    mb_mailer_stop(s);
     mb_jobs_stop(s);
     release(sv);
 }

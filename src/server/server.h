@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "exchange/smtp.h"
 
 struct mb_server_config {
     const char *db_path;      /* SQLite file (created and migrated if new) */
@@ -31,6 +32,12 @@ struct mb_server_config {
     const char *trusted_proxy; /* a reverse proxy's address: requests from it are
                                   counted by the last X-Forwarded-For address
                                   (NULL: the peer address is the client) */
+    const char *public_url;   /* where users reach the web front end, for links in
+                                 mail (NULL: http://host:port) */
+    const struct mb_smtp *smtp; /* the relay for alert mail (NULL: mail waits in
+                                   the outbox) */
+    int alert_interval;       /* seconds between two alert rounds (0: 5) */
+    int digest_period;        /* seconds between two digests of one user (0: 86400) */
 };
 
 struct mb_server;

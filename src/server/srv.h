@@ -25,6 +25,8 @@ struct mb_srv {
     size_t nstores, cap_stores;
     struct mb_limiter *limiter;
     struct mb_jobs *jobs;
+    struct mb_mailer *mailer;
+    char base_url[300];            /* links in mail: --public-url or http://host:port */
 };
 
 /* This thread's store connection, opened on first use. NULL with err. */
@@ -74,6 +76,13 @@ void mb_api_listing_message_post(struct mb_req *r, int64_t id);
 void mb_api_deal_messages(struct mb_req *r, int64_t id);
 void mb_api_deal_message_post(struct mb_req *r, int64_t id);
 void mb_api_inbox(struct mb_req *r, int64_t id);
+void mb_api_saved_searches(struct mb_req *r, int64_t id);
+void mb_api_saved_search_create(struct mb_req *r, int64_t id);
+void mb_api_saved_search_delete(struct mb_req *r, int64_t id);
+void mb_api_alert_settings(struct mb_req *r, int64_t id);
+void mb_api_notifications(struct mb_req *r, int64_t id);
+void mb_api_notifications_read(struct mb_req *r, int64_t id);
+void mb_api_unsubscribe(struct mb_req *r, int64_t id);
 void mb_api_municipalities(struct mb_req *r, int64_t id);
 void mb_api_municipality_at(struct mb_req *r, int64_t id);
 void mb_api_plans_create(struct mb_req *r, int64_t id);
@@ -160,5 +169,12 @@ int mb_jobs_start(struct mb_srv *s, struct mb_error *err);
 void mb_jobs_stop(struct mb_srv *s);
 /* Wake the worker: a job was queued in the store. */
 void mb_jobs_notify(struct mb_srv *s);
+
+/* Alerts and mail (mailer.c): one thread raises alerts, queues digests
+ * and sends the outbox. */
+int mb_mailer_start(struct mb_srv *s, struct mb_error *err);
+void mb_mailer_stop(struct mb_srv *s);
+/* Wake it: a site was written. */
+void mb_mailer_notify(struct mb_srv *s);
 
 #endif

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 9
+#define MB_STORE_SCHEMA_VERSION 10
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -304,6 +304,148 @@ int mb_store_thread_mark_read(struct mb_store *st, int64_t thread_id, int64_t us
 int mb_store_threads_inbox(struct mb_store *st, int64_t org_id, int64_t user_id,
                             size_t limit, struct mb_thread **items, size_t *n,
                             struct mb_error *err);
+
+/* ---- alerts (schema 10, store_alert.c) ---------------------------------- */
+
+/* What a user looks for (market/alerts.c parses and fits it). */
+struct mb_saved_search {
+    int64_t id, user_id, org_id;
+    char name[128];
+    unsigned types;      /* 1u << MB_TYPE_* of the sites it looks for */
+    char material[48];   /* "" any, a material code, or "group.*" */
+    int cls;             /* 0 any; supply: class at most this; receivers: take at least this */
+    bool near;           /* within radius_km of (lat, lon) */
+    double lat, lon, radius_km;
+    int from_m, to_m;    /* window it must overlap (MB_NO_MONTH_* when open) */
+    char email[8];       /* "none", "instant" or "daily" */
+    char *doc;           /* the normalised body, owned */
+    int64_t created;
+};
+void mb_saved_searches_release(struct mb_saved_search *items, size_t n);
+
+/* Insert (sets id and created). */
+int mb_store_saved_search_add(struct mb_store *st, struct mb_saved_search *s,
+                              struct mb_error *err);
+/* A user's saved searches, oldest first; *items malloc'ed. */
+int mb_store_saved_searches(struct mb_store *st, int64_t user_id,
+                            struct mb_saved_search **items, size_t *n, struct mb_error *err);
+/* Delete user_id's search `id` (MB_ENOTFOUND when it is not theirs) with
+ * its notifications. */
+int mb_store_saved_search_delete(struct mb_store *st, int64_t user_id, int64_t id,
+                                 struct mb_error *err);
+/* The saved searches of other organisations than the site's that could
+ * fit it: its type, and (when near) a box around the site; the caller
+ * checks the rest. */
+int mb_store_saved_searches_for(struct mb_store *st, const struct mb_site_rec *site,
+                                struct mb_saved_search **items, size_t *n,
+                                struct mb_error *err);
+
+struct mb_notification {
+    int64_t id, user_id;
+    int64_t site_id;       /* the listing or facility that fits */
+    int64_t search_id;     /* the saved search it fits, or 0 */
+    int64_t for_site;      /* the user's organisation's listing it fits, or 0 */
+    int64_t site_version;  /* the version it was last raised for */
+    int64_t first_version; /* the version it was first raised for */
+    int64_t created, updated;
+    bool read;
+    char mail[8];          /* "none", "daily" (waits for the digest) or "done" */
+    /* Read with lists: */
+    char search_name[128], for_title[160];
+};
+/* Raise n (user, site, search or for_site): a new one, or one raised
+ * before for an older version of the site made unread again. *raised
+ * tells whether anything changed, *fresh whether it is new. Sets n->id. */
+int mb_store_notification_raise(struct mb_store *st, struct mb_notification *n, bool *fresh,
+                                bool *raised, struct mb_error *err);
+/* A user's notifications, newest first, at most `limit`, with the search
+ * name and the title of the listing it fits; *unread counts all unread. */
+int mb_store_notifications(struct mb_store *st, int64_t user_id, size_t limit,
+                           struct mb_notification **items, size_t *n, int64_t *unread,
+                           struct mb_error *err);
+/* Mark ids (or, when nids is 0, all) of user_id's notifications read;
+ * *changed counts those that were unread. */
+int mb_store_notifications_read(struct mb_store *st, int64_t user_id, const int64_t *ids,
+                                size_t nids, size_t *changed, struct mb_error *err);
+/* The users of an organisation (ids, oldest first); *ids malloc'ed. */
+int mb_store_org_user_ids(struct mb_store *st, int64_t org_id, int64_t **ids, size_t *n,
+                          struct mb_error *err);
+
+struct mb_alert_pref {
+    int64_t user_id;
+    char match_email[8];  /* how fits with the organisation's listings are mailed */
+    char token[72];       /* the unsubscribe token (hex) */
+    int64_t last_digest;  /* when the last daily digest was queued (at first:
+                             when the preferences were made, so the first digest
+                             comes a period after) */
+};
+/* A user's preferences; made with `new_token` (and match_email "daily")
+ * when the user has none yet. */
+int mb_store_alert_pref(struct mb_store *st, int64_t user_id, const char *new_token,
+                        struct mb_alert_pref *out, struct mb_error *err);
+int mb_store_alert_pref_set(struct mb_store *st, int64_t user_id, const char *match_email,
+                            struct mb_error *err);
+/* MB_ENOTFOUND when no user has this token. */
+int mb_store_alert_pref_by_token(struct mb_store *st, const char *token,
+                                 struct mb_alert_pref *out, struct mb_error *err);
+/* No more mail for user_id: match_email and every saved search "none",
+ * and nothing waiting for a digest. */
+int mb_store_alert_unsubscribe(struct mb_store *st, int64_t user_id, struct mb_error *err);
+
+/* The sites changed after *cursor (at most `max` change rows, each site
+ * once, ascending); *cursor is read from the store (raised to the log's
+ * floor when the log was pruned past it) and *upto is the last change
+ * row read. *ids malloc'ed. */
+int mb_store_alert_changes(struct mb_store *st, size_t max, int64_t *cursor, int64_t *upto,
+                           int64_t **ids, size_t *n, struct mb_error *err);
+/* Move the cursor from `from` to `to`; MB_ECONFLICT when another process
+ * moved it first (then its work is rolled back with the caller's
+ * transaction). */
+int mb_store_alert_cursor_set(struct mb_store *st, int64_t from, int64_t to,
+                              struct mb_error *err);
+/* Move the cursor past every change so far (the demo region loaded
+ * into a new database raises no alerts). */
+int mb_store_alert_cursor_skip(struct mb_store *st, struct mb_error *err);
+/* Users with notifications waiting for a digest whose last digest was
+ * at or before `before`; *ids malloc'ed. */
+int mb_store_digest_due(struct mb_store *st, int64_t before, int64_t **ids, size_t *n,
+                        struct mb_error *err);
+/* A user's notifications waiting for the digest, oldest first. */
+int mb_store_digest_items(struct mb_store *st, int64_t user_id,
+                          struct mb_notification **items, size_t *n, struct mb_error *err);
+/* Those notifications done and the digest time set to `now`. */
+int mb_store_digest_done(struct mb_store *st, int64_t user_id, int64_t now,
+                         struct mb_error *err);
+
+/* A mail in the outbox. */
+struct mb_mail {
+    int64_t id, user_id;
+    char to[128];
+    char *subject, *body; /* owned */
+    char unsubscribe[256];/* the one-click unsubscribe URL, or "" */
+    int64_t created;
+    char state[8];        /* pending, sending, sent, failed */
+    int attempts;
+};
+void mb_mail_release(struct mb_mail *m);
+/* Queue a mail to user_id at address `to`; unsubscribe may be "". */
+int mb_store_outbox_add(struct mb_store *st, int64_t user_id, const char *to,
+                        const char *subject, const char *body, const char *unsubscribe,
+                        struct mb_error *err);
+/* The oldest mail due at `now` (pending, or left "sending" by a crash),
+ * marked sending with one more attempt and not due again for `lease`
+ * seconds (so a second process leaves it alone while this one sends),
+ * in one transaction; *found false when none is due. */
+int mb_store_outbox_claim(struct mb_store *st, int64_t now, int64_t lease, struct mb_mail *out,
+                          bool *found, struct mb_error *err);
+/* After a try: sent, or (error) pending again at next_try, or failed for
+ * good when next_try is 0. */
+int mb_store_outbox_done(struct mb_store *st, int64_t id, const char *error, int64_t now,
+                         int64_t next_try, struct mb_error *err);
+/* Mails of the outbox, newest first, at most `limit` (for tests and the
+ * administrator). */
+int mb_store_outbox_list(struct mb_store *st, size_t limit, struct mb_mail **items, size_t *n,
+                         struct mb_error *err);
 
 /* ---- official addresses (schema 6, store_address.c) ------------------- */
 

@@ -476,9 +476,75 @@ static const char MIGRATION_1[] =
     "ALTER TABLE document ADD COLUMN kind TEXT NOT NULL DEFAULT 'other' CONSTRAINT kind" \
     " CHECK (kind IN ('photo', 'lab_report', 'permit', 'other'));"
 
+/* Version 10: alerts (market/alerts.c). A user's saved searches (what
+ * they look for, where, when; how they want to hear of it), the
+ * notifications that listings fitting a saved search or one of the
+ * organisation's listings raised (one per user, listing and reason; a
+ * later change of the listing raises it again), each user's mail
+ * preferences with the unsubscribe token, the durable outbox of mails
+ * to send (a mail is written in the transaction that raised it and
+ * marked sent after the relay took it), and the cursor into site_change
+ * up to which the changes of sites have been looked at. The cursor
+ * starts at the head, so an existing database raises nothing for what
+ * happened before. */
+#define MIGRATION_10 \
+    "CREATE TABLE saved_search (" \
+    " id INTEGER PRIMARY KEY," \
+    " user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE," \
+    " org_id INTEGER NOT NULL REFERENCES org(id)," \
+    " name TEXT NOT NULL CONSTRAINT name CHECK (length(name) BETWEEN 1 AND 120)," \
+    " types INTEGER NOT NULL CONSTRAINT types CHECK (types > 0)," \
+    " material TEXT NOT NULL DEFAULT ''," \
+    " class INTEGER NOT NULL DEFAULT 0 CONSTRAINT class CHECK (class BETWEEN 0 AND 5)," \
+    " lat REAL, lon REAL," \
+    " radius_km REAL NOT NULL DEFAULT 0 CONSTRAINT radius_km CHECK (radius_km >= 0)," \
+    " from_m INTEGER NOT NULL, to_m INTEGER NOT NULL," \
+    " email TEXT NOT NULL CONSTRAINT email CHECK (email IN ('none', 'instant', 'daily'))," \
+    " doc TEXT NOT NULL," \
+    " created INTEGER NOT NULL);" \
+    "CREATE INDEX saved_search_user ON saved_search(user_id);" \
+    "CREATE TABLE notification (" \
+    " id INTEGER PRIMARY KEY," \
+    " user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE," \
+    " site_id INTEGER NOT NULL," \
+    " search_id INTEGER NOT NULL DEFAULT 0," \
+    " for_site INTEGER NOT NULL DEFAULT 0," \
+    " site_version INTEGER NOT NULL, first_version INTEGER NOT NULL," \
+    " created INTEGER NOT NULL, updated INTEGER NOT NULL," \
+    " read INTEGER NOT NULL DEFAULT 0," \
+    " mail TEXT NOT NULL CONSTRAINT mail CHECK (mail IN ('none', 'daily', 'done'))," \
+    " CONSTRAINT reason CHECK ((search_id > 0) <> (for_site > 0)));" \
+    "CREATE UNIQUE INDEX notification_key ON notification(user_id, site_id, search_id, for_site);" \
+    "CREATE INDEX notification_user ON notification(user_id, updated);" \
+    "CREATE INDEX notification_daily ON notification(user_id) WHERE mail = 'daily';" \
+    "CREATE TABLE alert_pref (" \
+    " user_id INTEGER PRIMARY KEY REFERENCES user(id) ON DELETE CASCADE," \
+    " match_email TEXT NOT NULL DEFAULT 'daily' CONSTRAINT match_email" \
+    "   CHECK (match_email IN ('none', 'instant', 'daily'))," \
+    " token TEXT NOT NULL UNIQUE," \
+    " last_digest INTEGER NOT NULL DEFAULT 0);" \
+    "CREATE TABLE outbox (" \
+    " id INTEGER PRIMARY KEY," \
+    " user_id INTEGER NOT NULL," \
+    " to_addr TEXT NOT NULL CONSTRAINT to_addr CHECK (to_addr LIKE '%_@_%')," \
+    " subject TEXT NOT NULL," \
+    " body TEXT NOT NULL," \
+    " unsubscribe TEXT NOT NULL DEFAULT ''," \
+    " created INTEGER NOT NULL," \
+    " state TEXT NOT NULL DEFAULT 'pending' CONSTRAINT state" \
+    "   CHECK (state IN ('pending', 'sending', 'sent', 'failed'))," \
+    " attempts INTEGER NOT NULL DEFAULT 0," \
+    " next_try INTEGER NOT NULL DEFAULT 0," \
+    " sent INTEGER NOT NULL DEFAULT 0," \
+    " error TEXT NOT NULL DEFAULT '');" \
+    "CREATE INDEX outbox_due ON outbox(next_try) WHERE state IN ('pending', 'sending');" \
+    "CREATE TABLE alert_cursor (id INTEGER PRIMARY KEY CONSTRAINT id CHECK (id = 1)," \
+    " seq INTEGER NOT NULL);" \
+    "INSERT INTO alert_cursor(id, seq) SELECT 1, coalesce(max(seq), 0) FROM site_change;"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
-                                         MIGRATION_9};
+                                         MIGRATION_9, MIGRATION_10};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -24,6 +24,13 @@ NO_ENTRY = {
     ("post", "/api/auth/logout"): "ends a session",
     ("post", "/api/classify"): "computes; writes nothing",
     ("post", "/api/lab-reports"): "reads a file; writes nothing",
+    # A user's own alert preferences and reading: not changes of the
+    # market, and nobody else's business.
+    ("post", "/api/saved-searches"): "a user's own search",
+    ("delete", "/api/saved-searches/{id}"): "a user's own search",
+    ("put", "/api/alert-settings"): "a user's own mail setting",
+    ("post", "/api/notifications/read"): "a user's own reading",
+    ("post", "/api/unsubscribe"): "a user's own mail setting (by the link in a mail)",
 }
 
 
@@ -211,6 +218,17 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
             t = api.login(DEMO["developer"], DEMO_PASSWORD)
         elif route == ("post", "/api/auth/logout"):
             api.post("/api/auth/logout", token=t, expect=200)
+        elif route == ("post", "/api/saved-searches"):
+            q = api.post("/api/saved-searches", token=dev, json={
+                "name": "Uten revisjon", "types": ["supply"]}, expect=201).json()
+        elif route == ("delete", "/api/saved-searches/{id}"):
+            api.call("DELETE", f"/api/saved-searches/{q['id']}", token=dev, expect=200)
+        elif route == ("put", "/api/alert-settings"):
+            api.put("/api/alert-settings", token=dev, json={"match_email": "none"}, expect=200)
+        elif route == ("post", "/api/notifications/read"):
+            api.post("/api/notifications/read", token=dev, json={"all": True}, expect=200)
+        elif route == ("post", "/api/unsubscribe"):
+            api.post("/api/unsubscribe", params={"token": "1" * 64}, expect=404)
         else:
             api.post("/api/classify", json={"lab": [{"substance": "Pb", "value": "80"}]},
                      expect=200)

@@ -184,6 +184,12 @@ class World:
         body = supply(title=f"Matrise fersk {self.n()}")
         return self.site(self.tok("developer"), "listings", body, status)
 
+    def fresh_search(self):
+        """A saved search of the developer's demo user."""
+        return self.api.post("/api/saved-searches", token=self.tok("developer"),
+                             json={"name": f"Matrisesøk {self.n()}", "types": ["need"]},
+                             expect=201).json()["id"]
+
     def fresh_facility(self, status="published"):
         body = landfill(name=f"Matrise ferskt deponi {self.n()}")
         return self.site(self.tok("operator"), "facilities", body, status)
@@ -649,6 +655,24 @@ ROWS = [
         municipality="404 id"),
       at("/api/deals/{deal_a}/messages", json={"body": "Vi kommer kl. 7."})),
     R("GET", "/api/messages", "own organisation's conversations", SIGNED, plain("/api/messages")),
+    # ---- saved searches and alerts: each user's own ---------------------------
+    R("GET", "/api/saved-searches", "own saved searches", SIGNED, plain("/api/saved-searches")),
+    R("POST", "/api/saved-searches", "a search of one's own",
+      E(anonymous="401", signed="201"),
+      plain("/api/saved-searches", json={"name": "Stein", "types": ["supply"],
+                                         "material": "rock.*", "email": "none"})),
+    R("DELETE", "/api/saved-searches/{id}", "a fresh search of the developer's user",
+      E(anonymous="401", signed="404 id", developer="200"),
+      lambda w, who: dict(path=f"/api/saved-searches/{w.fresh_search()}")),
+    R("PUT", "/api/alert-settings", "own mail setting", SIGNED,
+      plain("/api/alert-settings", json={"match_email": "daily"})),
+    R("GET", "/api/notifications", "own alerts", SIGNED, plain("/api/notifications")),
+    R("POST", "/api/notifications/read", "own alerts, all", SIGNED,
+      plain("/api/notifications/read", json={"all": True})),
+    R("GET", "/api/unsubscribe", "an unknown link (the token is the capability)",
+      E(all="404 token"), plain("/api/unsubscribe", params={"token": "0" * 64})),
+    R("POST", "/api/unsubscribe", "an unknown link (the token is the capability)",
+      E(all="404 token"), plain("/api/unsubscribe", params={"token": "0" * 64})),
     R("GET", "/api/deals/{id}/history", "deal A", DEAL_READ, at("/api/deals/{deal_a}/history")),
     R("GET", "/api/deals/{id}/history", "deal B (another hauler)",
       DEAL_READ | {"hauler": "404 id"}, at("/api/deals/{deal_b}/history")),
