@@ -53,6 +53,7 @@ export async function startServer() {
   return {
     base,
     proc,
+    db: join(dir, 'web.db'),
     async stop() {
       proc.kill('SIGTERM');
       const code = await exited;

@@ -18,9 +18,10 @@ import { dashboardView } from './views/dashboard.js';
 import { facilityFormView } from './views/facility.js';
 import { dealsView, dealView, ticketView, traceView } from './views/deals.js';
 import { inboxView, unreadBadge } from './views/messages.js';
+import { alertsView, unsubscribeView, alertBadge } from './views/alerts.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
@@ -68,7 +69,7 @@ function drawHeader() {
 setLang(getLang());
 drawHeader();
 onSession(() => drawHeader());
-document.addEventListener('mb-route', () => { markCurrent(); unreadBadge(); });
+document.addEventListener('mb-route', () => { markCurrent(); unreadBadge(); alertBadge(); });
 
 route('/kart', mapView);
 route('/logg-inn', loginView);
@@ -84,6 +85,8 @@ route('/dashbord', dashboardView);
 route('/avtaler', dealsView);
 route('/avtale/:id', dealView);
 route('/meldinger', inboxView);
+route('/varsler', alertsView);
+route('/avmeld/:token', unsubscribeView);
 route('/billett/:code', ticketView);
 route('/sporing/:id', traceView);
 startRouter(document.getElementById('main'));

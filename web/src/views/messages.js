@@ -93,7 +93,7 @@ export async function inboxView({ root }) {
       h('a', { href }, what),
       th.asker ? h('span', { class: 'hint' }, ` · ${th.asker.name}`) : null,
       h('span', { class: 'hint' }, ` · ${when(th.last_at)}`),
-      th.unread ? h('span', { class: 'badge unread-badge' }, t('msg.unread', { n: th.unread })) : null);
+      th.unread ? h('span', { class: 'badge unread-badge' }, t(th.unread === 1 ? 'msg.unread.one' : 'msg.unread', { n: th.unread })) : null);
   })));
   unreadBadge();
 }
