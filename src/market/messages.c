@@ -77,6 +77,15 @@ static int post(struct mb_store *st, const struct mb_user *who, const struct mb_
     if (!text)
         return mb_error_set(err, MB_EINTERNAL, "", "out of memory");
     mb_text_trim(text);
+    /* Line ends as LF: a CR (of CRLF or alone) would read as a line
+     * break in one place and not in another. */
+    size_t o = 0;
+    for (size_t i = 0; text[i]; i++) {
+        if (text[i] == '\r' && text[i + 1] == '\n')
+            continue;
+        text[o++] = text[i] == '\r' ? '\n' : text[i];
+    }
+    text[o] = '\0';
     struct mb_message m = { .thread_id = t->id, .user_id = who->id, .org_id = who->org_id,
                             .body = text };
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -151,14 +160,21 @@ int mb_messages_post_listing(struct mb_store *st, const struct mb_user *who,
                                 "listing", (long long)thread_id);
         if (rc)
             return rc;
-    } else {
-        if ((rc = mb_store_thread_get(st, "listing", listing_id, who->org_id, true, &t, err)))
+        if ((rc = post(st, who, &t, body, err)))
             return rc;
-        if (thread_id > 0 && thread_id != t.id)
-            return mb_error_set(err, MB_ENOTFOUND, "thread_id", "no thread %lld of yours about "
-                                "this listing", (long long)thread_id);
+        return reply(st, who, &t, out, err);
     }
-    if ((rc = post(st, who, &t, body, err)))
+    /* The asker's thread is made with its first message, in one
+     * transaction: a refused post leaves no empty thread behind. */
+    if ((rc = mb_store_begin(st, err)))
+        return rc;
+    rc = mb_store_thread_get(st, "listing", listing_id, who->org_id, true, &t, err);
+    if (!rc && thread_id > 0 && thread_id != t.id)
+        rc = mb_error_set(err, MB_ENOTFOUND, "thread_id", "no thread %lld of yours about "
+                          "this listing", (long long)thread_id);
+    if (!rc)
+        rc = post(st, who, &t, body, err);
+    if ((rc = mb_store_end(st, rc, err)))
         return rc;
     return reply(st, who, &t, out, err);
 }
@@ -189,8 +205,12 @@ int mb_messages_post_deal(struct mb_store *st, const struct mb_user *who, int64_
     if (rc || (rc = mb_message_check(body, err)))
         return rc;
     struct mb_thread t;
-    if ((rc = mb_store_thread_get(st, "deal", deal_id, 0, true, &t, err)) ||
-        (rc = post(st, who, &t, body, err)))
+    if ((rc = mb_store_begin(st, err)))
+        return rc;
+    rc = mb_store_thread_get(st, "deal", deal_id, 0, true, &t, err);
+    if (!rc)
+        rc = post(st, who, &t, body, err);
+    if ((rc = mb_store_end(st, rc, err)))
         return rc;
     return reply(st, who, &t, out, err);
 }

@@ -298,7 +298,9 @@ int mb_store_messages(struct mb_store *st, int64_t thread_id, struct mb_message 
 int mb_store_thread_mark_read(struct mb_store *st, int64_t thread_id, int64_t user_id,
                               struct mb_error *err);
 /* Every thread an organisation takes part in, with counts for user_id:
- * listing threads it asked in or about its listings, deal threads of
+ * listing threads about its listings or that it asked in about a listing
+ * still published or reserved (a draft or closed one is the owner's
+ * alone), deal threads of
  * deals it is a party of (owner, reserver, hauler or the named site's
  * operator). Newest first, at most `limit`; *items malloc'ed. */
 int mb_store_threads_inbox(struct mb_store *st, int64_t org_id, int64_t user_id,

@@ -91,10 +91,12 @@ int mb_store_thread_get(struct mb_store *st, const char *kind, int64_t subject_i
 }
 
 /* Counts for user ?1: messages, and those after the user's last read
- * that others wrote. */
+ * that other organisations wrote (a colleague's message is one's own
+ * side's, not news). */
 #define COUNTS \
     ", (SELECT count(*) FROM message m WHERE m.thread_id = t.id)," \
-    " (SELECT count(*) FROM message m WHERE m.thread_id = t.id AND m.user_id <> ?1" \
+    " (SELECT count(*) FROM message m WHERE m.thread_id = t.id" \
+    "   AND m.org_id <> (SELECT u.org_id FROM user u WHERE u.id = ?1)" \
     "   AND m.id > COALESCE((SELECT r.last_message FROM thread_read r" \
     "   WHERE r.thread_id = t.id AND r.user_id = ?1), 0))"
 
@@ -220,8 +222,8 @@ int mb_store_threads_inbox(struct mb_store *st, int64_t org_id, int64_t user_id,
     *n = 0;
     int rc = mb_st_prepare(st,
         "SELECT * FROM (SELECT " THREAD_COLS COUNTS " FROM thread t WHERE"
-        " (t.kind = 'listing' AND (t.asker_org = ?2 OR t.subject_id IN"
-        "   (SELECT id FROM site WHERE org_id = ?2)))"
+        " (t.kind = 'listing' AND t.subject_id IN (SELECT id FROM site WHERE org_id = ?2"
+        "   OR (t.asker_org = ?2 AND status IN ('published', 'reserved'))))"
         " OR (t.kind = 'deal' AND t.subject_id IN (SELECT d.id FROM deal d"
         "   JOIN site l ON l.id = d.listing_id LEFT JOIN site c ON c.id = d.counterpart_site"
         "   WHERE l.org_id = ?2 OR d.org_id = ?2 OR d.hauler_org = ?2"

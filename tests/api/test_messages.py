@@ -97,3 +97,32 @@ def test_bad_messages_change_nothing_and_the_log_keeps_no_text(server, api):
     con_db.close()
     assert rows and all(secret not in r[0] for r in rows)
     assert any('"chars": 4000' in r[0] or '"chars":4000' in r[0] for r in rows)
+
+
+def test_review_points_threads_line_ends_colleagues_and_closed_listings(server, api):
+    dev, con = api.token("developer"), api.token("contractor")
+    lst = create_listing(api, dev, supply(title="Stein for gjennomgang"), status="published")
+    path = f"/api/listings/{lst['id']}/messages"
+    # a refused first question leaves no empty thread behind
+    before = server.fingerprint()["thread"]
+    api.post(path, token=con, json={"body": "   "}, expect=400, field="body")
+    assert server.fingerprint()["thread"] == before
+    # CRLF and a lone CR are stored as LF
+    t = api.post(path, token=con, json={"body": "En\r\nTo\rTre"}, expect=201).json()
+    assert t["messages"][-1]["body"] == "En\nTo\nTre"
+    # a colleague's message is not unread news for the colleague's organisation
+    org = api.me("developer")["organisation"]["id"]
+    colleague = api.post("/api/users", token=api.token("admin"), json={
+        "org_id": org, "email": "kollega@utbygger.example", "name": "Kari Kollega",
+        "role": "developer", "password": "kollega-passord-1"}, expect=201).json()
+    ct = api.login("kollega@utbygger.example", "kollega-passord-1")
+    api.post(path, token=ct, json={"body": "Svar fra kollega", "thread_id": t["id"]},
+             expect=201)
+    mine = [x for x in inbox(api, dev)["threads"] if x["id"] == t["id"]][0]
+    assert mine["unread"] == 1, "the question is unread, the colleague's answer is not"
+    assert colleague["id"] > 0
+    # closed: the asker's inbox no longer shows the thread; the owner's does
+    api.post(f"/api/listings/{lst['id']}/status", token=dev, json={"status": "closed"},
+             expect=200)
+    assert all(x["id"] != t["id"] for x in inbox(api, con)["threads"])
+    assert any(x["id"] == t["id"] for x in inbox(api, dev)["threads"])
