@@ -242,10 +242,12 @@ int mb_smtp_send(const struct mb_smtp *c, const struct mb_mail *m, bool *permane
     free(msg);
     if (cc == CURLE_OK)
         return 0;
-    /* 5xx: the relay refused this mail for good (no such mailbox, not
-     * allowed); a refused login is the configuration's fault and is
-     * tried again once it is mended. */
-    *permanent = reply >= 500 && reply < 600 && cc != CURLE_LOGIN_DENIED;
+    /* For good only when the relay refuses the recipient (5xx to RCPT:
+     * no such mailbox). Any other refusal (a login, MAIL FROM, relaying
+     * denied) is the configuration's fault and is tried again, at
+     * growing intervals, once it may have been mended. */
+    *permanent = reply >= 500 && reply < 600 && cc != CURLE_LOGIN_DENIED &&
+                 strstr(errbuf, "RCPT") != NULL;
     return mb_error_set(err, MB_EIO, "smtp", "%s%s%s (reply %ld)", curl_easy_strerror(cc),
                         errbuf[0] ? ": " : "", errbuf, reply);
 }

@@ -385,23 +385,52 @@ int mb_alerts_notifications_json(struct mb_store *st, const struct mb_user *who,
     int rc = mb_store_notifications(st, who->id, limit, &items, &n, &unread, err);
     if (rc)
         return rc;
+    /* One item per site (newest first), with every reason it fits and
+     * the ids of its notifications. */
     json_t *a = json_array();
-    for (size_t i = 0; i < n && !rc; i++) {
+    for (size_t i = 0; i < n; i++) {
         const struct mb_notification *x = &items[i];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = items[j].site_id == x->site_id;
+        if (seen)
+            continue;
         struct mb_site_rec rec;
         struct mb_error e2;
-        /* A site gone since (deleted) is left out. */
+        /* A site gone since (deleted), or hidden since the list was
+         * read, is left out. */
         if (mb_store_site_get(st, x->site_id, &rec, &e2) != 0)
             continue;
-        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
-            "id", (json_int_t)x->id, "kind", x->search_id ? "search" : "match",
-            "search", x->search_id ? json_pack("{s:I, s:s}", "id", (json_int_t)x->search_id,
-                                               "name", x->search_name) : json_null(),
-            "for_listing", x->for_site ? json_pack("{s:I, s:s}", "id", (json_int_t)x->for_site,
-                                                   "title", x->for_title) : json_null(),
+        if (rec.status != MB_STATUS_PUBLISHED && rec.status != MB_STATUS_RESERVED) {
+            mb_site_rec_release(&rec);
+            continue;
+        }
+        json_t *ids = json_array(), *reasons = json_array();
+        bool read = true, changed = false;
+        for (size_t j = i; j < n; j++) {
+            const struct mb_notification *y = &items[j];
+            if (y->site_id != x->site_id)
+                continue;
+            json_array_append_new(ids, json_integer(y->id));
+            read = read && y->read;
+            changed = changed || y->site_version > y->first_version;
+            json_array_append_new(reasons, json_pack("{s:s, s:o, s:o}",
+                "kind", y->search_id ? "search" : "match",
+                "search", y->search_id ? json_pack("{s:I, s:s}", "id", (json_int_t)y->search_id,
+                                                   "name", y->search_name) : json_null(),
+                "for_listing", y->for_site ? json_pack("{s:I, s:s, s:b}", "id",
+                                                       (json_int_t)y->for_site, "title",
+                                                       y->for_title, "facility",
+                                                       y->for_facility) : json_null()));
+        }
+        json_t *first = json_array_get(reasons, 0);
+        json_t *o = json_pack("{s:I, s:O, s:O, s:O, s:o, s:o, s:o, s:b, s:b, s:o, s:o}",
+            "id", (json_int_t)x->id, "kind", json_object_get(first, "kind"),
+            "search", json_object_get(first, "search"),
+            "for_listing", json_object_get(first, "for_listing"),
             "site", mb_market_site_json(&rec), "created", mb_market_time_json(x->created),
-            "updated", mb_market_time_json(x->updated), "read", x->read,
-            "changed", x->site_version > x->first_version);
+            "updated", mb_market_time_json(x->updated), "read", read, "changed", changed,
+            "ids", ids, "reasons", reasons);
         mb_site_rec_release(&rec);
         json_array_append_new(a, o);
     }

@@ -63,8 +63,11 @@ int mb_alerts_set_match_email(struct mb_store *st, const struct mb_user *who,
                               const char *mode, struct mb_error *err);
 
 /* {unread, items: [{id, kind: "search"|"match", search, for_listing,
- * site, created, updated, read, changed}]}: newest first, at most
- * `limit`; only sites still published or reserved. */
+ * site, created, updated, read, changed, ids, reasons}]}: one item per
+ * site, newest first, with every reason it fits (kind, search and
+ * for_listing of the newest on the item itself) and the ids of its
+ * notifications; at most `limit` notifications read; only sites still
+ * published or reserved; unread counts sites. */
 int mb_alerts_notifications_json(struct mb_store *st, const struct mb_user *who, size_t limit,
                                  json_t **out, struct mb_error *err);
 /* Mark ids (all when nids is 0) read; *out {changed, unread}. */

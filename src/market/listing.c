@@ -163,13 +163,27 @@ static int put_with_entry(struct mb_store *st, const struct mb_user *who,
                            action, detail, err);
 }
 
+/* An organisation that signed itself up publishes once an administrator
+ * has verified it (market/joining.h); until then its sites are drafts. */
+static int may_publish(struct mb_store *st, int64_t org_id, struct mb_error *err)
+{
+    struct mb_org_status s;
+    int rc = mb_store_org_status(st, org_id, &s, err);
+    if (!rc && strcmp(s.state, "verified") != 0)
+        rc = mb_error_set(err, MB_EFORBIDDEN, "status", "your organisation %s: save as a draft "
+                          "until an administrator has approved it",
+                          strcmp(s.state, "pending") == 0 ? "waits for approval"
+                                                          : "was not approved");
+    return rc;
+}
+
 int mb_listing_insert(struct mb_store *st, const struct mb_user *who, struct mb_site_rec *rec,
                       json_t *mark, struct mb_error *err)
 {
     if (rec->status != MB_STATUS_DRAFT && rec->status != MB_STATUS_PUBLISHED)
         return mb_error_set(err, MB_EINVAL, "status", "a new site is draft or published");
-    int rc = mb_store_begin(st, err);
-    if (rc)
+    int rc = rec->status == MB_STATUS_PUBLISHED ? may_publish(st, rec->org_id, err) : 0;
+    if (rc || (rc = mb_store_begin(st, err)))
         return rc;
     rec->id = 0;
     json_t *doc = rec->doc ? json_loads(rec->doc, 0, NULL) : NULL;
@@ -288,6 +302,8 @@ int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum m
                           "(reserved or agreed); complete, decline or cancel %s first", open,
                           open == 1 ? "" : "s", open == 1 ? "is" : "are",
                           open == 1 ? "it" : "them");
+    if (rc == 0 && rec.status != to && to == MB_STATUS_PUBLISHED)
+        rc = may_publish(st, rec.org_id, err);
     if (rc == 0 && rec.status != to)
         rc = move(st, who, &rec, to, NULL, err);
     mb_site_rec_release(&rec);

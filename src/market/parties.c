@@ -55,8 +55,11 @@ json_t *mb_party_json(struct mb_store *st, int64_t org_id, bool with_contact)
     struct mb_error err;
     if (org_id <= 0 || mb_store_org_get(st, org_id, &o, &err) != 0)
         return json_null();
-    json_t *j = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o.id, "name", o.name, "orgnr",
-                          o.orgnr);
+    struct mb_org_status state;
+    bool verified = mb_store_org_status(st, org_id, &state, &err) == 0 &&
+                    strcmp(state.state, "verified") == 0;
+    json_t *j = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)o.id, "name", o.name,
+                          "orgnr", o.orgnr, "verified", verified);
     struct mb_org_contact c;
     if (with_contact && mb_store_org_contact_get(st, org_id, &c, &err) == 0 &&
         (c.name[0] || c.phone[0] || c.email[0]))

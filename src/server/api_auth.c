@@ -10,6 +10,8 @@
 #include "core/text.h"
 #include "market/auth.h"
 #include "market/accounts.h"
+#include "market/joining.h"
+#include "domain/orgnr.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 #include "market/parties.h"
@@ -168,9 +170,15 @@ void mb_api_me(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
+    char state[12];
+    if (mb_join_state(r->st, org.id, state, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    json_t *o = org_json(&org);
+    json_object_set_new(o, "state", json_string(state));
     mb_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "user", mb_api_user_json(&r->user),
-                                    "organisation", org_json(&org), "may",
-                                    mb_permit_json(r->user.role)));
+                                    "organisation", o, "may", mb_permit_json(r->user.role)));
 }
 
 void mb_api_orgs_list(struct mb_req *r, int64_t id)
@@ -256,24 +264,6 @@ void mb_api_org_contact(struct mb_req *r, int64_t id)
     mb_reply_json(r, 200, mb_party_json(r->st, id, true));
 }
 
-static bool is_orgnr(const char *s)
-{
-    if (strlen(s) != 9)
-        return false;
-    /* Brønnøysund's modulus 11 check digit. */
-    static const int w[8] = { 3, 2, 7, 6, 5, 4, 3, 2 };
-    int sum = 0;
-    for (int i = 0; i < 9; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    for (int i = 0; i < 8; i++)
-        sum += (s[i] - '0') * w[i];
-    int check = 11 - sum % 11;
-    if (check == 11)
-        check = 0;
-    return check != 10 && check == s[8] - '0';
-}
-
 void mb_api_orgs_create(struct mb_req *r, int64_t id)
 {
     (void)id;
@@ -293,7 +283,7 @@ void mb_api_orgs_create(struct mb_req *r, int64_t id)
     }
     if (!orgnr)
         orgnr = "";
-    if (orgnr[0] && !is_orgnr(orgnr)) {
+    if (orgnr[0] && !mb_orgnr_valid(orgnr)) {
         mb_reply_error(r, 400, "invalid", "orgnr",
                        "must be a Norwegian organisation number: 9 digits with a valid check digit");
         json_decref(b);

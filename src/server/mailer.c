@@ -23,6 +23,7 @@
 #define MAIL_TRIES 8
 #define MAIL_FIRST_RETRY 60
 #define ALERT_BATCH 64
+#define MAIL_BATCH 50 /* mails per round, so alerts never wait for a long queue */
 
 struct mb_mailer {
     pthread_t thread;
@@ -47,7 +48,7 @@ static void log_error(const char *what, const struct mb_error *err)
 
 static void send_due(struct mb_srv *s, struct mb_store *st)
 {
-    for (;;) {
+    for (int sent = 0; sent < MAIL_BATCH; sent++) {
         if (stopping(s->mailer))
             return;
         int64_t now = (int64_t)time(NULL);
@@ -77,6 +78,8 @@ static void send_due(struct mb_srv *s, struct mb_store *st)
         if (rc)
             return; /* the relay is failing: wait for the next round */
     }
+    /* More are due: the next round comes at once. */
+    mb_mailer_notify(s);
 }
 
 static void round_once(struct mb_srv *s, struct mb_store *st)

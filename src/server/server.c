@@ -596,8 +596,10 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
             goto fail;
         if (naddr == 0 && (rc = mb_xchg_addresses_import_sample(st, &arep, err)) != 0)
             goto fail;
-        /* The demo's own listings raise no alerts. */
-        if ((rc = mb_store_alert_cursor_skip(st, err)) != 0)
+        /* The demo's own listings, loaded into a new database just now,
+         * raise no alerts (on any later start the cursor stays where it
+         * is: changes not yet looked at are looked at). */
+        if (sv->nlogins > 0 && (rc = mb_store_alert_cursor_skip(st, err)) != 0)
             goto fail;
     }
     if ((rc = mb_jobs_start(s, err)) != 0)

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 10
+#define MB_STORE_SCHEMA_VERSION 11
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -312,7 +312,7 @@ int mb_store_threads_inbox(struct mb_store *st, int64_t org_id, int64_t user_id,
 /* What a user looks for (market/alerts.c parses and fits it). */
 struct mb_saved_search {
     int64_t id, user_id, org_id;
-    char name[128];
+    char name[488];      /* up to 120 characters of UTF-8 */
     unsigned types;      /* 1u << MB_TYPE_* of the sites it looks for */
     char material[48];   /* "" any, a material code, or "group.*" */
     int cls;             /* 0 any; supply: class at most this; receivers: take at least this */
@@ -353,7 +353,8 @@ struct mb_notification {
     bool read;
     char mail[8];          /* "none", "daily" (waits for the digest) or "done" */
     /* Read with lists: */
-    char search_name[128], for_title[160];
+    char search_name[488], for_title[160];
+    bool for_facility;     /* for_site is a facility, not a listing */
 };
 /* Raise n (user, site, search or for_site): a new one, or one raised
  * before for an older version of the site made unread again. *raised
@@ -391,7 +392,8 @@ int mb_store_alert_pref_set(struct mb_store *st, int64_t user_id, const char *ma
 int mb_store_alert_pref_by_token(struct mb_store *st, const char *token,
                                  struct mb_alert_pref *out, struct mb_error *err);
 /* No more mail for user_id: match_email and every saved search "none",
- * and nothing waiting for a digest. */
+ * nothing waiting for a digest, and the alert mails still in the outbox
+ * not sent (failed, "unsubscribed"). */
 int mb_store_alert_unsubscribe(struct mb_store *st, int64_t user_id, struct mb_error *err);
 
 /* The sites changed after *cursor (at most `max` change rows, each site
@@ -424,7 +426,7 @@ struct mb_mail {
     int64_t id, user_id;
     char to[128];
     char *subject, *body; /* owned */
-    char unsubscribe[256];/* the one-click unsubscribe URL, or "" */
+    char unsubscribe[512];/* the one-click unsubscribe URL, or "" */
     int64_t created;
     char state[8];        /* pending, sending, sent, failed */
     int attempts;
@@ -448,6 +450,49 @@ int mb_store_outbox_done(struct mb_store *st, int64_t id, const char *error, int
  * administrator). */
 int mb_store_outbox_list(struct mb_store *st, size_t limit, struct mb_mail **items, size_t *n,
                          struct mb_error *err);
+
+/* ---- joining (schema 11, store_join.c) --------------------------------- */
+
+/* An organisation's standing: "verified" when it has no org_status row
+ * (an administrator made it). */
+struct mb_org_status {
+    int64_t org_id;
+    char state[12];      /* pending, verified, rejected */
+    int64_t applied, decided, decided_by;
+    char note[256];
+};
+int mb_store_org_status(struct mb_store *st, int64_t org_id, struct mb_org_status *out,
+                        struct mb_error *err);
+/* Insert or replace the row (the caller writes the audit entry). */
+int mb_store_org_status_put(struct mb_store *st, const struct mb_org_status *s,
+                            struct mb_error *err);
+/* Organisations in `state`, oldest application first; *items malloc'ed. */
+int mb_store_org_status_list(struct mb_store *st, const char *state,
+                             struct mb_org_status **items, size_t *n, struct mb_error *err);
+
+struct mb_account_token {
+    char hash[72];       /* hex SHA-256 of the token mailed */
+    char kind[8];        /* invite, reset */
+    int64_t user_id;     /* reset: the user */
+    int64_t org_id;      /* invite: the organisation */
+    char email[128];
+    char role[16];       /* invite: the role */
+    int64_t by_user;     /* invite: who invited */
+    int64_t created, expires;
+    bool used;
+};
+int mb_store_account_token_add(struct mb_store *st, const struct mb_account_token *t,
+                               struct mb_error *err);
+/* The token with this hash (MB_ENOTFOUND naming "token" when none). */
+int mb_store_account_token_get(struct mb_store *st, const char *hash,
+                               struct mb_account_token *out, struct mb_error *err);
+/* Mark it used; MB_ECONFLICT naming "token" when it was used already. */
+int mb_store_account_token_use(struct mb_store *st, const char *hash, struct mb_error *err);
+/* How many tokens of `kind` for user_id were made at or after `since`. */
+int mb_store_account_tokens_since(struct mb_store *st, const char *kind, int64_t user_id,
+                                  int64_t since, int64_t *n, struct mb_error *err);
+/* The administrators' user ids; *ids malloc'ed. */
+int mb_store_admin_ids(struct mb_store *st, int64_t **ids, size_t *n, struct mb_error *err);
 
 /* ---- official addresses (schema 6, store_address.c) ------------------- */
 

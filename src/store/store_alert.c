@@ -228,7 +228,8 @@ int mb_store_notification_raise(struct mb_store *st, struct mb_notification *n, 
 
 #define NOTE_COLS \
     "n.id, n.user_id, n.site_id, n.search_id, n.for_site, n.site_version, n.created," \
-    " n.updated, n.read, n.mail, coalesce(q.name, ''), coalesce(f.title, ''), n.first_version"
+    " n.updated, n.read, n.mail, coalesce(q.name, ''), coalesce(f.title, ''), n.first_version," \
+    " coalesce(f.type NOT IN ('supply', 'need'), 0)"
 #define NOTE_JOINS \
     " FROM notification n LEFT JOIN saved_search q ON q.id = n.search_id" \
     " LEFT JOIN site f ON f.id = n.for_site"
@@ -250,6 +251,7 @@ static int read_note(sqlite3_stmt *s, void *item, struct mb_error *err)
     mb_st_col_copy(s, 10, n->search_name, sizeof n->search_name);
     mb_st_col_copy(s, 11, n->for_title, sizeof n->for_title);
     n->first_version = sqlite3_column_int64(s, 12);
+    n->for_facility = sqlite3_column_int(s, 13) != 0;
     return 0;
 }
 
@@ -279,8 +281,8 @@ int mb_store_notifications(struct mb_store *st, int64_t user_id, size_t limit,
     int rc = mb_st_read_begin(st, &opened, err);
     if (rc)
         return rc;
-    rc = mb_st_prepare(st, "SELECT count(*) FROM notification n WHERE n.user_id = ? AND"
-                       " n.read = 0" NOTE_VISIBLE, &s, err);
+    rc = mb_st_prepare(st, "SELECT count(DISTINCT n.site_id) FROM notification n"
+                       " WHERE n.user_id = ? AND n.read = 0" NOTE_VISIBLE, &s, err);
     if (!rc) {
         mb_st_bound(sqlite3_bind_int64(s, 1, user_id));
         int step = mb_st_step(s);
@@ -437,6 +439,12 @@ int mb_store_alert_unsubscribe(struct mb_store *st, int64_t user_id, struct mb_e
     if (!rc)
         rc = run_ids(st, "UPDATE notification SET mail = 'none' WHERE user_id = ?1"
                      " AND mail = 'daily' AND ?2 = ?2", user_id, 0, NULL, err);
+    /* Alert mail not yet sent is not sent (mails with an unsubscribe
+     * link are alerts; a reset or an invitation has none). */
+    if (!rc)
+        rc = run_ids(st, "UPDATE outbox SET state = 'failed', next_try = 0,"
+                     " error = 'unsubscribed' WHERE user_id = ?1 AND state = 'pending'"
+                     " AND unsubscribe <> '' AND ?2 = ?2", user_id, 0, NULL, err);
     return mb_st_tx_end(st, rc, err);
 }
 

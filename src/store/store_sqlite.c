@@ -542,9 +542,36 @@ static const char MIGRATION_1[] =
     " seq INTEGER NOT NULL);" \
     "INSERT INTO alert_cursor(id, seq) SELECT 1, coalesce(max(seq), 0) FROM site_change;"
 
+/* Version 11: joining (market/joining.c). An organisation that signed
+ * itself up waits for an administrator (org_status: pending, then
+ * verified or rejected); one without a row was made by an administrator
+ * and counts as verified. account_token holds the hashes of the
+ * single-use links mailed for an invitation (to an e-mail address, into
+ * an organisation, with a role) and for a password reset (of a user). */
+#define MIGRATION_11 \
+    "CREATE TABLE org_status (" \
+    " org_id INTEGER PRIMARY KEY REFERENCES org(id)," \
+    " state TEXT NOT NULL CONSTRAINT state CHECK (state IN ('pending', 'verified', 'rejected'))," \
+    " applied INTEGER NOT NULL," \
+    " decided INTEGER NOT NULL DEFAULT 0," \
+    " decided_by INTEGER NOT NULL DEFAULT 0," \
+    " note TEXT NOT NULL DEFAULT '');" \
+    "CREATE TABLE account_token (" \
+    " hash TEXT PRIMARY KEY," \
+    " kind TEXT NOT NULL CONSTRAINT kind CHECK (kind IN ('invite', 'reset'))," \
+    " user_id INTEGER NOT NULL DEFAULT 0," \
+    " org_id INTEGER NOT NULL DEFAULT 0," \
+    " email TEXT NOT NULL," \
+    " role TEXT NOT NULL DEFAULT ''," \
+    " by_user INTEGER NOT NULL DEFAULT 0," \
+    " created INTEGER NOT NULL," \
+    " expires INTEGER NOT NULL," \
+    " used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;" \
+    "CREATE INDEX account_token_user ON account_token(kind, user_id, created);"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
-                                         MIGRATION_9, MIGRATION_10};
+                                         MIGRATION_9, MIGRATION_10, MIGRATION_11};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -40,8 +40,10 @@ def notes(api, token):
 
 
 def notes_about(api, token, site_id, kind=None):
+    """The alert of a site (one item per site), if it has a reason of kind."""
     return [n for n in notes(api, token)["items"]
-            if n["site"]["id"] == site_id and kind in (None, n["kind"])]
+            if n["site"]["id"] == site_id and (kind is None or
+                                               any(r["kind"] == kind for r in n["reasons"]))]
 
 
 SEARCH = {"name": "Sprengstein nær Heimdal", "types": ["supply"], "material": "rock.*",
@@ -79,8 +81,9 @@ def test_a_saved_search_hears_of_what_fits_and_of_nothing_else(server, api):
     got = wait_for(lambda: notes_about(api, con, fits["id"], "search"), what="the notification")
     assert len(got) == 1
     n = got[0]
-    assert n["kind"] == "search" and n["search"] == {"id": q["id"], "name": "Stein til vegen"}
-    assert n["read"] is False and n["changed"] is False and n["for_listing"] is None
+    searches = [r["search"] for r in n["reasons"] if r["kind"] == "search"]
+    assert {"id": q["id"], "name": "Stein til vegen"} in searches
+    assert n["read"] is False and n["changed"] is False
     assert n["site"]["title"] == "Passer søket" and n["site"]["municipality"] == "5001"
     # a later listing that fits shows the earlier misses were looked at, and left alone
     last = create_listing(api, dev, supply(title="Passer også", lat=63.34, lon=10.35),
@@ -106,13 +109,13 @@ def test_reading_and_a_change_that_raises_again(server, api):
                          status="published")
 
     def ours():
-        return [x for x in notes_about(api, con, lst["id"], "search")
-                if x["search"]["id"] == q["id"]]
+        return [x for x in notes_about(api, con, lst["id"])
+                if any(r["search"] and r["search"]["id"] == q["id"] for r in x["reasons"])]
     n = wait_for(ours, what="the notification")[0]
     before = notes(api, con)["unread"]
-    r = api.post("/api/notifications/read", token=con, json={"ids": [n["id"]]},
+    r = api.post("/api/notifications/read", token=con, json={"ids": n["ids"]},
                  expect=200).json()
-    assert r == {"changed": 1, "unread": before - 1}
+    assert r == {"changed": len(n["ids"]), "unread": before - 1}
     # another user's ids are not the caller's to mark
     r = api.post("/api/notifications/read", token=api.token("operator"),
                  json={"ids": [n["id"]]}, expect=200).json()
@@ -142,13 +145,15 @@ def test_a_listing_that_fits_my_listing_is_told_to_my_organisation(server, api):
                             status="published")
 
     def match():
-        return [n for n in notes_about(api, con, theirs["id"]) if n["kind"] == "match"]
+        return [r for n in notes_about(api, con, theirs["id"]) for r in n["reasons"]
+                if r["kind"] == "match"]
     got = wait_for(match, what="the match notification")
-    assert {n["for_listing"]["id"] for n in got} >= {mine["id"]}
-    n = [x for x in got if x["for_listing"]["id"] == mine["id"]][0]
-    assert n["for_listing"]["title"] == "Fylling Sandmoen" and n["search"] is None
+    assert {r["for_listing"]["id"] for r in got} >= {mine["id"]}
+    r = [x for x in got if x["for_listing"]["id"] == mine["id"]][0]
+    assert r["for_listing"] == {"id": mine["id"], "title": "Fylling Sandmoen",
+                                "facility": False} and r["search"] is None
     # the developer is not told of the fit with its own listing
-    assert [x for x in notes_about(api, dev, theirs["id"]) if x["kind"] == "match"] == []
+    assert notes_about(api, dev, theirs["id"], "match") == []
 
 
 BAD = [
@@ -304,6 +309,7 @@ def test_instant_mail_through_starttls_with_an_unsubscribe_that_works(fresh_serv
     assert "Fits your saved search" in text
     assert f"https://massebank.test/#/annonse/{lst['id']}" in text
     assert "tilstandsklasse 1, 1 000 t, Trondheim" in text
+    assert "Tidsrom: mars–august 2026" in text
     unsub = msg["List-Unsubscribe"].strip("<>")
     assert unsub.startswith("https://massebank.test/api/unsubscribe?token=")
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -324,6 +330,28 @@ def test_instant_mail_through_starttls_with_an_unsubscribe_that_works(fresh_serv
     wait_for(lambda: notes_about(api, con, nxt["id"]), what="the in-app notification")
     time.sleep(2.5)
     assert len(relay.to(CON)) == 1
+    s.stop()
+
+
+def test_many_fitting_searches_make_one_mail_per_listing(fresh_server, relay):
+    s = fresh_server(extra=relay.args)
+    api = s.api
+    con, dev = api.token("contractor"), api.token("developer")
+    for i in range(5):
+        save(api, con, name=f"Søk {i}", email="instant")
+    create_listing(api, dev, supply(title="Fem søk passer", lat=63.36, lon=10.37),
+                   status="published")
+    m = wait_for(lambda: relay.to(CON), what="the mail")
+    time.sleep(2)
+    assert len(relay.to(CON)) == 1
+    text = body_text(m[0]["msg"])
+    for i in range(5):
+        assert f"Passer det lagrede søket «Søk {i}»" in text
+    assert text.count("Fem søk passer") == 2, "the listing once in bokmål, once in English"
+    assert "1 000 t" in text and "mars–august 2026" in text and "March–August 2026" in text
+    items = notes_about(api, con, api.get("/api/notifications", token=con).json()["items"][0]
+                        ["site"]["id"])
+    assert len(items) == 1 and len(items[0]["reasons"]) >= 5 and len(items[0]["ids"]) >= 5
     s.stop()
 
 
@@ -423,3 +451,25 @@ def test_credentials_are_never_sent_in_the_clear(tmp_path):
                         "--smtp-credentials", str(cred)], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 2 and "never sent without TLS" in r.stderr
+
+
+def test_unsubscribing_cancels_the_alert_mail_still_queued(fresh_server):
+    s = fresh_server(extra=["--alert-interval", "1"])
+    api = s.api
+    con = api.token("contractor")
+    save(api, con, name="Avmeldes", email="instant")
+    create_listing(api, api.token("developer"), supply(title="Før avmelding", lat=63.36,
+                                                       lon=10.37), status="published")
+
+    def outbox():
+        c = sqlite3.connect(f"file:{s.db}?mode=ro", uri=True)
+        try:
+            return c.execute("SELECT state, error, unsubscribe FROM outbox WHERE to_addr = ?",
+                             (CON,)).fetchall()
+        finally:
+            c.close()
+    rows = wait_for(outbox, what="the queued mail")
+    token = rows[0][2].split("token=")[1]
+    api.post("/api/unsubscribe", params={"token": token}, expect=200)
+    assert outbox() == [("failed", "unsubscribed", rows[0][2])]
+    s.stop()

@@ -8,6 +8,8 @@ change and an account locked by failed sign-ins are in the log, and no
 secret is."""
 import csv
 import hashlib
+import sqlite3
+import re
 import io
 import time
 
@@ -31,6 +33,7 @@ NO_ENTRY = {
     ("put", "/api/alert-settings"): "a user's own mail setting",
     ("post", "/api/notifications/read"): "a user's own reading",
     ("post", "/api/unsubscribe"): "a user's own mail setting (by the link in a mail)",
+    ("post", "/api/password-reset"): "mails a link; the reset itself is audited",
 }
 
 
@@ -154,6 +157,39 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         api.post(f"/api/deals/{did}/messages", token=con, json={"body": "Klar mandag."},
                  expect=201)
 
+    def outbox_link(addr, path):
+        con = sqlite3.connect(f"file:{server.db}?mode=ro", uri=True)
+        body = con.execute("SELECT body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
+                           (addr,)).fetchone()[0]
+        con.close()
+        return re.search("#/" + path + r"/([A-Za-z0-9_-]+)", body).group(1)
+
+    def signup():
+        state["signup"] = api.post("/api/signup", json={
+            "organisation": {"name": "Revisjon Søker AS", "orgnr": "974760673"},
+            "user": {"name": "S", "email": "soker@revisjon.example",
+                     "password": "secret-pass-9 lang", "role": "contractor"}},
+            expect=201).json()["organisation"]["id"]
+
+    def verification():
+        api.post(f"/api/organisations/{state['signup']}/verification", token=admin,
+                 json={"state": "verified"}, expect=200)
+
+    def invitation():
+        api.post("/api/invitations", token=dev, json={"email": "kollega@revisjon.example",
+                                                      "role": "developer"}, expect=201)
+
+    def accept():
+        api.post("/api/invitations/accept", json={
+            "token": outbox_link("kollega@revisjon.example", "invitasjon"), "name": "K",
+            "password": "secret-pass-9 lang"}, expect=201)
+
+    def reset_confirm():
+        api.post("/api/password-reset", json={"email": "soker@revisjon.example"}, expect=202)
+        api.post("/api/password-reset/confirm", json={
+            "token": outbox_link("soker@revisjon.example", "nytt-passord"),
+            "password": "new-secret-pass-10 lang"}, expect=200)
+
     def import_listings():
         api.post("/api/imports/listings", token=dev, data=one_row_csv(api, dev, "listings"),
                  headers={"Content-Type": "text/csv"}, expect=201)
@@ -184,12 +220,19 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         (("put", "/api/organisations/{id}/contact"), contact, ("org_contact", "update")),
         (("post", "/api/listings/{id}/messages"), ask, ("message", "post")),
         (("post", "/api/deals/{id}/messages"), deal_message, ("message", "post")),
+        (("post", "/api/signup"), signup, ("organisation", "signup")),
+        (("post", "/api/organisations/{id}/verification"), verification,
+         ("organisation", "verify")),
+        (("post", "/api/invitations"), invitation, ("organisation", "invite")),
+        (("post", "/api/invitations/accept"), accept, ("user", "create")),
+        (("post", "/api/password-reset/confirm"), reset_confirm, ("user", "password")),
         (("post", "/api/imports/listings"), import_listings, ("listing", "create")),
         (("post", "/api/imports/facilities"), import_facilities, ("facility", "create")),
     ]
     # An import writes each site as a draft in a batch, then publishes the
     # published ones (mb_listing_insert_many): a status entry follows.
-    then = {("post", "/api/imports/listings"): ("listing", "status"),
+    then = {("post", "/api/signup"): ("user", "create"),
+            ("post", "/api/imports/listings"): ("listing", "status"),
             ("post", "/api/imports/facilities"): ("facility", "status")}
     covered = {c[0] for c in cases} | set(NO_ENTRY)
     assert write_operations() - covered == set(), "a write route without an audit case"
@@ -227,6 +270,8 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
             api.put("/api/alert-settings", token=dev, json={"match_email": "none"}, expect=200)
         elif route == ("post", "/api/notifications/read"):
             api.post("/api/notifications/read", token=dev, json={"all": True}, expect=200)
+        elif route == ("post", "/api/password-reset"):
+            api.post("/api/password-reset", json={"email": DEMO["hauler"]}, expect=202)
         elif route == ("post", "/api/unsubscribe"):
             api.post("/api/unsubscribe", params={"token": "1" * 64}, expect=404)
         else:

@@ -39,16 +39,19 @@ function siteLine(s, mats) {
   return parts.join(' · ');
 }
 
+function reasonText(r) {
+  if (r.kind === 'search') return t('alerts.why.search', { name: r.search.name });
+  return t(r.for_listing.facility ? 'alerts.why.facility' : 'alerts.why.match', { title: r.for_listing.title });
+}
+
+/* One site that fits, with every reason; opening it marks it read. */
 function noteItem(n, mats) {
-  const why = n.kind === 'search'
-    ? t('alerts.why.search', { name: n.search.name })
-    : t('alerts.why.match', { title: n.for_listing.title });
   const link = h('a', { href: siteHref(n.site) }, n.site.title || n.site.name || `#${n.site.id}`);
   link.addEventListener('click', () => {
-    if (!n.read) api('POST', '/api/notifications/read', { ids: [n.id] }).catch(() => {});
+    if (!n.read) api('POST', '/api/notifications/read', { ids: n.ids }).catch(() => {});
   });
   return h('li', { class: n.read ? 'alert-item' : 'alert-item unread' },
-    h('p', { class: 'alert-why' }, why),
+    n.reasons.map((r) => h('p', { class: 'alert-why' }, reasonText(r))),
     h('p', { class: 'alert-title' }, link,
       n.read ? null : h('span', { class: 'badge unread-badge' }, t('alerts.new')),
       n.changed ? h('span', { class: 'badge' }, t('alerts.changed')) : null),
