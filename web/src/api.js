@@ -65,7 +65,7 @@ export async function api(method, path, body, opts = {}) {
 export async function login(email, password) {
   const r = await api('POST', '/api/auth/login', { email, password });
   const me = await fetch('/api/me', { headers: { Authorization: `Bearer ${r.token}` } }).then((x) => x.json());
-  setSession({ token: r.token, user: r.user, organisation: r.organisation, may: me.may || {} });
+  setSession({ token: r.token, user: r.user, organisation: me.organisation || r.organisation, may: me.may || {} });
   return session;
 }
 

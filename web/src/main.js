@@ -19,9 +19,10 @@ import { facilityFormView } from './views/facility.js';
 import { dealsView, dealView, ticketView, traceView } from './views/deals.js';
 import { inboxView, unreadBadge } from './views/messages.js';
 import { alertsView, unsubscribeView, alertBadge } from './views/alerts.js';
+import { signupView, forgotView, resetView, inviteView, approvalsView } from './views/join.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
@@ -86,6 +87,11 @@ route('/avtaler', dealsView);
 route('/avtale/:id', dealView);
 route('/meldinger', inboxView);
 route('/varsler', alertsView);
+route('/registrer', signupView);
+route('/glemt-passord', forgotView);
+route('/nytt-passord/:token', resetView);
+route('/invitasjon/:token', inviteView);
+route('/godkjenning', approvalsView);
 route('/avmeld/:token', unsubscribeView);
 route('/billett/:code', ticketView);
 route('/sporing/:id', traceView);

@@ -15,6 +15,8 @@ export function loginView({ root, query }) {
     field({ label: t('login.email'), name: 'email', type: 'email', attrs: { autocomplete: 'username', required: true } }),
     field({ label: t('login.password'), name: 'password', type: 'password', attrs: { autocomplete: 'current-password', required: true } }),
     h('button', { type: 'submit', class: 'primary' }, t('login.submit')),
+    h('p', {}, h('a', { href: '#/glemt-passord' }, t('join.forgot.link'))),
+    h('p', {}, t('join.new'), ' ', h('a', { href: '#/registrer' }, t('join.signup.link'))),
     h('p', { class: 'hint' }, t('login.demo')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -12,6 +12,7 @@ import { api, fetchAll, getSession } from '../api.js';
 import { render } from '../router.js';
 import { exportButtons, importSection } from './files.js';
 import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
+import { inviteSection } from './join.js';
 
 const ALL = 'draft,published,reserved,closed';
 
@@ -22,7 +23,10 @@ export async function mineView({ root }) {
   const msg = h('div', { 'aria-live': 'polite' });
   const facs = !!s.may?.write_facilities;
   root.append(msg);
+  // The organisation's standing now (an administrator may have approved it since sign-in).
+  const me = await api('GET', '/api/me').catch(() => null);
   root.append(await contactSection(s));
+  root.append(inviteSection(me ? { ...s, organisation: me.organisation } : s));
   const [ls, fs] = await Promise.all([
     fetchAll('/api/listings', { org: String(s.user.org_id), status: ALL }).catch((e) => e),
     facs ? fetchAll('/api/facilities', { org: String(s.user.org_id), status: ALL }).catch((e) => e) : null,
