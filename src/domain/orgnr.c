@@ -14,6 +14,9 @@ bool mb_orgnr_valid(const char *s)
     for (int i = 0; i < 9; i++)
         if (s[i] < '0' || s[i] > '9')
             return false;
+    /* Enhetsregisteret issues numbers from 800 000 000 up. */
+    if (s[0] != '8' && s[0] != '9')
+        return false;
     int sum = 0;
     for (int i = 0; i < 8; i++)
         sum += (s[i] - '0') * w[i];

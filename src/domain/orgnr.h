@@ -2,7 +2,7 @@
  * orgnr.h - Norwegian organisation numbers (Enhetsregisteret,
  * Brønnøysundregistrene): nine digits whose last is a modulus 11 check
  * digit over the first eight with the weights 3 2 7 6 5 4 3 2. A number
- * whose check digit would be 10 is never issued.
+ * whose check digit would be 10 is never issued, nor one below 800 000 000.
  */
 #ifndef MB_DOMAIN_ORGNR_H
 #define MB_DOMAIN_ORGNR_H

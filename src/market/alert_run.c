@@ -252,6 +252,8 @@ static int mail_instant(struct mb_store *st, const struct mb_market *m,
                         const struct mb_alerts_config *cfg, struct instant *inst,
                         const struct mb_site_rec *site, struct mb_error *err)
 {
+    if (inst->n == 0)
+        return 0;
     qsort(inst->items, inst->n, sizeof *inst->items, by_user);
     int rc = 0;
     for (size_t i = 0; i < inst->n && !rc;) {

@@ -309,6 +309,16 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
     int rc = mb_permit_check(who->role, MB_ACT_LISTING_WRITE, err);
     if (rc)
         return rc;
+    /* An organisation not yet approved does not take listings off the
+     * market (sign-up is open to anyone). */
+    struct mb_org_status standing;
+    if ((rc = mb_store_org_status(st, who->org_id, &standing, err)))
+        return rc;
+    if (strcmp(standing.state, "verified") != 0)
+        return mb_error_set(err, MB_EFORBIDDEN, "organisation", "your organisation %s: it "
+                            "reserves once an administrator has approved it",
+                            strcmp(standing.state, "pending") == 0 ? "waits for approval"
+                                                                   : "was not approved");
     if ((rc = mb_store_begin(st, err)))
         return rc;
     if ((rc = mb_listing_get(st, who, MB_FAMILY_LISTING, d->listing_id, &listing, err)))

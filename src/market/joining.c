@@ -386,6 +386,7 @@ int mb_join_invite(struct mb_store *st, const struct mb_user *who, const char *e
 static int live_token(struct mb_store *st, const char *token, const char *kind,
                       struct mb_account_token *t, struct mb_error *err)
 {
+    memset(t, 0, sizeof *t);
     if (!token || strlen(token) < 16 || strlen(token) >= MB_AUTH_TOKEN_SIZE)
         return mb_error_set(err, MB_ENOTFOUND, "token", "this link is not known");
     char hash[MB_AUTH_TOKEN_HASH_SIZE];

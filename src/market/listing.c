@@ -165,7 +165,7 @@ static int put_with_entry(struct mb_store *st, const struct mb_user *who,
 
 /* An organisation that signed itself up publishes once an administrator
  * has verified it (market/joining.h); until then its sites are drafts. */
-static int may_publish(struct mb_store *st, int64_t org_id, struct mb_error *err)
+int mb_listing_may_publish(struct mb_store *st, int64_t org_id, struct mb_error *err)
 {
     struct mb_org_status s;
     int rc = mb_store_org_status(st, org_id, &s, err);
@@ -182,7 +182,7 @@ int mb_listing_insert(struct mb_store *st, const struct mb_user *who, struct mb_
 {
     if (rec->status != MB_STATUS_DRAFT && rec->status != MB_STATUS_PUBLISHED)
         return mb_error_set(err, MB_EINVAL, "status", "a new site is draft or published");
-    int rc = rec->status == MB_STATUS_PUBLISHED ? may_publish(st, rec->org_id, err) : 0;
+    int rc = rec->status == MB_STATUS_PUBLISHED ? mb_listing_may_publish(st, rec->org_id, err) : 0;
     if (rc || (rc = mb_store_begin(st, err)))
         return rc;
     rec->id = 0;
@@ -303,7 +303,7 @@ int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum m
                           open == 1 ? "" : "s", open == 1 ? "is" : "are",
                           open == 1 ? "it" : "them");
     if (rc == 0 && rec.status != to && to == MB_STATUS_PUBLISHED)
-        rc = may_publish(st, rec.org_id, err);
+        rc = mb_listing_may_publish(st, rec.org_id, err);
     if (rc == 0 && rec.status != to)
         rc = move(st, who, &rec, to, NULL, err);
     mb_site_rec_release(&rec);
@@ -508,6 +508,11 @@ int mb_listing_insert_many(struct mb_store *st, const struct mb_user *who,
     for (size_t i = 0; i < n; i++)
         if (recs[i].status != MB_STATUS_DRAFT && recs[i].status != MB_STATUS_PUBLISHED)
             return mb_error_set(err, MB_EINVAL, "status", "a new site is draft or published");
+    /* An organisation not yet approved imports drafts only. */
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].status == MB_STATUS_PUBLISHED &&
+            (rc = mb_listing_may_publish(st, recs[i].org_id, err)) != 0)
+            return rc;
     unsigned char raw[12];
     char batch[25];
     randombytes_buf(raw, sizeof raw);

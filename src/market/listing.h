@@ -43,6 +43,11 @@ bool mb_listing_may_move(enum mb_status from, enum mb_status to);
 
 /* The site `id` of either family as `who` sees it: MB_ENOTFOUND naming
  * "id" when it is missing or hidden. */
+/* An organisation that signed itself up publishes once an administrator
+ * has verified it (market/joining.h): MB_EFORBIDDEN naming "status" while
+ * it waits or after it was rejected. */
+int mb_listing_may_publish(struct mb_store *st, int64_t org_id, struct mb_error *err);
+
 int mb_listing_get_visible(struct mb_store *st, const struct mb_user *who, int64_t id,
                            struct mb_site_rec *out, struct mb_error *err);
 

@@ -459,7 +459,7 @@ struct mb_org_status {
     int64_t org_id;
     char state[12];      /* pending, verified, rejected */
     int64_t applied, decided, decided_by;
-    char note[256];
+    char note[1024];     /* up to 250 characters */
 };
 int mb_store_org_status(struct mb_store *st, int64_t org_id, struct mb_org_status *out,
                         struct mb_error *err);

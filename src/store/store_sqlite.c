@@ -1584,6 +1584,14 @@ int mb_store_user_set_password(struct mb_store *st, int64_t id, const char *pass
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "id", "no user %lld", (long long)id);
     }
+    /* A new password makes every reset link of the user dead. */
+    if (!rc)
+        rc = mb_st_prepare(st, "UPDATE account_token SET used = 1 WHERE kind = 'reset'"
+                           " AND user_id = ?", &s, err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, id));
+        rc = mb_st_exec(st, s, NULL, err);
+    }
     if (!rc)
         rc = mb_st_prepare(st, "DELETE FROM token WHERE user_id = ? AND hash IS NOT ?", &s,
                            err);

@@ -36,7 +36,7 @@ def relay():
 
 def link(inbox, addr, path):
     def find():
-        for m in inbox.to(addr):
+        for m in reversed(inbox.to(addr)):  # the newest
             text = m["msg"].get_content()
             got = re.search(r"https://massebank\.test/#/" + path + r"/([A-Za-z0-9_-]+)", text)
             if got:
@@ -75,6 +75,18 @@ def test_sign_up_wait_be_approved_invite_and_reset(fresh_server, relay):
     api.post("/api/invitations", token=tok, json={"email": "k@grusogstein.example",
                                                   "role": "contractor"},
              expect=403, field="organisation")
+    # nor by an import, nor by reserving another organisation's listing
+    csv_rows = ("type,title,lat,lon,material,class,amount,unit,from,to,status\n"
+                "supply,Importert,63.36,10.37,rock.blasted,1,500,t,2026-03,2026-08,published\n")
+    before = s.fingerprint()["site"]
+    r = api.post("/api/imports/listings", token=tok, data=csv_rows.encode(),
+                 headers={"Content-Type": "text/csv"})
+    assert r.status_code in (400, 403), r.text
+    assert s.fingerprint()["site"] == before
+    pub = api.get("/api/listings", params={"type": "supply", "status": "published",
+                                           "per_page": "1"}, expect=200).json()["items"][0]
+    api.post(f"/api/listings/{pub['id']}/deals", token=tok,
+             json={"amount": {"value": 10, "unit": "t"}}, expect=403, field="organisation")
     # the administrator sees it waiting and approves it
     admin = api.token("admin")
     waiting = api.get("/api/signups", token=admin, expect=200).json()["items"]
@@ -107,6 +119,11 @@ def test_sign_up_wait_be_approved_invite_and_reset(fresh_server, relay):
     # a forgotten password: a link, once, ends every session
     old = api.login("siri@grusogstein.example", PASSWORD)
     r = api.post("/api/password-reset", json={"email": "siri@grusogstein.example"}, expect=202)
+    first = link(relay, "siri@grusogstein.example", "nytt-passord")
+    api.post("/api/password-reset", json={"email": "siri@grusogstein.example"}, expect=202)
+    wait_for(lambda: sum("nytt-passord" in m["msg"].get_content()
+                         for m in relay.to("siri@grusogstein.example")) >= 2,
+             what="the second reset mail")
     nobody = api.post("/api/password-reset", json={"email": "ingen@ingen.example"}, expect=202)
     assert r.json().keys() == nobody.json().keys()
     token = link(relay, "siri@grusogstein.example", "nytt-passord")
@@ -119,6 +136,10 @@ def test_sign_up_wait_be_approved_invite_and_reset(fresh_server, relay):
                                                   "password": "et tredje langt passord"},
              expect=409, field="token")
     api.get("/api/me", token=old, expect=401)
+    # a new password makes the other link dead too
+    api.post("/api/password-reset/confirm", json={"token": first,
+                                                  "password": "et annet langt passord"},
+             expect=409, field="token")
     api.login("siri@grusogstein.example", "et nytt langt passord")
     # nobody was mailed about the address without an account
     assert relay.to("ingen@ingen.example") == []
@@ -158,6 +179,7 @@ def test_a_reset_link_expires_and_resets_are_limited(fresh_server, relay):
 BAD = [
     (signup_body(organisation={"orgnr": "923609017"}), "organisation.orgnr"),
     (signup_body(organisation={"orgnr": "12345"}), "organisation.orgnr"),
+    (signup_body(organisation={"orgnr": "000000000"}), "organisation.orgnr"),
     (signup_body(organisation={"name": " "}), "organisation.name"),
     (signup_body(user={"email": "ikke-en-adresse"}), "user.email"),
     (signup_body(user={"email": "a@b.example\r\nBcc: x@y"}), "user.email"),
