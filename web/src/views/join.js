@@ -191,5 +191,5 @@ export function inviteSection(s) {
       announce(t('join.invite.done', { email }));
     } catch (e) { showErrors(form, e.problems); }
   });
-  return h('details', { class: 'card contact-box invite-box' }, h('summary', {}, t('join.invite.title')), form);
+  return h('details', { class: 'card invite-box' }, h('summary', {}, t('join.invite.title')), form);
 }
