@@ -176,11 +176,17 @@ int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *
  * *job_id is the job's id. */
 struct mb_user;
 struct mb_job;
-/* Job `id` as `who` may see it: their own, or any for an administrator;
+/* Job `id` as `who` may see it: one of their organisation's (a plan is
+ * shared with the municipality's users), or any for an administrator;
  * another's is "not found" in the same words as a missing one, so ids do
  * not leak. Release *out with mb_job_release. */
 int mb_market_region_plan_job(struct mb_store *st, const struct mb_user *who, int64_t id,
                               struct mb_job *out, struct mb_error *err);
+/* {items: [{id, state, name, request, totals, baseline, savings, by,
+ * created, finished}]}: the plans of who's organisation (an
+ * administrator: every plan), newest first, at most 50. */
+int mb_market_region_plans_json(struct mb_store *st, const struct mb_user *who, json_t **out,
+                                struct mb_error *err);
 int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, json_t *req,
                                 int64_t *job_id, struct mb_error *err);
 

@@ -232,11 +232,49 @@ int mb_market_region_plan_job(struct mb_store *st, const struct mb_user *who, in
                               struct mb_job *out, struct mb_error *err)
 {
     int rc = mb_store_job_get(st, id, out, err);
-    if (rc == 0 && out->user_id != who->id && !mb_permit_may(who->role, MB_ACT_ADMIN)) {
+    struct mb_user owner;
+    struct mb_error e2;
+    if (rc == 0 && out->user_id != who->id && !mb_permit_may(who->role, MB_ACT_ADMIN) &&
+        (mb_store_user_get(st, out->user_id, &owner, &e2) != 0 ||
+         owner.org_id != who->org_id)) {
         mb_job_release(out);
         rc = MB_ENOTFOUND;
     }
     if (rc == MB_ENOTFOUND)
         mb_error_set(err, MB_ENOTFOUND, "id", "no job %lld", (long long)id);
     return rc;
+}
+
+static json_t *json_or_null(const char *text)
+{
+    json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+    return j ? j : json_null();
+}
+
+int mb_market_region_plans_json(struct mb_store *st, const struct mb_user *who, json_t **out,
+                                struct mb_error *err)
+{
+    struct mb_plan_row *items;
+    size_t n;
+    bool all = mb_permit_may(who->role, MB_ACT_ADMIN);
+    int rc = mb_store_plan_rows(st, all ? 0 : who->org_id, 50, &items, &n, err);
+    if (rc)
+        return rc;
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct mb_plan_row *p = &items[i];
+        json_t *req = json_or_null(p->request);
+        json_t *name = json_object_get(req, "name");
+        json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:s},"
+                                           " s:o, s:o}", "id", (json_int_t)p->id,
+            "state", p->state, "name", json_is_string(name) ? json_incref(name) : json_null(),
+            "request", req, "totals", json_or_null(p->totals),
+            "baseline", json_or_null(p->baseline), "savings", json_or_null(p->savings),
+            "by", "id", (json_int_t)p->user_id, "name", p->user_name,
+            "created", mb_market_time_json(p->created),
+            "finished", p->finished ? mb_market_time_json(p->finished) : json_null()));
+    }
+    mb_plan_rows_release(items, n);
+    *out = json_pack("{s:o}", "items", a);
+    return 0;
 }

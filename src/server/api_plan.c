@@ -170,3 +170,18 @@ void mb_api_job_get(struct mb_req *r, int64_t id)
     mb_job_release(&job);
     mb_reply_json(r, 200, out);
 }
+
+void mb_api_plans_list(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none) || !mb_req_signed_in(r))
+        return;
+    json_t *out;
+    struct mb_error err;
+    if (mb_market_region_plans_json(r->st, &r->user, &out, &err) != 0) {
+        mb_api_fail(r, &err);
+        return;
+    }
+    mb_reply_json(r, 200, out);
+}

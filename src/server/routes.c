@@ -60,6 +60,8 @@ static const struct route routes[] = {
     { "GET", "/api/municipalities", mb_api_municipalities },
     { "GET", "/api/municipalities/at", mb_api_municipality_at },
     { "POST", "/api/plans", mb_api_plans_create },
+    { "GET", "/api/plans", mb_api_plans_list },
+    { "GET", "/api/plans/#", mb_api_job_get },
     { "GET", "/api/jobs/#", mb_api_job_get },
     { "POST", "/api/listings/#/deals", mb_api_deals_create },
     { "GET", "/api/listings/#/custody", mb_api_listing_custody },

@@ -83,6 +83,7 @@ void mb_api_invitation_create(struct mb_req *r, int64_t id);
 void mb_api_invitation_accept(struct mb_req *r, int64_t id);
 void mb_api_password_reset(struct mb_req *r, int64_t id);
 void mb_api_password_reset_confirm(struct mb_req *r, int64_t id);
+void mb_api_plans_list(struct mb_req *r, int64_t id);
 void mb_api_saved_searches(struct mb_req *r, int64_t id);
 void mb_api_saved_search_create(struct mb_req *r, int64_t id);
 void mb_api_saved_search_delete(struct mb_req *r, int64_t id);

@@ -494,6 +494,23 @@ int mb_store_account_tokens_since(struct mb_store *st, const char *kind, int64_t
 /* The administrators' user ids; *ids malloc'ed. */
 int mb_store_admin_ids(struct mb_store *st, int64_t **ids, size_t *n, struct mb_error *err);
 
+/* ---- regional plans as a list (store_plan.c) ------------------------------ */
+
+/* A regional plan as listed: the job without its result, with the plan's
+ * totals, baseline and savings (JSON text, owned, or NULL). */
+struct mb_plan_row {
+    int64_t id, user_id;
+    char state[12];
+    char *request, *totals, *baseline, *savings; /* owned JSON text or NULL */
+    char user_name[128];
+    int64_t created, finished;
+};
+void mb_plan_rows_release(struct mb_plan_row *items, size_t n);
+/* The plans requested by users of org_id (all when org_id is 0), newest
+ * first, at most `limit`. */
+int mb_store_plan_rows(struct mb_store *st, int64_t org_id, size_t limit,
+                       struct mb_plan_row **items, size_t *n, struct mb_error *err);
+
 /* ---- official addresses (schema 6, store_address.c) ------------------- */
 
 struct mb_address {

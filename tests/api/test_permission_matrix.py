@@ -585,6 +585,11 @@ ROWS = [
     R("GET", "/api/jobs/{id}", "the municipality's job",
       E(anonymous="401", signed="404 id", municipality="200", admin="200"),
       at("/api/jobs/{job}")),
+    R("GET", "/api/plans/{id}", "the municipality's plan: its organisation and administrators",
+      E(anonymous="401", signed="404 id", municipality="200", admin="200"),
+      at("/api/plans/{job}")),
+    R("GET", "/api/plans", "own organisation's plans (administrators: all)", SIGNED,
+      plain("/api/plans")),
 
     # ---- deals ------------------------------------------------------------------
     R("POST", "/api/listings/{id}/deals", "the developer's published supply",

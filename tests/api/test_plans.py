@@ -53,6 +53,23 @@ def test_plan_of_a_municipality(api):
     api.get(job["url"], token=api.token("developer"), expect=404, field="id")
     api.get(job["url"], token=api.token("operator"), expect=404, field="id")
     api.get(job["url"], token=api.token("admin"), expect=200)
+    # Saved: listed and read by the municipality's users, with its totals.
+    listed = api.get("/api/plans", token=mun, expect=200).json()["items"]
+    mine = [p for p in listed if p["id"] == job["id"]][0]
+    assert mine["name"] == "Trondheim 2026" and mine["state"] == "done"
+    assert mine["savings"]["co2_kg"] == pytest.approx(plan["savings"]["co2_kg"])
+    org = api.me("municipality")["organisation"]["id"]
+    api.post("/api/users", token=api.token("admin"), json={
+        "org_id": org, "email": "kollega@kommune.example", "name": "Kari Kommune 2",
+        "role": "municipality", "password": "kommunekollega 1"}, expect=201)
+    colleague = api.login("kollega@kommune.example", "kommunekollega 1")
+    got = api.get(f"/api/plans/{job['id']}", token=colleague, expect=200).json()
+    assert got["result"]["plan"]["savings"] == plan["savings"]
+    assert any(p["id"] == job["id"] for p in
+               api.get("/api/plans", token=colleague, expect=200).json()["items"])
+    api.get(f"/api/plans/{job['id']}", token=api.token("developer"), expect=404, field="id")
+    assert all(p["id"] != job["id"] for p in
+               api.get("/api/plans", token=api.token("developer"), expect=200).json()["items"])
 
 
 def test_plan_by_bbox_with_co2_price(api):

@@ -43,6 +43,18 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   assert.match(co2, /^\d[\d\s\u00a0]*(,\d)?$/, `CO2 saved in Norwegian format: ${co2}`);
   const co2t = Number(co2.replace(/[\s\u00a0]/g, '').replace(',', '.'));
   assert.ok(co2t > 0, 'the plan saves CO2');
+  // The plan is saved, with an address of its own that shows the same figures.
+  await page.waitForURL(/#\/plan\/\d+$/);
+  const planUrl = page.url();
+  const other = await newPage(browser, srv.base);
+  await signIn(other, srv.base, 'kommune');
+  await other.goto(planUrl);
+  await other.locator('.sv-co2 .stat-value', { hasText: co2 }).waitFor();
+  await other.goto(`${srv.base}/#/plan`);
+  await other.locator('.saved-plan-list li a').first().waitFor();
+  assert.equal(new URL(await other.locator('.saved-plan-list li a').first().getAttribute('href'), planUrl).hash,
+    new URL(planUrl).hash, 'the newest saved plan is this one');
+  await other.close();
   // Every saving comes with its range, and the page says how it is counted.
   assert.match(await page.locator('.sv-co2 .stat-range').innerText(), /^5–95 %: -?\d[\d\s\u00a0]*(,\d)? til -?\d[\d\s\u00a0]*(,\d)?$/);
   assert.match(await page.locator('.method').innerText(), /fra brønn til hjul/);

@@ -82,6 +82,7 @@ route('/anlegg/:id', siteView);
 route('/nytt-anlegg', facilityFormView);
 route('/rediger-anlegg/:id', facilityFormView);
 route('/plan', planView);
+route('/plan/:id', planView);
 route('/dashbord', dashboardView);
 route('/avtaler', dealsView);
 route('/avtale/:id', dealView);

@@ -91,7 +91,25 @@ function methodSection(plan) {
             h('td', {}, f.source, ' (', source(f), ')'))))))));
 }
 
-export async function planView({ root }) {
+/* The plans saved for the organisation, newest first, each a link to its page. */
+async function savedPlans() {
+  const sec = h('section', { class: 'card saved-plans', 'aria-labelledby': 'sp-h' }, h('h2', { id: 'sp-h' }, t('plan.saved')));
+  let r;
+  try { r = await api('GET', '/api/plans'); } catch (e) { sec.append(note('error', e.message)); return sec; }
+  if (!r.items.length) { sec.append(h('p', {}, t('plan.saved.none'))); return sec; }
+  sec.append(h('ul', { class: 'saved-plan-list' }, r.items.map((p) => {
+    const when = new Date(p.created).toLocaleDateString(getLang() === 'nb' ? 'nb-NO' : 'en-GB');
+    const title = p.name || t('plan.saved.unnamed', { id: p.id });
+    return h('li', {},
+      p.state === 'done' ? h('a', { href: `#/plan/${p.id}` }, title) : h('span', {}, title),
+      h('span', { class: 'hint' }, ` · ${when} · ${p.by.name}`),
+      p.savings ? h('span', { class: 'hint' }, ` · ${t('plan.saved.co2', { t: num(p.savings.co2_kg / 1000, 1) })}`)
+        : h('span', { class: 'hint' }, ` · ${t(`plan.state.${p.state}`, { msg: '' })}`));
+  })));
+  return sec;
+}
+
+export async function planView({ root, params }) {
   root.append(h('h1', {}, t('plan.title')), h('p', {}, t('plan.intro')));
   const s = getSession();
   if (!s) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Fplan' }, t('nav.login'))); return; }
@@ -109,7 +127,7 @@ export async function planView({ root }) {
   const progress = h('div', { class: 'progress', hidden: true },
     h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
   const out = h('div', { class: 'plan-result' });
-  root.append(form, progress, out);
+  root.append(form, progress, out, await savedPlans());
   let timer = 0;
   let map = null;
   let stopped = false;
@@ -144,7 +162,12 @@ export async function planView({ root }) {
         try { job = await api('GET', url); } catch (e) { fail(e.message); return; }
         bar.value = job.state === 'queued' ? 15 : job.state === 'running' ? 60 : 100;
         txt.textContent = t(`plan.state.${job.state}`, { msg: job.message || '' });
-        if (job.state === 'done') { announce(txt.textContent); done(job, body); } else if (job.state === 'failed') fail(job.message);
+        if (job.state === 'done') {
+          announce(txt.textContent);
+          done(job, body);
+          // The plan has an address of its own now (shared with the organisation).
+          history.replaceState(null, '', `#/plan/${job.id}`);
+        } else if (job.state === 'failed') fail(job.message);
         else timer = setTimeout(poll, 500);
       };
       poll();
@@ -233,5 +256,19 @@ export async function planView({ root }) {
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.1));
     out.querySelector('#sav-h').focus?.();
   }
+  // A saved plan by its address: shown as it was solved, with its inputs in the form.
+  if (params?.id) {
+    try {
+      const job = await api('GET', `/api/plans/${params.id}`);
+      const req = job.request || {};
+      if (req.municipalities) form.querySelector('[data-field="municipalities"]').value = req.municipalities.join(', ');
+      if (req.from) form.querySelector('[data-field="from"]').value = req.from;
+      if (req.to) form.querySelector('[data-field="to"]').value = req.to;
+      if (req.name) form.querySelector('[data-field="name"]').value = req.name;
+      if (job.state === 'done') done(job, req);
+      else replace(out, note('info', t(`plan.state.${job.state}`, { msg: job.message || '' })));
+    } catch (e) { replace(out, note('error', e.status === 404 ? t('plan.saved.notfound') : e.message)); }
+  }
   return () => { stopped = true; clearTimeout(timer); if (map) map.remove(); };
+
 }
