@@ -41,7 +41,15 @@ export async function mapView({ root, query }) {
         status, box)));
   const map = createMap(mapEl);
   // The view in the page (for the address search's tests and for support).
-  map.on('moveend', () => { const c = map.getCenter(); mapEl.dataset.view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`; });
+  // The page may be left while a load or a move is on its way: a removed
+  // map takes no more markers and reports no view (Leaflet would read a
+  // pane that is gone: "_leaflet_pos").
+  let gone = false;
+  map.on('moveend', () => {
+    if (gone || !mapEl.isConnected) return;
+    const c = map.getCenter();
+    mapEl.dataset.view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`;
+  });
   const cluster = clusterGroup().addTo(map);
   const markers = new Map();
 
@@ -62,6 +70,7 @@ export async function mapView({ root, query }) {
         lk.length ? fetchAll('/api/listings', { ...params, type: lk.join(',') }) : [],
         fk.length ? fetchAll('/api/facilities', { ...params, type: fk.join(',') }) : [],
       ]);
+      if (gone || !mapEl.isConnected) return; // left (or replaced) while loading
       cluster.clearLayers();
       markers.clear();
       const list = [];
@@ -81,11 +90,12 @@ export async function mapView({ root, query }) {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
   form.addEventListener('reset', () => setTimeout(load, 0));
   await load();
+  if (gone || !mapEl.isConnected) return () => { gone = true; map.remove(); };
   mapEl.dataset.ready = '1';
   const focus = Number(query.get('vis'));
   if (focus && markers.has(focus)) {
     const mk = markers.get(focus);
     cluster.zoomToShowLayer(mk, () => mk.openPopup());
   }
-  return () => map.remove();
+  return () => { gone = true; map.remove(); };
 }
