@@ -353,6 +353,17 @@ int mb_join_invite(struct mb_store *st, const struct mb_user *who, const char *e
     char ph[MB_AUTH_HASH_SIZE];
     if (mb_store_user_by_email(st, t.email, &probe, ph, sizeof ph, err) == 0)
         rc = mb_error_set(err, MB_ECONFLICT, "email", "already has an account");
+    int64_t by = 0, to_addr = 0;
+    if (!rc)
+        rc = mb_store_invitations_since(st, who->id, t.email, (int64_t)time(NULL) - 86400, &by,
+                                        &to_addr, err);
+    if (!rc && by >= MB_JOIN_INVITES_PER_DAY)
+        rc = mb_error_set(err, MB_ECONFLICT, "email", "you have sent %d invitations in a day, "
+                          "the most one user may; try again tomorrow", MB_JOIN_INVITES_PER_DAY);
+    else if (!rc && to_addr >= MB_JOIN_INVITES_PER_ADDRESS)
+        rc = mb_error_set(err, MB_ECONFLICT, "email", "%s has had %d invitations in a day; the "
+                          "links already sent work for a week", t.email,
+                          MB_JOIN_INVITES_PER_ADDRESS);
     char token[MB_AUTH_TOKEN_SIZE];
     link_token(token, t.hash);
     mb_text_copy(t.kind, sizeof t.kind, "invite");

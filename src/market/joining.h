@@ -24,6 +24,10 @@
 #define MB_JOIN_RESET_SECONDS 3600
 #define MB_JOIN_INVITE_SECONDS (7 * 86400)
 #define MB_JOIN_RESETS_PER_HOUR 3
+/* Invitations: at most this many a day by one user, and to one address
+ * (the link mails an address anyone may type). */
+#define MB_JOIN_INVITES_PER_DAY 20
+#define MB_JOIN_INVITES_PER_ADDRESS 3
 
 /* An e-mail address a user may have (MB_EINVAL naming `field`): one @,
  * a dot in the domain, no spaces or control characters, at most 127

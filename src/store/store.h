@@ -491,6 +491,11 @@ int mb_store_account_token_use(struct mb_store *st, const char *hash, struct mb_
 /* How many tokens of `kind` for user_id were made at or after `since`. */
 int mb_store_account_tokens_since(struct mb_store *st, const char *kind, int64_t user_id,
                                   int64_t since, int64_t *n, struct mb_error *err);
+/* How many invitations were made at or after `since` by user by_user, and
+ * to the address `email`. */
+int mb_store_invitations_since(struct mb_store *st, int64_t by_user, const char *email,
+                               int64_t since, int64_t *by_count, int64_t *to_count,
+                               struct mb_error *err);
 /* The administrators' user ids; *ids malloc'ed. */
 int mb_store_admin_ids(struct mb_store *st, int64_t **ids, size_t *n, struct mb_error *err);
 

@@ -190,3 +190,27 @@ int mb_store_admin_ids(struct mb_store *st, int64_t **ids, size_t *n, struct mb_
     *ids = v;
     return rc;
 }
+
+int mb_store_invitations_since(struct mb_store *st, int64_t by_user, const char *email,
+                               int64_t since, int64_t *by_count, int64_t *to_count,
+                               struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    *by_count = *to_count = 0;
+    int rc = mb_st_prepare(st, "SELECT coalesce(sum(by_user = ?1), 0), coalesce(sum(email = ?2), 0)"
+                           " FROM account_token WHERE kind = 'invite' AND created >= ?3", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, by_user));
+    mb_st_bind_text(s, 2, email);
+    mb_st_bound(sqlite3_bind_int64(s, 3, since));
+    int step = mb_st_step(s);
+    if (step == SQLITE_ROW) {
+        *by_count = sqlite3_column_int64(s, 0);
+        *to_count = sqlite3_column_int64(s, 1);
+    } else {
+        rc = mb_st_error(st, step, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}

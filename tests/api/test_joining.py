@@ -115,6 +115,14 @@ def test_sign_up_wait_be_approved_invite_and_reset(fresh_server, relay):
     assert u["org_id"] == org and u["role"] == "hauler"
     api.post("/api/invitations/accept", json={"token": token, "name": "Igjen",
                                               "password": PASSWORD}, expect=409, field="token")
+    # no mail bombing through invitations: three a day to one address
+    for _ in range(3):
+        api.post("/api/invitations", token=tok, json={"email": "offer@et.example",
+                                                      "role": "hauler"}, expect=201)
+    r = api.post("/api/invitations", token=tok, json={"email": "offer@et.example",
+                                                      "role": "hauler"}, expect=409,
+                 field="email")
+    assert "3 invitations in a day" in r.json()["error"]["message"]
     api.login("kollega@grusogstein.example", PASSWORD)
     # a forgotten password: a link, once, ends every session
     old = api.login("siri@grusogstein.example", PASSWORD)
