@@ -69,7 +69,7 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65])
 
 const char *const mb_audit_entities[] = {
     "listing", "facility", "deal", "delivery", "organisation", "org_contact", "user", "document",
-    "message", "plan", NULL,
+    "message", "plan", "suggestion", NULL,
 };
 
 bool mb_audit_entity_known(const char *entity)
@@ -241,9 +241,17 @@ static const char *row_entity(const char *entity)
     return strcmp(entity, "facility") == 0 ? "listing" : entity;
 }
 
+/* Entities whose entries carry no row state: a plan (its job is no
+ * market row) and a suggestion (derived from a plan's stored result;
+ * its entries log the decisions on it). */
+static bool rowless(const char *entity)
+{
+    return strcmp(entity, "plan") == 0 || strcmp(entity, "suggestion") == 0;
+}
+
 static void states_put(struct states *t, const struct mb_audit_entry *e)
 {
-    if (strcmp(e->entity, "plan") == 0)
+    if (rowless(e->entity))
         return; /* no row of its own */
     if (2 * (t->n + 1) > t->cap)
         states_grow(t);
@@ -387,7 +395,7 @@ int mb_audit_verify(struct mb_store *st, const struct mb_audit_check *chk,
                       "%lld on: it was added or recomputed by someone without the key (forged)",
                       (long long)e->seq, (long long)signed_from);
             } else if (chk->key && e->seq >= signed_from && !e->state[0] &&
-                       strcmp(e->entity, "plan") != 0 && strcmp(e->action, "delete") != 0) {
+                       !rowless(e->entity) && strcmp(e->action, "delete") != 0) {
                 found(rep, MB_AUDIT_FORGED, e->seq,
                       "entry %lld names no row, though entries from %lld on do: it was "
                       "recomputed by someone without the key (forged)", (long long)e->seq,

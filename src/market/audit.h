@@ -43,7 +43,10 @@ void mb_audit_hash(const struct mb_audit_entry *e, char out[65]);
 /* What the log records changes of: "listing", "facility", "deal",
  * "delivery", "organisation", "org_contact" (the contact an organisation
  * publishes), "user", "document", "message" (in a conversation), "plan"
- * (a queued regional plan).
+ * (a queued regional plan), "suggestion" (a plan's suggestion, accepted
+ * or dismissed: the decision is logged; the row itself is derived from
+ * the plan's stored result, made by the plan job, and carries no row
+ * state, like a plan's).
  * NULL-terminated. */
 extern const char *const mb_audit_entities[];
 /* The entity is one of them. */

@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "domain/material.h"
 #include "domain/month.h"
+#include "plan/account.h"
 #include "plan/plan.h"
 
 static json_t *totals_json(const struct mb_totals *t)
@@ -168,6 +169,35 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
         un[p->unplaced[i].site] += p->unplaced[i].t;
     for (size_t i = 0; i < p->nunmet; i++)
         un[p->unmet[i].site] += p->unmet[i].t;
+    /* Today's practice per surplus and need: its tonnes and their CO2, in
+     * the region (the baseline's flows, quarry production included) and
+     * outside it (a surplus's unplaced tonnes to a landfill outside, a
+     * need's unmet tonnes from a quarry outside; stranded masses are not
+     * valued, as in the totals). */
+    double *bt = mb_xcalloc(s->nsites + 1, sizeof *bt);
+    double *bc = mb_xcalloc(s->nsites + 1, sizeof *bc);
+    for (size_t i = 0; i < p->nbaseline_flows; i++) {
+        const struct mb_flow *f = &p->baseline_flows[i];
+        size_t end = s->sites[f->from].kind == MB_SITE_SOURCE ? f->from : f->to;
+        bt[end] += f->t;
+        bc[end] += f->co2_kg;
+    }
+    double nok, rate;
+    mb_account_overflow_rate(s, &nok, &rate);
+    for (size_t i = 0; i < p->nbaseline_unplaced; i++) {
+        const struct mb_shortfall *x = &p->baseline_unplaced[i];
+        bt[x->site] += x->t;
+        if (mb_plan_may_leave_region(s, &s->sites[x->site]))
+            bc[x->site] += x->t * rate;
+    }
+    for (size_t i = 0; i < s->nsites; i++) {
+        if (s->sites[i].kind != MB_SITE_NEED || s->sites[i].amount_t <= bt[i] + 1e-9)
+            continue;
+        double unmet = s->sites[i].amount_t - bt[i];
+        mb_account_import_rate(s, i, &nok, &rate);
+        bt[i] += unmet;
+        bc[i] += unmet * rate;
+    }
     for (size_t i = 0; i < s->nsites; i++) {
         const struct mb_site *x = &s->sites[i];
         json_t *o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:b}", "id", x->id,
@@ -178,11 +208,16 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
             json_object_set_new(o, "unplaced_t", json_real(un[i]));
         if (x->kind == MB_SITE_NEED)
             json_object_set_new(o, "unmet_t", json_real(un[i]));
+        if (x->kind == MB_SITE_SOURCE || x->kind == MB_SITE_NEED)
+            json_object_set_new(o, "baseline_co2_kg_per_t",
+                                bt[i] > 1e-9 ? json_real(bc[i] / bt[i]) : json_null());
         json_array_append_new(sites, o);
     }
     free(in);
     free(out);
     free(un);
+    free(bt);
+    free(bc);
     json_t *root = json_pack(
         "{s:s,s:s,s:{s:s,s:s},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
         "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:i,s:f,s:f,s:f}}",

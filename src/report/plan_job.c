@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "market/suggest.h"
 #include "plan/plan.h"
 #include "report/plan_report.h"
 
@@ -125,6 +126,15 @@ int mb_report_plan_job_run(struct mb_store *st, const struct mb_market *m, int64
     if (solved != 0)
         return fail(st, id, msg, err);
     rc = mb_store_job_update(st, id, MB_JOB_DONE, done, result, err);
+    if (rc == 0) {
+        /* The plan's flows between listings become suggestions to their
+         * parties. The plan stands without them: a failure is told, and
+         * the job stays done. */
+        struct mb_error serr;
+        if (mb_suggest_from_plan(st, id, result, NULL, &serr) != 0)
+            fprintf(stderr, "massebank: plan %lld: no suggestions: %s\n", (long long)id,
+                    serr.message);
+    }
     free(result);
     if (rc) {
         /* The result could not be stored (too large, disk full): the job

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 11
+#define MB_STORE_SCHEMA_VERSION 12
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -336,8 +336,9 @@ int mb_store_saved_searches(struct mb_store *st, int64_t user_id,
 int mb_store_saved_search_delete(struct mb_store *st, int64_t user_id, int64_t id,
                                  struct mb_error *err);
 /* The saved searches of other organisations than the site's that could
- * fit it: its type, and (when near) a box around the site; the caller
- * checks the rest. */
+ * fit it: its type, organisation, window, class and (when near) a box
+ * around the site; the caller checks the rest (mb_saved_search_fits).
+ * The searches come without their document (doc NULL). */
 int mb_store_saved_searches_for(struct mb_store *st, const struct mb_site_rec *site,
                                 struct mb_saved_search **items, size_t *n,
                                 struct mb_error *err);
@@ -825,6 +826,53 @@ typedef int (*mb_load_fn)(const struct mb_load *load, void *ctx);
  * snapshot. */
 int mb_store_loads(struct mb_store *st, const struct mb_load_query *q,
                    mb_load_fn fn, void *ctx, struct mb_error *err);
+
+/* ---- suggestions from regional plans (store_suggest.c) -------------------- */
+
+enum mb_suggestion_state { MB_SUGGESTION_OPEN, MB_SUGGESTION_ACCEPTED,
+                           MB_SUGGESTION_SUPERSEDED };
+const char *mb_suggestion_state_name(enum mb_suggestion_state s);
+
+struct mb_suggestion {
+    int64_t id, job_id;
+    int64_t supply_id, need_id;  /* the two listings */
+    char material[48];           /* the flow's material (the largest part) */
+    double tonnes;
+    int from_m, to_m;            /* the months the plan moves it in */
+    double km;                   /* tonne-weighted distance of the flow */
+    double co2_kg;               /* the flow's own CO2 in the plan */
+    double baseline_co2_kg;      /* the same tonnes in today's practice (estimate) */
+    enum mb_suggestion_state state;
+    bool supply_dismissed, need_dismissed;
+    int64_t deal_id, decided_by;
+    int64_t created, updated;
+    /* Read with the row (not written): */
+    int64_t supply_org, need_org;
+    char supply_title[160], need_title[160];
+    char plan_name[160];         /* the plan request's name, "" when none */
+    char planner_org[160];       /* the organisation that ran the plan */
+    char supply_org_name[160], need_org_name[160];
+};
+
+/* Insert a plan's suggestions (those already there for the job are left
+ * as they are), and mark older open suggestions of the same pairs
+ * superseded; one transaction. */
+int mb_store_suggestions_add(struct mb_store *st, const struct mb_suggestion *items, size_t n,
+                             struct mb_error *err);
+/* The suggestions naming a listing of org_id (0: every one), newest
+ * first, at most limit. *items is malloc'ed. */
+int mb_store_suggestions_of_org(struct mb_store *st, int64_t org_id, size_t limit,
+                                struct mb_suggestion **items, size_t *n,
+                                struct mb_error *err);
+/* One suggestion (MB_ENOTFOUND naming "id"). */
+int mb_store_suggestion_get(struct mb_store *st, int64_t id, struct mb_suggestion *out,
+                            struct mb_error *err);
+/* Record a decision on an open suggestion: accepted with deal_id
+ * (deal_id > 0), or dismissed for one side (supply_side true: the
+ * surplus's side). MB_ECONFLICT naming "state" when it is no longer
+ * open. */
+int mb_store_suggestion_decide(struct mb_store *st, int64_t id, int64_t deal_id,
+                               bool supply_side, int64_t by_user, struct mb_error *err);
 
 /* ---- the read model (store_model.c, docs/store.md) ------------------------ */
 

@@ -44,7 +44,7 @@ static int read_search(sqlite3_stmt *s, void *item, struct mb_error *err)
     q->from_m = sqlite3_column_int(s, 10);
     q->to_m = sqlite3_column_int(s, 11);
     mb_st_col_copy(s, 12, q->email, sizeof q->email);
-    q->doc = mb_st_col_dup(s, 13);
+    q->doc = sqlite3_column_type(s, 13) == SQLITE_NULL ? NULL : mb_st_col_dup(s, 13);
     q->created = sqlite3_column_int64(s, 14);
     return 0;
 }
@@ -153,8 +153,15 @@ int mb_store_saved_searches_for(struct mb_store *st, const struct mb_site_rec *s
     double lon_km = 111.2 * cos(site->lat * 3.14159265358979 / 180.0) * 0.9;
     if (lon_km < 1)
         lon_km = 1;
-    int rc = mb_st_prepare(st, "SELECT " SEARCH_COLS " FROM saved_search"
+    /* The window and the class are checked here too (the same rules as
+     * mb_saved_search_fits), and the search's document is not read: the
+     * pass needs neither, and a row not decoded is the cheapest. */
+    int rc = mb_st_prepare(st, "SELECT id, user_id, org_id, name, types, material, class, lat,"
+                           " lon, radius_km, from_m, to_m, email, NULL, created FROM saved_search"
                            " WHERE (types >> ?1) & 1 AND org_id <> ?2"
+                           " AND from_m <= ?7 AND to_m >= ?6"
+                           " AND (class = 0 OR (CASE WHEN ?9 THEN ?8 <= class"
+                           "   ELSE ?8 >= class END))"
                            " AND (lat IS NULL OR (abs(lat - ?3) * 111.2 <= radius_km * 1.01"
                            "   AND abs(lon - ?4) * ?5 <= radius_km * 1.01))"
                            " ORDER BY id", &s, err);
@@ -165,6 +172,10 @@ int mb_store_saved_searches_for(struct mb_store *st, const struct mb_site_rec *s
     mb_st_bound(sqlite3_bind_double(s, 3, site->lat));
     mb_st_bound(sqlite3_bind_double(s, 4, site->lon));
     mb_st_bound(sqlite3_bind_double(s, 5, lon_km));
+    mb_st_bound(sqlite3_bind_int(s, 6, site->from_m));
+    mb_st_bound(sqlite3_bind_int(s, 7, site->to_m));
+    mb_st_bound(sqlite3_bind_int(s, 8, site->cls));
+    mb_st_bound(sqlite3_bind_int(s, 9, site->type == MB_TYPE_SUPPLY));
     return collect_searches(st, s, items, n, err);
 }
 

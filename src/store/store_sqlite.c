@@ -569,9 +569,38 @@ static const char MIGRATION_1[] =
     " used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;" \
     "CREATE INDEX account_token_user ON account_token(kind, user_id, created);"
 
+/* Version 12: suggestions (market/suggest.c). A finished regional plan
+ * suggests each flow it plans from one organisation's surplus listing to
+ * another's need listing to both: the tonnes, months, km, the flow's CO2
+ * and the estimated saving against today's practice. Either party turns
+ * it into a reservation (accepted, deal_id) or dismisses it for its own
+ * side; a later plan's suggestion for the same pair supersedes an open
+ * one. */
+#define MIGRATION_12 \
+    "CREATE TABLE suggestion (" \
+    " id INTEGER PRIMARY KEY," \
+    " job_id INTEGER NOT NULL REFERENCES job(id) ON DELETE CASCADE," \
+    " supply_id INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE," \
+    " need_id INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE," \
+    " material TEXT NOT NULL," \
+    " tonnes REAL NOT NULL CONSTRAINT tonnes CHECK (tonnes > 0)," \
+    " from_m INTEGER NOT NULL, to_m INTEGER NOT NULL CONSTRAINT to_m CHECK (to_m >= from_m)," \
+    " km REAL NOT NULL, co2_kg REAL NOT NULL, baseline_co2_kg REAL NOT NULL," \
+    " state TEXT NOT NULL DEFAULT 'open' CONSTRAINT state CHECK (state IN ('open'," \
+    "  'accepted', 'superseded'))," \
+    " supply_dismissed INTEGER NOT NULL DEFAULT 0," \
+    " need_dismissed INTEGER NOT NULL DEFAULT 0," \
+    " deal_id INTEGER REFERENCES deal(id)," \
+    " decided_by INTEGER NOT NULL DEFAULT 0," \
+    " created INTEGER NOT NULL, updated INTEGER NOT NULL," \
+    " UNIQUE (job_id, supply_id, need_id));" \
+    "CREATE INDEX suggestion_supply ON suggestion(supply_id, state);" \
+    "CREATE INDEX suggestion_need ON suggestion(need_id, state);"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
-                                         MIGRATION_9, MIGRATION_10, MIGRATION_11};
+                                         MIGRATION_9, MIGRATION_10, MIGRATION_11,
+                                         MIGRATION_12};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from conftest import DEMO, DEMO_PASSWORD, OPENAPI, create_facility, create_listing, landfill, \
-    supply
+    need, supply
 from test_audit import canonical, rows, verify
 
 # Routes that write no audit entry, and why: sessions are not changes of
@@ -51,6 +51,27 @@ def one_row_csv(api, token, what):
     w.writerow(lines[0])
     w.writerow(lines[1])
     return out.getvalue().encode()
+
+
+def plan_suggestion(api, dev, con, mun):
+    """A suggestion of the developer's surplus to the contractor's need,
+    from a plan of a corner of Trøndelag with only the two in it."""
+    window = {"from": "2027-03", "to": "2027-06"}
+    create_listing(api, dev, supply(title="Revisjon forslag", lat=63.95, lon=11.45,
+                                    window=window), status="published")
+    create_listing(api, con, need(title="Revisjon behov", lat=64.02, lon=11.52, window=window),
+                   status="published")
+    job = api.post("/api/plans", token=mun, json={"bbox": [11.2, 63.9, 11.8, 64.1],
+                                                  "from": "2027-01", "to": "2027-12"},
+                   expect=202).json()
+    deadline = time.monotonic() + 120
+    while api.get(job["url"], token=mun, expect=200).json()["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    got = [g["id"] for g in api.get("/api/suggestions", token=con, expect=200).json()["items"]
+           if g["plan"]["id"] == job["id"]]
+    assert len(got) == 1
+    return got[0]
 
 
 def test_every_write_route_leaves_one_verifiable_entry(server, api):
@@ -198,6 +219,14 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         api.post("/api/imports/facilities", token=op, data=one_row_csv(api, op, "facilities"),
                  headers={"Content-Type": "text/csv"}, expect=201)
 
+    def suggestion_dismiss():
+        api.post(f"/api/suggestions/{state['suggestion']}/dismiss", token=dev, json={},
+                 expect=200)
+
+    def suggestion_accept():
+        api.post(f"/api/suggestions/{state['suggestion']}/accept", token=con, json={},
+                 expect=201)
+
     cases = [
         (("post", "/api/organisations"), org, ("organisation", "create")),
         (("post", "/api/users"), user, ("user", "create")),
@@ -228,12 +257,17 @@ def test_every_write_route_leaves_one_verifiable_entry(server, api):
         (("post", "/api/password-reset/confirm"), reset_confirm, ("user", "password")),
         (("post", "/api/imports/listings"), import_listings, ("listing", "create")),
         (("post", "/api/imports/facilities"), import_facilities, ("facility", "create")),
+        (("post", "/api/suggestions/{id}/dismiss"), suggestion_dismiss,
+         ("suggestion", "dismiss")),
+        (("post", "/api/suggestions/{id}/accept"), suggestion_accept, ("deal", "reserve")),
     ]
     # An import writes each site as a draft in a batch, then publishes the
     # published ones (mb_listing_insert_many): a status entry follows.
     then = {("post", "/api/signup"): ("user", "create"),
             ("post", "/api/imports/listings"): ("listing", "status"),
-            ("post", "/api/imports/facilities"): ("facility", "status")}
+            ("post", "/api/imports/facilities"): ("facility", "status"),
+            ("post", "/api/suggestions/{id}/accept"): ("suggestion", "accept")}
+    state["suggestion"] = plan_suggestion(api, dev, con, mun)
     covered = {c[0] for c in cases} | set(NO_ENTRY)
     assert write_operations() - covered == set(), "a write route without an audit case"
     assert covered - write_operations() == set(), "a case for a route that is gone"

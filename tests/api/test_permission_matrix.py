@@ -45,6 +45,9 @@ ERROR_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_
 METHODS = ("get", "put", "post", "delete", "patch")
 # A region without sites: the plan job fails at once instead of solving.
 EMPTY_PLAN = {"bbox": [5.0, 58.0, 5.1, 58.1], "from": "2026-01", "to": "2026-03"}
+# A corner of Trøndelag with only the world's own pair in it: a plan of it
+# suggests the developer's surplus to the contractor's need.
+PAIR_PLAN = {"bbox": [11.2, 63.9, 11.8, 64.1], "from": "2027-01", "to": "2027-12"}
 PASSWORD = "matrise-passord-1"
 DRAFT_MARK = "Matriseutkast QXJ7"       # the title of the developer's draft listing
 FDRAFT_MARK = "Matrisedeponiutkast ZKW3"  # the name of the operator's draft facility
@@ -124,6 +127,14 @@ class World:
                  expect=200)
         self.job = api.post("/api/plans", token=self.tok("municipality"), json=EMPTY_PLAN,
                             expect=202).json()["id"]
+        self.site(dev, "listings", supply(
+            title="Matrise forslag stein", lat=63.95, lon=11.45,
+            amount={"value": 100000, "unit": "t"},
+            window={"from": "2027-03", "to": "2027-06"}), "published")
+        self.site(con, "listings", need(
+            title="Matrise forslag behov", lat=64.02, lon=11.52,
+            amount={"value": 100000, "unit": "t"},
+            window={"from": "2027-03", "to": "2027-06"}), "published")
         self.listings_csv = self.one_row_csv("listings")
         self.facilities_csv = self.one_row_csv("facilities")
 
@@ -189,6 +200,21 @@ class World:
         return self.api.post("/api/saved-searches", token=self.tok("developer"),
                              json={"name": f"Matrisesøk {self.n()}", "types": ["need"]},
                              expect=201).json()["id"]
+
+    def fresh_suggestion(self):
+        """An open suggestion of a new plan of PAIR_PLAN (a later plan
+        supersedes the one before)."""
+        mun = self.tok("municipality")
+        job = self.api.post("/api/plans", token=mun, json=PAIR_PLAN, expect=202).json()
+        deadline = time.monotonic() + 120
+        while self.api.get(job["url"], token=mun, expect=200).json()["state"] not in (
+                "done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        got = self.api.get("/api/suggestions", token=self.tok("contractor"),
+                           expect=200).json()["items"]
+        mine = [g["id"] for g in got if g["plan"]["id"] == job["id"]]
+        assert len(mine) == 1, got
+        return mine[0]
 
     def fresh_facility(self, status="published"):
         body = landfill(name=f"Matrise ferskt deponi {self.n()}")
@@ -690,6 +716,17 @@ ROWS = [
       lambda w, who: dict(path=f"/api/saved-searches/{w.fresh_search()}")),
     R("PUT", "/api/alert-settings", "own mail setting", SIGNED,
       plain("/api/alert-settings", json={"match_email": "daily"})),
+    # ---- suggestions from regional plans: the two parties act -----------------
+    R("GET", "/api/suggestions", "own organisation's (municipalities: all)", SIGNED,
+      plain("/api/suggestions")),
+    R("POST", "/api/suggestions/{id}/accept", "a fresh suggestion: developer to contractor",
+      E(anonymous="401", signed="404 id", admin="403 id", municipality="403 id",
+        developer="201", contractor="201"),
+      lambda w, who: dict(path=f"/api/suggestions/{w.fresh_suggestion()}/accept", json={})),
+    R("POST", "/api/suggestions/{id}/dismiss", "a fresh suggestion: developer to contractor",
+      E(anonymous="401", signed="404 id", admin="403 id", municipality="403 id",
+        developer="200", contractor="200"),
+      lambda w, who: dict(path=f"/api/suggestions/{w.fresh_suggestion()}/dismiss", json={})),
     R("GET", "/api/notifications", "own alerts", SIGNED, plain("/api/notifications")),
     R("POST", "/api/notifications/read", "own alerts, all", SIGNED,
       plain("/api/notifications/read", json={"all": True})),

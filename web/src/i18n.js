@@ -158,6 +158,38 @@ const nb = {
   'plan.saved.unnamed': 'Plan {id}',
   'plan.saved.co2': 'sparer {t} t CO2e',
   'plan.saved.notfound': 'Fant ikke planen (den finnes ikke, eller den tilhører en annen virksomhet).',
+  'cmp.title': 'Sammenlign med en annen plan',
+  'cmp.pick': 'Plan å sammenligne med',
+  'cmp.none': 'Velg en plan',
+  'cmp.hint': 'Tallene er planenes egne totaler (sentrale faktorverdier). Forskjellen er denne planen minus den andre; negativ CO2e, lass og deponi er bedre.',
+  'cmp.this': 'Denne planen',
+  'cmp.diff': 'Forskjell',
+  'cmp.row.co2': 'CO2e (t)',
+  'cmp.row.saved': 'CO2e spart mot dagens praksis (t)',
+  'cmp.row.trucks': 'Lastebillass',
+  'cmp.row.landfill': 'Deponert i regionen (fm³)',
+  'cmp.row.virgin': 'Nye masser fra pukkverk (t)',
+  'cmp.row.reused': 'Gjenbrukt (t)',
+  'cmp.row.cost': 'Kostnad (kr)',
+  'cmp.row.unplaced': 'Overskudd uten mottak i regionen (t)',
+  'cmp.horizon': 'Periode',
+  'sug.title': 'Forslag fra regionale planer',
+  'sug.intro': 'Når kommunen kjører en regional plan, blir hver planlagt flyt mellom deres annonse og en annen virksomhets annonse et forslag til begge. Én av dere kan gjøre den om til en reservasjon; avtalereglene gjelder som ellers.',
+  'sug.none': 'Ingen åpne forslag. Forslag kommer når kommunen kjører en regional plan som flytter masser mellom deres annonser og andres.',
+  'sug.supply': 'Planen «{plan}» ({by}) foreslår {t} t av deres «{supply}» til «{need}» ({org}) i {months}.',
+  'sug.need': 'Planen «{plan}» ({by}) foreslår {t} t fra «{supply}» ({org}) til deres «{need}» i {months}.',
+  'sug.other': 'Planen «{plan}» ({by}) foreslår {t} t fra «{supply}» ({sorg}) til «{need}» ({norg}) i {months}.',
+  'sug.unnamed': 'plan {id}',
+  'sug.saving': 'Sparer anslagsvis {co2} t CO2e mot dagens praksis',
+  'sug.detail': '{km} km · flyten {flow} t CO2e · de samme tonnene i dag {base} t CO2e (estimat: gjennomsnittet per tonn i planens sammenligning med dagens praksis)',
+  'sug.accept.need': 'Reserver massene',
+  'sug.accept.supply': 'Tilby massene',
+  'sug.dismiss': 'Avvis',
+  'sug.accepted': 'Reservert. Avtalen venter på svar fra den andre parten.',
+  'sug.dismissed': 'Forslaget er avvist for deres del.',
+  'sug.state.accepted': 'Gjort om til avtale',
+  'sug.deal': 'Se avtalen',
+  'sug.estimate': 'estimat',
   'nav.approvals': 'Godkjenning',
   'join.new': 'Ny her?',
   'join.signup.link': 'Registrer virksomheten',
@@ -686,6 +718,38 @@ const en = {
   'plan.saved.unnamed': 'Plan {id}',
   'plan.saved.co2': 'saves {t} t CO2e',
   'plan.saved.notfound': 'The plan was not found (it does not exist, or it belongs to another organisation).',
+  'cmp.title': 'Compare with another plan',
+  'cmp.pick': 'Plan to compare with',
+  'cmp.none': 'Choose a plan',
+  'cmp.hint': "The figures are the plans' own totals (central factor values). The difference is this plan minus the other; negative CO2e, loads and landfill are better.",
+  'cmp.this': 'This plan',
+  'cmp.diff': 'Difference',
+  'cmp.row.co2': 'CO2e (t)',
+  'cmp.row.saved': "CO2e saved against today's practice (t)",
+  'cmp.row.trucks': 'Truckloads',
+  'cmp.row.landfill': 'Landfilled in the region (fm³)',
+  'cmp.row.virgin': 'New masses from quarries (t)',
+  'cmp.row.reused': 'Reused (t)',
+  'cmp.row.cost': 'Cost (NOK)',
+  'cmp.row.unplaced': 'Surplus with no receiver in the region (t)',
+  'cmp.horizon': 'Period',
+  'sug.title': 'Suggestions from regional plans',
+  'sug.intro': "When the municipality runs a regional plan, each planned flow between your listing and another organisation's listing becomes a suggestion to both. Either of you can turn it into a reservation; the usual deal rules apply.",
+  'sug.none': 'No open suggestions. Suggestions come when the municipality runs a regional plan that moves masses between your listings and those of others.',
+  'sug.supply': 'The plan "{plan}" ({by}) suggests {t} t of your "{supply}" to "{need}" ({org}) in {months}.',
+  'sug.need': 'The plan "{plan}" ({by}) suggests {t} t from "{supply}" ({org}) to your "{need}" in {months}.',
+  'sug.other': 'The plan "{plan}" ({by}) suggests {t} t from "{supply}" ({sorg}) to "{need}" ({norg}) in {months}.',
+  'sug.unnamed': 'plan {id}',
+  'sug.saving': "Saves an estimated {co2} t CO2e against today's practice",
+  'sug.detail': "{km} km · the flow {flow} t CO2e · the same tonnes today {base} t CO2e (estimate: the average per tonne in the plan's comparison with today's practice)",
+  'sug.accept.need': 'Reserve the masses',
+  'sug.accept.supply': 'Offer the masses',
+  'sug.dismiss': 'Dismiss',
+  'sug.accepted': 'Reserved. The deal waits for the other party.',
+  'sug.dismissed': 'The suggestion is dismissed for your side.',
+  'sug.state.accepted': 'Turned into a deal',
+  'sug.deal': 'See the deal',
+  'sug.estimate': 'estimate',
   'nav.approvals': 'Approvals',
   'join.new': 'New here?',
   'join.signup.link': 'Register your organisation',
@@ -1081,4 +1145,18 @@ export function num(x, digits = 0) {
 export function materialName(m) {
   if (!m) return '';
   return (lang === 'nb' ? m.name_nb : m.name_en) || m.code;
+}
+
+/* A span of months "2027-05".."2027-06" in words: "mai–juni 2027",
+ * "november 2027–februar 2028" (English: "May–June 2027"). */
+export function monthSpan(from, to) {
+  const loc = lang === 'nb' ? 'nb-NO' : 'en-GB';
+  const parse = (s) => { const [y, m] = String(s).split('-').map(Number); return new Date(Date.UTC(y, m - 1, 1)); };
+  const a = parse(from); const b = parse(to || from);
+  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return `${from}–${to}`;
+  const month = (d) => d.toLocaleString(loc, { month: 'long', timeZone: 'UTC' });
+  const year = (d) => d.getUTCFullYear();
+  if (a.getTime() === b.getTime()) return `${month(a)} ${year(a)}`;
+  if (year(a) === year(b)) return `${month(a)}–${month(b)} ${year(b)}`;
+  return `${month(a)} ${year(a)}–${month(b)} ${year(b)}`;
 }

@@ -6,10 +6,13 @@
  * material, class, near one of my sites, months, how to be mailed), how
  * matches are mailed (PUT /api/alert-settings); and the page an
  * unsubscribe link in a mail opens (#/avmeld/TOKEN), which asks before it
- * stops the mail. alertBadge() keeps the unread count in the menu.
+ * stops the mail. Above them, the suggestions regional plans make to the
+ * organisation (GET /api/suggestions), each turned into a reservation or
+ * dismissed with one button. alertBadge() keeps the unread count (and
+ * the open suggestions) in the menu.
  */
 import { h, replace, announce, note } from '../dom.js';
-import { t, num, materialName, getLang } from '../i18n.js';
+import { t, num, materialName, getLang, monthSpan } from '../i18n.js';
 import { api, fetchAll, getSession, materials } from '../api.js';
 import { render } from '../router.js';
 import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
@@ -56,6 +59,52 @@ function noteItem(n, mats) {
       n.read ? null : h('span', { class: 'badge unread-badge' }, t('alerts.new')),
       n.changed ? h('span', { class: 'badge' }, t('alerts.changed')) : null),
     h('p', { class: 'hint' }, `${siteLine(n.site, mats)} · ${when(n.updated)}`));
+}
+
+/* One suggestion from a regional plan, worded from the reader's side,
+ * with the estimated saving and the one-step reservation. */
+function suggestionItem(g, mats, msg) {
+  const m = mats.find((x) => x.code === g.material);
+  const vars = {
+    plan: g.plan.name || t('sug.unnamed', { id: g.plan.id }), by: g.plan.by,
+    t: num(g.tonnes), supply: g.supply.title, need: g.need.title, months: monthSpan(g.window.from, g.window.to),
+    org: g.side === 'supply' ? g.need.org.name : g.supply.org.name, sorg: g.supply.org.name, norg: g.need.org.name,
+  };
+  const text = t(g.side === 'supply' ? 'sug.supply' : g.side === 'need' ? 'sug.need' : 'sug.other', vars);
+  const li = h('li', { class: 'suggestion-item', 'data-suggestion': String(g.id) },
+    h('p', { class: 'suggestion-text' }, text),
+    h('p', { class: 'hint' }, materialName(m) || g.material),
+    h('p', { class: 'suggestion-saving' }, h('strong', {}, t('sug.saving', { co2: num(g.saving_co2_kg / 1000, 1) })),
+      ' ', h('span', { class: 'badge' }, t('sug.estimate'))),
+    h('p', { class: 'hint' }, t('sug.detail', { km: num(g.km, 1), flow: num(g.co2_kg / 1000, 1), base: num(g.baseline_co2_kg / 1000, 1) })),
+    h('p', { class: 'hint' }, h('a', { href: `#/annonse/${g.supply.id}` }, g.supply.title), ' → ', h('a', { href: `#/annonse/${g.need.id}` }, g.need.title)));
+  if (g.state === 'accepted' && g.deal_id) {
+    li.append(h('p', {}, h('span', { class: 'badge' }, t('sug.state.accepted')), ' ', h('a', { href: `#/avtale/${g.deal_id}` }, t('sug.deal'))));
+  } else if (g.side) {
+    const accept = h('button', { type: 'button', class: 'primary' }, t(g.side === 'need' ? 'sug.accept.need' : 'sug.accept.supply'));
+    const dismiss = h('button', { type: 'button', class: 'secondary' }, t('sug.dismiss'));
+    accept.addEventListener('click', async () => {
+      accept.disabled = true; dismiss.disabled = true;
+      try {
+        const r = await api('POST', `/api/suggestions/${g.id}/accept`, {});
+        announce(t('sug.accepted'));
+        location.hash = `#/avtale/${r.deal.id}`;
+      } catch (e) { accept.disabled = false; dismiss.disabled = false; replace(msg, note('error', e.message)); }
+    });
+    dismiss.addEventListener('click', async () => {
+      try { await api('POST', `/api/suggestions/${g.id}/dismiss`, {}); announce(t('sug.dismissed')); render(); } catch (e) { replace(msg, note('error', e.message)); }
+    });
+    li.append(h('div', { class: 'actions' }, accept, dismiss));
+  }
+  return li;
+}
+
+function suggestionsSection(sugs, mats, msg) {
+  const sec = h('section', { class: 'card suggestions', 'aria-labelledby': 'sug-h' },
+    h('h2', { id: 'sug-h' }, t('sug.title')), h('p', { class: 'hint' }, t('sug.intro')));
+  if (!sugs.items.length) sec.append(note('info', t('sug.none')));
+  else sec.append(h('ul', { class: 'suggestions-list' }, sugs.items.map((g) => suggestionItem(g, mats, msg))));
+  return sec;
 }
 
 function searchSummary(q, mats) {
@@ -133,11 +182,12 @@ export async function alertsView({ root }) {
   if (!s) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Fvarsler' }, t('nav.login'))); return; }
   const msg = h('div', { 'aria-live': 'polite' });
   root.append(h('p', { class: 'hint' }, t('alerts.intro')), msg);
-  let notes; let searches; let mats; let mySites;
+  let notes; let searches; let mats; let mySites; let sugs;
   try {
-    [notes, searches, mats, mySites] = await Promise.all([
+    [notes, searches, mats, mySites, sugs] = await Promise.all([
       api('GET', '/api/notifications'), api('GET', '/api/saved-searches'), materials(),
       fetchAll('/api/listings', { org: String(s.user.org_id), status: 'draft,published,reserved' }).catch(() => []),
+      api('GET', '/api/suggestions'),
     ]);
   } catch (e) { root.append(note('error', e.message)); return; }
 
@@ -152,7 +202,7 @@ export async function alertsView({ root }) {
     }
     list.append(h('ul', { class: 'alerts' }, notes.items.map((n) => noteItem(n, mats))));
   }
-  root.append(list);
+  root.append(suggestionsSection(sugs, mats, msg), list);
 
   const mine = h('section', { class: 'card', 'aria-labelledby': 'ss-list-h' }, h('h2', { id: 'ss-list-h' }, t('alerts.searches.title')));
   if (!searches.items.length) mine.append(h('p', {}, t('alerts.searches.none')));
@@ -199,7 +249,10 @@ export async function alertBadge() {
   const a = document.querySelector('#main-nav a[data-route="varsler"]');
   if (!a || !getSession()) return;
   let n = 0;
-  try { n = (await api('GET', '/api/notifications?limit=1')).unread; } catch (e) { return; }
+  try {
+    const [notes, sugs] = await Promise.all([api('GET', '/api/notifications?limit=1'), api('GET', '/api/suggestions')]);
+    n = notes.unread + sugs.open;
+  } catch (e) { return; }
   a.querySelector('.count')?.remove();
   if (n > 0) a.append(h('span', { class: 'count' }, ` ${n}`, h('span', { class: 'sr-only' }, ` ${t('alerts.unread.sr')}`)));
 }

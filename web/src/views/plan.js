@@ -91,11 +91,43 @@ function methodSection(plan) {
             h('td', {}, f.source, ' (', source(f), ')'))))))));
 }
 
+/* This plan beside an earlier one: the totals of each (GET /api/plans
+ * gives them) and the difference, with each plan's period. */
+function compareSection(job, saved) {
+  const others = saved.filter((p) => p.id !== job.id && p.state === 'done' && p.totals);
+  const me = saved.find((p) => p.id === job.id) || { id: job.id, totals: job.result.plan.totals, savings: job.result.plan.savings, request: job.request || {} };
+  if (!others.length) return null;
+  const label = (p) => `${p.name || t('plan.saved.unnamed', { id: p.id })} (${new Date(p.created).toLocaleDateString(getLang() === 'nb' ? 'nb-NO' : 'en-GB')})`;
+  const pick = field({ label: t('cmp.pick'), name: 'compare', value: '', options: [['', t('cmp.none')], ...others.map((p) => [String(p.id), label(p)])] });
+  const table = h('div', { class: 'compare-out', 'aria-live': 'polite' });
+  const rows = [
+    ['co2', (p) => p.totals.co2_kg / 1000, 1], ['saved', (p) => p.savings.co2_kg / 1000, 1],
+    ['trucks', (p) => p.totals.truckloads, 0], ['landfill', (p) => p.totals.landfill_fm3, 0],
+    ['virgin', (p) => p.totals.virgin_t, 0], ['reused', (p) => p.totals.reused_t, 0],
+    ['unplaced', (p) => p.totals.unplaced_t, 0], ['cost', (p) => p.totals.cost_nok, 0],
+  ];
+  const period = (p) => (p.request && p.request.from ? `${p.request.from} – ${p.request.to}` : '–');
+  pick.querySelector('select').addEventListener('change', (ev) => {
+    const other = others.find((p) => String(p.id) === ev.target.value);
+    if (!other) { replace(table); return; }
+    const signed = (x, d) => (x > 0 ? `+${num(x, d)}` : num(x, d));
+    replace(table, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('cmp.title') },
+      h('table', { class: 'data compare-table' },
+        h('caption', {}, t('cmp.title')),
+        h('thead', {}, h('tr', {}, h('td', {}), h('th', { scope: 'col' }, t('cmp.this')), h('th', { scope: 'col' }, label(other)), h('th', { scope: 'col' }, t('cmp.diff')))),
+        h('tbody', {},
+          h('tr', {}, h('th', { scope: 'row' }, t('cmp.horizon')), h('td', {}, period(me)), h('td', {}, period(other)), h('td', {})),
+          rows.map(([k, f, d]) => h('tr', { 'data-row': k }, h('th', { scope: 'row' }, t(`cmp.row.${k}`)),
+            h('td', { class: 'n' }, num(f(me), d)), h('td', { class: 'n' }, num(f(other), d)), h('td', { class: 'n' }, signed(f(me) - f(other), d))))))),
+      h('p', { class: 'hint' }, t('cmp.hint')));
+  });
+  return h('section', { class: 'card compare', 'aria-labelledby': 'cmp-h' }, h('h2', { id: 'cmp-h' }, t('cmp.title')), pick, table);
+}
+
 /* The plans saved for the organisation, newest first, each a link to its page. */
-async function savedPlans() {
+async function savedPlans(r) {
   const sec = h('section', { class: 'card saved-plans', 'aria-labelledby': 'sp-h' }, h('h2', { id: 'sp-h' }, t('plan.saved')));
-  let r;
-  try { r = await api('GET', '/api/plans'); } catch (e) { sec.append(note('error', e.message)); return sec; }
+  if (r.error) { sec.append(note('error', r.error)); return sec; }
   if (!r.items.length) { sec.append(h('p', {}, t('plan.saved.none'))); return sec; }
   sec.append(h('ul', { class: 'saved-plan-list' }, r.items.map((p) => {
     const when = new Date(p.created).toLocaleDateString(getLang() === 'nb' ? 'nb-NO' : 'en-GB');
@@ -127,7 +159,9 @@ export async function planView({ root, params }) {
   const progress = h('div', { class: 'progress', hidden: true },
     h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
   const out = h('div', { class: 'plan-result' });
-  root.append(form, progress, out, await savedPlans());
+  let saved = null;
+  try { saved = await api('GET', '/api/plans'); } catch (e) { saved = { error: e.message, items: [] }; }
+  root.append(form, progress, out, await savedPlans(saved));
   let timer = 0;
   let map = null;
   let stopped = false;
@@ -226,6 +260,7 @@ export async function planView({ root, params }) {
               h('td', { class: 'n' }, num(m.co2, 1)), h('td', { class: 'n' }, num(m.trucks)), h('td', { class: 'n' }, num(m.fm3)), h('td', { class: 'n' }, num(m.nok))))),
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
+      job.id && saved ? compareSection(job, saved.items) : null,
       plan.forecast ? forecastSection(plan.forecast) : null,
       methodSection(plan),
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
