@@ -251,7 +251,7 @@ int main(int argc, char **argv)
            "raised per listing\n", pass[p50] * 1e3, pass[p99] * 1e3, pass[rounds - 1] * 1e3,
            rounds, (double)raised_all / (double)rounds);
     printf("saved searches that fit one listing, of %ld:\n"
-           "  prefilter in SQL (type, organisation, box; then checked): p50 %.3f ms\n"
+           "  prefilter in SQL (type, org, window, class, box; checked): p50 %.3f ms\n"
            "  reference (every search read and checked):                p50 %.3f ms\n"
            "  ratio reference / prefilter: %.1f; fits agree: %s (%zu)\n", searches,
            index[p50] * 1e3, scan[p50] * 1e3, scan[p50] / index[p50],
