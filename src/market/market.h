@@ -190,4 +190,9 @@ int mb_market_region_plans_json(struct mb_store *st, const struct mb_user *who, 
 int mb_market_region_plan_queue(struct mb_store *st, const struct mb_user *who, json_t *req,
                                 int64_t *job_id, struct mb_error *err);
 
+/* The fields a market site has beyond a scenario site (title, lab values,
+ * property, ...): taken away where a site is read as a scenario site, by
+ * the site reader and by the region's plan alike. NULL-terminated. */
+extern const char *const mb_market_only_fields[];
+
 #endif

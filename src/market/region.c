@@ -51,11 +51,13 @@ static json_t *scenario_site(const struct mb_site_rec *r, int from_m, int to_m)
         return NULL;
     }
     bool listing = r->type == MB_TYPE_SUPPLY || r->type == MB_TYPE_NEED;
-    static const char *const market_only[] = { "type", "title", "description", "keywords",
-                                               "lab", "limits", "class_from_lab", NULL };
     json_t *title = json_incref(json_object_get(o, listing ? "title" : "name"));
-    for (const char *const *k = market_only; *k; k++)
+    /* The market's own fields (the one list the site reader uses too; a
+     * listing placed by address has a "property", say), and the class
+     * the lab gave, which the stored doc keeps. */
+    for (const char *const *k = mb_market_only_fields; *k; k++)
         json_object_del(o, *k);
+    json_object_del(o, "class_from_lab");
     if (listing)
         json_object_del(o, "price_nok_per_t"); /* a quarry's price stays: it is its own */
     char id[32];

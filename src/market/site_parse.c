@@ -33,6 +33,12 @@
 #include "domain/unit.h"
 #include "market/places.h"
 
+const char *const mb_market_only_fields[] = { "type", "title", "description", "keywords",
+                                              "lab", "limits", "leaching_limits",
+                                              "acceptance", "accepts_class_range",
+                                              "natural", "samples", "sampled_area_m2",
+                                              "property", "id", "kind", NULL };
+
 /* Limits of the market's own text fields, in characters (code points). */
 #define TITLE_MAX_CHARS 160
 #define DESCRIPTION_MAX_CHARS 4000
@@ -1030,12 +1036,7 @@ int mb_market_parse_site(const struct mb_market *m, enum mb_site_family family,
                         "market a position is as given");
     /* the site fields, through the scenario reader */
     site = json_copy(root);
-    static const char *const market_only[] = { "type", "title", "description", "keywords",
-                                               "lab", "limits", "leaching_limits",
-                                               "acceptance", "accepts_class_range",
-                                               "natural", "samples", "sampled_area_m2",
-                                               "property", "id", "kind", NULL };
-    for (const char *const *k = market_only; *k; k++)
+    for (const char *const *k = mb_market_only_fields; *k; k++)
         json_object_del(site, *k);
     if (listing) {
         json_object_del(site, "price_nok_per_t");

@@ -43,6 +43,17 @@ static double baseline_rate(json_t *sites, const char *id)
     return 0;
 }
 
+/* A listing still in the market: published, or reserved in part. */
+static bool live(enum mb_status st)
+{
+    return st == MB_STATUS_PUBLISHED || st == MB_STATUS_RESERVED;
+}
+
+static bool live_name(const char *status)
+{
+    return strcmp(status, "published") == 0 || strcmp(status, "reserved") == 0;
+}
+
 struct pair {
     const char *from, *to; /* scenario ids, borrowed from the result */
     struct mb_suggestion g;
@@ -137,10 +148,16 @@ int mb_suggest_from_plan(struct mb_store *st, int64_t job_id, const char *result
             continue;
         }
         bool market = a.type == MB_TYPE_SUPPLY && b.type == MB_TYPE_NEED &&
-                      a.org_id != b.org_id;
+                      a.org_id != b.org_id && live(a.status) && live(b.status);
         mb_site_rec_release(&a);
         mb_site_rec_release(&b);
-        if (!market)
+        /* A pair that already has a deal between them is the deal's
+         * business: suggesting it again would reserve the same tonnes
+         * twice. */
+        int64_t deal = 0;
+        if (market && (rc = mb_store_deal_between(st, g->supply_id, g->need_id, &deal, err)))
+            break;
+        if (!market || deal)
             continue;
         g->km = g->tonnes > 0 ? g->km / g->tonnes : 0;
         g->baseline_co2_kg = g->tonnes * (baseline_rate(sites, p[i].from) +
@@ -178,13 +195,15 @@ json_t *mb_suggest_json(const struct mb_suggestion *g, const struct mb_user *who
     int side = side_of(g, who);
     double saving = g->baseline_co2_kg - g->co2_kg;
     json_t *o = json_pack(
-        "{s:I, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s, s:{s:I, s:s}}, s:{s:I, s:s, s:{s:I, s:s}},"
+        "{s:I, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:{s:I, s:s}},"
+        " s:{s:I, s:s, s:s, s:{s:I, s:s}},"
         " s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:b, s:s, s:o, s:b, s:b, s:o, s:o}",
         "id", (json_int_t)g->id, "state", mb_suggestion_state_name(g->state),
         "plan", "id", (json_int_t)g->job_id, "name", g->plan_name, "by", g->planner_org,
-        "supply", "id", (json_int_t)g->supply_id, "title", g->supply_title, "org",
-        "id", (json_int_t)g->supply_org, "name", g->supply_org_name,
-        "need", "id", (json_int_t)g->need_id, "title", g->need_title, "org",
+        "supply", "id", (json_int_t)g->supply_id, "title", g->supply_title, "status",
+        g->supply_status, "org", "id", (json_int_t)g->supply_org, "name", g->supply_org_name,
+        "need", "id", (json_int_t)g->need_id, "title", g->need_title, "status", g->need_status,
+        "org",
         "id", (json_int_t)g->need_org, "name", g->need_org_name,
         "material", g->material, "tonnes", g->tonnes, "window",
         window_json(g->from_m, g->to_m), "km", g->km, "co2_kg", g->co2_kg,
@@ -214,7 +233,8 @@ int mb_suggest_list_json(struct mb_store *st, const struct mb_user *who, bool op
     for (size_t i = 0; i < n; i++) {
         const struct mb_suggestion *g = &items[i];
         int side = side_of(g, who);
-        bool mine_open = g->state == MB_SUGGESTION_OPEN &&
+        bool mine_open = g->state == MB_SUGGESTION_OPEN && live_name(g->supply_status) &&
+                         live_name(g->need_status) &&
                          !(side == 1 && g->supply_dismissed) && !(side == 2 && g->need_dismissed);
         if (side && mine_open)
             open++;
@@ -251,6 +271,12 @@ static int load_for(struct mb_store *st, const struct mb_user *who, int64_t id,
                                                                : "superseded by a later plan");
     if ((*side == 1 && g->supply_dismissed) || (*side == 2 && g->need_dismissed))
         return mb_error_set(err, MB_ECONFLICT, "state", "the suggestion was dismissed");
+    if (!live_name(g->supply_status) || !live_name(g->need_status)) {
+        bool s1 = !live_name(g->supply_status);
+        return mb_error_set(err, MB_ECONFLICT, "status", "«%s» is no longer in the market (%s)",
+                            s1 ? g->supply_title : g->need_title,
+                            s1 ? g->supply_status : g->need_status);
+    }
     return 0;
 }
 
@@ -299,7 +325,15 @@ int mb_suggest_accept(struct mb_store *st, const struct mb_market *m, const stru
         return rc;
     if ((rc = mb_store_begin(st, err)) != 0)
         return rc;
-    rc = mb_deal_reserve(st, who, deal, err);
+    /* One deal per pair: a deal made since (from an earlier plan's
+     * suggestion, or directly) is checked in the same transaction. */
+    int64_t existing = 0;
+    rc = mb_store_deal_between(st, g.supply_id, g.need_id, &existing, err);
+    if (rc == 0 && existing)
+        rc = mb_error_set(err, MB_ECONFLICT, "state", "the two listings already have deal %lld",
+                          (long long)existing);
+    if (rc == 0)
+        rc = mb_deal_reserve(st, who, deal, err);
     if (rc == 0)
         rc = mb_store_suggestion_decide(st, id, deal->id, side == 1, who->id, err);
     if (rc == 0) {

@@ -69,8 +69,10 @@ void mb_api_suggestion_accept(struct mb_req *r, int64_t id)
     if (!one(r, id, &g))
         return;
     snprintf(r->location, sizeof r->location, "/api/deals/%lld", (long long)d.id);
-    mb_reply_json(r, 201, json_pack("{s:o, s:o}", "suggestion", mb_suggest_json(&g, &r->user),
-                                    "deal", mb_deal_json(&d)));
+    /* Less than suggested when the listing had less available: said. */
+    mb_reply_json(r, 201, json_pack("{s:o, s:o, s:b}", "suggestion", mb_suggest_json(&g, &r->user),
+                                    "deal", mb_deal_json(&d), "partial",
+                                    d.amount_t < g.tonnes - 1e-3));
     mb_mailer_notify(r->srv);
 }
 

@@ -852,11 +852,13 @@ struct mb_suggestion {
     char plan_name[160];         /* the plan request's name, "" when none */
     char planner_org[160];       /* the organisation that ran the plan */
     char supply_org_name[160], need_org_name[160];
+    char supply_status[16], need_status[16]; /* the listings' status now */
 };
 
 /* Insert a plan's suggestions (those already there for the job are left
  * as they are), and mark older open suggestions of the same pairs
- * superseded; one transaction. */
+ * superseded; one transaction. A side that dismissed the pair before
+ * keeps it dismissed. */
 int mb_store_suggestions_add(struct mb_store *st, const struct mb_suggestion *items, size_t n,
                              struct mb_error *err);
 /* The suggestions naming a listing of org_id (0: every one), newest
@@ -864,6 +866,11 @@ int mb_store_suggestions_add(struct mb_store *st, const struct mb_suggestion *it
 int mb_store_suggestions_of_org(struct mb_store *st, int64_t org_id, size_t limit,
                                 struct mb_suggestion **items, size_t *n,
                                 struct mb_error *err);
+/* The newest reserved, agreed or completed deal between two listings
+ * (either reserved with the other as its counterpart site) into *deal_id,
+ * 0 when none. */
+int mb_store_deal_between(struct mb_store *st, int64_t a, int64_t b, int64_t *deal_id,
+                          struct mb_error *err);
 /* One suggestion (MB_ENOTFOUND naming "id"). */
 int mb_store_suggestion_get(struct mb_store *st, int64_t id, struct mb_suggestion *out,
                             struct mb_error *err);

@@ -30,7 +30,7 @@ static enum mb_suggestion_state state_parse(const char *s)
     " g.km, g.co2_kg, g.baseline_co2_kg, g.state, g.supply_dismissed, g.need_dismissed," \
     " coalesce(g.deal_id, 0), g.decided_by, g.created, g.updated, a.org_id, b.org_id," \
     " a.title, b.title, coalesce(json_extract(j.request, '$.name'), ''), coalesce(o.name, '')," \
-    " coalesce(oa.name, ''), coalesce(ob.name, '')" \
+    " coalesce(oa.name, ''), coalesce(ob.name, ''), a.status, b.status" \
     " FROM suggestion g JOIN site a ON a.id = g.supply_id JOIN site b ON b.id = g.need_id" \
     " JOIN job j ON j.id = g.job_id LEFT JOIN user u ON u.id = j.user_id" \
     " LEFT JOIN org o ON o.id = u.org_id LEFT JOIN org oa ON oa.id = a.org_id" \
@@ -68,6 +68,8 @@ static int read_suggestion(sqlite3_stmt *s, void *item, struct mb_error *err)
     mb_st_col_copy(s, 23, g->planner_org, sizeof g->planner_org);
     mb_st_col_copy(s, 24, g->supply_org_name, sizeof g->supply_org_name);
     mb_st_col_copy(s, 25, g->need_org_name, sizeof g->need_org_name);
+    mb_st_col_copy(s, 26, g->supply_status, sizeof g->supply_status);
+    mb_st_col_copy(s, 27, g->need_status, sizeof g->need_status);
     return 0;
 }
 
@@ -93,8 +95,13 @@ int mb_store_suggestions_add(struct mb_store *st, const struct mb_suggestion *it
         if ((rc = mb_st_exec(st, s, NULL, err)) != 0)
             break;
         rc = mb_st_prepare(st, "INSERT INTO suggestion(job_id, supply_id, need_id, material,"
-                           " tonnes, from_m, to_m, km, co2_kg, baseline_co2_kg, created, updated)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+                           " tonnes, from_m, to_m, km, co2_kg, baseline_co2_kg, created, updated,"
+                           " supply_dismissed, need_dismissed)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11,"
+                           " coalesce((SELECT max(supply_dismissed) FROM suggestion"
+                           "   WHERE supply_id = ?2 AND need_id = ?3), 0),"
+                           " coalesce((SELECT max(need_dismissed) FROM suggestion"
+                           "   WHERE supply_id = ?2 AND need_id = ?3), 0))"
                            " ON CONFLICT(job_id, supply_id, need_id) DO NOTHING", &s, err);
         if (rc)
             break;
@@ -130,6 +137,28 @@ int mb_store_suggestions_of_org(struct mb_store *st, int64_t org_id, size_t limi
     void *v;
     rc = mb_st_collect(st, s, sizeof **items, read_suggestion, &v, n, err);
     *items = v;
+    return rc;
+}
+
+int mb_store_deal_between(struct mb_store *st, int64_t a, int64_t b, int64_t *deal_id,
+                          struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    *deal_id = 0;
+    int rc = mb_st_prepare(st, "SELECT max(id) FROM deal WHERE state IN ('reserved', 'agreed',"
+                           " 'completed') AND ((listing_id = ?1 AND counterpart_site = ?2)"
+                           " OR (listing_id = ?2 AND counterpart_site = ?1))", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, a));
+    mb_st_bound(sqlite3_bind_int64(s, 2, b));
+    if ((rc = mb_st_step(s)) == SQLITE_ROW) {
+        *deal_id = sqlite3_column_int64(s, 0);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
     return rc;
 }
 

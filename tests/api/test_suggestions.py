@@ -23,7 +23,7 @@ def run_plan(api, name):
 def region(api):
     dev, con, op = api.token("developer"), api.token("contractor"), api.token("operator")
     rock = create_listing(api, dev, supply(
-        title="Sprengstein Steinkjer sentrum", lat=63.95, lon=11.45,
+        title="Sprengstein Steinkjer sentrum", lat=63.95, lon=11.45, property="5006-1/1",
         amount={"value": 6000, "unit": "t"}, window={"from": "2027-03", "to": "2027-06"}),
         status="published")
     road = create_listing(api, con, need(
@@ -124,6 +124,7 @@ def test_accepting_reserves_in_one_step_and_a_later_plan_supersedes(server, api,
     # The need's party reserves the surplus for its need.
     r = api.post(f"/api/suggestions/{g['id']}/accept", token=con, json={}, expect=201)
     deal = r.json()["deal"]
+    assert r.json()["partial"] is False
     assert r.headers["Location"] == f"/api/deals/{deal['id']}"
     assert r.json()["suggestion"]["state"] == "accepted"
     assert r.json()["suggestion"]["deal_id"] == deal["id"]
@@ -146,6 +147,11 @@ def test_accepting_reserves_in_one_step_and_a_later_plan_supersedes(server, api,
                   params={"entity": "suggestion", "entity_id": g["id"]}, expect=200).json()
     assert [e["action"] for e in log["items"]] == ["accept"]
     assert log["items"][0]["detail"]["deal_id"] == deal["id"]
+    # While the deal stands, a new plan does not suggest the pair again:
+    # the same tonnes would be reserved twice.
+    again = run_plan(api, "Steinkjer 2027, med avtale")
+    assert all(x["plan"]["id"] != again["id"]
+               for x in mine(api, "developer", state="all")["items"])
     # Cancelling frees the amount; a new plan suggests the pair again and
     # the new suggestion supersedes open ones of the same pair only.
     api.post(f"/api/deals/{deal['id']}/state", token=con, json={"state": "cancelled"},
@@ -198,3 +204,48 @@ def test_the_baseline_rates_add_up_to_the_baseline_and_count_what_leaves_the_reg
     g = [x for x in mine(api, "contractor")["items"] if x["plan"]["id"] == done["id"]][0]
     assert g["baseline_co2_kg"] == pytest.approx(g["tonnes"] * (rs + rn), rel=1e-9)
     assert g["saving_co2_kg"] > 0
+
+
+def test_a_listing_leaving_the_market_takes_its_suggestion_along_and_a_short_one_is_partial(
+        server, api):
+    dev, con, op = api.token("developer"), api.token("contractor"), api.token("operator")
+    window = {"from": "2027-05", "to": "2027-06"}
+    box = {"bbox": [13.0, 65.0, 13.6, 65.2], "from": "2027-01", "to": "2027-12"}
+    rock = create_listing(api, dev, supply(title="Stein Grane", lat=65.10, lon=13.30,
+                                           amount={"value": 2000, "unit": "t"}, window=window),
+                          status="published")
+    fill = create_listing(api, con, need(title="Fylling Grane", lat=65.12, lon=13.34,
+                                         amount={"value": 2000, "unit": "t"}, window=window),
+                          status="published")
+    mun = api.token("municipality")
+
+    def plan():
+        job = api.post("/api/plans", token=mun, json=box, expect=202).json()
+        done, _ = wait_done(api, mun, job["url"])
+        assert done["state"] == "done", done["message"]
+        return [x for x in mine(api, "contractor", state="all")["items"]
+                if x["plan"]["id"] == done["id"]][0]
+
+    g = plan()
+    assert g["supply"]["status"] == "published" and g["tonnes"] == pytest.approx(2000)
+    # The developer takes its listing back to draft: the suggestion
+    # leaves the open lists, and accepting it says why.
+    api.post(f"/api/listings/{rock['id']}/status", token=dev, json={"status": "draft"},
+             expect=200)
+    assert all(x["id"] != g["id"] for x in mine(api, "contractor")["items"])
+    before = server.fingerprint()
+    for token in (con, dev):
+        r = api.post(f"/api/suggestions/{g['id']}/accept", token=token, json={}, expect=409,
+                     field="status")
+        assert "Stein Grane" in r.json()["error"]["message"]
+    assert server.fingerprint() == before
+    # Published again, with most of it taken by another: the accept
+    # reserves what is left and says it is partial.
+    api.post(f"/api/listings/{rock['id']}/status", token=dev, json={"status": "published"},
+             expect=200)
+    g = plan()
+    api.post(f"/api/listings/{rock['id']}/deals", token=op, expect=201,
+             json={"amount": {"value": 1500, "unit": "t"}})
+    r = api.post(f"/api/suggestions/{g['id']}/accept", token=con, json={}, expect=201).json()
+    assert r["partial"] is True and r["deal"]["amount_t"] == pytest.approx(500)
+    assert fill["id"] == r["deal"]["counterpart_site"]
