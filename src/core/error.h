@@ -10,6 +10,7 @@
 #ifndef MB_CORE_ERROR_H
 #define MB_CORE_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum mb_errcode {
@@ -26,11 +27,37 @@ enum mb_errcode {
     MB_ESTALE = -10,   /* the record changed since the caller read it (its version) */
 };
 
+/* The words of a message for a reader in another language: the printf
+ * template the sentence was made from (a string literal of the source,
+ * the message's stable key: docs/web.md, "Errors in the user's
+ * language") and the value of each of its conversions, in order. The web
+ * front end words the key from its catalogue and fills in the values;
+ * scripts/error-templates lists every key. tmpl is NULL when the message
+ * has no words (more values than MB_WORDS_MAX, a conversion not known). */
+#define MB_WORDS_MAX 8
+struct mb_word {
+    char kind;         /* 'n' a number (num), 's' text */
+    double num;
+    char text[96];     /* the value as the template wrote it */
+};
+struct mb_words {
+    const char *tmpl;
+    int n;
+    struct mb_word v[MB_WORDS_MAX];
+};
+
 struct mb_error {
     int code;
     char field[96];    /* what was wrong, e.g. "amount" or "row 3, column Pb"; may be "" */
     char message[320]; /* one sentence for the user */
+    struct mb_words words; /* the message's template and values */
 };
+
+/* Record in *w the template fmt and the values ap gives its conversions
+ * (ap is read through a copy: the caller may still use it). A template
+ * that is only "%s" passing on another message that was recorded in this
+ * thread (message = that message's text) takes that message's words. */
+void mb_words_vcapture(struct mb_words *w, const char *fmt, va_list ap, const char *message);
 
 /* Clear an error record (code MB_OK, empty strings). NULL is allowed. */
 void mb_error_clear(struct mb_error *err);

@@ -300,9 +300,8 @@ static int import(struct mb_store *st, const struct source *src,
     if (rc == 0 && !r.header_done)
         problem(&r, "", "the file is empty");
     if (rc == 0 && rep->nproblems)
-        rc = mb_error_set(err, MB_EINVAL, rep->problems[0].column, "%zu problem%s in the "
-                          "addresses; nothing was imported", rep->nproblems,
-                          rep->nproblems == 1 ? "" : "s");
+        rc = mb_error_set(err, MB_EINVAL, rep->problems[0].column, "%zu problem(s) in the "
+                          "addresses; nothing was imported", rep->nproblems);
     if (rc == 0 && (rc = mb_store_begin(st, err)) == 0) {
         r.write = true;
         rc = pass(&r, src);

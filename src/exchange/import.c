@@ -653,7 +653,9 @@ int mb_xchg_import(struct mb_store *st, const struct mb_market *m,
         return 0;
 refused:
     /* The report is in row order: the header first, then the rows. */
-    return mb_error_set(err, MB_EINVAL, "", "%zu problem%s in the %s; nothing was imported",
-                        rep->n, rep->n == 1 ? "" : "s",
-                        family == MB_FAMILY_LISTING ? "listings" : "facilities");
+    if (family == MB_FAMILY_LISTING)
+        return mb_error_set(err, MB_EINVAL, "", "%zu problem(s) in the listings; nothing was "
+                            "imported", rep->n);
+    return mb_error_set(err, MB_EINVAL, "", "%zu problem(s) in the facilities; nothing was "
+                        "imported", rep->n);
 }

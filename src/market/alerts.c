@@ -330,8 +330,7 @@ int mb_alerts_search_add(struct mb_store *st, const struct mb_market *m,
     int rc = mb_saved_search_parse(st, m, who, body, len, &q, problems);
     if (rc)
         return mb_error_set(err, rc, problems->n ? problems->items[0].path : "",
-                            "the saved search has %zu problem%s", problems->n,
-                            problems->n == 1 ? "" : "s");
+                            "the saved search has %zu problem(s)", problems->n);
     struct mb_saved_search *items;
     size_t n;
     if ((rc = mb_store_begin(st, err))) {

@@ -298,10 +298,11 @@ int mb_listing_set_status(struct mb_store *st, const struct mb_user *who, enum m
     else if ((to == MB_STATUS_DRAFT || to == MB_STATUS_CLOSED) && rec.status != to &&
              mb_listing_family(rec.type) == MB_FAMILY_LISTING &&
              (rc = open_deals(st, id, &open, err)) == 0 && open > 0)
-        rc = mb_error_set(err, MB_ECONFLICT, "status", "%zu deal%s on this listing %s open "
-                          "(reserved or agreed); complete, decline or cancel %s first", open,
-                          open == 1 ? "" : "s", open == 1 ? "is" : "are",
-                          open == 1 ? "it" : "them");
+        rc = open == 1
+            ? mb_error_set(err, MB_ECONFLICT, "status", "a deal on this listing is open (reserved "
+                           "or agreed); complete, decline or cancel it first")
+            : mb_error_set(err, MB_ECONFLICT, "status", "%zu deals on this listing are open "
+                           "(reserved or agreed); complete, decline or cancel them first", open);
     if (rc == 0 && rec.status != to && to == MB_STATUS_PUBLISHED)
         rc = mb_listing_may_publish(st, rec.org_id, err);
     if (rc == 0 && rec.status != to)

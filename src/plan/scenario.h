@@ -162,6 +162,7 @@ struct mb_scenario {
 struct mb_problem {
     char path[160];    /* JSON path, e.g. "sites[3].amount.unit" */
     char message[320];
+    struct mb_words words; /* the message's template and values (core/error.h) */
 };
 
 struct mb_problems {

@@ -125,16 +125,14 @@ int mb_report_plan_job_run(struct mb_store *st, const struct mb_market *m, int64
     }
     if (solved != 0)
         return fail(st, id, msg, err);
+    /* The plan's flows between listings become suggestions to their
+     * parties, before the job says done (whoever sees it done finds its
+     * suggestions). The plan stands without them: a failure is told. */
+    struct mb_error serr;
+    if (mb_suggest_from_plan(st, id, result, NULL, &serr) != 0)
+        fprintf(stderr, "massebank: plan %lld: no suggestions: %s\n", (long long)id,
+                serr.message);
     rc = mb_store_job_update(st, id, MB_JOB_DONE, done, result, err);
-    if (rc == 0) {
-        /* The plan's flows between listings become suggestions to their
-         * parties. The plan stands without them: a failure is told, and
-         * the job stays done. */
-        struct mb_error serr;
-        if (mb_suggest_from_plan(st, id, result, NULL, &serr) != 0)
-            fprintf(stderr, "massebank: plan %lld: no suggestions: %s\n", (long long)id,
-                    serr.message);
-    }
     free(result);
     if (rc) {
         /* The result could not be stored (too large, disk full): the job

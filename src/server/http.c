@@ -4,8 +4,10 @@
 #include "server/http.h"
 
 #include <errno.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -117,28 +119,67 @@ static json_t *error_object(int status, const char *code, const char *field,
     return e;
 }
 
-void mb_reply_error(struct mb_req *r, int status, const char *code, const char *field,
-                    const char *fmt, ...)
+/* A text of at most max bytes cut at a whole UTF-8 character. */
+static json_t *utf8_json(const char *text)
 {
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    size_t bad, n = strlen(text);
+    if (mb_utf8_valid(text, n, &bad))
+        return json_string(text);
+    return json_stringn(text, bad);
+}
+
+/* The words of a message (core/error.h): "key", its template, and
+ * "params", its values (numbers as numbers), for the web front end to
+ * word in the reader's language; key null when the message has none. */
+static void add_words(json_t *o, const struct mb_words *w)
+{
+    if (!w || !w->tmpl) {
+        json_object_set_new(o, "key", json_null());
+        json_object_set_new(o, "params", json_array());
+        return;
+    }
+    json_t *a = json_array();
+    for (int i = 0; i < w->n; i++)
+        json_array_append_new(a, w->v[i].kind == 'n' && isfinite(w->v[i].num)
+                                     ? json_real(w->v[i].num) : utf8_json(w->v[i].text));
+    json_object_set_new(o, "key", utf8_json(w->tmpl));
+    json_object_set_new(o, "params", a);
+}
+
+static void reply_error_words(struct mb_req *r, int status, const char *code, const char *field,
+                              char *msg, const struct mb_words *w)
+{
     /* A message quoting user input may have cut a UTF-8 sequence. */
     size_t bad;
     if (!mb_utf8_valid(msg, strlen(msg), &bad))
         msg[bad] = '\0';
     json_t *e = error_object(status, code, field ? field : "", msg);
+    add_words(e, w);
     json_t *problems = json_array();
     json_t *p = json_object();
     json_object_set_new(p, "field", json_string(field ? field : ""));
     json_object_set_new(p, "message", json_string(msg));
+    add_words(p, w);
     json_array_append_new(problems, p);
     json_object_set_new(e, "problems", problems);
     if (status == 429 && !r->retry_after[0])
         snprintf(r->retry_after, sizeof r->retry_after, "60");
     mb_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void mb_reply_error(struct mb_req *r, int status, const char *code, const char *field,
+                    const char *fmt, ...)
+{
+    char msg[400];
+    struct mb_words w;
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    mb_words_vcapture(&w, fmt, again, msg);
+    va_end(again);
+    va_end(ap);
+    reply_error_words(r, status, code, field, msg, &w);
 }
 
 void mb_reply_problems(struct mb_req *r, const struct mb_problems *p)
@@ -148,11 +189,13 @@ void mb_reply_problems(struct mb_req *r, const struct mb_problems *p)
         return;
     }
     json_t *e = error_object(400, "invalid", p->items[0].path, p->items[0].message);
+    add_words(e, &p->items[0].words);
     json_t *list = json_array();
     for (size_t i = 0; i < p->n; i++) {
         json_t *x = json_object();
         json_object_set_new(x, "field", json_string(p->items[i].path));
         json_object_set_new(x, "message", json_string(p->items[i].message));
+        add_words(x, &p->items[i].words);
         json_array_append_new(list, x);
     }
     json_object_set_new(e, "problems", list);
@@ -177,8 +220,10 @@ void mb_reply_mb_error(struct mb_req *r, const struct mb_error *err)
     case MB_EBUSY: status = 503; break;
     default: status = 500; break;
     }
-    mb_reply_error(r, status, status == 500 ? "internal" : mb_error_name(err->code), err->field,
-                   "%s", err->message);
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    reply_error_words(r, status, status == 500 ? "internal" : mb_error_name(err->code),
+                      err->field, msg, &err->words);
 }
 
 int mb_req_require_json(struct mb_req *r)

@@ -68,8 +68,12 @@ def test_schemas_reject_wrong_bodies():
                 {**good, "position": {"lat": 10.4, "lon": 63.4, "approximate": False}}):
         assert not site.is_valid(bad), bad
     err = component("Error")
+    words = {"key": "unknown material '%s'", "params": ["stein"]}
     assert err.is_valid({"error": {"status": 400, "code": "invalid", "message": "m",
-                                   "field": "", "problems": [{"field": "", "message": "m"}]}})
+                                   "field": "", **words,
+                                   "problems": [{"field": "", "message": "m", **words}]}})
+    assert not err.is_valid({"error": {"status": 400, "code": "invalid", "message": "m",
+                                       "field": "", "problems": [{"field": "", "message": "m"}]}})
     assert not err.is_valid({"error": {"status": 400, "code": "invalid", "message": "m"}})
     assert not err.is_valid({"message": "m"})
 

@@ -45,9 +45,10 @@ ERROR_CODES = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_
 METHODS = ("get", "put", "post", "delete", "patch")
 # A region without sites: the plan job fails at once instead of solving.
 EMPTY_PLAN = {"bbox": [5.0, 58.0, 5.1, 58.1], "from": "2026-01", "to": "2026-03"}
-# A corner of Trøndelag with only the world's own pair in it: a plan of it
-# suggests the developer's surplus to the contractor's need.
-PAIR_PLAN = {"bbox": [11.2, 63.9, 11.8, 64.1], "from": "2027-01", "to": "2027-12"}
+# A fresh suggestion is a pair of the developer's surplus and the
+# contractor's need in a corner of Namsskogan-Vefsn of its own (one deal
+# per pair: a pair with a deal is not suggested again), planned alone.
+PAIR_WINDOW = {"from": "2027-03", "to": "2027-06"}
 PASSWORD = "matrise-passord-1"
 DRAFT_MARK = "Matriseutkast QXJ7"       # the title of the developer's draft listing
 FDRAFT_MARK = "Matrisedeponiutkast ZKW3"  # the name of the operator's draft facility
@@ -127,14 +128,6 @@ class World:
                  expect=200)
         self.job = api.post("/api/plans", token=self.tok("municipality"), json=EMPTY_PLAN,
                             expect=202).json()["id"]
-        self.site(dev, "listings", supply(
-            title="Matrise forslag stein", lat=63.95, lon=11.45,
-            amount={"value": 100000, "unit": "t"},
-            window={"from": "2027-03", "to": "2027-06"}), "published")
-        self.site(con, "listings", need(
-            title="Matrise forslag behov", lat=64.02, lon=11.52,
-            amount={"value": 100000, "unit": "t"},
-            window={"from": "2027-03", "to": "2027-06"}), "published")
         self.listings_csv = self.one_row_csv("listings")
         self.facilities_csv = self.one_row_csv("facilities")
 
@@ -202,10 +195,19 @@ class World:
                              expect=201).json()["id"]
 
     def fresh_suggestion(self):
-        """An open suggestion of a new plan of PAIR_PLAN (a later plan
-        supersedes the one before)."""
+        """An open suggestion of a new pair, planned alone."""
+        k = self.n() % 40
+        lat = 64.62 + 0.03 * k
+        self.site(self.tok("developer"), "listings", supply(
+            title=f"Matrise forslag stein {k}", lat=lat, lon=13.0, window=PAIR_WINDOW),
+            "published")
+        self.site(self.tok("contractor"), "listings", need(
+            title=f"Matrise forslag behov {k}", lat=lat + 0.01, lon=13.01, window=PAIR_WINDOW),
+            "published")
         mun = self.tok("municipality")
-        job = self.api.post("/api/plans", token=mun, json=PAIR_PLAN, expect=202).json()
+        job = self.api.post("/api/plans", token=mun, expect=202, json={
+            "bbox": [12.95, lat - 0.005, 13.05, lat + 0.015], "from": "2027-01",
+            "to": "2027-12"}).json()
         deadline = time.monotonic() + 120
         while self.api.get(job["url"], token=mun, expect=200).json()["state"] not in (
                 "done", "failed") and time.monotonic() < deadline:

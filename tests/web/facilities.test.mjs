@@ -46,7 +46,7 @@ test('the operator creates a landfill with a limit, publishes it and sees it on 
 
   // A negative capacity: the API's message next to the capacity field, nothing saved.
   await page.getByRole('button', { name: 'Lagre og publiser' }).click();
-  await form.locator('[data-error-for="capacity_per_year.value"]').filter({ hasText: /negative/ }).waitFor();
+  await form.locator('[data-error-for="capacity_per_year.value"]').filter({ hasText: /negativ/ }).waitFor();
   assert.equal(await form.getByLabel('Kapasitet per år').getAttribute('aria-invalid'), 'true');
   assert.equal(await countFacilities(token), before, 'nothing saved');
   await shot(page, 'facility-form-error');

@@ -96,7 +96,7 @@ test('bad input is refused next to the field and nothing is saved', async () => 
   // A position outside Norway (latitude and longitude swapped): the API's message, next to "lat".
   await fillListing(page, { title: 'Feil posisjon', amount: 100, from: '2026-03', to: '2026-08', lat: 10.7, lon: 59.9, cls: 1 });
   await save();
-  await errorOf('lat').filter({ hasText: /outside Norway/ }).waitFor();
+  await errorOf('lat').filter({ hasText: /ligger utenfor Norge/ }).waitFor();
   assert.equal(await errorOf('title').innerText(), '');
   assert.match(page.url(), /#\/ny/);
   await shot(page, 'form-errors-api');
@@ -135,7 +135,7 @@ test('a need with accepts, max class and a limit; a bad limit is refused next to
   // -1 mg/kg is out of range: the API's message at limits.Pb, next to the limit's value field.
   await save();
   const err = form.locator('[data-error-for="limits.Pb"]');
-  await err.filter({ hasText: /between 0 and 1000000/ }).waitFor();
+  await err.filter({ hasText: /mellom 0 og 1[\s\u00a0\u202f]?000[\s\u00a0\u202f]?000/ }).waitFor();
   assert.equal(await form.locator('.limit-row').getByLabel('Grense').getAttribute('aria-invalid'), 'true');
   assert.match(page.url(), /#\/ny/);
   assert.equal(await count(token), before, 'nothing saved');

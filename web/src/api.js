@@ -10,14 +10,22 @@
  * the server says the token is no longer good on every route.
  */
 
+import { worded } from './words.js';
+import { t } from './i18n.js';
+
+/* The error's message and problems in the reader's language (words.js);
+ * `english` keeps the server's own words. */
 export class ApiError extends Error {
   constructor(status, error) {
-    super(error?.message || `HTTP ${status}`);
+    const problems = error?.problems?.length ? error.problems.map((p) => ({ ...p, english: p.message, message: worded(p) })) : null;
+    let message = error?.key ? worded(error) : (error?.message || `HTTP ${status}`);
+    if (problems && problems.length > 1 && error?.key) message = t('error.more', { msg: message, n: problems.length - 1 });
+    super(message);
+    this.english = error?.message || '';
     this.status = status;
     this.code = error?.code || 'unknown';
     this.field = error?.field ?? '';
-    this.problems = error?.problems?.length ? error.problems
-      : [{ field: this.field, message: this.message }];
+    this.problems = problems || [{ field: this.field, message: this.message }];
   }
 }
 

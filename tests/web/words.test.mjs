@@ -1,0 +1,75 @@
+/*
+ * words.test.mjs - the API's errors in the reader's language: every
+ * bokmål catalogue entry (web/src/messages/nb.json) is a valid ICU
+ * message using exactly its template's values; in the browser, a refused
+ * sign-in and a refused listing read in bokmål (with Norwegian numbers)
+ * and in English as the server words them.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { startServer, openBrowser, newPage, signIn, apiToken, user } from './helpers.mjs';
+import { checkA11y } from './axe.mjs';
+
+const webDir = process.env.MB_WEB_DIR || join(import.meta.dirname, '../../web');
+const nb = JSON.parse(readFileSync(join(webDir, 'src/messages/nb.json'), 'utf8'));
+const require = createRequire(join(webDir, 'package.json'));
+const { IntlMessageFormat } = require('intl-messageformat');
+const CONV = /%(?!%)[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGcsp]/g;
+
+let srv; let browser;
+before(async () => { srv = await startServer(); browser = await openBrowser(); });
+after(async () => { await browser?.close(); if (srv) assert.equal(await srv.stop(), 0, 'server exits 0 on SIGTERM'); });
+
+test('every bokmål entry is a valid ICU message with its template\'s values', () => {
+  const keys = Object.keys(nb);
+  assert.ok(keys.length > 600, `the catalogue has every template (${keys.length})`);
+  for (const k of keys) {
+    const n = (k.replaceAll('%%', '').match(CONV) || []).length;
+    const f = new IntlMessageFormat(nb[k].replace(/\{(\d+), number\}/g, '{$1}'), 'nb-NO', undefined, { ignoreTag: true });
+    const values = Object.fromEntries(Array.from({ length: n }, (_, i) => [i, `«v${i}»`]));
+    const out = String(f.format(values));
+    for (let i = 0; i < n; i++) assert.ok(out.includes(`«v${i}»`), `${k}: value ${i} is in the text: ${out}`);
+    assert.ok(!/[{}]/.test(out), `${k}: no braces left: ${out}`);
+  }
+});
+
+test('a refused sign-in and a refused listing, in bokmål and in English', async () => {
+  const page = await newPage(browser, srv.base, { width: 375, height: 812 });
+  await page.goto(`${srv.base}/#/logg-inn`);
+  await page.getByLabel('E-post').fill(user('utbygger'));
+  await page.getByLabel('Passord').fill('ikke riktig passord');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('[data-error-for="password"]', { hasText: 'feil e-post eller passord' }).waitFor();
+  assert.deepEqual(await checkA11y(page), []);
+
+  // A reservation the API refuses, with numbers in it: in bokmål, as
+  // Norwegians write them.
+  const dev = await apiToken(srv.base, 'utbygger');
+  const res = await fetch(`${srv.base}/api/listings?status=published`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${dev}` },
+    body: JSON.stringify({ type: 'supply', title: 'Stein til ordtest', lat: 63.4, lon: 10.4, material: 'rock.blasted',
+      class: 1, amount: { value: 1000, unit: 't' }, window: { from: '2027-03', to: '2027-05' } }),
+  });
+  assert.equal(res.status, 201);
+  const listing = await res.json();
+  await signIn(page, srv.base, 'entreprenor');
+  await page.goto(`${srv.base}/#/annonse/${listing.id}`);
+  const form = page.locator('form', { has: page.locator('[data-field="amount.value"]') }).first();
+  await form.locator('[data-field="amount.value"]').fill('1200.5');
+  await form.getByRole('button', { name: 'Reserver' }).click();
+  const said = page.getByText(/1[\s\u00a0\u202f]?200,5 t er mer enn det som er igjen av annonsen: 1[\s\u00a0\u202f]?000 t av 1[\s\u00a0\u202f]?000 t er tilgjengelig/).first();
+  await said.waitFor();
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+
+  const en = await newPage(browser, srv.base, { lang: 'en' });
+  await en.goto(`${srv.base}/#/logg-inn`);
+  await en.getByLabel('E-mail').fill(user('utbygger'));
+  await en.getByLabel('Password').fill('not the password');
+  await en.getByRole('button', { name: 'Sign in' }).click();
+  await en.locator('[data-error-for="password"]', { hasText: 'wrong e-mail or password' }).waitFor();
+  await en.context().close();
+});
