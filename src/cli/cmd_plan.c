@@ -22,9 +22,10 @@
 #include "plan/scenario.h"
 #include "report/forecast.h"
 
-static void progress(const char *line, void *ctx)
+static void progress(const char *line, const struct mb_words *words, void *ctx)
 {
     (void)ctx;
+    (void)words; /* the CLI speaks English */
     fprintf(stderr, "massebank plan: %s\n", line);
 }
 

@@ -28,6 +28,7 @@ struct mb_finding {
     char table[48];
     size_t line;        /* 0 when the finding is about a whole table */
     char message[400];
+    struct mb_words words; /* the message's template and values (core/error.h) */
 };
 
 struct mb_ref_landfill {

@@ -5,6 +5,8 @@
  */
 #include "domain/refdata_json.h"
 
+#include "core/words_json.h"
+
 json_t *mb_refdata_json(const struct mb_refdata *r)
 {
     json_t *lf = json_array(), *yr = json_array(), *sp = json_array(),
@@ -31,6 +33,7 @@ json_t *mb_refdata_json(const struct mb_refdata *r)
                               "message", f->message);
         if (f->line)
             json_object_set_new(o, "line", json_integer((json_int_t)f->line));
+        mb_words_json_add(o, &f->words);
         json_array_append_new(fi, o);
     }
     return json_pack("{s:o,s:o,s:o,s:o}", "landfills", lf, "capacity_per_year", yr,

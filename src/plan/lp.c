@@ -209,20 +209,24 @@ static void add_working(Clp_Simplex *m, const struct mb_lp *lp, const int *cols,
 }
 
 /* Report a line if two seconds have passed since the last one. */
-static void report(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
+static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void report(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
+static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fmt, ...)
 {
     if (!pg || !pg->fn || mb_clock_seconds() - *last < 2.0)
         return;
     *last = mb_clock_seconds();
     char line[160];
-    va_list ap;
+    struct mb_words w;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     vsnprintf(line, sizeof line, fmt, ap);
+    mb_words_vcapture(&w, fmt, again, NULL);
+    va_end(again);
     va_end(ap);
-    pg->fn(line, pg->ctx);
+    pg->fn(line, &w, pg->ctx);
 }
 
 /* One LP with Clp. Without pricing, Clp's dual simplex gets every column.
@@ -315,7 +319,7 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
         if (npick == 0)
             break;
         res->rounds++;
-        report(pg, last, "pricing round %d: %zu columns join the %zu in use", res->rounds,
+        lp_say(pg, last, "pricing round %d: %zu columns join the %zu in use", res->rounds,
                npick, nwork);
         add_working(m, lp, pick, npick, slot_of, col_of, &nwork);
         Clp_primal(m, 0);
@@ -649,7 +653,7 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
     if (pricing) {
         dom = dominated(lp);
         /* The warm start takes a while on a large part: say so. */
-        report(pg, last, "warm start: each month alone, then each year (%zu rows, %zu "
+        lp_say(pg, last, "warm start: each month alone, then each year (%zu rows, %zu "
                "columns)", lp->nrows, lp->ncols);
         int levels[2] = { lp->group, 1 };
         if (lp->group > 1)
@@ -752,7 +756,7 @@ static void parts_work(struct parts *j, bool reporter)
         if (k >= j->ncomp)
             return;
         int c = j->order[k];
-        report(pg, &last, "part %d of %d (%zu rows)", k + 1, j->ncomp,
+        lp_say(pg, &last, "part %d of %d (%zu rows)", k + 1, j->ncomp,
                j->rstart[c + 1] - j->rstart[c]);
         struct mb_lp_result r;
         struct mb_error err;

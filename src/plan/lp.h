@@ -81,7 +81,7 @@ enum mb_pricing { MB_PRICING_AUTO, MB_PRICING_NEVER, MB_PRICING_ALWAYS };
 /* Progress reports during long solves (at most one every two seconds);
  * fn may be NULL. */
 struct mb_lp_progress {
-    void (*fn)(const char *line, void *ctx);
+    void (*fn)(const char *line, const struct mb_words *words, void *ctx);
     void *ctx;
 };
 

@@ -25,11 +25,15 @@ static void say(const struct mb_plan_options *opt, const char *fmt, ...)
     if (!opt || !opt->progress)
         return;
     char line[256];
-    va_list ap;
+    struct mb_words w;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     vsnprintf(line, sizeof line, fmt, ap);
+    mb_words_vcapture(&w, fmt, again, NULL);
+    va_end(again);
     va_end(ap);
-    opt->progress(line, opt->progress_ctx);
+    opt->progress(line, &w, opt->progress_ctx);
 }
 
 /* A month's figures, at the central values: its flows as the planner
@@ -123,9 +127,9 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     plan->iterations = res.iterations;
     plan->components = res.components;
     plan->solver_objective = res.objective;
-    say(opt, "solved: optimum in %.2f s, %d iterations, %d independent part%s, %d "
+    say(opt, "solved: optimum in %.2f s, %d iterations, %d independent part(s), %d "
         "pricing rounds, %zu of %zu columns used", res.seconds, res.iterations,
-        res.components, res.components == 1 ? "" : "s", res.rounds, res.working_cols,
+        res.components, res.rounds, res.working_cols,
         m.lp.ncols);
 
     size_t cap_f = 0, cap_u = 0, cap_v = 0;

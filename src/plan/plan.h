@@ -85,7 +85,8 @@ struct mb_plan {
 struct mb_plan_options {
     FILE *write_lp;     /* if set, the LP is written here before solving */
     FILE *write_dimacs; /* if set, the transport network in DIMACS (see model.h) */
-    void (*progress)(const char *line, void *ctx); /* may be NULL */
+    /* may be NULL; words: the line's template and values (core/error.h) */
+    void (*progress)(const char *line, const struct mb_words *words, void *ctx);
     void *progress_ctx;
     int pricing;        /* enum mb_pricing: 0 auto, 1 never, 2 always */
     int draws;          /* Monte Carlo draws for the ranges; 0: the default, <0: none */

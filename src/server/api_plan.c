@@ -163,6 +163,13 @@ void mb_api_job_get(struct mb_req *r, int64_t id)
                             mb_job_state_name(job.state), "url", url, "message", job.message,
                             "created", mb_api_time(job.created));
     json_object_set_new(out, "finished", job.finished ? mb_api_time(job.finished) : json_null());
+    /* The message's words, for the reader's language (docs/api.md). */
+    json_t *words = job.words ? json_loads(job.words, 0, NULL) : NULL;
+    json_t *key = json_object_get(words, "key"), *params = json_object_get(words, "params");
+    json_object_set(out, "message_key", json_is_string(key) ? key : json_null());
+    json_object_set_new(out, "message_params", json_is_array(params) ? json_incref(params)
+                                                                      : json_array());
+    json_decref(words);
     json_t *req = job.request ? json_loads(job.request, 0, NULL) : NULL;
     json_object_set_new(out, "request", req ? req : json_null());
     json_t *res = job.result ? json_loads(job.result, 0, NULL) : NULL;

@@ -14,6 +14,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "core/words_json.h"
 
 const char *mb_req_header(struct mb_req *r, const char *name)
 {
@@ -119,33 +120,6 @@ static json_t *error_object(int status, const char *code, const char *field,
     return e;
 }
 
-/* A text of at most max bytes cut at a whole UTF-8 character. */
-static json_t *utf8_json(const char *text)
-{
-    size_t bad, n = strlen(text);
-    if (mb_utf8_valid(text, n, &bad))
-        return json_string(text);
-    return json_stringn(text, bad);
-}
-
-/* The words of a message (core/error.h): "key", its template, and
- * "params", its values (numbers as numbers), for the web front end to
- * word in the reader's language; key null when the message has none. */
-static void add_words(json_t *o, const struct mb_words *w)
-{
-    if (!w || !w->tmpl) {
-        json_object_set_new(o, "key", json_null());
-        json_object_set_new(o, "params", json_array());
-        return;
-    }
-    json_t *a = json_array();
-    for (int i = 0; i < w->n; i++)
-        json_array_append_new(a, w->v[i].kind == 'n' && isfinite(w->v[i].num)
-                                     ? json_real(w->v[i].num) : utf8_json(w->v[i].text));
-    json_object_set_new(o, "key", utf8_json(w->tmpl));
-    json_object_set_new(o, "params", a);
-}
-
 static void reply_error_words(struct mb_req *r, int status, const char *code, const char *field,
                               char *msg, const struct mb_words *w)
 {
@@ -154,12 +128,12 @@ static void reply_error_words(struct mb_req *r, int status, const char *code, co
     if (!mb_utf8_valid(msg, strlen(msg), &bad))
         msg[bad] = '\0';
     json_t *e = error_object(status, code, field ? field : "", msg);
-    add_words(e, w);
+    mb_words_json_add(e, w);
     json_t *problems = json_array();
     json_t *p = json_object();
     json_object_set_new(p, "field", json_string(field ? field : ""));
     json_object_set_new(p, "message", json_string(msg));
-    add_words(p, w);
+    mb_words_json_add(p, w);
     json_array_append_new(problems, p);
     json_object_set_new(e, "problems", problems);
     if (status == 429 && !r->retry_after[0])
@@ -189,13 +163,13 @@ void mb_reply_problems(struct mb_req *r, const struct mb_problems *p)
         return;
     }
     json_t *e = error_object(400, "invalid", p->items[0].path, p->items[0].message);
-    add_words(e, &p->items[0].words);
+    mb_words_json_add(e, &p->items[0].words);
     json_t *list = json_array();
     for (size_t i = 0; i < p->n; i++) {
         json_t *x = json_object();
         json_object_set_new(x, "field", json_string(p->items[i].path));
         json_object_set_new(x, "message", json_string(p->items[i].message));
-        add_words(x, &p->items[i].words);
+        mb_words_json_add(x, &p->items[i].words);
         json_array_append_new(list, x);
     }
     json_object_set_new(e, "problems", list);

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 12
+#define MB_STORE_SCHEMA_VERSION 13
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -610,6 +610,7 @@ struct mb_job {
     char *request;       /* JSON text, owned */
     char *result;        /* JSON text or NULL, owned */
     char message[320];   /* progress line or failure */
+    char *words;         /* the message's words as {"key", "params"} JSON text, or NULL; owned */
     int64_t created, finished;
 };
 void mb_job_release(struct mb_job *j);
@@ -620,6 +621,11 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
 /* Set state, message and (when not NULL) result. */
 int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state,
                         const char *message, const char *result, struct mb_error *err);
+/* The same, with the message's words ({"key", "params"} JSON text from
+ * core/words_json.h, or NULL for none) in the same transaction. */
+int mb_store_job_say(struct mb_store *st, int64_t id, enum mb_job_state state,
+                     const char *message, const char *words, const char *result,
+                     struct mb_error *err);
 /* The id of the oldest queued job; MB_ENOTFOUND when none is queued. */
 int mb_store_job_next_queued(struct mb_store *st, int64_t *id, struct mb_error *err);
 /* On start: jobs left queued or running by a stopped server become failed. */

@@ -145,5 +145,6 @@ void mb_job_release(struct mb_job *j)
         return;
     free(j->request);
     free(j->result);
-    j->request = j->result = NULL;
+    free(j->words);
+    j->request = j->result = j->words = NULL;
 }

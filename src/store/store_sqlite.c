@@ -597,10 +597,18 @@ static const char MIGRATION_1[] =
     "CREATE INDEX suggestion_supply ON suggestion(supply_id, state);" \
     "CREATE INDEX suggestion_need ON suggestion(need_id, state);"
 
+/* Version 13: the words of a plan job's message (its progress line or why
+ * it failed) for a reader in another language: {"key", "params"} as
+ * core/words_json.h writes them; no row when the message has none. */
+#define MIGRATION_13 \
+    "CREATE TABLE job_words (" \
+    " job_id INTEGER PRIMARY KEY REFERENCES job(id) ON DELETE CASCADE," \
+    " words TEXT NOT NULL);"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
                                          MIGRATION_9, MIGRATION_10, MIGRATION_11,
-                                         MIGRATION_12};
+                                         MIGRATION_12, MIGRATION_13};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -1807,8 +1815,9 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
                      struct mb_error *err)
 {
     sqlite3_stmt *s;
-    int rc = mb_st_prepare(st, "SELECT id, user_id, state, request, result, message, created,"
-                           " finished FROM job WHERE id = ?", &s, err);
+    int rc = mb_st_prepare(st, "SELECT j.id, j.user_id, j.state, j.request, j.result, j.message,"
+                           " j.created, j.finished, w.words FROM job j"
+                           " LEFT JOIN job_words w ON w.job_id = j.id WHERE j.id = ?", &s, err);
     if (rc)
         return rc;
     mb_st_bound(sqlite3_bind_int64(s, 1, id));
@@ -1831,6 +1840,7 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
             mb_st_col_copy(s, 5, out->message, sizeof out->message);
             out->created = sqlite3_column_int64(s, 6);
             out->finished = sqlite3_column_int64(s, 7);
+            out->words = sqlite3_column_type(s, 8) == SQLITE_NULL ? NULL : mb_st_col_dup(s, 8);
             rc = 0;
         }
     } else if (rc == SQLITE_DONE) {
@@ -1844,6 +1854,13 @@ int mb_store_job_get(struct mb_store *st, int64_t id, struct mb_job *out,
 
 int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state,
                         const char *message, const char *result, struct mb_error *err)
+{
+    return mb_store_job_say(st, id, state, message, NULL, result, err);
+}
+
+int mb_store_job_say(struct mb_store *st, int64_t id, enum mb_job_state state,
+                     const char *message, const char *words, const char *result,
+                     struct mb_error *err)
 {
     if (!job_state_valid(state))
         return mb_error_set(err, MB_EINVAL, "state", "is not a job state");
@@ -1862,6 +1879,16 @@ int mb_store_job_update(struct mb_store *st, int64_t id, enum mb_job_state state
         rc = mb_st_exec(st, s, NULL, err);
         if (!rc && sqlite3_changes(st->db) == 0)
             rc = mb_error_set(err, MB_ENOTFOUND, "job_id", "no job %lld", (long long)id);
+    }
+    if (!rc)
+        rc = mb_st_prepare(st, words ? "INSERT INTO job_words(job_id, words) VALUES (?1, ?2)"
+                                       " ON CONFLICT(job_id) DO UPDATE SET words = ?2"
+                                     : "DELETE FROM job_words WHERE job_id = ?1 AND ?2 IS NULL",
+                           &s, err);
+    if (!rc) {
+        mb_st_bound(sqlite3_bind_int64(s, 1, id));
+        mb_st_bind_text(s, 2, words);
+        rc = mb_st_exec(st, s, NULL, err);
     }
     return mb_st_tx_end(st, rc, err);
 }

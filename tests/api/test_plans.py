@@ -137,3 +137,25 @@ def test_bad_plans_are_400(server, api, body, field):
     before = server.fingerprint()["job"]
     api.post("/api/plans", token=api.token("municipality"), json=body, expect=400, field=field)
     assert server.fingerprint()["job"] == before
+
+
+def test_a_jobs_message_and_the_reference_findings_carry_their_words(api):
+    """Progress, the closing line and a failure come with the template
+    they were made from and its values, as errors do, so the web front
+    end words them in bokmål (docs/api.md, "Errors")."""
+    mun = api.token("municipality")
+    job = api.post("/api/plans", token=mun, json=dict(PLAN, name="Ordene"), expect=202).json()
+    done, _ = wait_done(api, mun, job["url"])
+    assert done["message_key"] == "solved %zu sites in %.2f s"
+    n, seconds = done["message_params"]
+    assert done["message"] == f"solved {n:.0f} sites in {seconds:.2f} s"
+    assert n == len(done["result"]["scenario"]["sites"])
+    bad = api.post("/api/plans", token=mun, json={
+        "bbox": [5.0, 58.0, 5.1, 58.1], "from": "2026-01", "to": "2026-03"}, expect=202).json()
+    failed, _ = wait_done(api, mun, bad["url"])
+    assert failed["state"] == "failed"
+    assert failed["message_key"] == "no published or reserved site in the region"
+    assert failed["message_params"] == []
+    ref = api.get("/api/refdata", expect=200).json()
+    assert ref["findings"] and all("key" in f and "params" in f for f in ref["findings"])
+    assert any(f["key"] and f["params"] for f in ref["findings"])

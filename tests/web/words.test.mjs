@@ -73,3 +73,24 @@ test('a refused sign-in and a refused listing, in bokmål and in English', async
   await en.locator('[data-error-for="password"]', { hasText: 'wrong e-mail or password' }).waitFor();
   await en.context().close();
 });
+
+test('the dashboard\'s reference-data findings and a plan\'s progress, in bokmål', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'kommune');
+  await page.goto(`${srv.base}/#/dashbord`);
+  const findings = page.locator('section', { has: page.getByRole('heading', { name: 'Merknader til tallgrunnlaget' }) }).locator('li');
+  await findings.first().waitFor();
+  const text = (await findings.allInnerTexts()).join('\n');
+  assert.match(text, /gikk til deponi i 2020/, text);
+  assert.doesNotMatch(text, /went to landfill|appears again|may be the same site/, text);
+  await page.goto(`${srv.base}/#/plan`);
+  await page.getByLabel('Kommunenummer (kommaseparert)').fill('5001');
+  await page.getByLabel('Fra måned').fill('2026-01');
+  await page.getByLabel('Til måned').fill('2026-03');
+  await page.getByRole('button', { name: 'Kjør plan' }).click();
+  const done = page.locator('.progress-text', { hasText: /^Ferdig: / });
+  await done.waitFor({ timeout: 60000 });
+  assert.match(await done.innerText(), /^Ferdig: beregnet \d+ steder på \d+(,\d+)? s$/);
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+});

@@ -11,6 +11,7 @@
  */
 import { h, note } from '../dom.js';
 import { t, num } from '../i18n.js';
+import { worded } from '../words.js';
 import { api, getSession } from '../api.js';
 import { barLineChart, hbarChart } from '../charts.js';
 import { LAST_PLAN_KEY } from './plan.js';
@@ -44,7 +45,7 @@ export async function dashboardView({ root }) {
     hbarChart(per.map((r) => ({ label: `${r.municipality} (${r.code})`, value: r.delivered_to_landfill_m3 })), { title: t('dash.mef'), desc: t('dash.mef'), unit: t('dash.m3') })));
   if (ref.findings?.length) {
     root.append(h('section', { class: 'card' }, h('h2', {}, t('dash.findings')),
-      h('ul', {}, ref.findings.map((f) => h('li', {}, `${f.table || ''}: ${f.message}`))),
+      h('ul', {}, ref.findings.map((f) => h('li', {}, `${f.table || ''}: ${worded(f)}`))),
       ref.unit_note ? h('p', { class: 'hint' }, String(ref.unit_note)) : null));
   }
 }

@@ -10,12 +10,18 @@
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, getLang } from '../i18n.js';
 import { api, getSession } from '../api.js';
+import { worded } from '../words.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { createMap, line, L } from '../map.js';
 import { planSankey } from '../sankey.js';
 import { hbarChart } from '../charts.js';
 
 export const LAST_PLAN_KEY = 'mb-last-plan';
+
+/* A job's progress line or failure in the reader's language (words.js). */
+function jobWords(job) {
+  return worded({ message: job.message || '', key: job.message_key, params: job.message_params });
+}
 
 /* Landfill capacity per year with today's practice and with the plan
  * (the plan's "forecast", docs/plan-format.md): when it runs out, as
@@ -195,13 +201,13 @@ export async function planView({ root, params }) {
         let job;
         try { job = await api('GET', url); } catch (e) { fail(e.message); return; }
         bar.value = job.state === 'queued' ? 15 : job.state === 'running' ? 60 : 100;
-        txt.textContent = t(`plan.state.${job.state}`, { msg: job.message || '' });
+        txt.textContent = t(`plan.state.${job.state}`, { msg: jobWords(job) });
         if (job.state === 'done') {
           announce(txt.textContent);
           done(job, body);
           // The plan has an address of its own now (shared with the organisation).
           history.replaceState(null, '', `#/plan/${job.id}`);
-        } else if (job.state === 'failed') fail(job.message);
+        } else if (job.state === 'failed') fail(jobWords(job));
         else timer = setTimeout(poll, 500);
       };
       poll();
@@ -301,7 +307,7 @@ export async function planView({ root, params }) {
       if (req.to) form.querySelector('[data-field="to"]').value = req.to;
       if (req.name) form.querySelector('[data-field="name"]').value = req.name;
       if (job.state === 'done') done(job, req);
-      else replace(out, note('info', t(`plan.state.${job.state}`, { msg: job.message || '' })));
+      else replace(out, note('info', t(`plan.state.${job.state}`, { msg: jobWords(job) })));
     } catch (e) { replace(out, note('error', e.status === 404 ? t('plan.saved.notfound') : e.message)); }
   }
   return () => { stopped = true; clearTimeout(timer); if (map) map.remove(); };
