@@ -90,7 +90,8 @@ test('the operator creates a landfill with a limit, publishes it and sees it on 
   await page.getByRole('link', { name: 'Endre' }).click();
   await page.waitForURL(new RegExp(`#/rediger-anlegg/${id}`));
   await form.waitFor();
-  assert.equal(await form.getByLabel('Kapasitet per år').inputValue(), '50000');
+  // shown as Norwegians write it, a no-break space between the thousands
+  assert.equal(await form.getByLabel('Kapasitet per år').inputValue(), '50\u00a0000');
   assert.ok(await accepts.getByLabel('Hele gruppen (soil.*)').isChecked());
   await form.getByLabel('Mottaksgebyr (kr/t)').fill('135');
   await page.getByRole('button', { name: 'Lagre og publiser' }).click();

@@ -261,8 +261,9 @@ test('sign-up → approval → listing by address → alert mail → question �
   await axeClean(p, 'the listing form with address suggestions (phone, nb)');
   await option.click();
   await p.waitForFunction(() => /Kommune: 5035 Stjørdal/.test(document.querySelector('.municipality-line')?.textContent || ''));
-  assert.equal(Number(await f.locator('[data-field="lat"]').inputValue()), 63.47);
-  assert.equal(Number(await f.locator('[data-field="lon"]').inputValue()), 10.92);
+  // in the form as Norwegians write it: a decimal comma
+  assert.equal(await f.locator('[data-field="lat"]').inputValue(), '63,47');
+  assert.equal(await f.locator('[data-field="lon"]').inputValue(), '10,92');
   assert.match(await f.locator('[data-field="property"]').inputValue(), /^5035-33\/22$/);
   await f.locator('[data-field="title"]').fill(SURPLUS);
   await f.locator('[data-field="material"]').selectOption('rock.blasted');

@@ -45,7 +45,7 @@ test('a listing placed by its address on a phone, in bokmål', async () => {
   await search.press('ArrowDown');
   await search.press('Enter');
   await page.waitForFunction(() => /Kommune: 5001 Trondheim/.test(document.querySelector('.municipality-line')?.textContent || ''));
-  assert.equal(await f.locator('[data-field="lat"]').inputValue(), '63.42880');
+  assert.equal(await f.locator('[data-field="lat"]').inputValue(), '63,4288');
   assert.equal(await f.locator('[data-field="property"]').inputValue(), '5001-1/16');
   await fillRest(f, { title: 'Sprengstein Munkegata' });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

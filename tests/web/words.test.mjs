@@ -94,3 +94,37 @@ test('the dashboard\'s reference-data findings and a plan\'s progress, in bokmå
   assert.deepEqual(page.errors || [], []);
   await page.context().close();
 });
+
+test('numbers as Norwegians type them: "1 200,5" is read, "1,200" is refused as ambiguous', async () => {
+  const dev = await apiToken(srv.base, 'utbygger');
+  const res = await fetch(`${srv.base}/api/listings?status=published`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${dev}` },
+    body: JSON.stringify({ type: 'supply', title: 'Stein til talltest', lat: 63.41, lon: 10.41, material: 'rock.blasted',
+      class: 1, amount: { value: 5000, unit: 't' }, window: { from: '2027-03', to: '2027-05' } }),
+  });
+  assert.equal(res.status, 201);
+  const listing = await res.json();
+  const page = await newPage(browser, srv.base, { width: 375, height: 812 });
+  await signIn(page, srv.base, 'entreprenor');
+  await page.goto(`${srv.base}/#/annonse/${listing.id}`);
+  const form = page.locator('form', { has: page.locator('[data-field="amount.value"]') }).first();
+  const amount = form.locator('[data-field="amount.value"]');
+  assert.equal(await amount.getAttribute('type'), 'text');
+  assert.equal(await amount.getAttribute('inputmode'), 'decimal');
+  for (const [typed, words] of [['1,200', /kan bety to ting/], ['1,2.5', /både komma og punktum/], ['12 00', /grupperes tre og tre/], ['mye', /er ikke et tall/]]) {
+    await amount.fill(typed);
+    await form.getByRole('button', { name: 'Reserver' }).click();
+    await form.locator('[data-error-for="amount.value"]').filter({ hasText: words }).waitFor();
+    assert.equal(await amount.getAttribute('aria-invalid'), 'true');
+  }
+  const token = await apiToken(srv.base, 'entreprenor');
+  const before = (await (await fetch(`${srv.base}/api/deals?listing=${listing.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()).items.length;
+  assert.equal(before, 0, 'nothing was reserved by the refused tries');
+  await amount.fill('1 200,5');
+  await form.getByRole('button', { name: 'Reserver' }).click();
+  await page.waitForURL(/#\/avtale\/\d+$/);
+  const deal = await (await fetch(`${srv.base}/api/deals/${page.url().split('/').pop()}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  assert.equal(deal.amount_t, 1200.5);
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+});

@@ -13,6 +13,7 @@ import { h, announce } from './dom.js';
 import { api } from './api.js';
 import { go } from './router.js';
 import { t } from './i18n.js';
+import { parseNumber, inputText } from './numbers.js';
 
 let seq = 0;
 
@@ -28,6 +29,18 @@ export function field(opts) {
   } else if (opts.type === 'textarea') {
     control = h('textarea', { id, name: opts.name, rows: 3, ...opts.attrs });
     control.value = opts.value ?? '';
+  } else if (opts.type === 'number') {
+    // A number as Norwegians type it ("1 200,5"): a text field read by
+    // numbers.js, not the browser's number field (which drops a decimal
+    // comma without a word in some browsers and locales).
+    const rest = { ...(opts.attrs || {}) };
+    const { min, max } = rest;
+    delete rest.min; delete rest.max; delete rest.step;
+    control = h('input', { id, name: opts.name, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', ...rest });
+    control.dataset.number = '1';
+    if (min !== undefined) control.dataset.min = String(min);
+    if (max !== undefined) control.dataset.max = String(max);
+    if (opts.value !== undefined && opts.value !== null) control.value = inputText(opts.value);
   } else {
     control = h('input', { id, name: opts.name, type: opts.type || 'text', ...opts.attrs });
     if (opts.value !== undefined && opts.value !== null) control.value = opts.value;
@@ -39,6 +52,33 @@ export function field(opts) {
     control,
     opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
     h('p', { class: 'field-error', id: errId, 'data-error-for': opts.name }));
+}
+
+/* The number in a number field (field({type: 'number'})) of `form` named
+ * `name`: its value, or undefined when it is empty or wrong; a wrong one
+ * (or an empty required one, or one below the field's min / above its
+ * max) adds a problem {field, message} to probs, worded for the reader. */
+export function readNumber(form, name, probs, { required = false } = {}) {
+  const el = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  if (!el) return undefined;
+  const r = parseNumber(el.value);
+  if (r.empty) {
+    if (required) probs.push({ field: name, message: t('check.required') });
+    return undefined;
+  }
+  if (r.error) {
+    probs.push({ field: name, message: t(`num.${r.error}`, { v: el.value.trim() }) });
+    return undefined;
+  }
+  if (el.dataset.min !== undefined && r.value < Number(el.dataset.min)) {
+    probs.push({ field: name, message: t('num.min', { min: inputText(Number(el.dataset.min)) }) });
+    return undefined;
+  }
+  if (el.dataset.max !== undefined && r.value > Number(el.dataset.max)) {
+    probs.push({ field: name, message: t('num.max', { max: inputText(Number(el.dataset.max)) }) });
+    return undefined;
+  }
+  return r.value;
 }
 
 /* A labelled checkbox whose error slot carries the API path `name`. */

@@ -15,6 +15,7 @@ import { api } from './api.js';
 import { announce, h } from './dom.js';
 import { field } from './forms.js';
 import { t } from './i18n.js';
+import { parseNumber, inputText } from './numbers.js';
 
 let seq = 0;
 
@@ -124,16 +125,16 @@ export function propertyField(value) {
 /* The position typed in a form's lat/lon fields, or null. `el(name)`
  * finds a field of the form. */
 export function typedPosition(el) {
-  const la = Number(el('lat').value); const lo = Number(el('lon').value);
-  return el('lat').value !== '' && Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
+  const la = parseNumber(el('lat').value).value; const lo = parseNumber(el('lon').value).value;
+  return Number.isFinite(la) && Number.isFinite(lo) ? { lat: la, lon: lo } : null;
 }
 
 /* Put a picked address into a form: its position, and its property
  * number unless one was typed by hand (one an earlier pick filled in is
  * replaced); then draw the pin and show the place on the form's map. */
 export function takeAddress(el, a, placePin, map) {
-  el('lat').value = a.lat.toFixed(5);
-  el('lon').value = a.lon.toFixed(5);
+  el('lat').value = inputText(Number(a.lat.toFixed(5)));
+  el('lon').value = inputText(Number(a.lon.toFixed(5)));
   const prop = el('property');
   if (!prop.value.trim() || prop.value === prop.dataset.fromAddress) {
     prop.value = a.property || '';

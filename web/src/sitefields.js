@@ -18,6 +18,7 @@
 import { h } from './dom.js';
 import { t, materialName } from './i18n.js';
 import { field } from './forms.js';
+import { parseNumber } from './numbers.js';
 
 /* The substance codes of the condition-class table (TA-2553/2009). */
 export const SUBSTANCES = ['As', 'Pb', 'Cd', 'Hg', 'Cu', 'Zn', 'Cr', 'CrVI', 'Ni', 'PCB7', 'DDT', 'PAH16', 'BaP', 'Benzen', 'Ba', 'Mo', 'Sb', 'Se', 'Cl', 'F', 'SO4', 'DOC', 'TOC'];
@@ -109,7 +110,7 @@ export function limitRows(limits, { name = 'limits', title = t('limits.title'), 
     /* The limits object, or undefined when no row is filled. Values are numbers (decimal comma allowed). */
     value() {
       const out = {};
-      for (const r of filled()) out[r.sub] = r.raw === '' ? r.raw : Number(r.raw.replace(',', '.').replace(/\s/g, ''));
+      for (const r of filled()) out[r.sub] = r.raw === '' ? r.raw : (parseNumber(r.raw).value ?? NaN);
       return Object.keys(out).length ? out : undefined;
     },
     /* The form's own problems: a row without substance or value, a substance twice, a value that is no number. */
@@ -122,7 +123,7 @@ export function limitRows(limits, { name = 'limits', title = t('limits.title'), 
         if (seen.has(r.sub.toLowerCase())) probs.push({ field: `${name}[${r.i}]`, message: t('limits.twice') });
         seen.add(r.sub.toLowerCase());
         if (r.raw === '') probs.push({ field: `${name}.${r.sub}`, message: t('check.required') });
-        else if (!Number.isFinite(Number(r.raw.replace(',', '.').replace(/\s/g, '')))) probs.push({ field: `${name}.${r.sub}`, message: t('check.number') });
+        else if (parseNumber(r.raw).error) probs.push({ field: `${name}.${r.sub}`, message: t(`num.${parseNumber(r.raw).error}`, { v: r.raw }) });
       }
       return probs;
     },

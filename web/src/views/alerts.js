@@ -15,6 +15,7 @@ import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName, getLang, monthSpan } from '../i18n.js';
 import { api, fetchAll, getSession, materials } from '../api.js';
 import { render } from '../router.js';
+import { parseNumber } from '../numbers.js';
 import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
 
 const KINDS = ['supply', 'need', 'landfill', 'storage', 'plant', 'quarry'];
@@ -155,7 +156,7 @@ function searchForm(mats, mySites, onSaved) {
     if (val(cls)) body.class = Number(val(cls));
     const probs = [];
     if (val(near)) {
-      const km = Number(val(radius).replace(/\s/g, '').replace(',', '.'));
+      const km = parseNumber(val(radius)).value;
       if (!Number.isFinite(km) || km <= 0) probs.push({ field: 'near.radius_km', message: t('alerts.form.radius.bad') });
       body.near = { site_id: Number(val(near)), radius_km: km };
     }

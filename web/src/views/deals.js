@@ -17,7 +17,7 @@
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName } from '../i18n.js';
 import { api, getSession, materials } from '../api.js';
-import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
+import { field, summaryBox, showErrors, clearErrors, readNumber } from '../forms.js';
 import { go } from '../router.js';
 import { exportButtons } from './files.js';
 import { dealMessages } from './messages.js';
@@ -72,13 +72,14 @@ export function reserveSection(site) {
     ev.preventDefault();
     clearErrors(form);
     const fd = new FormData(form);
-    const body = { amount: { value: Number(fd.get('amount.value')), unit: String(fd.get('amount.unit')) } };
     const probs = [];
-    if (!String(fd.get('amount.value')).trim()) probs.push({ field: 'amount.value', message: t('check.required') });
+    const body = { amount: { value: readNumber(form, 'amount.value', probs, { required: true }), unit: String(fd.get('amount.unit')) } };
+    const price = readNumber(form, 'price_nok_per_t', probs);
     const from = String(fd.get('window.from')); const to = String(fd.get('window.to'));
     if (from || to) body.window = { from, to };
     if (from && to && to < from) probs.push({ field: 'window.to', message: t('check.reversed') });
-    for (const k of ['price_nok_per_t', 'counterpart_site', 'hauler_org']) {
+    if (price !== undefined) body.price_nok_per_t = price;
+    for (const k of ['counterpart_site', 'hauler_org']) {
       const v = String(fd.get(k) ?? '').trim();
       if (v) body[k] = Number(v);
     }
@@ -272,12 +273,12 @@ function loadForm(d, loads, reload) {
     const fd = new FormData(form);
     const probs = [];
     if (!String(fd.get('truck')).trim()) probs.push({ field: 'truck', message: t('check.required') });
-    if (!String(fd.get('amount.value')).trim()) probs.push({ field: 'amount.value', message: t('check.required') });
+    const amount = readNumber(form, 'amount.value', probs, { required: true });
     if (!fd.get('at')) probs.push({ field: 'at', message: t('check.required') });
     if (probs.length) { showErrors(form, probs); return; }
     const body = {
       truck: String(fd.get('truck')).trim(), euro_class: String(fd.get('euro_class')),
-      amount: { value: Number(fd.get('amount.value')), unit: String(fd.get('amount.unit')) },
+      amount: { value: amount, unit: String(fd.get('amount.unit')) },
       at: new Date(String(fd.get('at'))).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };
     if (fd.get('replaces')) body.replaces = Number(fd.get('replaces'));

@@ -25,6 +25,7 @@
 import { h, announce, note } from '../dom.js';
 import { t, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
+import { parseNumber, inputText } from '../numbers.js';
 import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
 import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
@@ -165,16 +166,20 @@ export async function facilityFormView({ root, params }) {
   // A small map to pick the position by clicking, or by the keyboard (arrows, then Enter).
   const pick = createMap(form.querySelector('#fac-pick-map'), { zoom: 8 });
   let pin = null;
+  // A number as typed (numbers.js): NaN when empty or not one.
+  const numOf = (raw) => { const r = parseNumber(raw); return r.error || r.empty ? NaN : r.value; };
+  // Why typed text is no number, in words; null when it is one.
+  const notNumber = (raw) => { const r = parseNumber(raw); return r.error ? t(`num.${r.error}`, { v: String(raw).trim() }) : r.empty ? t('check.number') : null; };
   function placePin() {
-    const la = Number(el('lat').value); const lo = Number(el('lon').value);
-    if (el('lat').value === '' || el('lon').value === '' || !Number.isFinite(la) || !Number.isFinite(lo)) return;
+    const la = numOf(el('lat').value); const lo = numOf(el('lon').value);
+    if (!Number.isFinite(la) || !Number.isFinite(lo)) return;
     if (pin) pin.setLatLng([la, lo]); else pin = L.circleMarker([la, lo], { radius: 8, color: '#b3401a' }).addTo(pick);
     muni.update(la, lo);
   }
   const setPlace = (a) => takeAddress(el, a, placePin, pick);
   function setPos(ll) {
-    el('lat').value = ll.lat.toFixed(5);
-    el('lon').value = ll.lng.toFixed(5);
+    el('lat').value = inputText(Number(ll.lat.toFixed(5)));
+    el('lon').value = inputText(Number(ll.lng.toFixed(5)));
     placePin();
     announce(t('form.pick.set', { lat: el('lat').value, lon: el('lon').value }));
   }
@@ -187,7 +192,6 @@ export async function facilityFormView({ root, params }) {
   placePin();
 
   const v = (n) => el(n).value.trim();
-  const numOf = (raw) => Number(String(raw).replace(',', '.').replace(/\s/g, ''));
   function bodyOf() {
     const ty = typeSel.value;
     const body = { type: ty, name: v('name') };
@@ -220,7 +224,7 @@ export async function facilityFormView({ root, params }) {
     if (ty === 'plant') {
       body.yields = [...yieldRows.children].map((row) => ({
         material: row.querySelector('[name="yields.material"]').value,
-        share: numOf(row.querySelector('[name="yields.share"]').value.trim() || 'NaN'),
+        share: numOf(row.querySelector('[name="yields.share"]').value),
       }));
     }
     return body;
@@ -233,13 +237,13 @@ export async function facilityFormView({ root, params }) {
     req('name', body.name);
     if (body.lat === undefined && !body.municipality) probs.push({ field: 'lat', message: t('fac.check.position') });
     if (body.lat !== undefined) {
-      if (!Number.isFinite(body.lat)) probs.push({ field: 'lat', message: t('check.number') });
-      if (!Number.isFinite(body.lon)) probs.push({ field: 'lon', message: t('check.number') });
+      if (!Number.isFinite(body.lat)) probs.push({ field: 'lat', message: notNumber(v('lat')) });
+      if (!Number.isFinite(body.lon)) probs.push({ field: 'lon', message: notNumber(v('lon')) });
     }
     const c = CAPACITY[ty];
     if (ty !== 'quarry') req(`${c}.value`, body[c] ? v(`${c}.value`) : '');
     for (const p of [`${c}.value`, FEE[ty], 'co2_kg_per_t', 'holding_nok_per_t_month']) {
-      if (el(p) && !el(p).closest('[hidden]') && v(p) !== '' && !Number.isFinite(numOf(v(p)))) probs.push({ field: p, message: t('check.number') });
+      if (el(p) && !el(p).closest('[hidden]') && v(p) !== '' && !Number.isFinite(numOf(v(p)))) probs.push({ field: p, message: notNumber(v(p)) });
     }
     if (ty === 'quarry' && !body.offers.length) probs.push({ field: 'offers', message: t('fac.check.offers') });
     if (ty !== 'quarry' && !body.accepts.length) probs.push({ field: 'accepts', message: t('fac.check.accepts') });
@@ -249,7 +253,7 @@ export async function facilityFormView({ root, params }) {
       if (!body.yields.length) probs.push({ field: 'yields', message: t('check.required') });
       body.yields.forEach((y, i) => {
         if (!y.material) probs.push({ field: `yields[${i}].material`, message: t('check.required') });
-        if (!Number.isFinite(y.share)) probs.push({ field: `yields[${i}].share`, message: t('check.number') });
+        if (!Number.isFinite(y.share)) probs.push({ field: `yields[${i}].share`, message: notNumber([...yieldRows.children][i].querySelector('[name="yields.share"]').value) });
       });
     }
     if (ty !== 'quarry') probs.push(...limits.check(), ...leach.check());

@@ -17,6 +17,7 @@ import { api, materials, getSession, upload } from '../api.js';
 import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { classText, sampleText } from '../quality.js';
 import { convert } from '../units.js';
+import { parseNumber, inputText } from '../numbers.js';
 import { createMap, L } from '../map.js';
 import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
@@ -151,6 +152,9 @@ export async function formView({ root, params }) {
   form.append(h('datalist', { id: 'substances' }, SUBSTANCES.map((x) => h('option', { value: x }))));
 
   const el = (name) => form.querySelector(`[data-field="${name}"]`);
+  // A number field's value: undefined when empty, NaN when it is no number
+  // (check() says why), else the number as Norwegians typed it.
+  const numv = (name) => { const r = parseNumber(el(name).value); return r.empty ? undefined : r.error ? NaN : r.value; };
   function showType() {
     const ty = el('type').value;
     form.querySelector('.supply-only').hidden = ty !== 'supply';
@@ -209,14 +213,14 @@ export async function formView({ root, params }) {
   const pick = createMap(form.querySelector('#pick-map'), { zoom: 8 });
   let pin = null;
   function placePin() {
-    const la = Number(el('lat').value); const lo = Number(el('lon').value);
-    if (el('lat').value === '' || el('lon').value === '' || !Number.isFinite(la) || !Number.isFinite(lo)) return;
+    const la = numv('lat'); const lo = numv('lon');
+    if (!Number.isFinite(la) || !Number.isFinite(lo)) return;
     if (pin) pin.setLatLng([la, lo]); else pin = L.circleMarker([la, lo], { radius: 8, color: '#b3401a' }).addTo(pick);
     muni.update(la, lo);
   }
   pick.on('click', (ev) => {
-    el('lat').value = ev.latlng.lat.toFixed(5);
-    el('lon').value = ev.latlng.lng.toFixed(5);
+    el('lat').value = inputText(Number(ev.latlng.lat.toFixed(5)));
+    el('lon').value = inputText(Number(ev.latlng.lng.toFixed(5)));
     placePin();
   });
   // Keyboard: pan with the arrow keys, then Enter puts the position at the map's centre.
@@ -224,8 +228,8 @@ export async function formView({ root, params }) {
     if (ev.key !== 'Enter' || ev.target !== pick.getContainer()) return;
     ev.preventDefault();
     const c = pick.getCenter();
-    el('lat').value = c.lat.toFixed(5);
-    el('lon').value = c.lng.toFixed(5);
+    el('lat').value = inputText(Number(c.lat.toFixed(5)));
+    el('lon').value = inputText(Number(c.lng.toFixed(5)));
     placePin();
     announce(t('form.pick.set', { lat: el('lat').value, lon: el('lon').value }));
   });
@@ -244,13 +248,14 @@ export async function formView({ root, params }) {
     req('window.to', body.window.to);
     req('lat', el('lat').value);
     req('lon', el('lon').value);
-    const num1 = (path, raw) => { if (raw !== '' && !Number.isFinite(Number(raw))) probs.push({ field: path, message: t('check.number') }); };
-    num1('amount.value', el('amount.value').value);
-    num1('lat', el('lat').value);
-    num1('lon', el('lon').value);
-    num1('price_nok_per_t', el('price_nok_per_t').value);
-    if (el('amount.value').value !== '' && Number(body.amount.value) < 0) probs.push({ field: 'amount.value', message: t('check.negative') });
-    else if (el('amount.value').value !== '' && Number(body.amount.value) === 0) probs.push({ field: 'amount.value', message: t('check.positive') });
+    const num1 = (path) => { const r = parseNumber(el(path).value); if (r.error) probs.push({ field: path, message: t(`num.${r.error}`, { v: el(path).value.trim() }) }); };
+    num1('amount.value');
+    num1('lat');
+    num1('lon');
+    num1('price_nok_per_t');
+    if (body.type === 'supply' && samples) num1('sampled_area_m2');
+    if (Number.isFinite(body.amount.value) && body.amount.value < 0) probs.push({ field: 'amount.value', message: t('check.negative') });
+    else if (body.amount.value === 0) probs.push({ field: 'amount.value', message: t('check.positive') });
     if (MONTH.test(body.window.from) && MONTH.test(body.window.to) && body.window.to < body.window.from) probs.push({ field: 'window.to', message: t('check.reversed') });
     if (Math.abs(body.lat) > 90) probs.push({ field: 'lat', message: t('check.lat') });
     if (Math.abs(body.lon) > 180) probs.push({ field: 'lon', message: t('check.lon') });
@@ -265,20 +270,20 @@ export async function formView({ root, params }) {
       type: el('type').value,
       title: v('title'),
       material: v('material'),
-      amount: { value: Number(v('amount.value')), unit: v('amount.unit') },
+      amount: { value: numv('amount.value'), unit: v('amount.unit') },
       window: { from: v('window.from'), to: v('window.to') },
-      lat: Number(v('lat')),
-      lon: Number(v('lon')),
+      lat: numv('lat'),
+      lon: numv('lon'),
     };
     if (v('description')) body.description = v('description');
     if (v('property')) body.property = v('property');
-    if (v('price_nok_per_t') !== '') body.price_nok_per_t = Number(v('price_nok_per_t'));
+    if (v('price_nok_per_t') !== '') body.price_nok_per_t = numv('price_nok_per_t');
     if (doc.keywords) body.keywords = doc.keywords;
     if (body.type === 'supply') {
       const lab = labBody();
       if (samples) {
         body.samples = samples.map(({ class: _c, class_min: _m, ...x }) => x);
-        if (v('sampled_area_m2') !== '') body.sampled_area_m2 = Number(v('sampled_area_m2').replace(',', '.'));
+        if (v('sampled_area_m2') !== '') body.sampled_area_m2 = numv('sampled_area_m2');
       } else if (lab.length) {
         body.lab = lab;
       }
