@@ -101,3 +101,33 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   assert.deepEqual(page.errors || [], []);
   await page.context().close();
 });
+
+test('the Sankey of a whole region over five years draws (flows in a circle included) and says how it groups', async () => {
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'kommune');
+  const token = await apiToken(srv.base, 'kommune');
+  const sites = [...(await apiGet(srv.base, '/api/listings?per_page=100', token)).items,
+    ...(await apiGet(srv.base, '/api/facilities?per_page=100', token)).items];
+  const codes = [...new Set(sites.map((x) => x.municipality).filter((c) => /^\d{4}$/.test(c || '')))];
+  assert.ok(codes.length >= 5, `the demo region's municipalities (${codes.join(', ')})`);
+  await page.goto(`${srv.base}/#/plan`);
+  await page.getByLabel('Kommunenummer (kommaseparert)').fill(codes.join(', '));
+  await page.getByLabel('Fra måned').fill('2027-01');
+  await page.getByLabel('Til måned').fill('2031-12');
+  await page.getByRole('button', { name: 'Kjør plan' }).click();
+  await page.locator('.progress-text', { hasText: /Ferdig/ }).waitFor({ timeout: 120000 });
+  assert.equal(await page.locator('.sankey-failed').count(), 0, 'the diagram is drawn');
+  const svg = page.locator('svg.sankey');
+  const links = await svg.locator('path').count();
+  assert.ok(links > 3, `links drawn (${links})`);
+  const box = await svg.boundingBox();
+  assert.ok(box.height < 1700, `readable height (${box.height} px)`);
+  const grouped = await svg.getAttribute('data-grouped');
+  assert.ok(Number(grouped) > 80, `hundreds of sites, one box per kind (${grouped})`);
+  assert.match(await page.locator('.sankey-note').innerText(), /én boks per type sted/);
+  // The region moves masses in a circle (plant and storage): drawn into a "↺" box.
+  assert.ok(Number(await svg.getAttribute('data-circles')) >= 1, 'a circle was broken');
+  assert.ok(await svg.locator('rect > title', { hasText: '↺' }).count() >= 1, 'the box it returns to');
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+});

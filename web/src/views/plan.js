@@ -242,6 +242,7 @@ export async function planView({ root, params }) {
       fm3: m.baseline.landfill_fm3 - m.plan.landfill_fm3,
       nok: m.baseline.cost_nok - m.plan.cost_nok,
     }));
+    const sk = planSankey(plan);
     replace(out,
       h('section', { class: 'savings', 'aria-labelledby': 'sav-h' },
         h('h2', { id: 'sav-h' }, t('plan.savings')),
@@ -272,7 +273,9 @@ export async function planView({ root, params }) {
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
         h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') }))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
-        h('div', { class: 'sankey-wrap' }, planSankey(plan))));
+        h('div', { class: 'sankey-wrap' }, sk),
+        sk.dataset?.grouped ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.grouped', { n: sk.dataset.grouped }))
+          : sk.dataset?.circles ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.circles')) : null));
     if (map) map.remove();
     map = createMap(out.querySelector('#plan-map'));
     const pos = new Map(plan.sites.map((x) => [x.id, x]));
