@@ -17,6 +17,17 @@ test('keyboard: skip link, tab through the sign-in form and submit with Enter', 
   const page = await newPage(browser, srv.base);
   await page.goto(`${srv.base}/#/logg-inn`);
   await page.locator('h1').waitFor();
+  assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b|\bundefined\b/, 'no "null" under the heading');
+  // An empty form is refused next to each field; filling a field takes its error away.
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.locator('[data-error-for="email"]', { hasText: 'Må fylles ut.' }).waitFor();
+  await page.getByLabel('E-post').fill('x');
+  assert.equal(await page.locator('[data-error-for="email"]').innerText(), '');
+  assert.equal(await page.getByLabel('E-post').getAttribute('aria-invalid'), null);
+  assert.equal(await page.getByLabel('Passord').getAttribute('aria-invalid'), 'true', 'the other field is still wrong');
+  await page.getByLabel('E-post').fill('');
+  await page.reload();
+  await page.locator('h1').waitFor();
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip', 'the skip link comes first');
   assert.ok(await page.locator('.skip').isVisible(), 'the skip link shows when focused');

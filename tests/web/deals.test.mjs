@@ -91,9 +91,17 @@ test('reserve, accept, register loads, open the ticket by its QR address, confir
   await op.goto(`${srv.base}/#/avtale/${dealId}?t=1`);
   await op.locator('tr.load-row').first().getByRole('button', { name: 'Bekreft' }).click();
   await op.locator('tr.load-row.load-confirmed').waitFor();
-  op.once('dialog', (d) => d.accept('Vekten stemmer ikke'));
   await op.locator('tr.load-row.load-registered').getByRole('button', { name: 'Bestrid' }).click();
+  // The reason is asked in a dialog of the page (a labelled field, required).
+  const dlg = op.getByRole('dialog', { name: /Bestrid lass nr\. \d+/ });
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: 'Bestrid' }).click();
+  await dlg.locator('#dispute-err', { hasText: 'Må fylles ut.' }).waitFor();
+  assert.deepEqual(await checkA11y(op), [], 'axe on the dispute dialog');
+  await dlg.getByLabel('Hvorfor bestrides lasset?').fill('Vekten stemmer ikke');
+  await dlg.getByRole('button', { name: 'Bestrid' }).click();
   await op.locator('tr.load-row.load-disputed').waitFor();
+  assert.equal(await op.locator('dialog').count(), 0, 'the dialog is gone');
   assert.match(await op.locator('tr.load-disputed').innerText(), /Vekten stemmer ikke/);
   await anon.reload();
   await anon.locator('.ticket-state', { hasText: 'Bekreftet av mottaker' }).waitFor();

@@ -47,6 +47,14 @@ export function field(opts) {
   }
   control.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
   control.dataset.field = opts.name;
+  // An error shown for the field goes once the field is changed: it no
+  // longer says anything true about what is in it.
+  control.addEventListener(opts.options ? 'change' : 'input', () => {
+    if (!control.hasAttribute('aria-invalid')) return;
+    control.removeAttribute('aria-invalid');
+    const slot = control.parentElement?.querySelector(`#${CSS.escape(errId)}`);
+    if (slot) slot.textContent = '';
+  });
   return h('div', { class: `field ${opts.class || ''}` },
     h('label', { for: id }, opts.label),
     control,

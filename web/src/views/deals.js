@@ -209,11 +209,44 @@ export async function dealView({ root, params }) {
   root.append(await dealMessages(d));
 }
 
+/* Ask why a load is disputed in a modal dialog with a labelled text
+ * field (the reason is required); resolves to the text, or null when the
+ * receiver cancels. */
+function askReason(seq) {
+  return new Promise((resolve) => {
+    const text = h('textarea', { id: 'dispute-reason', rows: 3, maxlength: 500, required: true, 'aria-describedby': 'dispute-err' });
+    const err = h('p', { class: 'field-error', id: 'dispute-err' });
+    const dlg = h('dialog', { class: 'card dispute-dialog', 'aria-labelledby': 'dispute-h' },
+      h('form', { method: 'dialog', novalidate: true },
+        h('h2', { id: 'dispute-h' }, t('loads.dispute.title', { seq })),
+        h('div', { class: 'field' }, h('label', { for: 'dispute-reason' }, t('loads.reason')), text, err),
+        h('div', { class: 'buttons' },
+          h('button', { type: 'submit', class: 'primary', value: 'ok' }, t('loads.dispute')),
+          h('button', { type: 'submit', class: 'secondary', value: 'cancel', formnovalidate: true }, t('loads.dispute.cancel')))));
+    dlg.querySelector('form').addEventListener('submit', (ev) => {
+      if (ev.submitter?.value === 'ok' && !text.value.trim()) {
+        ev.preventDefault();
+        err.textContent = t('check.required');
+        text.setAttribute('aria-invalid', 'true');
+        text.focus();
+      }
+    });
+    dlg.addEventListener('close', () => {
+      const reason = dlg.returnValue === 'ok' ? text.value.trim() : '';
+      dlg.remove();
+      resolve(reason || null);
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    text.focus();
+  });
+}
+
 function loadRow(v, msg, reload) {
   async function decide(state) {
     const body = { state };
     if (state === 'disputed') {
-      const reason = window.prompt(t('loads.reason'));
+      const reason = await askReason(v.seq);
       if (!reason) return;
       body.reason = reason;
     }

@@ -37,7 +37,7 @@ export function loginView({ root, query }) {
     }
   });
   const s = getSession();
-  root.append(h('h1', { id: 'login-h' }, t('login.title')),
-    s ? h('p', { class: 'note note-info' }, t('login.ok', { name: s.user.name, org: s.organisation.name })) : null,
-    form);
+  root.append(h('h1', { id: 'login-h' }, t('login.title')));
+  if (s) root.append(h('p', { class: 'note note-info' }, t('login.ok', { name: s.user.name, org: s.organisation.name })));
+  root.append(form);
 }

@@ -18,6 +18,14 @@ import { hbarChart } from '../charts.js';
 
 export const LAST_PLAN_KEY = 'mb-last-plan';
 
+/* "YYYY-MM" of the month `ahead` months after this one: a new plan covers
+ * the twelve months from next month by default. */
+function monthFrom(ahead) {
+  const d = new Date();
+  const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + ahead, 1));
+  return `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
 /* A job's progress line or failure in the reader's language (words.js). */
 function jobWords(job) {
   return worded({ message: job.message || '', key: job.message_key, params: job.message_params });
@@ -156,8 +164,8 @@ export async function planView({ root, params }) {
     summaryBox(),
     h('div', { class: 'row' },
       field({ label: t('plan.municipalities'), name: 'municipalities', value: '5001', attrs: { required: true, inputmode: 'numeric' } }),
-      field({ label: t('plan.from'), name: 'from', type: 'month', value: '2026-01', attrs: { required: true } }),
-      field({ label: t('plan.to'), name: 'to', type: 'month', value: '2026-12', attrs: { required: true } })),
+      field({ label: t('plan.from'), name: 'from', type: 'month', value: monthFrom(1), attrs: { required: true } }),
+      field({ label: t('plan.to'), name: 'to', type: 'month', value: monthFrom(12), attrs: { required: true } })),
     field({ label: t('plan.name'), name: 'name', attrs: { maxlength: 160 } }),
     field({ label: t('plan.objective'), name: 'objective', value: 'cost', hint: t('plan.objective.hint'),
       options: ['cost', 'co2', 'landfill'].map((o) => [o, t(`method.objective.${o}`)]) }),
