@@ -26,6 +26,24 @@
 
 /* ---- parties and states -------------------------------------------------------- */
 
+bool mb_delivery_may_register(const struct mb_deal *d, unsigned parties)
+{
+    /* The deal's hauler registers its loads; without one, its parties. */
+    unsigned haulers = MB_PARTY_ADMIN |
+                       (d->hauler_org ? MB_PARTY_HAULER : MB_PARTY_OWNER | MB_PARTY_RESERVER);
+    return (parties & haulers) != 0;
+}
+
+json_t *mb_deal_may_json(const struct mb_deal *d, unsigned parties)
+{
+    json_t *to = json_array();
+    for (int s = MB_DEAL_RESERVED; s <= MB_DEAL_CANCELLED; s++)
+        if (s != (int)d->state && mb_deal_may_move(d->state, (enum mb_deal_state)s, parties))
+            json_array_append_new(to, json_string(mb_deal_state_name((enum mb_deal_state)s)));
+    return json_pack("{s:o, s:b}", "move_to", to, "register_loads",
+                     d->state == MB_DEAL_AGREED && mb_delivery_may_register(d, parties));
+}
+
 unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, int64_t site_org,
                          const struct mb_user *u)
 {
@@ -741,10 +759,7 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
     if ((rc = mb_deal_read(st, who, v->deal_id, &d, &listing, &parties, err)))
         goto out;
     have_listing = true;
-    /* The deal's hauler registers its loads; without one, its parties. */
-    unsigned haulers = MB_PARTY_ADMIN |
-                       (d.hauler_org ? MB_PARTY_HAULER : MB_PARTY_OWNER | MB_PARTY_RESERVER);
-    if (!(parties & haulers)) {
+    if (!mb_delivery_may_register(&d, parties)) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only the deal's %s registers its loads",
                           d.hauler_org ? "hauler" : "parties");
         goto out;

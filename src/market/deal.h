@@ -49,6 +49,13 @@ unsigned mb_deal_parties(const struct mb_deal *d, int64_t listing_org, int64_t s
  * counterpart site into *org (0 when it names none or a listing). */
 int mb_deal_site_org(struct mb_store *st, const struct mb_deal *d, int64_t *org,
                      struct mb_error *err);
+/* The parties (mb_deal_parties) may register loads under d: its hauler,
+ * or without one its two parties, or an administrator (the state aside). */
+bool mb_delivery_may_register(const struct mb_deal *d, unsigned parties);
+/* What the parties may do with the deal now, for a client to show only
+ * those buttons: {"move_to": [states], "register_loads": bool}. The same
+ * rules the steps themselves check. New reference. */
+json_t *mb_deal_may_json(const struct mb_deal *d, unsigned parties);
 /* The user may read the deal (any party, admin, municipality). */
 bool mb_deal_may_read(unsigned parties);
 /* The state change `from` -> `to` is allowed to these parties. */

@@ -93,6 +93,13 @@ static json_t *deal_view(struct mb_req *r, const struct mb_deal *d,
                                                 (json_int_t)listing->org_id));
     /* Who the other side is, and how to reach them. */
     json_object_set_new(o, "parties", mb_deal_parties_json(r->st, d, listing));
+    /* What the caller may do with it now (the buttons the UI shows). */
+    int64_t site_org = 0;
+    struct mb_error serr;
+    if (mb_deal_site_org(r->st, d, &site_org, &serr) != 0)
+        site_org = 0;
+    json_object_set_new(o, "may", mb_deal_may_json(d, mb_deal_parties(d, listing->org_id,
+                                                                      site_org, &r->user)));
     struct mb_error err;
     struct mb_listing_balance b;
     if (mb_deal_listing_balance(r->st, listing, &b, &err) == 0) {

@@ -478,3 +478,26 @@ def test_a_load_to_another_organisations_facility_needs_the_deal_to_name_it(api,
              expect=403)
     api.post(f"/api/deliveries/{t['id']}/state", token=op, json={"state": "confirmed"},
              expect=200)
+
+
+def test_a_deal_says_what_each_caller_may_do_with_it(api, who):
+    """The deal view's `may` is the same rule the steps check: the owner
+    agrees or declines a reservation, the reserver cancels it, the hauler
+    does neither; under an agreed deal the hauler registers loads."""
+    dev, con, hau = who["developer"], who["contractor"], who["hauler"]
+    lst = create_listing(api, dev, supply(title="Stein, hvem kan hva"), status="published")
+    d = api.post(f"/api/listings/{lst['id']}/deals", token=con, expect=201, json={
+        "amount": {"value": 10, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()
+    may = {tok: api.get(f"/api/deals/{d['id']}", token=tok, expect=200).json()["may"]
+           for tok in (dev, con, hau)}
+    assert sorted(may[dev]["move_to"]) == ["agreed", "declined"]
+    assert may[con]["move_to"] == ["cancelled"]
+    assert may[hau]["move_to"] == [] and not may[hau]["register_loads"]
+    # Each claim holds: what is not offered is refused.
+    api.post(f"/api/deals/{d['id']}/state", token=con, json={"state": "agreed"}, expect=403)
+    api.post(f"/api/deals/{d['id']}/state", token=dev, json={"state": "agreed"}, expect=200)
+    may = {tok: api.get(f"/api/deals/{d['id']}", token=tok, expect=200).json()["may"]
+           for tok in (dev, con, hau)}
+    assert may[hau]["register_loads"] is True
+    assert not may[dev]["register_loads"] and not may[con]["register_loads"]
+    assert sorted(may[dev]["move_to"]) == sorted(may[con]["move_to"]) == ["cancelled", "completed"]

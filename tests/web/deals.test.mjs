@@ -157,3 +157,43 @@ test('axe: deals list, deal page, ticket page and traceability page', async () =
   assert.deepEqual(found, [], `axe violations:\n  ${found.join('\n  ')}`);
   await page.context().close();
 });
+
+test('buttons only for who may press them; a need offers masses, in its own unit', async () => {
+  const dev = await apiToken(srv.base, 'utbygger');
+  const con = await apiToken(srv.base, 'entreprenor');
+  const post = async (path, token, body) => {
+    const r = await fetch(`${srv.base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const text = await r.text();
+    assert.ok(r.status < 300, text);
+    return JSON.parse(text);
+  };
+  const supply = await post('/api/listings?status=published', dev, { type: 'supply', title: 'Stein for knappetest', lat: 63.42, lon: 10.42,
+    material: 'rock.blasted', class: 1, amount: { value: 900, unit: 't' }, window: { from: '2027-03', to: '2027-05' } });
+  const deal = await post(`/api/listings/${supply.id}/deals`, con, { amount: { value: 100, unit: 't' } });
+  const page = await newPage(browser, srv.base, { width: 375, height: 812 });
+  await signIn(page, srv.base, 'entreprenor');
+  await page.goto(`${srv.base}/#/avtale/${deal.id}`);
+  await page.locator('.deal-state').waitFor();
+  // The reserver may cancel its reservation, not accept it.
+  assert.equal(await page.getByRole('button', { name: 'Godta avtalen' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Avslå' }).count(), 0);
+  await page.getByRole('button', { name: 'Avbryt avtalen' }).waitFor();
+  await page.context().close();
+  const owner = await newPage(browser, srv.base);
+  await signIn(owner, srv.base, 'utbygger');
+  await owner.goto(`${srv.base}/#/avtale/${deal.id}`);
+  await owner.getByRole('button', { name: 'Godta avtalen' }).waitFor();
+  await owner.getByRole('button', { name: 'Avslå' }).waitFor();
+  assert.equal(await owner.getByRole('button', { name: 'Avbryt avtalen' }).count(), 0, 'the owner declines a reservation, it does not cancel it');
+  // A need listed in fm3: the developer is offered to supply it, in fm3.
+  const needL = await post('/api/listings?status=published', con, { type: 'need', title: 'Fylling i fm3', lat: 63.43, lon: 10.43,
+    material: 'rock.blasted', max_class: 2, amount: { value: 19479, unit: 'fm3' }, window: { from: '2027-03', to: '2027-08' } });
+  await owner.goto(`${srv.base}/#/annonse/${needL.id}`);
+  await owner.getByRole('heading', { name: 'Tilby masser til dette behovet' }).waitFor();
+  assert.equal(await owner.getByRole('heading', { name: 'Reserver masser fra denne annonsen' }).count(), 0);
+  assert.match(await owner.locator('.reserve .amounts').innerText(), /^Behov som ikke er dekket av avtaler: 19[\s\u00a0\u202f]479 fm³/);
+  assert.equal(await owner.locator('.reserve [data-field="amount.unit"]').inputValue(), 'fm3');
+  await owner.getByRole('button', { name: 'Tilby', exact: true }).waitFor();
+  assert.deepEqual(owner.errors || [], []);
+  await owner.context().close();
+});

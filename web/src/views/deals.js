@@ -22,7 +22,7 @@ import { go } from '../router.js';
 import { exportButtons } from './files.js';
 import { dealMessages } from './messages.js';
 
-const STATES = { reserved: ['agreed', 'declined', 'cancelled'], agreed: ['completed', 'cancelled'] };
+const ORDER = ['agreed', 'completed', 'declined', 'cancelled'];
 const EURO = ['VI', 'V', 'IV', 'III', 'II', 'I', '0', 'EEV', 'electric', 'hydrogen', 'biogas'];
 
 function when(iso) {
@@ -38,9 +38,18 @@ function stateBadge(kind, st) {
 /* The reservation form under a listing of another organisation. */
 export function reserveSection(site) {
   const s = getSession();
-  const sec = h('section', { class: 'card reserve', 'aria-labelledby': 'reserve-h' }, h('h2', { id: 'reserve-h' }, t('deal.reserve.title')));
+  const need = site.type === 'need';
+  const sec = h('section', { class: 'card reserve', 'aria-labelledby': 'reserve-h' }, h('h2', { id: 'reserve-h' }, t(need ? 'deal.offer.title' : 'deal.reserve.title')));
   if (site.available_t !== undefined) {
-    sec.append(h('p', { class: 'amounts' }, t('deal.amounts', { available: num(site.available_t), remaining: num(site.remaining_t), committed: num(site.committed_t) })));
+    // In the listing's own unit: tonnes are what the deals count in, but a
+    // need listed in fm3 reads in fm3 (same material, same ratio).
+    const unit = site.amount?.unit || 't';
+    const total = site.available_t + site.committed_t; // the listing's amount in tonnes
+    const per = unit !== 't' && total > 0 && site.amount?.value > 0 ? site.amount.value / total : 1;
+    const u = per === 1 ? 't' : unit;
+    sec.append(h('p', { class: 'amounts' }, t(need ? 'deal.amounts.need' : 'deal.amounts', {
+      available: num(site.available_t * per), remaining: num(site.remaining_t * per), committed: num(site.committed_t * per), unit: t(`unit.${u}`),
+    })));
   }
   if (!s) { sec.append(note('info', t('deal.signin'))); return sec; }
   if (s.user.org_id === site.org_id) return sec;
@@ -49,7 +58,7 @@ export function reserveSection(site) {
     summaryBox(),
     h('div', { class: 'row' },
       field({ label: t('deal.amount'), name: 'amount.value', type: 'number', attrs: { required: true, min: 0, step: 'any', inputmode: 'decimal' } }),
-      field({ label: t('form.unit'), name: 'amount.unit', value: 't', options: [['t', t('unit.t')], ['fm3', t('unit.fm3')], ['lm3', t('unit.lm3')]] })),
+      field({ label: t('form.unit'), name: 'amount.unit', value: site.amount?.unit || 't', options: [['t', t('unit.t')], ['fm3', t('unit.fm3')], ['lm3', t('unit.lm3')]] })),
     h('div', { class: 'row' },
       field({ label: t('plan.from'), name: 'window.from', type: 'month', value: site.window?.from }),
       field({ label: t('plan.to'), name: 'window.to', type: 'month', value: site.window?.to }),
@@ -59,7 +68,7 @@ export function reserveSection(site) {
       field({ label: t('deal.hauler'), name: 'hauler_org', value: '', options: [['', t('party.none')]], hint: t('deal.hauler.hint') }),
       field({ label: t('deal.use'), name: 'use', value: '', options: [['', '–'], ['reuse', t('dest.reuse')], ['soil_improvement', t('dest.soil_improvement')]] })),
     field({ label: t('deal.note'), name: 'note', type: 'textarea', attrs: { maxlength: 500 } }),
-    h('button', { type: 'submit', class: 'primary' }, t('deal.reserve')));
+    h('button', { type: 'submit', class: 'primary' }, t(need ? 'deal.offer' : 'deal.reserve')));
   // Pick by name: the hauliers registered in the market, and our own sites.
   fillOptions(form.querySelector('[data-field="hauler_org"]'), api('GET', '/api/organisations?role=hauler')
     .then((r) => r.organisations.map((o) => [o.id, o.name])));
@@ -176,7 +185,8 @@ export async function dealView({ root, params }) {
       reload();
     } catch (e) { replace(msg, note('error', e.message)); }
   }
-  const buttons = (STATES[d.state] || []).map((to) => h('button', { type: 'button', class: to === 'agreed' || to === 'completed' ? 'primary' : 'secondary', 'data-state': to, onclick: () => move(to) }, t(`deal.do.${to}`)));
+  // Only the steps the API lets this caller take (the deal's "may").
+  const buttons = ORDER.filter((to) => d.may?.move_to?.includes(to)).map((to) => h('button', { type: 'button', class: to === 'agreed' || to === 'completed' ? 'primary' : 'secondary', 'data-state': to, onclick: () => move(to) }, t(`deal.do.${to}`)));
   const la = d.listing_amounts || {};
   root.append(h('h1', {}, t('deal.title', { id })), msg,
     h('section', { class: 'card' },
@@ -189,7 +199,7 @@ export async function dealView({ root, params }) {
         d.use ? [h('dt', {}, t('deal.use')), h('dd', {}, t(`dest.${d.use}`))] : null,
         d.note ? [h('dt', {}, t('deal.note')), h('dd', {}, d.note)] : null,
         h('dt', {}, t('deal.loads')), h('dd', { class: 'deal-loads' }, t('deal.loads.sum', { n: d.loads?.count ?? 0, confirmed: num(d.loads?.confirmed_t ?? 0, 1), pending: num(d.loads?.pending_t ?? 0, 1), disputed: num(d.loads?.disputed_t ?? 0, 1) })),
-        la.remaining_t !== undefined ? [h('dt', {}, t('deal.listing.left')), h('dd', {}, t('deal.amounts', { available: num(la.available_t), remaining: num(la.remaining_t), committed: num(la.committed_t) }))] : null),
+        la.remaining_t !== undefined ? [h('dt', {}, t('deal.listing.left')), h('dd', {}, t('deal.amounts', { available: num(la.available_t), remaining: num(la.remaining_t), committed: num(la.committed_t), unit: 't' }))] : null),
       buttons.length ? h('div', { class: 'buttons' }, buttons) : null,
       h('p', {}, h('a', { href: `#/sporing/${d.listing.id}` }, t('trace.link')))),
     partiesSection(d.parties, s.user.org_id));
@@ -205,7 +215,7 @@ export async function dealView({ root, params }) {
         h('thead', {}, h('tr', {}, ['loads.seq', 'loads.at', 'loads.truck', 'loads.euro', 'loads.t', 'loads.state', 'loads.ticket', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : h('span', { class: 'sr-only' }, t('loads.actions')))))),
         h('tbody', {}, loads.items.map((v) => loadRow(v, msg, reload))))));
   }
-  if (d.state === 'agreed') sec.append(loadForm(d, loads, reload));
+  if (d.may?.register_loads) sec.append(loadForm(d, loads, reload));
   root.append(await dealMessages(d));
 }
 
