@@ -75,6 +75,11 @@ static json_t *deal_list_item(struct mb_req *r, const struct mb_deal *d)
     if (mb_store_site_get(r->st, d->listing_id, &listing, &err) == 0) {
         json_object_set_new(o, "listing_title", json_string(listing.title));
         json_object_set_new(o, "parties", mb_deal_parties_json(r->st, d, &listing));
+        int64_t site_org = 0;
+        if (mb_deal_site_org(r->st, d, &site_org, &err) != 0)
+            site_org = 0;
+        json_object_set_new(o, "may", mb_deal_may_json(d, mb_deal_parties(d, listing.org_id,
+                                                                          site_org, &r->user)));
         mb_site_rec_release(&listing);
     }
     return o;

@@ -197,3 +197,45 @@ test('buttons only for who may press them; a need offers masses, in its own unit
   assert.deepEqual(owner.errors || [], []);
   await owner.context().close();
 });
+
+test('the hauler lands on its jobs on a phone and registers a load in three taps', async () => {
+  const dev = await apiToken(srv.base, 'utbygger');
+  const con = await apiToken(srv.base, 'entreprenor');
+  const hau = await apiToken(srv.base, 'transport');
+  const call = async (path, token, body) => {
+    const r = await fetch(`${srv.base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const text = await r.text();
+    assert.ok(r.status < 300, text);
+    return JSON.parse(text);
+  };
+  const me = await (await fetch(`${srv.base}/api/me`, { headers: { Authorization: `Bearer ${hau}` } })).json();
+  const supply = await call('/api/listings?status=published', dev, { type: 'supply', title: 'Stein til sjåføren', lat: 63.42, lon: 10.42,
+    material: 'rock.blasted', class: 1, amount: { value: 500, unit: 't' }, window: { from: '2027-03', to: '2027-05' } });
+  const deal = await call(`/api/listings/${supply.id}/deals`, con, { amount: { value: 100, unit: 't' }, hauler_org: me.organisation.id });
+  await call(`/api/deals/${deal.id}/state`, dev, { state: 'agreed' });
+  const page = await newPage(browser, srv.base, { width: 360, height: 740 });
+  await page.goto(`${srv.base}/#/logg-inn`);
+  await page.getByLabel('E-post').fill('transport@demo.massebank.no');
+  await page.getByLabel('Passord').fill('massebank-demo');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/#\/oppdrag$/);
+  await page.getByRole('heading', { name: 'Mine oppdrag', level: 1 }).waitFor();
+  const card = page.locator('li.task', { hasText: 'Stein til sjåføren' });
+  await card.waitFor();
+  assert.deepEqual(await checkA11y(page), [], 'axe on the jobs page');
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 360, `fits 360 px (${w})`);
+  const box = await card.getByRole('link', { name: 'Registrer lass' }).boundingBox();
+  assert.ok(box.height >= 48, `a large tap target (${box.height} px)`);
+  // Tap 1: the job; the load form has the focus.
+  await card.getByRole('link', { name: 'Registrer lass' }).click();
+  await page.waitForFunction(() => document.activeElement?.dataset?.field === 'truck');
+  // Taps 2-3: the truck and the amount are typed, then one tap registers.
+  await page.keyboard.type('EL 12345');
+  await page.locator('form.load-form [data-field="amount.value"]').fill('28,5');
+  await page.locator('form.load-form').getByRole('button', { name: 'Registrer lass' }).click();
+  await page.locator('tr.load-row').first().waitFor();
+  assert.match(await page.locator('tr.load-row').first().innerText(), /28,5/);
+  assert.deepEqual(page.errors || [], []);
+  await page.context().close();
+});

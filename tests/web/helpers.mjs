@@ -83,13 +83,14 @@ export async function newPage(browser, base, { width = 1280, height = 900, lang 
   return page;
 }
 
-/* Sign in through the form (email, password, Enter) and wait for "my listings". */
+/* Sign in through the form (email, password, Enter) and wait for the landing page. */
 export async function signIn(page, base, who) {
   await page.goto(`${base}/#/logg-inn`);
   await page.getByLabel('E-post').fill(user(who));
   await page.getByLabel('Passord').fill(PASSWORD);
   await page.getByRole('button', { name: 'Logg inn' }).click();
-  await page.waitForURL(/#\/mine/);
+  // A hauler lands on its jobs, everyone else on their listings.
+  await page.waitForURL(/#\/(mine|oppdrag)/);
 }
 
 /* A token straight from the API (for checks behind the UI's back). */

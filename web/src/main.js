@@ -20,16 +20,17 @@ import { dealsView, dealView, ticketView, traceView } from './views/deals.js';
 import { inboxView, unreadBadge } from './views/messages.js';
 import { alertsView, unsubscribeView, alertBadge } from './views/alerts.js';
 import { signupView, forgotView, resetView, inviteView, approvalsView } from './views/join.js';
+import { tasksView } from './views/tasks.js';
 
 const NAV = [
-  ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['oppdrag', 'nav.tasks', 'haul'], ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
 ];
 
 function header() {
   const s = getSession();
   const nav = h('nav', { id: 'main-nav', 'aria-label': t('nav.menu') },
     // An entry with a third element shows only to users who "may" do that (GET /api/me).
-    h('ul', {}, NAV.filter(([, , may]) => !may || (may === 'signed_in' ? !!s : s?.may?.[may])).map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
+    h('ul', {}, NAV.filter(([, , may]) => !may || (may === 'signed_in' ? !!s : may === 'haul' ? s?.user?.role === 'hauler' : s?.may?.[may])).map(([p, k]) => h('li', {}, h('a', { href: `#/${p}`, 'data-route': p }, t(k)))),
       h('li', {}, s
         ? h('button', { type: 'button', class: 'link', onclick: async () => { await logout(); go('#/logg-inn'); } }, t('nav.logout'))
         : h('a', { href: '#/logg-inn', 'data-route': 'logg-inn' }, t('nav.login')))));
@@ -75,6 +76,7 @@ document.addEventListener('mb-route', () => { markCurrent(); unreadBadge(); aler
 route('/kart', mapView);
 route('/logg-inn', loginView);
 route('/mine', mineView);
+route('/oppdrag', tasksView);
 route('/ny', formView);
 route('/rediger/:id', formView);
 route('/annonse/:id', siteView);

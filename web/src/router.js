@@ -55,7 +55,10 @@ export async function render() {
     }
     cleanup = c || null;
     const h1 = root.querySelector('h1');
-    if (h1) { h1.setAttribute('tabindex', '-1'); if (!first) h1.focus({ preventScroll: true }); }
+    // Focus goes to the new page's heading, unless the view put it on a
+    // field of its own (the load form reached from "Registrer lass").
+    const placed = document.activeElement && document.activeElement !== document.body && box.contains(document.activeElement);
+    if (h1) { h1.setAttribute('tabindex', '-1'); if (!first && !placed) h1.focus({ preventScroll: true }); }
     first = false;
     document.dispatchEvent(new CustomEvent('mb-route', { detail: { path } }));
     return;

@@ -165,7 +165,7 @@ export async function dealsView({ root, query }) {
         h('td', {}, when(d.updated))))))));
 }
 
-export async function dealView({ root, params }) {
+export async function dealView({ root, params, query }) {
   const id = Number(params.id);
   const s = getSession();
   if (!s) { root.append(h('h1', {}, t('deal.title', { id })), note('info', t('login.required'))); return; }
@@ -215,7 +215,12 @@ export async function dealView({ root, params }) {
         h('thead', {}, h('tr', {}, ['loads.seq', 'loads.at', 'loads.truck', 'loads.euro', 'loads.t', 'loads.state', 'loads.ticket', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : h('span', { class: 'sr-only' }, t('loads.actions')))))),
         h('tbody', {}, loads.items.map((v) => loadRow(v, msg, reload))))));
   }
-  if (d.may?.register_loads) sec.append(loadForm(d, loads, reload));
+  if (d.may?.register_loads) {
+    const lf = loadForm(d, loads, reload);
+    sec.append(lf);
+    // From "Registrer lass" on the hauler's jobs: straight to the form.
+    if (query?.get('lass')) { lf.scrollIntoView({ block: 'start' }); lf.querySelector('[data-field="truck"]')?.focus(); }
+  }
   root.append(await dealMessages(d));
 }
 

@@ -30,7 +30,8 @@ export function loginView({ root, query }) {
     try {
       const s = await login(email, password);
       announce(t('login.ok', { name: s.user.name, org: s.organisation.name }));
-      go(query.get('neste') || '#/mine');
+      // A hauler starts with today's work; the others with their listings.
+      go(query.get('neste') || (s.user.role === 'hauler' ? '#/oppdrag' : '#/mine'));
     } catch (e) {
       const pr = e.problems.map((p) => ({ field: p.field === 'Authorization' ? 'password' : p.field, message: p.message }));
       showErrors(form, pr);
