@@ -87,32 +87,101 @@ static const char *mime_of(const char *path)
     return "application/octet-stream";
 }
 
-/* A file under static_dir: no "..", no hidden files, regular files only. */
-static struct MHD_Response *static_file(const struct mb_srv *s, const char *url, int *status)
+/* A regular file opened read-only, with its stat; -1 when there is none. */
+static int open_regular(const char *path, struct stat *sb)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The request's header `name` holds `token` as one of its comma-separated
+ * values ("gzip" in "br, gzip;q=0.8"). */
+static bool header_has(struct MHD_Connection *c, const char *name, const char *token)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+    size_t n = strlen(token);
+    for (const char *p = v; p && *p;) {
+        p += strspn(p, " \t,");
+        size_t len = strcspn(p, ",;");
+        if (len == n && strncasecmp(p, token, n) == 0)
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+/* A file under static_dir: no "..", no hidden files, regular files only.
+ * The web front end's build writes a gzip copy of each text file next to
+ * it (name.gz); a client that accepts gzip gets it (Content-Encoding,
+ * Vary). Every file has a validator (ETag of size, time and encoding):
+ * the bundle's names carry no hash, so text files are "no-cache" (asked
+ * again each time, answered 304 Not Modified when unchanged), images and
+ * fonts cached for a week. */
+static struct MHD_Response *static_file(const struct mb_srv *s, struct MHD_Connection *c,
+                                        const char *url, int *status)
 {
     *status = MHD_HTTP_NOT_FOUND;
     if (!s->cfg.static_dir || url[0] != '/' || strstr(url, "/.") || strstr(url, "//") ||
         strchr(url, '\\') || strlen(url) > 400)
         return NULL;
-    char path[1024];
+    char path[1024], gz[1040];
     snprintf(path, sizeof path, "%s%s%s", s->cfg.static_dir, url,
              url[strlen(url) - 1] == '/' ? "index.html" : "");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    int fd = open_regular(path, &sb);
     if (fd < 0)
         return NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return NULL;
+    const char *type = mime_of(path);
+    bool text = strncmp(type, "text/", 5) == 0 || strcmp(type, "application/json") == 0 ||
+                strcmp(type, "image/svg+xml") == 0;
+    bool zipped = false;
+    if (text && header_has(c, "Accept-Encoding", "gzip")) {
+        snprintf(gz, sizeof gz, "%s.gz", path);
+        struct stat zb;
+        int zfd = open_regular(gz, &zb);
+        /* Only a copy at least as new as the file it copies. */
+        if (zfd >= 0 && zb.st_mtime >= sb.st_mtime) {
+            close(fd);
+            fd = zfd;
+            sb = zb;
+            zipped = true;
+        } else if (zfd >= 0) {
+            close(zfd);
+        }
     }
-    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
-    if (!resp) {
+    char etag[80];
+    snprintf(etag, sizeof etag, "\"%llx-%llx%s\"", (unsigned long long)sb.st_size,
+             (unsigned long long)sb.st_mtime, zipped ? "-gz" : "");
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    struct MHD_Response *resp;
+    if (inm && strcmp(inm, etag) == 0) {
         close(fd);
-        return NULL;
+        resp = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+        *status = MHD_HTTP_NOT_MODIFIED;
+    } else {
+        resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+        if (!resp) {
+            close(fd);
+            return NULL;
+        }
+        *status = MHD_HTTP_OK;
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+        if (zipped)
+            MHD_add_response_header(resp, "Content-Encoding", "gzip");
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime_of(path));
+    if (!resp)
+        return NULL;
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Cache-Control", text ? "no-cache" : "public, max-age=604800");
+    if (text)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    *status = MHD_HTTP_OK;
     return resp;
 }
 
@@ -402,7 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!strict_url(r) || ticket_redirect(r, url))
             return send_reply(r);
         int status;
-        struct MHD_Response *resp = static_file(s, url, &status);
+        struct MHD_Response *resp = static_file(s, c, url, &status);
         if (resp) {
             r->status = status;
             add_common_headers(s, resp);
