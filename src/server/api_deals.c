@@ -514,10 +514,11 @@ void mb_api_ticket_get(struct mb_req *r, int64_t id)
     /* The public sees the public: the title of a listing that is a draft
      * or closed stays hidden, here as in from and to. */
     json_object_set_new(o, "listing",
-                        json_pack("{s:I, s:o, s:s}", "id", (json_int_t)listing.id, "title",
-                                  mb_listing_visible(NULL, &listing) ? json_string(listing.title)
-                                                                    : json_null(),
-                                  "material", listing.material));
+                        json_pack("{s:I, s:o, s:s, s:s, s:i}", "id", (json_int_t)listing.id,
+                                  "title", mb_listing_visible(NULL, &listing)
+                                               ? json_string(listing.title) : json_null(),
+                                  "material", listing.material, "type",
+                                  mb_site_type_name(listing.type), "class", listing.cls));
     json_object_set_new(o, "from", mb_custody_site_ref(r->st, NULL, v.from_site));
     json_object_set_new(o, "to", mb_custody_site_ref(r->st, NULL, v.to_site));
     json_object_set_new(o, "deal_state", json_string(mb_deal_state_name(d.state)));

@@ -85,6 +85,11 @@ test('reserve, accept, register loads, open the ticket by its QR address, confir
   const mats = (await apiGet(srv.base, '/api/materials')).materials;
   const mat = mats.find((m) => m.code === listing.material);
   assert.equal(await anon.locator('.ticket-material').innerText(), mat.name_nb, 'the material by its Norwegian name');
+  // The class, where it goes and who hauls it, readable signed out.
+  assert.match(await anon.locator('.ticket-class').innerText(), /^klasse \d$/);
+  assert.notEqual(await anon.locator('.ticket-to').innerText(), '–', 'where the masses go');
+  assert.notEqual(await anon.locator('.ticket-from').innerText(), '–');
+  assert.ok((await anon.locator('.ticket-hauler').innerText()).length > 0, 'the hauler by name');
 
   // The receiver (the operator, who reserved the surplus) confirms load 1
   // and disputes load 2 with a reason.

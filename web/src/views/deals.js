@@ -355,8 +355,12 @@ export async function ticketView({ root, params }) {
         h('dt', {}, t('loads.amount')), h('dd', {}, `${num(v.amount.value, 2)} ${t(`unit.${v.amount.unit}`)} (${num(v.amount_t, 2)} t)`),
         h('dt', {}, t('site.material')), h('dd', { class: 'ticket-material' }, materialName(mats.find((m) => m.code === v.listing?.material)) || v.listing?.material || ''),
         h('dt', {}, t('loads.at')), h('dd', {}, when(v.at)),
-        h('dt', {}, t('ticket.from')), h('dd', {}, v.from?.title || v.listing?.title || '–'),
-        h('dt', {}, t('ticket.to')), h('dd', {}, v.to?.title || '–'),
+        v.listing?.class ? [h('dt', {}, t('ticket.class')), h('dd', { class: 'ticket-class' }, t(v.listing.type === 'need' ? 'ticket.class.max' : 'ticket.class.value', { n: v.listing.class }))] : null,
+        h('dt', {}, t('ticket.from')), h('dd', { class: 'ticket-from' }, v.from?.title || (v.listing?.type === 'need' ? v.parties?.reserver?.name : v.listing?.title || v.parties?.owner?.name) || '–'),
+        // Without a named site the masses go to the taking party: the
+        // reserver of a surplus, the owner of a need.
+        h('dt', {}, t('ticket.to')), h('dd', { class: 'ticket-to' }, v.to?.title || (v.listing?.type === 'need' ? v.listing?.title || v.parties?.owner?.name : v.parties?.reserver?.name) || '–'),
+        v.parties?.hauler?.name ? [h('dt', {}, t('ticket.hauler')), h('dd', { class: 'ticket-hauler' }, v.parties.hauler.name)] : null,
         v.reason ? [h('dt', {}, t('ticket.reason')), h('dd', {}, v.reason)] : null,
         h('dt', {}, t('ticket.deal')), h('dd', {}, t(`deal.${v.deal_state}`)))));
 }
