@@ -231,6 +231,16 @@ int mb_error_set(struct mb_error *err, int code, const char *field,
     return code;
 }
 
+int mb_words_vformat(char *buf, size_t size, struct mb_words *w, const char *fmt, va_list ap)
+{
+    va_list a;
+    va_copy(a, ap);
+    int n = vsnprintf(buf, size, fmt, a);
+    va_end(a);
+    mb_words_vcapture(w, fmt, ap, buf);
+    return n;
+}
+
 void mb_error_prefix_field(struct mb_error *err, const char *prefix)
 {
     if (!err || !prefix || !*prefix)

@@ -59,6 +59,12 @@ struct mb_error {
  * thread (message = that message's text) takes that message's words. */
 void mb_words_vcapture(struct mb_words *w, const char *fmt, va_list ap, const char *message);
 
+/* Format fmt with ap into buf (as vsnprintf, whose result it returns) and
+ * record the words of the text in *w: what every function that makes a
+ * message with words does (ap is read through copies). */
+int mb_words_vformat(char *buf, size_t size, struct mb_words *w, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
 /* Clear an error record (code MB_OK, empty strings). NULL is allowed. */
 void mb_error_clear(struct mb_error *err);
 

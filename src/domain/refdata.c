@@ -39,12 +39,9 @@ static void finding(struct mb_refdata *r, enum mb_finding_level level,
     f->level = level;
     f->line = line;
     snprintf(f->table, sizeof f->table, "%s", table);
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    int n = vsnprintf(f->message, sizeof f->message, fmt, ap);
-    mb_words_vcapture(&f->words, fmt, again, NULL);
-    va_end(again);
+    int n = mb_words_vformat(f->message, sizeof f->message, &f->words, fmt, ap);
     va_end(ap);
     if (n >= (int)sizeof f->message) {
         /* Cut was made by bytes; drop a character it split (the names come

@@ -219,12 +219,9 @@ static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fm
     *last = mb_clock_seconds();
     char line[160];
     struct mb_words w;
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    vsnprintf(line, sizeof line, fmt, ap);
-    mb_words_vcapture(&w, fmt, again, NULL);
-    va_end(again);
+    mb_words_vformat(line, sizeof line, &w, fmt, ap);
     va_end(ap);
     pg->fn(line, &w, pg->ctx);
 }

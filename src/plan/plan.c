@@ -26,12 +26,9 @@ static void say(const struct mb_plan_options *opt, const char *fmt, ...)
         return;
     char line[256];
     struct mb_words w;
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    vsnprintf(line, sizeof line, fmt, ap);
-    mb_words_vcapture(&w, fmt, again, NULL);
-    va_end(again);
+    mb_words_vformat(line, sizeof line, &w, fmt, ap);
     va_end(ap);
     opt->progress(line, &w, opt->progress_ctx);
 }

@@ -29,12 +29,9 @@ void mb_problems_add(struct mb_problems *p, const char *path, const char *fmt, .
     p->items = mb_xgrow(p->items, &p->cap, p->n + 1, sizeof *p->items);
     struct mb_problem *x = &p->items[p->n++];
     snprintf(x->path, sizeof x->path, "%s", path);
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    vsnprintf(x->message, sizeof x->message, fmt, ap);
-    mb_words_vcapture(&x->words, fmt, again, x->message);
-    va_end(again);
+    mb_words_vformat(x->message, sizeof x->message, &x->words, fmt, ap);
     va_end(ap);
 }
 

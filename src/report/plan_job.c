@@ -52,12 +52,9 @@ static int job_say(struct mb_store *st, int64_t id, enum mb_job_state state, str
 {
     char line[320];
     struct mb_words w;
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    vsnprintf(line, sizeof line, fmt, ap);
-    mb_words_vcapture(&w, fmt, again, NULL);
-    va_end(again);
+    mb_words_vformat(line, sizeof line, &w, fmt, ap);
     va_end(ap);
     return record(st, id, state, line, &w, NULL, err);
 }

@@ -146,12 +146,9 @@ void mb_reply_error(struct mb_req *r, int status, const char *code, const char *
 {
     char msg[400];
     struct mb_words w;
-    va_list ap, again;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(again, ap);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    mb_words_vcapture(&w, fmt, again, msg);
-    va_end(again);
+    mb_words_vformat(msg, sizeof msg, &w, fmt, ap);
     va_end(ap);
     reply_error_words(r, status, code, field, msg, &w);
 }
