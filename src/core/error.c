@@ -241,6 +241,16 @@ int mb_words_vformat(char *buf, size_t size, struct mb_words *w, const char *fmt
     return n;
 }
 
+int mb_words_say(char *buf, size_t size, const char *fmt, ...)
+{
+    struct mb_words w;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = mb_words_vformat(buf, size, &w, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
 void mb_error_prefix_field(struct mb_error *err, const char *prefix)
 {
     if (!err || !prefix || !*prefix)

@@ -65,6 +65,12 @@ void mb_words_vcapture(struct mb_words *w, const char *fmt, va_list ap, const ch
 int mb_words_vformat(char *buf, size_t size, struct mb_words *w, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
+/* snprintf that also remembers the words of the text in this thread, for
+ * a text that is passed on with "%s" (a reason, a note): the message
+ * that passes it on then takes its words. Returns what snprintf does. */
+int mb_words_say(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Clear an error record (code MB_OK, empty strings). NULL is allowed. */
 void mb_error_clear(struct mb_error *err);
 

@@ -223,19 +223,23 @@ void mb_accept_reason(const struct mb_accept_template *t, const struct mb_accept
     }
     const struct mb_accept_limit *x = v->limit;
     const char *unit = x->substance->unit;
-    char what[64];
-    if (x->leached)
-        snprintf(what, sizeof what, "%s leached at L/S = 10", x->substance->code);
+    /* The template by its code ("inert", "ordinary", "hazardous"): the
+     * catalogue names it in the reader's language. */
+    const char *what = x->substance->code, *tname = t->name;
+    if (v->open && x->leached)
+        mb_words_say(buf, n, "%s leached at L/S = 10: not detected below %g %s, which is "
+                     "above the limit %g %s of the landfill template '%s' (avfallsforskriften "
+                     "vedlegg II): not proven", what, v->value, unit, x->limit, unit, tname);
+    else if (v->open)
+        mb_words_say(buf, n, "%s total: not detected below %g %s, which is above the limit "
+                     "%g %s of the landfill template '%s' (avfallsforskriften vedlegg II): "
+                     "not proven", what, v->value, unit, x->limit, unit, tname);
+    else if (x->leached)
+        mb_words_say(buf, n, "%s leached at L/S = 10: %g %s is above the limit %g %s of the "
+                     "landfill template '%s' (avfallsforskriften vedlegg II)", what, v->value,
+                     unit, x->limit, unit, tname);
     else
-        snprintf(what, sizeof what, "%s total", x->substance->code);
-    char tname[48];
-    snprintf(tname, sizeof tname, "%s", mb_accept_name_en(t));
-    tname[0] = (char)tolower((unsigned char)tname[0]);
-    if (v->open)
-        snprintf(buf, n, "%s: not detected below %g %s, which is above the %s limit %g %s "
-                 "(avfallsforskriften vedlegg II): not proven", what, v->value, unit,
-                 tname, x->limit, unit);
-    else
-        snprintf(buf, n, "%s: %g %s is above the %s limit %g %s (avfallsforskriften "
-                 "vedlegg II)", what, v->value, unit, tname, x->limit, unit);
+        mb_words_say(buf, n, "%s total: %g %s is above the limit %g %s of the landfill "
+                     "template '%s' (avfallsforskriften vedlegg II)", what, v->value, unit,
+                     x->limit, unit, tname);
 }

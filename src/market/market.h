@@ -111,7 +111,9 @@ struct mb_match {
 
 struct mb_match_excluded {
     int64_t site_id;
-    char reason[320];  /* e.g. "Pb: 80 mg/kg is above the receiver's limit 60 mg/kg" */
+    char title[160];   /* the counterpart's title or name */
+    char reason[320];  /* e.g. "Pb 80 mg/kg is above the receiver's limit 60 mg/kg" */
+    struct mb_words words; /* the reason's template and values */
 };
 
 struct mb_match_result {

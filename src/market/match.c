@@ -83,18 +83,19 @@ static int overlap_months(const struct mb_site_rec *a, const struct mb_site_rec 
     return to - from + 1;
 }
 
-static void exclude(struct mb_match_result *out, size_t *cap, int64_t id, const char *fmt,
-                    ...) __attribute__((format(printf, 4, 5)));
+static void exclude(struct mb_match_result *out, size_t *cap, const struct mb_site_rec *c,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void exclude(struct mb_match_result *out, size_t *cap, int64_t id, const char *fmt,
-                    ...)
+static void exclude(struct mb_match_result *out, size_t *cap, const struct mb_site_rec *c,
+                    const char *fmt, ...)
 {
     out->excluded = mb_xgrow(out->excluded, cap, out->nexcluded + 1, sizeof *out->excluded);
     struct mb_match_excluded *x = &out->excluded[out->nexcluded++];
-    x->site_id = id;
+    x->site_id = c->id;
+    mb_text_copy(x->title, sizeof x->title, c->title);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(x->reason, sizeof x->reason, fmt, ap);
+    mb_words_vformat(x->reason, sizeof x->reason, &x->words, fmt, ap);
     va_end(ap);
 }
 
@@ -144,7 +145,7 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
         if (km > 2 * m->max_km)
             continue;
         if (km > m->max_km) {
-            exclude(out, &xcap, c->id, "%.0f km by road is beyond the longest haul "
+            exclude(out, &xcap, c, "%.0f km by road is beyond the longest haul "
                     "considered (%.0f km)", km, m->max_km);
             continue;
         }
@@ -153,17 +154,17 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
             mb_terms_parse(m, giver->limits, st);
             mb_terms_parse(m, taker->limits, rt);
             if (mb_terms_exclude(st, giver->cls, rt, taker->cls, reason, sizeof reason)) {
-                exclude(out, &xcap, c->id, "%s", reason);
+                exclude(out, &xcap, c, "%s", reason);
                 continue;
             }
         } else if (giver->cls > taker->cls) {
-            exclude(out, &xcap, c->id, "class %d masses, the receiver takes up to class %d",
+            exclude(out, &xcap, c, "class %d masses, the receiver takes up to class %d",
                     giver->cls, taker->cls);
             continue;
         }
         int months = overlap_months(listing, c);
         if (months < 0) {
-            exclude(out, &xcap, c->id, "the windows do not overlap");
+            exclude(out, &xcap, c, "the windows do not overlap");
             continue;
         }
         out->items = mb_xgrow(out->items, &cap, out->n + 1, sizeof *out->items);

@@ -59,11 +59,6 @@ static const struct mb_term *find(const struct mb_terms *t, const struct mb_subs
     return NULL;
 }
 
-static void describe(const struct mb_term *x, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s", x->substance->code, x->leached ? " leached at L/S = 10:" : "");
-}
-
 bool mb_terms_exclude(const struct mb_terms *st, int scls, const struct mb_terms *rt, int rcls,
                       char *reason, size_t n)
 {
@@ -72,13 +67,17 @@ bool mb_terms_exclude(const struct mb_terms *st, int scls, const struct mb_terms
     int lo = st->min_class > 0 && st->min_class < scls ? st->min_class : scls;
     int judged = rt->range ? lo : scls;
     if (judged > rcls) {
-        if (lo < scls)
-            snprintf(reason, n, "class %d-%d masses (a detection limit leaves the class "
-                     "open up to %d); the receiver takes up to class %d%s", lo, scls, scls,
-                     rcls, rt->range ? "" : " and does not accept class ranges");
+        if (lo < scls && rt->range)
+            mb_words_say(reason, n, "class %d-%d masses (a detection limit leaves the class "
+                         "open up to %d); the receiver takes up to class %d", lo, scls, scls,
+                         rcls);
+        else if (lo < scls)
+            mb_words_say(reason, n, "class %d-%d masses (a detection limit leaves the class "
+                         "open up to %d); the receiver takes up to class %d and does not "
+                         "accept class ranges", lo, scls, scls, rcls);
         else
-            snprintf(reason, n, "class %d masses, the receiver takes up to class %d", scls,
-                     rcls);
+            mb_words_say(reason, n, "class %d masses, the receiver takes up to class %d",
+                         scls, rcls);
         return true;
     }
     /* The receiver's own limits, total and leached. */
@@ -87,18 +86,26 @@ bool mb_terms_exclude(const struct mb_terms *st, int scls, const struct mb_terms
         const struct mb_term *v = find(st, lim->substance, lim->leached);
         if (!v || v->value <= lim->value)
             continue;
-        char what[64];
-        describe(v, what, sizeof what);
-        const char *unit = v->substance->unit;
+        const char *what = v->substance->code, *unit = v->substance->unit;
         if (!v->below) {
-            snprintf(reason, n, "%s %g %s is above the receiver's limit %g %s", what,
-                     v->value, unit, lim->value, unit);
+            if (v->leached)
+                mb_words_say(reason, n, "%s leached at L/S = 10: %g %s is above the "
+                             "receiver's limit %g %s", what, v->value, unit, lim->value, unit);
+            else
+                mb_words_say(reason, n, "%s %g %s is above the receiver's limit %g %s", what,
+                             v->value, unit, lim->value, unit);
             return true;
         }
         if (!rt->range) {
-            snprintf(reason, n, "%s not detected below %g %s, which is above the receiver's "
-                     "limit %g %s: not proven, and the receiver does not accept class "
-                     "ranges", what, v->value, unit, lim->value, unit);
+            if (v->leached)
+                mb_words_say(reason, n, "%s leached at L/S = 10: not detected below %g %s, "
+                             "which is above the receiver's limit %g %s: not proven, and "
+                             "the receiver does not accept class ranges", what, v->value,
+                             unit, lim->value, unit);
+            else
+                mb_words_say(reason, n, "%s not detected below %g %s, which is above the "
+                             "receiver's limit %g %s: not proven, and the receiver does not "
+                             "accept class ranges", what, v->value, unit, lim->value, unit);
             return true;
         }
     }

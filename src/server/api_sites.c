@@ -12,6 +12,7 @@
 
 #include "core/strbuf.h"
 #include "core/text.h"
+#include "core/words_json.h"
 #include "market/deal.h"
 #include "market/listing.h"
 #include "market/market.h"
@@ -387,13 +388,24 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
     mb_strbuf_adds(&out, "],\"excluded\":[");
     first = true;
     for (size_t i = 0; i < res.nexcluded; i++) {
-        if (!text_ok(res.excluded[i].reason))
+        const struct mb_match_excluded *x = &res.excluded[i];
+        if (!text_ok(x->reason) || !text_ok(x->title))
             continue;
         mb_strbuf_adds(&out, first ? "{\"site_id\":" : ",{\"site_id\":");
-        add_int(&out, res.excluded[i].site_id);
+        add_int(&out, x->site_id);
+        mb_strbuf_adds(&out, ",\"title\":");
+        add_str(&out, x->title);
         mb_strbuf_adds(&out, ",\"reason\":");
-        add_str(&out, res.excluded[i].reason);
-        mb_strbuf_adds(&out, "}");
+        add_str(&out, x->reason);
+        /* The reason's words ({"key","params"}), for the reader's language. */
+        char *w = mb_words_json_text(&x->words);
+        if (w && w[0] == '{' && w[1] != '}') {
+            mb_strbuf_adds(&out, ",");
+            mb_strbuf_adds(&out, w + 1);
+        } else {
+            mb_strbuf_adds(&out, ",\"key\":null,\"params\":[]}");
+        }
+        free(w);
         first = false;
     }
     mb_strbuf_adds(&out, "],\"candidates\":");

@@ -56,8 +56,8 @@ def test_leaching_results_decide_landfill_acceptance(api):
     assert inert["accepted"] is False and inert["exceeded"] == 1
     assert inert["deciding"] == {"substance": "Ba", "leached": True, "value": 25, "limit": 20,
                                  "unit": "mg/kg", "status": "V", "source": "EU2003-33"}
-    assert inert["reason"] == ("Ba leached at L/S = 10: 25 mg/kg is above the inert waste "
-                               "landfill limit 20 mg/kg (avfallsforskriften vedlegg II)")
+    assert inert["reason"] == ("Ba leached at L/S = 10: 25 mg/kg is above the limit 20 mg/kg "
+                               "of the landfill template 'inert' (avfallsforskriften vedlegg II)")
     assert inert["not_measured"] > 10
     assert inert["verdict"] == "not_accepted"
     # the ordinary landfill: nothing exceeded, but most limits not analysed
@@ -167,8 +167,17 @@ def test_listing_class_range_background_and_matches(api):
     assert "does not accept class ranges" in excluded[strict["id"]]
     assert ranged["id"] in ids
     assert excluded[inert_fill["id"]] == (
-        "Ba leached at L/S = 10: 25 mg/kg is above the inert waste landfill limit 20 mg/kg "
-        "(avfallsforskriften vedlegg II)")
+        "Ba leached at L/S = 10: 25 mg/kg is above the limit 20 mg/kg of the landfill "
+        "template 'inert' (avfallsforskriften vedlegg II)")
+    # Each exclusion names the site and carries its reason's words, for
+    # the reader's language: the template and its values.
+    words = {e["site_id"]: e for e in r["excluded"]}
+    assert words[inert_fill["id"]]["title"] == "Bodø inertdeponi"
+    assert words[inert_fill["id"]]["key"] == (
+        "%s leached at L/S = 10: %g %s is above the limit %g %s of the landfill template "
+        "'%s' (avfallsforskriften vedlegg II)")
+    assert words[inert_fill["id"]]["params"] == ["Ba", 25, "mg/kg", 20, "mg/kg", "inert"]
+    assert words[strict["id"]]["key"].endswith("and does not accept class ranges")
     assert leach["id"] in ids
     assert inert_fill["acceptance"] == "inert"
 

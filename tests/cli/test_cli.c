@@ -803,7 +803,8 @@ Test(cli, classify_leaching_background_and_templates)
                               "--municipality", "5001", NULL);
     EXPECT(r, 0, out, "within the natural background 100 of Trondheim (5001)");
     cr_assert(strstr(r.out, "Inert waste landfill: NOT ACCEPTED - Ba leached at L/S = 10: "
-                            "25 mg/kg is above the inert waste landfill limit 20 mg/kg"),
+                            "25 mg/kg is above the limit 20 mg/kg of the landfill template "
+                            "'inert'"),
               "%s", r.out);
     cr_assert(strstr(r.out, "class 2 (God / Good)"), "%s", r.out);
     run_free(&r);

@@ -880,8 +880,17 @@ Test(market, ranges_leaching_limits_and_templates_in_matching)
     cr_assert_str_eq(excluded(&res, 12)->reason,
                      "Ba leached at L/S = 10: 25 mg/kg is above the receiver's limit 20 mg/kg");
     cr_assert_str_eq(excluded(&res, 13)->reason,
-                     "Ba leached at L/S = 10: 25 mg/kg is above the inert waste landfill "
-                     "limit 20 mg/kg (avfallsforskriften vedlegg II)");
+                     "Ba leached at L/S = 10: 25 mg/kg is above the limit 20 mg/kg of the "
+                     "landfill template 'inert' (avfallsforskriften vedlegg II)");
+    /* The reason keeps its words through the pass-on, for the reader's
+     * language: the template and its six values. */
+    const struct mb_words *w = &excluded(&res, 13)->words;
+    cr_assert_str_eq(w->tmpl, "%s leached at L/S = 10: %g %s is above the limit %g %s of the "
+                     "landfill template '%s' (avfallsforskriften vedlegg II)");
+    cr_assert_eq(w->n, 6);
+    cr_assert_str_eq(w->v[0].text, "Ba");
+    cr_assert_float_eq(w->v[1].num, 25.0, 1e-9);
+    cr_assert_str_eq(w->v[5].text, "inert");
     cr_assert_null(excluded(&res, 14)); /* ordinary: Ba 25 <= 100 */
     cr_assert(strstr(excluded(&res, 15)->reason, "not detected below 0.05 mg/kg, which is "
                                                  "above the receiver's limit 0.01 mg/kg"),

@@ -33,7 +33,7 @@ test('the operator creates a landfill with a limit, publishes it and sees it on 
   await form.getByLabel('Breddegrad (N)').fill('63.35');
   await form.getByLabel('Lengdegrad (Ø)').fill('10.36');
   const accepts = form.getByRole('group', { name: 'Materialer som tas imot' });
-  await accepts.getByLabel('Hele gruppen (soil.*)').check();
+  await accepts.getByLabel('Hele gruppen: Jord og løsmasser').check();
   await form.getByLabel('Høyeste tilstandsklasse som tas imot').selectOption('2');
   await form.getByLabel('Kapasitet per år').fill('-100');
   await form.getByLabel('Enhet').selectOption('fm3');
@@ -92,7 +92,7 @@ test('the operator creates a landfill with a limit, publishes it and sees it on 
   await form.waitFor();
   // shown as Norwegians write it, a no-break space between the thousands
   assert.equal(await form.getByLabel('Kapasitet per år').inputValue(), '50\u00a0000');
-  assert.ok(await accepts.getByLabel('Hele gruppen (soil.*)').isChecked());
+  assert.ok(await accepts.getByLabel('Hele gruppen: Jord og løsmasser').isChecked());
   await form.getByLabel('Mottaksgebyr (kr/t)').fill('135');
   await page.getByRole('button', { name: 'Lagre og publiser' }).click();
   await page.waitForURL(new RegExp(`#/anlegg/${id}\\?lagret=1`));

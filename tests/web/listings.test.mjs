@@ -125,8 +125,8 @@ test('a need with accepts, max class and a limit; a bad limit is refused next to
   assert.ok(await form.getByRole('group', { name: /Tar også imot/ }).isVisible(), 'accepts shows for a need');
   assert.ok(!(await form.getByRole('button', { name: 'Legg til stoff' }).isVisible()), 'lab rows are for a supply only');
   await form.getByLabel('Høyeste tilstandsklasse som tas imot (1–5)').selectOption('2');
-  await form.getByLabel('Hele gruppen (rock.*)').check();
-  await form.getByLabel(/\(soil\.gravel\)/).check();
+  await form.getByLabel('Hele gruppen: Stein og fjell').check();
+  await form.getByLabel('Grus', { exact: true }).check();
   await form.getByRole('button', { name: 'Legg til grenseverdi' }).click();
   await form.locator('.limit-row').getByLabel('Stoff').fill('Pb');
   await form.locator('.limit-row').getByLabel('Grense').fill('-1');
@@ -156,7 +156,7 @@ test('a need with accepts, max class and a limit; a bad limit is refused next to
   // Editing keeps the boxes and rows as saved.
   await page.goto(`${srv.base}/#/rediger/${id}`);
   await form.waitFor();
-  assert.ok(await form.getByLabel('Hele gruppen (rock.*)').isChecked());
+  assert.ok(await form.getByLabel('Hele gruppen: Stein og fjell').isChecked());
   assert.equal(await form.locator('.limit-row').getByLabel('Grense').inputValue(), '45.5');
   await page.context().close();
 });

@@ -65,7 +65,7 @@ test('the operator sets a landfill to the inert template with a leaching limit',
   await form.getByLabel('Navn', { exact: true }).fill('Inertdeponi Heimdal');
   await form.getByLabel('Breddegrad (N)').fill('63.35');
   await form.getByLabel('Lengdegrad (Ø)').fill('10.36');
-  await form.getByRole('group', { name: 'Materialer som tas imot' }).getByLabel('Hele gruppen (soil.*)').check();
+  await form.getByRole('group', { name: 'Materialer som tas imot' }).getByLabel('Hele gruppen: Jord og løsmasser').check();
   await form.getByLabel('Kapasitet per år').fill('20000');
   await form.getByLabel('Mottakskriterier (avfallsforskriften vedlegg II)').selectOption('inert');
   await form.getByLabel('Tar imot masser med klassespenn').check();

@@ -446,6 +446,10 @@ const nb = {
   'dash.co2': 'CO₂ spart i siste plan du kjørte',
   'dash.co2.planned': 'Planlagt, ikke levert. Plan «{name}» for {from}–{to}, kjørt {when}.',
   'dash.co2.none': 'Du har ikke kjørt noen plan i denne nettleseren ennå. Kjør en under «Regional plan».',
+  'dash.table.landfills.csv': 'Deponiene (IKAP)',
+  'dash.table.landfill-capacity-sums.csv': 'Deponikapasitet per år (IKAP)',
+  'dash.table.surplus-2020.csv': 'Overskuddsmasser 2020 (MEF)',
+  'dash.unit_note': 'Kildetabellene oppgir m3 uten å si om det er faste eller løse kubikkmeter.',
   'dash.findings': 'Merknader til tallgrunnlaget',
   'dash.year': 'År',
   'unit.t': 't', 'unit.fm3': 'fm³', 'unit.lm3': 'lm³', 'unit.pm3': 'pam³',
@@ -456,7 +460,7 @@ const nb = {
   'form.accepts': 'Tar også imot (valgfritt)',
   'form.accepts.hint': 'Materialet over tas alltid imot. Kryss av for andre materialer eller hele grupper som også kan brukes.',
   'mat.all': 'Alle materialer (*)',
-  'mat.group.all': 'Hele gruppen ({code})',
+  'mat.group.all': 'Hele gruppen: {group}',
   'group.recycled': 'Gjenvunnet',
   'limits.title': 'Egne grenseverdier (mg/kg TS, valgfritt)',
   'limits.hint': 'Masser med høyere analyseverdi for et stoff enn grensen her blir ikke foreslått.',
@@ -972,6 +976,10 @@ const en = {
   'dash.m3': 'm³', 'dash.co2': 'CO₂ saved in the latest plan you ran',
   'dash.co2.planned': 'Planned, not delivered. Plan "{name}" for {from}–{to}, run {when}.',
   'dash.co2.none': 'You have not run a plan in this browser yet. Run one under "Regional plan".',
+  'dash.table.landfills.csv': 'Landfills (IKAP)',
+  'dash.table.landfill-capacity-sums.csv': 'Landfill capacity per year (IKAP)',
+  'dash.table.surplus-2020.csv': 'Surplus masses 2020 (MEF)',
+  'dash.unit_note': 'The source tables give m3 without saying solid or loose.',
   'dash.findings': 'Notes on the data', 'dash.year': 'Year',
   'unit.t': 't', 'unit.fm3': 'fm³', 'unit.lm3': 'lm³', 'unit.pm3': 'pam³', 'kg': 'kg', 'tonnes_co2': 't CO₂',
   'group.rock': 'Rock', 'group.soil': 'Soil', 'group.product': 'Products (crushed rock, gravel)', 'group.other': 'Other',
@@ -980,7 +988,7 @@ const en = {
   'form.accepts': 'Also accepts (optional)',
   'form.accepts.hint': 'The material above is always accepted. Tick other materials or whole groups that can also serve.',
   'mat.all': 'Every material (*)',
-  'mat.group.all': 'The whole group ({code})',
+  'mat.group.all': 'The whole group: {group}',
   'group.recycled': 'Recycled',
   'limits.title': 'Own limit values (mg/kg dry matter, optional)',
   'limits.hint': 'Masses with a lab value above the limit given here for a substance are not proposed.',
@@ -1147,6 +1155,8 @@ const en = {
 };
 
 const tables = { nb, en };
+/* Both catalogues, for the tests that check a view's words against them. */
+export const catalogues = tables;
 let lang = (typeof localStorage !== 'undefined' && localStorage.getItem('mb-lang')) || 'nb';
 if (!tables[lang]) lang = 'nb';
 

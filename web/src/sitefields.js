@@ -43,8 +43,8 @@ export function materialList(mats, selected, { name = 'accepts', legend, hint } 
   const groups = GROUPS.map((g) => {
     const list = mats.filter((m) => m.code.split('.')[0] === g);
     return h('fieldset', { class: 'mat-group' }, h('legend', {}, t(`group.${g}`)),
-      box(`${g}.*`, t('mat.group.all', { code: `${g}.*` })),
-      list.map((m) => box(m.code, `${materialName(m)} (${m.code})`)));
+      box(`${g}.*`, t('mat.group.all', { group: t(`group.${g}`) })),
+      list.map((m) => box(m.code, materialName(m))));
   });
   // Codes or patterns the doc has that the boxes do not show (e.g. an old alias) stay as extra boxes.
   const known = new Set(['*', ...GROUPS.map((g) => `${g}.*`), ...mats.map((m) => m.code)]);

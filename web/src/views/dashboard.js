@@ -45,8 +45,8 @@ export async function dashboardView({ root }) {
     hbarChart(per.map((r) => ({ label: `${r.municipality} (${r.code})`, value: r.delivered_to_landfill_m3 })), { title: t('dash.mef'), desc: t('dash.mef'), unit: t('dash.m3') })));
   if (ref.findings?.length) {
     root.append(h('section', { class: 'card' }, h('h2', {}, t('dash.findings')),
-      h('ul', {}, ref.findings.map((f) => h('li', {}, `${f.table || ''}: ${worded(f)}`))),
-      ref.unit_note ? h('p', { class: 'hint' }, String(ref.unit_note)) : null));
+      h('ul', {}, ref.findings.map((f) => h('li', {}, f.table ? `${t(`dash.table.${f.table}`)}: ${worded(f)}` : worded(f)))),
+      ref.unit_note ? h('p', { class: 'hint' }, t('dash.unit_note')) : null));
   }
 }
 

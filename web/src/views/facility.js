@@ -59,7 +59,7 @@ export async function facilityFormView({ root, params }) {
   }
   const type0 = doc.type || 'landfill';
   const classOpts = [['', t('fac.class.default')], ...[1, 2, 3, 4, 5].map((c) => [c, String(c)])];
-  const matOpts = [['', t('form.class.none')], ...mats.map((m) => [m.code, `${materialName(m)} (${m.code})`])];
+  const matOpts = [['', t('form.class.none')], ...mats.map((m) => [m.code, materialName(m)])];
   const cap = doc[CAPACITY[type0]];
   const accepts = materialList(mats, doc.accepts, { name: 'accepts', legend: t('fac.accepts') });
   const offers = materialList(mats, doc.offers, { name: 'offers', legend: t('fac.offers') });

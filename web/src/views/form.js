@@ -37,7 +37,7 @@ export async function formView({ root, params }) {
     try { doc = await api('GET', `/api/listings/${editing}`); version = doc.version; } catch (e) { root.append(note('error', e.message)); return; }
   }
   const type = doc.type || 'supply';
-  const matOpts = [['', t('form.class.none')], ...mats.map((m) => [m.code, `${materialName(m)} (${m.code})`])];
+  const matOpts = [['', t('form.class.none')], ...mats.map((m) => [m.code, materialName(m)])];
   const classOpts = [['', t('form.class.none')], ...[1, 2, 3, 4, 5].map((c) => [c, String(c)])];
 
   const conv = h('p', { class: 'hint conversion', 'aria-live': 'polite' });

@@ -10,6 +10,7 @@ import { t, num, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
 import { createMap, siteMarker, line, L } from '../map.js';
 import { go } from '../router.js';
+import { worded } from '../words.js';
 import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
 import { listingMessages } from './messages.js';
@@ -169,6 +170,6 @@ async function showMatches(sec, site, map, mats) {
   }
   if (r.excluded?.length) {
     sec.append(h('details', {}, h('summary', {}, `${t('matches.excluded')} (${r.excluded.length})`),
-      h('ul', {}, r.excluded.map((x) => h('li', {}, `${x.title || x.site_id}: ${x.reason}`)))));
+      h('ul', {}, r.excluded.map((x) => h('li', {}, `${x.title || x.site_id}: ${worded({ message: x.reason, key: x.key, params: x.params })}`)))));
   }
 }
