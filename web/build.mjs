@@ -1,16 +1,23 @@
 /*
  * build.mjs - bundles the web front end into dist/ for the C server's
- * --static: dist/index.html, dist/app.js (src/main.js and its imports,
- * Leaflet, markercluster and d3-sankey, minified ES module), dist/app.css
- * (Leaflet's and markercluster's CSS followed by ours, with Leaflet's
- * marker images copied to dist/images/), each text file with a gzip copy
- * (name.gz) for the server to send compressed. Nothing is fetched at run time
- * from a CDN. Run with `npm run build`; `--dev` skips minification.
+ * --static: dist/index.html, dist/app.<hash>.js (src/main.js and its
+ * imports, Leaflet, markercluster and d3-sankey, minified ES module),
+ * dist/app.<hash>.css (Leaflet's and markercluster's CSS followed by ours,
+ * with Leaflet's marker images copied to dist/images/, which the CSS names
+ * relative to itself). <hash> is the first 10 hex digits of the SHA-256 of
+ * the file's bytes, so a changed file has a new name: the server lets a
+ * browser cache a hashed name for a year ("immutable") and asks it to
+ * revalidate index.html, the one file that names them, every time.
+ * Next to each text file a brotli copy (name.br, quality 11, text mode)
+ * and a gzip copy (name.gz, level 9) for the server to send to a client
+ * that accepts them. Nothing is fetched at run time from a CDN. Run with
+ * `npm run build`; `--dev` skips minification.
  */
 import { build } from 'esbuild';
 import { mkdir, copyFile, readFile, writeFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +26,14 @@ const dev = process.argv.includes('--dev');
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(join(dist, 'images'), { recursive: true });
+
+/* name.<first 10 hex digits of SHA-256>.ext (server/assets.c recognises
+ * 8 or more lowercase hex digits between dots as a content hash). */
+const hashed = (name, data) => {
+  const dot = name.lastIndexOf('.');
+  const hash = createHash('sha256').update(data).digest('hex').slice(0, 10);
+  return `${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+};
 
 const js = await build({
   entryPoints: [join(here, 'src/main.js')],
@@ -29,9 +44,12 @@ const js = await build({
   sourcemap: dev ? 'inline' : false,
   outfile: join(dist, 'app.js'),
   legalComments: 'eof',
-  metafile: true,
+  write: false,
   logLevel: 'warning',
 });
+if (js.outputFiles.length !== 1) throw new Error(`esbuild wrote ${js.outputFiles.length} files, expected app.js alone`);
+const appJs = hashed('app.js', js.outputFiles[0].contents);
+await writeFile(join(dist, appJs), js.outputFiles[0].contents);
 
 const css = [
   'node_modules/leaflet/dist/leaflet.css',
@@ -41,21 +59,37 @@ const css = [
 ];
 let out = '';
 for (const f of css) out += `/* ${f} */\n${await readFile(join(here, f), 'utf8')}\n`;
-await writeFile(join(dist, 'app.css'), out);
+const appCss = hashed('app.css', out);
+await writeFile(join(dist, appCss), out);
 
 const img = join(here, 'node_modules/leaflet/dist/images');
 for (const f of await readdir(img)) await copyFile(join(img, f), join(dist, 'images', f));
-await copyFile(join(here, 'src/index.html'), join(dist, 'index.html'));
 
-// A gzip copy of every text file next to it (name.gz), written after the
-// file itself: the server sends it to a client that accepts gzip.
-let zipped = 0;
-for (const f of ['app.js', 'app.css', 'index.html']) {
+// index.html names the hashed files; a name it no longer holds is an error
+// here rather than a page without its script.
+let html = await readFile(join(here, 'src/index.html'), 'utf8');
+for (const [plain, name] of [['href="app.css"', `href="${appCss}"`], ['src="app.js"', `src="${appJs}"`]]) {
+  if (!html.includes(plain)) throw new Error(`src/index.html has no ${plain}`);
+  html = html.replace(plain, name);
+}
+await writeFile(join(dist, 'index.html'), html);
+
+// A brotli and a gzip copy of every text file next to it, written after
+// the file itself (the server sends a copy only if it is not older).
+const sizes = {};
+for (const f of [appJs, appCss, 'index.html']) {
   const data = await readFile(join(dist, f));
   const gz = gzipSync(data, { level: 9 });
+  const br = brotliCompressSync(data, {
+    params: {
+      [zc.BROTLI_PARAM_QUALITY]: 11,
+      [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT,
+      [zc.BROTLI_PARAM_SIZE_HINT]: data.length,
+    },
+  });
   await writeFile(join(dist, `${f}.gz`), gz);
-  if (f === 'app.js') zipped = gz.length;
+  await writeFile(join(dist, `${f}.br`), br);
+  sizes[f] = [data.length, gz.length, br.length].map((n) => Math.round(n / 1024));
 }
-
-const bytes = Object.values(js.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
-console.log(`web: built dist/ (app.js ${Math.round(bytes / 1024)} KiB, gzip ${Math.round(zipped / 1024)} KiB; app.css ${Math.round(out.length / 1024)} KiB)`);
+const line = (f) => `${f} ${sizes[f][0]} KiB, gzip ${sizes[f][1]} KiB, br ${sizes[f][2]} KiB`;
+console.log(`web: built dist/ (${line(appJs)}; ${line(appCss)})`);

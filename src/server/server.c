@@ -26,6 +26,8 @@
 #include "market/listing.h"
 #include "exchange/addresses.h"
 #include "market/seed.h"
+#include "server/assets.h"
+#include "server/encoding.h"
 #include "server/srv.h"
 
 struct mb_server {
@@ -100,29 +102,17 @@ static int open_regular(const char *path, struct stat *sb)
     return fd;
 }
 
-/* The request's header `name` holds `token` as one of its comma-separated
- * values ("gzip" in "br, gzip;q=0.8"). */
-static bool header_has(struct MHD_Connection *c, const char *name, const char *token)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-    size_t n = strlen(token);
-    for (const char *p = v; p && *p;) {
-        p += strspn(p, " \t,");
-        size_t len = strcspn(p, ",;");
-        if (len == n && strncasecmp(p, token, n) == 0)
-            return true;
-        p += strcspn(p, ",");
-    }
-    return false;
-}
-
 /* A file under static_dir: no "..", no hidden files, regular files only.
- * The web front end's build writes a gzip copy of each text file next to
- * it (name.gz); a client that accepts gzip gets it (Content-Encoding,
- * Vary). Every file has a validator (ETag of size, time and encoding):
- * the bundle's names carry no hash, so text files are "no-cache" (asked
- * again each time, answered 304 Not Modified when unchanged), images and
- * fonts cached for a week. */
+ * The web build (web/build.mjs) writes a brotli and a gzip copy of each
+ * text file next to it (name.br, name.gz); the client gets the copy its
+ * Accept-Encoding weighs highest (encoding.c), or the file itself, with
+ * "Vary: Accept-Encoding". A copy older than its file is stale and not
+ * sent. Every file has a validator, an ETag of size, time and encoding
+ * (each copy its own tag), answered 304 Not Modified when If-None-Match
+ * names it. Cache lifetimes: a name with a content hash (app.<hash>.js)
+ * never changes, so a year and "immutable"; other text (index.html, which
+ * names the hashed files) is "no-cache", asked again each time; images
+ * and fonts are cached for a week. */
 static struct MHD_Response *static_file(const struct mb_srv *s, struct MHD_Connection *c,
                                         const char *url, int *status)
 {
@@ -130,7 +120,7 @@ static struct MHD_Response *static_file(const struct mb_srv *s, struct MHD_Conne
     if (!s->cfg.static_dir || url[0] != '/' || strstr(url, "/.") || strstr(url, "//") ||
         strchr(url, '\\') || strlen(url) > 400)
         return NULL;
-    char path[1024], gz[1040];
+    char path[1024], copy[1040];
     snprintf(path, sizeof path, "%s%s%s", s->cfg.static_dir, url,
              url[strlen(url) - 1] == '/' ? "index.html" : "");
     struct stat sb;
@@ -138,29 +128,35 @@ static struct MHD_Response *static_file(const struct mb_srv *s, struct MHD_Conne
     if (fd < 0)
         return NULL;
     const char *type = mime_of(path);
-    bool text = strncmp(type, "text/", 5) == 0 || strcmp(type, "application/json") == 0 ||
-                strcmp(type, "image/svg+xml") == 0;
-    bool zipped = false;
-    if (text && header_has(c, "Accept-Encoding", "gzip")) {
-        snprintf(gz, sizeof gz, "%s.gz", path);
-        struct stat zb;
-        int zfd = open_regular(gz, &zb);
-        /* Only a copy at least as new as the file it copies. */
-        if (zfd >= 0 && zb.st_mtime >= sb.st_mtime) {
+    bool text = mb_encoding_compressible(type);
+    const struct mb_encoding *coding = NULL;
+    if (text) {
+        const struct mb_encoding *want[2];
+        size_t n = mb_encoding_copies(
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding"), want);
+        for (size_t i = 0; i < n && !coding; i++) {
+            snprintf(copy, sizeof copy, "%s%s", path, want[i]->suffix);
+            struct stat zb;
+            int zfd = open_regular(copy, &zb);
+            if (zfd < 0)
+                continue;
+            /* Only a copy at least as new as the file it copies. */
+            if (zb.st_mtime < sb.st_mtime) {
+                close(zfd);
+                continue;
+            }
             close(fd);
             fd = zfd;
             sb = zb;
-            zipped = true;
-        } else if (zfd >= 0) {
-            close(zfd);
+            coding = want[i];
         }
     }
     char etag[80];
-    snprintf(etag, sizeof etag, "\"%llx-%llx%s\"", (unsigned long long)sb.st_size,
-             (unsigned long long)sb.st_mtime, zipped ? "-gz" : "");
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    snprintf(etag, sizeof etag, "\"%llx-%llx%s%s\"", (unsigned long long)sb.st_size,
+             (unsigned long long)sb.st_mtime, coding ? "-" : "", coding ? coding->name : "");
     struct MHD_Response *resp;
-    if (inm && strcmp(inm, etag) == 0) {
+    if (mb_asset_etag_matches(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"),
+                              etag)) {
         close(fd);
         resp = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
         *status = MHD_HTTP_NOT_MODIFIED;
@@ -172,13 +168,16 @@ static struct MHD_Response *static_file(const struct mb_srv *s, struct MHD_Conne
         }
         *status = MHD_HTTP_OK;
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-        if (zipped)
-            MHD_add_response_header(resp, "Content-Encoding", "gzip");
+        if (coding)
+            MHD_add_response_header(resp, "Content-Encoding", coding->name);
     }
     if (!resp)
         return NULL;
     MHD_add_response_header(resp, "ETag", etag);
-    MHD_add_response_header(resp, "Cache-Control", text ? "no-cache" : "public, max-age=604800");
+    MHD_add_response_header(resp, "Cache-Control",
+                            mb_asset_hashed(path) ? "public, max-age=31536000, immutable"
+                            : text                ? "no-cache"
+                                                  : "public, max-age=604800");
     if (text)
         MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -239,9 +238,40 @@ static void add_common_headers(const struct mb_srv *s, struct MHD_Response *resp
     }
 }
 
+/* Replies of a GET (or HEAD) of at least GZIP_MIN bytes of text or JSON
+ * go gzipped at GZIP_LEVEL to a client that accepts gzip (encoding.c says
+ * why gzip and at what cost): the map's search pages are 210 KiB of JSON
+ * each, 13 KiB gzipped. Below GZIP_MIN the saving is a few hundred bytes
+ * at most. Only GET and HEAD: replies to POST (sign-in's token, an
+ * invitation's) stay as they are, so no secret is ever compressed
+ * together with what a request put in (BREACH; docs/security.md). */
+#define GZIP_MIN 1024
+#define GZIP_LEVEL 5
+
+static const char *gzip_reply(struct mb_req *r)
+{
+    if (!r->out || r->out_len < GZIP_MIN || !mb_encoding_compressible(r->out_type) ||
+        (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) ||
+        mb_encoding_accept_q(mb_req_header(r, "Accept-Encoding"), "gzip") == 0)
+        return NULL;
+    char *z;
+    size_t n;
+    if (mb_encoding_gzip(r->out, r->out_len, GZIP_LEVEL, &z, &n) != 0)
+        return NULL;
+    if (n >= r->out_len) {
+        free(z);
+        return NULL;
+    }
+    free(r->out);
+    r->out = z;
+    r->out_len = n;
+    return "gzip";
+}
+
 static enum MHD_Result send_reply(struct mb_req *r)
 {
     struct mb_srv *s = r->srv;
+    const char *coding = gzip_reply(r);
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         r->out_len, r->out ? r->out : (char *)"", r->out ? MHD_RESPMEM_MUST_FREE
                                                        : MHD_RESPMEM_PERSISTENT);
@@ -252,6 +282,10 @@ static enum MHD_Result send_reply(struct mb_req *r)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->out_type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (coding)
+        MHD_add_response_header(resp, "Content-Encoding", coding);
+    if (mb_encoding_compressible(r->out_type))
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     if (r->location[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
     if (r->retry_after[0])

@@ -34,8 +34,10 @@ export function createMap(el, { center = [63.40, 10.40], zoom = 9 } = {}) {
   // Users who ask for less motion get no fading and zooming animations
   // (WCAG 2.3.3); a popup then is readable the moment it opens.
   const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  // maxZoom on the map itself, not only on the tile layer: without tiles
+  // ("none") the clusters would throw "Map has no maxZoom specified".
   const map = L.map(el, {
-    center, zoom, preferCanvas: false, keyboard: true, zoomControl: false,
+    center, zoom, maxZoom: 18, preferCanvas: false, keyboard: true, zoomControl: false,
     fadeAnimation: !still, zoomAnimation: !still, markerZoomAnimation: !still,
   });
   // Leaflet names its buttons in English; give them the page's language (title is also the aria-label).
