@@ -1,8 +1,10 @@
 /*
  * seed.c - loading the demo market into an empty database (see seed.h).
- * The sites come from the Trondheim demo scenario; each becomes a body in
- * the API's own format and goes through the same validation as a user's
- * listing, so the demo cannot hold what a user could not enter.
+ * The sites come from the Trondheim demo scenario, dressed with condition
+ * classes, lab results and landfills for contaminated masses
+ * (seed_quality.c); each becomes a body in the API's own format and goes
+ * through the same validation as a user's listing, so the demo cannot
+ * hold what a user could not enter.
  */
 #include "market/seed.h"
 
@@ -80,7 +82,10 @@ static json_t *body_of(json_t *site, const struct mb_market *m,
                  mm ? mm->name_nb : (mat ? mat : "masser"), place);
         json_object_set_new(b, "type", json_string(supply ? "supply" : "need"));
         json_object_set_new(b, "title", json_string(title));
-        json_object_set_new(b, "keywords", json_pack("[s, s]", "demo", place));
+        json_t *kw = json_pack("[s, s]", "demo", place);
+        if (supply && json_integer_value(json_object_get(site, "class")) > 1)
+            json_array_append_new(kw, json_string("forurenset"));
+        json_object_set_new(b, "keywords", kw);
         /* Listings alternate between the developer, the contractor and
          * the municipality's own projects. */
         *owner = (int)(index % 3);
@@ -193,10 +198,15 @@ int mb_seed_demo(struct mb_store *st, const struct mb_market *m, char ***logins,
         return err ? err->code : MB_EDATA;
     json_t *doc = json_loads(scenario, 0, NULL);
     free(scenario);
+    if (!doc)
+        return mb_error_set(err, MB_EDATA, "demo", "the demo scenario is broken");
+    /* The market demo shows condition classes; the planning demo keeps
+     * the clean MEF masses (seed_quality.c). */
     struct mb_municipalities munis;
-    if (!doc || (rc = mb_municipalities_init(&munis, err)) != 0) {
+    if ((rc = mb_seed_demo_quality(doc, &m->classes, err)) != 0 ||
+        (rc = mb_municipalities_init(&munis, err)) != 0) {
         json_decref(doc);
-        return doc ? rc : mb_error_set(err, MB_EDATA, "demo", "the demo scenario is broken");
+        return rc;
     }
     char **lines = mb_xcalloc(NORGS + 1, sizeof *lines);
     size_t nlines = 0;

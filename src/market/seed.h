@@ -37,6 +37,17 @@ struct mb_seed_users {
 int mb_seed_demo_deals(struct mb_store *st, const struct mb_seed_users *u,
                        struct mb_error *err);
 
+/* Condition classes in the demo (seed_quality.c): about one surplus in
+ * eight of the scenario document (massebank-scenario/1, parsed) becomes
+ * class 2, 3 or 4 with lab results ("lab", API format) that mb_classify
+ * puts in that class, and three landfills for contaminated masses (up to
+ * class 2, 3 and 5) are appended to its sites. Deterministic (a fixed
+ * seed). 0, or MB_EDATA when the class table lacks a substance or a drawn
+ * sample does not give its class; the document may then be half dressed
+ * and is to be dropped. */
+int mb_seed_demo_quality(json_t *scenario, const struct mb_class_table *t,
+                         struct mb_error *err);
+
 /* Load every site of a scenario document (massebank-scenario/1 text) as
  * published listings and facilities in one transaction: listings rotate
  * over owners[0..2], storage sites belong to owners[2], other facilities

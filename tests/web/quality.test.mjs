@@ -6,7 +6,9 @@
  * landfill to the inert template with a leaching limit and class-range
  * acceptance through the facility form, and the page shows them; an
  * alum-shale supply carries the warning that it goes only to an approved
- * receiver.
+ * receiver; a contaminated demo surplus shows its class, its lab values and
+ * the landfills for contaminated masses that take it, the clean-mass ones
+ * excluded.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -140,5 +142,39 @@ test('a lab report uploaded in the form becomes the listing\'s sample set', asyn
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);
   await shot(page, 'quality-samples-phone');
+  await page.close();
+});
+
+test('a contaminated demo surplus shows its class, its lab values and the landfills that take it', async () => {
+  // The demo seed (market/seed_quality.c): class-3 surpluses with lab values,
+  // landfills for contaminated masses, and the clean-mass ones excluded.
+  const found = await apiGet(srv.base, '/api/search?type=supply&q=forurenset&per_page=500');
+  const s = found.items.find((x) => x.class === 3 && x.keywords?.includes('demo')) ||
+    found.items.find((x) => x.class === 3);
+  assert.ok(s, 'a class-3 demo surplus');
+  const page = await newPage(browser, srv.base);
+  await signIn(page, srv.base, 'utbygger');
+  await page.goto(`${srv.base}/#/annonse/${s.id}`);
+  const facts = page.locator('dl.facts');
+  await facts.waitFor();
+  const text = await facts.innerText();
+  assert.match(text, /Tilstandsklasse\s+3\b/);
+  assert.match(text, /Analyseresultater\s+As [\d,]+, Pb [\d,]+/);
+  assert.match(text, /laget for demoen/);
+  // The long label of the template verdicts leaves the values room (it
+  // took the whole card once and squeezed them to a column of letters).
+  const widths = await page.$$eval('dl.facts dd', (dds) => dds.map((d) => d.getBoundingClientRect().width));
+  assert.ok(Math.min(...widths) >= 150, `values ${Math.round(Math.min(...widths))} px wide`);
+  const rows = page.locator('.matches-table tbody tr.match-row');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert.ok(n >= 1, 'a receiver takes class 3');
+  for (let i = 0; i < n; i++) assert.match(await rows.nth(i).innerText(), /forurensede masser.*\(demo\)/);
+  const summary = await page.locator('section.matches details summary').innerText();
+  const excluded = Number(summary.match(/Utelatt \((\d+)\)/)?.[1]);
+  assert.ok(excluded >= 13, `the 13 landfills for clean masses are excluded (${summary})`);
+  const violations = await checkA11y(page);
+  assert.deepEqual(violations, [], `axe on a contaminated demo listing:\n  ${violations.join('\n  ')}`);
+  await shot(page, 'quality-demo-class3');
   await page.close();
 });
