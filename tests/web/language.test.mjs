@@ -44,6 +44,9 @@ before(async () => {
   const supply = await apiGet(srv.base, '/api/listings?type=supply&per_page=1');
   const need = await apiGet(srv.base, '/api/listings?type=need&per_page=1');
   const fac = await apiGet(srv.base, '/api/facilities?per_page=1');
+  const all = await apiGet(srv.base, '/api/listings?type=supply&per_page=500');
+  ids.dirty = all.items.find((x) => x.class === 3)?.id;
+  assert.ok(ids.dirty, 'the demo has a class-3 surplus');
   ids.supply = supply.items[0].id; ids.need = need.items[0].id; ids.facility = fac.items[0].id;
   const op = await apiToken(srv.base, 'deponi');
   const deals = await apiGet(srv.base, '/api/deals', op);
@@ -62,6 +65,7 @@ const views = () => [
   ['utbygger', 'mine', '#/mine', 'table.mine-table, .empty, .note'],
   ['utbygger', 'new-listing', '#/ny', 'form.listing-form'],
   ['utbygger', 'supply', `#/annonse/${ids.supply}`, '.matches-table tbody tr, .empty, .note'],
+  ['entreprenor', 'contaminated', `#/annonse/${ids.dirty}`, '.matches-table tbody tr'],
   ['entreprenor', 'need', `#/annonse/${ids.need}`, 'h1'],
   ['entreprenor', 'alerts', '#/varsler', 'h1'],
   ['entreprenor', 'messages', '#/meldinger', 'h1'],
@@ -109,6 +113,8 @@ async function sweep(lang, width, height) {
     await page.goto(`${srv.base}/${path}`);
     await page.locator(ready).first().waitFor();
     await page.waitForLoadState('networkidle');
+    // What is folded away is read too (a match's exclusions).
+    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
     await shot(page, `lang-${lang}-${width}-${name}`);
     for (const w of foreign(await shown(page), lang)) found.push(`[${name}${who ? ` as ${who}` : ''}] ${w}`);
     assert.deepEqual(page.errors || [], [], `${name}: no script errors`);
