@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "exchange/export.h"
 #include "exchange/format.h"
+#include "exchange/names.h"
 #include "report/stats.h"
 #include "store/store.h"
 
@@ -86,7 +87,7 @@ static int statistics(struct mb_store *st, int year, const char *const *munis_ar
 int cmd_export(int argc, char **argv)
 {
     const char *db = NULL, *format = NULL, *out = NULL, *what_s = NULL, *org = NULL,
-               *year_s = NULL;
+               *year_s = NULL, *lang_s = NULL;
     const char *munis_arg[MAX_MUNIS];
     size_t nmunis = 0;
     for (int i = 1; i < argc; i++) {
@@ -96,6 +97,7 @@ int cmd_export(int argc, char **argv)
             (m = cli_opt_value(argc, argv, &i, "--format", &format, "export")) ||
             (m = cli_opt_value(argc, argv, &i, "--org", &org, "export")) ||
             (m = cli_opt_value(argc, argv, &i, "--year", &year_s, "export")) ||
+            (m = cli_opt_value(argc, argv, &i, "--lang", &lang_s, "export")) ||
             (m = cli_opt_value(argc, argv, &i, "-o", &out, "export"))) {
             if (m < 0)
                 return EXIT_USAGE;
@@ -134,6 +136,10 @@ int cmd_export(int argc, char **argv)
         return cli_usage("export", "--format '%s' is not csv, xlsx or geojson", format);
     if (what == W_STATISTICS && fmt == MB_XCHG_GEOJSON)
         return cli_usage("export", "statistics have no positions: use --format csv or xlsx");
+    int lang = mb_xchg_lang_parse(lang_s);
+    if (lang < 0)
+        return cli_usage("export", "--lang takes nb or en (headers and names for people), "
+                         "not '%s'", lang_s);
     int64_t org_id = 0;
     if (org && parse_id(org, &org_id) != 0)
         return cli_usage("export", "--org takes an organisation id (a whole number "
@@ -193,6 +199,13 @@ int cmd_export(int argc, char **argv)
     mb_store_close(st);
     if (rc)
         return cli_fail(&err);
+    struct mb_catalog cat;
+    bool have_cat = mb_catalog_init(&cat, &err) == 0;
+    mb_xchg_name_cells(&t, (enum mb_xchg_lang)lang, have_cat ? &cat : NULL);
+    if (has_summary)
+        mb_xchg_name_cells(&summary, (enum mb_xchg_lang)lang, have_cat ? &cat : NULL);
+    if (have_cat)
+        mb_catalog_release(&cat);
     const struct mb_xchg_table *tabs[] = { &t, &summary };
     char *data = NULL;
     size_t len = 0;

@@ -64,11 +64,12 @@ static const struct {
       "  first problem. 'head' writes the log's head, signed, to keep elsewhere." },
     { "export", cmd_export, "export --db FILE listings|facilities|deliveries|statistics\n"
       "      --format csv|xlsx|geojson [--org ID] [--year YYYY] [--municipality M...]\n"
-      "      [-o FILE]",
+      "      [--lang nb|en] [-o FILE]",
       "Export the market's listings or facilities (the public view, or with --org\n"
       "  that organisation's own, drafts included), its deliveries (with --org those\n"
       "  of the organisation's deals) or the statistics of confirmed loads (csv, xlsx)\n"
-      "  as CSV, Excel or GeoJSON." },
+      "  as CSV, Excel or GeoJSON. Names stand next to the codes (material_name, ...);\n"
+      "  --lang gives the header for people in bokmål or English, quantities to 0.1." },
     { "import", cmd_import, "import --db FILE --org ID listings|facilities FILE.csv|FILE.xlsx\n"
       "      [--dry-run]\n"
       "  import --db FILE addresses MATRIKKELEN-ADRESSE.csv",

@@ -56,7 +56,7 @@ void mb_xchg_csv_write(const struct mb_xchg_table *t, struct mb_strbuf *b)
     for (size_t c = 0; c < t->ncols; c++) {
         if (c)
             mb_strbuf_add(b, ",", 1);
-        field(b, t->cols[c].name, false);
+        field(b, mb_xchg_col_head(t, c), false);
     }
     mb_strbuf_add(b, "\r\n", 2);
     char buf[64];

@@ -16,60 +16,71 @@
 
 #include "core/alloc.h"
 #include "core/strbuf.h"
+#include "core/text.h"
 
 static const struct mb_xchg_column listing_cols[] = {
-    { "id", MB_XCHG_INTEGER, 8 },
-    { "type", MB_XCHG_TEXT, 8 },
-    { "status", MB_XCHG_TEXT, 10 },
-    { "title", MB_XCHG_TEXT, 40 },
-    { "organisation", MB_XCHG_TEXT, 28 },
-    { "municipality", MB_XCHG_TEXT, 12 },
-    { "lat", MB_XCHG_NUMBER, 10 },
-    { "lon", MB_XCHG_NUMBER, 10 },
-    { "material", MB_XCHG_TEXT, 22 },
-    { "accepts", MB_XCHG_TEXT, 22 },
-    { "class", MB_XCHG_INTEGER, 6 },
-    { "max_class", MB_XCHG_INTEGER, 9 },
-    { "amount", MB_XCHG_NUMBER, 10 },
-    { "unit", MB_XCHG_TEXT, 6 },
-    { "amount_t", MB_XCHG_NUMBER, 10 },
-    { "from", MB_XCHG_MONTH, 9 },
-    { "to", MB_XCHG_MONTH, 9 },
-    { "price_nok_per_t", MB_XCHG_NUMBER, 10 },
-    { "lab", MB_XCHG_TEXT, 24 },
-    { "limits", MB_XCHG_TEXT, 18 },
-    { "keywords", MB_XCHG_TEXT, 24 },
-    { "description", MB_XCHG_TEXT, 40 },
-    { "created", MB_XCHG_DATE, 21 },
-    { "updated", MB_XCHG_DATE, 21 },
+    { "id", MB_XCHG_INTEGER, 8, "ID", "ID" },
+    { "type", MB_XCHG_TEXT, 8, "Type", "Type" },
+    { "type_name", MB_XCHG_TEXT, 24, "Type (navn)", "Type (name)" },
+    { "status", MB_XCHG_TEXT, 10, "Status", "Status" },
+    { "status_name", MB_XCHG_TEXT, 24, "Status (navn)", "Status (name)" },
+    { "title", MB_XCHG_TEXT, 40, "Tittel", "Title" },
+    { "organisation", MB_XCHG_TEXT, 28, "Organisasjon", "Organisation" },
+    { "municipality", MB_XCHG_TEXT, 12, "Kommune", "Municipality" },
+    { "municipality_name", MB_XCHG_TEXT, 24, "Kommune (navn)", "Municipality (name)" },
+    { "lat", MB_XCHG_NUMBER, 10, "Breddegrad", "Latitude" },
+    { "lon", MB_XCHG_NUMBER, 10, "Lengdegrad", "Longitude" },
+    { "material", MB_XCHG_TEXT, 22, "Materiale", "Material" },
+    { "material_name", MB_XCHG_TEXT, 24, "Materiale (navn)", "Material (name)" },
+    { "accepts", MB_XCHG_TEXT, 22, "Tar imot", "Accepts" },
+    { "accepts_names", MB_XCHG_TEXT, 24, "Tar imot (navn)", "Accepts (names)" },
+    { "class", MB_XCHG_INTEGER, 6, "Tilstandsklasse", "Condition class" },
+    { "max_class", MB_XCHG_INTEGER, 9, "Maks tilstandsklasse", "Max condition class" },
+    { "amount", MB_XCHG_NUMBER, 10, "Mengde", "Amount" },
+    { "unit", MB_XCHG_TEXT, 6, "Enhet", "Unit" },
+    { "amount_t", MB_XCHG_NUMBER, 10, "Mengde (t)", "Amount (t)" },
+    { "from", MB_XCHG_MONTH, 9, "Fra", "From" },
+    { "to", MB_XCHG_MONTH, 9, "Til", "To" },
+    { "price_nok_per_t", MB_XCHG_NUMBER, 10, "Pris (kr/t)", "Price (NOK/t)" },
+    { "lab", MB_XCHG_TEXT, 24, "Analyseresultater (mg/kg)", "Lab results (mg/kg)" },
+    { "limits", MB_XCHG_TEXT, 18, "Grenseverdier (mg/kg)", "Limit values (mg/kg)" },
+    { "keywords", MB_XCHG_TEXT, 24, "Nøkkelord", "Keywords" },
+    { "description", MB_XCHG_TEXT, 40, "Beskrivelse", "Description" },
+    { "created", MB_XCHG_DATE, 21, "Opprettet", "Created" },
+    { "updated", MB_XCHG_DATE, 21, "Endret", "Updated" },
 };
 
 static const struct mb_xchg_column facility_cols[] = {
-    { "id", MB_XCHG_INTEGER, 8 },
-    { "type", MB_XCHG_TEXT, 9 },
-    { "status", MB_XCHG_TEXT, 10 },
-    { "name", MB_XCHG_TEXT, 36 },
-    { "organisation", MB_XCHG_TEXT, 28 },
-    { "municipality", MB_XCHG_TEXT, 12 },
-    { "lat", MB_XCHG_NUMBER, 10 },
-    { "lon", MB_XCHG_NUMBER, 10 },
-    { "accepts", MB_XCHG_TEXT, 24 },
-    { "offers", MB_XCHG_TEXT, 24 },
-    { "max_class", MB_XCHG_INTEGER, 9 },
-    { "capacity", MB_XCHG_NUMBER, 10 },
-    { "capacity_unit", MB_XCHG_TEXT, 8 },
-    { "capacity_t", MB_XCHG_NUMBER, 11 },
-    { "fee_nok_per_t", MB_XCHG_NUMBER, 10 },
-    { "holding_nok_per_t_month", MB_XCHG_NUMBER, 10 },
-    { "co2_kg_per_t", MB_XCHG_NUMBER, 10 },
-    { "yields", MB_XCHG_TEXT, 30 },
-    { "from", MB_XCHG_MONTH, 9 },
-    { "to", MB_XCHG_MONTH, 9 },
-    { "limits", MB_XCHG_TEXT, 18 },
-    { "keywords", MB_XCHG_TEXT, 24 },
-    { "description", MB_XCHG_TEXT, 40 },
-    { "created", MB_XCHG_DATE, 21 },
-    { "updated", MB_XCHG_DATE, 21 },
+    { "id", MB_XCHG_INTEGER, 8, "ID", "ID" },
+    { "type", MB_XCHG_TEXT, 9, "Type", "Type" },
+    { "type_name", MB_XCHG_TEXT, 24, "Type (navn)", "Type (name)" },
+    { "status", MB_XCHG_TEXT, 10, "Status", "Status" },
+    { "status_name", MB_XCHG_TEXT, 24, "Status (navn)", "Status (name)" },
+    { "name", MB_XCHG_TEXT, 36, "Navn", "Name" },
+    { "organisation", MB_XCHG_TEXT, 28, "Organisasjon", "Organisation" },
+    { "municipality", MB_XCHG_TEXT, 12, "Kommune", "Municipality" },
+    { "municipality_name", MB_XCHG_TEXT, 24, "Kommune (navn)", "Municipality (name)" },
+    { "lat", MB_XCHG_NUMBER, 10, "Breddegrad", "Latitude" },
+    { "lon", MB_XCHG_NUMBER, 10, "Lengdegrad", "Longitude" },
+    { "accepts", MB_XCHG_TEXT, 24, "Tar imot", "Accepts" },
+    { "accepts_names", MB_XCHG_TEXT, 24, "Tar imot (navn)", "Accepts (names)" },
+    { "offers", MB_XCHG_TEXT, 24, "Tilbyr", "Offers" },
+    { "offers_names", MB_XCHG_TEXT, 24, "Tilbyr (navn)", "Offers (names)" },
+    { "max_class", MB_XCHG_INTEGER, 9, "Maks tilstandsklasse", "Max condition class" },
+    { "capacity", MB_XCHG_NUMBER, 10, "Kapasitet", "Capacity" },
+    { "capacity_unit", MB_XCHG_TEXT, 8, "Kapasitetsenhet", "Capacity unit" },
+    { "capacity_t", MB_XCHG_NUMBER, 11, "Kapasitet (t)", "Capacity (t)" },
+    { "fee_nok_per_t", MB_XCHG_NUMBER, 10, "Gebyr (kr/t)", "Fee (NOK/t)" },
+    { "holding_nok_per_t_month", MB_XCHG_NUMBER, 10, "Lagerleie (kr/t/mnd)", "Holding (NOK/t/month)" },
+    { "co2_kg_per_t", MB_XCHG_NUMBER, 10, "CO2 (kg/t)", "CO2 (kg/t)" },
+    { "yields", MB_XCHG_TEXT, 30, "Utbytte (andeler)", "Yields (shares)" },
+    { "from", MB_XCHG_MONTH, 9, "Fra", "From" },
+    { "to", MB_XCHG_MONTH, 9, "Til", "To" },
+    { "limits", MB_XCHG_TEXT, 18, "Grenseverdier (mg/kg)", "Limit values (mg/kg)" },
+    { "keywords", MB_XCHG_TEXT, 24, "Nøkkelord", "Keywords" },
+    { "description", MB_XCHG_TEXT, 40, "Beskrivelse", "Description" },
+    { "created", MB_XCHG_DATE, 21, "Opprettet", "Created" },
+    { "updated", MB_XCHG_DATE, 21, "Endret", "Updated" },
 };
 
 /* Organisation names by id, for the "organisation" column. */
@@ -299,6 +310,23 @@ static int export_sites(struct mb_store *st, const struct mb_xchg_scope *scope,
     if (rc)
         mb_xchg_table_release(out);
     return rc;
+}
+
+const char *mb_xchg_column_of_label(const char *label)
+{
+    static const struct {
+        const struct mb_xchg_column *cols;
+        size_t n;
+    } sets[] = {
+        { listing_cols, sizeof listing_cols / sizeof *listing_cols },
+        { facility_cols, sizeof facility_cols / sizeof *facility_cols },
+    };
+    for (size_t k = 0; k < sizeof sets / sizeof *sets; k++)
+        for (size_t i = 0; i < sets[k].n; i++)
+            if (mb_text_casecmp(label, sets[k].cols[i].nb) == 0 ||
+                mb_text_casecmp(label, sets[k].cols[i].en) == 0)
+                return sets[k].cols[i].name;
+    return NULL;
 }
 
 int mb_xchg_export_listings(struct mb_store *st, const struct mb_xchg_scope *scope,

@@ -34,6 +34,10 @@ int mb_xchg_export_listings(struct mb_store *st, const struct mb_xchg_scope *sco
 int mb_xchg_export_facilities(struct mb_store *st, const struct mb_xchg_scope *scope,
                               struct mb_xchg_table *out, struct mb_error *err);
 
+/* The listing or facility column whose bokmål or English header is label
+ * (any case), or NULL: so an export with people's headers imports again. */
+const char *mb_xchg_column_of_label(const char *label);
+
 /* Which deliveries an export holds (export_loads.c). */
 struct mb_xchg_load_scope {
     int64_t party_org;   /* 0: every deal's; else the deals this organisation is a

@@ -25,6 +25,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "exchange/export.h"
 #include "market/listing.h"
 
 /* Which field of the body a column fills. */
@@ -80,6 +81,11 @@ static const struct column_def {
     { F_IGNORED, FAM_ALL, { "created", "opprettet", "updated", "endret", NULL } },
     { F_IGNORED, FAM_L, { "amount_t", "mengde_t", NULL } },
     { F_IGNORED, FAM_F, { "capacity_t", "kapasitet_t", NULL } },
+    /* The names an export writes next to the codes (exchange/names.h). */
+    { F_IGNORED, FAM_ALL, { "type_name", "status_name", "municipality_name", NULL } },
+    { F_IGNORED, FAM_L, { "material_name", NULL } },
+    { F_IGNORED, FAM_ALL, { "accepts_names", NULL } },
+    { F_IGNORED, FAM_F, { "offers_names", NULL } },
 };
 #define NDEFS (sizeof defs / sizeof *defs)
 
@@ -98,6 +104,10 @@ static bool name_is(const char *header, const char *name)
 static const struct column_def *find_def(const char *header, unsigned *families)
 {
     *families = 0;
+    /* A header an export wrote for people ("Pris (kr/t)") is its column. */
+    const char *code = mb_xchg_column_of_label(header);
+    if (code)
+        header = code;
     for (size_t i = 0; i < NDEFS; i++)
         for (size_t k = 0; k < 5 && defs[i].names[k]; k++)
             if (name_is(header, defs[i].names[k])) {

@@ -18,6 +18,13 @@
 #include "core/text.h"
 #include "domain/month.h"
 
+const char *mb_xchg_col_head(const struct mb_xchg_table *t, size_t c)
+{
+    const struct mb_xchg_column *col = &t->cols[c];
+    const char *label = t->lang == MB_XCHG_NB ? col->nb : t->lang == MB_XCHG_EN ? col->en : NULL;
+    return label ? label : col->name;
+}
+
 void mb_xchg_table_init(struct mb_xchg_table *t, const char *name,
                         const struct mb_xchg_column *cols, size_t ncols)
 {

@@ -32,7 +32,12 @@ struct mb_xchg_column {
     const char *name;      /* header; a string literal, not owned */
     enum mb_xchg_type type;
     double width;          /* XLSX column width in characters */
+    const char *nb, *en;   /* the header for people, in bokmål and English */
 };
+
+/* Which header a file gets: the stable column names (for machines, the
+ * default) or the people's labels in bokmål or English (names.h). */
+enum mb_xchg_lang { MB_XCHG_CODES, MB_XCHG_NB, MB_XCHG_EN };
 
 struct mb_xchg_cell {
     bool set;
@@ -49,6 +54,7 @@ struct mb_xchg_table {
     int lat_col, lon_col;  /* columns "lat" and "lon" (WGS84), or -1 */
     int to_lat_col, to_lon_col; /* "to_lat" and "to_lon": where a row goes (a
                                    delivery's receiving site), or -1 */
+    enum mb_xchg_lang lang;        /* the header's language (MB_XCHG_CODES) */
 };
 
 /* Start an empty table over a static column array. The columns named
@@ -70,6 +76,9 @@ void mb_xchg_put_number(struct mb_xchg_table *t, const char *col, double v);
 void mb_xchg_put_integer(struct mb_xchg_table *t, const char *col, int64_t v);
 void mb_xchg_put_month(struct mb_xchg_table *t, const char *col, int serial);
 void mb_xchg_put_date(struct mb_xchg_table *t, const char *col, int64_t unix_seconds);
+
+/* Column c's header in the table's language (its name for MB_XCHG_CODES). */
+const char *mb_xchg_col_head(const struct mb_xchg_table *t, size_t c);
 
 /* The cell at (row, col). */
 static inline const struct mb_xchg_cell *mb_xchg_cell(const struct mb_xchg_table *t,

@@ -29,7 +29,7 @@ static int add_sheet(lxw_workbook *wb, lxw_format *bold, const struct mb_xchg_ta
                             "sheet (%zu rows)", t->name, t->nrows);
     lxw_error e = LXW_NO_ERROR;
     for (size_t c = 0; c < t->ncols && !e; c++) {
-        e = worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].name, bold);
+        e = worksheet_write_string(ws, 0, (lxw_col_t)c, mb_xchg_col_head(t, c), bold);
         if (!e)
             e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
                                      t->cols[c].width > 0 ? t->cols[c].width : 12, NULL);

@@ -25,6 +25,7 @@
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "exchange/export.h"
+#include "exchange/names.h"
 #include "exchange/format.h"
 #include "exchange/import.h"
 #include "exchange/labreport.h"
@@ -64,6 +65,21 @@ static int export_format(struct mb_req *r, bool geojson_ok)
     return f;
 }
 
+/* The `lang` query parameter: the header and names for people in bokmål
+ * or English, or (absent) the column names for machines. The language, or
+ * -1 with the 400 reply set. */
+static int export_lang(struct mb_req *r)
+{
+    const char *v = mb_req_query(r, "lang");
+    int lang = mb_xchg_lang_parse(v);
+    if (lang < 0) {
+        char q[44];
+        mb_reply_error(r, 400, "invalid", "lang", "'%s' is not nb or en",
+                       mb_text_clip(q, sizeof q, v));
+    }
+    return lang;
+}
+
 /* Reply with the file of the tables, named base.EXT, as an attachment. */
 static void reply_file(struct mb_req *r, const struct mb_xchg_table *const *tables, size_t n,
                        enum mb_xchg_format f, const char *base)
@@ -83,7 +99,7 @@ static void reply_file(struct mb_req *r, const struct mb_xchg_table *const *tabl
 
 static void export_sites(struct mb_req *r, bool listings)
 {
-    static const char *const allowed[] = { "format", "scope", NULL };
+    static const char *const allowed[] = { "format", "scope", "lang", NULL };
     if (mb_req_check_query(r, allowed))
         return;
     const char *scope_s = mb_req_query(r, "scope");
@@ -98,7 +114,8 @@ static void export_sites(struct mb_req *r, bool listings)
     if (mine && !mb_req_signed_in(r))
         return;
     int f = export_format(r, true);
-    if (f < 0)
+    int lang = f < 0 ? -1 : export_lang(r);
+    if (lang < 0)
         return;
     struct mb_xchg_scope scope = { mine ? r->user.org_id : 0 };
     struct mb_xchg_table t;
@@ -110,6 +127,7 @@ static void export_sites(struct mb_req *r, bool listings)
         mb_reply_mb_error(r, &err);
         return;
     }
+    mb_xchg_name_cells(&t, (enum mb_xchg_lang)lang, &r->srv->market.catalog);
     const struct mb_xchg_table *tabs[] = { &t };
     char base[32];
     snprintf(base, sizeof base, "%s%s", listings ? "listings" : "facilities",
@@ -133,11 +151,12 @@ void mb_api_export_facilities(struct mb_req *r, int64_t id)
 void mb_api_export_deliveries(struct mb_req *r, int64_t id)
 {
     (void)id;
-    static const char *const allowed[] = { "format", "year", NULL };
+    static const char *const allowed[] = { "format", "year", "lang", NULL };
     if (mb_req_check_query(r, allowed) || !mb_req_signed_in(r))
         return;
     int f = export_format(r, true);
-    if (f < 0)
+    int lang = f < 0 ? -1 : export_lang(r);
+    if (lang < 0)
         return;
     struct mb_xchg_load_scope scope = { 0, 0 };
     const char *v = mb_req_query(r, "year");
@@ -159,6 +178,7 @@ void mb_api_export_deliveries(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
+    mb_xchg_name_cells(&t, (enum mb_xchg_lang)lang, &r->srv->market.catalog);
     const struct mb_xchg_table *tabs[] = { &t };
     char base[32];
     if (scope.year)
@@ -172,14 +192,15 @@ void mb_api_export_deliveries(struct mb_req *r, int64_t id)
 void mb_api_export_statistics(struct mb_req *r, int64_t id)
 {
     (void)id;
-    static const char *const allowed[] = { "format", "year", "municipalities", NULL };
+    static const char *const allowed[] = { "format", "year", "municipalities", "lang", NULL };
     if (mb_req_check_query(r, allowed))
         return;
     if (!mb_req_signed_in(r) ||
         !mb_api_require(r, MB_ACT_OVERSEE))
         return;
     int f = export_format(r, false);
-    if (f < 0)
+    int lang = f < 0 ? -1 : export_lang(r);
+    if (lang < 0)
         return;
     struct mb_stats s;
     int year;
@@ -191,6 +212,9 @@ void mb_api_export_statistics(struct mb_req *r, int64_t id)
     struct mb_xchg_table rows, sum;
     mb_xchg_export_statistics(&s, &rows, summary ? &sum : NULL);
     mb_stats_release(&s);
+    mb_xchg_name_cells(&rows, (enum mb_xchg_lang)lang, &r->srv->market.catalog);
+    if (summary)
+        mb_xchg_name_cells(&sum, (enum mb_xchg_lang)lang, &r->srv->market.catalog);
     const struct mb_xchg_table *tabs[] = { &rows, &sum };
     char base[32];
     if (year)

@@ -201,8 +201,9 @@ def test_statistics_export_adds_up_to_the_report(server, api, who):
                 expect=200)
     attachment(r, f"statistics-{year}.csv")
     rows = rows_of(r)
-    assert list(rows[0]) == ["municipality", "name", "year", "material", "destination", "t",
-                             "fm3", "loads"]
+    assert list(rows[0]) == ["municipality", "name", "year", "material", "material_name",
+                             "destination", "destination_name", "t", "fm3", "loads"]
+    assert all(x["material_name"] and "." not in x["material_name"] for x in rows)
     assert len(rows) == len(report["rows"])
     assert sum(float(x["t"]) for x in rows) == pytest.approx(report["total"]["total_t"])
     assert sum(float(x["fm3"]) for x in rows) == pytest.approx(report["total"]["total_fm3"])
@@ -223,6 +224,23 @@ def test_statistics_export_adds_up_to_the_report(server, api, who):
     assert len(summary) == len(report["municipalities"]) + 1
     total = summary[-1]
     assert total["name"] == "total" and total["municipality"] is None
+    # For people in English: the header, the sheets and the total named in
+    # English, tonnes rounded to 0.1; a language that is neither is refused.
+    wb = workbook(api.get("/api/exports/statistics",
+                          params={"format": "xlsx", "year": year, "lang": "en"},
+                          token=who["admin"], expect=200))
+    assert wb.sheetnames == ["Statistics", "Municipalities"]
+    people = sheet_dicts(wb["Statistics"])
+    assert len(people) == len(rows)
+    assert {"Municipality", "Material (name)", "Destination (name)", "Tonnes"} <= set(people[0])
+    assert {x["Destination (name)"] for x in people} <= {"Landfill", "Reuse", "Soil improvement",
+                                                        "Sorting/crushing plant",
+                                                        "Intermediate storage"}
+    assert all(abs(x["Tonnes"] * 10 - round(x["Tonnes"] * 10)) < 1e-6 for x in people)
+    assert sheet_dicts(wb["Municipalities"])[-1]["Name"] == "Total"
+    e = api.get("/api/exports/statistics", params={"format": "csv", "lang": "sv"}, token=kom,
+                expect=400).json()["error"]
+    assert e["field"] == "lang" and e["key"] == "'%s' is not nb or en"
     assert total["total_t"] == pytest.approx(report["total"]["total_t"])
     assert total["loads"] == report["total"]["loads"]
     for got, m in zip(summary, report["municipalities"]):

@@ -19,6 +19,7 @@
 #include "exchange/format.h"
 #include "exchange/geojson.h"
 #include "exchange/import.h"
+#include "exchange/names.h"
 #include "exchange/sheet.h"
 #include "exchange/table.h"
 #include "exchange/xlsxout.h"
@@ -567,7 +568,7 @@ Test(exchange, statistics_tables_and_formats)
     size_t len;
     const struct mb_xchg_table *tabs[] = { &r, &sum };
     cr_assert_eq(mb_xchg_write(tabs, 1, MB_XCHG_CSV, &data, &len, &err), 0);
-    cr_assert(strstr(data, "5028,Melhus,2026,soil.clay,soil_improvement,30,15,1\r\n"), "%s",
+    cr_assert(strstr(data, "5028,Melhus,2026,soil.clay,,soil_improvement,,30,15,1\r\n"), "%s",
               data);
     free(data);
     cr_assert_eq(mb_xchg_write(tabs, 2, MB_XCHG_XLSX, &data, &len, &err), 0, "%s",
@@ -582,4 +583,68 @@ Test(exchange, statistics_tables_and_formats)
     cr_assert_str_eq(mb_xchg_format_mime(MB_XCHG_CSV), "text/csv; charset=utf-8");
     mb_xchg_table_release(&r);
     mb_xchg_table_release(&sum);
+}
+
+/* Names for people: each code gets its words in the name column next to
+ * it, the header and the sheet speak bokmål or English, quantities are
+ * rounded to 0.1 (56 / 2.7 fm3 is 20.7, not 20.740740740740740); without
+ * a language the header stays the column names and every digit is kept. */
+Test(exchange, names_headers_and_rounding_for_people)
+{
+    struct mb_stats_row rows[1] = {
+        { "5001", 2026, "rock.blasted", MB_DEST_LANDFILL, 56, 56 / 2.7, 2 },
+    };
+    struct mb_stats_muni munis[1] = { { .municipality = "5001", .name = "Trondheim" } };
+    munis[0].t[MB_DEST_LANDFILL] = munis[0].total_t = 56;
+    struct mb_stats s = { rows, 1, munis, 1, { .total_t = 56, .loads = 2 } };
+    struct mb_catalog cat;
+    struct mb_error err;
+    cr_assert_eq(mb_catalog_init(&cat, &err), 0);
+    static const struct {
+        enum mb_xchg_lang lang;
+        const char *sheet, *head, *row, *total;
+    } cases[] = {
+        { MB_XCHG_NB, "Statistikk",
+          "Kommune,Navn,År,Materiale,Materiale (navn),Bruk,Bruk (navn),Tonn,fm3 (beregnet),Lass",
+          "5001,Trondheim,2026,rock.blasted,Sprengstein (dagsone),landfill,Deponi,56,20.7,2",
+          "Sum" },
+        { MB_XCHG_EN, "Statistics",
+          "Municipality,Name,Year,Material,Material (name),Destination,Destination (name),"
+          "Tonnes,fm3 (derived),Loads",
+          "5001,Trondheim,2026,rock.blasted,Blasted rock (open cut),landfill,Landfill,56,20.7,2",
+          "Total" },
+        { MB_XCHG_CODES, "statistics",
+          "municipality,name,year,material,material_name,destination,destination_name,t,fm3,"
+          "loads",
+          "5001,Trondheim,2026,rock.blasted,Sprengstein (dagsone),landfill,Deponi,56,"
+          "20.74074074074074,2",
+          "total" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct mb_xchg_table r, sum;
+        mb_xchg_export_statistics(&s, &r, &sum);
+        mb_xchg_name_cells(&r, cases[i].lang, &cat);
+        mb_xchg_name_cells(&sum, cases[i].lang, &cat);
+        cr_assert_str_eq(r.name, cases[i].sheet);
+        char *data;
+        size_t len;
+        const struct mb_xchg_table *tabs[] = { &r };
+        cr_assert_eq(mb_xchg_write(tabs, 1, MB_XCHG_CSV, &data, &len, &err), 0);
+        cr_assert(strncmp(data, cases[i].head, strlen(cases[i].head)) == 0, "%s", data);
+        cr_assert(strstr(data, cases[i].row), "%s", data);
+        free(data);
+        char buf[64];
+        cr_assert_str_eq(mb_xchg_cell_text(&sum, sum.nrows - 1, 1, buf, sizeof buf),
+                         cases[i].total);
+        mb_xchg_table_release(&r);
+        mb_xchg_table_release(&sum);
+    }
+    cr_assert_eq(mb_xchg_lang_parse("nb"), MB_XCHG_NB);
+    cr_assert_eq(mb_xchg_lang_parse(NULL), MB_XCHG_CODES);
+    cr_assert_eq(mb_xchg_lang_parse("no"), -1);
+    /* A header for people imports as its column. */
+    cr_assert_str_eq(mb_xchg_column_of_label("pris (KR/T)"), "price_nok_per_t");
+    cr_assert_str_eq(mb_xchg_column_of_label("Materiale (navn)"), "material_name");
+    cr_assert_null(mb_xchg_column_of_label("Pris"));
+    mb_catalog_release(&cat);
 }

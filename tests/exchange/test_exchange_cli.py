@@ -49,7 +49,7 @@ def test_export_xlsx_reads_back_with_openpyxl(demo, tmp_path):
     ws = wb["listings"]
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
-    assert header[:4] == ("id", "type", "status", "title")
+    assert header[:5] == ("id", "type", "type_name", "status", "status_name")
     col = {name: i for i, name in enumerate(header)}
     assert len(rows) > 10
     for r in rows[1:]:
@@ -65,6 +65,37 @@ def test_export_xlsx_reads_back_with_openpyxl(demo, tmp_path):
     ws = wb["listings"]
     assert ws.freeze_panes == "A2"
     assert ws["A1"].font.b
+
+
+def test_export_for_people_in_bokmal_reads_back_and_imports_again(demo, tmp_path):
+    """--lang nb: a workbook a Norwegian reads (sheet "Annonser", headers in
+    bokmål, names next to the codes, tonnes to 0.1) that still imports."""
+    db, _ = demo
+    out = tmp_path / "annonser.xlsx"
+    run("export", "--db", db, "listings", "--format", "xlsx", "--lang", "nb", "-o", out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["Annonser"]
+    rows = list(wb["Annonser"].iter_rows(values_only=True))
+    col = {name: i for i, name in enumerate(rows[0])}
+    for name in ("Tittel", "Materiale", "Materiale (navn)", "Kommune (navn)", "Mengde (t)",
+                 "Type (navn)", "Status (navn)"):
+        assert name in col, (name, rows[0])
+    assert not any(h and "_" in h for h in rows[0]), rows[0]
+    for r in rows[1:]:
+        assert r[col["Materiale (navn)"]] and "." not in r[col["Materiale (navn)"]]
+        assert r[col["Type (navn)"]] in ("Overskudd", "Behov")
+        assert r[col["Kommune (navn)"]]
+        t = r[col["Mengde (t)"]]
+        assert abs(t * 10 - round(t * 10)) < 1e-6, t
+    wb.close()
+    p = run("export", "--db", db, "listings", "--format", "xlsx", "--lang", "se", "-o", out,
+            check=False)
+    assert p.returncode == 2 and "--lang" in p.stderr
+    # The people's file imports again, column by column.
+    fresh = tmp_path / "fresh.db"
+    orgs = seed(fresh, "empty")
+    p = run("import", "--db", fresh, "--org", next(iter(orgs.values())), "listings", out)
+    assert f"imported {len(rows) - 1} listings" in p.stdout
 
 
 def test_export_geojson_coordinates(demo, tmp_path):

@@ -10,7 +10,7 @@
  *                                 PDF or HTML (GET /api/mhp).
  */
 import { h, replace, announce, note } from '../dom.js';
-import { t, num } from '../i18n.js';
+import { t, num, getLang } from '../i18n.js';
 import { download, upload } from '../api.js';
 import { render } from '../router.js';
 
@@ -20,13 +20,15 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /* Buttons that download path with each format; `label` names the file. */
 export function exportButtons(label, path, formats, cls = 'exports') {
   const msg = h('span', { class: 'export-msg', 'aria-live': 'polite' });
+  // An export is for people: its header and names in the reader's language.
+  const lang = path.startsWith('/api/exports/') ? `&lang=${getLang()}` : '';
   const sep = path.includes('?') ? '&' : '?';
   return h('p', { class: cls }, h('span', {}, `${label}: `),
     formats.map((f) => h('button', {
       type: 'button', class: 'secondary small', 'data-format': f,
       'aria-label': `${label}: ${FORMAT_LABEL[f]}`,
       onclick: async () => {
-        try { const name = await download(`${path}${sep}format=${f}`, `massebank.${f}`); announce(t('files.downloaded', { name })); replace(msg); } catch (e) { replace(msg, note('error', e.message)); }
+        try { const name = await download(`${path}${sep}format=${f}${lang}`, `massebank.${f}`); announce(t('files.downloaded', { name })); replace(msg); } catch (e) { replace(msg, note('error', e.message)); }
       },
     }, FORMAT_LABEL[f])), ' ', msg);
 }
