@@ -484,6 +484,38 @@ void mb_api_delivery_qr(struct mb_req *r, int64_t id)
     mb_reply_owned(r, 200, "image/svg+xml", svg, len);
 }
 
+void mb_api_ticket_qr(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    static const char *const none[] = { NULL };
+    if (mb_req_check_query(r, none))
+        return;
+    char code[MB_ROUTE_CODE_MAX + 1];
+    struct mb_delivery v;
+    struct mb_error err;
+    int rc = MB_ENOTFOUND;
+    if (mb_route_code(r, code, sizeof code))
+        rc = mb_store_delivery_by_code(r->st, code, &v, &err);
+    if (rc == MB_ENOTFOUND) {
+        mb_reply_error(r, 404, "not_found", "code", "no ticket with this code");
+        return;
+    }
+    if (rc) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    char base[256], url[400];
+    public_base(r, base, sizeof base);
+    snprintf(url, sizeof url, "%s/t/%s", base, v.code);
+    char *svg;
+    size_t len;
+    if (mb_ticket_qr_svg(url, &svg, &len, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        return;
+    }
+    mb_reply_owned(r, 200, "image/svg+xml", svg, len);
+}
+
 void mb_api_ticket_get(struct mb_req *r, int64_t id)
 {
     (void)id;

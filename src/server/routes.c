@@ -98,6 +98,7 @@ static const struct route routes[] = {
     { "POST", "/api/deliveries/#/state", mb_api_delivery_state },
     { "GET", "/api/deliveries/#/qr.svg", mb_api_delivery_qr },
     { "GET", "/api/tickets/{code}", mb_api_ticket_get },
+    { "GET", "/api/tickets/{code}/qr.svg", mb_api_ticket_qr },
     { "GET", "/api/audit", mb_api_audit_list },
     { "GET", "/api/audit/head", mb_api_audit_head },
     { "GET", "/api/stats", mb_api_stats },
@@ -207,7 +208,8 @@ void mb_route(struct mb_req *r)
 
 bool mb_route_code(const struct mb_req *r, char *buf, size_t size)
 {
-    /* The code is the last segment (one trailing slash forgiven). */
+    /* The code is the last segment (one trailing slash forgiven), or the
+     * one before a last segment naming a file ("/api/tickets/CODE/qr.svg"). */
     const char *p = r->path;
     size_t n = strlen(p);
     if (n > 1 && p[n - 1] == '/')
@@ -215,6 +217,12 @@ bool mb_route_code(const struct mb_req *r, char *buf, size_t size)
     size_t start = n;
     while (start > 0 && p[start - 1] != '/')
         start--;
+    if (memchr(p + start, '.', n - start) && start > 1) {
+        n = start - 1;
+        start = n;
+        while (start > 0 && p[start - 1] != '/')
+            start--;
+    }
     size_t len = n - start;
     if (len < MB_ROUTE_CODE_MIN || len > MB_ROUTE_CODE_MAX || len >= size)
         return false;

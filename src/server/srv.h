@@ -110,6 +110,8 @@ void mb_api_delivery_get(struct mb_req *r, int64_t id);
 void mb_api_delivery_state(struct mb_req *r, int64_t id);
 void mb_api_delivery_qr(struct mb_req *r, int64_t id);
 void mb_api_ticket_get(struct mb_req *r, int64_t id);
+/* The ticket's QR code (SVG) by its code, for anybody: the code is the capability. */
+void mb_api_ticket_qr(struct mb_req *r, int64_t id);
 void mb_api_listing_custody(struct mb_req *r, int64_t id);
 void mb_api_listing_balance(struct mb_req *r, int64_t id);
 void mb_api_listing_history(struct mb_req *r, int64_t id);

@@ -316,6 +316,12 @@ def ticket_check(w, who, r):
     assert t["from"]["id"] == w.l_pub and t["from"]["title"] == "Matrise publisert"
 
 
+def qr_check(w, who, r):
+    # An SVG of the ticket's own address, for anybody who has the code.
+    assert r.headers["Content-Type"].startswith("image/svg+xml")
+    assert r.text.lstrip().startswith("<") and "<svg" in r.text
+
+
 def closed_ticket_check(w, who, r):
     # A closed site does not exist for those outside its organisation
     # (docs/api.md, "Roles"): the ticket's public view hides its title in
@@ -775,6 +781,10 @@ ROWS = [
       at("/api/tickets/{code_closed}"), closed_ticket_check),
     R("GET", "/api/tickets/{code}", "an unknown code", E(all="404 code"),
       plain("/api/tickets/" + "A" * 22)),
+    R("GET", "/api/tickets/{code}/qr.svg", "the QR of a ticket of deal T by its code",
+      EVERYBODY, at("/api/tickets/{code}/qr.svg"), qr_check),
+    R("GET", "/api/tickets/{code}/qr.svg", "the QR of an unknown code", E(all="404 code"),
+      plain("/api/tickets/" + "A" * 22 + "/qr.svg")),
 
     # ---- the audit log, statistics, exports, imports, the mass handling plan ----
     R("GET", "/api/audit", "authorities", OVERSEERS, plain("/api/audit",

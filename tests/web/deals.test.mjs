@@ -90,6 +90,10 @@ test('reserve, accept, register loads, open the ticket by its QR address, confir
   assert.notEqual(await anon.locator('.ticket-to').innerText(), '–', 'where the masses go');
   assert.notEqual(await anon.locator('.ticket-from').innerText(), '–');
   assert.ok((await anon.locator('.ticket-hauler').innerText()).length > 0, 'the hauler by name');
+  // The ticket's own QR, drawn signed out, for the next check at the roadside.
+  const qr = anon.locator('img.ticket-qr');
+  await qr.waitFor();
+  assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR image loads signed out');
 
   // The receiver (the operator, who reserved the surplus) confirms load 1
   // and disputes load 2 with a reason.

@@ -362,7 +362,9 @@ export async function ticketView({ root, params }) {
         h('dt', {}, t('ticket.to')), h('dd', { class: 'ticket-to' }, v.to?.title || (v.listing?.type === 'need' ? v.listing?.title || v.parties?.owner?.name : v.parties?.reserver?.name) || '–'),
         v.parties?.hauler?.name ? [h('dt', {}, t('ticket.hauler')), h('dd', { class: 'ticket-hauler' }, v.parties.hauler.name)] : null,
         v.reason ? [h('dt', {}, t('ticket.reason')), h('dd', {}, v.reason)] : null,
-        h('dt', {}, t('ticket.deal')), h('dd', {}, t(`deal.${v.deal_state}`)))));
+        h('dt', {}, t('ticket.deal')), h('dd', {}, t(`deal.${v.deal_state}`))),
+      // The QR of this very page, for the next check at the roadside.
+      h('img', { class: 'ticket-qr', src: `/api/tickets/${encodeURIComponent(params.code)}/qr.svg`, width: 160, height: 160, alt: t('loads.qr', { seq: v.seq }) })));
 }
 
 export async function traceView({ root, params }) {
