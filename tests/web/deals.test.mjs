@@ -245,6 +245,29 @@ test('the hauler lands on its jobs on a phone and registers a load in three taps
   await page.locator('form.load-form').getByRole('button', { name: 'Registrer lass' }).click();
   await page.locator('tr.load-row').first().waitFor();
   assert.match(await page.locator('tr.load-row').first().innerText(), /28,5/);
+  // A day's work: 24 loads more. The deal page still fits 360 px, every
+  // load's tonnes and its QR in view, the load form's button a large target.
+  for (let i = 0; i < 24; i++) {
+    const at = new Date(Date.now() - i * 200).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await call(`/api/deals/${deal.id}/deliveries`, hau, { truck: 'EL12345', euro_class: 'electric', amount: { value: 3 + i / 10, unit: 't' }, at });
+  }
+  await page.reload();
+  await page.locator('tr.load-row').nth(24).waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `the deal page with 25 loads fits 360 px (${wide})`);
+  for (const row of [0, 24]) {
+    const r = page.locator('tr.load-row').nth(row);
+    const b = await r.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 360, `load row ${row} within the screen (${b.x}+${b.width})`);
+    const qrImg = r.locator('img.qr-img');
+    await qrImg.waitFor();
+    const q = await qrImg.boundingBox();
+    assert.ok(q.x >= 0 && q.x + q.width <= 360, `the QR of row ${row} on screen`);
+  }
+  const reg = await page.locator('form.load-form').getByRole('button', { name: 'Registrer lass' }).boundingBox();
+  assert.ok(reg.height >= 44 && reg.x + reg.width <= 360, `the load form's button is a large target on screen (${JSON.stringify(reg)})`);
+  assert.deepEqual(await checkA11y(page), [], 'axe on the deal page with many loads');
+  await shot(page, 'deal-many-loads-360');
   assert.deepEqual(page.errors || [], []);
   await page.context().close();
 });

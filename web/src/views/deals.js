@@ -278,15 +278,18 @@ function loadRow(v, msg, reload) {
     h('button', { type: 'button', class: 'secondary small', 'data-action': 'dispute', onclick: () => decide('disputed') }, t('loads.dispute'))] : [];
   const qr = h('span', { class: 'qr' });
   showQr(qr, v);
+  // data-label: on a phone each load is a card whose cells name themselves
+  // (style.css), so no column is off-screen.
+  const cell = (key, attrs, ...kids) => h('td', { ...attrs, 'data-label': t(key) }, ...kids);
   return h('tr', { class: `load-row load-${v.state}` },
-    h('th', { scope: 'row' }, String(v.seq)),
-    h('td', {}, when(v.at)),
-    h('td', {}, v.truck),
-    h('td', {}, v.euro_class),
-    h('td', { class: 'n' }, num(v.amount_t, 2)),
-    h('td', {}, stateBadge('load', v.state), v.reason ? h('small', {}, ` ${v.reason}`) : null, v.replaces ? h('small', {}, ` ${t('loads.replaces', { id: v.replaces })}`) : null),
-    h('td', {}, v.code ? h('a', { href: `/t/${v.code}`, class: 'ticket-link' }, t('loads.open')) : '', qr),
-    h('td', {}, actions));
+    h('th', { scope: 'row', 'data-label': t('loads.seq') }, String(v.seq)),
+    cell('loads.at', {}, when(v.at)),
+    cell('loads.truck', {}, v.truck),
+    cell('loads.euro', {}, v.euro_class),
+    cell('loads.t', { class: 'n' }, num(v.amount_t, 2)),
+    cell('loads.state', {}, stateBadge('load', v.state), v.reason ? h('small', {}, ` ${v.reason}`) : null, v.replaces ? h('small', {}, ` ${t('loads.replaces', { id: v.replaces })}`) : null),
+    cell('loads.ticket', {}, v.code ? h('a', { href: `/t/${v.code}`, class: 'ticket-link' }, t('loads.open')) : '', qr),
+    h('td', { class: actions.length ? 'load-actions' : 'load-actions empty-cell' }, actions));
 }
 
 /* The QR code needs the bearer token, so it is fetched and shown as an image. */
