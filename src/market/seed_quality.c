@@ -28,21 +28,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/splitmix.h"
 #include "core/text.h"
 
 /* The generator's seed: fixed, so the demo is the same on every machine
  * (2553 after TA-2553). */
 #define QUALITY_SEED 2553u
-
-/* splitmix64, as in plan/demo.c: small and the same sequence everywhere. */
-static double rnd(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
 
 /* Share of a material's demo surpluses that are contaminated [E]. Fill
  * masses from built-up ground carry most contamination; natural clay and
@@ -143,7 +134,7 @@ static int draw_value(const struct mb_class_table *t, const struct mb_substance 
     if (c < 1 || c > s->nbounds)
         return mb_error_set(err, MB_EDATA, "demo", "%s has no class %d", s->code, c);
     double lo = c > 1 ? s->upper[c - 2] : 0, hi = s->upper[c - 1];
-    double u = rnd(seed);
+    double u = mb_splitmix_unit(seed);
     double v = c == 1 ? hi * (0.15 + 0.55 * u) : lo * pow(hi / lo, 0.2 + 0.6 * u);
     for (int digits = 2; digits <= 3; digits++) {
         format_value(v, digits, buf, n);
@@ -165,7 +156,7 @@ static json_t *draw_lab(const struct mb_class_table *t, const struct slot *profi
     size_t ndeciders = 0;
     for (size_t i = 0; i < NSLOTS; i++)
         ndeciders += profile[i].role == DECIDER;
-    size_t primary = (size_t)(rnd(seed) * (double)ndeciders), k = 0;
+    size_t primary = (size_t)(mb_splitmix_unit(seed) * (double)ndeciders), k = 0;
     json_t *lab = json_array();
     struct mb_measurement ms[NSLOTS];
     for (size_t i = 0; i < NSLOTS; i++) {
@@ -177,9 +168,9 @@ static json_t *draw_lab(const struct mb_class_table *t, const struct slot *profi
         }
         int cls = 1;
         if (sl->role == DECIDER)
-            cls = k++ == primary || rnd(seed) < 0.5 ? c : c - 1;
+            cls = k++ == primary || mb_splitmix_unit(seed) < 0.5 ? c : c - 1;
         else if (sl->role == COMPANION)
-            cls = rnd(seed) < 0.5 ? c - 1 : 1;
+            cls = mb_splitmix_unit(seed) < 0.5 ? c - 1 : 1;
         char text[32];
         if (cls == 1 && sl->loq)
             snprintf(text, sizeof text, "<%s", sl->loq);
@@ -220,9 +211,9 @@ static int dress_source(json_t *site, const struct mb_class_table *t, uint64_t *
                         struct mb_error *err)
 {
     const char *mat = json_string_value(json_object_get(site, "material"));
-    if (rnd(seed) >= share_of(mat))
+    if (mb_splitmix_unit(seed) >= share_of(mat))
         return 0;
-    double u = rnd(seed), acc = 0;
+    double u = mb_splitmix_unit(seed), acc = 0;
     int c = 2;
     for (size_t i = 0; i < sizeof class_weight / sizeof *class_weight; i++) {
         acc += class_weight[i];
@@ -231,7 +222,7 @@ static int dress_source(json_t *site, const struct mb_class_table *t, uint64_t *
             break;
     }
     bool oil = strcmp(mat, "rock.blasted") == 0 ||
-               (strcmp(mat, "soil.fill") != 0 && rnd(seed) < 0.5);
+               (strcmp(mat, "soil.fill") != 0 && mb_splitmix_unit(seed) < 0.5);
     json_t *lab = draw_lab(t, oil ? oil_profile : fill_profile, c, seed, err);
     if (!lab)
         return err ? err->code : MB_EDATA;

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/splitmix.h"
 #include "core/text.h"
 #include "domain/month.h"
 #include "domain/municipality.h"
@@ -34,16 +35,6 @@
 #define DEMO_YEARS 6
 #define PROJECT_MAX_M3 40000.0
 #define FJORD_DETOUR 2.5
-
-/* Deterministic pseudo-random numbers (splitmix64), seed fixed. */
-static double rnd(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
 
 static json_t *window(int from, int to)
 {
@@ -62,7 +53,7 @@ static json_t *qty(double v, const char *unit)
 static void near_point(uint64_t *s, const struct mb_municipality *m, double *lat,
                        double *lon)
 {
-    double r = 4.0 * sqrt(rnd(s)), a = 2 * 3.14159265358979 * rnd(s);
+    double r = 4.0 * sqrt(mb_splitmix_unit(s)), a = 2 * 3.14159265358979 * mb_splitmix_unit(s);
     *lat = m->point.lat + r * cos(a) / 111.0;
     *lon = m->point.lon + r * sin(a) / (111.0 * cos(m->point.lat * 3.14159265 / 180));
 }
@@ -211,15 +202,15 @@ char *mb_demo_trondheim(struct mb_error *err)
         int projects = (int)ceil(yearly / PROJECT_MAX_M3);
         for (int y = 0; y < DEMO_YEARS; y++) {
             for (int p = 0; p < projects; p++) {
-                double lat, lon, u = rnd(&seed), acc = 0;
+                double lat, lon, u = mb_splitmix_unit(&seed), acc = 0;
                 int mat = 0;
                 for (mat = 0; mat < 3; mat++) {
                     acc += mat_w[mat];
                     if (u < acc)
                         break;
                 }
-                int len = 2 + (int)(rnd(&seed) * 5);
-                int start = (DEMO_FROM_YEAR + y) * 12 + (int)(rnd(&seed) * (12 - len + 1));
+                int len = 2 + (int)(mb_splitmix_unit(&seed) * 5);
+                int start = (DEMO_FROM_YEAR + y) * 12 + (int)(mb_splitmix_unit(&seed) * (12 - len + 1));
                 near_point(&seed, m, &lat, &lon);
                 snprintf(id, sizeof id, "overskudd-%s-%d-%d", m->code, DEMO_FROM_YEAR + y, p + 1);
                 json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:s,s:i,s:o,s:o}", "id", id,
@@ -247,9 +238,9 @@ char *mb_demo_trondheim(struct mb_error *err)
         for (int y = 0; y < DEMO_YEARS; y++) {
             for (int p = 0; p < projects; p++) {
                 double lat, lon;
-                int nm = (int)(rnd(&nseed) * 4);
-                int nlen = 2 + (int)(rnd(&nseed) * 5);
-                int nstart = (DEMO_FROM_YEAR + y) * 12 + (int)(rnd(&nseed) * (12 - nlen + 1));
+                int nm = (int)(mb_splitmix_unit(&nseed) * 4);
+                int nlen = 2 + (int)(mb_splitmix_unit(&nseed) * 5);
+                int nstart = (DEMO_FROM_YEAR + y) * 12 + (int)(mb_splitmix_unit(&nseed) * (12 - nlen + 1));
                 near_point(&nseed, m, &lat, &lon);
                 snprintf(id, sizeof id, "behov-%s-%d-%d", m->code, DEMO_FROM_YEAR + y, p + 1);
                 json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:s,s:o,s:o}", "id", id, "kind",

@@ -12,20 +12,12 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/splitmix.h"
 #include "domain/month.h"
-
-/* splitmix64: small, fast, and the same on every platform. */
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 static double uniform(uint64_t *s)
 {
-    return (double)(next(s) >> 11) / 9007199254740992.0;
+    return mb_splitmix_unit(s);
 }
 
 static double normal(uint64_t *s)

@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "core/splitmix.h"
 #include "plan/account.h"
 #include "plan/plan.h"
 
@@ -38,14 +39,10 @@ double mb_metric_value(const struct mb_totals *t, enum mb_metric m)
     }
 }
 
-/* splitmix64: small, fast, and the same sequence on every machine. */
-static double uniform(unsigned long long *state)
+/* A uniform number in (0, 1): never 0, as the inverse CDF wants. */
+static double uniform(uint64_t *state)
 {
-    unsigned long long z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    return ((double)(mb_splitmix_next(state) >> 11) + 0.5) / 9007199254740992.0;
 }
 
 /* Inverse CDF of the triangular distribution (a <= c <= b) at u. */
@@ -115,7 +112,7 @@ void mb_uncertainty_run(const struct mb_scenario *s, const struct mb_activity *p
     }
     /* Monte Carlo: every factor with a range drawn on every draw. */
     double *v = mb_xmalloc((size_t)draws * 3 * MB_M_COUNT * sizeof *v);
-    unsigned long long state = seed;
+    uint64_t state = seed;
     for (int d = 0; d < draws; d++) {
         double x[MB_F_COUNT];
         for (int i = 0; i < MB_F_COUNT; i++)

@@ -466,14 +466,12 @@ void mb_api_delivery_state(struct mb_req *r, int64_t id)
     mb_reply_json(r, 200, delivery_view(r, &out));
 }
 
-void mb_api_delivery_qr(struct mb_req *r, int64_t id)
+/* The QR of a load's ticket: its public address (/t/CODE), as SVG. */
+static void reply_ticket_qr(struct mb_req *r, const struct mb_delivery *v)
 {
-    struct mb_delivery v;
-    if (readable_delivery(r, id, &v))
-        return;
     char base[256], url[400];
     public_base(r, base, sizeof base);
-    snprintf(url, sizeof url, "%s/t/%s", base, v.code);
+    snprintf(url, sizeof url, "%s/t/%s", base, v->code);
     char *svg;
     size_t len;
     struct mb_error err;
@@ -482,6 +480,14 @@ void mb_api_delivery_qr(struct mb_req *r, int64_t id)
         return;
     }
     mb_reply_owned(r, 200, "image/svg+xml", svg, len);
+}
+
+void mb_api_delivery_qr(struct mb_req *r, int64_t id)
+{
+    struct mb_delivery v;
+    if (readable_delivery(r, id, &v))
+        return;
+    reply_ticket_qr(r, &v);
 }
 
 void mb_api_ticket_qr(struct mb_req *r, int64_t id)
@@ -504,16 +510,7 @@ void mb_api_ticket_qr(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
-    char base[256], url[400];
-    public_base(r, base, sizeof base);
-    snprintf(url, sizeof url, "%s/t/%s", base, v.code);
-    char *svg;
-    size_t len;
-    if (mb_ticket_qr_svg(url, &svg, &len, &err) != 0) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    mb_reply_owned(r, 200, "image/svg+xml", svg, len);
+    reply_ticket_qr(r, &v);
 }
 
 void mb_api_ticket_get(struct mb_req *r, int64_t id)
