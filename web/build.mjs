@@ -2,12 +2,13 @@
  * build.mjs - bundles the web front end into dist/ for the C server's
  * --static: dist/index.html, dist/app.<hash>.js (src/main.js and its
  * imports, Leaflet, markercluster and d3-sankey, minified ES module),
- * dist/app.<hash>.css (Leaflet's and markercluster's CSS followed by ours,
- * with Leaflet's marker images copied to dist/images/, which the CSS names
- * relative to itself). <hash> is the first 10 hex digits of the SHA-256 of
- * the file's bytes, so a changed file has a new name: the server lets a
- * browser cache a hashed name for a year ("immutable") and asks it to
- * revalidate index.html, the one file that names them, every time.
+ * dist/app.<hash>.css (Designsystemet's CSS and its default theme, then
+ * Leaflet's and markercluster's CSS, then ours, with Leaflet's marker
+ * images copied to dist/images/, which the CSS names relative to itself).
+ * <hash> is the first 10 hex digits of the SHA-256 of the file's bytes,
+ * so a changed file has a new name: the server lets a browser cache a
+ * hashed name for a year ("immutable") and asks it to revalidate
+ * index.html, the one file that names them, every time.
  * Next to each text file a brotli copy (name.br, quality 11, text mode)
  * and a gzip copy (name.gz, level 9) for the server to send to a client
  * that accepts them. Nothing is fetched at run time from a CDN. Run with
@@ -51,7 +52,12 @@ if (js.outputFiles.length !== 1) throw new Error(`esbuild wrote ${js.outputFiles
 const appJs = hashed('app.js', js.outputFiles[0].contents);
 await writeFile(join(dist, appJs), js.outputFiles[0].contents);
 
+// Designsystemet first: its rules sit in the CSS layer "ds", so Leaflet's
+// and ours (unlayered) win where they meet; docs/web.md says which classes
+// we use.
 const css = [
+  'node_modules/@digdir/designsystemet-css/dist/src/index.css',
+  'node_modules/@digdir/designsystemet-css/dist/theme/designsystemet.css',
   'node_modules/leaflet/dist/leaflet.css',
   'node_modules/leaflet.markercluster/dist/MarkerCluster.css',
   'node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css',

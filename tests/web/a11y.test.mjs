@@ -40,6 +40,29 @@ test('axe: map, sign-in, my listings, form with errors, listing with matches (de
   const form = page.locator('form.listing-form');
   await form.waitFor();
   await check(page, 'new listing form');
+  // The look is Designsystemet's (docs/web.md): a primary button is a
+  // ds-button whose fill is the theme's accent token, a field's input a
+  // ds-input, and the page's typeface the theme's (Inter, then the system's).
+  const look = await page.evaluate(() => {
+    const btn = [...document.querySelectorAll('form.listing-form button')].find((b) => b.classList.contains('primary'));
+    const probe = document.body.appendChild(document.createElement('div'));
+    probe.style.background = 'var(--ds-color-accent-base-default)';
+    const accent = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return {
+      token: getComputedStyle(document.documentElement).getPropertyValue('--ds-color-accent-base-default').trim(),
+      cls: btn?.className, variant: btn?.dataset.variant, fill: btn && getComputedStyle(btn).backgroundColor, accent,
+      input: document.querySelector('form.listing-form input[type="text"]')?.classList.contains('ds-input'),
+      font: getComputedStyle(document.body).fontFamily,
+    };
+  });
+  assert.ok(look.token, 'the Designsystemet theme (--ds-color-accent-base-default) is loaded');
+  assert.match(look.cls || '', /\bds-button\b/, 'a primary button is a ds-button');
+  assert.equal(look.variant, 'primary');
+  assert.equal(look.fill, look.accent, 'the primary button is filled with the accent token');
+  assert.notEqual(look.fill, 'rgba(0, 0, 0, 0)');
+  assert.ok(look.input, 'a text field is a ds-input');
+  assert.match(look.font, /^Inter\b/, 'the body uses the theme\'s typeface first');
   await form.getByLabel('Mengde', { exact: true }).fill('-1');
   await page.getByRole('button', { name: 'Lagre og publiser' }).click();
   await form.locator('[data-error-for="amount.value"]').filter({ hasText: /\S/ }).waitFor();

@@ -17,6 +17,7 @@
  */
 import { sankey, sankeyLinkHorizontal } from 'd3-sankey';
 import { t, num } from './i18n.js';
+import { ds } from './dom.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const GROUP_OVER = 80;
@@ -115,6 +116,7 @@ export function planSankey(plan, width = 900) {
   } catch (e) {
     const p = document.createElement('p');
     p.className = 'note note-error sankey-failed';
+    ds(p);
     p.textContent = t('plan.sankey.failed', { why: e.message });
     return p;
   }
