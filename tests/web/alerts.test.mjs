@@ -31,7 +31,7 @@ test('a saved search, an alert, read; the unsubscribe page', async () => {
   await signIn(con, srv.base, 'entreprenor');
   await con.goto(`${srv.base}/#/varsler`);
   await con.getByRole('heading', { name: 'Varsler', level: 1 }).waitFor();
-  await con.getByText('Ingen varsler ennå.', { exact: false }).waitFor();
+  await con.getByRole('heading', { name: 'Ingen varsler ennå' }).waitFor();
   const form = con.locator('form.saved-search-form');
   await form.getByRole('button', { name: 'Lagre søket' }).click();
   await form.locator('[data-error-for="name"]', { hasText: 'Må fylles ut.' }).waitFor();

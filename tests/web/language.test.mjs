@@ -62,6 +62,7 @@ const views = () => [
   [null, 'sign-up', '#/registrer', 'form'],
   [null, 'map', '#/kart', '#map[data-ready="1"]'],
   [null, 'ticket', `t/${ids.ticket}`, '.ticket-state'],
+  [null, 'guide-visitor', '#/kom-i-gang', 'ol.guide-steps'],
   ['utbygger', 'mine', '#/mine', 'table.mine-table, .empty, .note'],
   ['utbygger', 'new-listing', '#/ny', 'form.listing-form'],
   ['utbygger', 'supply', `#/annonse/${ids.supply}`, '.matches-table tbody tr, .empty, .note'],
@@ -74,8 +75,11 @@ const views = () => [
   ['deponi', 'deals', '#/avtaler', 'table.deals-table, .empty, .note'],
   ['deponi', 'deal', `#/avtale/${ids.deal}`, 'table.loads-table, .empty, .note'],
   ['transport', 'jobs', '#/oppdrag', 'h1'],
+  ['transport', 'guide', '#/kom-i-gang', 'ol.guide-steps'],
+  ['transport', 'empty-mine', '#/mine', '.empty[data-empty="listings"]'],
   ['kommune', 'plan', '#/plan', 'form'],
   ['kommune', 'dashboard', '#/dashbord', 'h1'],
+  ['kommune', 'guide', '#/kom-i-gang', 'ol.guide-steps'],
   ['admin', 'approvals', '#/godkjenning', 'h1'],
 ];
 

@@ -21,9 +21,10 @@ import { inboxView, unreadBadge } from './views/messages.js';
 import { alertsView, unsubscribeView, alertBadge } from './views/alerts.js';
 import { signupView, forgotView, resetView, inviteView, approvalsView } from './views/join.js';
 import { tasksView } from './views/tasks.js';
+import { guideView } from './views/guide.js';
 
 const NAV = [
-  ['oppdrag', 'nav.tasks', 'haul'], ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'],
+  ['oppdrag', 'nav.tasks', 'haul'], ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'], ['kom-i-gang', 'nav.guide'],
 ];
 
 function header() {
@@ -98,4 +99,5 @@ route('/godkjenning', approvalsView);
 route('/avmeld/:token', unsubscribeView);
 route('/billett/:code', ticketView);
 route('/sporing/:id', traceView);
+route('/kom-i-gang', guideView);
 startRouter(document.getElementById('main'));

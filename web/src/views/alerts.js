@@ -17,6 +17,7 @@ import { api, fetchAll, getSession, materials } from '../api.js';
 import { render } from '../router.js';
 import { parseNumber } from '../numbers.js';
 import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
+import { emptyState } from '../empty.js';
 
 const KINDS = ['supply', 'need', 'landfill', 'storage', 'plant', 'quarry'];
 const GROUPS = ['rock', 'soil', 'recycled', 'product'];
@@ -193,8 +194,11 @@ export async function alertsView({ root }) {
   } catch (e) { root.append(note('error', e.message)); return; }
 
   const list = h('section', { class: 'card', 'aria-labelledby': 'al-h' }, h('h2', { id: 'al-h' }, t('alerts.list.title')));
+  const sform = searchForm(mats, mySites, () => render());
+  const nameField = sform.querySelector('[data-field="name"]');
   if (!notes.items.length) {
-    list.append(note('info', searches.items.length ? t('alerts.none') : t('alerts.none.first')));
+    // With saved searches the alerts just have not come; without, the next step is to save one.
+    list.append(emptyState('alerts', { level: 3, focus: searches.items.length ? null : nameField, text: searches.items.length ? t('alerts.none') : undefined }));
   } else {
     if (notes.unread > 0) {
       list.append(h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -206,7 +210,7 @@ export async function alertsView({ root }) {
   root.append(suggestionsSection(sugs, mats, msg), list);
 
   const mine = h('section', { class: 'card', 'aria-labelledby': 'ss-list-h' }, h('h2', { id: 'ss-list-h' }, t('alerts.searches.title')));
-  if (!searches.items.length) mine.append(h('p', {}, t('alerts.searches.none')));
+  if (!searches.items.length) mine.append(emptyState('searches', { level: 3, focus: nameField }));
   else {
     mine.append(h('ul', { class: 'saved-searches' }, searches.items.map((q) => h('li', {},
       h('strong', {}, q.name), ' ', h('span', { class: 'hint' }, searchSummary(q, mats)), ' ',
@@ -220,7 +224,7 @@ export async function alertsView({ root }) {
     try { await api('PUT', '/api/alert-settings', { match_email: ev.target.value }); announce(t('alerts.matchmail.saved')); } catch (e) { replace(msg, note('error', e.message)); }
   });
   mine.append(matchMail);
-  root.append(mine, searchForm(mats, mySites, () => render()));
+  root.append(mine, sform);
   alertBadge();
 }
 

@@ -16,6 +16,7 @@ import { api, getSession } from '../api.js';
 import { barLineChart, hbarChart } from '../charts.js';
 import { LAST_PLAN_KEY } from './plan.js';
 import { exportButtons } from './files.js';
+import { emptyState } from '../empty.js';
 
 export async function dashboardView({ root }) {
   root.append(h('h1', {}, t('dash.title')));
@@ -60,7 +61,7 @@ async function deliveredSection() {
     h('p', { class: 'note note-ok' }, t('dash.delivered.note')));
   let st;
   try { st = await api('GET', `/api/stats?year=${year}`); } catch (e) { sec.append(note('error', e.message)); return sec; }
-  if (!st.municipalities.length) { sec.append(note('info', t('dash.delivered.none'))); return sec; }
+  if (!st.municipalities.length) { sec.append(emptyState('delivered', { level: 3 })); return sec; }
   sec.append(exportButtons(t('files.export.stats'), `/api/exports/statistics?year=${year}`, ['csv', 'xlsx']));
   const row = (m, head) => h('tr', {}, h('th', { scope: 'row' }, head),
     DESTS.map((d) => h('td', { class: 'n' }, num(m.fm3[d]))), h('td', { class: 'n' }, num(m.total_fm3)), h('td', { class: 'n' }, num(m.total_t)), h('td', { class: 'n' }, num(m.loads)));

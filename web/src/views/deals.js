@@ -21,6 +21,7 @@ import { field, summaryBox, showErrors, clearErrors, readNumber } from '../forms
 import { go } from '../router.js';
 import { exportButtons } from './files.js';
 import { dealMessages } from './messages.js';
+import { emptyState } from '../empty.js';
 
 const ORDER = ['agreed', 'completed', 'declined', 'cancelled'];
 const EURO = ['VI', 'V', 'IV', 'III', 'II', 'I', '0', 'EEV', 'electric', 'hydrogen', 'biogas'];
@@ -149,7 +150,7 @@ export async function dealsView({ root, query }) {
   const listing = query.get('annonse');
   let r;
   try { r = await api('GET', `/api/deals${listing ? `?listing=${encodeURIComponent(listing)}` : ''}`); } catch (e) { root.append(note('error', e.message)); return; }
-  if (!r.items.length) { root.append(note('info', t('deals.none'))); return; }
+  if (!r.items.length) { root.append(emptyState('deals')); return; }
   root.append(exportButtons(t('files.export.loads'), '/api/exports/deliveries', ['csv', 'xlsx', 'geojson']));
   root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('deals.title') },
     h('table', { class: 'data deals-table' },
@@ -207,7 +208,7 @@ export async function dealView({ root, params, query }) {
   const sec = h('section', { 'aria-labelledby': 'loads-h' }, h('h2', { id: 'loads-h' }, t('loads.title')));
   root.append(sec);
   if (loads.missing_seq?.length) sec.append(note('error', t('loads.missing', { seq: loads.missing_seq.join(', ') })));
-  if (!loads.items.length) sec.append(note('info', t('loads.none')));
+  if (!loads.items.length) sec.append(emptyState('loads', { level: 3 }));
   else {
     sec.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('loads.title') },
       h('table', { class: 'data loads-table' },

@@ -11,6 +11,7 @@ import { t, num } from '../i18n.js';
 import { getSession, upload } from '../api.js';
 import { field, clearErrors, showErrors } from '../forms.js';
 import { render } from '../router.js';
+import { emptyState } from '../empty.js';
 
 const TYPES = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', pdf: 'application/pdf', csv: 'text/csv', txt: 'text/plain', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
@@ -37,7 +38,8 @@ export function documentsSection(site, own) {
   const photos = docs.filter((d) => d.kind === 'photo');
   const others = docs.filter((d) => d.kind !== 'photo');
   const sec = h('section', { class: 'card documents', 'aria-labelledby': 'docs-h' }, h('h2', { id: 'docs-h' }, t('doc.title')));
-  if (!docs.length) sec.append(h('p', { class: 'hint' }, t(own ? 'doc.none.own' : 'doc.none')));
+  // Nothing yet: what would be here, and for the owner a button to the file field below.
+  const empty = docs.length ? null : sec.appendChild(emptyState('documents', { level: 3 }));
   if (photos.length) sec.append(h('div', { class: 'doc-photos' }, photos.map(thumb)));
   if (others.length) {
     sec.append(h('ul', { class: 'doc-list' }, others.map((d) => h('li', {},
@@ -70,5 +72,6 @@ export function documentsSection(site, own) {
     }
   });
   sec.append(form, msg);
+  empty?.replaceWith(emptyState('documents', { level: 3, focus: form.querySelector('[data-field="body"]') }));
   return sec;
 }

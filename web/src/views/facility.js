@@ -30,6 +30,7 @@ import { field, checkbox, summaryBox, onSiteSubmit } from '../forms.js';
 import { createMap, L } from '../map.js';
 import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
 import { materialList, limitRows } from '../sitefields.js';
+import { withHelp } from '../help.js';
 
 const TYPES = ['landfill', 'storage', 'plant', 'quarry'];
 const CAPACITY = { landfill: 'capacity_per_year', storage: 'capacity', plant: 'capacity_per_month', quarry: 'capacity_per_year' };
@@ -69,7 +70,7 @@ export async function facilityFormView({ root, params }) {
   const yieldRows = h('div', { class: 'yield-rows' });
 
   const capValue = field({ label: t('fac.capacity.landfill'), name: 'capacity_per_year.value', id: 'cap-value', type: 'number', value: cap?.value, attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
-  const capUnit = field({ label: t('form.unit'), name: 'capacity_per_year.unit', id: 'cap-unit', value: cap?.unit || 't', options: ['t', 'fm3', 'lm3', 'pm3'].map((u) => [u, t(`form.unit.${u}`)]) });
+  const capUnit = withHelp(field({ label: t('form.unit'), name: 'capacity_per_year.unit', id: 'cap-unit', value: cap?.unit || 't', options: ['t', 'fm3', 'lm3', 'pm3'].map((u) => [u, t(`form.unit.${u}`)]) }), 'units.placed');
   const fee = field({ label: t('fac.fee.landfill'), name: 'gate_fee_nok_per_t', id: 'fee', type: 'number', value: doc[FEE[type0]], hint: t('fac.default.hint'), attrs: { min: 0, step: 'any', inputmode: 'decimal' } });
   const capErr = h('p', { class: 'field-error', 'data-error-for': 'capacity_per_year' });
 
@@ -77,7 +78,7 @@ export async function facilityFormView({ root, params }) {
   const currentPos = () => typedPosition(el);
   const form = h('form', { class: 'card facility-form', novalidate: true },
     summaryBox(),
-    field({ label: t('fac.type'), name: 'type', value: type0, options: TYPES.map((k) => [k, t(`kind.${k}`)]), attrs: editing ? { disabled: true } : {} }),
+    withHelp(field({ label: t('fac.type'), name: 'type', value: type0, options: TYPES.map((k) => [k, t(`kind.${k}`)]), attrs: editing ? { disabled: true } : {} }), 'facility'),
     field({ label: t('fac.name'), name: 'name', value: doc.name, attrs: { required: true, maxlength: 160 } }),
     field({ label: t('form.description'), name: 'description', type: 'textarea', value: doc.description }),
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.position')),
@@ -91,7 +92,7 @@ export async function facilityFormView({ root, params }) {
       h('div', { class: 'pick-map', id: 'fac-pick-map', role: 'region', 'aria-label': t('form.pick.aria') }),
       propertyField(doc.property)),
     h('div', { class: 'receiver-only' }, accepts.el,
-      field({ label: t('fac.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
+      withHelp(field({ label: t('fac.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }), 'class'),
       checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
       field({ label: t('fac.acceptance'), name: 'acceptance', value: doc.acceptance || '', options: tplOpts, hint: t('fac.acceptance.hint') }),
       field({ label: t('fac.permit'), name: 'acid_rock_permit', value: doc.acid_rock_permit, hint: t('fac.permit.hint'), attrs: { maxlength: 200 } })),
@@ -112,7 +113,7 @@ export async function facilityFormView({ root, params }) {
     h('fieldset', { class: 'group' }, h('legend', {}, t('fac.window')),
       h('p', { class: 'hint' }, t('fac.window.hint')),
       h('div', { class: 'row' },
-        field({ label: t('form.window.from'), name: 'window.from', type: 'month', value: doc.window?.from, attrs: { min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } }),
+        withHelp(field({ label: t('form.window.from'), name: 'window.from', type: 'month', value: doc.window?.from, attrs: { min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } }), 'window'),
         field({ label: t('form.window.to'), name: 'window.to', type: 'month', value: doc.window?.to, attrs: { min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } })),
       h('p', { class: 'field-error', 'data-error-for': 'window' })),
     h('div', { class: 'receiver-only' }, limits.el, leach.el),

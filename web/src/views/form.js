@@ -21,6 +21,7 @@ import { parseNumber, inputText } from '../numbers.js';
 import { createMap, L } from '../map.js';
 import { addressSearch, municipalityLine, propertyField, takeAddress, typedPosition } from '../places.js';
 import { materialList, limitRows, SUBSTANCES } from '../sitefields.js';
+import { withHelp } from '../help.js';
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -59,11 +60,11 @@ export async function formView({ root, params }) {
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.amount')),
       h('div', { class: 'row' },
         field({ label: t('form.amount'), name: 'amount.value', type: 'number', value: doc.amount?.value, attrs: { required: true, min: 0, step: 'any', inputmode: 'decimal' } }),
-        field({ label: t('form.unit'), name: 'amount.unit', value: doc.amount?.unit || 't', options: ['t', 'fm3', 'lm3'].map((u) => [u, t(`form.unit.${u}`)]) })),
+        withHelp(field({ label: t('form.unit'), name: 'amount.unit', value: doc.amount?.unit || 't', options: ['t', 'fm3', 'lm3'].map((u) => [u, t(`form.unit.${u}`)]) }), 'units')),
       h('p', { class: 'field-error', 'data-error-for': 'amount' }), conv),
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.window')),
       h('div', { class: 'row' },
-        field({ label: t('form.window.from'), name: 'window.from', type: 'month', value: doc.window?.from, attrs: { required: true, min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } }),
+        withHelp(field({ label: t('form.window.from'), name: 'window.from', type: 'month', value: doc.window?.from, attrs: { required: true, min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } }), 'window'),
         field({ label: t('form.window.to'), name: 'window.to', type: 'month', value: doc.window?.to, attrs: { required: true, min: '2000-01', max: '2049-12', placeholder: 'YYYY-MM' } })),
       h('p', { class: 'field-error', 'data-error-for': 'window' })),
     h('fieldset', { class: 'group' }, h('legend', {}, t('form.position')),
@@ -77,7 +78,7 @@ export async function formView({ root, params }) {
       propertyField(doc.property)),
     field({ label: t('form.price'), name: 'price_nok_per_t', type: 'number', value: doc.price_nok_per_t, hint: t('form.price.hint'), attrs: { step: 'any', inputmode: 'decimal' } }),
     h('div', { class: 'supply-only' },
-      field({ label: t('form.class'), name: 'class', value: doc.class_from_lab ? '' : doc.class, options: classOpts, hint: t('form.class.fromlab') }),
+      withHelp(field({ label: t('form.class'), name: 'class', value: doc.class_from_lab ? '' : doc.class, options: classOpts, hint: t('form.class.fromlab') }), 'class'),
       h('fieldset', { class: 'group' }, h('legend', {}, t('form.lab')),
         h('p', { class: 'field-error', 'data-error-for': 'lab' }),
         labRows,
@@ -90,7 +91,7 @@ export async function formView({ root, params }) {
         samplesView,
         field({ label: t('form.area'), name: 'sampled_area_m2', type: 'number', value: doc.sampled_area_m2, hint: t('form.area.hint'), attrs: { min: 1, step: 'any', inputmode: 'decimal' } }))),
     h('div', { class: 'need-only' },
-      field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }),
+      withHelp(field({ label: t('form.maxclass'), name: 'max_class', value: doc.max_class, options: classOpts }), 'class'),
       checkbox({ name: 'accepts_class_range', label: t('fac.range'), checked: doc.accepts_class_range }),
       accepts.el,
       limits.el),

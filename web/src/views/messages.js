@@ -10,6 +10,7 @@ import { h, replace, announce, note } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, getSession } from '../api.js';
 import { clearErrors, showErrors, field } from '../forms.js';
+import { emptyState } from '../empty.js';
 
 function when(iso) {
   const d = new Date(iso);
@@ -85,7 +86,7 @@ export async function inboxView({ root }) {
   if (!getSession()) { root.append(note('info', t('login.required'))); return; }
   let r;
   try { r = await api('GET', '/api/messages'); } catch (e) { root.append(note('error', e.message)); return; }
-  if (!r.threads.length) { root.append(note('info', t('msg.inbox.none'))); return; }
+  if (!r.threads.length) { root.append(emptyState('messages')); return; }
   root.append(h('ul', { class: 'inbox' }, r.threads.map((th) => {
     const href = th.kind === 'deal' ? `#/avtale/${th.subject_id}` : `#/annonse/${th.subject_id}`;
     const what = th.kind === 'deal' ? t('msg.inbox.deal', { title: th.title }) : th.title;

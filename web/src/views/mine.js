@@ -13,6 +13,7 @@ import { render } from '../router.js';
 import { exportButtons, importSection } from './files.js';
 import { field, clearErrors, showErrors, summaryBox } from '../forms.js';
 import { inviteSection } from './join.js';
+import { emptyState } from '../empty.js';
 
 const ALL = 'draft,published,reserved,closed';
 
@@ -73,7 +74,7 @@ export async function mineView({ root }) {
       importSection('listings'));
   }
   if (ls instanceof Error) lsec.append(note('error', ls.message));
-  else if (!ls.length) lsec.append(note('info', t('mine.none')));
+  else if (!ls.length) lsec.append(emptyState('listings', { level: facs ? 3 : 2 }));
   else {
     lsec.append(table('listings', ls, t('mine.title'), [
       [t('site.amount'), (it) => h('td', { class: 'n' }, amount(it.amount))],
@@ -87,7 +88,7 @@ export async function mineView({ root }) {
     importSection('facilities'));
   root.append(fsec);
   if (fs instanceof Error) fsec.append(note('error', fs.message));
-  else if (!fs.length) fsec.append(note('info', t('mine.fac.none')));
+  else if (!fs.length) fsec.append(emptyState('facilities', { level: 3 }));
   else {
     fsec.append(table('facilities', fs, t('mine.facilities'), [
       [t('mine.capacity'), (it) => h('td', { class: 'n' }, amount(it.capacity_per_year || it.capacity || it.capacity_per_month))],

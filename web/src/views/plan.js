@@ -15,6 +15,8 @@ import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
 import { createMap, line, L } from '../map.js';
 import { planSankey } from '../sankey.js';
 import { hbarChart } from '../charts.js';
+import { emptyState } from '../empty.js';
+import { withHelp } from '../help.js';
 
 export const LAST_PLAN_KEY = 'mb-last-plan';
 
@@ -139,10 +141,10 @@ function compareSection(job, saved) {
 }
 
 /* The plans saved for the organisation, newest first, each a link to its page. */
-async function savedPlans(r) {
+async function savedPlans(r, form) {
   const sec = h('section', { class: 'card saved-plans', 'aria-labelledby': 'sp-h' }, h('h2', { id: 'sp-h' }, t('plan.saved')));
   if (r.error) { sec.append(note('error', r.error)); return sec; }
-  if (!r.items.length) { sec.append(h('p', {}, t('plan.saved.none'))); return sec; }
+  if (!r.items.length) { sec.append(emptyState('plans', { level: 3, focus: form?.querySelector('[data-field="municipalities"]') })); return sec; }
   sec.append(h('ul', { class: 'saved-plan-list' }, r.items.map((p) => {
     const when = new Date(p.created).toLocaleDateString(getLang() === 'nb' ? 'nb-NO' : 'en-GB');
     const title = p.name || t('plan.saved.unnamed', { id: p.id });
@@ -167,15 +169,15 @@ export async function planView({ root, params }) {
       field({ label: t('plan.from'), name: 'from', type: 'month', value: monthFrom(1), attrs: { required: true } }),
       field({ label: t('plan.to'), name: 'to', type: 'month', value: monthFrom(12), attrs: { required: true } })),
     field({ label: t('plan.name'), name: 'name', attrs: { maxlength: 160 } }),
-    field({ label: t('plan.objective'), name: 'objective', value: 'cost', hint: t('plan.objective.hint'),
-      options: ['cost', 'co2', 'landfill'].map((o) => [o, t(`method.objective.${o}`)]) }),
+    withHelp(field({ label: t('plan.objective'), name: 'objective', value: 'cost', hint: t('plan.objective.hint'),
+      options: ['cost', 'co2', 'landfill'].map((o) => [o, t(`method.objective.${o}`)]) }), 'plan'),
     h('button', { type: 'submit', class: 'primary' }, t('plan.run')));
   const progress = h('div', { class: 'progress', hidden: true },
     h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
   const out = h('div', { class: 'plan-result' });
   let saved = null;
   try { saved = await api('GET', '/api/plans'); } catch (e) { saved = { error: e.message, items: [] }; }
-  root.append(form, progress, out, await savedPlans(saved));
+  root.append(form, progress, out, await savedPlans(saved, form));
   let timer = 0;
   let map = null;
   let stopped = false;

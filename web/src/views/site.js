@@ -15,6 +15,7 @@ import { reserveSection } from './deals.js';
 import { mhpButtons } from './files.js';
 import { listingMessages } from './messages.js';
 import { documentsSection } from './documents.js';
+import { emptyState } from '../empty.js';
 import { classText, backgroundText, verdictText, labText, sampleText, samplingText } from '../quality.js';
 
 /* A material code of an accepts list as people read it: "*" and "rock.*"
@@ -137,7 +138,7 @@ export async function siteView({ root, params, query }) {
 async function showMatches(sec, site, map, mats) {
   let r;
   try { r = await api('GET', `/api/listings/${site.id}/matches?limit=20`); } catch (e) { sec.append(note('error', e.message)); return; }
-  if (!r.matches.length) { sec.append(note('info', t('matches.none'))); }
+  if (!r.matches.length) sec.append(emptyState('matches', { level: 3, id: site.id, own: getSession()?.user.org_id === site.org_id && site.status !== 'closed' }));
   const from = [site.position.lat, site.position.lon];
   const bounds = L.latLngBounds([from]);
   const alt = r.alternative ? r.matches.find((x) => x.site_id === r.alternative.site_id) : null;

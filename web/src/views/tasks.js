@@ -9,6 +9,7 @@
 import { h, note } from '../dom.js';
 import { t, num, monthSpan } from '../i18n.js';
 import { api, getSession } from '../api.js';
+import { emptyState } from '../empty.js';
 
 function partyName(d, role) {
   return d.parties?.[role]?.name || '';
@@ -22,7 +23,7 @@ export async function tasksView({ root }) {
   try { r = await api('GET', '/api/deals?state=agreed'); } catch (e) { root.append(note('error', e.message)); return; }
   const mine = r.items.filter((d) => d.may?.register_loads);
   if (!mine.length) {
-    root.append(note('info', t('tasks.none')), h('p', {}, h('a', { href: '#/avtaler' }, t('tasks.all'))));
+    root.append(emptyState('tasks'));
     return;
   }
   root.append(h('p', { class: 'hint' }, t('tasks.intro')),
