@@ -112,6 +112,9 @@ for (const lang of ['nb', 'en']) {
       await hl.getByRole('heading', { name: W.listings }).waitFor();
       assert.equal(await hl.locator('a[href="#/ny"]').count(), 0, 'a hauler is not offered a listing');
       assert.equal(await hauler.locator('#main a[href="#/ny"], #main a[href="#/nytt-anlegg"]').count(), 0);
+      // The menu too offers only what the API lets a hauler do: no listing, no regional plan.
+      assert.equal(await hauler.locator('#main-nav a[data-route="ny"], #main-nav a[data-route="plan"]').count(), 0,
+        "a hauler's menu has neither 'Ny annonse' nor 'Regional plan'");
       await hauler.context().close();
     });
 

@@ -24,7 +24,7 @@ import { tasksView } from './views/tasks.js';
 import { guideView } from './views/guide.js';
 
 const NAV = [
-  ['oppdrag', 'nav.tasks', 'haul'], ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan'], ['dashbord', 'nav.dashboard'], ['kom-i-gang', 'nav.guide'],
+  ['oppdrag', 'nav.tasks', 'haul'], ['kart', 'nav.map'], ['mine', 'nav.mine'], ['ny', 'nav.new', 'write_listings'], ['nytt-anlegg', 'nav.newfac', 'write_facilities'], ['avtaler', 'nav.deals'], ['meldinger', 'nav.messages', 'signed_in'], ['varsler', 'nav.alerts', 'signed_in'], ['godkjenning', 'nav.approvals', 'administer'], ['plan', 'nav.plan', 'run_plans'], ['dashbord', 'nav.dashboard'], ['kom-i-gang', 'nav.guide'],
 ];
 
 function header() {
