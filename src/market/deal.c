@@ -90,6 +90,23 @@ static bool step_exists(enum mb_deal_state from, enum mb_deal_state to)
     return mb_deal_may_move(from, to, MB_PARTY_ADMIN);
 }
 
+/* Whether these parties may put a deal in state `to` from some state. */
+static bool may_reach(enum mb_deal_state to, unsigned parties)
+{
+    for (int s = MB_DEAL_RESERVED; s <= MB_DEAL_CANCELLED; s++)
+        if (mb_deal_may_move((enum mb_deal_state)s, to, parties))
+            return true;
+    return false;
+}
+
+/* Who may take the step, in words for an error. */
+static const char *mover(enum mb_deal_state from, enum mb_deal_state to)
+{
+    if (to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED)
+        return "the listing's organisation";
+    return from == MB_DEAL_RESERVED ? "the reserving organisation" : "a party of the deal";
+}
+
 /* ---- amounts ------------------------------------------------------------------ */
 
 int mb_deal_listing_balance(struct mb_store *st, const struct mb_site_rec *listing,
@@ -379,10 +396,22 @@ int mb_deal_reserve(struct mb_store *st, const struct mb_user *who, struct mb_de
         }
     }
     if (d->hauler_org) {
+        /* The hauler registers loads under the deal: an approved
+         * organisation with a hauler, as GET /api/organisations?role=hauler
+         * offers them (not a municipality, an administrator or a sign-up
+         * nobody has approved). */
         struct mb_org o;
+        bool hauls = false;
         if (mb_store_org_get(st, d->hauler_org, &o, err) != 0) {
             rc = mb_error_set(err, MB_EINVAL, "hauler_org", "no organisation %lld",
                               (long long)d->hauler_org);
+            goto out;
+        }
+        if ((rc = mb_store_org_acts_as(st, d->hauler_org, "hauler", &hauls, err)))
+            goto out;
+        if (!hauls) {
+            rc = mb_error_set(err, MB_EINVAL, "hauler_org", "%s is not an approved hauler",
+                              o.name);
             goto out;
         }
     }
@@ -469,11 +498,17 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     }
     if (d.state != to && step_exists(d.state, to) && !mb_deal_may_move(d.state, to, parties)) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only %s may make a %s deal %s",
-                          to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED
-                              ? "the listing's organisation"
-                              : d.state == MB_DEAL_RESERVED ? "the reserving organisation"
-                                                            : "a party of the deal",
-                          mb_deal_state_name(d.state), mb_deal_state_name(to));
+                          mover(d.state, to), mb_deal_state_name(d.state),
+                          mb_deal_state_name(to));
+        goto out;
+    }
+    /* Asking for the state the deal is in changes nothing, and is still
+     * answered as the step would be: a party that may not take it is
+     * refused (the hauler does not "agree" an agreed deal). */
+    if (d.state == to && may_reach(to, MB_PARTY_ADMIN) && !may_reach(to, parties)) {
+        rc = mb_error_set(err, MB_EFORBIDDEN, "id", "the deal is %s already; only %s may "
+                          "make a deal %s", mb_deal_state_name(to),
+                          mover(MB_DEAL_AGREED, to), mb_deal_state_name(to));
         goto out;
     }
     if (expect_version >= 0 && expect_version != d.version) {
@@ -828,6 +863,9 @@ int mb_delivery_register(struct mb_store *st, const struct mb_user *who,
     json_t *detail = mb_delivery_json(v, false);
     rc = mb_audit_append(st, who, "delivery", v->id, "register", detail, err);
     json_decref(detail);
+    /* A load beyond the deal's amount takes from what is available. */
+    if (!rc && over > 0)
+        rc = follow_status(st, who, &listing, d.id, b.available_t, err);
 out:
     if (have_listing)
         mb_site_rec_release(&listing);
@@ -847,6 +885,7 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
     struct mb_delivery v;
     struct mb_deal d;
     struct mb_site_rec listing;
+    bool have_listing = false;
     unsigned parties;
     int64_t receiver = 0;
     int rc = mb_store_begin(st, err);
@@ -859,11 +898,10 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
             mb_error_set(err, MB_ENOTFOUND, "id", "no delivery %lld", (long long)id);
         goto out;
     }
-    rc = mb_delivery_receiver(st, &d, &listing, &v, &receiver, err);
-    int64_t sender = sender_of(&d, &listing);
-    mb_site_rec_release(&listing);
-    if (rc)
+    have_listing = true;
+    if ((rc = mb_delivery_receiver(st, &d, &listing, &v, &receiver, err)))
         goto out;
+    int64_t sender = sender_of(&d, &listing);
     /* The receiver decides, and never the party that sent the masses. */
     if (!mb_permit_owns(who, receiver) ||
         (who->org_id == sender && !mb_permit_may(who->role, MB_ACT_ADMIN))) {
@@ -881,7 +919,9 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
                           mb_delivery_state_name(v.state));
         goto out;
     }
-    if ((rc = mb_store_delivery_decide(st, id, to, to == MB_DELIVERY_DISPUTED ? reason : "",
+    struct mb_listing_balance before;
+    if ((rc = mb_deal_listing_balance(st, &listing, &before, err)) ||
+        (rc = mb_store_delivery_decide(st, id, to, to == MB_DELIVERY_DISPUTED ? reason : "",
                                        who->id, err)) ||
         (rc = mb_store_delivery_get(st, id, out, err)))
         goto out;
@@ -893,7 +933,12 @@ int mb_delivery_decide(struct mb_store *st, const struct mb_user *who, int64_t i
         json_object_set_new(detail, "reason", json_string(reason));
     rc = mb_audit_append(st, who, "delivery", id, mb_delivery_state_name(to), detail, err);
     json_decref(detail);
+    /* A disputed load no longer counts: what it took may be free again. */
+    if (!rc && to == MB_DELIVERY_DISPUTED)
+        rc = follow_status(st, who, &listing, d.id, before.available_t, err);
 out:
+    if (have_listing)
+        mb_site_rec_release(&listing);
     return mb_store_end(st, rc, err);
 }
 

@@ -75,9 +75,13 @@ int mb_store_org_get(struct mb_store *st, int64_t id, struct mb_org *out,
 /* All organisations by name; *items is malloc'ed (free it). */
 int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
                       struct mb_error *err);
-/* Those with a user of this role ("hauler"; "" for all), by name. */
+/* Those with a user of this role ("hauler"; "" for all), by name; with a
+ * role, only approved (verified) organisations. */
 int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org **items,
                            size_t *n, struct mb_error *err);
+/* Whether the organisation is approved and has a user of this role. */
+int mb_store_org_acts_as(struct mb_store *st, int64_t org_id, const char *role, bool *out,
+                         struct mb_error *err);
 
 /* The contact an organisation publishes (schema 7): all "" when it has
  * published none. */
@@ -668,7 +672,8 @@ struct mb_deal {
 /* Tonnes of one listing, as the committed-amount rule needs them
  * (market/deal.h states the rule). */
 struct mb_listing_amounts {
-    double committed_t;  /* reserved/agreed: max(amount, confirmed); others: confirmed */
+    double committed_t;  /* per deal, loaded = confirmed + registered tonnes; reserved or
+                          * agreed: max(amount, loaded); others: loaded */
     double confirmed_t;  /* confirmed loads over every deal */
     double disputed_t;   /* disputed loads that no later load replaces */
     double pending_t;    /* registered loads not yet confirmed or disputed */

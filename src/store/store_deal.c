@@ -213,7 +213,9 @@ int mb_store_listing_amounts(struct mb_store *st, int64_t listing_id,
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s;
     /* Per deal its confirmed, disputed-not-replaced and pending tonnes;
-     * then the listing's sums. A disputed load counts as open again once
+     * then the listing's sums. Committed counts the loads waiting for their
+     * receiver with the confirmed ones, whatever the deal's state, so
+     * masses on the road are never offered twice. A disputed load counts as open again once
      * a later load names it in `replaces`. */
     int rc = mb_st_prepare(st,
         "WITH per AS (SELECT d.id, d.state, d.amount_t,"
@@ -226,7 +228,7 @@ int mb_store_listing_amounts(struct mb_store *st, int64_t listing_id,
         "    AND v.state = 'registered') AS pend"
         "  FROM deal d WHERE d.listing_id = ?)"
         " SELECT coalesce(sum(CASE WHEN state IN ('reserved', 'agreed')"
-        "   THEN max(amount_t, conf) ELSE conf END), 0),"
+        "   THEN max(amount_t, conf + pend) ELSE conf + pend END), 0),"
         "  coalesce(sum(conf), 0), coalesce(sum(disp), 0), coalesce(sum(pend), 0) FROM per",
         &s, err);
     if (rc)

@@ -1362,14 +1362,40 @@ int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org 
     *n = 0;
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org WHERE ?1 = ''"
-                           " OR EXISTS (SELECT 1 FROM user u WHERE u.org_id = org.id"
-                           " AND u.role = ?1) ORDER BY name, id", &s, err);
+                           " OR (EXISTS (SELECT 1 FROM user u WHERE u.org_id = org.id"
+                           " AND u.role = ?1) AND NOT EXISTS (SELECT 1 FROM org_status os"
+                           " WHERE os.org_id = org.id AND os.state <> 'verified'))"
+                           " ORDER BY name, id", &s, err);
     if (rc)
         return rc;
     mb_st_bind_text(s, 1, role);
     void *arr;
     rc = mb_st_collect(st, s, sizeof **items, org_row, &arr, n, err);
     *items = arr;
+    return rc;
+}
+
+int mb_store_org_acts_as(struct mb_store *st, int64_t org_id, const char *role, bool *out,
+                         struct mb_error *err)
+{
+    *out = false;
+    sqlite3_stmt *s;
+    /* An organisation without a status row predates sign-up: verified. */
+    int rc = mb_st_prepare(st, "SELECT EXISTS (SELECT 1 FROM user u WHERE u.org_id = ?1"
+                           " AND u.role = ?2) AND NOT EXISTS (SELECT 1 FROM org_status os"
+                           " WHERE os.org_id = ?1 AND os.state <> 'verified')", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, org_id));
+    mb_st_bind_text(s, 2, role);
+    rc = mb_st_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0) != 0;
+        rc = 0;
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
     return rc;
 }
 

@@ -501,3 +501,136 @@ def test_a_deal_says_what_each_caller_may_do_with_it(api, who):
     assert may[hau]["register_loads"] is True
     assert not may[dev]["register_loads"] and not may[con]["register_loads"]
     assert sorted(may[dev]["move_to"]) == sorted(may[con]["move_to"]) == ["cancelled", "completed"]
+
+
+def test_loads_on_the_road_count_against_the_listing(api, who):
+    """Loads waiting for their receiver count as committed: a hauler cannot
+    deliver past the listing's amount with loads nobody has confirmed yet,
+    one by one or all at once, and a deal cancelled with loads on the road
+    does not free their tonnes for another reservation."""
+    dev, con, hau, op = who["developer"], who["contractor"], who["hauler"], who["operator"]
+    lid = create_listing(api, dev, supply(title="Stein på veien",
+                                          amount={"value": 100, "unit": "t"}),
+                         status="published")["id"]
+    did = api.post(f"/api/listings/{lid}/deals", token=con, expect=201, json={
+        "amount": {"value": 50, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did}/state", token=dev, json={"state": "agreed"}, expect=200)
+    nine = load_body(amount={"value": 9, "unit": "t"})
+    # One by one: 11 loads of 9 t fit in the 100 t (99 t), the 12th does not.
+    for _ in range(11):
+        api.post(f"/api/deals/{did}/deliveries", token=hau, json=nine, expect=201)
+    api.post(f"/api/deals/{did}/deliveries", token=hau, json=nine, expect=409, field="amount")
+    got = api.get(f"/api/listings/{lid}", expect=200).json()
+    assert got["committed_t"] == 99 and got["available_t"] == 1, got
+    assert got["status"] == "published"
+    # A 1 t load takes the rest, and the listing is reserved.
+    api.post(f"/api/deals/{did}/deliveries", token=hau,
+             json=load_body(amount={"value": 1, "unit": "t"}), expect=201)
+    got = api.get(f"/api/listings/{lid}", expect=200).json()
+    assert got["available_t"] == 0 and got["status"] == "reserved", got
+
+    # All at once on a second listing: 30 hauls of 9 t at a 100 t listing.
+    lid2 = create_listing(api, dev, supply(title="Stein i kappløp",
+                                           amount={"value": 100, "unit": "t"}),
+                          status="published")["id"]
+    did2 = api.post(f"/api/listings/{lid2}/deals", token=con, expect=201, json={
+        "amount": {"value": 50, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did2}/state", token=dev, json={"state": "agreed"}, expect=200)
+    n = 30
+    barrier = threading.Barrier(n)
+    codes = [None] * n
+
+    def go(i):
+        s = requests.Session()
+        barrier.wait()
+        codes[i] = s.post(f"{api.base}/api/deals/{did2}/deliveries", timeout=60, json=nine,
+                          headers={"Authorization": "Bearer " + hau}).status_code
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [201] * 11 + [409] * (n - 11), codes
+    loads = api.get(f"/api/deals/{did2}/deliveries", token=dev, expect=200).json()["items"]
+    for v in loads:
+        api.post(f"/api/deliveries/{v['id']}/state", token=con, json={"state": "confirmed"},
+                 expect=200)
+    got = api.get(f"/api/listings/{lid2}", expect=200).json()
+    assert got["committed_t"] == 99 and got["remaining_t"] == 1, got
+
+    # Cancelled with 90 t on the road: only 10 t are free for another.
+    lid3 = create_listing(api, dev, supply(title="Stein avbrutt",
+                                           amount={"value": 100, "unit": "t"}),
+                          status="published")["id"]
+    did3 = api.post(f"/api/listings/{lid3}/deals", token=con, expect=201, json={
+        "amount": {"value": 100, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did3}/state", token=dev, json={"state": "agreed"}, expect=200)
+    ids = [api.post(f"/api/deals/{did3}/deliveries", token=hau, expect=201,
+                    json=load_body(amount={"value": 30, "unit": "t"})).json()["id"]
+           for _ in range(3)]
+    api.post(f"/api/deals/{did3}/state", token=con, json={"state": "cancelled"}, expect=200)
+    got = api.get(f"/api/listings/{lid3}", expect=200).json()
+    assert got["committed_t"] == 90 and got["available_t"] == 10, got
+    api.post(f"/api/listings/{lid3}/deals", token=op, json={"amount": {"value": 100, "unit": "t"}},
+             expect=409, field="amount")
+    for i in ids:
+        api.post(f"/api/deliveries/{i}/state", token=con, json={"state": "confirmed"},
+                 expect=200)
+    # A disputed load frees what it took.
+    lid4 = create_listing(api, dev, supply(title="Stein bestridt",
+                                           amount={"value": 100, "unit": "t"}),
+                          status="published")["id"]
+    did4 = api.post(f"/api/listings/{lid4}/deals", token=con, expect=201, json={
+        "amount": {"value": 60, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did4}/state", token=dev, json={"state": "agreed"}, expect=200)
+    big = api.post(f"/api/deals/{did4}/deliveries", token=hau, expect=201,
+                   json=load_body(amount={"value": 100, "unit": "t"})).json()["id"]
+    assert api.get(f"/api/listings/{lid4}", expect=200).json()["status"] == "reserved"
+    api.post(f"/api/deliveries/{big}/state", token=con,
+             json={"state": "disputed", "reason": "Vekta stemmer ikke"}, expect=200)
+    got = api.get(f"/api/listings/{lid4}", expect=200).json()
+    assert got["available_t"] == 40 and got["status"] == "published", got
+
+
+def test_a_hauler_is_an_approved_hauling_organisation(api, who):
+    """The hauler named in a reservation registers loads under the deal: a
+    municipality, the reserver's own contractor firm or a sign-up nobody
+    approved is refused (400 hauler_org), and the list the form offers
+    holds only approved hauling organisations."""
+    dev, con = who["developer"], who["contractor"]
+    lid = create_listing(api, dev, supply(title="Hvem kjører"), status="published")["id"]
+    kommune = api.me("municipality")["organisation"]["id"]
+    r = api.post("/api/signup", expect=201, json={
+        "organisation": {"name": "Ny Transport AS", "orgnr": "987654325"},
+        "user": {"name": "Per Pending", "email": "per@nytransport.example",
+                 "password": "et langt passord 123", "role": "hauler"}}).json()
+    pending = r["organisation"]["id"]
+    for org in (kommune, who["org"]["contractor"], pending):
+        api.post(f"/api/listings/{lid}/deals", token=con, expect=400, field="hauler_org",
+                 json={"amount": {"value": 1, "unit": "t"}, "hauler_org": org})
+    offered = [o["id"] for o in api.get("/api/organisations", token=con,
+                                        params={"role": "hauler"}, expect=200).json()
+               ["organisations"]]
+    assert who["org"]["hauler"] in offered
+    assert pending not in offered and kommune not in offered
+    assert api.get(f"/api/listings/{lid}", expect=200).json()["committed_t"] == 0
+
+
+def test_the_state_a_deal_is_in_is_no_back_door(api, who):
+    """Asking for the state an agreed deal is in changes nothing; a party
+    that may not agree (the hauler, the reserver) is refused as it would
+    be for the step itself, the owner's repeat is a harmless 200."""
+    dev, con, hau = who["developer"], who["contractor"], who["hauler"]
+    lid = create_listing(api, dev, supply(title="Samme tilstand"), status="published")["id"]
+    did = api.post(f"/api/listings/{lid}/deals", token=con, expect=201, json={
+        "amount": {"value": 10, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did}/state", token=dev, json={"state": "agreed"}, expect=200)
+    before = api.get(f"/api/deals/{did}", token=dev, expect=200).json()
+    for tok in (hau, con):
+        r = api.post(f"/api/deals/{did}/state", token=tok, json={"state": "agreed"},
+                     expect=403, field="id").json()
+        assert r["error"]["key"] == "the deal is %s already; only %s may make a deal %s"
+    api.post(f"/api/deals/{did}/state", token=dev, json={"state": "agreed"}, expect=200)
+    after = api.get(f"/api/deals/{did}", token=dev, expect=200).json()
+    assert after["version"] == before["version"] and after["state"] == "agreed"

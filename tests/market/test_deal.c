@@ -473,6 +473,7 @@ Test(deal, loads_disputes_and_the_balance)
              (long long)v2.id);
     cr_assert_eq(load(&w, &w.hauler, d.id, body, &v3, &err), 0, "%s", err.message);
     cr_assert_eq(v3.seq, 3);
+    int64_t v3_id = v3.id;
     cr_assert_eq(load(&w, &w.hauler, d.id, body, &v3, &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "replaces");
     struct mb_delivery *loads;
@@ -505,7 +506,12 @@ Test(deal, loads_disputes_and_the_balance)
                       &v3, &err), MB_EINVAL);
     cr_assert_str_eq(err.field, "euro_class");
     cr_assert_eq(mb_deal_move(w.st, &w.buyer, d.id, -1, MB_DEAL_COMPLETED, &out, &err), 0);
-    /* Completed: what is committed is what was confirmed. */
+    /* Completed: what is committed is what was confirmed and what is still
+     * on the road (load 3, 22 t, waits for its receiver) ... */
+    cr_assert_float_eq(balance(&w).committed_t, 52, 1e-9);
+    /* ... until the receiver disputes it: then only what was confirmed. */
+    cr_assert_eq(mb_delivery_decide(w.st, &w.buyer, v3_id, -1, MB_DELIVERY_DISPUTED,
+                                    "kom aldri", &dec, &err), 0, "%s", err.message);
     cr_assert_float_eq(balance(&w).committed_t, 30, 1e-9);
     /* Every change is in the audit log, and the chain holds. */
     struct mb_audit_report rep;

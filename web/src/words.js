@@ -26,6 +26,8 @@ const FRAGMENTS = {
   'already accepted': 'allerede godtatt', 'superseded by a later plan': 'erstattet av en nyere plan',
   hauler: 'transportøren', parties: 'partene', listings: 'annonsene', facilities: 'anleggene',
   'the listing': 'annonsen', 'the lab report': 'analyserapporten', 'the file': 'fila',
+  "the listing's organisation": 'annonsens virksomhet', 'the reserving organisation': 'virksomheten som reserverte',
+  'a party of the deal': 'en part i avtalen', 'the site the deal names': 'stedet avtalen nevner',
 };
 
 const formats = new Map();
