@@ -245,6 +245,13 @@ test('the hauler lands on its jobs on a phone and registers a load in three taps
   await page.locator('form.load-form').getByRole('button', { name: 'Registrer lass' }).click();
   await page.locator('tr.load-row').first().waitFor();
   assert.match(await page.locator('tr.load-row').first().innerText(), /28,5/);
+  // The page says so where the driver looks, with the ticket one tap away.
+  const done = page.locator('.load-done');
+  await done.waitFor();
+  assert.match(await done.innerText(), /Lass nummer 1 er registrert/);
+  assert.match(await done.locator('a.ticket-link').getAttribute('href'), /^\/t\/[A-Za-z0-9_-]{16,}$/);
+  assert.ok(await done.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }),
+    'the confirmation is on screen');
   // A day's work: 24 loads more. The deal page still fits 360 px, every
   // load's tonnes and its QR in view, the load form's button a large target.
   for (let i = 0; i < 24; i++) {
@@ -253,6 +260,7 @@ test('the hauler lands on its jobs on a phone and registers a load in three taps
   }
   await page.reload();
   await page.locator('tr.load-row').nth(24).waitFor();
+  assert.match(await page.locator('tr.load-row').nth(1).innerText(), /Elektrisk/, 'the engine class in words');
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 360, `the deal page with 25 loads fits 360 px (${wide})`);
   for (const row of [0, 24]) {
@@ -268,6 +276,24 @@ test('the hauler lands on its jobs on a phone and registers a load in three taps
   assert.ok(reg.height >= 44 && reg.x + reg.width <= 360, `the load form's button is a large target on screen (${JSON.stringify(reg)})`);
   assert.deepEqual(await checkA11y(page), [], 'axe on the deal page with many loads');
   await shot(page, 'deal-many-loads-360');
+  // The deals list on a phone: cards, no sideways scrolling, and the deal
+  // named "Avtale #N" as a large tap target.
+  await page.goto(`${srv.base}/#/avtaler`);
+  const dealLink = page.locator(`tr.deal-row a[href="#/avtale/${deal.id}"]`);
+  await dealLink.waitFor();
+  assert.equal(await dealLink.innerText(), `Avtale #${deal.id}`);
+  const dl = await dealLink.boundingBox();
+  assert.ok(dl.height >= 44 && dl.x + dl.width <= 360, `the deal link is a large target on screen (${JSON.stringify(dl)})`);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'the deals list fits 360 px');
+  assert.deepEqual(await checkA11y(page), [], 'axe on the deals list at 360 px');
+  await shot(page, 'deals-360');
+  // Another organisation's listing: a hauler does not reserve (the API
+  // says 403), so it is told where its jobs come from, not offered a form.
+  const other = await call('/api/listings?status=published', dev, { type: 'supply', title: 'Ikke for transportøren', lat: 63.42, lon: 10.42,
+    material: 'rock.blasted', class: 1, amount: { value: 50, unit: 't' }, window: { from: '2027-03', to: '2027-05' } });
+  await page.goto(`${srv.base}/#/annonse/${other.id}`);
+  await page.locator('section.reserve').getByText('Som transportør reserverer du ikke masser selv', { exact: false }).waitFor();
+  assert.equal(await page.locator('form.reserve-form').count(), 0, 'no reservation form for a hauler');
   assert.deepEqual(page.errors || [], []);
   await page.context().close();
 });

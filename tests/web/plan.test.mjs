@@ -62,6 +62,11 @@ test('the demo plan runs and shows savings, flows and the Sankey diagram; the da
   assert.equal(await page.locator('.method-top li').count(), 3, 'the three factors that move CO2 most');
   assert.ok(await page.locator('.factors-table tbody tr').count() >= 30, 'every factor with its source');
   for (const k of ['sv-trucks', 'sv-landfill', 'sv-cost']) assert.ok((await page.locator(`.${k} .stat-value`).innerText()).length > 0);
+  // The landfill card adds up: in the region plus outside it, as it says.
+  const split = await page.locator('.sv-landfill-split').innerText();
+  const [all, inside, outside] = [...split.matchAll(/(-?\d[\d\s\u00a0]*) t/g)].map((m) => Number(m[1].replace(/[\s\u00a0]/g, '')));
+  assert.ok(Math.abs(all - inside - outside) <= 1, `${all} = ${inside} + ${outside}: ${split}`);
+  assert.equal(all, Number((await page.locator('.sv-landfill .stat-value').innerText()).replace(/[\s\u00a0]/g, '')));
   assert.equal(await page.locator('.months-table tbody tr').count(), 12);
   assert.ok(await page.locator('#plan-map path.flow-line').count() > 5, 'flows on the map');
   const links = await page.locator('svg.sankey path').count();

@@ -134,13 +134,17 @@ export function showErrors(form, problems) {
     const ctl = form.querySelector(`[data-field="${CSS.escape(slot.dataset.errorFor)}"]`);
     if (ctl) { ctl.setAttribute('aria-invalid', 'true'); first = first || ctl; }
   }
+  // A refusal that names no field of this form (a role, a state) is not
+  // "fix the marked fields": it says what happened, in words only.
+  const head = first ? t('error.summary') : t('error.refused');
   if (summary) {
     summary.hidden = false;
-    summary.replaceChildren(h('p', {}, t('error.summary')));
-    if (loose.length) summary.append(h('ul', {}, loose.map((p) => h('li', {}, p.field ? `${p.field}: ${p.message}` : p.message))));
+    summary.replaceChildren(h('p', {}, head));
+    if (loose.length) summary.append(h('ul', {}, loose.map((p) => h('li', {}, p.message))));
   }
-  announce(`${t('error.summary')} ${problems.map((p) => p.message).join(' ')}`, true);
+  announce(`${head} ${problems.map((p) => p.message).join(' ')}`, true);
   if (first) first.focus();
+  else if (summary) { summary.setAttribute('tabindex', '-1'); summary.focus(); }
   return first;
 }
 

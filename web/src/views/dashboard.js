@@ -2,32 +2,40 @@
  * views/dashboard.js - the municipality's dashboard (#/dashbord):
  * landfill capacity per year against the expected surplus (the IKAP
  * picture) and masses delivered to landfill per municipality (the MEF
- * picture), both from GET /api/refdata, and the CO2 the latest plan run
- * in this browser would save (localStorage "mb-last-plan"), marked as
- * planned, not delivered. The expected surplus is the 2020 deliveries to
+ * picture), both from GET /api/refdata, and for whoever may run plans the
+ * CO2 the organisation's latest saved plan would save (GET /api/plans),
+ * marked as planned, not delivered. The expected surplus is the 2020 deliveries to
  * landfill held flat: the reference data has no forecast per year. For
  * municipalities and administrators, what was actually delivered this
  * year: confirmed loads per municipality and destination (GET /api/stats).
  */
 import { h, note } from '../dom.js';
-import { t, num } from '../i18n.js';
+import { t, num, getLang } from '../i18n.js';
 import { worded } from '../words.js';
 import { api, getSession } from '../api.js';
 import { barLineChart, hbarChart } from '../charts.js';
-import { LAST_PLAN_KEY } from './plan.js';
 import { exportButtons } from './files.js';
 import { emptyState } from '../empty.js';
 
 export async function dashboardView({ root }) {
   root.append(h('h1', {}, t('dash.title')));
-  let last = null;
-  try { last = JSON.parse(localStorage.getItem(LAST_PLAN_KEY) || 'null'); } catch { last = null; }
-  root.append(h('section', { class: 'card co2-card', 'aria-labelledby': 'co2-h' },
-    h('h2', { id: 'co2-h' }, t('dash.co2')),
-    last ? [h('p', { class: 'stat-value big' }, `${num(last.savings.co2_kg / 1000, 1)} ${t('tonnes_co2')}`),
-      h('p', { class: 'note note-info planned' }, t('dash.co2.planned', { name: last.name, from: last.horizon.from, to: last.horizon.to, when: new Date(last.when).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'nb-NO') }))]
-      : h('p', {}, t('dash.co2.none'))));
   const s = getSession();
+  // The organisation's latest finished plan, as saved on the server (the
+  // same list as "Lagrede planer"), for whoever may run plans.
+  let last = null;
+  if (s?.may?.run_plans) {
+    try { last = (await api('GET', '/api/plans')).items.find((p) => p.state === 'done' && p.savings) || null; } catch { last = null; }
+  }
+  if (s?.may?.run_plans) {
+    root.append(h('section', { class: 'card co2-card', 'aria-labelledby': 'co2-h' },
+      h('h2', { id: 'co2-h' }, t('dash.co2')),
+      last ? [h('p', { class: 'stat-value big' }, `${num(last.savings.co2_kg / 1000, 1)} ${t('tonnes_co2')}`),
+        h('p', { class: 'note note-info planned' }, t('dash.co2.planned', {
+          name: last.name || t('plan.saved.unnamed', { id: last.id }), from: last.request?.from ?? '', to: last.request?.to ?? '',
+          when: new Date(last.finished || last.created).toLocaleString(getLang() === 'en' ? 'en-GB' : 'nb-NO'),
+        })), h('p', {}, h('a', { href: `#/plan/${last.id}` }, t('dash.co2.open')))]
+        : emptyState('plans', { level: 3 })));
+  }
   if (s && (s.user.role === 'municipality' || s.user.role === 'admin')) root.append(await deliveredSection());
   let ref;
   try { ref = await api('GET', '/api/refdata'); } catch (e) { root.append(note('error', e.message)); return; }

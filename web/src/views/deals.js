@@ -36,6 +36,18 @@ function stateBadge(kind, st) {
   return h('span', { class: `badge ${kind}-${st}` }, t(`${kind}.${st}`));
 }
 
+/* An amount in its own unit, with tonnes beside it when the unit is
+ * another: "300 fm³ (810 t)", "600 t". */
+function amountText(a, tonnes, digits) {
+  const own = `${num(a.value, 2)} ${t(`unit.${a.unit}`)}`;
+  return a.unit === 't' ? own : `${own} (${num(tonnes, digits)} t)`;
+}
+
+/* A truck's engine class in words: "Euro VI", "Elektrisk". */
+function euroName(x) {
+  return ['electric', 'hydrogen', 'biogas'].includes(x) ? t(`euro.${x}`) : `Euro ${x}`;
+}
+
 /* The reservation form under a listing of another organisation. */
 export function reserveSection(site) {
   const s = getSession();
@@ -54,6 +66,9 @@ export function reserveSection(site) {
   }
   if (!s) { sec.append(note('info', t('deal.signin'))); return sec; }
   if (s.user.org_id === site.org_id) return sec;
+  // Reserving is writing listings' business (the API's rule): a hauler or
+  // a municipality is told so instead of offered a form the API refuses.
+  if (!s.may?.write_listings) { sec.append(note('info', t(s.user.role === 'hauler' ? 'deal.role.hauler' : 'deal.role'))); return sec; }
   if (site.status !== 'published') { sec.append(note('info', t('deal.notopen'))); return sec; }
   const form = h('form', { class: 'reserve-form', novalidate: true },
     summaryBox(),
@@ -153,17 +168,20 @@ export async function dealsView({ root, query }) {
   if (!r.items.length) { root.append(emptyState('deals')); return; }
   root.append(exportButtons(t('files.export.loads'), '/api/exports/deliveries', ['csv', 'xlsx', 'geojson']));
   root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('deals.title') },
-    h('table', { class: 'data deals-table' },
+    h('table', { class: 'data deals-table cards-on-phone' },
       h('caption', {}, t('deals.caption')),
       h('thead', {}, h('tr', {}, ['deal.no', 'deal.listing', 'party.counterpart', 'deal.state', 'deal.amount.t', 'deal.window', 'deal.updated'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, r.items.map((d) => h('tr', { class: 'deal-row' },
-        h('th', { scope: 'row' }, h('a', { href: `#/avtale/${d.id}` }, `#${d.id}`)),
-        h('td', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing_title || d.listing?.title || `#${d.listing_id}`)),
-        h('td', { class: 'counterpart' }, counterpartName(d, getSession()?.user.org_id)),
-        h('td', {}, stateBadge('deal', d.state)),
-        h('td', { class: 'n' }, num(d.amount_t)),
-        h('td', {}, `${d.window.from} – ${d.window.to}`),
-        h('td', {}, when(d.updated))))))));
+      h('tbody', {}, r.items.map((d) => {
+        const cell = (key, attrs, ...kids) => h('td', { ...attrs, 'data-label': t(key) }, ...kids);
+        return h('tr', { class: 'deal-row' },
+          h('th', { scope: 'row', 'data-label': t('deal.no') }, h('a', { href: `#/avtale/${d.id}` }, t('deal.title', { id: d.id }))),
+          cell('deal.listing', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing_title || d.listing?.title || `#${d.listing_id}`)),
+          cell('party.counterpart', { class: 'counterpart' }, counterpartName(d, getSession()?.user.org_id)),
+          cell('deal.state', {}, stateBadge('deal', d.state)),
+          cell('deal.amount.t', { class: 'n' }, num(d.amount_t)),
+          cell('deal.window', {}, `${d.window.from} – ${d.window.to}`),
+          cell('deal.updated', {}, when(d.updated)));
+      })))));
 }
 
 export async function dealView({ root, params, query }) {
@@ -194,7 +212,7 @@ export async function dealView({ root, params, query }) {
       h('dl', { class: 'facts' },
         h('dt', {}, t('deal.listing')), h('dd', {}, h('a', { href: `#/annonse/${d.listing.id}` }, d.listing.title)),
         h('dt', {}, t('deal.state')), h('dd', { class: 'deal-state' }, stateBadge('deal', d.state)),
-        h('dt', {}, t('deal.amount')), h('dd', {}, `${num(d.amount.value, 2)} ${t(`unit.${d.amount.unit}`)} (${num(d.amount_t, 1)} t)`),
+        h('dt', {}, t('deal.amount')), h('dd', {}, amountText(d.amount, d.amount_t, 1)),
         h('dt', {}, t('deal.price')), h('dd', {}, `${num(d.price_nok_per_t, 2)} kr/t`),
         h('dt', {}, t('deal.window')), h('dd', {}, `${d.window.from} – ${d.window.to}`),
         d.use ? [h('dt', {}, t('deal.use')), h('dd', {}, t(`dest.${d.use}`))] : null,
@@ -208,10 +226,18 @@ export async function dealView({ root, params, query }) {
   const sec = h('section', { 'aria-labelledby': 'loads-h' }, h('h2', { id: 'loads-h' }, t('loads.title')));
   root.append(sec);
   if (loads.missing_seq?.length) sec.append(note('error', t('loads.missing', { seq: loads.missing_seq.join(', ') })));
+  const fresh = loads.items.find((v) => String(v.id) === query?.get('registrert'));
+  if (fresh) {
+    const done = h('p', { class: 'note note-ok load-done', role: 'status', tabindex: '-1' },
+      t('loads.registered', { seq: fresh.seq }), ' ',
+      fresh.code ? h('a', { href: `/t/${fresh.code}`, class: 'ticket-link' }, t('loads.registered.open')) : null);
+    sec.append(done);
+    requestAnimationFrame(() => { done.scrollIntoView({ block: 'center' }); done.focus(); });
+  }
   if (!loads.items.length) sec.append(emptyState('loads', { level: 3 }));
   else {
     sec.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('loads.title') },
-      h('table', { class: 'data loads-table' },
+      h('table', { class: 'data loads-table cards-on-phone' },
         h('caption', {}, t('loads.caption')),
         h('thead', {}, h('tr', {}, ['loads.seq', 'loads.at', 'loads.truck', 'loads.euro', 'loads.t', 'loads.state', 'loads.ticket', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : h('span', { class: 'sr-only' }, t('loads.actions')))))),
         h('tbody', {}, loads.items.map((v) => loadRow(v, msg, reload))))));
@@ -286,7 +312,7 @@ function loadRow(v, msg, reload) {
     h('th', { scope: 'row', 'data-label': t('loads.seq') }, String(v.seq)),
     cell('loads.at', {}, when(v.at)),
     cell('loads.truck', {}, v.truck),
-    cell('loads.euro', {}, v.euro_class),
+    cell('loads.euro', {}, euroName(v.euro_class)),
     cell('loads.t', { class: 'n' }, num(v.amount_t, 2)),
     cell('loads.state', {}, stateBadge('load', v.state), v.reason ? h('small', {}, ` ${v.reason}`) : null, v.replaces ? h('small', {}, ` ${t('loads.replaces', { id: v.replaces })}`) : null),
     cell('loads.ticket', {}, v.code ? h('a', { href: `/t/${v.code}`, class: 'ticket-link' }, t('loads.open')) : '', qr),
@@ -312,7 +338,7 @@ function loadForm(d, loads, reload) {
     summaryBox(),
     h('div', { class: 'row' },
       field({ label: t('loads.truck'), name: 'truck', attrs: { required: true, maxlength: 16, autocomplete: 'off' } }),
-      field({ label: t('loads.euro'), name: 'euro_class', value: 'VI', options: EURO.map((x) => [x, x === 'electric' ? t('euro.electric') : x === 'hydrogen' ? t('euro.hydrogen') : x === 'biogas' ? t('euro.biogas') : `Euro ${x}`]) })),
+      field({ label: t('loads.euro'), name: 'euro_class', value: 'VI', options: EURO.map((x) => [x, euroName(x)]) })),
     h('div', { class: 'row' },
       field({ label: t('loads.amount'), name: 'amount.value', type: 'number', attrs: { required: true, min: 0, step: 'any', inputmode: 'decimal' } }),
       field({ label: t('form.unit'), name: 'amount.unit', value: 't', options: [['t', t('unit.t')], ['fm3', t('unit.fm3')], ['lm3', t('unit.lm3')]] }),
@@ -337,7 +363,9 @@ function loadForm(d, loads, reload) {
     try {
       const r = await api('POST', `/api/deals/${d.id}/deliveries`, body);
       announce(t('loads.registered', { seq: r.seq }));
-      reload();
+      // Back to the deal with the new load named: it says so on the page,
+      // with its ticket one tap away.
+      go(`#/avtale/${d.id}?registrert=${r.id}`);
     } catch (e) { showErrors(form, e.problems); }
   });
   return form;
@@ -355,8 +383,8 @@ export async function ticketView({ root, params }) {
     h('section', { class: 'card ticket' },
       h('dl', { class: 'facts' },
         h('dt', {}, t('ticket.no')), h('dd', {}, t('ticket.no.value', { deal: v.deal_id, seq: v.seq })),
-        h('dt', {}, t('loads.truck')), h('dd', { class: 'ticket-truck' }, `${v.truck} (${v.euro_class === 'electric' || v.euro_class === 'hydrogen' || v.euro_class === 'biogas' ? t(`euro.${v.euro_class}`) : `Euro ${v.euro_class}`})`),
-        h('dt', {}, t('loads.amount')), h('dd', {}, `${num(v.amount.value, 2)} ${t(`unit.${v.amount.unit}`)} (${num(v.amount_t, 2)} t)`),
+        h('dt', {}, t('loads.truck')), h('dd', { class: 'ticket-truck' }, `${v.truck} (${euroName(v.euro_class)})`),
+        h('dt', {}, t('loads.amount')), h('dd', {}, amountText(v.amount, v.amount_t, 2)),
         h('dt', {}, t('site.material')), h('dd', { class: 'ticket-material' }, materialName(mats.find((m) => m.code === v.listing?.material)) || v.listing?.material || ''),
         h('dt', {}, t('loads.at')), h('dd', {}, when(v.at)),
         v.listing?.class ? [h('dt', {}, t('ticket.class')), h('dd', { class: 'ticket-class' }, t(v.listing.type === 'need' ? 'ticket.class.max' : 'ticket.class.value', { n: v.listing.class }))] : null,

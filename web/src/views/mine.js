@@ -50,7 +50,7 @@ export async function mineView({ root }) {
     items.sort((a, b) => b.id - a.id);
     return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
       h('table', { class: `data mine-table ${family}-table` },
-        h('thead', {}, h('tr', {}, [family === 'listings' ? t('form.title') : t('fac.name'), t('form.type'), ...cols.map((c) => c[0]), t('site.status'), t('mine.actions')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('thead', {}, h('tr', {}, [family === 'listings' ? t('form.title') : t('fac.name'), family === 'listings' ? t('form.type') : t('fac.type'), ...cols.map((c) => c[0]), t('site.status'), t('mine.actions')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, items.map((it) => {
           const name = it.title || it.name;
           return h('tr', { 'data-id': String(it.id) },

@@ -4,8 +4,8 @@
  * with the state in a progress bar and an aria-live line, then show the
  * savings against today's practice (CO2, truckloads, landfill volume,
  * cost) in total and per month, the flows as lines on a map, and a Sankey
- * diagram. The latest result's summary is kept in localStorage
- * ("mb-last-plan") for the dashboard; it is a plan, not deliveries.
+ * diagram. Every run is saved on the server for the organisation
+ * ("Lagrede planer"); the dashboard shows the latest.
  */
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, getLang } from '../i18n.js';
@@ -18,7 +18,6 @@ import { hbarChart } from '../charts.js';
 import { emptyState } from '../empty.js';
 import { withHelp } from '../help.js';
 
-export const LAST_PLAN_KEY = 'mb-last-plan';
 
 /* "YYYY-MM" of the month `ahead` months after this one: a new plan covers
  * the twelve months from next month by default. */
@@ -177,7 +176,8 @@ export async function planView({ root, params }) {
   const out = h('div', { class: 'plan-result' });
   let saved = null;
   try { saved = await api('GET', '/api/plans'); } catch (e) { saved = { error: e.message, items: [] }; }
-  root.append(form, progress, out, await savedPlans(saved, form));
+  let savedSec = await savedPlans(saved, form);
+  root.append(form, progress, out, savedSec);
   let timer = 0;
   let map = null;
   let stopped = false;
@@ -238,10 +238,8 @@ export async function planView({ root, params }) {
     form.querySelector('button[type=submit]').disabled = false;
     const plan = job.result.plan;
     const sv = plan.savings;
-    localStorage.setItem(LAST_PLAN_KEY, JSON.stringify({
-      when: job.finished || new Date().toISOString(), name: plan.scenario, request: body,
-      horizon: plan.horizon, savings: sv, totals: plan.totals, baseline: plan.baseline,
-    }));
+    // The run is saved now: the list under the form shows it at once.
+    api('GET', '/api/plans').then(async (r) => { const fresh = await savedPlans(r, form); savedSec.replaceWith(fresh); savedSec = fresh; }).catch(() => {});
     const card = (cls, label, value, unit, range) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-label' }, label),
       h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-unit' }, unit), range || null);
     const rs = (plan.ranges && plan.ranges.savings) || {};
@@ -263,6 +261,10 @@ export async function planView({ root, params }) {
           card('sv-landfill', t('plan.landfill.all'), num(sv.landfill_all_t ?? sv.landfill_t), t('plan.unit.t'), rangeLine(rs.landfill_all_t, 1, 0)),
           card('sv-cost', t('plan.cost'), num(sv.cost_nok), t('plan.unit.nok'), rangeLine(rs.cost_nok, 1, 0)),
           card('sv-reused', t('plan.reused'), num(-sv.reused_t), t('plan.unit.t'))),
+        // The landfill card counts landfills outside the region too; the
+        // landfill table below shows the region's own: say how they add up.
+        sv.landfill_all_t !== undefined && sv.landfill_t !== undefined ? h('p', { class: 'hint sv-landfill-split' }, t('plan.landfill.split', {
+          all: num(sv.landfill_all_t), inside: num(sv.landfill_t), outside: num(sv.landfill_all_t - sv.landfill_t) })) : null,
         sv.truckloads < 0 ? h('p', { class: 'hint' }, t('plan.more.trucks')) : null,
         sv.out_of_region_co2_kg > 0 && plan.method ? h('p', { class: 'hint sv-outside' }, t('plan.outside', {
           co2: num(sv.out_of_region_co2_kg / 1000, 1), total: num(sv.co2_kg / 1000, 1),

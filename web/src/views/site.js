@@ -89,9 +89,9 @@ export async function siteView({ root, params, query }) {
         dl([
           [t('site.status'), h('span', { class: `badge st-${site.status}` }, t(`status.${site.status}`))],
           [t('site.organisation'), orgText(site.organisation)],
-          [t('form.type'), t(`kind.${site.type}`)],
+          [family === 'listings' ? t('form.type') : t('fac.type'), t(`kind.${site.type}`)],
           [t('site.material'), site.material ? `${materialName(m) || site.material}` : (site.offers || []).join(', ')],
-          [t('site.amount'), site.amount ? `${num(site.amount.value)} ${t(`unit.${site.amount.unit}`)}` : undefined],
+          [t('site.amount'), site.amount ? `${num(site.amount.value, 2)} ${t(`unit.${site.amount.unit}`)}` : undefined],
           [t('site.window'), site.window ? `${site.window.from} – ${site.window.to}` : undefined],
           [t('site.class'), classText(site)],
           [t('site.natural'), backgroundText(site)],
