@@ -490,51 +490,56 @@ void mb_api_delivery_qr(struct mb_req *r, int64_t id)
     reply_ticket_qr(r, &v);
 }
 
-void mb_api_ticket_qr(struct mb_req *r, int64_t id)
+/* Reply to a failed lookup of a ticket's rows: a missing one is the
+ * code's 404. */
+static void reply_ticket_error(struct mb_req *r, int rc, const struct mb_error *err)
 {
-    (void)id;
+    if (rc == MB_ENOTFOUND)
+        mb_reply_error(r, 404, "not_found", "code", "no ticket with this code");
+    else
+        mb_reply_mb_error(r, err);
+}
+
+/* The load the ticket code in the path names, for anybody holding the
+ * code (the code is the capability; no query). Replies and returns -1
+ * when there is none. */
+static int ticket_by_code(struct mb_req *r, struct mb_delivery *v)
+{
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
-        return;
+        return -1;
     char code[MB_ROUTE_CODE_MAX + 1];
-    struct mb_delivery v;
     struct mb_error err;
     int rc = MB_ENOTFOUND;
     if (mb_route_code(r, code, sizeof code))
-        rc = mb_store_delivery_by_code(r->st, code, &v, &err);
-    if (rc == MB_ENOTFOUND) {
-        mb_reply_error(r, 404, "not_found", "code", "no ticket with this code");
-        return;
-    }
-    if (rc) {
-        mb_reply_mb_error(r, &err);
-        return;
-    }
-    reply_ticket_qr(r, &v);
+        rc = mb_store_delivery_by_code(r->st, code, v, &err);
+    if (rc)
+        reply_ticket_error(r, rc, &err);
+    return rc ? -1 : 0;
+}
+
+void mb_api_ticket_qr(struct mb_req *r, int64_t id)
+{
+    (void)id;
+    struct mb_delivery v;
+    if (ticket_by_code(r, &v) == 0)
+        reply_ticket_qr(r, &v);
 }
 
 void mb_api_ticket_get(struct mb_req *r, int64_t id)
 {
     (void)id;
-    static const char *const none[] = { NULL };
-    if (mb_req_check_query(r, none))
-        return;
-    char code[MB_ROUTE_CODE_MAX + 1];
     struct mb_delivery v;
     struct mb_deal d;
     struct mb_site_rec listing;
     struct mb_error err;
-    int rc = MB_ENOTFOUND;
-    if (mb_route_code(r, code, sizeof code) &&
-        (rc = mb_store_delivery_by_code(r->st, code, &v, &err)) == 0 &&
-        (rc = mb_store_deal_get(r->st, v.deal_id, &d, &err)) == 0)
-        rc = mb_store_site_get(r->st, d.listing_id, &listing, &err);
-    if (rc == MB_ENOTFOUND) {
-        mb_reply_error(r, 404, "not_found", "code", "no ticket with this code");
+    if (ticket_by_code(r, &v))
         return;
-    }
+    int rc = mb_store_deal_get(r->st, v.deal_id, &d, &err);
+    if (rc == 0)
+        rc = mb_store_site_get(r->st, d.listing_id, &listing, &err);
     if (rc) {
-        mb_reply_mb_error(r, &err);
+        reply_ticket_error(r, rc, &err);
         return;
     }
     /* What a receiver or an inspector needs on the road; not the code's

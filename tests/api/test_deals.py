@@ -503,18 +503,26 @@ def test_a_deal_says_what_each_caller_may_do_with_it(api, who):
     assert sorted(may[dev]["move_to"]) == sorted(may[con]["move_to"]) == ["cancelled", "completed"]
 
 
+def agreed_deal(api, who, title, tonnes):
+    """A published 100 t supply of the developer's and an agreed deal of
+    the contractor's for `tonnes` of it, hauled by the demo hauler."""
+    lid = create_listing(api, who["developer"], supply(title=title,
+                                                       amount={"value": 100, "unit": "t"}),
+                         status="published")["id"]
+    did = api.post(f"/api/listings/{lid}/deals", token=who["contractor"], expect=201, json={
+        "amount": {"value": tonnes, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
+    api.post(f"/api/deals/{did}/state", token=who["developer"], json={"state": "agreed"},
+             expect=200)
+    return lid, did
+
+
 def test_loads_on_the_road_count_against_the_listing(api, who):
     """Loads waiting for their receiver count as committed: a hauler cannot
     deliver past the listing's amount with loads nobody has confirmed yet,
     one by one or all at once, and a deal cancelled with loads on the road
     does not free their tonnes for another reservation."""
     dev, con, hau, op = who["developer"], who["contractor"], who["hauler"], who["operator"]
-    lid = create_listing(api, dev, supply(title="Stein på veien",
-                                          amount={"value": 100, "unit": "t"}),
-                         status="published")["id"]
-    did = api.post(f"/api/listings/{lid}/deals", token=con, expect=201, json={
-        "amount": {"value": 50, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
-    api.post(f"/api/deals/{did}/state", token=dev, json={"state": "agreed"}, expect=200)
+    lid, did = agreed_deal(api, who, "Stein på veien", 50)
     nine = load_body(amount={"value": 9, "unit": "t"})
     # One by one: 11 loads of 9 t fit in the 100 t (99 t), the 12th does not.
     for _ in range(11):
@@ -530,12 +538,7 @@ def test_loads_on_the_road_count_against_the_listing(api, who):
     assert got["available_t"] == 0 and got["status"] == "reserved", got
 
     # All at once on a second listing: 30 hauls of 9 t at a 100 t listing.
-    lid2 = create_listing(api, dev, supply(title="Stein i kappløp",
-                                           amount={"value": 100, "unit": "t"}),
-                          status="published")["id"]
-    did2 = api.post(f"/api/listings/{lid2}/deals", token=con, expect=201, json={
-        "amount": {"value": 50, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
-    api.post(f"/api/deals/{did2}/state", token=dev, json={"state": "agreed"}, expect=200)
+    lid2, did2 = agreed_deal(api, who, "Stein i kappløp", 50)
     n = 30
     barrier = threading.Barrier(n)
     codes = [None] * n
@@ -560,12 +563,7 @@ def test_loads_on_the_road_count_against_the_listing(api, who):
     assert got["committed_t"] == 99 and got["remaining_t"] == 1, got
 
     # Cancelled with 90 t on the road: only 10 t are free for another.
-    lid3 = create_listing(api, dev, supply(title="Stein avbrutt",
-                                           amount={"value": 100, "unit": "t"}),
-                          status="published")["id"]
-    did3 = api.post(f"/api/listings/{lid3}/deals", token=con, expect=201, json={
-        "amount": {"value": 100, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
-    api.post(f"/api/deals/{did3}/state", token=dev, json={"state": "agreed"}, expect=200)
+    lid3, did3 = agreed_deal(api, who, "Stein avbrutt", 100)
     ids = [api.post(f"/api/deals/{did3}/deliveries", token=hau, expect=201,
                     json=load_body(amount={"value": 30, "unit": "t"})).json()["id"]
            for _ in range(3)]
@@ -578,12 +576,7 @@ def test_loads_on_the_road_count_against_the_listing(api, who):
         api.post(f"/api/deliveries/{i}/state", token=con, json={"state": "confirmed"},
                  expect=200)
     # A disputed load frees what it took.
-    lid4 = create_listing(api, dev, supply(title="Stein bestridt",
-                                           amount={"value": 100, "unit": "t"}),
-                          status="published")["id"]
-    did4 = api.post(f"/api/listings/{lid4}/deals", token=con, expect=201, json={
-        "amount": {"value": 60, "unit": "t"}, "hauler_org": who["org"]["hauler"]}).json()["id"]
-    api.post(f"/api/deals/{did4}/state", token=dev, json={"state": "agreed"}, expect=200)
+    lid4, did4 = agreed_deal(api, who, "Stein bestridt", 60)
     big = api.post(f"/api/deals/{did4}/deliveries", token=hau, expect=201,
                    json=load_body(amount={"value": 100, "unit": "t"})).json()["id"]
     assert api.get(f"/api/listings/{lid4}", expect=200).json()["status"] == "reserved"
