@@ -75,6 +75,7 @@ void cli_csv_field(FILE *f, const char *s, char end);
 int cmd_classify(int argc, char **argv);
 int cmd_coord(int argc, char **argv);
 int cmd_distance(int argc, char **argv);
+int cmd_roads(int argc, char **argv);
 int cmd_refdata(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

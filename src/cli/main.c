@@ -41,6 +41,11 @@ static const struct {
       "  easting northing (--from 25832, 25833 or 25835), printed in all of them." },
     { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
       "Great-circle distance in km between two positions." },
+    { "roads", cmd_roads, "roads build EXTRACT.osm.pbf -o DIR\n"
+      "      roads route --roads DIR LAT,LON LAT,LON [--shortest] [--weight T] [--json]",
+      "Build a region's road database from an OpenStreetMap extract (Routino's\n"
+      "  planetsplitter), or ask it for a truck's drive between two points:\n"
+      "  km, minutes and the part on a ferry (docs/roads.md)." },
     { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
       "      [--pricing auto|never|always] [--write-dimacs FILE]\n"
       "      [--objective cost|co2|landfill] [--draws N] [--sensitivity] [--tradeoff]\n"

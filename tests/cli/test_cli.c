@@ -294,6 +294,60 @@ Test(cli, coord_and_distance)
     run_free(&r);
 }
 
+Test(cli, roads_build_and_route_on_the_fjord)
+{
+    /* As a municipality would: build the region's road database from an
+     * extract, then ask for drives (tests/roads/test_roads.c checks the
+     * figures against the file's coordinates; here the command line). */
+    char osm[4200];
+    snprintf(osm, sizeof osm, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
+    const char *dir = tmpfile_path("roads");
+    struct run_result r = run("roads", "build", osm, "-o", dir, NULL);
+    EXPECT(r, 0, out, "road database built in");
+    run_free(&r);
+    r = run("roads", "route", "--roads", dir, "63.400,10.300", "63.400,10.500", NULL);
+    EXPECT(r, 0, out, "23.304 km by road");
+    run_free(&r);
+    r = run("roads", "route", "--roads", dir, "63.400,10.300", "63.400,10.500", "--shortest",
+            "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_of(r.out);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "road");
+    cr_assert_float_eq(json_real_value(json_object_get(j, "km")), 9.967, 0.002);
+    cr_assert_float_eq(json_real_value(json_object_get(j, "ferry_km")), 7.975, 0.002);
+    json_decref(j);
+    run_free(&r);
+    r = run("roads", "route", "--roads", dir, "63.44,10.40", "63.400,10.500", NULL);
+    EXPECT(r, 0, out, "no road distance: a point has no road");
+    run_free(&r);
+    const struct {
+        const char *a[9];
+        int status;
+        const char *msg;
+    } bad[] = {
+        { { "roads", "build", osm, "-o", NULL }, 2, "roads build EXTRACT" },
+        { { "roads", "build", "/no/such.osm", "-o", "/tmp/x", NULL }, 1, "extract: /no/such.osm" },
+        { { "roads", "route", "--roads", "/no/such/dir", "63.4,10.3", "63.4,10.5", NULL }, 1,
+          "roads: /no/such/dir: no road database here" },
+        { { "roads", "route", "--roads", "DIR", "63.4;10.3", "63.4,10.5", NULL }, 1,
+          "from: '63.4;10.3' is not a position" },
+        { { "roads", "route", "--roads", "DIR", "63.4,10.3", "95,10.5", NULL }, 1, "to: latitude" },
+        { { "roads", "route", "--roads", "DIR", "63.4,10.3", "63.4,10.5", "--weight", "60",
+            NULL }, 1, "vehicle: weight 0-51 t" },
+        { { "roads", "fly", NULL }, 2, "roads build EXTRACT" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *a[9];
+        for (size_t k = 0; k < 9; k++)
+            a[k] = bad[i].a[k] && strcmp(bad[i].a[k], "DIR") == 0 ? dir : bad[i].a[k];
+        r = run_cli(a);
+        cr_assert_eq(r.status, bad[i].status, "case %zu: exit %d: %s", i, r.status, r.err);
+        cr_assert(strstr(r.err, bad[i].msg), "case %zu: '%s' lacks '%s'", i, r.err, bad[i].msg);
+        cr_assert_str_eq(r.out, "");
+        run_free(&r);
+    }
+}
+
 Test(cli, coord_bad_input)
 {
     static const struct {

@@ -1,0 +1,143 @@
+/*
+ * cmd_roads.c - `massebank roads`: build a region's road database from an
+ * OpenStreetMap extract, and ask it for the drive between two points
+ * (docs/roads.md).
+ *
+ *   massebank roads build EXTRACT -o DIR
+ *   massebank roads route --roads DIR LAT,LON LAT,LON [--shortest]
+ *                         [--weight T] [--json]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/text.h"
+#include "roads/roads.h"
+
+static int build(int argc, char **argv)
+{
+    const char *extract = NULL, *out = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0)
+            return cli_usage("roads", "roads build EXTRACT.osm.pbf -o DIR: -o needs a directory");
+        else if (argv[i][0] == '-')
+            return cli_usage("roads", "unknown option '%s'", argv[i]);
+        else if (!extract)
+            extract = argv[i];
+        else
+            return cli_usage("roads", "give one extract");
+    }
+    if (!extract || !out)
+        return cli_usage("roads", "roads build EXTRACT.osm.pbf -o DIR");
+    struct mb_error err;
+    mb_error_clear(&err);
+    if (mb_roads_build(extract, out, &err))
+        return cli_fail(&err);
+    printf("road database built in %s from %s\n", out, extract);
+    return 0;
+}
+
+/* "63.43,10.39" (WGS84 degrees, a point for decimals). */
+static int point(const char *s, const char *field, double *lat, double *lon,
+                 struct mb_error *err)
+{
+    char a[64], q[44];
+    const char *comma = strchr(s, ',');
+    if (!comma || (size_t)(comma - s) >= sizeof a || strchr(comma + 1, ','))
+        return mb_error_set(err, MB_EINVAL, field, "'%s' is not a position; write LAT,LON "
+                            "with a point for decimals, e.g. 63.43,10.39",
+                            mb_text_clip(q, sizeof q, s));
+    memcpy(a, s, (size_t)(comma - s));
+    a[comma - s] = '\0';
+    int rc = mb_parse_number_as(a, lat, field, "a latitude", err);
+    if (!rc)
+        rc = mb_parse_number_as(comma + 1, lon, field, "a longitude", err);
+    if (!rc && (*lat < -90 || *lat > 90 || *lon < -180 || *lon > 180))
+        rc = mb_error_set(err, MB_EINVAL, field, "latitude -90-90 and longitude -180-180 "
+                          "degrees");
+    return rc;
+}
+
+static const char *status_name(enum mb_road_status s)
+{
+    return s == MB_ROAD_OK ? "road" : s == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
+}
+
+static int route(int argc, char **argv)
+{
+    const char *dir = NULL, *pos[2] = { NULL, NULL };
+    bool json = false;
+    enum mb_road_goal goal = MB_ROAD_QUICKEST;
+    struct mb_road_vehicle v = mb_road_tipper;
+    struct mb_error err;
+    mb_error_clear(&err);
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--roads") == 0 && i + 1 < argc) {
+            dir = argv[++i];
+        } else if (strcmp(argv[i], "--weight") == 0 && i + 1 < argc) {
+            if (mb_parse_number_as(argv[++i], &v.weight_t, "--weight", "a weight in tonnes",
+                                   &err))
+                return cli_fail(&err);
+        } else if (strcmp(argv[i], "--shortest") == 0) {
+            goal = MB_ROAD_SHORTEST;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else if (argv[i][0] == '-' && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+            return cli_usage("roads", "unknown option '%s'", argv[i]);
+        } else if (n < 2) {
+            pos[n++] = argv[i];
+        } else {
+            return cli_usage("roads", "give two positions");
+        }
+    }
+    if (!dir || n != 2)
+        return cli_usage("roads", "roads route --roads DIR LAT,LON LAT,LON");
+    double p[2][2];
+    if (point(pos[0], "from", &p[0][0], &p[0][1], &err) ||
+        point(pos[1], "to", &p[1][0], &p[1][1], &err))
+        return cli_fail(&err);
+    struct mb_roads *r;
+    if (mb_roads_open(dir, &v, &r, &err))
+        return cli_fail(&err);
+    struct mb_road_leg leg;
+    int rc = mb_roads_route(r, p[0][0], p[0][1], p[1][0], p[1][1], goal, &leg, &err);
+    if (rc) {
+        rc = cli_fail(&err);
+    } else if (json) {
+        json_t *j = json_pack("{s:s, s:s, s:s, s:f}", "status", status_name(leg.status),
+                              "goal", goal == MB_ROAD_SHORTEST ? "shortest" : "quickest",
+                              "roads_version", mb_roads_version(r), "weight_t", v.weight_t);
+        if (leg.status == MB_ROAD_OK) {
+            json_object_set_new(j, "km", json_real(leg.km));
+            json_object_set_new(j, "minutes", json_real(leg.minutes));
+            json_object_set_new(j, "ferry_km", json_real(leg.ferry_km));
+        }
+        cli_print_json(stdout, j);
+        json_decref(j);
+    } else if (leg.status == MB_ROAD_OK) {
+        printf("%.3f km by road, %.1f min (%s, %.0f t truck)", leg.km, leg.minutes,
+               goal == MB_ROAD_SHORTEST ? "shortest" : "quickest", v.weight_t);
+        if (leg.ferry_km > 0)
+            printf(", of which %.3f km on a ferry", leg.ferry_km);
+        printf("\n");
+    } else {
+        printf("no road distance: %s\n", leg.status == MB_ROAD_NO_ROAD_NEAR
+                                             ? "a point has no road a truck may use within 1 km"
+                                             : "no route between the points for this truck");
+    }
+    mb_roads_close(r);
+    return rc;
+}
+
+int cmd_roads(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "build") == 0)
+        return build(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "route") == 0)
+        return route(argc - 2, argv + 2);
+    return cli_usage("roads", "roads build EXTRACT -o DIR | roads route --roads DIR A B");
+}

@@ -1,0 +1,81 @@
+/*
+ * roads.h - road and ferry distances for a truck from an OpenStreetMap
+ * extract (issue 17, docs/roads.md).
+ *
+ * A region's road database is built once from an extract by Routino's
+ * planetsplitter (mb_roads_build) into a directory with a manifest; it is
+ * then opened (mb_roads_open) and asked for the drive between two points
+ * (mb_roads_route) for one vehicle: a loaded tipper truck by default
+ * (weight, height, width and length limits on the way apply; roads closed
+ * to heavy goods vehicles are not used; a ferry that takes vehicles is).
+ *
+ * A route says what it is: a road distance and time, with the part of it
+ * on a ferry, or why there is none (no road within reach of a point, no
+ * route between them). Callers fall back to the estimate (great circle
+ * times a detour factor) and say so; a zero is never a missing distance.
+ *
+ * roads.c is the only file that includes routino.h. Routino keeps global
+ * state (its error number, the routing options, the temporary waypoint
+ * nodes), so every call into it is made under one lock: an open database
+ * may be shared by threads, and they take turns.
+ */
+#ifndef MB_ROADS_ROADS_H
+#define MB_ROADS_ROADS_H
+
+#include "core/error.h"
+
+/* An open road database (opaque); mb_roads_close releases it. */
+struct mb_roads;
+
+/* The vehicle a route is for: its limits decide which ways it may use. */
+struct mb_road_vehicle {
+    double weight_t;  /* gross weight, tonnes (at most 51: Routino's limit) */
+    double height_m;
+    double width_m;
+    double length_m;
+};
+
+/* A loaded three-axle tipper, the common mass truck (docs/roads.md). */
+extern const struct mb_road_vehicle mb_road_tipper;
+
+/* What a route asks for: the quickest drive (what a driver takes) or
+ * the shortest. */
+enum mb_road_goal { MB_ROAD_QUICKEST, MB_ROAD_SHORTEST };
+
+enum mb_road_status {
+    MB_ROAD_OK,           /* km and minutes are the drive */
+    MB_ROAD_NO_ROAD_NEAR, /* a point has no road the vehicle may use within 1 km */
+    MB_ROAD_NO_ROUTE,     /* no way between the points for this vehicle */
+};
+
+struct mb_road_leg {
+    enum mb_road_status status;
+    double km;        /* on the road, snapped point to snapped point */
+    double minutes;   /* at the profile's speeds, ferry crossing included */
+    double ferry_km;  /* the part of km on ferries */
+};
+
+/* Build a road database in `dir` (created; must not hold one already)
+ * from an OpenStreetMap extract (.osm, .osm.pbf, .o5m, optionally .gz or
+ * .bz2) with planetsplitter. The files are written into a temporary
+ * directory and moved in place only when all went well, with
+ * "manifest.json" (source, sizes, Routino version) last. */
+int mb_roads_build(const char *extract, const char *dir, struct mb_error *err);
+
+/* Open the road database in `dir` for this vehicle. */
+int mb_roads_open(const char *dir, const struct mb_road_vehicle *v, struct mb_roads **out,
+                  struct mb_error *err);
+
+/* The drive from (lat1, lon1) to (lat2, lon2), WGS84 degrees. Returns 0
+ * with out->status saying whether there is one; an error only when the
+ * router itself fails. */
+int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
+                   enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err);
+
+/* The database's version: changes whenever the data or the rules change,
+ * so a cached distance knows when it is stale. */
+const char *mb_roads_version(const struct mb_roads *r);
+
+void mb_roads_close(struct mb_roads *r);
+
+#endif

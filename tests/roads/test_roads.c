@@ -1,0 +1,169 @@
+/*
+ * test_roads.c - road and ferry distances on the hand-made fjord region
+ * (tests/data/roads/fjord.osm): the database is built with planetsplitter
+ * as a municipality would, and each route is checked against a distance
+ * computed here from the file's node coordinates the way Routino measures
+ * (haversine on a sphere of 6378.137 km, each segment in whole metres).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "roads/roads.h"
+#include "support/tmpdir.h"
+
+/* The nodes of fjord.osm. */
+static const double node[13][2] = {
+    [1] = { 63.400, 10.300 }, [2] = { 63.400, 10.320 },  [3] = { 63.400, 10.480 },
+    [4] = { 63.400, 10.500 }, [5] = { 63.460, 10.300 },  [6] = { 63.460, 10.500 },
+    [7] = { 63.420, 10.300 }, [8] = { 63.420, 10.500 },  [9] = { 63.420, 10.380 },
+    [10] = { 63.420, 10.420 }, [11] = { 63.390, 10.300 }, [12] = { 63.390, 10.500 },
+};
+
+/* Metres of one segment as Routino stores it. */
+static double seg_m(int a, int b)
+{
+    const double r = 6378137.0, d = 3.14159265358979323846 / 180.0;
+    double la1 = node[a][0] * d, la2 = node[b][0] * d;
+    double dla = la2 - la1, dlo = (node[b][1] - node[a][1]) * d;
+    double h = sin(dla / 2) * sin(dla / 2) + cos(la1) * cos(la2) * sin(dlo / 2) * sin(dlo / 2);
+    return floor(2 * r * asin(sqrt(h)));
+}
+
+/* Kilometres along a path of nodes (0-terminated). */
+static double path_km(const int *p)
+{
+    double m = 0;
+    for (int i = 0; p[i + 1]; i++)
+        m += seg_m(p[i], p[i + 1]);
+    return m / 1000.0;
+}
+
+static const int north[] = { 1, 7, 5, 6, 8, 4, 0 };
+static const int ferry[] = { 1, 2, 3, 4, 0 };
+static const int bridge[] = { 1, 7, 9, 10, 8, 4, 0 };
+static const int south[] = { 1, 11, 12, 4, 0 };
+
+static const char *built(void)
+{
+    static char dir[4200];
+    struct mb_error err;
+    snprintf(dir, sizeof dir, "%s/roads", tmpdir());
+    char osm[4200];
+    snprintf(osm, sizeof osm, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
+    cr_assert_eq(mb_roads_build(osm, dir, &err), 0, "%s", err.message);
+    return dir;
+}
+
+static struct mb_road_leg drive(struct mb_roads *r, int from, int to, enum mb_road_goal g)
+{
+    struct mb_road_leg leg;
+    struct mb_error err;
+    cr_assert_eq(mb_roads_route(r, node[from][0], node[from][1], node[to][0], node[to][1], g,
+                                &leg, &err), 0, "%s", err.message);
+    return leg;
+}
+
+Test(roads, a_tipper_drives_round_the_fjord_and_the_ferry_is_shortest)
+{
+    struct mb_roads *r;
+    struct mb_error err;
+    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(strlen(mb_roads_version(r)), 32);
+    /* Quickest: the ferry crossing (8 km at 18 km/h) is slower than the
+     * road round the fjord at 70 km/h; the bridge (10 t) and the south
+     * road (no heavy goods vehicles) are closed to a 32 t truck. */
+    struct mb_road_leg q = drive(r, 1, 4, MB_ROAD_QUICKEST);
+    cr_assert_eq(q.status, MB_ROAD_OK);
+    cr_assert_float_eq(q.km, path_km(north), 0.003, "%.3f km, expected %.3f", q.km,
+                       path_km(north));
+    cr_assert_float_eq(q.minutes, path_km(north) / 70.0 * 60.0, 0.05, "%.2f min", q.minutes);
+    cr_assert_float_eq(q.ferry_km, 0, 1e-9);
+    /* Shortest: across on the ferry, and the crossing is counted. */
+    struct mb_road_leg s = drive(r, 1, 4, MB_ROAD_SHORTEST);
+    cr_assert_eq(s.status, MB_ROAD_OK);
+    cr_assert_float_eq(s.km, path_km(ferry), 0.003, "%.3f km, expected %.3f", s.km,
+                       path_km(ferry));
+    cr_assert_float_eq(s.ferry_km, seg_m(2, 3) / 1000.0, 0.002, "ferry %.3f km", s.ferry_km);
+    double want = (seg_m(1, 2) + seg_m(3, 4)) / 1000.0 / 70.0 * 60.0 +
+                  seg_m(2, 3) / 1000.0 / 18.0 * 60.0;
+    cr_assert_float_eq(s.minutes, want, 0.1, "%.2f min, expected %.2f", s.minutes, want);
+    /* The same point: no distance, not a missing one. */
+    struct mb_road_leg z = drive(r, 1, 1, MB_ROAD_QUICKEST);
+    cr_assert_eq(z.status, MB_ROAD_OK);
+    cr_assert_float_eq(z.km, 0, 0.001);
+    mb_roads_close(r);
+}
+
+Test(roads, a_light_truck_takes_the_bridge_but_never_the_road_closed_to_trucks)
+{
+    const struct mb_road_vehicle light = { .weight_t = 10, .height_m = 3, .width_m = 2.5,
+                                           .length_m = 8 };
+    struct mb_roads *r;
+    struct mb_error err;
+    cr_assert_eq(mb_roads_open(built(), &light, &r, &err), 0, "%s", err.message);
+    cr_assert_lt(path_km(south), path_km(bridge), "the closed road is the shorter one");
+    struct mb_road_leg q = drive(r, 1, 4, MB_ROAD_QUICKEST);
+    cr_assert_eq(q.status, MB_ROAD_OK);
+    cr_assert_float_eq(q.km, path_km(bridge), 0.003, "%.3f km, expected the bridge %.3f",
+                       q.km, path_km(bridge));
+    mb_roads_close(r);
+}
+
+Test(roads, a_point_far_from_any_road_says_so)
+{
+    struct mb_roads *r;
+    struct mb_error err;
+    struct mb_road_leg leg;
+    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    /* Mid-fjord, over 2 km from every road. */
+    cr_assert_eq(mb_roads_route(r, 63.44, 10.40, node[4][0], node[4][1], MB_ROAD_QUICKEST,
+                                &leg, &err), 0, "%s", err.message);
+    cr_assert_eq(leg.status, MB_ROAD_NO_ROAD_NEAR);
+    cr_assert_float_eq(leg.km, 0, 1e-9);
+    cr_assert_eq(mb_roads_route(r, 91, 10, 63, 10, MB_ROAD_QUICKEST, &leg, &err), MB_EINVAL);
+    cr_assert_str_eq(err.field, "point");
+    cr_assert_eq(mb_roads_route(r, NAN, 10, 63, 10, MB_ROAD_QUICKEST, &leg, &err), MB_EINVAL);
+    mb_roads_close(r);
+}
+
+Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
+{
+    struct mb_error err;
+    struct mb_roads *r;
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/nothing", tmpdir());
+    cr_assert_eq(mb_roads_build("/no/such/extract.osm.pbf", dir, &err), MB_ENOTFOUND);
+    cr_assert_str_eq(err.field, "extract");
+    char *txt = tmpfile_write("roads.txt", "x");
+    cr_assert_eq(mb_roads_build(txt, dir, &err), MB_EINVAL);
+    cr_assert_str_eq(err.field, "extract");
+    free(txt);
+    char *broken = tmpfile_write("broken.osm", "<osm><node id=\"1\" lat=");
+    cr_assert_eq(mb_roads_build(broken, dir, &err), MB_EDATA, "%s", err.message);
+    free(broken);
+    struct stat sb;
+    cr_assert_neq(stat(dir, &sb), 0, "a failed build leaves no database");
+    /* An existing directory is not overwritten. */
+    const char *ok = built();
+    char osm[4200];
+    snprintf(osm, sizeof osm, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
+    cr_assert_eq(mb_roads_build(osm, ok, &err), MB_ECONFLICT);
+    /* Opening: no database, a truncated file, a vehicle beyond the limits. */
+    cr_assert_eq(mb_roads_open(dir, &mb_road_tipper, &r, &err), MB_ENOTFOUND);
+    cr_assert_null(r);
+    const struct mb_road_vehicle heavy = { .weight_t = 60, .height_m = 4, .width_m = 2.55,
+                                           .length_m = 12 };
+    cr_assert_eq(mb_roads_open(ok, &heavy, &r, &err), MB_EINVAL);
+    cr_assert_str_eq(err.field, "vehicle");
+    char seg[4400];
+    snprintf(seg, sizeof seg, "%s/mb-segments.mem", ok);
+    cr_assert_eq(stat(seg, &sb), 0);
+    cr_assert_eq(truncate(seg, sb.st_size / 2), 0);
+    cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
+    cr_assert(strstr(err.message, "mb-segments.mem"), "%s", err.message);
+}
