@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 13
+#define MB_STORE_SCHEMA_VERSION 14
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -919,5 +919,28 @@ struct mb_store_model_info {
 };
 /* The model's figures; MB_ENOTFOUND when the connection has none. */
 int mb_store_model_info(struct mb_store *st, struct mb_store_model_info *out);
+
+/* ---- road distances between sites (store_roads.c, docs/roads.md) ---- */
+
+/* What the road database gave for one directed pair of sites. */
+struct mb_road_row {
+    int64_t from_site, to_site;
+    char db_version[33];
+    double from_lat, from_lon, to_lat, to_lon; /* the positions it was computed for */
+    char status[16];                           /* road, no_road_near, no_route */
+    double km, minutes, ferry_km;              /* for 'road' */
+    int64_t computed;                          /* Unix seconds */
+};
+
+/* The row for (from, to) if it is still valid: computed by `db_version`
+ * for these positions. *found false otherwise (none, or stale). */
+int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char *db_version,
+                      double from_lat, double from_lon, double to_lat, double to_lon,
+                      struct mb_road_row *out, bool *found, struct mb_error *err);
+/* Insert or replace the row of its pair. */
+int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
+                      struct mb_error *err);
+/* Forget every pair of a site (it moved). */
+int mb_store_road_forget(struct mb_store *st, int64_t site, struct mb_error *err);
 
 #endif

@@ -605,10 +605,31 @@ static const char MIGRATION_1[] =
     " job_id INTEGER PRIMARY KEY REFERENCES job(id) ON DELETE CASCADE," \
     " words TEXT NOT NULL);"
 
+/* Version 14: road distances between sites (docs/roads.md), one row per
+ * directed pair (one-way streets, ferries): what the road database of
+ * `db_version` gave for the two positions the sites had then. A row is
+ * valid only while both hold: a rebuilt database or a moved site makes it
+ * stale, and it is computed again. `status` says whether there is a road
+ * distance; km, minutes and ferry_km are set only for 'road'. */
+#define MIGRATION_14 \
+    "CREATE TABLE road_distance (" \
+    " from_site INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE," \
+    " to_site INTEGER NOT NULL REFERENCES site(id) ON DELETE CASCADE," \
+    " db_version TEXT NOT NULL," \
+    " from_lat REAL NOT NULL, from_lon REAL NOT NULL," \
+    " to_lat REAL NOT NULL, to_lon REAL NOT NULL," \
+    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('road', 'no_road_near'," \
+    "  'no_route'))," \
+    " km REAL, minutes REAL, ferry_km REAL NOT NULL DEFAULT 0," \
+    " computed INTEGER NOT NULL," \
+    " CONSTRAINT road CHECK (status <> 'road' OR (km >= 0 AND minutes >= 0))," \
+    " PRIMARY KEY (from_site, to_site)) WITHOUT ROWID;" \
+    "CREATE INDEX road_distance_to ON road_distance(to_site);"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
                                          MIGRATION_9, MIGRATION_10, MIGRATION_11,
-                                         MIGRATION_12, MIGRATION_13};
+                                         MIGRATION_12, MIGRATION_13, MIGRATION_14};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -185,7 +185,7 @@ def test_a_database_from_before_the_boundaries_is_placed_and_audited(fresh_serve
     con.executescript("DROP TABLE thread_read; DROP TABLE message; DROP TABLE thread;"
                       " DROP TABLE org_contact; DROP TABLE address_fts; DROP TABLE address;"
                       " ALTER TABLE document DROP COLUMN kind;"
-                      " DROP TABLE job_words; DROP TABLE suggestion; DROP TABLE alert_cursor; DROP TABLE outbox; DROP TABLE alert_pref; DROP TABLE notification; DROP TABLE saved_search; DROP TABLE account_token; DROP TABLE org_status;"
+                      " DROP TABLE road_distance; DROP TABLE job_words; DROP TABLE suggestion; DROP TABLE alert_cursor; DROP TABLE outbox; DROP TABLE alert_pref; DROP TABLE notification; DROP TABLE saved_search; DROP TABLE account_token; DROP TABLE org_status;"
                       " PRAGMA user_version = 5;")
     n = con.execute("UPDATE site SET municipality = '' WHERE id <= ?", (site["id"],)).rowcount
     con.commit()

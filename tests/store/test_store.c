@@ -1230,3 +1230,62 @@ Test(store, a_failed_bind_stops_the_statement)
                  err.message);
     mb_store_close(st);
 }
+
+/* ---- road distances between sites ------------------------------------------- */
+
+Test(store, a_road_distance_is_valid_only_for_its_database_and_positions)
+{
+    struct mb_store *st = open_mem();
+    struct mb_error err;
+    int64_t org = make_org(st, "Vei AS", "");
+    int64_t a = put_site(st, org, MB_TYPE_SUPPLY, "Fra", 63.40, 10.30, "rock.blasted");
+    int64_t b = put_site(st, org, MB_TYPE_NEED, "Til", 63.40, 10.50, "rock.blasted");
+    struct mb_road_row row = { .from_site = a, .to_site = b, .db_version = "v1",
+                               .from_lat = 63.40, .from_lon = 10.30, .to_lat = 63.40,
+                               .to_lon = 10.50, .status = "road", .km = 23.304,
+                               .minutes = 19.97, .ferry_km = 0, .computed = 1 };
+    cr_assert_eq(mb_store_road_put(st, &row, &err), 0, "%s", err.message);
+    struct mb_road_row got;
+    bool found;
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0, "%s", err.message);
+    cr_assert(found);
+    cr_assert_str_eq(got.status, "road");
+    cr_assert_float_eq(got.km, 23.304, 1e-9);
+    /* Directed: the way back is another pair. */
+    cr_assert_eq(mb_store_road_get(st, b, a, "v1", 63.40, 10.50, 63.40, 10.30, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found);
+    /* Another database, or a site that moved: stale. */
+    cr_assert_eq(mb_store_road_get(st, a, b, "v2", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found);
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.41, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found);
+    /* No road: no km, and the database refuses a 'road' without them. */
+    struct mb_road_row none = row;
+    snprintf(none.status, sizeof none.status, "no_road_near");
+    none.km = 99;
+    cr_assert_eq(mb_store_road_put(st, &none, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert(found);
+    cr_assert_str_eq(got.status, "no_road_near");
+    cr_assert_float_eq(got.km, 0, 1e-9, "no km is kept for a pair without a road");
+    struct mb_road_row bad = row;
+    snprintf(bad.status, sizeof bad.status, "teleport");
+    cr_assert_neq(mb_store_road_put(st, &bad, &err), 0);
+    /* Forgetting a site, or deleting it, removes its pairs. */
+    cr_assert_eq(mb_store_road_put(st, &row, &err), 0);
+    cr_assert_eq(mb_store_road_forget(st, b, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found);
+    cr_assert_eq(mb_store_road_put(st, &row, &err), 0);
+    cr_assert_eq(mb_store_site_delete(st, a, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found);
+    mb_store_close(st);
+}
