@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain/geo.h"
+#include "market/road_km.h"
 #include "roads/roads.h"
+#include "store/store.h"
 #include "support/tmpdir.h"
 
 /* The nodes of fjord.osm. */
@@ -166,4 +169,71 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     cr_assert_eq(truncate(seg, sb.st_size / 2), 0);
     cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
     cr_assert(strstr(err.message, "mb-segments.mem"), "%s", err.message);
+}
+
+/* ---- a haul's distance between two sites: road, cached, or the estimate ---- */
+
+static int64_t put_site(struct mb_store *st, int64_t org, enum mb_site_type type, double lat,
+                        double lon, struct mb_site_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    r->org_id = org;
+    r->type = type;
+    r->status = MB_STATUS_PUBLISHED;
+    snprintf(r->title, sizeof r->title, "Sted");
+    r->lat = lat;
+    r->lon = lon;
+    snprintf(r->material, sizeof r->material, "rock.blasted");
+    char *mats[1] = { r->material };
+    r->materials = mats;
+    r->nmaterials = 1;
+    r->cls = 1;
+    r->amount_t = 100;
+    r->from_m = MB_NO_MONTH_FROM;
+    r->to_m = MB_NO_MONTH_TO;
+    struct mb_error err;
+    cr_assert_eq(mb_store_site_put(st, r, &err), 0, "%s", err.message);
+    r->materials = NULL;
+    r->nmaterials = 0;
+    return r->id;
+}
+
+Test(roads, a_haul_is_by_road_cached_and_otherwise_an_estimate_that_says_why)
+{
+    struct mb_store *st;
+    struct mb_error err;
+    cr_assert_eq(mb_store_open(&st, ":memory:", &err), 0, "%s", err.message);
+    struct mb_org o = { .name = "Fjord AS" };
+    cr_assert_eq(mb_store_org_create(st, &o, &err), 0, "%s", err.message);
+    struct mb_site_rec w, e, sea;
+    put_site(st, o.id, MB_TYPE_SUPPLY, node[1][0], node[1][1], &w);
+    put_site(st, o.id, MB_TYPE_LANDFILL, node[4][0], node[4][1], &e);
+    put_site(st, o.id, MB_TYPE_LANDFILL, 63.44, 10.40, &sea);
+    struct mb_roads *r;
+    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    struct mb_haul_km k;
+    cr_assert_eq(mb_haul_km(st, r, &w, &e, 1.3, &k, &err), 0, "%s", err.message);
+    cr_assert_eq(k.source, MB_KM_ROAD);
+    cr_assert_float_eq(k.km, path_km(north), 0.003);
+    /* Cached with the database's version and the two positions. */
+    struct mb_road_row row;
+    bool found;
+    cr_assert_eq(mb_store_road_get(st, w.id, e.id, mb_roads_version(r), w.lat, w.lon, e.lat,
+                                   e.lon, &row, &found, &err), 0);
+    cr_assert(found);
+    cr_assert_str_eq(row.status, "road");
+    /* A site with no road near: the estimate, saying why, never a zero. */
+    struct mb_point p = { w.lat, w.lon }, q = { sea.lat, sea.lon };
+    cr_assert_eq(mb_haul_km(st, r, &w, &sea, 1.3, &k, &err), 0, "%s", err.message);
+    cr_assert_eq(k.source, MB_KM_ESTIMATE);
+    cr_assert_str_eq(k.why, "no road near a site");
+    cr_assert_float_eq(k.km, mb_geo_distance_km(p, q) * 1.3, 1e-9);
+    cr_assert_gt(k.km, 0);
+    /* Without a road database: the estimate. */
+    cr_assert_eq(mb_haul_km(st, NULL, &w, &e, 1.3, &k, &err), 0);
+    cr_assert_eq(k.source, MB_KM_ESTIMATE);
+    cr_assert_str_eq(k.why, "no road database");
+    cr_assert_str_eq(mb_km_source_name(k.source), "estimate");
+    mb_roads_close(r);
+    mb_store_close(st);
 }

@@ -1,0 +1,85 @@
+/*
+ * road_km.c - a haul's distance by road or by estimate (see road_km.h).
+ */
+#include "market/road_km.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+#include "domain/geo.h"
+
+const char *mb_km_source_name(enum mb_km_source s)
+{
+    return s == MB_KM_ROAD ? "road" : "estimate";
+}
+
+static void estimate(const struct mb_site_rec *a, const struct mb_site_rec *b, double detour,
+                     const char *why, struct mb_haul_km *out)
+{
+    struct mb_point p = { a->lat, a->lon }, q = { b->lat, b->lon };
+    out->source = MB_KM_ESTIMATE;
+    out->km = mb_geo_distance_km(p, q) * detour;
+    out->minutes = 0;
+    out->ferry_km = 0;
+    out->why = why;
+}
+
+/* A cached or freshly computed row as the answer. */
+static void answer(const struct mb_road_row *row, const struct mb_site_rec *a,
+                   const struct mb_site_rec *b, double detour, struct mb_haul_km *out)
+{
+    if (strcmp(row->status, "road") == 0) {
+        out->source = MB_KM_ROAD;
+        out->km = row->km;
+        out->minutes = row->minutes;
+        out->ferry_km = row->ferry_km;
+        out->why = NULL;
+    } else {
+        estimate(a, b, detour, strcmp(row->status, "no_road_near") == 0
+                                   ? "no road near a site" : "no route by road", out);
+    }
+}
+
+int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site_rec *a,
+               const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
+               struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!roads) {
+        estimate(a, b, detour, "no road database", out);
+        return 0;
+    }
+    const char *version = mb_roads_version(roads);
+    struct mb_road_row row;
+    bool found;
+    int rc = mb_store_road_get(st, a->id, b->id, version, a->lat, a->lon, b->lat, b->lon, &row,
+                               &found, err);
+    if (rc)
+        return rc;
+    if (!found) {
+        struct mb_road_leg leg;
+        if ((rc = mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
+                                 err)))
+            return rc;
+        memset(&row, 0, sizeof row);
+        row.from_site = a->id;
+        row.to_site = b->id;
+        mb_text_copy(row.db_version, sizeof row.db_version, version);
+        row.from_lat = a->lat;
+        row.from_lon = a->lon;
+        row.to_lat = b->lat;
+        row.to_lon = b->lon;
+        mb_text_copy(row.status, sizeof row.status,
+                     leg.status == MB_ROAD_OK ? "road"
+                     : leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route");
+        row.km = leg.km;
+        row.minutes = leg.minutes;
+        row.ferry_km = leg.ferry_km;
+        row.computed = (int64_t)time(NULL);
+        if ((rc = mb_store_road_put(st, &row, err)))
+            return rc;
+    }
+    answer(&row, a, b, detour, out);
+    return 0;
+}
