@@ -7,6 +7,7 @@
  *   massebank roads route --roads DIR LAT,LON LAT,LON [--shortest]
  *                         [--weight T] [--json]
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,8 @@ static int route(int argc, char **argv)
             if (mb_parse_number_as(argv[++i], &v.weight_t, "--weight", "a weight in tonnes",
                                    &err))
                 return cli_fail(&err);
+        } else if (strcmp(argv[i], "--weight") == 0 || strcmp(argv[i], "--roads") == 0) {
+            return cli_usage("roads", "%s needs a value", argv[i]);
         } else if (strcmp(argv[i], "--shortest") == 0) {
             goal = MB_ROAD_SHORTEST;
         } else if (strcmp(argv[i], "--json") == 0) {
@@ -112,14 +115,15 @@ static int route(int argc, char **argv)
                               "goal", goal == MB_ROAD_SHORTEST ? "shortest" : "quickest",
                               "roads_version", mb_roads_version(r), "weight_t", v.weight_t);
         if (leg.status == MB_ROAD_OK) {
-            json_object_set_new(j, "km", json_real(leg.km));
-            json_object_set_new(j, "minutes", json_real(leg.minutes));
-            json_object_set_new(j, "ferry_km", json_real(leg.ferry_km));
+            /* metres and tenths of a minute: what the router resolves */
+            json_object_set_new(j, "km", json_real(round(leg.km * 1000) / 1000));
+            json_object_set_new(j, "minutes", json_real(round(leg.minutes * 10) / 10));
+            json_object_set_new(j, "ferry_km", json_real(round(leg.ferry_km * 1000) / 1000));
         }
         cli_print_json(stdout, j);
         json_decref(j);
     } else if (leg.status == MB_ROAD_OK) {
-        printf("%.3f km by road, %.1f min (%s, %.0f t truck)", leg.km, leg.minutes,
+        printf("%.3f km by road, %.1f min (%s, %g t truck)", leg.km, leg.minutes,
                goal == MB_ROAD_SHORTEST ? "shortest" : "quickest", v.weight_t);
         if (leg.ferry_km > 0)
             printf(", of which %.3f km on a ferry", leg.ferry_km);

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "roads/roads.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -37,6 +38,13 @@ extern char **environ;
  * knots, a Norwegian car ferry's service speed with the time at the
  * quays left out (docs/roads.md). */
 #define FERRY_KPH 18.0f
+
+/* massebank's routing rules, hashed into a database's version: a change
+ * here (speeds, ferry speed, preferences) makes cached distances stale.
+ * Keep it in step with vehicle_profile. */
+#define RULES FORMAT " motorway,trunk,primary 80; secondary 70; tertiary 60;" \
+    " unclassified 50; residential 40; service 25; track 15; ferry 18 km/h;" \
+    " no road preferred; properties neutral; placement without ferries"
 
 static const char *const mem_files[] = {
     PREFIX "-nodes.mem", PREFIX "-segments.mem", PREFIX "-ways.mem", PREFIX "-relations.mem",
@@ -104,8 +112,9 @@ static int split(const char *extract, const char *tmp, struct mb_error *err)
             return mb_error_set(err, MB_EIO, "", "waiting for planetsplitter: %s",
                                 strerror(errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return mb_error_set(err, MB_EDATA, "extract", "%s: planetsplitter could not read it "
-                            "(see %s)", extract, log);
+        return mb_error_set(err, MB_EDATA, "extract", "%s: planetsplitter could not make a "
+                            "road database of it (not an OpenStreetMap extract, or no roads in "
+                            "it)", extract);
     return 0;
 }
 
@@ -116,8 +125,7 @@ static int hash_files(const char *dir, char hex[33], json_t *files, struct mb_er
     crypto_generichash_state h;
     unsigned char out[16];
     crypto_generichash_init(&h, NULL, 0, sizeof out);
-    const char rules[] = FORMAT " ferry_kph=18";
-    crypto_generichash_update(&h, (const unsigned char *)rules, sizeof rules - 1);
+    crypto_generichash_update(&h, (const unsigned char *)RULES, sizeof RULES - 1);
     for (size_t i = 0; i < N_MEM; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, mem_files[i]);
@@ -132,37 +140,44 @@ static int hash_files(const char *dir, char hex[33], json_t *files, struct mb_er
             total += n;
         }
         bool bad = ferror(f);
+        int e = errno;
         fclose(f);
         if (bad)
-            return mb_error_set(err, MB_EIO, "", "%s: %s", path, strerror(errno));
-        json_object_set_new(files, mem_files[i], json_integer((json_int_t)total));
+            return mb_error_set(err, MB_EIO, "", "%s: %s", path, strerror(e));
+        if (files)
+            json_object_set_new(files, mem_files[i], json_integer((json_int_t)total));
     }
     crypto_generichash_final(&h, out, sizeof out);
     sodium_bin2hex(hex, 33, out, sizeof out);
     return 0;
 }
 
+/* Remove a failed build's directory: every file in it (planetsplitter
+ * leaves its *.tmp files behind when it fails), then the directory. */
 static void remove_tree(const char *dir)
 {
-    static const char *const extra[] = { "manifest.json", "planetsplitter.log" };
-    char path[4200];
-    for (size_t i = 0; i < N_MEM; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, mem_files[i]);
-        unlink(path);
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[4600];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                unlink(path);
+            }
+        closedir(d);
     }
-    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, extra[i]);
-        unlink(path);
-    }
-    rmdir(dir); /* fails, harmlessly, when planetsplitter left other files */
+    rmdir(dir);
 }
 
 int mb_roads_build(const char *extract, const char *dir, struct mb_error *err)
 {
     struct stat sb;
-    if (!extract || stat(extract, &sb) != 0 || !S_ISREG(sb.st_mode))
+    if (!extract || stat(extract, &sb) != 0)
         return mb_error_set(err, MB_ENOTFOUND, "extract", "%s: no such file",
                             extract ? extract : "");
+    if (!S_ISREG(sb.st_mode))
+        return mb_error_set(err, MB_EINVAL, "extract", "%s is not a file", extract);
     if (strlen(extract) > 4000)
         return mb_error_set(err, MB_EINVAL, "extract", "is longer than 4000 bytes");
     if (!known_extract(extract))
@@ -170,6 +185,13 @@ int mb_roads_build(const char *extract, const char *dir, struct mb_error *err)
                             ".osm, .osm.pbf, .o5m (or .osc), optionally .gz or .bz2", extract);
     if (strlen(dir) > 4000)
         return mb_error_set(err, MB_EINVAL, "dir", "is longer than 4000 bytes");
+    char target[4001];
+    mb_text_copy(target, sizeof target, dir);
+    for (size_t n = strlen(target); n > 1 && target[n - 1] == '/'; n--)
+        target[n - 1] = '\0'; /* "roads/": the temporary directory goes beside it */
+    dir = target;
+    if (!dir[0])
+        return mb_error_set(err, MB_EINVAL, "dir", "is empty");
     if (stat(dir, &sb) == 0)
         return mb_error_set(err, MB_ECONFLICT, "dir", "%s exists already: build into a new "
                             "directory (and replace the old one when it is done)", dir);
@@ -179,6 +201,7 @@ int mb_roads_build(const char *extract, const char *dir, struct mb_error *err)
     snprintf(tmp, sizeof tmp, "%s.build-XXXXXX", dir);
     if (!mkdtemp(tmp))
         return mb_error_set(err, MB_EIO, "dir", "%s: %s", tmp, strerror(errno));
+    chmod(tmp, 0755); /* readable by the server's user, as a directory made by mkdir */
     json_t *files = json_object();
     char version[33];
     int rc = split(extract, tmp, err);
@@ -237,6 +260,15 @@ static int read_manifest(const char *dir, char version[33], struct mb_error *err
             rc = mb_error_set(err, MB_EDATA, "roads", "%s: %s is missing or not the size the "
                               "manifest gives: build the database again", dir, mem_files[i]);
     }
+    /* The files are those the version was made of: a damaged file of the
+     * right size crashes Routino, and a swapped one gives other roads'
+     * distances under this version. Hashing reads them once (about a
+     * second per gigabyte), when the database is opened. */
+    char have[33];
+    if (!rc && (rc = hash_files(dir, have, NULL, err)) == 0 && strcmp(have, v) != 0)
+        rc = mb_error_set(err, MB_EDATA, "roads", "%s: the files are not those of the "
+                          "manifest's version (damaged, swapped or built with other rules): "
+                          "build the database again", dir);
     if (!rc)
         mb_text_copy(version, 33, v);
     json_decref(m);
@@ -270,10 +302,15 @@ static Routino_Profile *vehicle_profile(const Routino_UserProfile *base,
         u.props[i] = 0.5f; /* neutral: unpaved, bridge, tunnel alike */
     u.oneway = 1;
     u.turns = 1;
-    u.weight = (float)v->weight_t;
-    u.height = (float)v->height_m;
-    u.width = (float)v->width_m;
-    u.length = (float)v->length_m;
+    /* Routino keeps weight in steps of 0.2 t and sizes in 0.1 m, cutting
+     * off what is below a step: round the truck up to the next step (and
+     * a little over it, so the float's cut lands on that step), so a
+     * 2.55 m truck is not let through a 2.5 m limit, nor 10.1 t over a
+     * 10 t bridge. */
+    u.weight = (float)(ceil(v->weight_t * 5 - 1e-9) / 5 + 0.01);
+    u.height = (float)(ceil(v->height_m * 10 - 1e-9) / 10 + 0.001);
+    u.width = (float)(ceil(v->width_m * 10 - 1e-9) / 10 + 0.001);
+    u.length = (float)(ceil(v->length_m * 10 - 1e-9) / 10 + 0.001);
     return Routino_CreateProfileFromUserProfile(&u);
 }
 

@@ -35,7 +35,8 @@ struct mb_road_vehicle {
     double length_m;
 };
 
-/* A loaded three-axle tipper, the common mass truck (docs/roads.md). */
+/* A loaded four-axle tipper, 32 t gross, the common mass truck
+ * (docs/roads.md). */
 extern const struct mb_road_vehicle mb_road_tipper;
 
 /* What a route asks for: the quickest drive (what a driver takes) or

@@ -6,6 +6,7 @@
  * (haversine on a sphere of 6378.137 km, each segment in whole metres).
  */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ static const int south[] = { 1, 11, 12, 4, 0 };
 static const char *built(void)
 {
     static char dir[4200];
+    if (dir[0])
+        return dir; /* built once per test process */
     struct mb_error err;
     snprintf(dir, sizeof dir, "%s/roads", tmpdir());
     char osm[4200];
@@ -115,6 +118,14 @@ Test(roads, a_light_truck_takes_the_bridge_but_never_the_road_closed_to_trucks)
     cr_assert_float_eq(q.km, path_km(bridge), 0.003, "%.3f km, expected the bridge %.3f",
                        q.km, path_km(bridge));
     mb_roads_close(r);
+    /* 10.1 t is over the bridge's 10 t: Routino counts weight in 0.2 t
+     * steps, and the truck is rounded up, not down onto the limit. */
+    const struct mb_road_vehicle over = { .weight_t = 10.1, .height_m = 3, .width_m = 2.5,
+                                          .length_m = 8 };
+    cr_assert_eq(mb_roads_open(built(), &over, &r, &err), 0, "%s", err.message);
+    q = drive(r, 1, 4, MB_ROAD_QUICKEST);
+    cr_assert_float_eq(q.km, path_km(north), 0.003, "%.3f km: 10.1 t must go round", q.km);
+    mb_roads_close(r);
 }
 
 Test(roads, a_point_far_from_any_road_says_so)
@@ -149,8 +160,21 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     char *broken = tmpfile_write("broken.osm", "<osm><node id=\"1\" lat=");
     cr_assert_eq(mb_roads_build(broken, dir, &err), MB_EDATA, "%s", err.message);
     free(broken);
+    cr_assert_eq(mb_roads_build(tmpdir(), dir, &err), MB_EINVAL, "a directory is no extract");
     struct stat sb;
     cr_assert_neq(stat(dir, &sb), 0, "a failed build leaves no database");
+    DIR *d = opendir(tmpdir());
+    cr_assert_not_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        cr_assert_null(strstr(e->d_name, ".build-"), "left behind: %s", e->d_name);
+    closedir(d);
+    /* "roads/" builds "roads" (the temporary directory beside it). */
+    char slash[4200], osm2[4200];
+    snprintf(slash, sizeof slash, "%s/slashed/", tmpdir());
+    snprintf(osm2, sizeof osm2, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
+    cr_assert_eq(mb_roads_build(osm2, slash, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_roads_open(slash, &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    mb_roads_close(r);
     /* An existing directory is not overwritten. */
     const char *ok = built();
     char osm[4200];
@@ -166,6 +190,15 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     char seg[4400];
     snprintf(seg, sizeof seg, "%s/mb-segments.mem", ok);
     cr_assert_eq(stat(seg, &sb), 0);
+    /* Damaged at the same size (Routino would crash on it): refused. */
+    FILE *f = fopen(seg, "r+b");
+    cr_assert_not_null(f);
+    for (long i = 0; i < (long)sb.st_size; i++)
+        fputc((int)(i * 7919 % 251), f);
+    fclose(f);
+    cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
+    cr_assert(strstr(err.message, "not those of the manifest's version"), "%s", err.message);
+    /* Truncated: refused by its size before anything is read. */
     cr_assert_eq(truncate(seg, sb.st_size / 2), 0);
     cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
     cr_assert(strstr(err.message, "mb-segments.mem"), "%s", err.message);
