@@ -99,12 +99,20 @@ static bool may_reach(enum mb_deal_state to, unsigned parties)
     return false;
 }
 
-/* Who may take the step, in words for an error. */
-static const char *mover(enum mb_deal_state from, enum mb_deal_state to)
+/* Who may make a deal `to` from state `from` (-1: from any state), in
+ * words for an error: read from the rule (mb_deal_may_move), not written
+ * again. */
+static const char *mover(int from, enum mb_deal_state to)
 {
-    if (to == MB_DEAL_AGREED || to == MB_DEAL_DECLINED)
+    bool owner = false, reserver = false;
+    for (int s = MB_DEAL_RESERVED; s <= MB_DEAL_CANCELLED; s++)
+        if (from < 0 || s == from) {
+            owner |= mb_deal_may_move((enum mb_deal_state)s, to, MB_PARTY_OWNER);
+            reserver |= mb_deal_may_move((enum mb_deal_state)s, to, MB_PARTY_RESERVER);
+        }
+    if (owner && !reserver)
         return "the listing's organisation";
-    return from == MB_DEAL_RESERVED ? "the reserving organisation" : "a party of the deal";
+    return reserver && !owner ? "the reserving organisation" : "a party of the deal";
 }
 
 /* ---- amounts ------------------------------------------------------------------ */
@@ -498,7 +506,7 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     }
     if (d.state != to && step_exists(d.state, to) && !mb_deal_may_move(d.state, to, parties)) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "id", "only %s may make a %s deal %s",
-                          mover(d.state, to), mb_deal_state_name(d.state),
+                          mover((int)d.state, to), mb_deal_state_name(d.state),
                           mb_deal_state_name(to));
         goto out;
     }
@@ -508,7 +516,7 @@ int mb_deal_move(struct mb_store *st, const struct mb_user *who, int64_t deal_id
     if (d.state == to && may_reach(to, MB_PARTY_ADMIN) && !may_reach(to, parties)) {
         rc = mb_error_set(err, MB_EFORBIDDEN, "id", "the deal is %s already; only %s may "
                           "make a deal %s", mb_deal_state_name(to),
-                          mover(MB_DEAL_AGREED, to), mb_deal_state_name(to));
+                          mover(-1, to), mb_deal_state_name(to));
         goto out;
     }
     if (expect_version >= 0 && expect_version != d.version) {

@@ -39,12 +39,20 @@ extern char **environ;
  * quays left out (docs/roads.md). */
 #define FERRY_KPH 18.0f
 
-/* massebank's routing rules, hashed into a database's version: a change
- * here (speeds, ferry speed, preferences) makes cached distances stale.
- * Keep it in step with vehicle_profile. */
-#define RULES FORMAT " motorway,trunk,primary 80; secondary 70; tertiary 60;" \
-    " unclassified 50; residential 40; service 25; track 15; ferry 18 km/h;" \
-    " no road preferred; properties neutral; placement without ferries"
+/* Speeds for a heavy vehicle on Norwegian roads (80 km/h at most,
+ * trafikkreglene § 13) where a way gives no lower maxspeed; 0: a way it
+ * may not use. Hashed into a database's version (hash_files) with RULES,
+ * so a change here makes cached distances stale. */
+static const float truck_kph[14] = {
+    [ROUTINO_HIGHWAY_MOTORWAY] = 80, [ROUTINO_HIGHWAY_TRUNK] = 80,
+    [ROUTINO_HIGHWAY_PRIMARY] = 80, [ROUTINO_HIGHWAY_SECONDARY] = 70,
+    [ROUTINO_HIGHWAY_TERTIARY] = 60, [ROUTINO_HIGHWAY_UNCLASSIFIED] = 50,
+    [ROUTINO_HIGHWAY_RESIDENTIAL] = 40, [ROUTINO_HIGHWAY_SERVICE] = 25,
+    [ROUTINO_HIGHWAY_TRACK] = 15, [ROUTINO_HIGHWAY_FERRY] = FERRY_KPH,
+};
+
+/* The rest of the rules vehicle_profile applies, for the version hash. */
+#define RULES FORMAT " no road preferred; properties neutral; placement without ferries"
 
 static const char *const mem_files[] = {
     PREFIX "-nodes.mem", PREFIX "-segments.mem", PREFIX "-ways.mem", PREFIX "-relations.mem",
@@ -68,22 +76,24 @@ struct mb_roads {
 
 /* ---- building -------------------------------------------------------------- */
 
+/* Whether the first n bytes of s end in suffix. */
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
 static bool known_extract(const char *path)
 {
     static const char *const ext[] = { ".osm", ".pbf", ".o5m", ".osc", ".o5c" };
-    char base[512];
-    mb_text_copy(base, sizeof base, path);
-    size_t n = strlen(base);
-    if (n > 3 && (strcmp(base + n - 3, ".gz") == 0))
-        base[n - 3] = '\0';
-    else if (n > 4 && strcmp(base + n - 4, ".bz2") == 0)
-        base[n - 4] = '\0';
-    n = strlen(base);
-    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-        size_t k = strlen(ext[i]);
-        if (n > k && strcmp(base + n - k, ext[i]) == 0)
+    size_t n = strlen(path);
+    if (ends_with(path, n, ".gz"))
+        n -= 3;
+    else if (ends_with(path, n, ".bz2"))
+        n -= 4;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (ends_with(path, n, ext[i]))
             return true;
-    }
     return false;
 }
 
@@ -126,6 +136,7 @@ static int hash_files(const char *dir, char hex[33], json_t *files, struct mb_er
     unsigned char out[16];
     crypto_generichash_init(&h, NULL, 0, sizeof out);
     crypto_generichash_update(&h, (const unsigned char *)RULES, sizeof RULES - 1);
+    crypto_generichash_update(&h, (const unsigned char *)truck_kph, sizeof truck_kph);
     for (size_t i = 0; i < N_MEM; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", dir, mem_files[i]);
@@ -279,15 +290,7 @@ static Routino_Profile *vehicle_profile(const Routino_UserProfile *base,
                                         const struct mb_road_vehicle *v, bool ferries)
 {
     Routino_UserProfile u = *base;
-    /* Speeds for a heavy vehicle on Norwegian roads (80 km/h at most,
-     * trafikkreglene § 13) where a way gives no lower maxspeed. */
-    static const float kph[14] = {
-        [ROUTINO_HIGHWAY_MOTORWAY] = 80, [ROUTINO_HIGHWAY_TRUNK] = 80,
-        [ROUTINO_HIGHWAY_PRIMARY] = 80, [ROUTINO_HIGHWAY_SECONDARY] = 70,
-        [ROUTINO_HIGHWAY_TERTIARY] = 60, [ROUTINO_HIGHWAY_UNCLASSIFIED] = 50,
-        [ROUTINO_HIGHWAY_RESIDENTIAL] = 40, [ROUTINO_HIGHWAY_SERVICE] = 25,
-        [ROUTINO_HIGHWAY_TRACK] = 15, [ROUTINO_HIGHWAY_FERRY] = FERRY_KPH,
-    };
+    const float *kph = truck_kph;
     for (int i = 1; i < 14; i++) {
         /* No preference between the roads a truck may use: "shortest"
          * then means shortest, "quickest" quickest. A way it may not use

@@ -1376,6 +1376,13 @@ int mb_store_org_list(struct mb_store *st, struct mb_org **items, size_t *n,
     return mb_store_org_list_role(st, "", items, n, err);
 }
 
+/* SQL: organisation `org` (a column or a parameter) is approved (no status row means
+ * it predates sign-up: verified) and has a user of role `role`. */
+#define ORG_ACTS_AS(org, role) \
+    "(EXISTS (SELECT 1 FROM user u WHERE u.org_id = " org " AND u.role = " role ")" \
+    " AND NOT EXISTS (SELECT 1 FROM org_status os WHERE os.org_id = " org \
+    " AND os.state <> 'verified'))"
+
 int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org **items,
                            size_t *n, struct mb_error *err)
 {
@@ -1383,10 +1390,7 @@ int mb_store_org_list_role(struct mb_store *st, const char *role, struct mb_org 
     *n = 0;
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, "SELECT id, name, orgnr, created FROM org WHERE ?1 = ''"
-                           " OR (EXISTS (SELECT 1 FROM user u WHERE u.org_id = org.id"
-                           " AND u.role = ?1) AND NOT EXISTS (SELECT 1 FROM org_status os"
-                           " WHERE os.org_id = org.id AND os.state <> 'verified'))"
-                           " ORDER BY name, id", &s, err);
+                           " OR " ORG_ACTS_AS("org.id", "?1") " ORDER BY name, id", &s, err);
     if (rc)
         return rc;
     mb_st_bind_text(s, 1, role);
@@ -1401,10 +1405,7 @@ int mb_store_org_acts_as(struct mb_store *st, int64_t org_id, const char *role, 
 {
     *out = false;
     sqlite3_stmt *s;
-    /* An organisation without a status row predates sign-up: verified. */
-    int rc = mb_st_prepare(st, "SELECT EXISTS (SELECT 1 FROM user u WHERE u.org_id = ?1"
-                           " AND u.role = ?2) AND NOT EXISTS (SELECT 1 FROM org_status os"
-                           " WHERE os.org_id = ?1 AND os.state <> 'verified')", &s, err);
+    int rc = mb_st_prepare(st, "SELECT " ORG_ACTS_AS("?1", "?2"), &s, err);
     if (rc)
         return rc;
     mb_st_bound(sqlite3_bind_int64(s, 1, org_id));

@@ -22,11 +22,9 @@ export async function dashboardView({ root }) {
   const s = getSession();
   // The organisation's latest finished plan, as saved on the server (the
   // same list as "Lagrede planer"), for whoever may run plans.
-  let last = null;
   if (s?.may?.run_plans) {
+    let last = null;
     try { last = (await api('GET', '/api/plans')).items.find((p) => p.state === 'done' && p.savings) || null; } catch { last = null; }
-  }
-  if (s?.may?.run_plans) {
     root.append(h('section', { class: 'card co2-card', 'aria-labelledby': 'co2-h' },
       h('h2', { id: 'co2-h' }, t('dash.co2')),
       last ? [h('p', { class: 'stat-value big' }, `${num(last.savings.co2_kg / 1000, 1)} ${t('tonnes_co2')}`),

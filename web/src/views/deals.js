@@ -43,6 +43,12 @@ function amountText(a, tonnes, digits) {
   return a.unit === 't' ? own : `${own} (${num(tonnes, digits)} t)`;
 }
 
+/* A table cell with its column's name (data-label): a phone shows the
+ * row as a card of labelled cells (style.css, table.cards-on-phone). */
+function cell(key, attrs, ...kids) {
+  return h('td', { ...attrs, 'data-label': t(key) }, ...kids);
+}
+
 /* A truck's engine class in words: "Euro VI", "Elektrisk". */
 function euroName(x) {
   return ['electric', 'hydrogen', 'biogas'].includes(x) ? t(`euro.${x}`) : `Euro ${x}`;
@@ -171,17 +177,14 @@ export async function dealsView({ root, query }) {
     h('table', { class: 'data deals-table cards-on-phone' },
       h('caption', {}, t('deals.caption')),
       h('thead', {}, h('tr', {}, ['deal.no', 'deal.listing', 'party.counterpart', 'deal.state', 'deal.amount.t', 'deal.window', 'deal.updated'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, r.items.map((d) => {
-        const cell = (key, attrs, ...kids) => h('td', { ...attrs, 'data-label': t(key) }, ...kids);
-        return h('tr', { class: 'deal-row' },
+      h('tbody', {}, r.items.map((d) => h('tr', { class: 'deal-row' },
           h('th', { scope: 'row', 'data-label': t('deal.no') }, h('a', { href: `#/avtale/${d.id}` }, t('deal.title', { id: d.id }))),
           cell('deal.listing', {}, h('a', { href: `#/annonse/${d.listing_id}` }, d.listing_title || d.listing?.title || `#${d.listing_id}`)),
           cell('party.counterpart', { class: 'counterpart' }, counterpartName(d, getSession()?.user.org_id)),
           cell('deal.state', {}, stateBadge('deal', d.state)),
           cell('deal.amount.t', { class: 'n' }, num(d.amount_t)),
           cell('deal.window', {}, `${d.window.from} – ${d.window.to}`),
-          cell('deal.updated', {}, when(d.updated)));
-      })))));
+          cell('deal.updated', {}, when(d.updated))))))));
 }
 
 export async function dealView({ root, params, query }) {
@@ -307,7 +310,6 @@ function loadRow(v, msg, reload) {
   showQr(qr, v);
   // data-label: on a phone each load is a card whose cells name themselves
   // (style.css), so no column is off-screen.
-  const cell = (key, attrs, ...kids) => h('td', { ...attrs, 'data-label': t(key) }, ...kids);
   return h('tr', { class: `load-row load-${v.state}` },
     h('th', { scope: 'row', 'data-label': t('loads.seq') }, String(v.seq)),
     cell('loads.at', {}, when(v.at)),

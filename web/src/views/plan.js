@@ -215,6 +215,8 @@ export async function planView({ root, params }) {
         if (job.state === 'done') {
           announce(txt.textContent);
           done(job, body);
+          // The run is saved now: the list under the form shows it at once.
+          api('GET', '/api/plans').then(async (r) => { const fresh = await savedPlans(r, form); savedSec.replaceWith(fresh); savedSec = fresh; }).catch(() => {});
           // The plan has an address of its own now (shared with the organisation).
           history.replaceState(null, '', `#/plan/${job.id}`);
         } else if (job.state === 'failed') fail(jobWords(job));
@@ -238,8 +240,6 @@ export async function planView({ root, params }) {
     form.querySelector('button[type=submit]').disabled = false;
     const plan = job.result.plan;
     const sv = plan.savings;
-    // The run is saved now: the list under the form shows it at once.
-    api('GET', '/api/plans').then(async (r) => { const fresh = await savedPlans(r, form); savedSec.replaceWith(fresh); savedSec = fresh; }).catch(() => {});
     const card = (cls, label, value, unit, range) => h('div', { class: `stat ${cls}` }, h('span', { class: 'stat-label' }, label),
       h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-unit' }, unit), range || null);
     const rs = (plan.ranges && plan.ranges.savings) || {};
