@@ -6,6 +6,7 @@
  *   massebank roads build EXTRACT -o DIR
  *   massebank roads route --roads DIR LAT,LON LAT,LON [--shortest]
  *                         [--weight T] [--json]
+ *   massebank roads fill --db FILE --roads DIR [--all] [--json]
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "core/text.h"
+#include "market/road_km.h"
 #include "roads/roads.h"
 
 static int build(int argc, char **argv)
@@ -137,11 +139,70 @@ static int route(int argc, char **argv)
     return rc;
 }
 
+/* Bring a market database's road distances up to date: every site the
+ * queue holds (--all: every published and reserved site), as the server's
+ * road worker does. */
+static int fill(int argc, char **argv)
+{
+    const char *db = NULL, *dir = NULL;
+    bool all = false, json = false;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--roads") == 0) && i + 1 < argc) {
+            *(argv[i][2] == 'd' ? &db : &dir) = argv[i + 1];
+            i++;
+        } else if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--roads") == 0) {
+            return cli_usage("roads", "%s needs a value", argv[i]);
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = true;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else {
+            return cli_usage("roads", "unknown option '%s'", argv[i]);
+        }
+    }
+    if (!db || !dir)
+        return cli_usage("roads", "roads fill --db FILE --roads DIR");
+    struct mb_error err;
+    struct mb_market m;
+    struct mb_store *st = NULL;
+    struct mb_roads *r = NULL;
+    if (mb_market_init(&m, &err))
+        return cli_fail(&err);
+    int rc = cli_open_db(db, &st, &err);
+    if (!rc)
+        rc = mb_roads_open(dir, &mb_road_tipper, &r, &err);
+    m.roads_on = true;
+    if (!rc && all)
+        rc = mb_road_fill_requeue(st, &err);
+    struct mb_road_fill f = { 0 };
+    if (!rc)
+        rc = mb_road_fill_queue(st, r, &m, 0, &f, &err);
+    if (rc) {
+        rc = cli_fail(&err);
+    } else if (json) {
+        json_t *j = json_pack("{s:I, s:I, s:I, s:s}", "sites", (json_int_t)f.sites, "pairs",
+                              (json_int_t)f.pairs, "routed", (json_int_t)f.routed,
+                              "roads_version", mb_roads_version(r));
+        cli_print_json(stdout, j);
+        json_decref(j);
+    } else {
+        printf("%zu sites: %zu pairs, %zu of them routed now, the others were up to date\n",
+               f.sites, f.pairs, f.routed);
+    }
+    mb_roads_close(r);
+    mb_store_close(st);
+    mb_market_release(&m);
+    return rc;
+}
+
 int cmd_roads(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "build") == 0)
         return build(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "route") == 0)
         return route(argc - 2, argv + 2);
-    return cli_usage("roads", "roads build EXTRACT -o DIR | roads route --roads DIR A B");
+    if (argc >= 2 && strcmp(argv[1], "fill") == 0)
+        return fill(argc - 2, argv + 2);
+    return cli_usage("roads", "roads build EXTRACT -o DIR | roads route --roads DIR A B | "
+                     "roads fill --db FILE --roads DIR");
 }

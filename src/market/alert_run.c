@@ -290,12 +290,11 @@ static int tell_matches(struct mb_store *st, const struct mb_market *m,
                         const struct mb_site_rec *site, struct instant *inst, size_t *raised,
                         struct mb_error *err)
 {
-    struct mb_site_page page = { 0 };
     struct mb_match_result res = { 0 };
     bool truncated;
-    int rc = mb_match_candidates(st, m, site, MATCHES_TOLD, &page, &truncated, err);
-    if (!rc)
-        rc = mb_match_rank(m, site, page.items, page.n, MATCHES_TOLD, &res, err);
+    size_t ncands;
+    int rc = mb_match_find(st, m, site, MATCHES_TOLD, MATCHES_TOLD, &res, &ncands, &truncated,
+                           err);
     for (size_t i = 0; i < res.n && !rc; i++) {
         const struct mb_match *x = &res.items[i];
         if (x->org_id == site->org_id || x->site_id == site->id)
@@ -318,7 +317,6 @@ static int tell_matches(struct mb_store *st, const struct mb_market *m,
         free(users);
     }
     mb_match_result_release(&res);
-    mb_site_page_release(&page);
     return rc;
 }
 

@@ -41,6 +41,10 @@ struct mb_market {
     double detour_factor;
     double co2_price_nok_per_t;
     double max_km;
+    /* A road database is in use (the server's --roads): a pair the road
+     * cache does not hold yet is "not computed", not "no road database"
+     * (market/road_km.h). Cached road distances are used either way. */
+    bool roads_on;
 };
 
 int mb_market_init(struct mb_market *m, struct mb_error *err);
@@ -96,7 +100,12 @@ struct mb_match {
     enum mb_site_type type;
     char title[160];
     double lat, lon;
-    double km;                  /* road km: great circle x detour factor */
+    double km;                  /* road km: by road (by_road) or great circle x
+                                   detour factor */
+    bool by_road;               /* km is the road database's drive for a truck */
+    const char *km_why;         /* an estimate's reason (a code, market/road_km.h) */
+    double minutes;             /* by road: driving time, ferry crossing included */
+    double ferry_km;            /* by road: km of it on a ferry */
     int overlap_months;         /* months both windows share */
     double amount_t;            /* tonnes that fit: the smaller amount or capacity */
     double transport_nok_per_t; /* km x cost per tonne-km */
@@ -135,6 +144,23 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
                   const struct mb_site_rec *cands, size_t ncands, size_t limit,
                   struct mb_match_result *out, struct mb_error *err);
 void mb_match_result_release(struct mb_match_result *r);
+
+/* The same, with each candidate's haul given (kms[i] for cands[i], in the
+ * direction supply -> receiver); kms NULL: the estimate for every one. */
+struct mb_haul_km;
+int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listing,
+                     const struct mb_site_rec *cands, const struct mb_haul_km *kms,
+                     size_t ncands, size_t limit, struct mb_match_result *out,
+                     struct mb_error *err);
+
+/* Matches of `rec` from the store (match_find.c): its candidates
+ * (mb_match_candidates, `want` as there), each pair's distance from the
+ * road cache where it holds one (never routing: the road worker fills the
+ * cache), ranked; at most `limit` (0: all). *ncands and *truncated as the
+ * candidates'. */
+int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct mb_site_rec *rec,
+                  size_t want, size_t limit, struct mb_match_result *out, size_t *ncands,
+                  bool *truncated, struct mb_error *err);
 
 /* Listings considered per match request, nearest first: twice the
  * matches asked for, at least MB_MATCH_MIN_LISTINGS. */

@@ -12,7 +12,8 @@
  * mb_terms_exclude (market/terms.h), both read from the limits column.
  *
  * Per tonne, in NOK and kg CO2:
- *   km        = great circle x detour factor
+ *   km        = the road distance from the road cache (road_km.h) where the
+ *               caller gives one, else great circle x detour factor
  *   transport = cost_nok_per_t + km x cost_nok_per_tkm
  *   fee       = the facility's gate fee / handling / processing / price,
  *               0 for a listing counterpart (its price is a transfer
@@ -32,6 +33,7 @@
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/geo.h"
+#include "market/road_km.h"
 #include "market/terms.h"
 
 unsigned mb_match_counterpart_types(enum mb_site_type t)
@@ -113,6 +115,14 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
                   const struct mb_site_rec *cands, size_t ncands, size_t limit,
                   struct mb_match_result *out, struct mb_error *err)
 {
+    return mb_match_rank_by(m, listing, cands, NULL, ncands, limit, out, err);
+}
+
+int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listing,
+                     const struct mb_site_rec *cands, const struct mb_haul_km *kms,
+                     size_t ncands, size_t limit, struct mb_match_result *out,
+                     struct mb_error *err)
+{
     memset(out, 0, sizeof *out);
     unsigned types = mb_match_counterpart_types(listing->type);
     if (!types)
@@ -141,7 +151,12 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
          * counterpart at all (not listed); one just beyond is listed as
          * excluded, since a user may accept a longer haul. */
         struct mb_point there = { c->lat, c->lon };
-        double km = mb_geo_distance_km(here, there) * m->detour_factor;
+        struct mb_haul_km haul = { .source = MB_KM_ESTIMATE,
+                                   .km = mb_geo_distance_km(here, there) * m->detour_factor,
+                                   .why = "no_road_database" };
+        if (kms)
+            haul = kms[i];
+        double km = haul.km;
         if (km > 2 * m->max_km)
             continue;
         if (km > m->max_km) {
@@ -177,6 +192,10 @@ int mb_match_rank(const struct mb_market *m, const struct mb_site_rec *listing,
         x->lat = c->lat;
         x->lon = c->lon;
         x->km = km;
+        x->by_road = haul.source == MB_KM_ROAD;
+        x->km_why = x->by_road ? NULL : haul.why;
+        x->minutes = haul.minutes;
+        x->ferry_km = haul.ferry_km;
         x->overlap_months = months;
         double theirs = c->amount_t;
         if (!is_listing(c->type) && !(theirs > 0))

@@ -12,7 +12,9 @@
  * docs/scenario-format.md). Transport is left to the factor register, as
  * in the market's matches. mb_market_region_plan_scenario collects a
  * region's published and reserved sites for a plan request, for the
- * server's plan jobs and `massebank plan --db` alike.
+ * server's plan jobs and `massebank plan --db` alike, with the road
+ * distances the road cache holds for its pairs (source "road",
+ * docs/roads.md); every other haul stays an estimate and the plan says so.
  */
 #include "market/market.h"
 
@@ -111,6 +113,105 @@ json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_sit
     return root;
 }
 
+/* A scenario site's stored id and position, by id. */
+struct placed {
+    int64_t id;
+    double lat, lon;
+    const char *sid;
+};
+
+static int by_placed_id(const void *a, const void *b)
+{
+    const struct placed *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static const struct placed *find_placed(const struct placed *v, size_t n, int64_t id)
+{
+    struct placed key = { .id = id };
+    return bsearch(&key, v, n, sizeof key, by_placed_id);
+}
+
+/* The pairs of unordered sites, so a pair cached in both directions is
+ * given once (a scenario distance holds both ways). */
+struct pair_key {
+    int64_t lo, hi;
+    size_t row;
+};
+
+static int by_pair(const void *a, const void *b)
+{
+    const struct pair_key *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    if (x->hi != y->hi)
+        return x->hi < y->hi ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+/* transport.distances of the scenario from the road cache: each pair of
+ * its sites the cache holds a road distance for, computed for the sites'
+ * present positions. */
+static int add_road_distances(struct mb_store *st, json_t *scn, const struct mb_site_rec *sites,
+                              size_t n, struct mb_error *err)
+{
+    struct mb_road_row *rows;
+    size_t nrows;
+    int rc = mb_store_road_list(st, &rows, &nrows, err);
+    if (rc || nrows == 0) {
+        free(rows);
+        return rc;
+    }
+    json_t *list = json_object_get(scn, "sites");
+    struct placed *v = mb_xcalloc(json_array_size(list) + 1, sizeof *v);
+    size_t nv = 0, i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        const char *sid = json_string_value(json_object_get(e, "id"));
+        if (!sid || !sid[0])
+            continue;
+        int64_t id = strtoll(sid + 1, NULL, 10);
+        for (size_t k = 0; k < n; k++)
+            if (sites[k].id == id) {
+                v[nv++] = (struct placed){ id, sites[k].lat, sites[k].lon, sid };
+                break;
+            }
+    }
+    qsort(v, nv, sizeof *v, by_placed_id);
+    struct pair_key *keys = mb_xcalloc(nrows + 1, sizeof *keys);
+    size_t nk = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        const struct mb_road_row *w = &rows[r];
+        const struct placed *a = find_placed(v, nv, w->from_site);
+        const struct placed *b = find_placed(v, nv, w->to_site);
+        if (!a || !b || a->lat != w->from_lat || a->lon != w->from_lon ||
+            b->lat != w->to_lat || b->lon != w->to_lon)
+            continue;
+        keys[nk++] = (struct pair_key){ w->from_site < w->to_site ? w->from_site : w->to_site,
+                                        w->from_site < w->to_site ? w->to_site : w->from_site,
+                                        r };
+    }
+    qsort(keys, nk, sizeof *keys, by_pair);
+    json_t *d = json_array();
+    for (size_t k = 0; k < nk; k++) {
+        if (k > 0 && keys[k].lo == keys[k - 1].lo && keys[k].hi == keys[k - 1].hi)
+            continue;
+        const struct mb_road_row *w = &rows[keys[k].row];
+        json_array_append_new(d, json_pack("{s:s, s:s, s:f, s:s, s:f, s:f}",
+            "from", find_placed(v, nv, w->from_site)->sid,
+            "to", find_placed(v, nv, w->to_site)->sid, "km", w->km, "source", "road",
+            "minutes", w->minutes, "ferry_km", w->ferry_km));
+    }
+    if (json_array_size(d))
+        json_object_set_new(json_object_get(scn, "transport"), "distances", d);
+    else
+        json_decref(d);
+    free(keys);
+    free(v);
+    free(rows);
+    return 0;
+}
+
 static bool in_list(json_t *list, const char *code)
 {
     size_t i;
@@ -191,9 +292,16 @@ int mb_market_region_plan_scenario(struct mb_store *st, const struct mb_market *
     const char *name = json_string_value(json_object_get(req, "name"));
     json_t *scn = mb_market_region_scenario(m, sites, n, f, t,
                                             name ? name : "massebank region plan");
+    rc = add_road_distances(st, scn, sites, n, err);
+    if (rc) {
+        json_decref(scn);
+        scn = NULL;
+    }
     for (size_t i = 0; i < n; i++)
         mb_site_rec_release(&sites[i]);
     free(sites);
+    if (rc)
+        return rc;
     static const char *const passed[] = { "co2_price_nok_per_t", "objective", "factors",
                                           "out_of_region" };
     for (size_t k = 0; k < 4; k++) {

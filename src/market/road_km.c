@@ -36,8 +36,8 @@ static void answer(const struct mb_road_row *row, const struct mb_site_rec *a,
         out->ferry_km = row->ferry_km;
         out->why = NULL;
     } else {
-        estimate(a, b, detour, strcmp(row->status, "no_road_near") == 0
-                                   ? "no road near a site" : "no route by road", out);
+        estimate(a, b, detour, strcmp(row->status, "no_road_near") == 0 ? "no_road_near"
+                                                                        : "no_route", out);
     }
 }
 
@@ -47,7 +47,7 @@ int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site
 {
     memset(out, 0, sizeof *out);
     if (!roads) {
-        estimate(a, b, detour, "no road database", out);
+        estimate(a, b, detour, "no_road_database", out);
         return 0;
     }
     const char *version = mb_roads_version(roads);
@@ -81,5 +81,23 @@ int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site
             return rc;
     }
     answer(&row, a, b, detour, out);
+    return 0;
+}
+
+int mb_haul_km_cached(struct mb_store *st, bool roads_on, const struct mb_site_rec *a,
+                      const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
+                      struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct mb_road_row row;
+    bool found;
+    int rc = mb_store_road_get(st, a->id, b->id, NULL, a->lat, a->lon, b->lat, b->lon, &row,
+                               &found, err);
+    if (rc)
+        return rc;
+    if (found)
+        answer(&row, a, b, detour, out);
+    else
+        estimate(a, b, detour, roads_on ? "not_computed" : "no_road_database", out);
     return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef MB_MARKET_ROAD_KM_H
 #define MB_MARKET_ROAD_KM_H
 
+#include "market/market.h"
 #include "roads/roads.h"
 #include "store/store.h"
 
@@ -21,8 +22,10 @@ struct mb_haul_km {
     double km;
     double minutes;   /* road only; 0 for an estimate */
     double ferry_km;  /* road only */
-    const char *why;  /* for an estimate: "no road database", "no road near a site",
-                         "no route by road" (static text) */
+    const char *why;  /* for an estimate, a code (static text): "no_road_database",
+                         "no_road_near" (a site is far from any road truck may use),
+                         "no_route" (no road between them), "not_computed" (a road
+                         database is in use and the pair is waiting in the queue) */
 };
 
 const char *mb_km_source_name(enum mb_km_source s);
@@ -33,5 +36,39 @@ const char *mb_km_source_name(enum mb_km_source s);
 int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site_rec *a,
                const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
                struct mb_error *err);
+
+/* The haul as the cache knows it, never routing (for requests): the road
+ * figure if a row for these positions exists (made by any road database),
+ * else the estimate, why "not_computed" when `roads_on` (a road database
+ * is in use) and "no_road_database" otherwise. */
+int mb_haul_km_cached(struct mb_store *st, bool roads_on, const struct mb_site_rec *a,
+                      const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
+                      struct mb_error *err);
+
+/* ---- bringing the cache up to date (road_fill.c) ---- */
+
+struct mb_road_fill {
+    size_t sites;   /* sites taken from the queue */
+    size_t pairs;   /* pairs looked at */
+    size_t routed;  /* of them computed now (the others were up to date) */
+};
+
+/* Bring the cached pairs of site `id` up to date with `roads`: the pairs
+ * matching looks at (a listing with its match candidates, a facility
+ * with the listings in reach that it could take from or give to), each
+ * in the direction a load drives. Routes outside any transaction and
+ * writes the new rows in one. A site that is not published or reserved
+ * (or no longer exists) has none. Adds to *stats. */
+int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
+                      int64_t id, struct mb_road_fill *stats, struct mb_error *err);
+
+/* Queue every published and reserved site (a road database was opened:
+ * the pairs of another one are stale). */
+int mb_road_fill_requeue(struct mb_store *st, struct mb_error *err);
+
+/* Take up to `max` sites off the queue (0: until it is empty), in its order
+ * first, filling each. Adds to *stats. */
+int mb_road_fill_queue(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
+                       size_t max, struct mb_road_fill *stats, struct mb_error *err);
 
 #endif

@@ -118,12 +118,34 @@ static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
 {
     char month[8];
     mb_month_format(f->month, month);
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:f,s:f,s:f,s:f,s:f}",
+    const struct mb_distance *d;
+    enum mb_km_kind kind = mb_scenario_km_kind(s, f->from, f->to, &d);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:s}",
         "from", s->sites[f->from].id, "from_kind", mb_site_kind_name(s->sites[f->from].kind),
         "to", s->sites[f->to].id, "to_kind", mb_site_kind_name(s->sites[f->to].kind),
         "month", month, "material", s->catalog.items[f->material].code,
         "class", f->cls, "tonnes", f->t, "km", f->km, "tonne_km", f->t * f->km,
-        "truckloads", f->truckloads, "cost_nok", f->cost_nok, "co2_kg", f->co2_kg);
+        "truckloads", f->truckloads, "cost_nok", f->cost_nok, "co2_kg", f->co2_kg,
+        "km_source", mb_km_kind_name(kind));
+    if (kind == MB_KM_KIND_ROAD && d->ferry_km > 0)
+        json_object_set_new(o, "ferry_km", json_real(d->ferry_km));
+    return o;
+}
+
+/* Tonne-km of the flows by the kind of their distance: how much of a
+ * figure rests on road distances and how much on the estimate. */
+static json_t *km_kinds_json(const struct mb_scenario *s, const struct mb_flow *f, size_t n)
+{
+    double tkm[MB_KM_KIND_COUNT] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        tkm[mb_scenario_km_kind(s, f[i].from, f[i].to, NULL)] += f[i].t * f[i].km;
+    json_t *o = json_object();
+    for (int k = 0; k < MB_KM_KIND_COUNT; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s_tonne_km", mb_km_kind_name(k));
+        json_object_set_new(o, key, json_real(tkm[k]));
+    }
+    return o;
 }
 
 static json_t *shortfalls_json(const struct mb_scenario *s,
@@ -242,6 +264,9 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
         s->transport.co2_per_t, "boundary", mb_boundary_name(s->transport.boundary),
         "objective", mb_objective_name(s->objective)));
     json_object_set_new(root, "method", method_json(s, p));
+    json_object_set_new(root, "distances", json_pack("{s:o,s:o}", "plan",
+        km_kinds_json(s, p->flows, p->nflows), "baseline",
+        km_kinds_json(s, p->baseline_flows, p->nbaseline_flows)));
     if (p->uncertainty.draws > 0) {
         json_t *sens;
         json_object_set_new(root, "ranges", uncertainty_json(&p->uncertainty, &sens));

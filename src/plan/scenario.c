@@ -1225,11 +1225,37 @@ static void parse_distances(struct ctx *c, json_t *t)
             mb_problems_add(c->p, p, "must be an object");
             continue;
         }
-        static const char *const keys[] = { "from", "to", "km", NULL };
+        static const char *const keys[] = { "from", "to", "km", "source", "minutes",
+                                            "ferry_km", NULL };
         check_keys(c, e, p, keys);
         const char *a = get_str(c, e, "from", p, true), *b = get_str(c, e, "to", p, true);
-        double km;
+        double km, minutes = 0, ferry_km = 0;
         bool ok = get_num(c, e, "km", p, &km, true, 0, 10000);
+        /* Where the figure comes from: a table (the default) or the road
+         * database (then with its time and ferry part, if known). */
+        enum mb_km_kind kind = MB_KM_KIND_TABLE;
+        const char *src = get_str(c, e, "source", p, false);
+        if (src && strcmp(src, "road") == 0) {
+            kind = MB_KM_KIND_ROAD;
+        } else if (src && strcmp(src, "table") != 0) {
+            char q[180];
+            sub(q, sizeof q, p, "source");
+            mb_problems_add(c->p, q, "unknown source '%.40s' (road, table)", src);
+            ok = false;
+        }
+        if (json_object_get(e, "minutes") && !get_num(c, e, "minutes", p, &minutes, false, 0,
+                                                      100000))
+            ok = false;
+        if (json_object_get(e, "ferry_km") && !get_num(c, e, "ferry_km", p, &ferry_km, false, 0,
+                                                       10000))
+            ok = false;
+        if (ok && ferry_km > km) {
+            char q[180];
+            sub(q, sizeof q, p, "ferry_km");
+            mb_problems_add(c->p, q, "%g km on ferries is more than the whole %g km", ferry_km,
+                            km);
+            ok = false;
+        }
         long ia = a ? site_index(s, a) : -1, ib = b ? site_index(s, b) : -1;
         if (a && ia < 0)
             mb_problems_add(c->p, p, "no site with id '%.60s'", a);
@@ -1249,8 +1275,10 @@ static void parse_distances(struct ctx *c, json_t *t)
                             "(%.1f km)", km, gc);
             continue;
         }
-        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km, i };
-        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km, i };
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km, i, kind,
+                                                              minutes, ferry_km };
+        s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km, i, kind,
+                                                              minutes, ferry_km };
     }
     qsort(s->distances, s->ndistances, sizeof *s->distances, cmp_distance);
     /* A pair given twice must agree: otherwise which one counted would
@@ -1271,15 +1299,34 @@ static void parse_distances(struct ctx *c, json_t *t)
     }
 }
 
+const char *mb_km_kind_name(enum mb_km_kind k)
+{
+    static const char *const names[MB_KM_KIND_COUNT] = { "estimate", "table", "road" };
+    return (unsigned)k < MB_KM_KIND_COUNT ? names[k] : "estimate";
+}
+
+static const struct mb_distance *explicit_km(const struct mb_scenario *s, size_t a, size_t b)
+{
+    if (!s->ndistances)
+        return NULL;
+    struct mb_distance key = { .a = a, .b = b };
+    return bsearch(&key, s->distances, s->ndistances, sizeof key, cmp_distance);
+}
+
+enum mb_km_kind mb_scenario_km_kind(const struct mb_scenario *s, size_t a, size_t b,
+                                    const struct mb_distance **d)
+{
+    const struct mb_distance *x = explicit_km(s, a, b);
+    if (d)
+        *d = x;
+    return x ? x->kind : MB_KM_KIND_ESTIMATE;
+}
+
 double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b)
 {
-    if (s->ndistances) {
-        struct mb_distance key = { a, b, 0 };
-        const struct mb_distance *d = bsearch(&key, s->distances, s->ndistances,
-                                              sizeof key, cmp_distance);
-        if (d)
-            return d->km;
-    }
+    const struct mb_distance *d = explicit_km(s, a, b);
+    if (d)
+        return d->km;
     double f = s->transport.detour_factor;
     if (s->sites[a].detour > f)
         f = s->sites[a].detour;

@@ -134,10 +134,18 @@ enum mb_factor_id mb_production_factor(const struct mb_material *m);
 double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
                             enum mb_factor_id id);
 
+/* What kind of distance a haul's km is (docs/roads.md): great circle x
+ * detour factor, a distance the scenario gives from a table, or the road
+ * database's drive (source "road"). */
+enum mb_km_kind { MB_KM_KIND_ESTIMATE, MB_KM_KIND_TABLE, MB_KM_KIND_ROAD, MB_KM_KIND_COUNT };
+const char *mb_km_kind_name(enum mb_km_kind k);
+
 struct mb_distance {
     size_t a, b; /* site indexes */
     double km;
     size_t item; /* its index in transport.distances */
+    enum mb_km_kind kind;     /* table or road */
+    double minutes, ferry_km; /* road: the drive's time and its part on ferries (0: not given) */
 };
 
 /* How much shorter than the straight line an explicit road distance may
@@ -198,6 +206,11 @@ const struct mb_municipalities *mb_scenario_municipalities(struct mb_error *err)
  * scenario gives one, else great circle x the larger of the scenario's and
  * the two sites' detour factors. */
 double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b);
+
+/* Which kind of distance mb_scenario_km(s, a, b) is; *d (if not NULL) is
+ * the explicit distance, NULL for an estimate. */
+enum mb_km_kind mb_scenario_km_kind(const struct mb_scenario *s, size_t a, size_t b,
+                                    const struct mb_distance **d);
 
 /* A landfill's or quarry's capacity in calendar year `year` (in its
  * capacity unit; < 0 unlimited). */

@@ -349,12 +349,10 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
         (r->type == MB_TYPE_SUPPLY ? left_s : left_n)[i] = r->amount_t;
         if (r->type != MB_TYPE_SUPPLY)
             continue;
-        struct mb_site_page page = { 0 };
         bool truncated;
-        rc = mb_match_candidates(st, m, r, 2 * MB_MHP_RECEIVERS + n, &page, &truncated, err);
-        if (rc == 0)
-            rc = mb_match_rank(m, r, page.items, page.n, 0, &res[i], err);
-        mb_site_page_release(&page);
+        size_t ncands;
+        rc = mb_match_find(st, m, r, 2 * MB_MHP_RECEIVERS + n, 0, &res[i], &ncands, &truncated,
+                           err);
     }
     if (rc == 0) {
         on_site(out, m, left_s, left_n, res);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "domain/geo.h"
 
 extern char **environ;
 
@@ -52,7 +53,8 @@ static const float truck_kph[14] = {
 };
 
 /* The rest of the rules vehicle_profile applies, for the version hash. */
-#define RULES FORMAT " no road preferred; properties neutral; placement without ferries"
+#define RULES FORMAT " no road preferred; properties neutral; placement without ferries;" \
+    " access in a straight line at 20 km/h"
 
 static const char *const mem_files[] = {
     PREFIX "-nodes.mem", PREFIX "-segments.mem", PREFIX "-ways.mem", PREFIX "-relations.mem",
@@ -447,9 +449,16 @@ int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, do
             out->ferry_km += q->dist - p->dist;
         last = q;
     }
+    /* The way onto the road network and off it: each point to the road
+     * point the route starts or ends at (radians in Routino's output). */
+    const double deg = 180.0 / M_PI;
+    struct mb_point a = { lat1, lon1 }, b = { lat2, lon2 };
+    struct mb_point a_road = { o->lat * deg, o->lon * deg }, b_road = { last->lat * deg,
+                                                                        last->lon * deg };
+    out->access_km = mb_geo_distance_km(a, a_road) + mb_geo_distance_km(b_road, b);
     out->status = MB_ROAD_OK;
-    out->km = last->dist;
-    out->minutes = last->time;
+    out->km = last->dist + out->access_km;
+    out->minutes = last->time + out->access_km / MB_ROAD_ACCESS_KPH * 60.0;
     Routino_DeleteRoute(o);
 out:
     pthread_mutex_unlock(&lock);

@@ -51,10 +51,15 @@ enum mb_road_status {
 
 struct mb_road_leg {
     enum mb_road_status status;
-    double km;        /* on the road, snapped point to snapped point */
-    double minutes;   /* at the profile's speeds, ferry crossing included */
+    double km;        /* the whole drive: access_km + on the road */
+    double minutes;   /* at the profile's speeds, ferry crossing and access included */
     double ferry_km;  /* the part of km on ferries */
+    double access_km; /* the part of km off the road network: each point to where
+                         it meets a road, in a straight line (a site road or yard) */
 };
+
+/* Speed on a site's own road or yard, km/h (the access part of a drive). */
+#define MB_ROAD_ACCESS_KPH 20.0
 
 /* Build a road database in `dir` (created; must not hold one already)
  * from an OpenStreetMap extract (.osm, .osm.pbf, .o5m, optionally .gz or

@@ -13,6 +13,7 @@
 #include "domain/refdata_json.h"
 #include "server/api_util.h"
 
+#include "roads/roads.h"
 #include "server/srv.h"
 #include "store/store.h"
 
@@ -25,8 +26,16 @@ void mb_api_health(struct mb_req *r, int64_t id)
     static const char *const none[] = { NULL };
     if (mb_req_check_query(r, none))
         return;
-    mb_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ok", "schema_version",
-                                    mb_store_schema_version(r->st)));
+    /* The road database, if any, and the sites waiting for their road
+     * distances (docs/roads.md). */
+    json_t *roads = json_null();
+    int64_t waiting = 0;
+    struct mb_error err;
+    if (r->srv->roads && mb_store_road_queue_count(r->st, &waiting, &err) == 0)
+        roads = json_pack("{s:s, s:I}", "version", mb_roads_version(r->srv->roads),
+                          "sites_waiting", (json_int_t)waiting);
+    mb_reply_json(r, 200, json_pack("{s:s, s:i, s:o}", "status", "ok", "schema_version",
+                                    mb_store_schema_version(r->st), "roads", roads));
 }
 
 void mb_api_openapi(struct mb_req *r, int64_t id)

@@ -322,6 +322,19 @@ static bool match_append(struct mb_strbuf *b, const struct mb_match *m, const ch
         mb_strbuf_adds(b, keys[i]);
         add_real(b, reals[i]);
     }
+    /* Which kind of distance km is (docs/roads.md): by road, with the
+     * drive's minutes and its ferry km, or the estimate and why. */
+    mb_strbuf_adds(b, m->by_road ? ",\"km_source\":\"road\",\"km_why\":null"
+                                 : ",\"km_source\":\"estimate\",\"km_why\":");
+    if (!m->by_road)
+        add_str(b, m->km_why ? m->km_why : "no_road_database");
+    mb_strbuf_adds(b, ",\"minutes\":");
+    if (m->by_road && isfinite(m->minutes))
+        add_real(b, m->minutes);
+    else
+        mb_strbuf_adds(b, "null");
+    mb_strbuf_adds(b, ",\"ferry_km\":");
+    add_real(b, m->by_road && isfinite(m->ferry_km) ? m->ferry_km : 0);
     mb_strbuf_adds(b, ",\"overlap_months\":");
     add_int(b, m->overlap_months);
     static const char *const rest[] = { ",\"amount_t\":", ",\"transport_nok_per_t\":",
@@ -353,14 +366,13 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
     if (mb_api_site(r, id, &rec))
         return;
     const struct mb_market *m = &r->srv->market;
-    struct mb_site_page page = { 0 };
     struct mb_error err;
     struct mb_match_result res = { 0 };
     bool truncated;
-    if (mb_match_candidates(r->st, m, &rec, (size_t)limit, &page, &truncated, &err) != 0 ||
-        mb_match_rank(m, &rec, page.items, page.n, (size_t)limit, &res, &err) != 0) {
+    size_t ncands = 0;
+    if (mb_match_find(r->st, m, &rec, (size_t)limit, (size_t)limit, &res, &ncands, &truncated,
+                      &err) != 0) {
         mb_reply_mb_error(r, &err);
-        mb_site_page_release(&page);
         mb_site_rec_release(&rec);
         return;
     }
@@ -409,7 +421,7 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
         first = false;
     }
     mb_strbuf_adds(&out, "],\"candidates\":");
-    add_int(&out, (int64_t)page.n);
+    add_int(&out, (int64_t)ncands);
     mb_strbuf_adds(&out, truncated ? ",\"candidates_truncated\":true"
                                    : ",\"candidates_truncated\":false");
     if (!res.has_alternative) {
@@ -438,7 +450,6 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
     }
     mb_strbuf_adds(&out, "}");
     mb_match_result_release(&res);
-    mb_site_page_release(&page);
     mb_site_rec_release(&rec);
     size_t len = out.len;
     mb_reply_owned(r, 200, "application/json", mb_strbuf_take(&out), len);

@@ -41,6 +41,8 @@ static const char usage[] =
     "  --smtp-ca FILE   certificates to trust for the relay (default: the system's)\n"
     "  --alert-interval S  seconds between two alert rounds (default 5)\n"
     "  --digest-period S   seconds between two digests of one user (default 86400)\n"
+    "  --roads DIR      road distances from this road database (massebank roads\n"
+    "                   build; default: none, distances are estimates)\n"
     "  --no-demo        do not load the demo region into a new database\n"
     "  --log FILE       request log (default: standard error; 'off' for none)\n";
 
@@ -93,6 +95,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(a, "--static") == 0)
             cfg.static_dir = v;
+        else if (strcmp(a, "--roads") == 0)
+            cfg.roads_dir = v;
         else if (strcmp(a, "--files") == 0)
             cfg.files_dir = v;
         else if (strcmp(a, "--lock-window") == 0) {

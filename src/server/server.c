@@ -24,6 +24,7 @@
 #include "core/text.h"
 #include "market/auth.h"
 #include "market/listing.h"
+#include "market/road_km.h"
 #include "exchange/addresses.h"
 #include "market/seed.h"
 #include "server/assets.h"
@@ -615,6 +616,7 @@ static void release(struct mb_server *sv)
         mb_store_close(s->stores[i]);
     free(s->stores);
     mb_limiter_free(s->limiter);
+    mb_roads_close(s->roads);
     mb_market_release(&s->market);
     pthread_mutex_destroy(&s->lock);
     free_logins(sv);
@@ -705,8 +707,21 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         if (sv->nlogins > 0 && (rc = mb_store_alert_cursor_skip(st, err)) != 0)
             goto fail;
     }
-    if ((rc = mb_jobs_start(s, err)) != 0)
+    /* A road database: every site's pairs are looked at again once (a
+     * new database makes the cached ones stale), by the road worker. */
+    if (cfg->roads_dir) {
+        if ((rc = mb_roads_open(cfg->roads_dir, &mb_road_tipper, &s->roads, err)) != 0)
+            goto fail;
+        s->market.roads_on = true;
+        if ((rc = mb_road_fill_requeue(st, err)) != 0)
+            goto fail;
+        if ((rc = mb_road_worker_start(s, err)) != 0)
+            goto fail;
+    }
+    if ((rc = mb_jobs_start(s, err)) != 0) {
+        mb_road_worker_stop(s);
         goto fail;
+    }
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -714,6 +729,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     if (inet_pton(AF_INET, s->cfg.host, &addr.sin_addr) != 1) {
         rc = mb_error_set(err, MB_EINVAL, "--host", "'%s' is not an IPv4 address", s->cfg.host);
         mb_jobs_stop(s);
+        mb_road_worker_stop(s);
         goto fail;
     }
     sv->daemon = MHD_start_daemon(
@@ -729,6 +745,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         rc = mb_error_set(err, MB_EIO, "--port", "cannot listen on %s:%d (in use?)",
                           s->cfg.host, cfg->port);
         mb_jobs_stop(s);
+        mb_road_worker_stop(s);
         goto fail;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(sv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -740,6 +757,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     if ((rc = mb_mailer_start(s, err)) != 0) {
         MHD_stop_daemon(sv->daemon);
         mb_jobs_stop(s);
+        mb_road_worker_stop(s);
         goto fail;
     }
     *out = sv;
@@ -768,5 +786,6 @@ void mb_server_stop(struct mb_server *sv)
     MHD_stop_daemon(sv->daemon);
     mb_mailer_stop(s);
     mb_jobs_stop(s);
+    mb_road_worker_stop(s);
     release(sv);
 }

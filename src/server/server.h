@@ -38,6 +38,8 @@ struct mb_server_config {
                                    the outbox) */
     int alert_interval;       /* seconds between two alert rounds (0: 5) */
     int digest_period;        /* seconds between two digests of one user (0: 86400) */
+    const char *roads_dir;    /* road database (massebank roads build), NULL: none,
+                                 distances are estimates (docs/roads.md) */
 };
 
 struct mb_server;

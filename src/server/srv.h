@@ -14,6 +14,8 @@
 
 struct mb_limiter;
 struct mb_jobs;
+struct mb_roads;
+struct mb_road_worker;
 
 struct mb_srv {
     struct mb_server_config cfg;
@@ -25,6 +27,8 @@ struct mb_srv {
     size_t nstores, cap_stores;
     struct mb_limiter *limiter;
     struct mb_jobs *jobs;
+    struct mb_roads *roads;        /* --roads: the road database, NULL without */
+    struct mb_road_worker *road_worker;
     struct mb_mailer *mailer;
     char base_url[300];            /* links in mail: --public-url or http://host:port */
 };
@@ -182,6 +186,12 @@ int mb_jobs_start(struct mb_srv *s, struct mb_error *err);
 void mb_jobs_stop(struct mb_srv *s);
 /* Wake the worker: a job was queued in the store. */
 void mb_jobs_notify(struct mb_srv *s);
+
+/* Road distances (road_worker.c, with --roads): one thread brings the
+ * cache up to date from the durable queue. */
+int mb_road_worker_start(struct mb_srv *s, struct mb_error *err);
+void mb_road_worker_stop(struct mb_srv *s);
+void mb_road_worker_notify(struct mb_srv *s);
 
 /* Alerts and mail (mailer.c): one thread raises alerts, queues digests
  * and sends the outbox. */

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 14
+#define MB_STORE_SCHEMA_VERSION 15
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -932,15 +932,35 @@ struct mb_road_row {
     int64_t computed;                          /* Unix seconds */
 };
 
-/* The row for (from, to) if it is still valid: computed by `db_version`
- * for these positions. *found false otherwise (none, or stale). */
+/* The row for (from, to) if it is still valid: computed for these
+ * positions, by `db_version` (NULL: by whichever road database made it).
+ * *found false otherwise (none, or stale). */
 int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char *db_version,
                       double from_lat, double from_lon, double to_lat, double to_lon,
                       struct mb_road_row *out, bool *found, struct mb_error *err);
 /* Insert or replace the row of its pair. */
 int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
                       struct mb_error *err);
+/* Every pair with a road distance (status 'road'), by from and to site;
+ * *rows is malloc'ed. Compare positions before use. */
+int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n,
+                       struct mb_error *err);
 /* Forget every pair of a site (it moved). */
 int mb_store_road_forget(struct mb_store *st, int64_t site, struct mb_error *err);
+
+/* The durable queue of sites whose pairs are to be brought up to date
+ * (schema 15; triggers fill it when a site is written). The next entry
+ * (the newest write first, then the backlog oldest first): *found false
+ * when the queue is empty. */
+int mb_store_road_queue_next(struct mb_store *st, int64_t *site, int64_t *seq, bool *found,
+                             struct mb_error *err);
+/* Take the entry off if it is still the one taken (not queued again since). */
+int mb_store_road_queue_done(struct mb_store *st, int64_t site, int64_t seq,
+                             struct mb_error *err);
+/* Queue a site (first in line, if not waiting already), or every
+ * published and reserved site not waiting (site 0; behind the others). */
+int mb_store_road_queue_add(struct mb_store *st, int64_t site, struct mb_error *err);
+/* Entries waiting. */
+int mb_store_road_queue_count(struct mb_store *st, int64_t *n, struct mb_error *err);
 
 #endif

@@ -4,6 +4,7 @@
  * road database's version and both sites' positions are those it was
  * computed for.
  */
+#include <sqlite3.h>
 #include <string.h>
 
 #include "core/text.h"
@@ -11,6 +12,25 @@
 
 #define ROAD_COLS "from_site, to_site, db_version, from_lat, from_lon, to_lat, to_lon," \
     " status, km, minutes, ferry_km, computed"
+
+static int read_row(sqlite3_stmt *s, void *item, struct mb_error *err)
+{
+    (void)err;
+    struct mb_road_row *out = item;
+    out->from_site = sqlite3_column_int64(s, 0);
+    out->to_site = sqlite3_column_int64(s, 1);
+    mb_st_col_copy(s, 2, out->db_version, sizeof out->db_version);
+    out->from_lat = sqlite3_column_double(s, 3);
+    out->from_lon = sqlite3_column_double(s, 4);
+    out->to_lat = sqlite3_column_double(s, 5);
+    out->to_lon = sqlite3_column_double(s, 6);
+    mb_st_col_copy(s, 7, out->status, sizeof out->status);
+    out->km = sqlite3_column_double(s, 8);
+    out->minutes = sqlite3_column_double(s, 9);
+    out->ferry_km = sqlite3_column_double(s, 10);
+    out->computed = sqlite3_column_int64(s, 11);
+    return 0;
+}
 
 int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char *db_version,
                       double from_lat, double from_lon, double to_lat, double to_lon,
@@ -21,7 +41,7 @@ int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char 
     sqlite3_stmt *s;
     /* Positions compare exactly: they are the sites' stored doubles. */
     int rc = mb_st_prepare(st, "SELECT " ROAD_COLS " FROM road_distance WHERE from_site = ?"
-                           " AND to_site = ? AND db_version = ? AND from_lat = ?"
+                           " AND to_site = ? AND (?3 IS NULL OR db_version = ?3) AND from_lat = ?"
                            " AND from_lon = ? AND to_lat = ? AND to_lon = ?", &s, err);
     if (rc)
         return rc;
@@ -34,18 +54,7 @@ int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char 
     mb_st_bound(sqlite3_bind_double(s, 7, to_lon));
     rc = mb_st_step(s);
     if (rc == SQLITE_ROW) {
-        out->from_site = sqlite3_column_int64(s, 0);
-        out->to_site = sqlite3_column_int64(s, 1);
-        mb_st_col_copy(s, 2, out->db_version, sizeof out->db_version);
-        out->from_lat = sqlite3_column_double(s, 3);
-        out->from_lon = sqlite3_column_double(s, 4);
-        out->to_lat = sqlite3_column_double(s, 5);
-        out->to_lon = sqlite3_column_double(s, 6);
-        mb_st_col_copy(s, 7, out->status, sizeof out->status);
-        out->km = sqlite3_column_double(s, 8);
-        out->minutes = sqlite3_column_double(s, 9);
-        out->ferry_km = sqlite3_column_double(s, 10);
-        out->computed = sqlite3_column_int64(s, 11);
+        read_row(s, out, err);
         *found = true;
         rc = 0;
     } else {
@@ -79,6 +88,22 @@ int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
     return mb_st_exec(st, s, "from_site", err);
 }
 
+int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n,
+                       struct mb_error *err)
+{
+    *rows = NULL;
+    *n = 0;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT " ROAD_COLS " FROM road_distance WHERE status = 'road'"
+                           " ORDER BY from_site, to_site", &s, err);
+    if (rc)
+        return rc;
+    void *v = NULL;
+    rc = mb_st_collect(st, s, sizeof **rows, read_row, &v, n, err);
+    *rows = v;
+    return rc;
+}
+
 int mb_store_road_forget(struct mb_store *st, int64_t site, struct mb_error *err)
 {
     sqlite3_stmt *s;
@@ -88,4 +113,73 @@ int mb_store_road_forget(struct mb_store *st, int64_t site, struct mb_error *err
         return rc;
     mb_st_bound(sqlite3_bind_int64(s, 1, site));
     return mb_st_exec(st, s, NULL, err);
+}
+
+int mb_store_road_queue_next(struct mb_store *st, int64_t *site, int64_t *seq, bool *found,
+                             struct mb_error *err)
+{
+    *found = false;
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT site_id, seq FROM road_queue ORDER BY seq LIMIT 1", &s,
+                           err);
+    if (rc)
+        return rc;
+    rc = mb_st_step(s);
+    if (rc == SQLITE_ROW) {
+        *site = sqlite3_column_int64(s, 0);
+        *seq = sqlite3_column_int64(s, 1);
+        *found = true;
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
+}
+
+int mb_store_road_queue_done(struct mb_store *st, int64_t site, int64_t seq,
+                             struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "DELETE FROM road_queue WHERE site_id = ? AND seq = ?", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, site));
+    mb_st_bound(sqlite3_bind_int64(s, 2, seq));
+    return mb_st_exec(st, s, NULL, err);
+}
+
+int mb_store_road_queue_add(struct mb_store *st, int64_t site, struct mb_error *err)
+{
+    if (site == 0)
+        /* Every site in the market, after those already waiting; one
+         * already waiting keeps its place. */
+        return mb_st_run(st, "INSERT OR IGNORE INTO road_queue(site_id, seq)"
+                         " SELECT id, (SELECT coalesce(max(seq), 0) FROM road_queue) + id"
+                         " FROM site WHERE status IN ('published', 'reserved')", err);
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "INSERT OR IGNORE INTO road_queue(site_id, seq)"
+                           " SELECT id, (SELECT coalesce(min(seq), 0) - 1 FROM road_queue)"
+                           " FROM site WHERE id = ?", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, site));
+    return mb_st_exec(st, s, NULL, err);
+}
+
+int mb_store_road_queue_count(struct mb_store *st, int64_t *n, struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "SELECT count(*) FROM road_queue", &s, err);
+    if (rc)
+        return rc;
+    rc = mb_st_step(s);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(s, 0);
+        rc = 0;
+    } else {
+        rc = mb_st_error(st, rc, NULL, err);
+    }
+    mb_st_finish(s);
+    return rc;
 }

@@ -626,10 +626,42 @@ static const char MIGRATION_1[] =
     " PRIMARY KEY (from_site, to_site)) WITHOUT ROWID;" \
     "CREATE INDEX road_distance_to ON road_distance(to_site);"
 
+/* Schema 15: the durable queue of sites whose road distances are to be
+ * brought up to date (docs/roads.md). Triggers put a site in it whenever
+ * it is written in a way that changes its pairs (new, moved, another
+ * status, type, window or material), in the writing transaction itself,
+ * so no write path can forget it; a new number (seq) each time, so a
+ * worker that finished an older one does not take a newer one off. The
+ * newest write comes first (the lowest seq): the user who just wrote a
+ * listing waits for its distances, a backlog of old ones does not. A
+ * moved site's cached pairs are deleted with the move. Sites that exist
+ * when the schema arrives are queued. */
+#define ROAD_ENQUEUE(id) \
+    " DELETE FROM road_queue WHERE site_id = " id ";" \
+    " INSERT INTO road_queue(site_id, seq) VALUES (" id "," \
+    "  (SELECT coalesce(min(seq), 0) - 1 FROM road_queue));"
+#define MIGRATION_15 \
+    "CREATE TABLE road_queue (site_id INTEGER PRIMARY KEY REFERENCES site(id) ON DELETE CASCADE," \
+    " seq INTEGER NOT NULL);" \
+    "CREATE INDEX road_queue_seq ON road_queue(seq);" \
+    "CREATE TRIGGER road_queue_ai AFTER INSERT ON site BEGIN" ROAD_ENQUEUE("new.id") "END;" \
+    "CREATE TRIGGER road_queue_au AFTER UPDATE OF lat, lon, type, status, from_m, to_m ON site" \
+    " WHEN old.lat IS NOT new.lat OR old.lon IS NOT new.lon OR old.type IS NOT new.type" \
+    "  OR old.status IS NOT new.status OR old.from_m IS NOT new.from_m" \
+    "  OR old.to_m IS NOT new.to_m BEGIN" ROAD_ENQUEUE("new.id") "END;" \
+    "CREATE TRIGGER road_queue_moved AFTER UPDATE OF lat, lon ON site" \
+    " WHEN old.lat IS NOT new.lat OR old.lon IS NOT new.lon BEGIN" \
+    " DELETE FROM road_distance WHERE from_site = new.id OR to_site = new.id;" \
+    "END;" \
+    "CREATE TRIGGER road_queue_material AFTER INSERT ON site_material BEGIN" \
+    ROAD_ENQUEUE("new.site_id") "END;" \
+    "INSERT INTO road_queue(site_id, seq) SELECT id, id FROM site;"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
                                          MIGRATION_9, MIGRATION_10, MIGRATION_11,
-                                         MIGRATION_12, MIGRATION_13, MIGRATION_14};
+                                         MIGRATION_12, MIGRATION_13, MIGRATION_14,
+                                         MIGRATION_15};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -481,7 +481,7 @@ Test(model, a_version_3_file_migrates_and_is_served)
             " DROP TABLE site_staged; DROP TABLE address_fts; DROP TABLE address;"
             " DROP TABLE org_contact; DROP TABLE thread_read; DROP TABLE message;"
             " DROP TABLE thread; ALTER TABLE document DROP COLUMN kind;"
-            " DROP TABLE road_distance; DROP TABLE job_words; DROP TABLE suggestion; DROP TABLE alert_cursor; DROP TABLE outbox; DROP TABLE alert_pref; DROP TABLE notification; DROP TABLE saved_search; DROP TABLE account_token; DROP TABLE org_status;"
+            " DROP TRIGGER road_queue_ai; DROP TRIGGER road_queue_au; DROP TRIGGER road_queue_moved; DROP TRIGGER road_queue_material; DROP TABLE road_queue; DROP TABLE road_distance; DROP TABLE job_words; DROP TABLE suggestion; DROP TABLE alert_cursor; DROP TABLE outbox; DROP TABLE alert_pref; DROP TABLE notification; DROP TABLE saved_search; DROP TABLE account_token; DROP TABLE org_status;"
             " PRAGMA user_version = 3;");
     /* A version-3 program's writes. */
     raw(db, "UPDATE site SET status = 'closed' WHERE id % 7 = 0;"

@@ -135,6 +135,18 @@ export async function siteView({ root, params, query }) {
   return () => map.remove();
 }
 
+// The distance and which kind it is: the drive by road (its time and
+// ferry part) or the estimate, with why in words (docs/roads.md).
+function kmCell(x) {
+  if (x.km_source === 'road') {
+    const parts = [t('matches.road', { min: num(x.minutes, 0) })];
+    if (x.ferry_km > 0) parts.push(t('matches.ferry', { km: num(x.ferry_km, 1) }));
+    return h('td', { class: 'n km-road' }, num(x.km, 1), h('br'), h('small', {}, parts.join(', ')));
+  }
+  const why = t(`matches.why.${x.km_why || 'no_road_database'}`);
+  return h('td', { class: 'n km-estimate', title: why }, num(x.km, 1), h('br'), h('small', {}, t('matches.estimate')), h('span', { class: 'sr-only' }, ` ${why}`));
+}
+
 async function showMatches(sec, site, map, mats) {
   let r;
   try { r = await api('GET', `/api/listings/${site.id}/matches?limit=20`); } catch (e) { sec.append(note('error', e.message)); return; }
@@ -151,7 +163,7 @@ async function showMatches(sec, site, map, mats) {
     return h('tr', { class: 'match-row' },
       h('td', {}, String(i + 1)),
       h('th', { scope: 'row' }, h('a', { href: `#/${fam}/${x.site_id}` }, x.title), h('br'), h('small', {}, t(`kind.${x.type}`))),
-      h('td', { class: 'n' }, num(x.km, 1)),
+      kmCell(x),
       h('td', { class: 'n' }, num(x.cost_nok_per_t, 1)),
       h('td', { class: 'n' }, num(x.co2_kg_per_t, 2)),
       h('td', { class: 'n' }, num(x.total_nok_per_t, 1)),
@@ -167,6 +179,12 @@ async function showMatches(sec, site, map, mats) {
         h('thead', {}, h('tr', {}, ['matches.rank', 'matches.site', 'matches.km', 'matches.cost', 'matches.co2', 'matches.total', 'matches.months', 'matches.amount', 'matches.saving']
           .map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, rows))));
+    // Which distances are by road and why the others are estimates, in
+    // words under the table (a phone shows no title).
+    const byRoad = r.matches.filter((x) => x.km_source === 'road').length;
+    const whys = [...new Set(r.matches.filter((x) => x.km_source !== 'road').map((x) => x.km_why || 'no_road_database'))];
+    const told = byRoad ? [t('matches.kinds', { road: num(byRoad), all: num(r.matches.length) })] : [];
+    sec.append(h('p', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].join(' ')));
     map.fitBounds(bounds.pad(0.15));
   }
   if (r.excluded?.length) {

@@ -1,0 +1,159 @@
+"""
+Road distances through the server (docs/roads.md): massebank-server
+--roads DIR on the hand-made fjord region (tests/data/roads/fjord.osm,
+built with `massebank roads build` as a municipality would). A listing's
+matches say which kind each distance is; the road worker brings the cache
+up to date from the durable queue in the background, and a match read
+before it has done so is an estimate that says the drive is on its way.
+A server without a road database says every distance is an estimate; a
+bad road database stops the server at start with its reason.
+"""
+import math
+import os
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import Server, create_facility, create_listing, landfill, supply
+
+CLI = os.environ.get("MB_CLI", "")
+ROOT = os.environ.get("MB_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+FJORD = os.path.join(ROOT, "tests", "data", "roads", "fjord.osm")
+
+
+def seg_km(la1, lo1, la2, lo2):
+    """One segment as Routino measures it: whole metres on 6378.137 km."""
+    r, d = 6378137.0, math.pi / 180
+    la1, la2 = la1 * d, la2 * d
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) * d / 2) ** 2
+    return math.floor(2 * r * math.asin(math.sqrt(h))) / 1000
+
+
+ROUND_TO_E = (seg_km(63.40, 10.3, 63.42, 10.3) + seg_km(63.42, 10.3, 63.46, 10.3)
+              + seg_km(63.46, 10.3, 63.46, 10.5) + seg_km(63.46, 10.5, 63.42, 10.5)
+              + seg_km(63.42, 10.5, 63.40, 10.5))
+TO_NE = seg_km(63.40, 10.3, 63.42, 10.3) + seg_km(63.42, 10.3, 63.46, 10.3) + seg_km(63.46, 10.3, 63.46, 10.5)
+
+
+@pytest.fixture(scope="module")
+def roads_dir():
+    assert CLI, "set MB_CLI to the massebank binary"
+    d = tempfile.mkdtemp(prefix="mb-roads-")
+    out = os.path.join(d, "fjord")
+    r = subprocess.run([CLI, "roads", "build", FJORD, "-o", out], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    yield out
+    subprocess.run(["rm", "-rf", d], check=False)
+
+
+@pytest.fixture(scope="module")
+def road_server(roads_dir):
+    with tempfile.TemporaryDirectory(prefix="mb-api-") as d:
+        s = Server(d, demo=True, extra=["--roads", roads_dir]).start()
+        try:
+            yield s
+        finally:
+            s.stop()
+
+
+def matches_of(api, token, lid):
+    return {m["site_id"]: m for m in api.get(f"/api/listings/{lid}/matches?limit=100", token=token,
+                                             expect=200).json()["matches"]}
+
+
+def test_matches_go_by_road_once_the_worker_has_been(road_server):
+    api = road_server.api
+    dev, op = api.token("developer"), api.token("operator")
+    health = api.get("/api/health", expect=200).json()
+    assert len(health["roads"]["version"]) == 32
+    w = create_listing(api, dev, supply(title="Sprengstein W", lat=63.400, lon=10.300,
+                                        window={"from": "2030-03", "to": "2030-08"}),
+                       status="published")["id"]
+    e = create_facility(api, op, landfill(name="Deponi E", lat=63.400, lon=10.500))["id"]
+    ne = create_facility(api, op, landfill(name="Deponi NE", lat=63.460, lon=10.500))["id"]
+    first = matches_of(api, dev, w)
+    # Straight away: estimates, each saying why (the worker may already
+    # have been: then by road).
+    for m in (first[e], first[ne]):
+        assert m["km_source"] in ("road", "estimate")
+        if m["km_source"] == "estimate":
+            assert m["km_why"] == "not_computed" and m["minutes"] is None and m["km"] > 0
+    deadline = time.monotonic() + 120
+    while True:
+        got = matches_of(api, dev, w)
+        if got[e]["km_source"] == "road" and got[ne]["km_source"] == "road":
+            break
+        assert time.monotonic() < deadline, f"no road distance after 120 s: {got[e]}"
+        time.sleep(0.2)
+    assert got[e]["km"] == pytest.approx(ROUND_TO_E, abs=0.003)
+    assert got[e]["minutes"] == pytest.approx(20.0, abs=0.2)
+    assert got[e]["ferry_km"] == 0 and got[e]["km_why"] is None
+    assert got[ne]["km"] == pytest.approx(TO_NE, abs=0.003)
+    # Transport cost and CO2 follow the road km: E is dearer than NE now,
+    # though nearer in a straight line.
+    assert got[e]["transport_nok_per_t"] > got[ne]["transport_nok_per_t"]
+    assert got[e]["co2_kg_per_t"] > got[ne]["co2_kg_per_t"]
+    order = [m["site_id"] for m in api.get(f"/api/listings/{w}/matches?limit=100", token=dev,
+                                           expect=200).json()["matches"]]
+    assert order.index(ne) < order.index(e)
+
+
+def test_a_moved_landfill_is_routed_again(road_server):
+    api = road_server.api
+    dev, op = api.token("developer"), api.token("operator")
+    w = create_listing(api, dev, supply(title="Sprengstein W2", lat=63.400, lon=10.300,
+                                        window={"from": "2030-03", "to": "2030-08"}),
+                       status="published")["id"]
+    body = landfill(name="Deponi flyttes", lat=63.400, lon=10.500)
+    f = create_facility(api, op, body)
+    deadline = time.monotonic() + 120
+    while matches_of(api, dev, w)[f["id"]]["km_source"] != "road":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    got = api.get(f"/api/facilities/{f['id']}", token=op, expect=200)
+    moved = dict(body, lat=63.420)  # node 8, on the road north of E
+    api.put(f"/api/facilities/{f['id']}", token=op, json=moved,
+            headers={"If-Match": f'"{got.json()["version"]}"'}, expect=200)
+    deadline = time.monotonic() + 120
+    while True:
+        m = matches_of(api, dev, w)[f["id"]]
+        if m["km_source"] == "road" and m["km"] < ROUND_TO_E - 1:
+            break
+        assert time.monotonic() < deadline, m
+        time.sleep(0.2)
+    assert m["km"] == pytest.approx(ROUND_TO_E - seg_km(63.42, 10.5, 63.40, 10.5), abs=0.003)
+
+
+def test_without_a_road_database_every_distance_says_it_is_an_estimate(fresh_server):
+    s = fresh_server()
+    api = s.api
+    assert api.get("/api/health", expect=200).json()["roads"] is None
+    dev = api.token("developer")
+    w = create_listing(api, dev, supply(), status="published")["id"]
+    ms = api.get(f"/api/listings/{w}/matches", token=dev, expect=200).json()["matches"]
+    assert ms
+    for m in ms:
+        assert m["km_source"] == "estimate" and m["km_why"] == "no_road_database"
+        assert m["minutes"] is None and m["ferry_km"] == 0
+
+
+@pytest.mark.parametrize("damage", ["missing", "manifest"])
+def test_a_bad_road_database_stops_the_server_with_its_reason(roads_dir, damage):
+    with tempfile.TemporaryDirectory(prefix="mb-api-") as d:
+        bad = os.path.join(d, "roads")
+        if damage == "missing":
+            want = "roads"
+        else:
+            subprocess.run(["cp", "-r", roads_dir, bad], check=True)
+            with open(os.path.join(bad, "manifest.json"), "w", encoding="utf-8") as f:
+                f.write("{\"format\": \"something else\"}")
+            want = "not a road database of this version of massebank"
+        r = subprocess.run([os.environ["MB_SERVER"], "--db", os.path.join(d, "m.db"), "--port",
+                            "0", "--roads", bad, "--no-demo"], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode != 0
+        assert want in r.stderr, r.stderr
+        assert "AddressSanitizer" not in r.stderr
