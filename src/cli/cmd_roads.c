@@ -176,7 +176,7 @@ static int fill(int argc, char **argv)
         rc = mb_road_fill_requeue(st, &err);
     struct mb_road_fill f = { 0 };
     if (!rc)
-        rc = mb_road_fill_queue(st, r, &m, 0, &f, &err);
+        rc = mb_road_fill_queue(st, r, &m, 0, 0, &f, &err);
     if (rc) {
         rc = cli_fail(&err);
     } else if (json) {

@@ -162,6 +162,16 @@ int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct m
                   size_t want, size_t limit, struct mb_match_result *out, size_t *ncands,
                   bool *truncated, struct mb_error *err);
 
+/* The haul between listing `rec` and a counterpart `other`, in the
+ * direction a load drives (supply -> receiver), with its points to draw
+ * (match_find.c): routed with `roads` now (NULL: none), the estimate and a
+ * straight line otherwise, saying why. *latlon holds *n (lat, lon) pairs
+ * (malloc'ed). Routes but writes nothing. */
+struct mb_roads;
+int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
+                  const struct mb_site_rec *rec, const struct mb_site_rec *other,
+                  struct mb_haul_km *out, double **latlon, size_t *n, struct mb_error *err);
+
 /* Listings considered per match request, nearest first: twice the
  * matches asked for, at least MB_MATCH_MIN_LISTINGS. */
 #define MB_MATCH_MIN_LISTINGS 40

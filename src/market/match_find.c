@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "domain/geo.h"
 #include "market/market.h"
 #include "market/road_km.h"
 
@@ -35,4 +36,40 @@ int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct m
     free(kms);
     mb_site_page_release(&page);
     return rc;
+}
+
+int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
+                  const struct mb_site_rec *rec, const struct mb_site_rec *other,
+                  struct mb_haul_km *out, double **latlon, size_t *n, struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    *latlon = NULL;
+    *n = 0;
+    bool supply = rec->type == MB_TYPE_SUPPLY;
+    const struct mb_site_rec *a = supply ? rec : other, *b = supply ? other : rec;
+    const char *why = "no_road_database";
+    if (roads) {
+        struct mb_road_leg leg;
+        int rc = mb_roads_path(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
+                               latlon, n, err);
+        if (rc)
+            return rc;
+        if (leg.status == MB_ROAD_OK) {
+            out->source = MB_KM_ROAD;
+            out->km = leg.km;
+            out->minutes = leg.minutes;
+            out->ferry_km = leg.ferry_km;
+            return 0;
+        }
+        why = leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
+    }
+    struct mb_point p = { a->lat, a->lon }, q = { b->lat, b->lon };
+    out->source = MB_KM_ESTIMATE;
+    out->km = mb_geo_distance_km(p, q) * m->detour_factor;
+    out->why = why;
+    double *v = mb_xmalloc(4 * sizeof *v);
+    v[0] = a->lat, v[1] = a->lon, v[2] = b->lat, v[3] = b->lon;
+    *latlon = v;
+    *n = 2;
+    return 0;
 }

@@ -24,7 +24,21 @@
 
 struct pair {
     const struct mb_site_rec *from, *to;
+    double km; /* great circle */
 };
+
+static int by_km(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    return (x->km > y->km) - (x->km < y->km);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static bool takes(const struct mb_site_rec *r, const char *code)
 {
@@ -58,10 +72,11 @@ static void add(struct pair **v, size_t *n, size_t *cap, const struct mb_market 
 {
     /* Beyond twice the longest haul a pair is never shown (match.c). */
     struct mb_point p = { from->lat, from->lon }, q = { to->lat, to->lon };
-    if (mb_geo_distance_km(p, q) * m->detour_factor > 2 * m->max_km)
+    double km = mb_geo_distance_km(p, q);
+    if (km * m->detour_factor > 2 * m->max_km)
         return;
     *v = mb_xgrow(*v, cap, *n + 1, sizeof **v);
-    (*v)[(*n)++] = (struct pair){ from, to };
+    (*v)[(*n)++] = (struct pair){ from, to, km };
 }
 
 /* The listings in reach of facility `f` that it could take from or give to. */
@@ -97,8 +112,11 @@ static int facility_pairs(struct mb_store *st, const struct mb_market *m,
 }
 
 int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
-                      int64_t id, struct mb_road_fill *stats, struct mb_error *err)
+                      int64_t id, double budget, bool *done, struct mb_road_fill *stats,
+                      struct mb_error *err)
 {
+    *done = true;
+    double start = now();
     struct mb_site_rec rec;
     int rc = mb_store_site_get(st, id, &rec, err);
     if (rc == MB_ENOTFOUND)
@@ -120,11 +138,18 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
             rc = facility_pairs(st, m, &rec, &page, &v, &n, &cap, err);
         }
     }
-    /* Those not up to date, routed with no transaction open. */
+    /* Those not up to date, nearest first, routed with no transaction
+     * open, until the budget is spent. */
+    if (n > 1)
+        qsort(v, n, sizeof *v, by_km);
     const char *version = mb_roads_version(roads);
     struct mb_road_row *rows = mb_xcalloc(n + 1, sizeof *rows);
-    size_t nrows = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
+    size_t nrows = 0, looked = 0;
+    for (size_t i = 0; i < n && !rc; i++, looked++) {
+        if (budget > 0 && nrows > 0 && now() - start > budget) {
+            *done = false;
+            break;
+        }
         const struct mb_site_rec *a = v[i].from, *b = v[i].to;
         struct mb_road_row row;
         bool found;
@@ -160,7 +185,7 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
         }
     }
     if (!rc && stats) {
-        stats->pairs += n;
+        stats->pairs += looked;
         stats->routed += nrows;
     }
     free(rows);
@@ -171,7 +196,8 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
 }
 
 int mb_road_fill_queue(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
-                       size_t max, struct mb_road_fill *stats, struct mb_error *err)
+                       size_t max, double budget, struct mb_road_fill *stats,
+                       struct mb_error *err)
 {
     for (size_t k = 0; max == 0 || k < max; k++) {
         int64_t site, seq;
@@ -182,12 +208,16 @@ int mb_road_fill_queue(struct mb_store *st, struct mb_roads *roads, const struct
         /* A site that fails (its error returned) leaves the queue all
          * the same, so one bad site does not stop the rest. */
         struct mb_error done_err;
-        rc = mb_road_fill_site(st, roads, m, site, stats, err);
-        int rc2 = mb_store_road_queue_done(st, site, seq, rc ? &done_err : err);
+        bool done;
+        rc = mb_road_fill_site(st, roads, m, site, budget, &done, stats, err);
+        int rc2 = rc || done ? mb_store_road_queue_done(st, site, seq, rc ? &done_err : err)
+                             : mb_store_road_queue_later(st, site, seq, err);
         if (rc || rc2)
             return rc ? rc : rc2;
-        if (stats)
+        if (stats) {
             stats->sites++;
+            stats->later += !done;
+        }
     }
     return 0;
 }

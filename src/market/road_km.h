@@ -51,24 +51,33 @@ struct mb_road_fill {
     size_t sites;   /* sites taken from the queue */
     size_t pairs;   /* pairs looked at */
     size_t routed;  /* of them computed now (the others were up to date) */
+    size_t later;   /* sites put back in the queue with pairs left (out of time) */
 };
 
 /* Bring the cached pairs of site `id` up to date with `roads`: the pairs
  * matching looks at (a listing with its match candidates, a facility
  * with the listings in reach that it could take from or give to), each
- * in the direction a load drives. Routes outside any transaction and
- * writes the new rows in one. A site that is not published or reserved
- * (or no longer exists) has none. Adds to *stats. */
+ * in the direction a load drives, nearest first. Routes outside any
+ * transaction and writes the new rows in one. A site that is not
+ * published or reserved (or no longer exists) has none. With `budget`
+ * seconds (0: none) it stops routing once they are spent and sets *done
+ * false: the nearest pairs, the ones a user reads first, are in, the rest
+ * wait. Adds to *stats. */
 int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
-                      int64_t id, struct mb_road_fill *stats, struct mb_error *err);
+                      int64_t id, double budget, bool *done, struct mb_road_fill *stats,
+                      struct mb_error *err);
 
 /* Queue every published and reserved site (a road database was opened:
  * the pairs of another one are stale). */
 int mb_road_fill_requeue(struct mb_store *st, struct mb_error *err);
 
-/* Take up to `max` sites off the queue (0: until it is empty), in its order
- * first, filling each. Adds to *stats. */
+/* Take up to `max` sites off the queue (0: until it is empty), in its
+ * order, filling each within `budget` seconds (0: no limit); a site with
+ * pairs left goes back to the end of the queue, behind every other (so a
+ * new listing's nearest pairs come within the budget and the far ones of
+ * everybody after). Adds to *stats. */
 int mb_road_fill_queue(struct mb_store *st, struct mb_roads *roads, const struct mb_market *m,
-                       size_t max, struct mb_road_fill *stats, struct mb_error *err);
+                       size_t max, double budget, struct mb_road_fill *stats,
+                       struct mb_error *err);
 
 #endif

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/text.h"
 #include "domain/geo.h"
 
@@ -407,10 +408,15 @@ static bool valid_point(double lat, double lon)
            lon <= 180;
 }
 
-int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
-                   enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err)
+static int route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
+                 enum mb_road_goal goal, struct mb_road_leg *out, double **path, size_t *npath,
+                 struct mb_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (path) {
+        *path = NULL;
+        *npath = 0;
+    }
     if (!valid_point(lat1, lon1) || !valid_point(lat2, lon2))
         return mb_error_set(err, MB_EINVAL, "point", "latitude -90-90 and longitude "
                             "-180-180 degrees");
@@ -456,6 +462,21 @@ int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, do
     struct mb_point a_road = { o->lat * deg, o->lon * deg }, b_road = { last->lat * deg,
                                                                         last->lon * deg };
     out->access_km = mb_geo_distance_km(a, a_road) + mb_geo_distance_km(b_road, b);
+    if (path) {
+        /* The drive as drawn: the site, every point of the route, the
+         * other site. */
+        size_t n = 2;
+        for (const Routino_Output *q = o; q; q = q->next)
+            n++;
+        double *v = mb_xmalloc(2 * n * sizeof *v);
+        size_t k = 0;
+        v[k++] = lat1, v[k++] = lon1;
+        for (const Routino_Output *q = o; q; q = q->next)
+            v[k++] = q->lat * deg, v[k++] = q->lon * deg;
+        v[k++] = lat2, v[k++] = lon2;
+        *path = v;
+        *npath = n;
+    }
     out->status = MB_ROAD_OK;
     out->km = last->dist + out->access_km;
     out->minutes = last->time + out->access_km / MB_ROAD_ACCESS_KPH * 60.0;
@@ -465,4 +486,17 @@ out:
     free(w[0]);
     free(w[1]);
     return rc;
+}
+
+int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
+                   enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err)
+{
+    return route(r, lat1, lon1, lat2, lon2, goal, out, NULL, NULL, err);
+}
+
+int mb_roads_path(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
+                  enum mb_road_goal goal, struct mb_road_leg *out, double **latlon, size_t *n,
+                  struct mb_error *err)
+{
+    return route(r, lat1, lon1, lat2, lon2, goal, out, latlon, n, err);
 }

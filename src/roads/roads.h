@@ -78,6 +78,14 @@ int mb_roads_open(const char *dir, const struct mb_road_vehicle *v, struct mb_ro
 int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                    enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err);
 
+/* The same, with the drive's points to draw: *latlon holds *n (lat, lon)
+ * pairs in WGS84 degrees, from the first point through the road's points
+ * to the second (malloc'ed, the caller frees it; NULL when there is no
+ * drive). */
+int mb_roads_path(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
+                  enum mb_road_goal goal, struct mb_road_leg *out, double **latlon, size_t *n,
+                  struct mb_error *err);
+
 /* The database's version: changes whenever the data or the rules change,
  * so a cached distance knows when it is stale. */
 const char *mb_roads_version(const struct mb_roads *r);

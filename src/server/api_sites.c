@@ -16,6 +16,7 @@
 #include "market/deal.h"
 #include "market/listing.h"
 #include "market/market.h"
+#include "market/road_km.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 #include "market/parties.h"
@@ -453,4 +454,53 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
     mb_site_rec_release(&rec);
     size_t len = out.len;
     mb_reply_owned(r, 200, "application/json", mb_strbuf_take(&out), len);
+}
+
+/* The drive between a listing and one of its counterparts, to draw on the
+ * map: routed now with the road database, or the estimate as a straight
+ * line, saying which (docs/roads.md). */
+void mb_api_listing_route(struct mb_req *r, int64_t id)
+{
+    static const char *const q[] = { "to", NULL };
+    if (mb_req_check_query(r, q) || !mb_req_signed_in(r))
+        return;
+    int64_t to = 0;
+    const char *qt = mb_req_query(r, "to");
+    if (!qt || !mb_parse_i64(qt, &to) || to < 1) {
+        mb_reply_error(r, 400, "invalid", "to", "must be the id of a site");
+        return;
+    }
+    struct mb_site_rec rec, other;
+    if (mb_api_site(r, id, &rec))
+        return;
+    struct mb_error err;
+    if (mb_listing_get_visible(r->st, mb_api_who(r), to, &other, &err) != 0) {
+        if (strcmp(err.field, "id") == 0)
+            mb_text_copy(err.field, sizeof err.field, "to");
+        mb_reply_mb_error(r, &err);
+        mb_site_rec_release(&rec);
+        return;
+    }
+    struct mb_haul_km h;
+    double *v = NULL;
+    size_t n = 0;
+    if (mb_match_path(r->srv->roads, &r->srv->market, &rec, &other, &h, &v, &n, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+    } else {
+        json_t *path = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(path, json_pack("[f, f]", round(v[2 * i] * 1e6) / 1e6,
+                                                  round(v[2 * i + 1] * 1e6) / 1e6));
+        bool road = h.source == MB_KM_ROAD;
+        json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:f, s:o, s:f, s:o}", "listing_id",
+                              (json_int_t)rec.id, "to", (json_int_t)other.id, "km_source",
+                              road ? "road" : "estimate", "km_why",
+                              road ? json_null() : json_string(h.why), "km", h.km, "minutes",
+                              road ? json_real(h.minutes) : json_null(), "ferry_km",
+                              road ? h.ferry_km : 0.0, "path", path);
+        mb_reply_json(r, 200, o);
+    }
+    free(v);
+    mb_site_rec_release(&other);
+    mb_site_rec_release(&rec);
 }

@@ -24,6 +24,10 @@ struct mb_road_worker {
 
 /* Sites per round: a stop request waits for at most this many. */
 #define ROUND 8
+/* Seconds of routing per site and turn: a new listing's nearest pairs
+ * come within a second; its far ones, and a backlog, wait their turn
+ * behind every new write. */
+#define BUDGET 0.8
 
 static void *worker(void *arg)
 {
@@ -42,7 +46,7 @@ static void *worker(void *arg)
             st = NULL;
         if (st) {
             struct mb_road_fill f = { 0 };
-            if (mb_road_fill_queue(st, s->roads, &s->market, ROUND, &f, &err) != 0)
+            if (mb_road_fill_queue(st, s->roads, &s->market, ROUND, BUDGET, &f, &err) != 0)
                 fprintf(stderr, "massebank-server: road distances: %s\n", err.message);
             idle = f.sites < ROUND;
         }

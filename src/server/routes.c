@@ -43,6 +43,7 @@ static const struct route routes[] = {
     { "PUT", "/api/listings/#", mb_api_listing_put },
     { "POST", "/api/listings/#/status", mb_api_listing_status },
     { "GET", "/api/listings/#/matches", mb_api_listing_matches },
+    { "GET", "/api/listings/#/route", mb_api_listing_route },
     { "GET", "/api/listings/#/messages", mb_api_listing_messages },
     { "POST", "/api/listings/#/messages", mb_api_listing_message_post },
     { "POST", "/api/listings/#/documents", mb_api_documents_add },

@@ -64,6 +64,7 @@ void mb_api_listing_get(struct mb_req *r, int64_t id);
 void mb_api_listing_put(struct mb_req *r, int64_t id);
 void mb_api_listing_status(struct mb_req *r, int64_t id);
 void mb_api_listing_matches(struct mb_req *r, int64_t id);
+void mb_api_listing_route(struct mb_req *r, int64_t id);
 void mb_api_documents_add(struct mb_req *r, int64_t id);
 void mb_api_documents_list(struct mb_req *r, int64_t id);
 void mb_api_document_get(struct mb_req *r, int64_t id);

@@ -957,6 +957,9 @@ int mb_store_road_queue_next(struct mb_store *st, int64_t *site, int64_t *seq, b
 /* Take the entry off if it is still the one taken (not queued again since). */
 int mb_store_road_queue_done(struct mb_store *st, int64_t site, int64_t seq,
                              struct mb_error *err);
+/* Put the entry at the end of the queue if it is still the one taken. */
+int mb_store_road_queue_later(struct mb_store *st, int64_t site, int64_t seq,
+                              struct mb_error *err);
 /* Queue a site (first in line, if not waiting already), or every
  * published and reserved site not waiting (site 0; behind the others). */
 int mb_store_road_queue_add(struct mb_store *st, int64_t site, struct mb_error *err);

@@ -149,6 +149,19 @@ int mb_store_road_queue_done(struct mb_store *st, int64_t site, int64_t seq,
     return mb_st_exec(st, s, NULL, err);
 }
 
+int mb_store_road_queue_later(struct mb_store *st, int64_t site, int64_t seq,
+                              struct mb_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = mb_st_prepare(st, "UPDATE road_queue SET seq = (SELECT max(seq) + 1 FROM road_queue)"
+                           " WHERE site_id = ? AND seq = ?", &s, err);
+    if (rc)
+        return rc;
+    mb_st_bound(sqlite3_bind_int64(s, 1, site));
+    mb_st_bound(sqlite3_bind_int64(s, 2, seq));
+    return mb_st_exec(st, s, NULL, err);
+}
+
 int mb_store_road_queue_add(struct mb_store *st, int64_t site, struct mb_error *err)
 {
     if (site == 0)

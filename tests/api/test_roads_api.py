@@ -157,3 +157,34 @@ def test_a_bad_road_database_stops_the_server_with_its_reason(roads_dir, damage)
         assert r.returncode != 0
         assert want in r.stderr, r.stderr
         assert "AddressSanitizer" not in r.stderr
+
+
+def test_the_route_of_a_match_follows_the_road(road_server):
+    api = road_server.api
+    dev, op = api.token("developer"), api.token("operator")
+    w = create_listing(api, dev, supply(title="Sprengstein W3", lat=63.400, lon=10.300,
+                                        window={"from": "2030-03", "to": "2030-08"}),
+                       status="published")["id"]
+    e = create_facility(api, op, landfill(name="Deponi E3", lat=63.400, lon=10.500))["id"]
+    r = api.get(f"/api/listings/{w}/route", token=dev, params={"to": e}, expect=200).json()
+    assert r["km_source"] == "road" and r["km_why"] is None
+    assert r["km"] == pytest.approx(ROUND_TO_E, abs=0.003)
+    # From W round the fjord through the north corners to E.
+    assert r["path"][0] == [63.4, 10.3] and r["path"][-1] == [63.4, 10.5]
+    # (Routino keeps positions as floats: within 1e-5 degrees, about a metre.)
+    for corner in ([63.46, 10.3], [63.46, 10.5]):
+        assert any(abs(p[0] - corner[0]) < 1e-5 and abs(p[1] - corner[1]) < 1e-5
+                   for p in r["path"]), r["path"]
+    assert not any(abs(p[0] - 63.4) < 1e-5 and 10.32 < p[1] < 10.48 for p in r["path"]), \
+        "not by the ferry"
+    # A landfill in the fjord: the estimate as a straight line, and why.
+    sea = create_facility(api, op, landfill(name="Deponi i sjøen", lat=63.44, lon=10.40))["id"]
+    r = api.get(f"/api/listings/{w}/route", token=dev, params={"to": sea}, expect=200).json()
+    assert r["km_source"] == "estimate" and r["km_why"] == "no_road_near"
+    assert r["path"] == [[63.4, 10.3], [63.44, 10.4]] and r["minutes"] is None
+    # Bad input: named, nothing routed.
+    for bad in ("x", "0", "-3", "99999999"):
+        resp = api.get(f"/api/listings/{w}/route", token=dev, params={"to": bad})
+        assert resp.status_code in (400, 404) and resp.json()["error"]["field"] == "to", resp.text
+    api.get(f"/api/listings/{w}/route", token=dev, expect=400, field="to")
+    api.get(f"/api/listings/{w}/route", token=dev, params={"to": e, "x": 1}, expect=400)

@@ -177,7 +177,7 @@ Test(road_fill, written_sites_wait_in_the_queue_newest_first)
     cr_assert_eq(site, w.sea, "the newest write first");
     /* Done with an older number does not take off a site written again. */
     struct mb_road_fill f = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
     cr_assert_eq(f.sites, 4);
     cr_assert_eq(mb_store_road_queue_count(w.st, &n, &err), 0);
     cr_assert_eq(n, 0);
@@ -208,7 +208,7 @@ Test(road_fill, matches_read_road_distances_once_the_queue_is_done)
     mb_match_result_release(&r);
 
     struct mb_road_fill f = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
     cr_assert_eq(f.sites, 4);
     cr_assert_eq(f.routed, 3, "W to each landfill, once (the landfills' fills find them)");
     cr_assert_eq(f.pairs, 6, "each landfill's fill looks at its pair with W again");
@@ -232,9 +232,62 @@ Test(road_fill, matches_read_road_distances_once_the_queue_is_done)
     /* Filling again routes nothing: the cache is up to date. */
     cr_assert_eq(mb_road_fill_requeue(w.st, &err), 0);
     struct mb_road_fill again = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &again, &err), 0);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &again, &err), 0);
     cr_assert_eq(again.sites, 4);
     cr_assert_eq(again.routed, 0);
+    teardown(&w);
+}
+
+Test(road_fill, a_site_out_of_time_keeps_its_nearest_pairs_and_waits_at_the_end)
+{
+    struct world w;
+    setup(&w);
+    struct mb_error err;
+    struct mb_road_fill f = { 0 };
+    /* W with no time: its nearest pair is routed, the rest wait. */
+    bool done;
+    cr_assert_eq(mb_road_fill_site(w.st, w.roads, &w.m, w.w, 1e-9, &done, &f, &err), 0, "%s",
+                 err.message);
+    cr_assert(!done);
+    cr_assert_eq(f.routed, 1, "one route at least, however short the time");
+    cr_assert_eq(f.pairs, 1);
+    /* The nearest of the three: the landfill in the fjord (6.7 km). */
+    struct mb_match_result r;
+    matches(&w, &r);
+    cr_assert_str_eq(find(&r, w.sea)->km_why, "no_road_near", "routed: no road near it");
+    cr_assert_str_eq(find(&r, w.e)->km_why, "not_computed");
+    mb_match_result_release(&r);
+    /* Through the queue with no time: W (the landfills' entries taken
+     * off) routes one more pair and goes back in the queue with the last
+     * left; with time, it is finished. */
+    int64_t site, seq;
+    bool found;
+    for (;;) {
+        cr_assert_eq(mb_store_road_queue_next(w.st, &site, &seq, &found, &err), 0);
+        cr_assert(found);
+        if (site == w.w)
+            break;
+        cr_assert_eq(mb_store_road_queue_done(w.st, site, seq, &err), 0);
+    }
+    struct mb_road_fill g = { 0 };
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 1, 1e-9, &g, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(g.later, 1);
+    cr_assert_eq(g.routed, 1, "E, the next nearest");
+    int64_t seq2;
+    cr_assert_eq(mb_store_road_queue_next(w.st, &site, &seq2, &found, &err), 0);
+    cr_assert(found && site == w.w && seq2 > seq, "back in the queue with a later number");
+    struct mb_road_fill h = { 0 };
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &h, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(h.routed, 1, "NE, the last");
+    cr_assert_eq(h.later, 0);
+    int64_t n;
+    cr_assert_eq(mb_store_road_queue_count(w.st, &n, &err), 0);
+    cr_assert_eq(n, 0);
+    matches(&w, &r);
+    cr_assert(find(&r, w.e)->by_road && find(&r, w.ne)->by_road);
+    mb_match_result_release(&r);
     teardown(&w);
 }
 
@@ -244,7 +297,7 @@ Test(road_fill, a_moved_site_forgets_its_pairs_and_waits_again)
     setup(&w);
     struct mb_error err;
     struct mb_road_fill f = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
     struct mb_site_rec rec;
     cr_assert_eq(mb_store_site_get(w.st, w.e, &rec, &err), 0);
     rec.lat = 63.420; /* node 8, on the road north of E */
@@ -259,7 +312,7 @@ Test(road_fill, a_moved_site_forgets_its_pairs_and_waits_again)
     cr_assert_str_eq(find(&r, w.e)->km_why, "not_computed");
     mb_match_result_release(&r);
     struct mb_road_fill g = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &g, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &g, &err), 0, "%s", err.message);
     cr_assert_eq(g.routed, 1);
     matches(&w, &r);
     cr_assert(find(&r, w.e)->by_road);
@@ -321,7 +374,7 @@ Test(road_fill, the_plan_chooses_another_landfill_by_road)
     setup(&w);
     struct mb_error err;
     struct mb_road_fill f = { 0 };
-    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, &f, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
     char kind[16];
     cr_assert_str_eq(plan_choice(&w, false, kind), "Deponi E",
                      "by the detour factor E is 13.0 km, NE 15.6 km");

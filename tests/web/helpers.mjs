@@ -32,10 +32,10 @@ export const PASSWORD = 'massebank-demo';
 export const user = (name) => `${name}@demo.massebank.no`;
 
 /* Start a server on a free port; resolves to {base, stop(), proc}. */
-export async function startServer() {
+export async function startServer({ extra = [] } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html missing: run npm run build in web/`);
   const dir = mkdtempSync(join(tmpdir(), 'mb-web-'));
-  const proc = spawn(SERVER, ['--db', join(dir, 'web.db'), '--port', '0', '--static', DIST, '--log', 'off'],
+  const proc = spawn(SERVER, ['--db', join(dir, 'web.db'), '--port', '0', '--static', DIST, '--log', 'off', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const base = await new Promise((ok, fail) => {

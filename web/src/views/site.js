@@ -135,6 +135,18 @@ export async function siteView({ root, params, query }) {
   return () => map.remove();
 }
 
+// The drives drawn along the road for the best matches (each is routed
+// when asked, GET /api/listings/{id}/route).
+const ROUTES_DRAWN = 5;
+
+async function drawRoute(map, id, to, straight) {
+  let r;
+  try { r = await api('GET', `/api/listings/${id}/route?to=${to}`); } catch { return; }
+  if (r.km_source !== 'road' || !map.hasLayer(straight)) return;
+  straight.setLatLngs(r.path);
+  straight.getElement?.()?.classList.add('route-drawn');
+}
+
 // The distance and which kind it is: the drive by road (its time and
 // ferry part) or the estimate, with why in words (docs/roads.md).
 function kmCell(x) {
@@ -155,10 +167,15 @@ async function showMatches(sec, site, map, mats) {
   const bounds = L.latLngBounds([from]);
   const alt = r.alternative ? r.matches.find((x) => x.site_id === r.alternative.site_id) : null;
   if (alt) sec.append(h('p', {}, t('matches.alt', { name: alt.title })));
+  let drawn = 0;
   const rows = r.matches.map((x, i) => {
     const to = [x.lat, x.lon];
     bounds.extend(to);
-    line(from, to, { weight: i === 0 ? 6 : 3, color: i === 0 ? '#1a6e3a' : '#b3401a', cls: 'match-line', title: `${i + 1}. ${x.title}` }).addTo(map);
+    // A straight line first (dashed for an estimate); the best matches by
+    // road get their drive drawn instead once it has come.
+    const pl = line(from, to, { weight: i === 0 ? 6 : 3, color: i === 0 ? '#1a6e3a' : '#b3401a', cls: `match-line ${x.km_source === 'road' ? 'by-road' : 'estimate'}`, title: `${i + 1}. ${x.title}` }).addTo(map);
+    if (x.km_source !== 'road') pl.setStyle({ dashArray: '6 6' });
+    else if (drawn++ < ROUTES_DRAWN) drawRoute(map, site.id, x.site_id, pl);
     const fam = x.type === 'supply' || x.type === 'need' ? 'annonse' : 'anlegg';
     return h('tr', { class: 'match-row' },
       h('td', {}, String(i + 1)),
