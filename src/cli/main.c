@@ -42,10 +42,12 @@ static const struct {
     { "distance", cmd_distance, "distance A,B C,D [--from EPSG] [--anywhere] [--json]",
       "Great-circle distance in km between two positions." },
     { "roads", cmd_roads, "roads build EXTRACT.osm.pbf -o DIR\n"
-      "      roads route --roads DIR LAT,LON LAT,LON [--shortest] [--weight T] [--json]",
+      "      roads route --roads DIR LAT,LON LAT,LON [--shortest] [--weight T] [--json]\n"
+      "      roads fill --db FILE --roads DIR [--all] [--json]",
       "Build a region's road database from an OpenStreetMap extract (Routino's\n"
-      "  planetsplitter), or ask it for a truck's drive between two points:\n"
-      "  km, minutes and the part on a ferry (docs/roads.md)." },
+      "  planetsplitter), ask it for a truck's drive between two points (km,\n"
+      "  minutes and the part on a ferry), or bring a market database's road\n"
+      "  distances up to date, as the server's road worker does (docs/roads.md)." },
     { "plan", cmd_plan, "plan SCENARIO.json [-o PLAN.json] [--write-lp FILE.lp] [--quiet]\n"
       "      [--pricing auto|never|always] [--write-dimacs FILE]\n"
       "      [--objective cost|co2|landfill] [--draws N] [--sensitivity] [--tradeoff]\n"

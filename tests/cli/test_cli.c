@@ -15,6 +15,7 @@
 #include "cli/run.h"
 #include "core/csvtable.h"
 #include "core/text.h"
+#include "store/store.h"
 #include "support/tmpdir.h"
 
 #define EXPECT(r, code, where, text)                                            \
@@ -890,5 +891,70 @@ Test(cli, classify_leaching_background_and_templates)
     run_free(&r);
     r = run("classify", "--list", NULL);
     EXPECT(r, 0, out, "PCE\tTetrakloreten\tmg/kg\t0.01\tS\tFF-V1");
+    run_free(&r);
+}
+
+/* A published site straight into the store (the CLI has no command that
+ * publishes one). */
+static void stored_site(struct mb_store *st, int64_t org, enum mb_site_type type, double lat,
+                        double lon)
+{
+    struct mb_site_rec r = { 0 };
+    r.org_id = org;
+    r.type = type;
+    r.status = MB_STATUS_PUBLISHED;
+    snprintf(r.title, sizeof r.title, "Sted");
+    r.lat = lat;
+    r.lon = lon;
+    snprintf(r.material, sizeof r.material, "rock.blasted");
+    char *mats[1] = { r.material };
+    r.materials = mats;
+    r.nmaterials = 1;
+    r.cls = 1;
+    r.amount_t = 100;
+    r.from_m = MB_NO_MONTH_FROM;
+    r.to_m = MB_NO_MONTH_TO;
+    struct mb_error err;
+    cr_assert_eq(mb_store_site_put(st, &r, &err), 0, "%s", err.message);
+}
+
+Test(cli, roads_fill_brings_a_market_up_to_date)
+{
+    char osm[4200];
+    snprintf(osm, sizeof osm, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
+    const char *dir = tmpfile_path("roads-fill");
+    struct run_result r = run("roads", "build", osm, "-o", dir, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    const char *db = tmpfile_path("fill.db");
+    struct mb_store *st;
+    struct mb_error err;
+    cr_assert_eq(mb_store_open(&st, db, &err), 0, "%s", err.message);
+    struct mb_org o = { .name = "Fjord AS" };
+    cr_assert_eq(mb_store_org_create(st, &o, &err), 0, "%s", err.message);
+    stored_site(st, o.id, MB_TYPE_SUPPLY, 63.400, 10.300);
+    stored_site(st, o.id, MB_TYPE_LANDFILL, 63.400, 10.500);
+    stored_site(st, o.id, MB_TYPE_LANDFILL, 63.460, 10.500);
+    mb_store_close(st);
+    r = run("roads", "fill", "--db", db, "--roads", dir, "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_of(r.out);
+    cr_assert_eq(json_integer_value(json_object_get(j, "sites")), 3);
+    cr_assert_eq(json_integer_value(json_object_get(j, "routed")), 2, "W to each landfill");
+    json_decref(j);
+    run_free(&r);
+    /* Again, every site: nothing left to route. */
+    r = run("roads", "fill", "--db", db, "--roads", dir, "--all", NULL);
+    EXPECT(r, 0, out, "3 sites: 4 pairs, 0 of them routed now");
+    run_free(&r);
+    r = run("roads", "fill", "--db", "/no/such.db", "--roads", dir, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "--db"), "%s", r.err);
+    run_free(&r);
+    r = run("roads", "fill", "--db", db, "--roads", "/no/such/dir", NULL);
+    EXPECT(r, 1, err, "no road database here");
+    run_free(&r);
+    r = run("roads", "fill", "--db", db, NULL);
+    EXPECT(r, 2, err, "roads fill --db FILE --roads DIR");
     run_free(&r);
 }
