@@ -12,7 +12,7 @@
  *    OpenStreetMap XML extract, then built with `mb_roads_build`
  *    (planetsplitter): seconds and the database's size.
  * 2. Routes per second on one core: R random pairs of sites at most 50 km
- *    apart (a haul), quickest for the 32 t tipper, against the reference
+ *    apart (a haul), quickest for the 50 t truck, against the reference
  *    in the same process: reading the same pairs back from the road cache
  *    (what a match request does). Prints ms per route and the ratio.
  * 3. A region of N sites (default 6,000; facilities at the demo region's
@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 
     struct mb_roads *roads;
     t0 = now();
-    if (mb_roads_open(roadsdir, &mb_road_tipper, &roads, &err) != 0)
+    if (mb_roads_open(roadsdir, &mb_road_truck, &roads, &err) != 0)
         return fail("open", &err);
     printf("open (files hashed against the manifest): %.2f s\n", now() - t0);
 
@@ -302,7 +302,7 @@ int main(int argc, char **argv)
         read_s += now() - t;
     }
     qsort(ms, (size_t)nroutes, sizeof *ms, cmp_double);
-    printf("routes (quickest, 32 t, pairs 2-50 km apart, one core, each routed and cached): "
+    printf("routes (quickest, 50 t, pairs 2-50 km apart in a straight line, one core, each routed and cached): "
            "%d, %d by road, mean %.1f km; %.2f ms per route (p50 %.2f, p99 %.2f), "
            "%.0f routes/s\n", nroutes, ok, ok ? sum_km / ok : 0, route_s * 1000 / nroutes,
            ms[nroutes / 2], ms[nroutes * 99 / 100], nroutes / route_s);

@@ -74,7 +74,7 @@ static int route(int argc, char **argv)
     const char *dir = NULL, *pos[2] = { NULL, NULL };
     bool json = false;
     enum mb_road_goal goal = MB_ROAD_QUICKEST;
-    struct mb_road_vehicle v = mb_road_tipper;
+    struct mb_road_vehicle v = mb_road_truck;
     struct mb_error err;
     mb_error_clear(&err);
     int n = 0;
@@ -125,7 +125,7 @@ static int route(int argc, char **argv)
         cli_print_json(stdout, j);
         json_decref(j);
     } else if (leg.status == MB_ROAD_OK) {
-        printf("%.3f km by road, %.1f min (%s, %g t truck)", leg.km, leg.minutes,
+        printf("%.3f km by road, at least %.1f min (%s, %g t truck)", leg.km, leg.minutes,
                goal == MB_ROAD_SHORTEST ? "shortest" : "quickest", v.weight_t);
         if (leg.ferry_km > 0)
             printf(", of which %.3f km on a ferry", leg.ferry_km);
@@ -170,7 +170,7 @@ static int fill(int argc, char **argv)
         return cli_fail(&err);
     int rc = cli_open_db(db, &st, &err);
     if (!rc)
-        rc = mb_roads_open(dir, &mb_road_tipper, &r, &err);
+        rc = mb_roads_open(dir, &mb_road_truck, &r, &err);
     m.roads_on = true;
     if (!rc && all)
         rc = mb_road_fill_requeue(st, &err);

@@ -101,6 +101,13 @@ static void exclude(struct mb_match_result *out, size_t *cap, const struct mb_si
     va_end(ap);
 }
 
+/* Not known to be out of a truck's reach (market/road_km.h's reasons). */
+static bool reachable(const struct mb_match *x)
+{
+    return x->by_road || !x->km_why ||
+           (strcmp(x->km_why, "no_road_near") != 0 && strcmp(x->km_why, "no_route") != 0);
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const struct mb_match *x = a, *y = b;
@@ -160,8 +167,12 @@ int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listin
         if (km > 2 * m->max_km)
             continue;
         if (km > m->max_km) {
-            exclude(out, &xcap, c, "%.0f km by road is beyond the longest haul "
-                    "considered (%.0f km)", km, m->max_km);
+            if (haul.source == MB_KM_ROAD)
+                exclude(out, &xcap, c, "%.0f km by road is beyond the longest haul "
+                        "considered (%.0f km)", km, m->max_km);
+            else
+                exclude(out, &xcap, c, "an estimated %.0f km is beyond the longest haul "
+                        "considered (%.0f km)", km, m->max_km);
             continue;
         }
         char reason[240];
@@ -211,10 +222,12 @@ int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listin
     if (out->n)
         qsort(out->items, out->n, sizeof *out->items, cmp_match);
     /* The alternative: the best landfill (supply) or quarry (need) that
-     * fits; items are sorted, so the first of that type. */
+     * fits and a truck can reach (the road database found no road near it
+     * or none to it: not today's practice); items are sorted, so the first
+     * such of that type. */
     double alt_co2 = 0;
     for (size_t i = 0; i < out->n; i++)
-        if (out->items[i].type == alt_type) {
+        if (out->items[i].type == alt_type && reachable(&out->items[i])) {
             out->has_alternative = true;
             out->alternative_total_nok_per_t = out->items[i].total_nok_per_t;
             out->alternative_site_id = out->items[i].site_id;

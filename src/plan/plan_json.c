@@ -136,10 +136,17 @@ static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
  * figure rests on road distances and how much on the estimate. */
 static json_t *km_kinds_json(const struct mb_scenario *s, const struct mb_flow *f, size_t n)
 {
-    double tkm[MB_KM_KIND_COUNT] = { 0 };
-    for (size_t i = 0; i < n; i++)
-        tkm[mb_scenario_km_kind(s, f[i].from, f[i].to, NULL)] += f[i].t * f[i].km;
+    double tkm[MB_KM_KIND_COUNT] = { 0 }, ferry = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct mb_distance *d;
+        tkm[mb_scenario_km_kind(s, f[i].from, f[i].to, &d)] += f[i].t * f[i].km;
+        if (d && d->kind == MB_KM_KIND_ROAD)
+            ferry += f[i].t * d->ferry_km;
+    }
     json_t *o = json_object();
+    /* The part of the road tonne-km on ferries: priced as road km (no
+     * ticket, waiting or ferry emission factor yet, docs/roads.md). */
+    json_object_set_new(o, "ferry_tonne_km", json_real(ferry));
     for (int k = 0; k < MB_KM_KIND_COUNT; k++) {
         char key[32];
         snprintf(key, sizeof key, "%s_tonne_km", mb_km_kind_name(k));

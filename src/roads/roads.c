@@ -62,8 +62,8 @@ static const char *const mem_files[] = {
 };
 #define N_MEM (sizeof mem_files / sizeof mem_files[0])
 
-const struct mb_road_vehicle mb_road_tipper = {
-    .weight_t = 32.0, .height_m = 4.0, .width_m = 2.55, .length_m = 10.0,
+const struct mb_road_vehicle mb_road_truck = {
+    .weight_t = 50.0, .height_m = 4.0, .width_m = 2.55, .length_m = 19.5,
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

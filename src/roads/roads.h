@@ -35,9 +35,10 @@ struct mb_road_vehicle {
     double length_m;
 };
 
-/* A loaded four-axle tipper, 32 t gross, the common mass truck
- * (docs/roads.md). */
-extern const struct mb_road_vehicle mb_road_tipper;
+/* A loaded truck with a tipping trailer, 50 t gross, 19.5 m: the vehicle
+ * the factor register costs and weighs a haul with (truck.payload_t,
+ * docs/roads.md), so a route and its cost are for the same truck. */
+extern const struct mb_road_vehicle mb_road_truck;
 
 /* What a route asks for: the quickest drive (what a driver takes) or
  * the shortest. */

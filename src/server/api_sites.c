@@ -335,7 +335,10 @@ static bool match_append(struct mb_strbuf *b, const struct mb_match *m, const ch
     else
         mb_strbuf_adds(b, "null");
     mb_strbuf_adds(b, ",\"ferry_km\":");
-    add_real(b, m->by_road && isfinite(m->ferry_km) ? m->ferry_km : 0);
+    if (m->by_road && isfinite(m->ferry_km))
+        add_real(b, m->ferry_km);
+    else
+        mb_strbuf_adds(b, "null"); /* an estimate does not know */
     mb_strbuf_adds(b, ",\"overlap_months\":");
     add_int(b, m->overlap_months);
     static const char *const rest[] = { ",\"amount_t\":", ",\"transport_nok_per_t\":",
@@ -492,12 +495,12 @@ void mb_api_listing_route(struct mb_req *r, int64_t id)
             json_array_append_new(path, json_pack("[f, f]", round(v[2 * i] * 1e6) / 1e6,
                                                   round(v[2 * i + 1] * 1e6) / 1e6));
         bool road = h.source == MB_KM_ROAD;
-        json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:f, s:o, s:f, s:o}", "listing_id",
+        json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:f, s:o, s:o, s:o}", "listing_id",
                               (json_int_t)rec.id, "to", (json_int_t)other.id, "km_source",
                               road ? "road" : "estimate", "km_why",
                               road ? json_null() : json_string(h.why), "km", h.km, "minutes",
                               road ? json_real(h.minutes) : json_null(), "ferry_km",
-                              road ? h.ferry_km : 0.0, "path", path);
+                              road ? json_real(h.ferry_km) : json_null(), "path", path);
         mb_reply_json(r, 200, o);
     }
     free(v);

@@ -710,7 +710,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
     /* A road database: every site's pairs are looked at again once (a
      * new database makes the cached ones stale), by the road worker. */
     if (cfg->roads_dir) {
-        if ((rc = mb_roads_open(cfg->roads_dir, &mb_road_tipper, &s->roads, err)) != 0)
+        if ((rc = mb_roads_open(cfg->roads_dir, &mb_road_truck, &s->roads, err)) != 0)
             goto fail;
         s->market.roads_on = true;
         if ((rc = mb_road_fill_requeue(st, err)) != 0)

@@ -123,7 +123,7 @@ static void setup(struct world *w)
     w->m.roads_on = true;
     w->dev = make_user(w->st, "Utbygger AS", "u@x.no", MB_ROLE_DEVELOPER);
     w->op = make_user(w->st, "Deponi AS", "d@x.no", MB_ROLE_OPERATOR);
-    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &w->roads, &err), 0, "%s",
+    cr_assert_eq(mb_roads_open(built(), &mb_road_truck, &w->roads, &err), 0, "%s",
                  err.message);
     w->w = create(w, &w->dev, MB_FAMILY_LISTING,
                   "{\"type\": \"supply\", \"title\": \"Sprengstein W\", \"lat\": 63.400,"
@@ -223,17 +223,31 @@ Test(road_fill, matches_read_road_distances_once_the_queue_is_done)
     cr_assert_float_eq(e->minutes, 20.0, 0.2, "%f", e->minutes);
     cr_assert_eq(e->ferry_km, 0, "the tipper drives round: the ferry is slower");
     cr_assert_lt(ne - r.items, e - r.items, "by road NE is nearer");
-    /* A landfill with no road near: the estimate, and why. */
+    /* A landfill with no road near: the estimate, and why; never the
+     * alternative (today's practice is a landfill a truck reaches). */
     cr_assert(!sea->by_road);
     cr_assert_str_eq(sea->km_why, "no_road_near");
     cr_assert_gt(sea->km, 0);
+    cr_assert(r.has_alternative);
+    cr_assert_eq(r.alternative_site_id, w.ne);
+    mb_match_result_release(&r);
+    /* A free landfill in the fjord ranks first by its estimate, marked,
+     * but is not the alternative: no truck reaches it. */
+    int64_t free_sea = landfill(&w, "Gratis i sjøen", 63.445, 10.400, 0);
+    struct mb_road_fill f2 = { 0 };
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f2, &err), 0, "%s",
+                 err.message);
+    matches(&w, &r);
+    cr_assert_eq(r.items[0].site_id, free_sea);
+    cr_assert_str_eq(r.items[0].km_why, "no_road_near");
+    cr_assert_eq(r.alternative_site_id, w.ne);
     mb_match_result_release(&r);
 
     /* Filling again routes nothing: the cache is up to date. */
     cr_assert_eq(mb_road_fill_requeue(w.st, &err), 0);
     struct mb_road_fill again = { 0 };
     cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &again, &err), 0);
-    cr_assert_eq(again.sites, 4);
+    cr_assert_eq(again.sites, 5);
     cr_assert_eq(again.routed, 0);
     teardown(&w);
 }

@@ -78,11 +78,11 @@ Test(roads, a_tipper_drives_round_the_fjord_and_the_ferry_is_shortest)
 {
     struct mb_roads *r;
     struct mb_error err;
-    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_roads_open(built(), &mb_road_truck, &r, &err), 0, "%s", err.message);
     cr_assert_eq(strlen(mb_roads_version(r)), 32);
     /* Quickest: the ferry crossing (8 km at 18 km/h) is slower than the
      * road round the fjord at 70 km/h; the bridge (10 t) and the south
-     * road (no heavy goods vehicles) are closed to a 32 t truck. */
+     * road (no heavy goods vehicles) are closed to a 50 t truck. */
     struct mb_road_leg q = drive(r, 1, 4, MB_ROAD_QUICKEST);
     cr_assert_eq(q.status, MB_ROAD_OK);
     cr_assert_float_eq(q.km, path_km(north), 0.003, "%.3f km, expected %.3f", q.km,
@@ -133,7 +133,7 @@ Test(roads, a_point_far_from_any_road_says_so)
     struct mb_roads *r;
     struct mb_error err;
     struct mb_road_leg leg;
-    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_roads_open(built(), &mb_road_truck, &r, &err), 0, "%s", err.message);
     /* Mid-fjord, over 2 km from every road. */
     cr_assert_eq(mb_roads_route(r, 63.44, 10.40, node[4][0], node[4][1], MB_ROAD_QUICKEST,
                                 &leg, &err), 0, "%s", err.message);
@@ -173,7 +173,7 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     snprintf(slash, sizeof slash, "%s/slashed/", tmpdir());
     snprintf(osm2, sizeof osm2, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
     cr_assert_eq(mb_roads_build(osm2, slash, &err), 0, "%s", err.message);
-    cr_assert_eq(mb_roads_open(slash, &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_roads_open(slash, &mb_road_truck, &r, &err), 0, "%s", err.message);
     mb_roads_close(r);
     /* An existing directory is not overwritten. */
     const char *ok = built();
@@ -181,7 +181,7 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     snprintf(osm, sizeof osm, "%s/tests/data/roads/fjord.osm", getenv("MB_SOURCE_ROOT"));
     cr_assert_eq(mb_roads_build(osm, ok, &err), MB_ECONFLICT);
     /* Opening: no database, a truncated file, a vehicle beyond the limits. */
-    cr_assert_eq(mb_roads_open(dir, &mb_road_tipper, &r, &err), MB_ENOTFOUND);
+    cr_assert_eq(mb_roads_open(dir, &mb_road_truck, &r, &err), MB_ENOTFOUND);
     cr_assert_null(r);
     const struct mb_road_vehicle heavy = { .weight_t = 60, .height_m = 4, .width_m = 2.55,
                                            .length_m = 12 };
@@ -196,11 +196,11 @@ Test(roads, bad_extracts_and_databases_are_refused_and_leave_nothing)
     for (long i = 0; i < (long)sb.st_size; i++)
         fputc((int)(i * 7919 % 251), f);
     fclose(f);
-    cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
+    cr_assert_eq(mb_roads_open(ok, &mb_road_truck, &r, &err), MB_EDATA);
     cr_assert(strstr(err.message, "not those of the manifest's version"), "%s", err.message);
     /* Truncated: refused by its size before anything is read. */
     cr_assert_eq(truncate(seg, sb.st_size / 2), 0);
-    cr_assert_eq(mb_roads_open(ok, &mb_road_tipper, &r, &err), MB_EDATA);
+    cr_assert_eq(mb_roads_open(ok, &mb_road_truck, &r, &err), MB_EDATA);
     cr_assert(strstr(err.message, "mb-segments.mem"), "%s", err.message);
 }
 
@@ -243,7 +243,7 @@ Test(roads, a_haul_is_by_road_cached_and_otherwise_an_estimate_that_says_why)
     put_site(st, o.id, MB_TYPE_LANDFILL, node[4][0], node[4][1], &e);
     put_site(st, o.id, MB_TYPE_LANDFILL, 63.44, 10.40, &sea);
     struct mb_roads *r;
-    cr_assert_eq(mb_roads_open(built(), &mb_road_tipper, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_roads_open(built(), &mb_road_truck, &r, &err), 0, "%s", err.message);
     struct mb_haul_km k;
     cr_assert_eq(mb_haul_km(st, r, &w, &e, 1.3, &k, &err), 0, "%s", err.message);
     cr_assert_eq(k.source, MB_KM_ROAD);

@@ -69,7 +69,7 @@ for (const [width, lang] of [[1280, 'nb'], [360, 'nb'], [1280, 'en']]) {
     const rowE = page.locator('.match-row', { hasText: 'Deponi over fjorden' });
     const rowNE = page.locator('.match-row', { hasText: 'Deponi i nordøst' });
     await rowE.waitFor();
-    const road = lang === 'nb' ? /23,3\s*kjørevei, 20 min/ : /23\.3\s*by road, 20 min/;
+    const road = lang === 'nb' ? /23,3\s*langs vei\s*minst 20 min/ : /23\.3\s*by road\s*at least 20 min/;
     assert.match((await rowE.locator('.km-road').innerText()).replace(/\s+/g, ' '), road);
     // NE is nearer by road, though farther in a straight line.
     const rank = async (row) => Number(await row.locator('td').first().innerText());
@@ -81,7 +81,7 @@ for (const [width, lang] of [[1280, 'nb'], [360, 'nb'], [1280, 'en']]) {
       .map((p) => ({ bends: (p.getAttribute('d').match(/L/g) || []).length, height: p.getBBox().height })));
     assert.ok(drawn.every((d) => d.bends >= 2 && d.height > 10), JSON.stringify(drawn));
     await page.locator('.km-kinds').waitFor();
-    assert.match(await page.locator('.km-kinds').innerText(), lang === 'nb' ? /kjørevei for lastebil/ : /drive for a 32 t truck/);
+    assert.match(await page.locator('.km-kinds').innerText(), lang === 'nb' ? /målt langs vei for vogntog på 50 tonn/ : /measured along the road for a 50 t truck and trailer/);
     if (lang === 'nb') assert.doesNotMatch(await page.locator('.matches').innerText(), /not_computed|no_road|estimate\b/);
     await assertA11y(page, `roads ${width} ${lang}`);
     await shot(page, `roads-${lang}-${width}`);

@@ -151,12 +151,14 @@ async function drawRoute(map, id, to, straight) {
 // ferry part) or the estimate, with why in words (docs/roads.md).
 function kmCell(x) {
   if (x.km_source === 'road') {
-    const parts = [t('matches.road', { min: num(x.minutes, 0) })];
-    if (x.ferry_km > 0) parts.push(t('matches.ferry', { km: num(x.ferry_km, 1) }));
-    return h('td', { class: 'n km-road' }, num(x.km, 1), h('br'), h('small', {}, parts.join(', ')));
+    const lines = [t('matches.road'), t('matches.minutes', { min: num(x.minutes, 0) })];
+    if (x.ferry_km > 0) lines.push(t('matches.ferry', { km: num(x.ferry_km, 1) }));
+    return h('td', { class: 'n km-road' }, num(x.km, 1), ...lines.map((l) => [h('br'), h('small', {}, l)]).flat());
   }
-  const why = t(`matches.why.${x.km_why || 'no_road_database'}`);
-  return h('td', { class: 'n km-estimate', title: why }, num(x.km, 1), h('br'), h('small', {}, t('matches.estimate')), h('span', { class: 'sr-only' }, ` ${why}`));
+  const code = x.km_why || 'no_road_database';
+  const why = t(`matches.why.${code}`);
+  const short = code === 'no_road_database' ? [] : [h('br'), h('small', {}, t(`matches.short.${code}`))];
+  return h('td', { class: 'n km-estimate', title: why }, num(x.km, 1), h('br'), h('small', {}, t('matches.estimate')), ...short, h('span', { class: 'sr-only' }, ` ${why}`));
 }
 
 async function showMatches(sec, site, map, mats) {
@@ -167,6 +169,17 @@ async function showMatches(sec, site, map, mats) {
   const bounds = L.latLngBounds([from]);
   const alt = r.alternative ? r.matches.find((x) => x.site_id === r.alternative.site_id) : null;
   if (alt) sec.append(h('p', {}, t('matches.alt', { name: alt.title })));
+  // Which distances are along the road and why the others are estimates,
+  // above the table (a phone shows no title); a drive still being
+  // computed offers to update the matches.
+  if (r.matches.length) {
+    const byRoad = r.matches.filter((x) => x.km_source === 'road').length;
+    const whys = [...new Set(r.matches.filter((x) => x.km_source !== 'road').map((x) => x.km_why || 'no_road_database'))];
+    const told = byRoad ? [t('matches.kinds', { road: num(byRoad), all: num(r.matches.length) })] : [];
+    const p = h('p', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].join(' '));
+    if (whys.includes('not_computed')) p.append(' ', h('button', { type: 'button', class: 'km-refresh', onclick: () => go(location.hash) }, t('matches.refresh')));
+    sec.append(p);
+  }
   let drawn = 0;
   const rows = r.matches.map((x, i) => {
     const to = [x.lat, x.lon];
@@ -196,12 +209,6 @@ async function showMatches(sec, site, map, mats) {
         h('thead', {}, h('tr', {}, ['matches.rank', 'matches.site', 'matches.km', 'matches.cost', 'matches.co2', 'matches.total', 'matches.months', 'matches.amount', 'matches.saving']
           .map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, rows))));
-    // Which distances are by road and why the others are estimates, in
-    // words under the table (a phone shows no title).
-    const byRoad = r.matches.filter((x) => x.km_source === 'road').length;
-    const whys = [...new Set(r.matches.filter((x) => x.km_source !== 'road').map((x) => x.km_why || 'no_road_database'))];
-    const told = byRoad ? [t('matches.kinds', { road: num(byRoad), all: num(r.matches.length) })] : [];
-    sec.append(h('p', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].join(' ')));
     map.fitBounds(bounds.pad(0.15));
   }
   if (r.excluded?.length) {
