@@ -24,13 +24,22 @@ int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct m
         return rc;
     *ncands = page.n;
     struct mb_haul_km *kms = mb_xcalloc(page.n + 1, sizeof *kms);
-    bool supply = rec->type == MB_TYPE_SUPPLY;
+    bool supply = rec->type == MB_TYPE_SUPPLY, missing = false;
     for (size_t i = 0; i < page.n && !rc; i++) {
         /* Supply -> receiver: the direction a load drives. */
         const struct mb_site_rec *from = supply ? rec : &page.items[i];
         const struct mb_site_rec *to = supply ? &page.items[i] : rec;
         rc = mb_haul_km_cached(st, m->roads_on, from, to, m->detour_factor, &kms[i], err);
+        missing = missing || (!rc && kms[i].source == MB_KM_ESTIMATE && kms[i].why &&
+                              strcmp(kms[i].why, "not_computed") == 0);
     }
+    /* A pair the cache lacks though no write is waiting for it: one of
+     * the two entered the other's candidates after that one's pairs were
+     * made (the nearest of one are not always the nearest of the other).
+     * The listing is queued (first in line, once), so the worker makes its
+     * pairs and the next read has them. */
+    if (!rc && missing && rec->id > 0)
+        rc = mb_store_road_queue_add(st, rec->id, err);
     if (!rc)
         rc = mb_match_rank_by(m, rec, page.items, kms, page.n, limit, out, err);
     free(kms);
@@ -47,6 +56,16 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
     *n = 0;
     bool supply = rec->type == MB_TYPE_SUPPLY;
     const struct mb_site_rec *a = supply ? rec : other, *b = supply ? other : rec;
+    struct mb_point p = { a->lat, a->lon }, q = { b->lat, b->lon };
+    double estimate = mb_geo_distance_km(p, q) * m->detour_factor;
+    if (other->id == rec->id)
+        return mb_error_set(err, MB_EINVAL, "to", "is the listing itself");
+    /* As matching: beyond twice the longest haul no pair is shown, and no
+     * drive is searched for (a long search holds the router). */
+    if (estimate > 2 * m->max_km)
+        return mb_error_set(err, MB_EINVAL, "to", "is an estimated %.0f km away, beyond twice "
+                            "the longest haul (%.0f km): no drive is computed", estimate,
+                            m->max_km);
     const char *why = "no_road_database";
     if (roads) {
         struct mb_road_leg leg;
@@ -63,9 +82,8 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
         }
         why = leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
     }
-    struct mb_point p = { a->lat, a->lon }, q = { b->lat, b->lon };
     out->source = MB_KM_ESTIMATE;
-    out->km = mb_geo_distance_km(p, q) * m->detour_factor;
+    out->km = estimate;
     out->why = why;
     double *v = mb_xmalloc(4 * sizeof *v);
     v[0] = a->lat, v[1] = a->lon, v[2] = b->lat, v[3] = b->lon;

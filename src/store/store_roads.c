@@ -94,8 +94,18 @@ int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n
     *rows = NULL;
     *n = 0;
     sqlite3_stmt *s;
-    int rc = mb_st_prepare(st, "SELECT " ROAD_COLS " FROM road_distance WHERE status = 'road'"
-                           " ORDER BY from_site, to_site", &s, err);
+    /* Only the pairs of open sites at their present positions: a plan
+     * reads no row of a closed, draft or moved site. */
+    int rc = mb_st_prepare(st, "SELECT r.from_site, r.to_site, r.db_version, r.from_lat,"
+                           " r.from_lon, r.to_lat, r.to_lon, r.status, r.km, r.minutes,"
+                           " r.ferry_km, r.computed FROM road_distance r"
+                           " JOIN site a ON a.id = r.from_site AND a.lat = r.from_lat"
+                           "  AND a.lon = r.from_lon"
+                           " JOIN site b ON b.id = r.to_site AND b.lat = r.to_lat"
+                           "  AND b.lon = r.to_lon"
+                           " WHERE r.status = 'road' AND a.status IN ('published', 'reserved')"
+                           "  AND b.status IN ('published', 'reserved')"
+                           " ORDER BY r.from_site, r.to_site", &s, err);
     if (rc)
         return rc;
     void *v = NULL;

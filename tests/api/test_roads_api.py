@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import Server, create_facility, create_listing, landfill, supply
+from conftest import Server, create_facility, create_listing, landfill, need, supply
 
 CLI = os.environ.get("MB_CLI", "")
 ROOT = os.environ.get("MB_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -188,4 +188,41 @@ def test_the_route_of_a_match_follows_the_road(road_server):
         resp = api.get(f"/api/listings/{w}/route", token=dev, params={"to": bad})
         assert resp.status_code in (400, 404) and resp.json()["error"]["field"] == "to", resp.text
     api.get(f"/api/listings/{w}/route", token=dev, expect=400, field="to")
+    api.get(f"/api/listings/{w}/route", token=dev, params={"to": w}, expect=400, field="to")
+    # Beyond twice the longest haul: refused, nothing routed.
+    far = create_listing(api, api.token("contractor"), dict(need(), lat=69.65, lon=18.95),
+                         status="published")["id"]
+    r = api.get(f"/api/listings/{w}/route", token=dev, params={"to": far}, expect=400, field="to")
+    assert "beyond twice the longest haul" in r.json()["error"]["message"]
     api.get(f"/api/listings/{w}/route", token=dev, params={"to": e, "x": 1}, expect=400)
+
+
+def test_a_pair_neither_side_made_is_asked_for_by_reading_the_matches(road_server):
+    """The nearest of one listing are not always the nearest of the other:
+    a need written next to a crowd of supplies makes its pairs with the
+    crowd; an older supply beside it, not among the need's nearest, had
+    made its pairs before the need existed. Reading the supply's matches
+    queues it, and the pair comes by road."""
+    api = road_server.api
+    dev, con = api.token("developer"), api.token("contractor")
+    win = {"from": "2031-03", "to": "2031-08"}
+    lone = create_listing(api, dev, supply(title="Ensom stein", lat=63.400, lon=10.296,
+                                           window=win), status="published")["id"]
+    for k in range(45):
+        create_listing(api, dev, supply(title=f"Stein {k}", lat=63.400, lon=10.310 + k * 1e-5,
+                                        window=win), status="published")
+    deadline = time.monotonic() + 120
+    while api.get("/api/health", expect=200).json()["roads"]["sites_waiting"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    n = create_listing(api, con, need(title="Fylling ved vegen", lat=63.400, lon=10.3101,
+                                      window=win), status="published")["id"]
+    deadline = time.monotonic() + 120
+    while True:
+        m = matches_of(api, dev, lone).get(n)
+        assert m, "the need is among the lone supply's matches"
+        if m["km_source"] == "road":
+            break
+        assert m["km_why"] == "not_computed"
+        assert time.monotonic() < deadline, m
+        time.sleep(0.3)
