@@ -28,6 +28,7 @@
 #include "core/text.h"
 #include "domain/geo.h"
 #include "domain/unit.h"
+#include "market/road_km.h"
 #include "plan/factors.h"
 #include "plan/scenario.h"
 
@@ -174,8 +175,9 @@ static struct alt alternative(const struct mb_match_result *r)
     return a;
 }
 
-static void on_site(struct mb_mhp *p, const struct mb_market *m, double *left_s,
-                    double *left_n, const struct mb_match_result *res)
+static int on_site(struct mb_store *st, struct mb_mhp *p, const struct mb_market *m,
+                   double *left_s, double *left_n, const struct mb_match_result *res,
+                   struct mb_error *err)
 {
     for (size_t i = 0; i < p->nlistings; i++) {
         const struct mb_site_rec *s = &p->listings[i].rec;
@@ -197,9 +199,14 @@ static void on_site(struct mb_mhp *p, const struct mb_market *m, double *left_s,
             mb_text_copy(f->to_title, sizeof f->to_title, n->title);
             f->on_site = true;
             f->t = t;
-            f->km = mb_geo_distance_km((struct mb_point){ s->lat, s->lon },
-                                       (struct mb_point){ n->lat, n->lon }) *
-                    m->detour_factor;
+            /* Along the road where the road cache has the pair, else the
+             * estimate (market/road_km.h). */
+            struct mb_haul_km h;
+            int rc = mb_haul_km_cached(st, m->roads_on, s, n, m->detour_factor, &h, err);
+            if (rc)
+                return rc;
+            f->km = h.km;
+            f->by_road = h.source == MB_KM_ROAD;
             double co2_t = m->co2_kg_per_t + f->km * m->co2_kg_per_tkm,
                    cost_t = m->cost_nok_per_t + f->km * m->cost_nok_per_tkm;
             f->cost_nok = t * cost_t;
@@ -211,6 +218,7 @@ static void on_site(struct mb_mhp *p, const struct mb_market *m, double *left_s,
             }
         }
     }
+    return 0;
 }
 
 static void elsewhere(struct mb_mhp *p, double *left_s, const struct mb_match_result *res)
@@ -235,6 +243,7 @@ static void elsewhere(struct mb_mhp *p, double *left_s, const struct mb_match_re
             mb_text_copy(f->to_title, sizeof f->to_title, mt->title);
             f->t = t;
             f->km = mt->km;
+            f->by_road = mt->by_road;
             f->cost_nok = t * mt->cost_nok_per_t;
             f->co2_kg = t * mt->co2_kg_per_t;
             f->saving_nok = t * mt->saving_nok_per_t;
@@ -354,10 +363,10 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
         rc = mb_match_find(st, m, r, 2 * MB_MHP_RECEIVERS + n, 0, &res[i], &ncands, &truncated,
                            err);
     }
-    if (rc == 0) {
-        on_site(out, m, left_s, left_n, res);
+    if (rc == 0)
+        rc = on_site(st, out, m, left_s, left_n, res, err);
+    if (rc == 0)
         elsewhere(out, left_s, res);
-    }
     for (size_t i = 0; i < n; i++)
         mb_match_result_release(&res[i]);
     free(res);

@@ -61,6 +61,7 @@ struct mb_mhp_flow {
     enum mb_site_type to_type;
     char to_title[160];
     bool on_site;
+    bool by_road;             /* km along the road (docs/roads.md), else the estimate */
     double t, km;
     double truckloads, tkm;
     double cost_nok, co2_kg;  /* transport + fee; transport + handling CO2 */

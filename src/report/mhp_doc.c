@@ -84,8 +84,9 @@ static const char *const labels[L_COUNT][2] = {
                     "per tonn fast (lasting, tipping, venting) og {} kr per tonnkm, og gir "
                     "{} kg CO₂e per tonn fast og {} kg per tonnkm, tom retur medregnet; "
                     "CO₂e fra brønn til hjul (ISO 14083), norsk veidiesel med innblandet "
-                    "biodiesel. Veilengde = "
-                    "luftlinje × {}. Transport-CO₂ i alt {} t; {} til {} t når alle "
+                    "biodiesel. Veilengde: {} av {} strømmer er målt langs vei for vogntog "
+                    "på 50 tonn (OpenStreetMap); de andre er anslått som luftlinje × {} "
+                    "(merket ≈). Transport-CO₂ i alt {} t; {} til {} t når alle "
                     "transportfaktorene står på sin laveste eller høyeste verdi. Faktorene "
                     "og kildene står i faktorregisteret (massebank factors, "
                     "docs/climate-method.md); de fleste er anslag. Mottakere er rangert "
@@ -94,8 +95,10 @@ static const char *const labels[L_COUNT][2] = {
                     "{} NOK per tonne fixed (loading, tipping, waiting) and {} NOK per "
                     "tonne-km, and emits {} kg CO₂e per tonne fixed and {} kg per "
                     "tonne-km, empty return included; CO₂e well to wheel (ISO 14083), "
-                    "Norwegian road diesel with blended biodiesel. Road km = great circle × "
-                    "{}. Transport CO₂ in all {} t; "
+                    "Norwegian road diesel with blended biodiesel. Road km: {} of {} flows "
+                    "are measured along the road for a 50 t truck and trailer "
+                    "(OpenStreetMap); the others are estimated as the great circle × {} "
+                    "(marked ≈). Transport CO₂ in all {} t; "
                     "{} to {} t with every transport factor at its low or high value. The "
                     "factors and their sources are in the factor register (massebank "
                     "factors, docs/climate-method.md); most are estimates. Receivers are "
@@ -226,7 +229,11 @@ static void flows(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d, bool
             char from[24], to[200];
             snprintf(from, sizeof from, "#%lld", (long long)f->from_id);
             snprintf(to, sizeof to, "#%lld %s", (long long)f->to_id, f->to_title);
-            const char *row[] = { from, to, type_label(c, f->to_type), num(c, f->km, 1),
+            /* An estimated distance is marked (the method paragraph
+             * says how many are along the road). */
+            char km[40];
+            snprintf(km, sizeof km, "%s%s", f->by_road ? "" : "≈", num(c, f->km, 1));
+            const char *row[] = { from, to, type_label(c, f->to_type), km,
                                   num(c, f->t, 0), num(c, f->cost_nok, 0),
                                   num(c, f->co2_kg, 0), num(c, f->saving_nok, 0) };
             mb_rdoc_row(d, row);
@@ -322,14 +329,18 @@ static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
                           num(c, tot[2], 0), num(c, tot[3], 0), num(c, tot[4], 0) };
     mb_rdoc_row(d, row);
     mb_rdoc_sum_row(d);
-    char buf[1400];
+    char buf[1600];
+    size_t by_road = 0;
+    for (size_t i = 0; i < p->nflows; i++)
+        by_road += p->flows[i].by_road;
     const char *args[] = { num(c, p->payload_t, 0), num(c, p->cost_nok_per_t, 2),
                            num(c, p->cost_nok_per_tkm, 2), num(c, p->co2_kg_per_t, 3),
-                           num(c, p->co2_kg_per_tkm, 4), num(c, p->detour_factor, 2),
+                           num(c, p->co2_kg_per_tkm, 4), num(c, (double)by_road, 0),
+                           num(c, (double)p->nflows, 0), num(c, p->detour_factor, 2),
                            num(c, p->co2_transport_kg / 1e3, 1),
                            num(c, p->co2_transport_low_kg / 1e3, 1),
                            num(c, p->co2_transport_high_kg / 1e3, 1) };
-    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 9));
+    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 11));
 }
 
 static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)

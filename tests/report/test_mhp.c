@@ -54,6 +54,14 @@ Test(mhp, deals_and_their_deliveries)
     /* The transport CO2 names its method and its bounds. */
     cr_assert(strstr(html, "fra brønn til hjul"), "the boundary is named");
     cr_assert(strstr(html, "faktorregisteret"), "the factors' register is named");
+    /* Without a road database every distance is an estimate, marked, and
+     * the method says how many are along the road. */
+    char told[160];
+    snprintf(told, sizeof told, "Veilengde: 0 av %zu strømmer er målt langs vei", p.nflows);
+    cr_assert(strstr(html, told), "the kind of the distances: %s", told);
+    for (size_t i = 0; i < p.nflows; i++)
+        cr_assert(!p.flows[i].by_road);
+    cr_assert(p.nflows == 0 || strstr(html, "≈"), "estimates are marked");
     cr_assert_gt(p.co2_transport_kg, 0);
     cr_assert(p.co2_transport_low_kg < p.co2_transport_kg &&
               p.co2_transport_kg < p.co2_transport_high_kg, "%f %f %f",
