@@ -14,7 +14,8 @@
  * region's published and reserved sites for a plan request, for the
  * server's plan jobs and `massebank plan --db` alike, with the road
  * distances the road cache holds for its pairs (source "road",
- * docs/roads.md); every other haul stays an estimate and the plan says so.
+ * docs/roads.md) and no haul where it found no road between the two
+ * (source "none"); every other haul stays an estimate and the plan says so.
  */
 #include "market/market.h"
 
@@ -197,10 +198,17 @@ static int add_road_distances(struct mb_store *st, json_t *scn, const struct mb_
         if (k > 0 && keys[k].lo == keys[k - 1].lo && keys[k].hi == keys[k - 1].hi)
             continue;
         const struct mb_road_row *w = &rows[keys[k].row];
-        json_array_append_new(d, json_pack("{s:s, s:s, s:f, s:s, s:f, s:f}",
-            "from", find_placed(v, nv, w->from_site)->sid,
-            "to", find_placed(v, nv, w->to_site)->sid, "km", w->km, "source", "road",
-            "minutes", w->minutes, "ferry_km", w->ferry_km));
+        const char *a = find_placed(v, nv, w->from_site)->sid;
+        const char *b = find_placed(v, nv, w->to_site)->sid;
+        /* No road between the two for the truck: no haul in the plan. */
+        if (strcmp(w->status, "no_route") == 0)
+            json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "from", a, "to", b,
+                                               "source", "none"));
+        else
+            json_array_append_new(d, json_pack("{s:s, s:s, s:f, s:s, s:f, s:f}", "from", a,
+                                               "to", b, "km", w->km, "source", "road",
+                                               "minutes", w->minutes, "ferry_km",
+                                               w->ferry_km));
     }
     if (json_array_size(d))
         json_object_set_new(json_object_get(scn, "transport"), "distances", d);

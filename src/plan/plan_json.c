@@ -147,7 +147,7 @@ static json_t *km_kinds_json(const struct mb_scenario *s, const struct mb_flow *
     /* The part of the road tonne-km on ferries: priced as road km (no
      * ticket, waiting or ferry emission factor yet, docs/roads.md). */
     json_object_set_new(o, "ferry_tonne_km", json_real(ferry));
-    for (int k = 0; k < MB_KM_KIND_COUNT; k++) {
+    for (int k = 0; k < MB_KM_KIND_NONE; k++) {
         char key[32];
         snprintf(key, sizeof key, "%s_tonne_km", mb_km_kind_name(k));
         json_object_set_new(o, key, json_real(tkm[k]));

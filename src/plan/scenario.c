@@ -1229,18 +1229,31 @@ static void parse_distances(struct ctx *c, json_t *t)
                                             "ferry_km", NULL };
         check_keys(c, e, p, keys);
         const char *a = get_str(c, e, "from", p, true), *b = get_str(c, e, "to", p, true);
-        double km, minutes = 0, ferry_km = 0;
-        bool ok = get_num(c, e, "km", p, &km, true, 0, 10000);
-        /* Where the figure comes from: a table (the default) or the road
-         * database (then with its time and ferry part, if known). */
+        double km = INFINITY, minutes = 0, ferry_km = 0;
+        /* Where the figure comes from: a table (the default), the road
+         * database (then with its time and ferry part, if known), or no
+         * road between the two ("none": no km, no haul). */
         enum mb_km_kind kind = MB_KM_KIND_TABLE;
         const char *src = get_str(c, e, "source", p, false);
+        bool ok = true;
         if (src && strcmp(src, "road") == 0) {
             kind = MB_KM_KIND_ROAD;
+        } else if (src && strcmp(src, "none") == 0) {
+            kind = MB_KM_KIND_NONE;
         } else if (src && strcmp(src, "table") != 0) {
             char q[180];
             sub(q, sizeof q, p, "source");
-            mb_problems_add(c->p, q, "unknown source '%.40s' (road, table)", src);
+            mb_problems_add(c->p, q, "unknown source '%.40s' (road, table, none)", src);
+            ok = false;
+        }
+        if (kind == MB_KM_KIND_NONE) {
+            if (json_object_get(e, "km")) {
+                char q[180];
+                sub(q, sizeof q, p, "km");
+                mb_problems_add(c->p, q, "a pair with no road between has no km");
+                ok = false;
+            }
+        } else if (!get_num(c, e, "km", p, &km, true, 0, 10000)) {
             ok = false;
         }
         if (json_object_get(e, "minutes") && !get_num(c, e, "minutes", p, &minutes, false, 0,
@@ -1268,7 +1281,7 @@ static void parse_distances(struct ctx *c, json_t *t)
             continue;
         }
         double gc = mb_geo_distance_km(s->sites[ia].pos, s->sites[ib].pos);
-        if (km + MB_DISTANCE_SLACK_KM < gc) {
+        if (kind != MB_KM_KIND_NONE && km + MB_DISTANCE_SLACK_KM < gc) {
             char q[180];
             sub(q, sizeof q, p, "km");
             mb_problems_add(c->p, q, "%g km is shorter than the straight line "
@@ -1301,7 +1314,7 @@ static void parse_distances(struct ctx *c, json_t *t)
 
 const char *mb_km_kind_name(enum mb_km_kind k)
 {
-    static const char *const names[MB_KM_KIND_COUNT] = { "estimate", "table", "road" };
+    static const char *const names[MB_KM_KIND_COUNT] = { "estimate", "table", "road", "none" };
     return (unsigned)k < MB_KM_KIND_COUNT ? names[k] : "estimate";
 }
 

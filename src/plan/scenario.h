@@ -135,9 +135,12 @@ double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
                             enum mb_factor_id id);
 
 /* What kind of distance a haul's km is (docs/roads.md): great circle x
- * detour factor, a distance the scenario gives from a table, or the road
- * database's drive (source "road"). */
-enum mb_km_kind { MB_KM_KIND_ESTIMATE, MB_KM_KIND_TABLE, MB_KM_KIND_ROAD, MB_KM_KIND_COUNT };
+ * detour factor, a distance the scenario gives from a table, the road
+ * database's drive (source "road"), or no haul at all: the road database
+ * found no road between the two for the truck (source "none"; km is
+ * infinite, beyond any longest haul). */
+enum mb_km_kind { MB_KM_KIND_ESTIMATE, MB_KM_KIND_TABLE, MB_KM_KIND_ROAD, MB_KM_KIND_NONE,
+                  MB_KM_KIND_COUNT };
 const char *mb_km_kind_name(enum mb_km_kind k);
 
 struct mb_distance {

@@ -941,9 +941,10 @@ int mb_store_road_get(struct mb_store *st, int64_t from, int64_t to, const char 
 /* Insert or replace the row of its pair. */
 int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
                       struct mb_error *err);
-/* Every pair with a road distance (status 'road') between two published
- * or reserved sites at the positions it was computed for, by from and to
- * site; *rows is malloc'ed. */
+/* Every pair with a road distance (status 'road') or with no road between
+ * the two (status 'no_route') between two published or reserved sites at
+ * the positions it was computed for, by from and to site; *rows is
+ * malloc'ed. */
 int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n,
                        struct mb_error *err);
 /* Forget every pair of a site (it moved). */

@@ -103,7 +103,8 @@ int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n
                            "  AND a.lon = r.from_lon"
                            " JOIN site b ON b.id = r.to_site AND b.lat = r.to_lat"
                            "  AND b.lon = r.to_lon"
-                           " WHERE r.status = 'road' AND a.status IN ('published', 'reserved')"
+                           " WHERE r.status IN ('road', 'no_route')"
+                           "  AND a.status IN ('published', 'reserved')"
                            "  AND b.status IN ('published', 'reserved')"
                            " ORDER BY r.from_site, r.to_site", &s, err);
     if (rc)

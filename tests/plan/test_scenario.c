@@ -77,6 +77,22 @@ Test(scenario, transport_per_truck_km_and_distance_matrix)
     cr_assert_float_eq(s.transport.co2_per_tkm, 0.7 * E_ROAD / 20, 1e-12);
     cr_assert_float_eq(mb_scenario_km(&s, 0, 1), 40, 1e-12);
     cr_assert_float_eq(mb_scenario_km(&s, 1, 0), 40, 1e-12, "both directions");
+    cr_assert_eq(mb_scenario_km_kind(&s, 0, 1, NULL), MB_KM_KIND_TABLE);
+    mb_scenario_release(&s);
+    /* By road, and no road at all: no haul (beyond any longest haul). */
+    json = HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 40,"
+        " \"source\": \"road\", \"minutes\": 35, \"ferry_km\": 6}]}, \"sites\": [" SOURCE ", " LANDFILL "]}";
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
+    const struct mb_distance *d;
+    cr_assert_eq(mb_scenario_km_kind(&s, 1, 0, &d), MB_KM_KIND_ROAD);
+    cr_assert_float_eq(d->ferry_km, 6, 1e-12);
+    cr_assert_float_eq(d->minutes, 35, 1e-12);
+    mb_scenario_release(&s);
+    json = HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\","
+        " \"source\": \"none\"}]}, \"sites\": [" SOURCE ", " LANDFILL "]}";
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s", p.n ? p.items[0].message : "");
+    cr_assert_eq(mb_scenario_km_kind(&s, 0, 1, NULL), MB_KM_KIND_NONE);
+    cr_assert(isinf(mb_scenario_km(&s, 0, 1)) && mb_scenario_km(&s, 0, 1) > s.transport.max_km);
     mb_scenario_release(&s);
 }
 
@@ -184,6 +200,10 @@ Test(scenario, every_kind_of_bad_input_is_named)
         { HEAD "\"factors\": {\"truck.cost_nok_per_km\": 20}, \"transport\": {\"cost_nok_per_tkm\": 2}, \"sites\": [" SOURCE "]}", "factors.truck.cost_nok_per_km", "has no effect" },
         { WITH("{\"id\": \"d\", \"kind\": \"landfill\", \"lat\": 63.4, \"lon\": 10.4, \"accepts\": [\"*\"], \"capacity_by_year\": {\"unit\": \"t\", \"2062\": 5}}"), "sites[0].capacity_by_year", "lists no year of the horizon" },
         { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"a\", \"km\": 5}]}, \"sites\": [" SOURCE "]}", "transport.distances[0]", "the same site" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 50, \"source\": \"ferry\"}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].source", "unknown source 'ferry'" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 50, \"source\": \"none\"}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].km", "no road between has no km" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\", \"km\": 50, \"source\": \"road\", \"ferry_km\": 60}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].ferry_km", "more than the whole" },
+        { HEAD "\"transport\": {\"distances\": [{\"from\": \"a\", \"to\": \"d\"}]}, \"sites\": [" SOURCE ", " LANDFILL "]}", "transport.distances[0].km", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         refused(&cases[i]);

@@ -57,7 +57,7 @@ struct world {
     struct mb_market m;
     struct mb_user dev, op;
     struct mb_roads *roads;
-    int64_t w, e, ne, sea;
+    int64_t w, e, ne, sea, island;
 };
 
 static struct mb_user make_user(struct mb_store *st, const char *org_name, const char *email,
@@ -347,10 +347,22 @@ static const char *plan_choice(struct world *w, bool roads, char kind[16])
                  err.message);
     json_decref(req);
     json_t *d = json_object_get(json_object_get(scn, "transport"), "distances");
-    if (!roads)
+    if (!roads) {
         json_object_del(json_object_get(scn, "transport"), "distances");
-    else
-        cr_assert_eq(json_array_size(d), 2, "W-E and W-NE by road; the sea landfill has none");
+    } else {
+        /* W-E and W-NE by road, W-island none; the sea landfill has no road
+         * near it: the estimate. */
+        size_t road = 0, none = 0, i;
+        json_t *x;
+        json_array_foreach(d, i, x) {
+            const char *src = json_string_value(json_object_get(x, "source"));
+            road += strcmp(src, "road") == 0;
+            none += strcmp(src, "none") == 0;
+            cr_assert(strcmp(src, "none") != 0 || !json_object_get(x, "km"));
+        }
+        cr_assert_eq(road, 2);
+        cr_assert_eq(none, w->island != 0);
+    }
     char *text = json_dumps(scn, 0);
     json_decref(scn);
     struct mb_scenario s;
@@ -395,6 +407,33 @@ Test(road_fill, the_plan_chooses_another_landfill_by_road)
     cr_assert_str_eq(kind, "estimate");
     cr_assert_str_eq(plan_choice(&w, true, kind), "Deponi NE",
                      "by road E is 23.3 km round the fjord, NE 16.7 km");
+    cr_assert_str_eq(kind, "road");
+    teardown(&w);
+}
+
+Test(road_fill, a_plan_sends_nothing_where_no_road_goes)
+{
+    /* A free landfill on an island with no ferry (Øyvegen, 63.500 N): by
+     * the estimate it is the cheapest (15.9 km, no gate fee), so the
+     * detour-factor plan sends W's masses there; the road database finds
+     * no route to it, the scenario says so ("none") and the plan with road
+     * distances sends them to NE. */
+    struct world w;
+    setup(&w);
+    w.island = landfill(&w, "Deponi på øya", 63.500, 10.400, 0);
+    struct mb_error err;
+    struct mb_road_fill f = { 0 };
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
+    struct mb_match_result r;
+    matches(&w, &r);
+    const struct mb_match *isl = find(&r, w.island);
+    cr_assert(isl && !isl->by_road);
+    cr_assert_str_eq(isl->km_why, "no_route");
+    cr_assert_neq(r.alternative_site_id, w.island, "no truck reaches it");
+    mb_match_result_release(&r);
+    char kind[16];
+    cr_assert_str_eq(plan_choice(&w, false, kind), "Deponi på øya");
+    cr_assert_str_eq(plan_choice(&w, true, kind), "Deponi NE");
     cr_assert_str_eq(kind, "road");
     teardown(&w);
 }
