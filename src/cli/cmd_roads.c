@@ -64,11 +64,6 @@ static int point(const char *s, const char *field, double *lat, double *lon,
     return rc;
 }
 
-static const char *status_name(enum mb_road_status s)
-{
-    return s == MB_ROAD_OK ? "road" : s == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
-}
-
 static int route(int argc, char **argv)
 {
     const char *dir = NULL, *pos[2] = { NULL, NULL };
@@ -113,7 +108,7 @@ static int route(int argc, char **argv)
     if (rc) {
         rc = cli_fail(&err);
     } else if (json) {
-        json_t *j = json_pack("{s:s, s:s, s:s, s:f}", "status", status_name(leg.status),
+        json_t *j = json_pack("{s:s, s:s, s:s, s:f}", "status", mb_road_status_name(leg.status),
                               "goal", goal == MB_ROAD_SHORTEST ? "shortest" : "quickest",
                               "roads_version", mb_roads_version(r), "weight_t", v.weight_t);
         if (leg.status == MB_ROAD_OK) {

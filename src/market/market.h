@@ -92,6 +92,12 @@ json_t *mb_market_site_feature(const struct mb_site_rec *r);
 /* Which site types can be counterparties of a listing of type t (as a bit
  * set of 1u << MB_TYPE_*): a supply goes to needs, storage, plants and
  * landfills; a need is served by supplies, storage, plants and quarries. */
+/* The material rules of matching (match.c), one place for every caller:
+ * site r gives or takes material `code`; a and b have a material in
+ * common. */
+bool mb_match_has_material(const struct mb_site_rec *r, const char *code);
+bool mb_match_shares_material(const struct mb_site_rec *a, const struct mb_site_rec *b);
+
 unsigned mb_match_counterpart_types(enum mb_site_type t);
 
 struct mb_match {

@@ -55,7 +55,7 @@ static bool is_listing(enum mb_site_type t)
     return t == MB_TYPE_SUPPLY || t == MB_TYPE_NEED;
 }
 
-static bool has_material(const struct mb_site_rec *r, const char *code)
+bool mb_match_has_material(const struct mb_site_rec *r, const char *code)
 {
     for (size_t i = 0; i < r->nmaterials; i++)
         if (strcmp(r->materials[i], code) == 0)
@@ -63,10 +63,10 @@ static bool has_material(const struct mb_site_rec *r, const char *code)
     return false;
 }
 
-static bool shares_material(const struct mb_site_rec *a, const struct mb_site_rec *b)
+bool mb_match_shares_material(const struct mb_site_rec *a, const struct mb_site_rec *b)
 {
     for (size_t i = 0; i < a->nmaterials; i++)
-        if (has_material(b, a->materials[i]))
+        if (mb_match_has_material(b, a->materials[i]))
             return true;
     return false;
 }
@@ -152,7 +152,8 @@ int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listin
         const struct mb_site_rec *taker = supply ? c : listing;
         /* Material: the receiver takes the supply's material; a need and a
          * giving facility share some material. */
-        if (supply ? !has_material(taker, giver->material) : !shares_material(giver, taker))
+        if (supply ? !mb_match_has_material(taker, giver->material)
+                   : !mb_match_shares_material(giver, taker))
             continue;
         /* Distance first: a site far beyond the longest haul is no
          * counterpart at all (not listed); one just beyond is listed as

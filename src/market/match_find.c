@@ -80,7 +80,7 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
             out->ferry_km = leg.ferry_km;
             return 0;
         }
-        why = leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
+        why = mb_road_status_name(leg.status);
     }
     out->source = MB_KM_ESTIMATE;
     out->km = estimate;

@@ -127,7 +127,7 @@ static int by_placed_id(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static const struct placed *find_placed(const struct placed *v, size_t n, int64_t id)
+static struct placed *find_placed(struct placed *v, size_t n, int64_t id)
 {
     struct placed key = { .id = id };
     return bsearch(&key, v, n, sizeof key, by_placed_id);
@@ -163,29 +163,26 @@ static int add_road_distances(struct mb_store *st, json_t *scn, const struct mb_
         free(rows);
         return rc;
     }
-    json_t *list = json_object_get(scn, "sites");
-    struct placed *v = mb_xcalloc(json_array_size(list) + 1, sizeof *v);
-    size_t nv = 0, i;
-    json_t *e;
-    json_array_foreach(list, i, e) {
-        const char *sid = json_string_value(json_object_get(e, "id"));
-        if (!sid || !sid[0])
-            continue;
-        int64_t id = strtoll(sid + 1, NULL, 10);
-        for (size_t k = 0; k < n; k++)
-            if (sites[k].id == id) {
-                v[nv++] = (struct placed){ id, sites[k].lat, sites[k].lon, sid };
-                break;
-            }
-    }
+    /* Every site by id; those in the scenario get its id ("L12"). */
+    struct placed *v = mb_xcalloc(n + 1, sizeof *v);
+    for (size_t k = 0; k < n; k++)
+        v[k] = (struct placed){ sites[k].id, sites[k].lat, sites[k].lon, NULL };
+    size_t nv = n, i;
     qsort(v, nv, sizeof *v, by_placed_id);
+    json_t *e;
+    json_array_foreach(json_object_get(scn, "sites"), i, e) {
+        const char *sid = json_string_value(json_object_get(e, "id"));
+        struct placed *p = sid && sid[0] ? find_placed(v, nv, strtoll(sid + 1, NULL, 10)) : NULL;
+        if (p)
+            p->sid = sid;
+    }
     struct pair_key *keys = mb_xcalloc(nrows + 1, sizeof *keys);
     size_t nk = 0;
     for (size_t r = 0; r < nrows; r++) {
         const struct mb_road_row *w = &rows[r];
         const struct placed *a = find_placed(v, nv, w->from_site);
         const struct placed *b = find_placed(v, nv, w->to_site);
-        if (!a || !b || a->lat != w->from_lat || a->lon != w->from_lon ||
+        if (!a || !b || !a->sid || !b->sid || a->lat != w->from_lat || a->lon != w->from_lon ||
             b->lat != w->to_lat || b->lon != w->to_lon)
             continue;
         keys[nk++] = (struct pair_key){ w->from_site < w->to_site ? w->from_site : w->to_site,

@@ -9,10 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/alloc.h"
-#include "core/text.h"
+#include "core/clock.h"
 #include "domain/geo.h"
 #include "market/road_km.h"
 
@@ -33,28 +32,7 @@ static int by_km(const void *a, const void *b)
     return (x->km > y->km) - (x->km < y->km);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
-static bool takes(const struct mb_site_rec *r, const char *code)
-{
-    for (size_t i = 0; i < r->nmaterials; i++)
-        if (strcmp(r->materials[i], code) == 0)
-            return true;
-    return false;
-}
-
-static bool share(const struct mb_site_rec *a, const struct mb_site_rec *b)
-{
-    for (size_t i = 0; i < a->nmaterials; i++)
-        if (takes(b, a->materials[i]))
-            return true;
-    return false;
-}
 
 static bool gives_to_needs(enum mb_site_type t)
 {
@@ -103,9 +81,9 @@ static int facility_pairs(struct mb_store *st, const struct mb_market *m,
         return rc;
     for (size_t i = 0; i < page->n; i++) {
         const struct mb_site_rec *l = &page->items[i];
-        if (l->type == MB_TYPE_SUPPLY && takes(f, l->material))
+        if (l->type == MB_TYPE_SUPPLY && mb_match_has_material(f, l->material))
             add(v, n, cap, m, l, f);
-        else if (l->type == MB_TYPE_NEED && share(f, l))
+        else if (l->type == MB_TYPE_NEED && mb_match_shares_material(f, l))
             add(v, n, cap, m, f, l);
     }
     return 0;
@@ -116,7 +94,7 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
                       struct mb_error *err)
 {
     *done = true;
-    double start = now();
+    double start = mb_clock_seconds();
     struct mb_site_rec rec;
     int rc = mb_store_site_get(st, id, &rec, err);
     if (rc == MB_ENOTFOUND)
@@ -146,7 +124,7 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
     struct mb_road_row *rows = mb_xcalloc(n + 1, sizeof *rows);
     size_t nrows = 0, looked = 0;
     for (size_t i = 0; i < n && !rc; i++, looked++) {
-        if (budget > 0 && nrows > 0 && now() - start > budget) {
+        if (budget > 0 && nrows > 0 && mb_clock_seconds() - start > budget) {
             *done = false;
             break;
         }
@@ -161,21 +139,7 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
         if ((rc = mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
                                  err)))
             break;
-        struct mb_road_row *w = &rows[nrows++];
-        w->from_site = a->id;
-        w->to_site = b->id;
-        mb_text_copy(w->db_version, sizeof w->db_version, version);
-        w->from_lat = a->lat;
-        w->from_lon = a->lon;
-        w->to_lat = b->lat;
-        w->to_lon = b->lon;
-        mb_text_copy(w->status, sizeof w->status,
-                     leg.status == MB_ROAD_OK ? "road"
-                     : leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route");
-        w->km = leg.km;
-        w->minutes = leg.minutes;
-        w->ferry_km = leg.ferry_km;
-        w->computed = (int64_t)time(NULL);
+        mb_road_row_of(&rows[nrows++], a, b, version, &leg);
     }
     if (!rc && nrows) {
         if ((rc = mb_store_begin(st, err)) == 0) {

@@ -36,9 +36,30 @@ static void answer(const struct mb_road_row *row, const struct mb_site_rec *a,
         out->ferry_km = row->ferry_km;
         out->why = NULL;
     } else {
-        estimate(a, b, detour, strcmp(row->status, "no_road_near") == 0 ? "no_road_near"
-                                                                        : "no_route", out);
+        /* The row's status is the estimate's reason (no_road_near, no_route). */
+        estimate(a, b, detour, strcmp(row->status, "no_road_near") == 0
+                                   ? mb_road_status_name(MB_ROAD_NO_ROAD_NEAR)
+                                   : mb_road_status_name(MB_ROAD_NO_ROUTE), out);
     }
+}
+
+void mb_road_row_of(struct mb_road_row *row, const struct mb_site_rec *a,
+                    const struct mb_site_rec *b, const char *version,
+                    const struct mb_road_leg *leg)
+{
+    memset(row, 0, sizeof *row);
+    row->from_site = a->id;
+    row->to_site = b->id;
+    mb_text_copy(row->db_version, sizeof row->db_version, version);
+    row->from_lat = a->lat;
+    row->from_lon = a->lon;
+    row->to_lat = b->lat;
+    row->to_lon = b->lon;
+    mb_text_copy(row->status, sizeof row->status, mb_road_status_name(leg->status));
+    row->km = leg->km;
+    row->minutes = leg->minutes;
+    row->ferry_km = leg->ferry_km;
+    row->computed = (int64_t)time(NULL);
 }
 
 int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site_rec *a,
@@ -62,21 +83,7 @@ int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site
         if ((rc = mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
                                  err)))
             return rc;
-        memset(&row, 0, sizeof row);
-        row.from_site = a->id;
-        row.to_site = b->id;
-        mb_text_copy(row.db_version, sizeof row.db_version, version);
-        row.from_lat = a->lat;
-        row.from_lon = a->lon;
-        row.to_lat = b->lat;
-        row.to_lon = b->lon;
-        mb_text_copy(row.status, sizeof row.status,
-                     leg.status == MB_ROAD_OK ? "road"
-                     : leg.status == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route");
-        row.km = leg.km;
-        row.minutes = leg.minutes;
-        row.ferry_km = leg.ferry_km;
-        row.computed = (int64_t)time(NULL);
+        mb_road_row_of(&row, a, b, version, &leg);
         if ((rc = mb_store_road_put(st, &row, err)))
             return rc;
     }

@@ -30,6 +30,12 @@ struct mb_haul_km {
 
 const char *mb_km_source_name(enum mb_km_source s);
 
+/* The cache row of the drive `leg` from site a to site b, computed now by
+ * the road database of `version`. */
+void mb_road_row_of(struct mb_road_row *row, const struct mb_site_rec *a,
+                    const struct mb_site_rec *b, const char *version,
+                    const struct mb_road_leg *leg);
+
 /* The haul from site `a` to site `b`. `roads` may be NULL (no road
  * database: the estimate). `detour` is the factor of the estimate. A
  * computed road distance is stored in the cache in its own statement. */

@@ -488,6 +488,11 @@ out:
     return rc;
 }
 
+const char *mb_road_status_name(enum mb_road_status s)
+{
+    return s == MB_ROAD_OK ? "road" : s == MB_ROAD_NO_ROAD_NEAR ? "no_road_near" : "no_route";
+}
+
 int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                    enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err)
 {

@@ -62,6 +62,10 @@ struct mb_road_leg {
 /* Speed on a site's own road or yard, km/h (the access part of a drive). */
 #define MB_ROAD_ACCESS_KPH 20.0
 
+/* A status as text: "road", "no_road_near", "no_route" (the road cache's
+ * status column and an estimate's reason use the same words). */
+const char *mb_road_status_name(enum mb_road_status s);
+
 /* Build a road database in `dir` (created; must not hold one already)
  * from an OpenStreetMap extract (.osm, .osm.pbf, .o5m, optionally .gz or
  * .bz2) with planetsplitter. The files are written into a temporary
