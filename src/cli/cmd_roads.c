@@ -116,6 +116,7 @@ static int route(int argc, char **argv)
             json_object_set_new(j, "km", json_real(round(leg.km * 1000) / 1000));
             json_object_set_new(j, "minutes", json_real(round(leg.minutes * 10) / 10));
             json_object_set_new(j, "ferry_km", json_real(round(leg.ferry_km * 1000) / 1000));
+            json_object_set_new(j, "ferry_crossings", json_integer(leg.ferry_crossings));
         }
         cli_print_json(stdout, j);
         json_decref(j);
@@ -123,7 +124,8 @@ static int route(int argc, char **argv)
         printf("%.3f km by road, at least %.1f min (%s, %g t truck)", leg.km, leg.minutes,
                goal == MB_ROAD_SHORTEST ? "shortest" : "quickest", v.weight_t);
         if (leg.ferry_km > 0)
-            printf(", of which %.3f km on a ferry", leg.ferry_km);
+            printf(", of which %.3f km on %d %s", leg.ferry_km, leg.ferry_crossings,
+                   leg.ferry_crossings == 1 ? "ferry" : "ferries");
         printf("\n");
     } else {
         printf("no road distance: %s\n", leg.status == MB_ROAD_NO_ROAD_NEAR

@@ -55,6 +55,7 @@ int mb_market_init(struct mb_market *m, struct mb_error *err)
         mb_market_release(m);
         return rc;
     }
+    m->rates = r;
     m->cost_nok_per_t = r.nok_per_t;
     m->cost_nok_per_tkm = r.nok_per_tkm;
     m->co2_kg_per_t = r.co2_per_t;

@@ -36,6 +36,7 @@ struct mb_market {
     /* Transport and price factors for matches, from the factor register
      * (plan/factors.h): a fixed part per tonne (per load / payload) and a
      * part per loaded tonne-km, empty return included. */
+    struct mb_rates rates;    /* the whole set, ferries included (mb_rates_haul) */
     double cost_nok_per_t, cost_nok_per_tkm;
     double co2_kg_per_t, co2_kg_per_tkm;
     double detour_factor;
@@ -112,6 +113,7 @@ struct mb_match {
     const char *km_why;         /* an estimate's reason (a code, market/road_km.h) */
     double minutes;             /* by road: driving time, ferry crossing included */
     double ferry_km;            /* by road: km of it on a ferry */
+    int ferry_crossings;        /* by road: how many ferries (a ticket and a wait each) */
     int overlap_months;         /* months both windows share */
     double amount_t;            /* tonnes that fit: the smaller amount or capacity */
     double transport_nok_per_t; /* km x cost per tonne-km */

@@ -208,15 +208,17 @@ int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listin
         x->km_why = x->by_road ? NULL : haul.why;
         x->minutes = haul.minutes;
         x->ferry_km = haul.ferry_km;
+        x->ferry_crossings = haul.ferry_crossings;
         x->overlap_months = months;
         double theirs = c->amount_t;
         if (!is_listing(c->type) && !(theirs > 0))
             theirs = listing->amount_t;
         x->amount_t = listing->amount_t < theirs ? listing->amount_t : theirs;
-        x->transport_nok_per_t = m->cost_nok_per_t + km * m->cost_nok_per_tkm;
+        double haul_co2;
+        mb_rates_haul(&m->rates, km, haul.ferry_km, haul.ferry_crossings,
+                      &x->transport_nok_per_t, &haul_co2);
         x->fee_nok_per_t = is_listing(c->type) ? 0 : c->price_nok_per_t;
-        x->co2_kg_per_t = m->co2_kg_per_t + km * m->co2_kg_per_tkm +
-                          (is_listing(c->type) ? 0 : c->co2_kg_per_t);
+        x->co2_kg_per_t = haul_co2 + (is_listing(c->type) ? 0 : c->co2_kg_per_t);
         x->cost_nok_per_t = x->transport_nok_per_t + x->fee_nok_per_t;
         x->total_nok_per_t = x->cost_nok_per_t + m->co2_price_nok_per_t / 1000 * x->co2_kg_per_t;
     }

@@ -78,6 +78,7 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
             out->km = leg.km;
             out->minutes = leg.minutes;
             out->ferry_km = leg.ferry_km;
+            out->ferry_crossings = leg.ferry_crossings;
             return 0;
         }
         why = mb_road_status_name(leg.status);

@@ -202,10 +202,11 @@ static int add_road_distances(struct mb_store *st, json_t *scn, const struct mb_
             json_array_append_new(d, json_pack("{s:s, s:s, s:s}", "from", a, "to", b,
                                                "source", "none"));
         else
-            json_array_append_new(d, json_pack("{s:s, s:s, s:f, s:s, s:f, s:f}", "from", a,
-                                               "to", b, "km", w->km, "source", "road",
+            json_array_append_new(d, json_pack("{s:s, s:s, s:f, s:s, s:f, s:f, s:i}", "from",
+                                               a, "to", b, "km", w->km, "source", "road",
                                                "minutes", w->minutes, "ferry_km",
-                                               w->ferry_km));
+                                               w->ferry_km, "ferry_crossings",
+                                               w->ferry_crossings));
     }
     if (json_array_size(d))
         json_object_set_new(json_object_get(scn, "transport"), "distances", d);

@@ -22,6 +22,7 @@ static void estimate(const struct mb_site_rec *a, const struct mb_site_rec *b, d
     out->km = mb_geo_distance_km(p, q) * detour;
     out->minutes = 0;
     out->ferry_km = 0;
+    out->ferry_crossings = 0;
     out->why = why;
 }
 
@@ -34,6 +35,7 @@ static void answer(const struct mb_road_row *row, const struct mb_site_rec *a,
         out->km = row->km;
         out->minutes = row->minutes;
         out->ferry_km = row->ferry_km;
+        out->ferry_crossings = row->ferry_crossings;
         out->why = NULL;
     } else {
         /* The row's status is the estimate's reason (no_road_near, no_route). */
@@ -59,6 +61,7 @@ void mb_road_row_of(struct mb_road_row *row, const struct mb_site_rec *a,
     row->km = leg->km;
     row->minutes = leg->minutes;
     row->ferry_km = leg->ferry_km;
+    row->ferry_crossings = leg->ferry_crossings;
     row->computed = (int64_t)time(NULL);
 }
 

@@ -22,6 +22,7 @@ struct mb_haul_km {
     double km;
     double minutes;   /* road only; 0 for an estimate */
     double ferry_km;  /* road only */
+    int ferry_crossings; /* road only: how many ferries */
     const char *why;  /* for an estimate, a code (static text): "no_road_database",
                          "no_road_near" (a site is far from any road truck may use),
                          "no_route" (no road between them), "not_computed" (a road

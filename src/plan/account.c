@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/ferry.h"
 #include "plan/model.h"
 #include "plan/plan.h"
 
@@ -35,6 +36,12 @@ void mb_account_flow(struct mb_activity *a, const struct mb_scenario *s, size_t 
     const struct mb_site *x = &s->sites[from], *y = &s->sites[to];
     a->moved_t += t;
     a->tkm += t * km;
+    const struct mb_distance *d = NULL;
+    if (mb_scenario_km_kind(s, from, to, &d) == MB_KM_KIND_ROAD && d) {
+        a->ferry_tkm += t * d->ferry_km;
+        a->ferry_t_crossings += t * d->ferry_crossings;
+        a->ferry_co2_tkm += t * mb_ferry_co2_km(d->ferry_km, d->ferry_crossings);
+    }
     add_haul(a, t, km);
     if (y->kind != MB_SITE_NEED) {
         value_at(a->fee_t, &a->own_nok, y->fee_factor, y->fee_nok_per_t, t);
@@ -109,8 +116,13 @@ void mb_account_value(const struct mb_activity *a, const struct mb_scenario *s,
     double out_tkm = a->overflow_t * okm + a->import_t * ikm;
     double out_t = a->overflow_t + a->import_t;
     out->tonne_km = a->tkm + out_tkm;
-    double nok_transport = a->moved_t * r.nok_per_t + a->tkm * r.nok_per_tkm;
-    double co2_transport = a->moved_t * r.co2_per_t + a->tkm * r.co2_per_tkm;
+    /* As mb_rates_haul, summed over the flows. */
+    double road_tkm = a->tkm - a->ferry_tkm;
+    double nok_transport = a->moved_t * r.nok_per_t + road_tkm * r.nok_per_tkm +
+                           a->ferry_t_crossings * r.ferry_nok_per_t +
+                           a->ferry_tkm * r.ferry_nok_per_tkm;
+    double co2_transport = a->moved_t * r.co2_per_t + road_tkm * r.co2_per_tkm +
+                           a->ferry_co2_tkm * r.ferry_co2_per_tkm;
     double nok = a->own_nok, co2_handling = 0, co2_production = 0;
     for (int i = 0; i < MB_F_COUNT; i++) {
         nok += a->fee_t[i] * x[i];

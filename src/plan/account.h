@@ -36,6 +36,9 @@ struct mb_haul {
 struct mb_activity {
     double moved_t;  /* tonnes on in-region hauls */
     double tkm;      /* their loaded tonne-km */
+    double ferry_tkm;      /* the part of tkm on ferries */
+    double ferry_t_crossings; /* tonnes x ferries they crossed */
+    double ferry_co2_tkm;  /* tonnes x km a crossing's emissions count over (core/ferry.h) */
     struct mb_haul *loads; /* one per flow and month, and per shortfall */
     size_t nloads, cap_loads;
     double fee_t[MB_F_COUNT]; /* tonnes (t-months for holding) priced at factor i */

@@ -32,6 +32,10 @@ enum mb_factor_id {
     MB_F_KWH_EMPTY,
     MB_F_COST_PER_LOAD,
     MB_F_COST_PER_KM,
+    MB_F_COST_PER_HOUR,
+    MB_F_FERRY_TICKET,
+    MB_F_FERRY_WAIT,
+    MB_F_FERRY_CO2,
     MB_F_DIESEL_TTW,
     MB_F_DIESEL_WTW,
     MB_F_HVO_TTW,
@@ -65,15 +69,15 @@ struct mb_factor_info {
     char unit[32];
     char unit_nb[40]; /* the unit in bokmål, for the web front end */
     double low, central, high;
-    char boundary[24];
+    char boundary[32];
     char status; /* 'V', 'S' or 'E' */
     char name_en[128];
     char name_nb[128];
-    char source[320];
+    char source[720];
     char publisher[96];
     int year;
     char url[200];
-    char note[400];
+    char note[720];
 };
 
 /* The register, MB_F_COUNT rows in enum order; read once per process and

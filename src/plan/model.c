@@ -48,10 +48,7 @@ void mb_arc_cost(const struct mb_scenario *s, size_t a, size_t b, int material,
                  double *km, double *nok, double *co2)
 {
     const struct mb_site *from = &s->sites[a], *to = &s->sites[b];
-    double d = mb_scenario_km(s, a, b);
-    *km = d;
-    *nok = s->transport.nok_per_t + d * s->transport.nok_per_tkm;
-    *co2 = s->transport.co2_per_t + d * s->transport.co2_per_tkm;
+    mb_scenario_haul(s, a, b, km, nok, co2);
     if (to->kind != MB_SITE_NEED) {
         *nok += to->fee_nok_per_t;
         *co2 += to->co2_kg_per_t;

@@ -40,7 +40,9 @@ static void add_flow_totals(const struct mb_scenario *s, const struct mb_flow *f
 {
     const struct mb_site *from = &s->sites[f->from], *to = &s->sites[f->to];
     double er = s->factors.v[MB_F_EMPTY_RETURN].central;
-    double transport = f->t * (s->transport.co2_per_t + f->km * s->transport.co2_per_tkm);
+    double nok_t, co2_t;
+    mb_scenario_haul(s, f->from, f->to, NULL, &nok_t, &co2_t);
+    double transport = f->t * co2_t;
     double production = from->kind == MB_SITE_QUARRY
                             ? f->t * mb_quarry_co2(s, from, f->material) : 0;
     t->cost_nok += f->cost_nok;

@@ -127,8 +127,10 @@ static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
         "class", f->cls, "tonnes", f->t, "km", f->km, "tonne_km", f->t * f->km,
         "truckloads", f->truckloads, "cost_nok", f->cost_nok, "co2_kg", f->co2_kg,
         "km_source", mb_km_kind_name(kind));
-    if (kind == MB_KM_KIND_ROAD && d->ferry_km > 0)
+    if (kind == MB_KM_KIND_ROAD && d->ferry_km > 0) {
         json_object_set_new(o, "ferry_km", json_real(d->ferry_km));
+        json_object_set_new(o, "ferry_crossings", json_integer(d->ferry_crossings));
+    }
     return o;
 }
 
@@ -144,8 +146,8 @@ static json_t *km_kinds_json(const struct mb_scenario *s, const struct mb_flow *
             ferry += f[i].t * d->ferry_km;
     }
     json_t *o = json_object();
-    /* The part of the road tonne-km on ferries: priced as road km (no
-     * ticket, waiting or ferry emission factor yet, docs/roads.md). */
+    /* The part of the road tonne-km on ferries: priced per crossing and
+     * per km on board, with the ferry's emissions (docs/climate-method.md). */
     json_object_set_new(o, "ferry_tonne_km", json_real(ferry));
     for (int k = 0; k < MB_KM_KIND_NONE; k++) {
         char key[32];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/ferry.h"
 #include "core/text.h"
 #include "domain/month.h"
 #include "domain/boundary.h"
@@ -640,13 +641,15 @@ double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
 {
     bool machine = id == MB_F_LANDFILL_CO2 || id == MB_F_STORAGE_CO2 || id == MB_F_PLANT_CO2;
     const struct mb_factor_info *reg = mb_factor_register(NULL);
-    if (!machine || !reg || reg[MB_F_DIESEL_TTW].central <= 0)
+    if ((!machine && id != MB_F_FERRY_CO2) || !reg || reg[MB_F_DIESEL_TTW].central <= 0 ||
+        reg[MB_F_DIESEL_WTW].central <= 0)
         return 1;
-    /* The register states machine CO2 at its central 2.66 kg CO2 per
-     * litre: litres = kg / 2.66, valued at the boundary's (drawn) factor. */
+    /* The register states machine CO2 at its central 2.66 kg CO2 per litre
+     * (tank to wheel), a ferry's at 3.24 (well to wheel): litres = kg /
+     * that, valued at the boundary's (drawn) factor. */
     double per_l = s->transport.boundary == MB_BOUNDARY_WTW ? x[MB_F_DIESEL_WTW]
                                                              : x[MB_F_DIESEL_TTW];
-    return per_l / reg[MB_F_DIESEL_TTW].central;
+    return per_l / reg[machine ? MB_F_DIESEL_TTW : MB_F_DIESEL_WTW].central;
 }
 
 static void parse_site(struct ctx *c, json_t *o, const char *path, struct mb_site *site)
@@ -1147,6 +1150,40 @@ void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_
         ? tr->co2_kg_per_tkm
         : ((x[MB_F_FUEL_LOADED] + er * x[MB_F_FUEL_EMPTY]) * kg_l +
            el * (x[MB_F_KWH_LOADED] + er * x[MB_F_KWH_EMPTY]) * kg_kwh) / p;
+    /* On a ferry, each crossing: a ticket and the wait at the quay, at the
+     * truck's hourly cost; each km on board: the truck's time at the
+     * crossing speed and its share of the ferry's emissions; loaded, and
+     * back empty on a share er of the loads. */
+    double trips = (1 + er) / p, hour = x[MB_F_COST_PER_HOUR];
+    r->ferry_nok_per_t = (x[MB_F_FERRY_TICKET] + x[MB_F_FERRY_WAIT] / 60.0 * hour) * trips;
+    r->ferry_nok_per_tkm = hour / MB_FERRY_KPH * trips;
+    r->ferry_co2_per_tkm = x[MB_F_FERRY_CO2] * mb_site_factor_scale(s, x, MB_F_FERRY_CO2) * trips;
+}
+
+void mb_rates_haul(const struct mb_rates *r, double km, double ferry_km, int crossings,
+                   double *nok_per_t, double *co2_per_t)
+{
+    double road_km = km - ferry_km;
+    *nok_per_t = r->nok_per_t + road_km * r->nok_per_tkm + crossings * r->ferry_nok_per_t +
+                 ferry_km * r->ferry_nok_per_tkm;
+    *co2_per_t = r->co2_per_t + road_km * r->co2_per_tkm +
+                 mb_ferry_co2_km(ferry_km, crossings) * r->ferry_co2_per_tkm;
+}
+
+void mb_scenario_haul(const struct mb_scenario *s, size_t a, size_t b, double *km,
+                      double *nok_per_t, double *co2_per_t)
+{
+    const struct mb_distance *d = NULL;
+    double k = mb_scenario_km(s, a, b);
+    bool road = mb_scenario_km_kind(s, a, b, &d) == MB_KM_KIND_ROAD && d;
+    const struct mb_transport *t = &s->transport;
+    struct mb_rates r = { t->payload_t, 0, t->nok_per_t, t->nok_per_tkm, t->co2_per_t,
+                          t->co2_per_tkm, t->ferry_nok_per_t, t->ferry_nok_per_tkm,
+                          t->ferry_co2_per_tkm };
+    if (km)
+        *km = k;
+    mb_rates_haul(&r, k, road ? d->ferry_km : 0, road ? d->ferry_crossings : 0, nok_per_t,
+                  co2_per_t);
 }
 
 int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err)
@@ -1226,10 +1263,10 @@ static void parse_distances(struct ctx *c, json_t *t)
             continue;
         }
         static const char *const keys[] = { "from", "to", "km", "source", "minutes",
-                                            "ferry_km", NULL };
+                                            "ferry_km", "ferry_crossings", NULL };
         check_keys(c, e, p, keys);
         const char *a = get_str(c, e, "from", p, true), *b = get_str(c, e, "to", p, true);
-        double km = INFINITY, minutes = 0, ferry_km = 0;
+        double km = INFINITY, minutes = 0, ferry_km = 0, crossings = 0;
         /* Where the figure comes from: a table (the default), the road
          * database (then with its time and ferry part, if known), or no
          * road between the two ("none": no km, no haul). */
@@ -1262,6 +1299,31 @@ static void parse_distances(struct ctx *c, json_t *t)
         if (json_object_get(e, "ferry_km") && !get_num(c, e, "ferry_km", p, &ferry_km, false, 0,
                                                        10000))
             ok = false;
+        if (json_object_get(e, "ferry_crossings") &&
+            !get_num(c, e, "ferry_crossings", p, &crossings, false, 0, 100))
+            ok = false;
+        if (ok && crossings != floor(crossings)) {
+            char q[180];
+            sub(q, sizeof q, p, "ferry_crossings");
+            mb_problems_add(c->p, q, "must be a whole number");
+            ok = false;
+        }
+        /* A drive with km on a ferry takes at least one; a file that gives
+         * ferry_km alone (written before crossings were counted) one. */
+        if (ok && ferry_km > 0 && !json_object_get(e, "ferry_crossings"))
+            crossings = 1;
+        if (ok && ferry_km > 0 && crossings < 1) {
+            char q[180];
+            sub(q, sizeof q, p, "ferry_crossings");
+            mb_problems_add(c->p, q, "a drive with km on a ferry takes at least one ferry");
+            ok = false;
+        }
+        if (ok && crossings > 0 && !(ferry_km > 0)) {
+            char q[180];
+            sub(q, sizeof q, p, "ferry_km");
+            mb_problems_add(c->p, q, "%g ferries but no km on a ferry", crossings);
+            ok = false;
+        }
         if (ok && ferry_km > km) {
             char q[180];
             sub(q, sizeof q, p, "ferry_km");
@@ -1289,9 +1351,9 @@ static void parse_distances(struct ctx *c, json_t *t)
             continue;
         }
         s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ia, (size_t)ib, km, i, kind,
-                                                              minutes, ferry_km };
+                                                              minutes, ferry_km, (int)crossings };
         s->distances[s->ndistances++] = (struct mb_distance){ (size_t)ib, (size_t)ia, km, i, kind,
-                                                              minutes, ferry_km };
+                                                              minutes, ferry_km, (int)crossings };
     }
     qsort(s->distances, s->ndistances, sizeof *s->distances, cmp_distance);
     /* A pair given twice must agree: otherwise which one counted would
@@ -1495,6 +1557,9 @@ int mb_scenario_parse(struct mb_scenario *s, const char *text, size_t len,
         s->transport.nok_per_tkm = r.nok_per_tkm;
         s->transport.co2_per_t = r.co2_per_t;
         s->transport.co2_per_tkm = r.co2_per_tkm;
+        s->transport.ferry_nok_per_t = r.ferry_nok_per_t;
+        s->transport.ferry_nok_per_tkm = r.ferry_nok_per_tkm;
+        s->transport.ferry_co2_per_tkm = r.ferry_co2_per_tkm;
     }
 out:
     json_decref(root);

@@ -98,6 +98,7 @@ struct mb_transport {
     double cost_nok_per_tkm, co2_kg_per_tkm;
     /* central rates: per tonne moved and per loaded tonne-km */
     double nok_per_t, nok_per_tkm, co2_per_t, co2_per_tkm;
+    double ferry_nok_per_t, ferry_nok_per_tkm, ferry_co2_per_tkm; /* struct mb_rates */
 };
 
 /* Per-tonne transport rates under factor values x (see mb_transport). */
@@ -105,9 +106,21 @@ struct mb_rates {
     double payload_t, empty_share;
     double nok_per_t, nok_per_tkm;  /* fixed part per tonne; per loaded tonne-km */
     double co2_per_t, co2_per_tkm;  /* kg CO2e, same split */
+    /* A drive's part on ferries (docs/roads.md): per tonne and crossing,
+     * the ticket and the wait at the quay; per tonne and km on board, the
+     * truck's time (instead of nok_per_tkm) and its share of the ferry's
+     * emissions (instead of co2_per_tkm: the truck's engine is off). The
+     * empty return crosses too. */
+    double ferry_nok_per_t, ferry_nok_per_tkm, ferry_co2_per_tkm;
 };
 struct mb_scenario;
 void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_rates *r);
+
+/* A haul's cost and CO2 per tonne at rates r: km in all, ferry_km of it
+ * on `crossings` ferries. The one place a distance becomes money and CO2,
+ * for plans, baselines and matches alike. */
+void mb_rates_haul(const struct mb_rates *r, double km, double ferry_km, int crossings,
+                   double *nok_per_t, double *co2_per_t);
 
 /* The rates of a scenario without a transport object: the register's
  * central values, well to wheel, Norwegian road diesel. MB_EDATA if the register
@@ -128,8 +141,9 @@ int mb_objective_parse(const char *s); /* -1 if unknown */
 enum mb_factor_id mb_production_factor(const struct mb_material *m);
 
 /* Machine diesel at sites (handling, crushing) is stated in the register
- * as kg CO2 at its central 2.66 kg per litre (tank to wheel): the litres
- * are valued at the boundary's diesel factor in x. Returns that scale for
+ * as kg CO2 at its central 2.66 kg per litre (tank to wheel), a ferry's
+ * share (ferry.co2_kg_per_km) at 3.24 (well to wheel): the litres are
+ * valued at the boundary's diesel factor in x. Returns that scale for
  * factor id (1 for others). */
 double mb_site_factor_scale(const struct mb_scenario *s, const double *x,
                             enum mb_factor_id id);
@@ -149,6 +163,7 @@ struct mb_distance {
     size_t item; /* its index in transport.distances */
     enum mb_km_kind kind;     /* table or road */
     double minutes, ferry_km; /* road: the drive's time and its part on ferries (0: not given) */
+    int ferry_crossings;      /* road: how many ferries it takes */
 };
 
 /* How much shorter than the straight line an explicit road distance may
@@ -214,6 +229,12 @@ double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b);
  * the explicit distance, NULL for an estimate. */
 enum mb_km_kind mb_scenario_km_kind(const struct mb_scenario *s, size_t a, size_t b,
                                     const struct mb_distance **d);
+
+/* A haul's cost and CO2 per tonne from site a to b at the scenario's
+ * central rates, ferries included (mb_rates_haul); *km (if not NULL) its
+ * km. */
+void mb_scenario_haul(const struct mb_scenario *s, size_t a, size_t b, double *km,
+                      double *nok_per_t, double *co2_per_t);
 
 /* A landfill's or quarry's capacity in calendar year `year` (in its
  * capacity unit; < 0 unlimited). */

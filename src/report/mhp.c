@@ -207,8 +207,10 @@ static int on_site(struct mb_store *st, struct mb_mhp *p, const struct mb_market
                 return rc;
             f->km = h.km;
             f->by_road = h.source == MB_KM_ROAD;
-            double co2_t = m->co2_kg_per_t + f->km * m->co2_kg_per_tkm,
-                   cost_t = m->cost_nok_per_t + f->km * m->cost_nok_per_tkm;
+            f->ferry_km = h.ferry_km;
+            f->ferry_crossings = h.ferry_crossings;
+            double co2_t, cost_t;
+            mb_rates_haul(&m->rates, f->km, f->ferry_km, f->ferry_crossings, &cost_t, &co2_t);
             f->cost_nok = t * cost_t;
             f->co2_kg = t * co2_t;
             if (a.has) {
@@ -244,6 +246,8 @@ static void elsewhere(struct mb_mhp *p, double *left_s, const struct mb_match_re
             f->t = t;
             f->km = mt->km;
             f->by_road = mt->by_road;
+            f->ferry_km = mt->ferry_km;
+            f->ferry_crossings = mt->ferry_crossings;
             f->cost_nok = t * mt->cost_nok_per_t;
             f->co2_kg = t * mt->co2_kg_per_t;
             f->saving_nok = t * mt->saving_nok_per_t;
@@ -303,10 +307,10 @@ static int load_deals(struct mb_store *st, struct mb_mhp *p, struct mb_error *er
     return 0;
 }
 
-/* Transport CO2 of t tonnes and tkm tonne-km at the central factors, and
+/* Transport CO2 of the flows at the central factors (the market's), and
  * with every transport factor low (payload high) and high (payload low):
  * the default transport of a scenario (well to wheel, Norwegian road diesel). */
-static void transport_bounds(struct mb_mhp *out, double t, double tkm)
+static void transport_bounds(struct mb_mhp *out, const struct mb_rates *central)
 {
     struct mb_scenario s;
     memset(&s, 0, sizeof s);
@@ -324,9 +328,18 @@ static void transport_bounds(struct mb_mhp *out, double t, double tkm)
     struct mb_rates a, b;
     mb_transport_rates(&s, lo, &a);
     mb_transport_rates(&s, hi, &b);
-    out->co2_transport_kg = t * out->co2_kg_per_t + tkm * out->co2_kg_per_tkm;
-    out->co2_transport_low_kg = t * a.co2_per_t + tkm * a.co2_per_tkm;
-    out->co2_transport_high_kg = t * b.co2_per_t + tkm * b.co2_per_tkm;
+    const struct mb_rates *r[3] = { central, &a, &b };
+    double *sum[3] = { &out->co2_transport_kg, &out->co2_transport_low_kg,
+                       &out->co2_transport_high_kg };
+    for (int k = 0; k < 3; k++) {
+        *sum[k] = 0;
+        for (size_t i = 0; i < out->nflows; i++) {
+            const struct mb_mhp_flow *f = &out->flows[i];
+            double nok_t, co2_t;
+            mb_rates_haul(r[k], f->km, f->ferry_km, f->ferry_crossings, &nok_t, &co2_t);
+            *sum[k] += f->t * co2_t;
+        }
+    }
 }
 
 int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *ids,
@@ -374,15 +387,12 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
     free(left_n);
     if (rc || (rc = load_deals(st, out, err)) != 0)
         goto fail;
-    double t_all = 0, tkm_all = 0;
     for (size_t i = 0; i < out->nflows; i++) {
         struct mb_mhp_flow *f = &out->flows[i];
         f->truckloads = ceil(f->t / out->payload_t - 1e-9);
         f->tkm = f->t * f->km;
-        t_all += f->t;
-        tkm_all += f->tkm;
     }
-    transport_bounds(out, t_all, tkm_all);
+    transport_bounds(out, &m->rates);
     return 0;
 fail:
     mb_mhp_release(out);

@@ -63,6 +63,8 @@ struct mb_mhp_flow {
     bool on_site;
     bool by_road;             /* km along the road (docs/roads.md), else the estimate */
     double t, km;
+    double ferry_km;          /* the part of km on ferries, ferry_crossings of them */
+    int ferry_crossings;
     double truckloads, tkm;
     double cost_nok, co2_kg;  /* transport + fee; transport + handling CO2 */
     double saving_nok, saving_co2_kg; /* against the landfill alternative */

@@ -27,6 +27,7 @@
 
 #include "core/alloc.h"
 #include "core/text.h"
+#include "core/ferry.h"
 #include "domain/geo.h"
 
 extern char **environ;
@@ -35,11 +36,9 @@ extern char **environ;
 #define PREFIX "mb"
 #define FORMAT "massebank-roads/1"
 
-/* A ferry's speed in the profile: one no road has, so the route's ferry
- * sections can be told from its road sections by their speed. About ten
- * knots, a Norwegian car ferry's service speed with the time at the
- * quays left out (docs/roads.md). */
-#define FERRY_KPH 18.0f
+/* A ferry's speed in the profile (core/ferry.h): one no road has, so the
+ * route's ferry sections can be told from its road sections by it. */
+#define FERRY_KPH ((float)MB_FERRY_KPH)
 
 /* Speeds for a heavy vehicle on Norwegian roads (80 km/h at most,
  * trafikkreglene § 13) where a way gives no lower maxspeed; 0: a way it
@@ -55,7 +54,7 @@ static const float truck_kph[14] = {
 
 /* The rest of the rules vehicle_profile applies, for the version hash. */
 #define RULES FORMAT " no road preferred; properties neutral; placement without ferries;" \
-    " access in a straight line at 20 km/h"
+    " access in a straight line at 20 km/h; car ferries take trucks"
 
 static const char *const mem_files[] = {
     PREFIX "-nodes.mem", PREFIX "-segments.mem", PREFIX "-ways.mem", PREFIX "-relations.mem",
@@ -100,10 +99,76 @@ static bool known_extract(const char *path)
     return false;
 }
 
-/* Run planetsplitter on `extract` into `tmp`, its output into a log there. */
+/* massebank's tagging rules, written into `tmp` as TAGGING: Routino's own
+ * (ROUTINO_DATA/tagging.xml) with one change. A ferry tagged only
+ * motorcar=yes (a car ferry, as many Norwegian ferries are tagged) takes
+ * goods vehicles and trucks too; Routino's rules take only cars and
+ * motorcycles on it, so a truck would drive round the fjord or find no
+ * route to an island. A maxweight, maxlength or hgv=no on the ferry still
+ * applies. MB_EDATA if Routino's file no longer has the rule this
+ * changes (another Routino version): the build stops rather than
+ * silently route without it. */
+#define TAGGING "massebank-tagging.xml"
+static int write_tagging(const char *tmp, struct mb_error *err)
+{
+    const char *from = ROUTINO_DATA "/tagging.xml";
+    FILE *f = fopen(from, "rb");
+    if (!f)
+        return mb_error_set(err, MB_EIO, "", "%s: %s (install the Debian package routino)",
+                            from, strerror(errno));
+    char *text = NULL;
+    size_t n = 0, cap = 0;
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        text = mb_xgrow(text, &cap, n + got + 1, 1);
+        memcpy(text + n, buf, got);
+        n += got;
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad || !text) {
+        free(text);
+        return mb_error_set(err, MB_EIO, "", "%s: could not be read", from);
+    }
+    text[n] = '\0';
+    /* The motorcar rule inside the ferry heuristics, and its end. */
+    const char *ferry = strstr(text, "<if k=\"highway\" v=\"ferry\">");
+    const char *car = ferry ? strstr(ferry, "<if k=\"motorcar\" v=\"yes\">") : NULL;
+    const char *end = car ? strstr(car, "</if>") : NULL;
+    if (!end) {
+        free(text);
+        return mb_error_set(err, MB_EDATA, "", "%s has no rule for car ferries where "
+                            "massebank expects it (another Routino version?)", from);
+    }
+    char out_path[4200];
+    snprintf(out_path, sizeof out_path, "%s/" TAGGING, tmp);
+    FILE *o = fopen(out_path, "wb");
+    if (!o) {
+        free(text);
+        return mb_error_set(err, MB_EIO, "", "%s: %s", out_path, strerror(errno));
+    }
+    size_t head = (size_t)(end - text);
+    static const char add[] = "  <output k=\"goods\" v=\"yes\"/> <output k=\"hgv\" v=\"yes\"/>"
+                              " <!-- massebank: a car ferry takes trucks -->\n        ";
+    bool ok = fwrite(text, 1, head, o) == head && fputs(add, o) >= 0 &&
+              fwrite(end, 1, n - head, o) == n - head;
+    ok = fclose(o) == 0 && ok;
+    free(text);
+    if (!ok)
+        return mb_error_set(err, MB_EIO, "", "%s: could not be written", out_path);
+    return 0;
+}
+
+/* Run planetsplitter on `extract` into `tmp` with massebank's tagging
+ * rules, its output into a log there. */
 static int split(const char *extract, const char *tmp, struct mb_error *err)
 {
-    char dir_arg[4200], log[4200], src[4200], tagging[] = "--tagging=" ROUTINO_DATA "/tagging.xml";
+    int trc = write_tagging(tmp, err);
+    if (trc)
+        return trc;
+    char dir_arg[4200], log[4200], src[4200], tagging[4300];
+    snprintf(tagging, sizeof tagging, "--tagging=%s/" TAGGING, tmp);
     snprintf(dir_arg, sizeof dir_arg, "--dir=%s", tmp);
     mb_text_copy(src, sizeof src, extract);
     snprintf(log, sizeof log, "%s/planetsplitter.log", tmp);
@@ -450,9 +515,15 @@ static int route(struct mb_roads *r, double lat1, double lon1, double lat2, doub
     /* Each point holds the distance and time so far (km, minutes) and the
      * speed of the section that ends at it: a ferry's is FERRY_KPH. */
     const Routino_Output *last = o;
+    bool on_ferry = false;
     for (const Routino_Output *q = o->next, *p = o; q; p = q, q = q->next) {
-        if (fabsf(q->speed - FERRY_KPH) < 0.01f)
+        bool ferry = fabsf(q->speed - FERRY_KPH) < 0.01f;
+        if (ferry) {
             out->ferry_km += q->dist - p->dist;
+            if (!on_ferry) /* a crossing begins: one ticket, one wait */
+                out->ferry_crossings++;
+        }
+        on_ferry = ferry;
         last = q;
     }
     /* The way onto the road network and off it: each point to the road

@@ -55,6 +55,7 @@ struct mb_road_leg {
     double km;        /* the whole drive: access_km + on the road */
     double minutes;   /* at the profile's speeds, ferry crossing and access included */
     double ferry_km;  /* the part of km on ferries */
+    int ferry_crossings; /* how many ferries it takes (each a ticket and a wait) */
     double access_km; /* the part of km off the road network: each point to where
                          it meets a road, in a straight line (a site road or yard) */
 };

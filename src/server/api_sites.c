@@ -339,6 +339,11 @@ static bool match_append(struct mb_strbuf *b, const struct mb_match *m, const ch
         add_real(b, m->ferry_km);
     else
         mb_strbuf_adds(b, "null"); /* an estimate does not know */
+    mb_strbuf_adds(b, ",\"ferry_crossings\":");
+    if (m->by_road)
+        add_int(b, m->ferry_crossings);
+    else
+        mb_strbuf_adds(b, "null");
     mb_strbuf_adds(b, ",\"overlap_months\":");
     add_int(b, m->overlap_months);
     static const char *const rest[] = { ",\"amount_t\":", ",\"transport_nok_per_t\":",
@@ -438,15 +443,19 @@ void mb_api_listing_matches(struct mb_req *r, int64_t id)
         mb_strbuf_adds(&out, "}");
     }
     const double factors[] = { m->cost_nok_per_tkm, m->co2_kg_per_tkm, m->detour_factor,
-                               m->co2_price_nok_per_t, m->max_km };
+                               m->co2_price_nok_per_t, m->max_km, m->rates.ferry_nok_per_t,
+                               m->rates.ferry_nok_per_tkm, m->rates.ferry_co2_per_tkm };
     static const char *const fkeys[] = { "{\"cost_nok_per_tkm\":", ",\"co2_kg_per_tkm\":",
-        ",\"detour_factor\":", ",\"co2_price_nok_per_t\":", ",\"max_km\":" };
+        ",\"detour_factor\":", ",\"co2_price_nok_per_t\":", ",\"max_km\":",
+        ",\"ferry_nok_per_t_crossing\":", ",\"ferry_nok_per_tkm\":",
+        ",\"ferry_co2_kg_per_tkm\":" };
+    enum { NF = sizeof factors / sizeof factors[0] };
     bool finite = true;
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < NF; i++)
         finite = finite && isfinite(factors[i]);
     if (finite) {
         mb_strbuf_adds(&out, ",\"factors\":");
-        for (size_t i = 0; i < 5; i++) {
+        for (size_t i = 0; i < NF; i++) {
             mb_strbuf_adds(&out, fkeys[i]);
             add_real(&out, factors[i]);
         }
@@ -501,6 +510,8 @@ void mb_api_listing_route(struct mb_req *r, int64_t id)
                               road ? json_null() : json_string(h.why), "km", h.km, "minutes",
                               road ? json_real(h.minutes) : json_null(), "ferry_km",
                               road ? json_real(h.ferry_km) : json_null(), "path", path);
+        json_object_set_new(o, "ferry_crossings",
+                            road ? json_integer(h.ferry_crossings) : json_null());
         mb_reply_json(r, 200, o);
     }
     free(v);

@@ -34,7 +34,7 @@
 struct mb_store;
 
 /* The schema version this build migrates to. */
-#define MB_STORE_SCHEMA_VERSION 15
+#define MB_STORE_SCHEMA_VERSION 16
 
 /* Open (creating if needed) the database at `path` and migrate it to
  * MB_STORE_SCHEMA_VERSION. ":memory:" is allowed for tests (then every
@@ -929,6 +929,7 @@ struct mb_road_row {
     double from_lat, from_lon, to_lat, to_lon; /* the positions it was computed for */
     char status[16];                           /* road, no_road_near, no_route */
     double km, minutes, ferry_km;              /* for 'road' */
+    int ferry_crossings;                       /* for 'road' */
     int64_t computed;                          /* Unix seconds */
 };
 

@@ -1,6 +1,6 @@
 /*
  * store_roads.c - the cache of road distances between sites (schema
- * version 14, docs/roads.md): one row per directed pair, valid while the
+ * versions 14 and 16, docs/roads.md): one row per directed pair, valid while the
  * road database's version and both sites' positions are those it was
  * computed for.
  */
@@ -11,7 +11,7 @@
 #include "store/store_sqlite.h"
 
 #define ROAD_COLS "from_site, to_site, db_version, from_lat, from_lon, to_lat, to_lon," \
-    " status, km, minutes, ferry_km, computed"
+    " status, km, minutes, ferry_km, computed, ferry_crossings"
 
 static int read_row(sqlite3_stmt *s, void *item, struct mb_error *err)
 {
@@ -29,6 +29,7 @@ static int read_row(sqlite3_stmt *s, void *item, struct mb_error *err)
     out->minutes = sqlite3_column_double(s, 9);
     out->ferry_km = sqlite3_column_double(s, 10);
     out->computed = sqlite3_column_int64(s, 11);
+    out->ferry_crossings = sqlite3_column_int(s, 12);
     return 0;
 }
 
@@ -69,7 +70,7 @@ int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
 {
     sqlite3_stmt *s;
     int rc = mb_st_prepare(st, "INSERT OR REPLACE INTO road_distance(" ROAD_COLS ")"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s, err);
     if (rc)
         return rc;
     bool road = strcmp(row->status, "road") == 0;
@@ -85,6 +86,7 @@ int mb_store_road_put(struct mb_store *st, const struct mb_road_row *row,
     mb_st_bound(road ? sqlite3_bind_double(s, 10, row->minutes) : sqlite3_bind_null(s, 10));
     mb_st_bound(sqlite3_bind_double(s, 11, road ? row->ferry_km : 0.0));
     mb_st_bound(sqlite3_bind_int64(s, 12, row->computed));
+    mb_st_bound(sqlite3_bind_int(s, 13, road ? row->ferry_crossings : 0));
     return mb_st_exec(st, s, "from_site", err);
 }
 
@@ -98,7 +100,7 @@ int mb_store_road_list(struct mb_store *st, struct mb_road_row **rows, size_t *n
      * reads no row of a closed, draft or moved site. */
     int rc = mb_st_prepare(st, "SELECT r.from_site, r.to_site, r.db_version, r.from_lat,"
                            " r.from_lon, r.to_lat, r.to_lon, r.status, r.km, r.minutes,"
-                           " r.ferry_km, r.computed FROM road_distance r"
+                           " r.ferry_km, r.computed, r.ferry_crossings FROM road_distance r"
                            " JOIN site a ON a.id = r.from_site AND a.lat = r.from_lat"
                            "  AND a.lon = r.from_lon"
                            " JOIN site b ON b.id = r.to_site AND b.lat = r.to_lat"

@@ -657,11 +657,24 @@ static const char MIGRATION_1[] =
     ROAD_ENQUEUE("new.site_id") "END;" \
     "INSERT INTO road_queue(site_id, seq) SELECT id, id FROM site;"
 
+/* Schema 16: how many ferries a road distance takes (each a ticket and a
+ * wait at the quay, factors ferry.*). Rows cached before it with a ferry
+ * part do not know their count: they are deleted and both sites queued,
+ * so they are computed again. */
+#define MIGRATION_16 \
+    "ALTER TABLE road_distance ADD COLUMN ferry_crossings INTEGER NOT NULL DEFAULT 0" \
+    " CONSTRAINT ferry_crossings CHECK (ferry_crossings >= 0);" \
+    "INSERT INTO road_queue(site_id, seq) SELECT id, -id FROM site WHERE id IN" \
+    " (SELECT from_site FROM road_distance WHERE ferry_km > 0 UNION" \
+    "  SELECT to_site FROM road_distance WHERE ferry_km > 0)" \
+    " AND id NOT IN (SELECT site_id FROM road_queue);" \
+    "DELETE FROM road_distance WHERE ferry_km > 0;"
+
 static const char *const MIGRATIONS[] = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4,
                                          MIGRATION_5, MIGRATION_6, MIGRATION_7, MIGRATION_8,
                                          MIGRATION_9, MIGRATION_10, MIGRATION_11,
                                          MIGRATION_12, MIGRATION_13, MIGRATION_14,
-                                         MIGRATION_15};
+                                         MIGRATION_15, MIGRATION_16};
 
 _Static_assert(sizeof MIGRATIONS / sizeof MIGRATIONS[0] == MB_STORE_SCHEMA_VERSION,
                "one migration per schema version");

@@ -316,6 +316,7 @@ Test(cli, roads_build_and_route_on_the_fjord)
     cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "road");
     cr_assert_float_eq(json_real_value(json_object_get(j, "km")), 9.967, 0.002);
     cr_assert_float_eq(json_real_value(json_object_get(j, "ferry_km")), 7.975, 0.002);
+    cr_assert_eq(json_integer_value(json_object_get(j, "ferry_crossings")), 1);
     json_decref(j);
     run_free(&r);
     r = run("roads", "route", "--roads", dir, "63.44,10.40", "63.400,10.500", NULL);

@@ -225,13 +225,13 @@ Test(plan_cli, factors_lists_the_register)
     int lines = 0;
     for (const char *c = r.out; *c; c++)
         lines += *c == '\n';
-    cr_assert_eq(lines, 33, "a header and 32 factors");
+    cr_assert_eq(lines, 37, "a header and 36 factors");
     cr_assert(strstr(r.out, "fuel.diesel_ttw_kg_per_l,fuel,kg CO2 per l,2.64,2.66,2.68,TTW,V,"));
     run_free(&r);
     r = run("factors", "--json", NULL);
     cr_assert_eq(r.status, 0);
     json_t *j = json_loads(r.out, 0, NULL);
-    cr_assert_eq(json_array_size(json_object_get(j, "factors")), 32);
+    cr_assert_eq(json_array_size(json_object_get(j, "factors")), 36);
     cr_assert_gt(json_array_size(json_object_get(j, "materials")), 20);
     json_decref(j);
     run_free(&r);

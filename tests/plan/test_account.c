@@ -414,3 +414,73 @@ Test(account, the_way_out_is_an_option_at_its_cost)
     mb_plan_release(&p);
     mb_scenario_release(&s);
 }
+
+/* The haul of ONE_HAUL over 10 km by road with a ferry part, tank to
+ * wheel, diesel; the way out of the region far enough never to be
+ * cheaper. */
+#define FERRY_HAUL(ferry) HEAD "\"co2_price_nok_per_t\": 0, \"out_of_region\": " \
+    "{\"landfill_km\": 500}, \"transport\": {\"boundary\": " \
+    "\"ttw\", \"fuel_mix\": {\"diesel\": 1}, \"distances\": [{\"from\": \"pit\", " \
+    "\"to\": \"dump\", \"km\": 10, \"source\": \"road\", " ferry "}]}, " \
+    "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, " \
+    "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, " \
+    "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", " \
+    "\"kind\": \"landfill\", \"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], " \
+    "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}, \"gate_fee_nok_per_t\": 100, " \
+    "\"co2_kg_per_t\": 0}]}"
+
+/* A ferry on the way, by hand from the register's central values: 100
+ * loads and 100 empty returns, each crossing with a 410 NOK ticket and 18
+ * minutes' wait at 1 500 NOK an hour, 4 km on board at 18 km/h (the
+ * truck's time, not its fuel), the ferry's 4 kg CO2e per km well to wheel
+ * scaled to tank to wheel by 2.66 / 3.24. The road part is 6 km. */
+Test(account, a_ferry_crossing_is_priced_by_hand)
+{
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 1"), &s, &p);
+    const struct mb_totals *t = &p.totals;
+    cr_assert_float_eq(t->truckloads, 100, 1e-9);
+    cr_assert_float_eq(t->tonne_km, 29000, 1e-6, "tonne-km count the whole haul");
+    double road_l = 100 * (1 + 6 * 0.50 + 6 * 0.35);
+    double ferry_kg = 200 * 4 * 4 * 2.66 / 3.24;
+    cr_assert_float_eq(t->co2_transport_kg, road_l * 2.66 + ferry_kg, 1e-6, "%.3f",
+                       t->co2_transport_kg);
+    double cost = 100 * (600 + 12 * 21) + 200 * (410 + 18.0 / 60 * 1500) +
+                  200 * 4.0 / 18 * 1500 + 2900 * 100;
+    cr_assert_float_eq(t->cost_nok, cost, 1e-6, "%.3f, by hand %.3f", t->cost_nok, cost);
+    /* The flow's own figures add up the same way. */
+    cr_assert_eq(p.nflows, 1);
+    cr_assert_float_eq(p.flows[0].cost_nok, cost, 1e-6);
+    cr_assert_float_eq(p.flows[0].co2_kg, road_l * 2.66 + ferry_kg, 1e-6);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+
+    /* A 500 m crossing counts its emissions over 2 km (docking); a file
+     * without ferry_crossings gets one. */
+    run(FERRY_HAUL("\"ferry_km\": 0.5"), &s, &p);
+    road_l = 100 * (1 + 9.5 * 0.50 + 9.5 * 0.35);
+    cr_assert_float_eq(p.totals.co2_transport_kg, road_l * 2.66 + 200 * 2 * 4 * 2.66 / 3.24,
+                       1e-6, "%.3f", p.totals.co2_transport_kg);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+
+    /* Two crossings: two tickets and two waits. */
+    run(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 2"), &s, &p);
+    cr_assert_float_eq(p.totals.cost_nok, cost + 200 * (410 + 18.0 / 60 * 1500), 1e-6, "%.3f %.3f %zu",
+                       p.totals.cost_nok, cost + 200 * (410 + 18.0 / 60 * 1500), p.nflows);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+}
+
+Test(account, bad_ferry_crossings_are_named)
+{
+    refused_with(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 0"),
+                 "transport.distances[0].ferry_crossings", "takes at least one ferry");
+    refused_with(FERRY_HAUL("\"ferry_crossings\": 2"), "transport.distances[0].ferry_km",
+                 "2 ferries but no km on a ferry");
+    refused_with(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 1.5"),
+                 "transport.distances[0].ferry_crossings", "must be a whole number");
+    refused_with(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": -1"),
+                 "transport.distances[0].ferry_crossings", "");
+}

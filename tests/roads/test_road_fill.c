@@ -437,3 +437,47 @@ Test(road_fill, a_plan_sends_nothing_where_no_road_goes)
     cr_assert_str_eq(kind, "road");
     teardown(&w);
 }
+
+/* A drive across the ferry (as the road database gives the shortest way
+ * from W to E: 9.967 km, 7.975 of them on one ferry) is priced as the
+ * factor register says, by hand: per load 600 NOK; per km driven 21 NOK
+ * there and back; per crossing a 410 NOK ticket and 18 minutes at 1 500
+ * NOK an hour, there and back; per km on board the truck's time at
+ * 18 km/h, there and back; all over a 29 t load. */
+Test(road_fill, a_ferry_crossing_is_priced_in_the_match)
+{
+    struct world w;
+    setup(&w);
+    struct mb_error err;
+    struct mb_road_fill f = { 0 };
+    cr_assert_eq(mb_road_fill_queue(w.st, w.roads, &w.m, 0, 0, &f, &err), 0, "%s", err.message);
+    struct mb_site_rec a, b;
+    cr_assert_eq(mb_store_site_get(w.st, w.w, &a, &err), 0);
+    cr_assert_eq(mb_store_site_get(w.st, w.e, &b, &err), 0);
+    struct mb_road_leg leg = { .status = MB_ROAD_OK, .km = 9.967, .minutes = 28.3,
+                               .ferry_km = 7.975, .ferry_crossings = 1 };
+    struct mb_road_row row;
+    mb_road_row_of(&row, &a, &b, mb_roads_version(w.roads), &leg);
+    cr_assert_eq(mb_store_road_put(w.st, &row, &err), 0, "%s", err.message);
+    struct mb_match_result r;
+    matches(&w, &r);
+    const struct mb_match *e = find(&r, w.e);
+    cr_assert(e && e->by_road);
+    cr_assert_eq(e->ferry_crossings, 1);
+    double trips = 2.0 / 29;
+    double want = 600.0 / 29 + (9.967 - 7.975) * 21 * trips + (410 + 18.0 / 60 * 1500) * trips +
+                  7.975 * 1500 / 18.0 * trips;
+    cr_assert_float_eq(e->transport_nok_per_t, want, 1e-9, "%.4f NOK/t, by hand %.4f",
+                       e->transport_nok_per_t, want);
+    /* CO2: the road part at the truck's rate, the ferry part at the
+     * ferry's share (4 kg per km well to wheel, there and back). */
+    cr_assert_gt(b.co2_kg_per_t, 0);
+    double co2 = w.m.co2_kg_per_t + (9.967 - 7.975) * w.m.co2_kg_per_tkm + 7.975 * 4 * trips +
+                 b.co2_kg_per_t; /* and handling at the landfill */
+    cr_assert_float_eq(e->co2_kg_per_t, co2, 1e-9, "%.4f kg/t, by hand %.4f", e->co2_kg_per_t,
+                       co2);
+    mb_match_result_release(&r);
+    mb_site_rec_release(&a);
+    mb_site_rec_release(&b);
+    teardown(&w);
+}

@@ -89,12 +89,14 @@ Test(roads, a_tipper_drives_round_the_fjord_and_the_ferry_is_shortest)
                        path_km(north));
     cr_assert_float_eq(q.minutes, path_km(north) / 70.0 * 60.0, 0.05, "%.2f min", q.minutes);
     cr_assert_float_eq(q.ferry_km, 0, 1e-9);
+    cr_assert_eq(q.ferry_crossings, 0);
     /* Shortest: across on the ferry, and the crossing is counted. */
     struct mb_road_leg s = drive(r, 1, 4, MB_ROAD_SHORTEST);
     cr_assert_eq(s.status, MB_ROAD_OK);
     cr_assert_float_eq(s.km, path_km(ferry), 0.003, "%.3f km, expected %.3f", s.km,
                        path_km(ferry));
     cr_assert_float_eq(s.ferry_km, seg_m(2, 3) / 1000.0, 0.002, "ferry %.3f km", s.ferry_km);
+    cr_assert_eq(s.ferry_crossings, 1, "one ferry: %d", s.ferry_crossings);
     double want = (seg_m(1, 2) + seg_m(3, 4)) / 1000.0 / 70.0 * 60.0 +
                   seg_m(2, 3) / 1000.0 / 18.0 * 60.0;
     cr_assert_float_eq(s.minutes, want, 0.1, "%.2f min, expected %.2f", s.minutes, want);
@@ -269,4 +271,56 @@ Test(roads, a_haul_is_by_road_cached_and_otherwise_an_estimate_that_says_why)
     cr_assert_str_eq(mb_km_source_name(k.source), "estimate");
     mb_roads_close(r);
     mb_store_close(st);
+}
+
+/* Metres of a segment along the parallel 63.6 N between two longitudes,
+ * as Routino measures it. */
+static double east_m(double lon1, double lon2)
+{
+    const double r = 6378137.0, d = 3.14159265358979323846 / 180.0, la = 63.6 * d;
+    double h = cos(la) * cos(la) * sin((lon2 - lon1) * d / 2) * sin((lon2 - lon1) * d / 2);
+    return floor(2 * r * asin(sqrt(h)));
+}
+
+/* tests/data/roads/ferries.osm: out to the outer island the drive takes
+ * two ferries, and both are counted; the first is tagged only
+ * motorcar=yes, which Routino's own rules keep trucks off and massebank's
+ * (a car ferry takes trucks) does not. */
+Test(roads, each_ferry_on_the_way_is_a_crossing_and_a_car_ferry_takes_trucks)
+{
+    char dir[4200], osm[4200];
+    struct mb_error err;
+    snprintf(dir, sizeof dir, "%s/ferries", tmpdir());
+    snprintf(osm, sizeof osm, "%s/tests/data/roads/ferries.osm", getenv("MB_SOURCE_ROOT"));
+    cr_assert_eq(mb_roads_build(osm, dir, &err), 0, "%s", err.message);
+    struct mb_roads *r;
+    cr_assert_eq(mb_roads_open(dir, &mb_road_truck, &r, &err), 0, "%s", err.message);
+    struct mb_road_leg leg;
+    cr_assert_eq(mb_roads_route(r, 63.600, 10.300, 63.600, 10.550, MB_ROAD_QUICKEST, &leg,
+                                &err), 0, "%s", err.message);
+    cr_assert_eq(leg.status, MB_ROAD_OK, "the car ferry takes the truck: %d", leg.status);
+    cr_assert_eq(leg.ferry_crossings, 2, "%d crossings", leg.ferry_crossings);
+    double ferry_km = (east_m(10.320, 10.400) + east_m(10.440, 10.520)) / 1000.0;
+    double road_km = (east_m(10.300, 10.320) + east_m(10.400, 10.440) +
+                      east_m(10.520, 10.550)) / 1000.0;
+    cr_assert_float_eq(leg.ferry_km, ferry_km, 0.003, "%.3f km on ferries, expected %.3f",
+                       leg.ferry_km, ferry_km);
+    cr_assert_float_eq(leg.km, ferry_km + road_km, 0.003, "%.3f km", leg.km);
+    /* To the middle island: one ferry, the car ferry. */
+    cr_assert_eq(mb_roads_route(r, 63.600, 10.300, 63.600, 10.420, MB_ROAD_QUICKEST, &leg,
+                                &err), 0, "%s", err.message);
+    cr_assert_eq(leg.status, MB_ROAD_OK);
+    cr_assert_eq(leg.ferry_crossings, 1);
+    cr_assert_float_eq(leg.ferry_km, east_m(10.320, 10.400) / 1000.0, 0.003);
+    mb_roads_close(r);
+    /* The rules the database was built with are kept beside it. */
+    char rules[4300];
+    snprintf(rules, sizeof rules, "%s/massebank-tagging.xml", dir);
+    FILE *f = fopen(rules, "r");
+    cr_assert_not_null(f, "%s", rules);
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    cr_assert(strstr(buf, "massebank: a car ferry takes trucks"));
 }

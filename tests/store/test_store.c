@@ -1289,3 +1289,57 @@ Test(store, a_road_distance_is_valid_only_for_its_database_and_positions)
     cr_assert_not(found);
     mb_store_close(st);
 }
+
+/* Schema 16: a drive's ferries are counted. A row cached before it with a
+ * ferry part does not know how many: the migration deletes it and queues
+ * both sites, so it is computed again; a row without a ferry stays. */
+Test(store, ferry_crossings_arrive_with_schema_16)
+{
+    char *path = tmpfile_path("ferry.db");
+    struct mb_store *st;
+    struct mb_error err;
+    cr_assert_eq(mb_store_open(&st, path, &err), 0, "%s", err.message);
+    int64_t org = make_org(st, "Ferje AS", "");
+    int64_t a = put_site(st, org, MB_TYPE_SUPPLY, "Fra", 63.40, 10.30, "rock.blasted");
+    int64_t b = put_site(st, org, MB_TYPE_NEED, "Til", 63.40, 10.50, "rock.blasted");
+    int64_t c = put_site(st, org, MB_TYPE_NEED, "Nord", 63.46, 10.50, "rock.blasted");
+    struct mb_road_row row = { .from_site = a, .to_site = b, .db_version = "v1",
+                               .from_lat = 63.40, .from_lon = 10.30, .to_lat = 63.40,
+                               .to_lon = 10.50, .status = "road", .km = 9.967,
+                               .minutes = 28.3, .ferry_km = 7.975, .ferry_crossings = 1,
+                               .computed = 1 };
+    cr_assert_eq(mb_store_road_put(st, &row, &err), 0, "%s", err.message);
+    struct mb_road_row got, land = { .from_site = a, .to_site = c, .db_version = "v1",
+                                     .from_lat = 63.40, .from_lon = 10.30, .to_lat = 63.46,
+                                     .to_lon = 10.50, .status = "road", .km = 16.6,
+                                     .minutes = 15, .computed = 1 };
+    cr_assert_eq(mb_store_road_put(st, &land, &err), 0, "%s", err.message);
+    bool found;
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert(found);
+    cr_assert_eq(got.ferry_crossings, 1, "kept: %d", got.ferry_crossings);
+    mb_store_close(st);
+    /* Back to schema 15, with the queue worked off. */
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "DELETE FROM road_queue;"
+                              "ALTER TABLE road_distance DROP COLUMN ferry_crossings;"
+                              "PRAGMA user_version = 15", NULL, NULL, NULL), SQLITE_OK,
+                 "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    cr_assert_eq(mb_store_open(&st, path, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_store_schema_version(st), 16);
+    cr_assert_eq(mb_store_road_get(st, a, b, "v1", 63.40, 10.30, 63.40, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert_not(found, "a ferry row without its crossings is computed again");
+    cr_assert_eq(mb_store_road_get(st, a, c, "v1", 63.40, 10.30, 63.46, 10.50, &got, &found,
+                                   &err), 0);
+    cr_assert(found, "a row without a ferry stays");
+    cr_assert_eq(got.ferry_crossings, 0);
+    int64_t waiting = 0;
+    cr_assert_eq(mb_store_road_queue_count(st, &waiting, &err), 0, "%s", err.message);
+    cr_assert_eq(waiting, 2, "both ends of the ferry pair are queued: %lld", (long long)waiting);
+    mb_store_close(st);
+    free(path);
+}

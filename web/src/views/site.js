@@ -152,7 +152,7 @@ async function drawRoute(map, id, to, straight) {
 function kmCell(x) {
   if (x.km_source === 'road') {
     const lines = [t('matches.road'), t('matches.minutes', { min: num(x.minutes, 0) })];
-    if (x.ferry_km > 0) lines.push(t('matches.ferry', { km: num(x.ferry_km, 1) }));
+    if (x.ferry_km > 0) lines.push(t('matches.ferry', { km: num(x.ferry_km, 1), n: num(x.ferry_crossings) }));
     return h('td', { class: 'n km-road' }, num(x.km, 1), ...lines.map((l) => [h('br'), h('small', {}, l)]).flat());
   }
   const code = x.km_why || 'no_road_database';
@@ -176,6 +176,7 @@ async function showMatches(sec, site, map, mats) {
     const byRoad = r.matches.filter((x) => x.km_source === 'road').length;
     const whys = [...new Set(r.matches.filter((x) => x.km_source !== 'road').map((x) => x.km_why || 'no_road_database'))];
     const told = byRoad ? [t('matches.kinds', { road: num(byRoad), all: num(r.matches.length) })] : [];
+    if (r.matches.some((x) => x.ferry_crossings > 0)) told.push(t('matches.ferrynote'));
     const p = h('p', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].join(' '));
     if (whys.includes('not_computed')) p.append(' ', h('button', { type: 'button', class: 'km-refresh', onclick: () => go(location.hash) }, t('matches.refresh')));
     sec.append(p);
