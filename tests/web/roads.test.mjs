@@ -5,7 +5,8 @@
  * two landfills: E across the fjord (10 km in a straight line, 23.3 km by
  * road round it) and NE. The table says "kjørevei" with the minutes for
  * each, ranks NE first, and the map draws the drive round the fjord, not
- * a straight line across the water; on a phone too, and in English.
+ * a straight line across the water; on a phone too, and in English. A
+ * region plan of the three sites draws its flow along the road too.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,3 +89,39 @@ for (const [width, lang] of [[1280, 'nb'], [360, 'nb'], [1280, 'en']]) {
     assert.deepEqual(page.errors || [], []);
   });
 }
+
+// A region plan of the three sites: W's masses go to NE along the road
+// (round the fjord by the estimate's standards), and the plan's map draws
+// that flow along the road, not as a straight line.
+test('a plan\'s flows are drawn along the road', async () => {
+  const mun = await apiToken(srv.base, 'kommune');
+  const call = async (method, path, body) => {
+    const r = await fetch(`${srv.base}${path}`, { method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mun}` }, body: body && JSON.stringify(body) });
+    const text = await r.text();
+    assert.ok(r.status < 300, `${path}: ${r.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const job = await call('POST', '/api/plans', { bbox: [10.29, 63.395, 10.51, 63.465], from: '2030-01', to: '2030-12', name: 'Fjorden 2030' });
+  const deadline = Date.now() + 60000;
+  let done;
+  while (!(done = await call('GET', `/api/jobs/${job.id}`)).state.match(/done|failed/)) {
+    assert.ok(Date.now() < deadline, 'the plan did not finish within 60 s');
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  assert.equal(done.state, 'done', done.message);
+  const saved = await call('GET', `/api/plans/${job.id}`);
+  const flows = saved.result.plan.flows.filter((f) => f.from === `L${w}`);
+  assert.ok(flows.length && flows.every((f) => f.to === `F${ne}` && f.km_source === 'road'), JSON.stringify(flows));
+  const page = await newPage(browser, srv.base, { width: 1280, height: 900 });
+  await signIn(page, srv.base, 'kommune');
+  await page.goto(`${srv.base}/#/plan/${job.id}`);
+  await page.locator('#plan-map[data-routes="1"]').waitFor();
+  const drawn = await page.evaluate(() => [...document.querySelectorAll('#plan-map path.flow-line.route-drawn')]
+    .map((p) => ({ bends: (p.getAttribute('d').match(/L/g) || []).length, height: p.getBBox().height })));
+  // W to NE by road: north along the west shore, then east: it bends.
+  assert.equal(drawn.length, 1, JSON.stringify(drawn));
+  assert.ok(drawn[0].bends >= 2 && drawn[0].height > 10, JSON.stringify(drawn));
+  assert.equal(await page.locator('#plan-map path.flow-line.estimate').count(), 0);
+  await shot(page, 'roads-plan-map');
+  assert.deepEqual(page.errors || [], []);
+});

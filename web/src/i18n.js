@@ -1408,7 +1408,8 @@ export function num(x, digits = 0) {
   const loc = lang === 'nb' ? 'nb-NO' : 'en-GB';
   const key = loc + digits;
   if (!formats.has(key)) {
-    formats.set(key, new Intl.NumberFormat(loc, { maximumFractionDigits: digits, minimumFractionDigits: 0 }));
+    // signDisplay: a figure that rounds to zero is "0", never "−0".
+    formats.set(key, new Intl.NumberFormat(loc, { maximumFractionDigits: digits, minimumFractionDigits: 0, signDisplay: 'negative' }));
   }
   return formats.get(key).format(Number(x));
 }

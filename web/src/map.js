@@ -1,7 +1,8 @@
 /*
  * map.js - the Leaflet map shared by the views: base tiles, the Norway
  * outline, site markers with a symbol per kind and a colour per material
- * group, clustering, popups and lines (matches, plan flows).
+ * group, clustering, popups and lines (matches, plan flows), drawn along
+ * the road where the road database knows the drive.
  *
  * The tile URL comes from localStorage "mb-tiles" (the word "none" turns
  * tiles off), else <meta name="mb-tiles">, else Kartverket's open
@@ -16,6 +17,7 @@ import { NORWAY_OUTLINE } from './norway.js';
 import { t, num, materialName } from './i18n.js';
 import { h } from './dom.js';
 import { classText } from './quality.js';
+import { api } from './api.js';
 
 export const DEFAULT_TILES = 'https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png';
 
@@ -130,6 +132,18 @@ export function line(a, b, { weight = 3, color = '#b3401a', cls = '', title = ''
   const pl = L.polyline([a, b], { weight, color, opacity: 0.8, className: cls });
   if (title) pl.bindTooltip(title);
   return pl;
+}
+
+/* Redraw a straight line between sites `id` and `to` as the drive along
+ * the road, once it has come (GET /api/listings/{id}/route routes it
+ * when asked); an estimate, an error or a line no longer on the map is
+ * left as it is. */
+export async function drawRoute(map, id, to, straight) {
+  let r;
+  try { r = await api('GET', `/api/listings/${id}/route?to=${to}`); } catch { return; }
+  if (r.km_source !== 'road' || !map.hasLayer(straight)) return;
+  straight.setLatLngs(r.path);
+  straight.getElement?.()?.classList.add('route-drawn');
 }
 
 /* The legend: one row per kind and per material group. */

@@ -12,11 +12,15 @@ import { t, num, getLang } from '../i18n.js';
 import { api, getSession } from '../api.js';
 import { worded } from '../words.js';
 import { field, summaryBox, showErrors, clearErrors } from '../forms.js';
-import { createMap, line, L } from '../map.js';
+import { createMap, line, drawRoute, L } from '../map.js';
 import { planSankey } from '../sankey.js';
 import { hbarChart } from '../charts.js';
 import { emptyState } from '../empty.js';
 import { withHelp } from '../help.js';
+
+// How many of a plan's flows by road are drawn along the road (the
+// largest; each is routed when the page asks).
+const FLOW_ROUTES_DRAWN = 15;
 
 
 /* "YYYY-MM" of the month `ahead` months after this one: a new plan covers
@@ -294,18 +298,31 @@ export async function planView({ root, params }) {
     const pairs = new Map();
     for (const f of plan.flows) {
       const k = `${f.from}>${f.to}`;
-      pairs.set(k, (pairs.get(k) || 0) + f.tonnes);
+      const p = pairs.get(k) || { tonnes: 0, road: false, estimate: true };
+      p.tonnes += f.tonnes;
+      p.road ||= f.km_source === 'road';
+      p.estimate &&= f.km_source === 'estimate';
+      pairs.set(k, p);
     }
-    const max = Math.max(1, ...pairs.values());
+    const max = Math.max(1, ...[...pairs.values()].map((p) => p.tonnes));
     const bounds = L.latLngBounds([]);
-    for (const [k, tonnes] of pairs) {
+    // The largest flows by road are drawn along the road (routed when
+    // asked); the others, and estimates (dashed), as straight lines.
+    const big = new Set([...pairs].filter(([, p]) => p.road).sort((x, y) => y[1].tonnes - x[1].tonnes)
+      .slice(0, FLOW_ROUTES_DRAWN).map(([k]) => k));
+    const drawn = [];
+    for (const [k, { tonnes, road, estimate }] of pairs) {
       const [a, b] = k.split('>');
       const pa = pos.get(a); const pb = pos.get(b);
       if (!pa || !pb) continue;
       const color = pb.kind === 'landfill' ? '#a33b20' : pb.kind === 'need' ? '#1a6e3a' : '#5b6f8a';
-      line([pa.lat, pa.lon], [pb.lat, pb.lon], { weight: 2 + 8 * Math.sqrt(tonnes / max), color, cls: 'flow-line', title: `${pa.name} → ${pb.name}: ${num(tonnes)} t` }).addTo(map);
+      const pl = line([pa.lat, pa.lon], [pb.lat, pb.lon], { weight: 2 + 8 * Math.sqrt(tonnes / max), color, cls: `flow-line ${road ? 'by-road' : estimate ? 'estimate' : 'table'}`, title: `${pa.name} → ${pb.name}: ${num(tonnes)} t` }).addTo(map);
+      if (estimate) pl.setStyle({ dashArray: '6 6' });
+      // Market sites are "L12" / "F5": the route takes the numbers.
+      else if (big.has(k) && /^[LF]\d+$/.test(a) && /^[LF]\d+$/.test(b)) drawn.push(drawRoute(map, a.slice(1), b.slice(1), pl));
       bounds.extend([pa.lat, pa.lon]); bounds.extend([pb.lat, pb.lon]);
     }
+    Promise.all(drawn).then(() => { out.querySelector('#plan-map')?.setAttribute('data-routes', String(drawn.length)); });
     for (const x of plan.sites) {
       L.circleMarker([x.lat, x.lon], { radius: 4, color: '#222', weight: 1, fillOpacity: 0.7 }).bindTooltip(`${x.name} (${t(`kind.${x.kind}`)})`).addTo(map);
     }

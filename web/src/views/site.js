@@ -8,7 +8,7 @@
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, materialName } from '../i18n.js';
 import { api, materials, getSession } from '../api.js';
-import { createMap, siteMarker, line, L } from '../map.js';
+import { createMap, siteMarker, line, drawRoute, L } from '../map.js';
 import { go } from '../router.js';
 import { worded } from '../words.js';
 import { reserveSection } from './deals.js';
@@ -138,14 +138,6 @@ export async function siteView({ root, params, query }) {
 // The drives drawn along the road for the best matches (each is routed
 // when asked, GET /api/listings/{id}/route).
 const ROUTES_DRAWN = 5;
-
-async function drawRoute(map, id, to, straight) {
-  let r;
-  try { r = await api('GET', `/api/listings/${id}/route?to=${to}`); } catch { return; }
-  if (r.km_source !== 'road' || !map.hasLayer(straight)) return;
-  straight.setLatLngs(r.path);
-  straight.getElement?.()?.classList.add('route-drawn');
-}
 
 // The distance and which kind it is: the drive by road (its time and
 // ferry part) or the estimate, with why in words (docs/roads.md).
