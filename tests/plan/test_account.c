@@ -35,15 +35,16 @@ static void run(const char *json, struct mb_scenario *s, struct mb_plan *p)
 /* 2 900 t from a pit to a landfill 10 road km away, in one month: with the
  * register's truck (29 t, 1 l and 600 NOK a load, 0.50 l/km out, 0.35
  * back, 21 NOK per km driven) that is 100 loads, 200 movements. */
-#define ONE_HAUL(boundary) HEAD "\"co2_price_nok_per_t\": 0, \"transport\": {\"boundary\": \"" \
-    boundary "\", \"fuel_mix\": {\"diesel\": 1}, \"distances\": [{\"from\": \"pit\", " \
-    "\"to\": \"dump\", \"km\": 10}]}, " \
+#define HAUL(extra, boundary, distance) HEAD "\"co2_price_nok_per_t\": 0, " extra \
+    "\"transport\": {\"boundary\": \"" boundary "\", \"fuel_mix\": {\"diesel\": 1}, " \
+    "\"distances\": [{\"from\": \"pit\", \"to\": \"dump\", " distance "}]}, " \
     "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, " \
     "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, " \
     "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", " \
     "\"kind\": \"landfill\", \"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], " \
     "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}, \"gate_fee_nok_per_t\": 100, " \
     "\"co2_kg_per_t\": 0}]}"
+#define ONE_HAUL(boundary) HAUL("", boundary, "\"km\": 10")
 
 Test(account, fixed_part_per_load_and_empty_returns)
 {
@@ -418,16 +419,8 @@ Test(account, the_way_out_is_an_option_at_its_cost)
 /* The haul of ONE_HAUL over 10 km by road with a ferry part, tank to
  * wheel, diesel; the way out of the region far enough never to be
  * cheaper. */
-#define FERRY_HAUL(ferry) HEAD "\"co2_price_nok_per_t\": 0, \"out_of_region\": " \
-    "{\"landfill_km\": 500}, \"transport\": {\"boundary\": " \
-    "\"ttw\", \"fuel_mix\": {\"diesel\": 1}, \"distances\": [{\"from\": \"pit\", " \
-    "\"to\": \"dump\", \"km\": 10, \"source\": \"road\", " ferry "}]}, " \
-    "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, " \
-    "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": \"t\"}, " \
-    "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"dump\", " \
-    "\"kind\": \"landfill\", \"lat\": 63.45, \"lon\": 10.40, \"accepts\": [\"*\"], " \
-    "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}, \"gate_fee_nok_per_t\": 100, " \
-    "\"co2_kg_per_t\": 0}]}"
+#define FERRY_HAUL(ferry) HAUL("\"out_of_region\": {\"landfill_km\": 500}, ", "ttw", \
+                               "\"km\": 10, \"source\": \"road\", " ferry)
 
 /* A ferry on the way, by hand from the register's central values: 100
  * loads and 100 empty returns, each crossing with a 410 NOK ticket and 18
