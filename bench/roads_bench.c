@@ -286,7 +286,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < nroutes; k++) {
         struct mb_haul_km h;
         double t = now();
-        if (mb_haul_km(st, roads, &a[k], &b[k], m.detour_factor, &h, &err) != 0)
+        if (mb_haul_km(st, roads, &m.rates, &a[k], &b[k], m.detour_factor, &h, &err) != 0)
             return fail("route", &err);
         ms[k] = (now() - t) * 1000;
         route_s += ms[k] / 1000;

@@ -77,6 +77,14 @@ static void method(FILE *f, const struct mb_scenario *s, const struct mb_plan *p
             "%.4f kg per loaded tonne-km (empty return included), %.1f t a load.\n",
             tr->nok_per_t * tr->payload_t, tr->co2_per_t * tr->payload_t, tr->nok_per_tkm,
             tr->co2_per_tkm, tr->payload_t);
+    bool ferries = false;
+    for (size_t i = 0; i < s->ndistances; i++)
+        ferries = ferries || s->distances[i].ferry_crossings > 0;
+    if (ferries)
+        fprintf(f, "Ferries: a crossing costs %.2f NOK per tonne (ticket and the wait at the "
+                "quay); a tonne-km on board %.3f NOK (the truck's time) and %.4f kg CO2e (the "
+                "truck's share of the ferry's emissions), instead of driving.\n",
+                tr->ferry_nok_per_t, tr->ferry_nok_per_tkm, tr->ferry_co2_per_tkm);
     if (tr->boundary == MB_BOUNDARY_TTW &&
         tr->fuel_mix[MB_FUEL_HVO100] + tr->fuel_mix[MB_FUEL_ELECTRIC] +
         tr->fuel_mix[MB_FUEL_B7] > 0)

@@ -117,6 +117,7 @@ struct mb_match {
     int overlap_months;         /* months both windows share */
     double amount_t;            /* tonnes that fit: the smaller amount or capacity */
     double transport_nok_per_t; /* km x cost per tonne-km */
+    double ferry_nok_per_t;     /* of it on ferries: tickets, waits, time on board */
     double fee_nok_per_t;       /* gate fee / price at the counterpart, if any */
     double co2_kg_per_t;        /* transport + handling */
     double cost_nok_per_t;      /* transport + fee */
@@ -170,11 +171,12 @@ int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct m
                   size_t want, size_t limit, struct mb_match_result *out, size_t *ncands,
                   bool *truncated, struct mb_error *err);
 
-/* The haul between listing `rec` and a counterpart `other`, in the
- * direction a load drives (supply -> receiver), with its points to draw
- * (match_find.c): routed with `roads` now (NULL: none), the estimate and a
- * straight line otherwise, saying why. *latlon holds *n (lat, lon) pairs
- * (malloc'ed). Routes but writes nothing. */
+/* The haul between site `rec` and a counterpart `other`, in the
+ * direction a load drives (supply -> receiver; from a facility to what is
+ * not a supply), with its points to draw (match_find.c): routed with
+ * `roads` now (NULL: none), the estimate and a straight line otherwise,
+ * saying why. *latlon holds *n (lat, lon) pairs (malloc'ed). Routes but
+ * writes nothing. MB_EBUSY when the router stays busy for a moment. */
 struct mb_roads;
 int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
                   const struct mb_site_rec *rec, const struct mb_site_rec *other,

@@ -217,6 +217,9 @@ int mb_match_rank_by(const struct mb_market *m, const struct mb_site_rec *listin
         double haul_co2;
         mb_rates_haul(&m->rates, km, haul.ferry_km, haul.ferry_crossings,
                       &x->transport_nok_per_t, &haul_co2);
+        double ferry_co2;
+        mb_rates_ferry(&m->rates, haul.ferry_km, haul.ferry_crossings, &x->ferry_nok_per_t,
+                       &ferry_co2);
         x->fee_nok_per_t = is_listing(c->type) ? 0 : c->price_nok_per_t;
         x->co2_kg_per_t = haul_co2 + (is_listing(c->type) ? 0 : c->co2_kg_per_t);
         x->cost_nok_per_t = x->transport_nok_per_t + x->fee_nok_per_t;

@@ -47,6 +47,11 @@ int mb_match_find(struct mb_store *st, const struct mb_market *m, const struct m
     return rc;
 }
 
+/* How long a request waits for the router (busy with the road worker or
+ * another request) before it answers "busy": a user's request must not
+ * hold a server thread while others route. */
+#define ROUTE_WAIT_S 0.25
+
 int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
                   const struct mb_site_rec *rec, const struct mb_site_rec *other,
                   struct mb_haul_km *out, double **latlon, size_t *n, struct mb_error *err)
@@ -54,8 +59,12 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
     memset(out, 0, sizeof *out);
     *latlon = NULL;
     *n = 0;
-    bool supply = rec->type == MB_TYPE_SUPPLY;
-    const struct mb_site_rec *a = supply ? rec : other, *b = supply ? other : rec;
+    /* From a supply, to a need; a facility gives to what is not a supply
+     * (a need, another facility: a plan's flow as asked) and takes from a
+     * supply. */
+    bool listing = rec->type == MB_TYPE_SUPPLY || rec->type == MB_TYPE_NEED;
+    bool forward = rec->type == MB_TYPE_SUPPLY || (!listing && other->type != MB_TYPE_SUPPLY);
+    const struct mb_site_rec *a = forward ? rec : other, *b = forward ? other : rec;
     struct mb_point p = { a->lat, a->lon }, q = { b->lat, b->lon };
     double estimate = mb_geo_distance_km(p, q) * m->detour_factor;
     if (other->id == rec->id)
@@ -69,8 +78,7 @@ int mb_match_path(struct mb_roads *roads, const struct mb_market *m,
     const char *why = "no_road_database";
     if (roads) {
         struct mb_road_leg leg;
-        int rc = mb_roads_path(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
-                               latlon, n, err);
+        int rc = mb_road_drive(roads, &m->rates, a, b, &leg, latlon, n, ROUTE_WAIT_S, err);
         if (rc)
             return rc;
         if (leg.status == MB_ROAD_OK) {

@@ -136,8 +136,7 @@ int mb_road_fill_site(struct mb_store *st, struct mb_roads *roads, const struct 
         if (rc || found)
             continue;
         struct mb_road_leg leg;
-        if ((rc = mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
-                                 err)))
+        if ((rc = mb_road_drive(roads, &m->rates, a, b, &leg, NULL, NULL, -1, err)))
             break;
         mb_road_row_of(&rows[nrows++], a, b, version, &leg);
     }

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "domain/geo.h"
+#include "plan/scenario.h"
 
 const char *mb_km_source_name(enum mb_km_source s)
 {
@@ -65,9 +66,51 @@ void mb_road_row_of(struct mb_road_row *row, const struct mb_site_rec *a,
     row->computed = (int64_t)time(NULL);
 }
 
-int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site_rec *a,
-               const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
-               struct mb_error *err)
+int mb_road_drive(struct mb_roads *roads, const struct mb_rates *rates,
+                  const struct mb_site_rec *a, const struct mb_site_rec *b,
+                  struct mb_road_leg *leg, double **latlon, size_t *n, double wait,
+                  struct mb_error *err)
+{
+    double *best = NULL, *other = NULL;
+    size_t nbest = 0, nother = 0;
+    int rc = latlon ? mb_roads_path(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, leg,
+                                    &best, &nbest, wait, err)
+                    : mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, leg,
+                                     err);
+    if (!rc && leg->status == MB_ROAD_OK && leg->ferry_crossings > 0) {
+        struct mb_road_leg round;
+        rc = latlon ? mb_roads_path(roads, a->lat, a->lon, b->lat, b->lon,
+                                    MB_ROAD_QUICKEST_NO_FERRY, &round, &other, &nother, wait,
+                                    err)
+                    : mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon,
+                                     MB_ROAD_QUICKEST_NO_FERRY, &round, err);
+        double by_ferry, by_road, co2;
+        mb_rates_haul(rates, leg->km, leg->ferry_km, leg->ferry_crossings, &by_ferry, &co2);
+        mb_rates_haul(rates, round.km, 0, 0, &by_road, &co2);
+        if (!rc && round.status == MB_ROAD_OK && by_road < by_ferry) {
+            *leg = round;
+            double *t = best;
+            best = other, other = t;
+            nbest = nother;
+        }
+    }
+    free(other);
+    if (rc) {
+        free(best);
+        best = NULL, nbest = 0;
+    }
+    if (latlon) {
+        *latlon = best;
+        *n = nbest;
+    } else {
+        free(best);
+    }
+    return rc;
+}
+
+int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_rates *rates,
+               const struct mb_site_rec *a, const struct mb_site_rec *b, double detour,
+               struct mb_haul_km *out, struct mb_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!roads) {
@@ -83,8 +126,7 @@ int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site
         return rc;
     if (!found) {
         struct mb_road_leg leg;
-        if ((rc = mb_roads_route(roads, a->lat, a->lon, b->lat, b->lon, MB_ROAD_QUICKEST, &leg,
-                                 err)))
+        if ((rc = mb_road_drive(roads, rates, a, b, &leg, NULL, NULL, -1, err)))
             return rc;
         mb_road_row_of(&row, a, b, version, &leg);
         if ((rc = mb_store_road_put(st, &row, err)))

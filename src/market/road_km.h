@@ -37,12 +37,25 @@ void mb_road_row_of(struct mb_road_row *row, const struct mb_site_rec *a,
                     const struct mb_site_rec *b, const char *version,
                     const struct mb_road_leg *leg);
 
+/* The drive a haulier takes from site a to site b: the quickest, or,
+ * where that crosses a ferry, the quickest that takes none if it costs
+ * less per tonne at `rates` (the road round against a crossing's ticket,
+ * wait and time on board; the router itself does not see them). With
+ * `latlon` (may be NULL) the chosen drive's points, as mb_roads_path,
+ * waiting at most `wait` seconds for the router (< 0: no limit). */
+struct mb_rates;
+int mb_road_drive(struct mb_roads *roads, const struct mb_rates *rates,
+                  const struct mb_site_rec *a, const struct mb_site_rec *b,
+                  struct mb_road_leg *leg, double **latlon, size_t *n, double wait,
+                  struct mb_error *err);
+
 /* The haul from site `a` to site `b`. `roads` may be NULL (no road
- * database: the estimate). `detour` is the factor of the estimate. A
- * computed road distance is stored in the cache in its own statement. */
-int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_site_rec *a,
-               const struct mb_site_rec *b, double detour, struct mb_haul_km *out,
-               struct mb_error *err);
+ * database: the estimate). `detour` is the factor of the estimate, `rates`
+ * the transport rates a drive is chosen by (mb_road_drive). A computed
+ * road distance is stored in the cache in its own statement. */
+int mb_haul_km(struct mb_store *st, struct mb_roads *roads, const struct mb_rates *rates,
+               const struct mb_site_rec *a, const struct mb_site_rec *b, double detour,
+               struct mb_haul_km *out, struct mb_error *err);
 
 /* The haul as the cache knows it, never routing (for requests): the road
  * figure if a row for these positions exists (made by any road database),

@@ -36,12 +36,11 @@ void mb_account_flow(struct mb_activity *a, const struct mb_scenario *s, size_t 
     const struct mb_site *x = &s->sites[from], *y = &s->sites[to];
     a->moved_t += t;
     a->tkm += t * km;
-    const struct mb_distance *d = NULL;
-    if (mb_scenario_km_kind(s, from, to, &d) == MB_KM_KIND_ROAD && d) {
-        a->ferry_tkm += t * d->ferry_km;
-        a->ferry_t_crossings += t * d->ferry_crossings;
-        a->ferry_co2_tkm += t * mb_ferry_co2_km(d->ferry_km, d->ferry_crossings);
-    }
+    double ferry_km;
+    int crossings = mb_scenario_ferry(s, from, to, &ferry_km);
+    a->ferry_tkm += t * ferry_km;
+    a->ferry_t_crossings += t * crossings;
+    a->ferry_co2_tkm += t * mb_ferry_co2_km(ferry_km, crossings);
     add_haul(a, t, km);
     if (y->kind != MB_SITE_NEED) {
         value_at(a->fee_t, &a->own_nok, y->fee_factor, y->fee_nok_per_t, t);

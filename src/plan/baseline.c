@@ -2,7 +2,10 @@
  * baseline.c - today's practice, the yardstick of every plan: each source
  * sends its masses to the nearest landfill that takes them and has room
  * that year (then the next nearest), and each need buys from the nearest
- * quarry that offers a material it accepts. The landfill and the quarry
+ * quarry that offers a material it accepts. Nearest by the haul's cost
+ * per tonne: by km where the way is all road, and a ferry crossing
+ * counted at its ticket, wait and time on board (a haulier does not take
+ * a ferry that costs more than the road round). The landfill and the quarry
  * outside the region (out_of_region) are candidates at their own
  * distance, with room for everything: what nobody nearer takes goes there. No reuse, no storage, no
  * plants. Months are served in order, and within a month sources and needs
@@ -23,12 +26,15 @@
 
 struct cand {
     size_t site;
-    double km;
+    double nok, km; /* the haul's transport cost per tonne, and its km */
 };
 
-static int by_km(const void *a, const void *b)
+/* Nearest first: by haul cost, then km, then site. */
+static int by_haul(const void *a, const void *b)
 {
     const struct cand *x = a, *y = b;
+    if (x->nok != y->nok)
+        return x->nok < y->nok ? -1 : 1;
     if (x->km != y->km)
         return x->km < y->km ? -1 : 1;
     return (x->site > y->site) - (x->site < y->site);
@@ -77,10 +83,13 @@ static void gather_one(void *ctx, size_t r)
         : y->kind == MB_SITE_QUARRY && delivered(s, y, x) >= 0;
     if (!ok || y->to < x->from || y->from > x->to)
         return;
-    double km = x->kind == MB_SITE_SOURCE ? mb_scenario_km(s, g->i, r)
-                                          : mb_scenario_km(s, r, g->i);
+    double km, nok, co2;
+    if (x->kind == MB_SITE_SOURCE)
+        mb_scenario_haul(s, g->i, r, &km, &nok, &co2);
+    else
+        mb_scenario_haul(s, r, g->i, &km, &nok, &co2);
     if (km <= s->transport.max_km)
-        g->c[g->n++] = (struct cand){ r, km };
+        g->c[g->n++] = (struct cand){ r, nok, km };
 }
 
 void mb_baseline_shortfall(const struct mb_scenario *s, const struct mb_shortfall *x,
@@ -142,7 +151,7 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
         g.n = 0;
         mb_grid_near(&grid, s, i, gather_one, &g);
         ncand[i] = g.n;
-        qsort(cands[i], ncand[i], sizeof **cands, by_km);
+        qsort(cands[i], ncand[i], sizeof **cands, by_haul);
     }
     mb_grid_release(&grid);
     size_t cap = 0, cap_u = 0;
@@ -161,8 +170,10 @@ int mb_baseline_run(const struct mb_scenario *s, struct mb_plan *plan)
                 ? (!mb_plan_may_leave_region(s, x) ? HUGE_VAL
                                                  : s->factors.v[MB_F_OVERFLOW_KM].central)
                 : s->factors.v[MB_F_OVERFLOW_QUARRY_KM].central;
+            double outside_nok = s->transport.nok_per_t + outside * s->transport.nok_per_tkm;
             for (size_t k = 0; k < ncand[i] && rest > 1e-9; k++) {
-                if (cands[i][k].km > outside)
+                const struct cand *c = &cands[i][k];
+                if (c->nok > outside_nok || (c->nok == outside_nok && c->km > outside))
                     break;
                 size_t r = cands[i][k].site;
                 const struct mb_site *fac = &s->sites[r];

@@ -67,13 +67,15 @@ static json_t *method_json(const struct mb_scenario *s, const struct mb_plan *p)
         if (tr->fuel_mix[f] > 0)
             json_object_set_new(mix, mb_fuel_name(f), json_real(tr->fuel_mix[f]));
     json_t *m = json_pack(
-        "{s:s,s:s,s:o,s:s,s:[s,s,s,s,s],s:s,s:{s:f,s:f,s:f},s:{s:i,s:I,s:s,s:[i,i]}}",
+        "{s:s,s:s,s:o,s:s,s:[s,s,s,s,s,s],s:s,s:{s:f,s:f,s:f},s:{s:i,s:I,s:s,s:[i,i]}}",
         "objective", mb_objective_name(s->objective),
         "boundary", mb_boundary_name(tr->boundary), "fuel_mix", mix,
         "vehicle", tr->vehicle[0] ? tr->vehicle : "truck_trailer",
         "counted",
         "transport: a fixed part per load (loading, tipping, waiting), km loaded and km "
         "back empty; cost and CO2 count full loads, truckloads count every started load",
+        "ferries: per crossing a ticket and the wait at the quay, per km on board the "
+        "truck's time and its share of the ferry's emissions instead of driving",
         "handling at landfills and storage sites, crushing and screening at plants",
         "production of virgin material bought from quarries (A1-A3, per product)",
         "gate fees, processing, holding and quarry prices",
@@ -118,8 +120,7 @@ static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
 {
     char month[8];
     mb_month_format(f->month, month);
-    const struct mb_distance *d;
-    enum mb_km_kind kind = mb_scenario_km_kind(s, f->from, f->to, &d);
+    enum mb_km_kind kind = mb_scenario_km_kind(s, f->from, f->to, NULL);
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:s}",
         "from", s->sites[f->from].id, "from_kind", mb_site_kind_name(s->sites[f->from].kind),
         "to", s->sites[f->to].id, "to_kind", mb_site_kind_name(s->sites[f->to].kind),
@@ -127,9 +128,11 @@ static json_t *flow_json(const struct mb_scenario *s, const struct mb_flow *f)
         "class", f->cls, "tonnes", f->t, "km", f->km, "tonne_km", f->t * f->km,
         "truckloads", f->truckloads, "cost_nok", f->cost_nok, "co2_kg", f->co2_kg,
         "km_source", mb_km_kind_name(kind));
-    if (kind == MB_KM_KIND_ROAD && d->ferry_km > 0) {
-        json_object_set_new(o, "ferry_km", json_real(d->ferry_km));
-        json_object_set_new(o, "ferry_crossings", json_integer(d->ferry_crossings));
+    double ferry_km;
+    int crossings = mb_scenario_ferry(s, f->from, f->to, &ferry_km);
+    if (ferry_km > 0) {
+        json_object_set_new(o, "ferry_km", json_real(ferry_km));
+        json_object_set_new(o, "ferry_crossings", json_integer(crossings));
     }
     return o;
 }
@@ -140,10 +143,10 @@ static json_t *km_kinds_json(const struct mb_scenario *s, const struct mb_flow *
 {
     double tkm[MB_KM_KIND_COUNT] = { 0 }, ferry = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct mb_distance *d;
-        tkm[mb_scenario_km_kind(s, f[i].from, f[i].to, &d)] += f[i].t * f[i].km;
-        if (d && d->kind == MB_KM_KIND_ROAD)
-            ferry += f[i].t * d->ferry_km;
+        double ferry_km;
+        tkm[mb_scenario_km_kind(s, f[i].from, f[i].to, NULL)] += f[i].t * f[i].km;
+        mb_scenario_ferry(s, f[i].from, f[i].to, &ferry_km);
+        ferry += f[i].t * ferry_km;
     }
     json_t *o = json_object();
     /* The part of the road tonne-km on ferries: priced per crossing and
@@ -269,9 +272,11 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
         "objective_with_penalties", p->solver_objective,
         "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
     json_object_update_new(json_object_get(root, "settings"), json_pack(
-        "{s:f,s:f,s:s,s:s}", "cost_nok_per_t", s->transport.nok_per_t, "co2_kg_per_t",
-        s->transport.co2_per_t, "boundary", mb_boundary_name(s->transport.boundary),
-        "objective", mb_objective_name(s->objective)));
+        "{s:f,s:f,s:s,s:s,s:f,s:f,s:f}", "cost_nok_per_t", s->transport.nok_per_t,
+        "co2_kg_per_t", s->transport.co2_per_t, "boundary",
+        mb_boundary_name(s->transport.boundary), "objective", mb_objective_name(s->objective),
+        "ferry_nok_per_t_crossing", s->transport.ferry_nok_per_t, "ferry_nok_per_tkm",
+        s->transport.ferry_nok_per_tkm, "ferry_co2_kg_per_tkm", s->transport.ferry_co2_per_tkm));
     json_object_set_new(root, "method", method_json(s, p));
     json_object_set_new(root, "distances", json_pack("{s:o,s:o}", "plan",
         km_kinds_json(s, p->flows, p->nflows), "baseline",

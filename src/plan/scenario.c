@@ -1160,30 +1160,45 @@ void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_
     r->ferry_co2_per_tkm = x[MB_F_FERRY_CO2] * mb_site_factor_scale(s, x, MB_F_FERRY_CO2) * trips;
 }
 
+void mb_rates_ferry(const struct mb_rates *r, double ferry_km, int crossings,
+                    double *nok_per_t, double *co2_per_t)
+{
+    *nok_per_t = crossings * r->ferry_nok_per_t + ferry_km * r->ferry_nok_per_tkm;
+    *co2_per_t = mb_ferry_co2_km(ferry_km, crossings) * r->ferry_co2_per_tkm;
+}
+
 void mb_rates_haul(const struct mb_rates *r, double km, double ferry_km, int crossings,
                    double *nok_per_t, double *co2_per_t)
 {
-    double road_km = km - ferry_km;
-    *nok_per_t = r->nok_per_t + road_km * r->nok_per_tkm + crossings * r->ferry_nok_per_t +
-                 ferry_km * r->ferry_nok_per_tkm;
-    *co2_per_t = r->co2_per_t + road_km * r->co2_per_tkm +
-                 mb_ferry_co2_km(ferry_km, crossings) * r->ferry_co2_per_tkm;
+    double road_km = km - ferry_km, ferry_nok, ferry_co2;
+    mb_rates_ferry(r, ferry_km, crossings, &ferry_nok, &ferry_co2);
+    *nok_per_t = r->nok_per_t + road_km * r->nok_per_tkm + ferry_nok;
+    *co2_per_t = r->co2_per_t + road_km * r->co2_per_tkm + ferry_co2;
 }
 
 void mb_scenario_haul(const struct mb_scenario *s, size_t a, size_t b, double *km,
                       double *nok_per_t, double *co2_per_t)
 {
-    const struct mb_distance *d = NULL;
-    double k = mb_scenario_km(s, a, b);
-    bool road = mb_scenario_km_kind(s, a, b, &d) == MB_KM_KIND_ROAD && d;
+    double k = mb_scenario_km(s, a, b), ferry_km;
+    int crossings = mb_scenario_ferry(s, a, b, &ferry_km);
     const struct mb_transport *t = &s->transport;
     struct mb_rates r = { t->payload_t, 0, t->nok_per_t, t->nok_per_tkm, t->co2_per_t,
                           t->co2_per_tkm, t->ferry_nok_per_t, t->ferry_nok_per_tkm,
                           t->ferry_co2_per_tkm };
     if (km)
         *km = k;
-    mb_rates_haul(&r, k, road ? d->ferry_km : 0, road ? d->ferry_crossings : 0, nok_per_t,
-                  co2_per_t);
+    mb_rates_haul(&r, k, ferry_km, crossings, nok_per_t, co2_per_t);
+}
+
+int mb_scenario_ferry(const struct mb_scenario *s, size_t a, size_t b, double *ferry_km)
+{
+    /* An explicit distance (the road database's or a table's) may have
+     * ferries; the estimate does not know of any. */
+    const struct mb_distance *d;
+    enum mb_km_kind kind = mb_scenario_km_kind(s, a, b, &d);
+    bool known = d && (kind == MB_KM_KIND_ROAD || kind == MB_KM_KIND_TABLE);
+    *ferry_km = known ? d->ferry_km : 0;
+    return known ? d->ferry_crossings : 0;
 }
 
 int mb_transport_default_rates(struct mb_rates *r, struct mb_error *err)
@@ -1225,12 +1240,21 @@ enum mb_factor_id mb_production_factor(const struct mb_material *m)
     return MB_F_PROD_SAND_GRAVEL;
 }
 
-static int cmp_distance(const void *a, const void *b)
+/* Distances by pair (the lookup's order)... */
+static int cmp_pair(const void *a, const void *b)
 {
     const struct mb_distance *x = a, *y = b;
     if (x->a != y->a)
         return x->a < y->a ? -1 : 1;
     return (x->b > y->b) - (x->b < y->b);
+}
+
+/* ...and within a pair given twice, in the file's order (the sort's). */
+static int cmp_distance(const void *a, const void *b)
+{
+    const struct mb_distance *x = a, *y = b;
+    int c = cmp_pair(a, b);
+    return c ? c : (x->item > y->item) - (x->item < y->item);
 }
 
 static long site_index(const struct mb_scenario *s, const char *id)
@@ -1370,6 +1394,16 @@ static void parse_distances(struct ctx *c, json_t *t)
                             s->distances[k].item == second ? y->km : x->km,
                             s->sites[x->a].id, s->sites[x->b].id, first,
                             s->distances[k].item == second ? x->km : y->km);
+        } else if (x->a == y->a && x->b == y->b && x->a < x->b &&
+                   (x->kind != y->kind || x->ferry_km != y->ferry_km ||
+                    x->ferry_crossings != y->ferry_crossings || x->minutes != y->minutes)) {
+            char p[160];
+            size_t first = x->item < y->item ? x->item : y->item;
+            size_t second = x->item < y->item ? y->item : x->item;
+            snprintf(p, sizeof p, "transport.distances[%zu]", second);
+            mb_problems_add(c->p, p, "gives '%.40s' and '%.40s' another source, time or ferries "
+                            "than transport.distances[%zu]; give each pair once",
+                            s->sites[x->a].id, s->sites[x->b].id, first);
         }
     }
 }
@@ -1385,7 +1419,7 @@ static const struct mb_distance *explicit_km(const struct mb_scenario *s, size_t
     if (!s->ndistances)
         return NULL;
     struct mb_distance key = { .a = a, .b = b };
-    return bsearch(&key, s->distances, s->ndistances, sizeof key, cmp_distance);
+    return bsearch(&key, s->distances, s->ndistances, sizeof key, cmp_pair);
 }
 
 enum mb_km_kind mb_scenario_km_kind(const struct mb_scenario *s, size_t a, size_t b,

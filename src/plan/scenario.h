@@ -122,6 +122,11 @@ void mb_transport_rates(const struct mb_scenario *s, const double *x, struct mb_
 void mb_rates_haul(const struct mb_rates *r, double km, double ferry_km, int crossings,
                    double *nok_per_t, double *co2_per_t);
 
+/* Of that, the part on ferries: tickets, waits and time on board, and the
+ * ferries' emissions. */
+void mb_rates_ferry(const struct mb_rates *r, double ferry_km, int crossings,
+                    double *nok_per_t, double *co2_per_t);
+
 /* The rates of a scenario without a transport object: the register's
  * central values, well to wheel, Norwegian road diesel. MB_EDATA if the register
  * is broken. */
@@ -229,6 +234,10 @@ double mb_scenario_km(const struct mb_scenario *s, size_t a, size_t b);
  * the explicit distance, NULL for an estimate. */
 enum mb_km_kind mb_scenario_km_kind(const struct mb_scenario *s, size_t a, size_t b,
                                     const struct mb_distance **d);
+
+/* The ferries on the way from site a to b: how many, and *ferry_km on
+ * them (0 and 0 for an estimate, which does not know). */
+int mb_scenario_ferry(const struct mb_scenario *s, size_t a, size_t b, double *ferry_km);
 
 /* A haul's cost and CO2 per tonne from site a to b at the scenario's
  * central rates, ferries included (mb_rates_haul); *km (if not NULL) its

@@ -352,6 +352,9 @@ int mb_mhp_build(struct mb_store *st, const struct mb_market *m, const int64_t *
     out->co2_kg_per_t = m->co2_kg_per_t;
     out->co2_kg_per_tkm = m->co2_kg_per_tkm;
     out->detour_factor = m->detour_factor;
+    out->ferry_nok_per_t_crossing = m->rates.ferry_nok_per_t;
+    out->ferry_nok_per_tkm = m->rates.ferry_nok_per_tkm;
+    out->ferry_co2_kg_per_tkm = m->rates.ferry_co2_per_tkm;
     int rc = load_listings(st, ids, n, out, err);
     if (rc)
         goto fail;

@@ -98,6 +98,9 @@ struct mb_mhp {
      * fixed (per load / payload) and per loaded tonne-km. */
     double payload_t, cost_nok_per_t, cost_nok_per_tkm, co2_kg_per_t, co2_kg_per_tkm,
         detour_factor;
+    /* and on a ferry: per tonne and crossing (ticket and wait), per
+     * tonne-km on board (the truck's time; the ferry's CO2) */
+    double ferry_nok_per_t_crossing, ferry_nok_per_tkm, ferry_co2_kg_per_tkm;
     /* Transport CO2 of all flows (kg CO2e, well to wheel) at the central
      * factors, and with every transport factor at its low and at its high
      * end of the register's range (payload the other way): the bounds, not

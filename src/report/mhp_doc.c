@@ -19,7 +19,7 @@ enum label {
     L_MATERIAL, L_CLASS, L_KIND, L_SURPLUS, L_NEED, L_TONNES, L_FM3, L_SUM,
     L_FROM, L_TO, L_RECEIVER, L_TYPE, L_KM, L_COST, L_CO2, L_SAVING, L_SAVING_CO2,
     L_LOADS, L_TKM, L_NO_ONSITE, L_NO_ELSEWHERE, L_UNPLACED, L_ONSITE, L_ELSEWHERE,
-    L_FACTORS, L_LISTING, L_DOCUMENTS, L_LAB, L_NO_DOCS, L_NO_LAB, L_LAB_TEXT,
+    L_FACTORS, L_FERRY, L_LISTING, L_DOCUMENTS, L_LAB, L_NO_DOCS, L_NO_LAB, L_LAB_TEXT,
     L_CLASS_GIVEN, L_FOOTER, L_WHERE, L_AMOUNTS_NOTE, L_H_DEALS, L_DEAL, L_STATE,
     L_AGREED_T, L_CONFIRMED, L_PENDING, L_DISPUTED, L_NO_DEALS, L_DEALS_NOTE, L_PLACE,
     L_PROPERTY, L_COUNT
@@ -103,6 +103,15 @@ static const char *const labels[L_COUNT][2] = {
                     "factors and their sources are in the factor register (massebank "
                     "factors, docs/climate-method.md); most are estimates. Receivers are "
                     "ranked as in the market's matches (cost plus CO₂ price)." },
+    [L_FERRY] = { "Ferje: {} av strømmene krysser med ferje. Hver overfart koster billett "
+                  "og venting på kaia, {} kr per tonn; hver km om bord lastebilens tid, {} kr "
+                  "per tonnkm, og vogntogets andel av ferjas utslipp, {} kg CO₂e per tonnkm, i "
+                  "stedet for lastebilens eget drivstoff (faktorene ferry.*).",
+                  "Ferry: {} of the flows cross by ferry. Each crossing costs a ticket and "
+                  "the wait at the quay, {} NOK per tonne; each km on board the truck's "
+                  "time, {} NOK per tonne-km, and the truck's share of the ferry's "
+                  "emissions, {} kg CO₂e per tonne-km, instead of its own fuel (the "
+                  "ferry.* factors)." },
     [L_LISTING] = { "Annonse", "Listing" },
     [L_DOCUMENTS] = { "Vedlegg", "Documents" },
     [L_LAB] = { "Analyser og klasse", "Lab results and class" },
@@ -341,6 +350,16 @@ static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
                            num(c, p->co2_transport_low_kg / 1e3, 1),
                            num(c, p->co2_transport_high_kg / 1e3, 1) };
     mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 11));
+    size_t ferries = 0;
+    for (size_t i = 0; i < p->nflows; i++)
+        ferries += p->flows[i].ferry_crossings > 0;
+    if (ferries) {
+        const char *fargs[] = { num(c, (double)ferries, 0),
+                                num(c, p->ferry_nok_per_t_crossing, 2),
+                                num(c, p->ferry_nok_per_tkm, 2),
+                                num(c, p->ferry_co2_kg_per_tkm, 3) };
+        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FERRY), fargs, 4));
+    }
 }
 
 static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)

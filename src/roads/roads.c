@@ -473,9 +473,28 @@ static bool valid_point(double lat, double lon)
            lon <= 180;
 }
 
+/* Take the router's lock: at once if wait < 0 means no limit, else
+ * within `wait` seconds or MB_EBUSY (a request must not hold a server
+ * thread while others route). */
+static int take_lock(double wait, struct mb_error *err)
+{
+    if (wait < 0) {
+        pthread_mutex_lock(&lock);
+        return 0;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    long ns = until.tv_nsec + (long)((wait - floor(wait)) * 1e9);
+    until.tv_sec += (time_t)floor(wait) + ns / 1000000000L;
+    until.tv_nsec = ns % 1000000000L;
+    if (pthread_mutex_timedlock(&lock, &until) == 0)
+        return 0;
+    return mb_error_set(err, MB_EBUSY, "roads", "the router is busy: try again in a moment");
+}
+
 static int route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                  enum mb_road_goal goal, struct mb_road_leg *out, double **path, size_t *npath,
-                 struct mb_error *err)
+                 double wait, struct mb_error *err)
 {
     memset(out, 0, sizeof *out);
     if (path) {
@@ -485,9 +504,10 @@ static int route(struct mb_roads *r, double lat1, double lon1, double lat2, doub
     if (!valid_point(lat1, lon1) || !valid_point(lat2, lon2))
         return mb_error_set(err, MB_EINVAL, "point", "latitude -90-90 and longitude "
                             "-180-180 degrees");
-    int rc = 0;
     Routino_Waypoint *w[2] = { NULL, NULL };
-    pthread_mutex_lock(&lock);
+    int rc = take_lock(wait, err);
+    if (rc)
+        return rc;
     /* Where each point meets a road the truck may use, ferries left out:
      * a quay by the water would otherwise meet the ferry line at sea. */
     w[0] = Routino_FindWaypoint(r->db, r->snap, lat1, lon1);
@@ -503,7 +523,9 @@ static int route(struct mb_roads *r, double lat1, double lon1, double lat2, doub
     }
     int options = (goal == MB_ROAD_SHORTEST ? ROUTINO_ROUTE_SHORTEST : ROUTINO_ROUTE_QUICKEST) |
                   ROUTINO_ROUTE_LIST_TEXT_ALL;
-    Routino_Output *o = Routino_CalculateRoute(r->db, r->route, r->words, w, 2, options, NULL);
+    /* Without ferries: the placing profile, which has none. */
+    Routino_Profile *profile = goal == MB_ROAD_QUICKEST_NO_FERRY ? r->snap : r->route;
+    Routino_Output *o = Routino_CalculateRoute(r->db, profile, r->words, w, 2, options, NULL);
     if (!o) {
         if (Routino_errno >= ROUTINO_ERROR_NO_ROUTE_1)
             out->status = MB_ROAD_NO_ROUTE;
@@ -567,12 +589,12 @@ const char *mb_road_status_name(enum mb_road_status s)
 int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                    enum mb_road_goal goal, struct mb_road_leg *out, struct mb_error *err)
 {
-    return route(r, lat1, lon1, lat2, lon2, goal, out, NULL, NULL, err);
+    return route(r, lat1, lon1, lat2, lon2, goal, out, NULL, NULL, -1, err);
 }
 
 int mb_roads_path(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                   enum mb_road_goal goal, struct mb_road_leg *out, double **latlon, size_t *n,
-                  struct mb_error *err)
+                  double wait, struct mb_error *err)
 {
-    return route(r, lat1, lon1, lat2, lon2, goal, out, latlon, n, err);
+    return route(r, lat1, lon1, lat2, lon2, goal, out, latlon, n, wait, err);
 }

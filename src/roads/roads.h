@@ -40,9 +40,10 @@ struct mb_road_vehicle {
  * docs/roads.md), so a route and its cost are for the same truck. */
 extern const struct mb_road_vehicle mb_road_truck;
 
-/* What a route asks for: the quickest drive (what a driver takes) or
- * the shortest. */
-enum mb_road_goal { MB_ROAD_QUICKEST, MB_ROAD_SHORTEST };
+/* What a route asks for: the quickest drive (what a driver takes), the
+ * shortest, or the quickest that takes no ferry (the road round, to
+ * weigh against a crossing's ticket and wait, market/road_km.h). */
+enum mb_road_goal { MB_ROAD_QUICKEST, MB_ROAD_SHORTEST, MB_ROAD_QUICKEST_NO_FERRY };
 
 enum mb_road_status {
     MB_ROAD_OK,           /* km and minutes are the drive */
@@ -87,10 +88,12 @@ int mb_roads_route(struct mb_roads *r, double lat1, double lon1, double lat2, do
 /* The same, with the drive's points to draw: *latlon holds *n (lat, lon)
  * pairs in WGS84 degrees, from the first point through the road's points
  * to the second (malloc'ed, the caller frees it; NULL when there is no
- * drive). */
+ * drive). The router routes one drive at a time: with `wait` >= 0 this
+ * waits at most that many seconds for its turn, else MB_EBUSY (a request
+ * on behalf of a user; < 0: as long as it takes). */
 int mb_roads_path(struct mb_roads *r, double lat1, double lon1, double lat2, double lon2,
                   enum mb_road_goal goal, struct mb_road_leg *out, double **latlon, size_t *n,
-                  struct mb_error *err);
+                  double wait, struct mb_error *err);
 
 /* The database's version: changes whenever the data or the rules change,
  * so a cached distance knows when it is stale. */

@@ -344,6 +344,8 @@ static bool match_append(struct mb_strbuf *b, const struct mb_match *m, const ch
         add_int(b, m->ferry_crossings);
     else
         mb_strbuf_adds(b, "null");
+    mb_strbuf_adds(b, ",\"ferry_nok_per_t\":");
+    add_real(b, m->ferry_nok_per_t);
     mb_strbuf_adds(b, ",\"overlap_months\":");
     add_int(b, m->overlap_months);
     static const char *const rest[] = { ",\"amount_t\":", ",\"transport_nok_per_t\":",

@@ -54,6 +54,7 @@ static const struct route routes[] = {
     { "GET", "/api/facilities/#", mb_api_facility_get },
     { "PUT", "/api/facilities/#", mb_api_facility_put },
     { "POST", "/api/facilities/#/status", mb_api_facility_status },
+    { "GET", "/api/facilities/#/route", mb_api_listing_route },
     { "POST", "/api/facilities/#/documents", mb_api_documents_add },
     { "GET", "/api/facilities/#/documents", mb_api_documents_list },
     { "GET", "/api/search", mb_api_search },

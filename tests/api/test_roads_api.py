@@ -226,3 +226,67 @@ def test_a_pair_neither_side_made_is_asked_for_by_reading_the_matches(road_serve
         assert m["km_why"] == "not_computed"
         assert time.monotonic() < deadline, m
         time.sleep(0.3)
+
+
+FERRIES = os.path.join(ROOT, "tests", "data", "roads", "ferries.osm")
+
+
+def test_ferries_are_counted_priced_and_driven_round_when_cheaper():
+    """ferries.osm: a mainland town, a middle island reached by a car ferry
+    (tagged only motorcar=yes) or a 28 km road round, and an outer island
+    reached only by a second ferry beyond it. To the outer island the
+    match takes two ferries and prices both, there and back; to the middle
+    island the drive a haulier takes is the road round (cheaper than a
+    ticket and a wait, though slower), and the drawn drive goes round.
+    A plan's flow from a facility is drawn along the road too."""
+    with tempfile.TemporaryDirectory(prefix="mb-ferries-") as d:
+        out = os.path.join(d, "ferries")
+        r = subprocess.run([CLI, "roads", "build", FERRIES, "-o", out], capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        os.mkdir(os.path.join(d, "srv"))
+        s = Server(os.path.join(d, "srv"), demo=True, extra=["--roads", out]).start()
+        try:
+            api = s.api
+            dev, op = api.token("developer"), api.token("operator")
+            w = create_listing(api, dev, supply(title="Sprengstein fastlandet", lat=63.600,
+                                                lon=10.300,
+                                                window={"from": "2030-03", "to": "2030-08"}),
+                               status="published")["id"]
+            mid = create_facility(api, op, landfill(name="Deponi Midtøya", lat=63.600,
+                                                    lon=10.420))["id"]
+            outer = create_facility(api, op, landfill(name="Deponi Ytterøya", lat=63.600,
+                                                      lon=10.550))["id"]
+            deadline = time.monotonic() + 120
+            while True:
+                res = api.get(f"/api/listings/{w}/matches?limit=100", token=dev, expect=200).json()
+                got = {m["site_id"]: m for m in res["matches"]}
+                if got[mid]["km_source"] == "road" and got[outer]["km_source"] == "road":
+                    break
+                assert time.monotonic() < deadline, f"no road distance after 120 s: {got[outer]}"
+                time.sleep(0.2)
+            f = res["factors"]
+            o = got[outer]
+            assert o["ferry_crossings"] == 2
+            ferry_km = seg_km(63.6, 10.32, 63.6, 10.40) + seg_km(63.6, 10.44, 63.6, 10.52)
+            assert o["ferry_km"] == pytest.approx(ferry_km, abs=0.003)
+            want = 2 * f["ferry_nok_per_t_crossing"] + o["ferry_km"] * f["ferry_nok_per_tkm"]
+            assert o["ferry_nok_per_t"] == pytest.approx(want, rel=1e-9)
+            # Two tickets and two waits, there and back, over a 29 t load.
+            assert f["ferry_nok_per_t_crossing"] == pytest.approx(
+                (410 + 18 / 60 * 1500) * 2 / 29, rel=1e-9)
+            assert o["transport_nok_per_t"] > o["ferry_nok_per_t"] > 0
+            m = got[mid]
+            assert m["ferry_crossings"] == 0 and m["ferry_nok_per_t"] == 0
+            assert m["km"] > 25, "the road round, not the car ferry"
+            route = api.get(f"/api/listings/{w}/route", params={"to": str(mid)}, token=dev,
+                            expect=200).json()
+            assert route["ferry_crossings"] == 0
+            assert max(p[0] for p in route["path"]) > 63.69, "drawn round by the north"
+            # From the facility's side: the same drive, from the supply to it.
+            back = api.get(f"/api/facilities/{outer}/route", params={"to": str(w)}, token=dev,
+                           expect=200).json()
+            assert back["ferry_crossings"] == 2
+            assert back["path"][0] == pytest.approx([63.6, 10.3], abs=1e-6)
+        finally:
+            s.stop()

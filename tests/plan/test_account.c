@@ -425,7 +425,7 @@ Test(account, the_way_out_is_an_option_at_its_cost)
 /* A ferry on the way, by hand from the register's central values: 100
  * loads and 100 empty returns, each crossing with a 410 NOK ticket and 18
  * minutes' wait at 1 500 NOK an hour, 4 km on board at 18 km/h (the
- * truck's time, not its fuel), the ferry's 4 kg CO2e per km well to wheel
+ * truck's time, not its fuel), the ferry's 10 kg CO2e per km well to wheel
  * scaled to tank to wheel by 2.66 / 3.24. The road part is 6 km. */
 Test(account, a_ferry_crossing_is_priced_by_hand)
 {
@@ -436,7 +436,7 @@ Test(account, a_ferry_crossing_is_priced_by_hand)
     cr_assert_float_eq(t->truckloads, 100, 1e-9);
     cr_assert_float_eq(t->tonne_km, 29000, 1e-6, "tonne-km count the whole haul");
     double road_l = 100 * (1 + 6 * 0.50 + 6 * 0.35);
-    double ferry_kg = 200 * 4 * 4 * 2.66 / 3.24;
+    double ferry_kg = 200 * 4 * 10 * 2.66 / 3.24;
     cr_assert_float_eq(t->co2_transport_kg, road_l * 2.66 + ferry_kg, 1e-6, "%.3f",
                        t->co2_transport_kg);
     double cost = 100 * (600 + 12 * 21) + 200 * (410 + 18.0 / 60 * 1500) +
@@ -453,7 +453,7 @@ Test(account, a_ferry_crossing_is_priced_by_hand)
      * without ferry_crossings gets one. */
     run(FERRY_HAUL("\"ferry_km\": 0.5"), &s, &p);
     road_l = 100 * (1 + 9.5 * 0.50 + 9.5 * 0.35);
-    cr_assert_float_eq(p.totals.co2_transport_kg, road_l * 2.66 + 200 * 2 * 4 * 2.66 / 3.24,
+    cr_assert_float_eq(p.totals.co2_transport_kg, road_l * 2.66 + 200 * 2 * 10 * 2.66 / 3.24,
                        1e-6, "%.3f", p.totals.co2_transport_kg);
     mb_plan_release(&p);
     mb_scenario_release(&s);
@@ -468,6 +468,19 @@ Test(account, a_ferry_crossing_is_priced_by_hand)
 
 Test(account, bad_ferry_crossings_are_named)
 {
+    /* The same pair twice with other ferries: which counted would be
+     * chance. */
+    refused_with(HEAD "\"transport\": {\"distances\": [{\"from\": \"pit\", \"to\": \"dump\", "
+                 "\"km\": 10, \"source\": \"road\", \"ferry_km\": 4, \"ferry_crossings\": 1}, "
+                 "{\"from\": \"dump\", \"to\": \"pit\", \"km\": 10, \"source\": \"road\", "
+                 "\"ferry_km\": 9, \"ferry_crossings\": 50}]}, \"sites\": [{\"id\": \"pit\", "
+                 "\"kind\": \"landfill\", \"lat\": 63.40, \"lon\": 10.40, \"accepts\": [\"*\"], "
+                 "\"capacity_per_year\": {\"value\": 1, \"unit\": \"t\"}}, "
+                 "{\"id\": \"dump\", \"kind\": \"landfill\", \"lat\": 63.45, \"lon\": 10.40, "
+                 "\"accepts\": [\"*\"], \"capacity_per_year\": {\"value\": 1, \"unit\": "
+                 "\"t\"}}]}",
+                 "transport.distances[1]", "another source, time or ferries than "
+                 "transport.distances[0]");
     refused_with(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 0"),
                  "transport.distances[0].ferry_crossings", "takes at least one ferry");
     refused_with(FERRY_HAUL("\"ferry_crossings\": 2"), "transport.distances[0].ferry_km",
@@ -476,4 +489,48 @@ Test(account, bad_ferry_crossings_are_named)
                  "transport.distances[0].ferry_crossings", "must be a whole number");
     refused_with(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": -1"),
                  "transport.distances[0].ferry_crossings", "");
+}
+
+/* Today's practice takes the landfill nearest by the haul's cost, not by
+ * km: a landfill 12 km away across a ferry (one crossing, 8 km on board)
+ * costs more per tonne than one 20 km away by road, and a haulier drives
+ * round. The same ferry in a distance table is priced as from the road
+ * database. */
+Test(account, the_baseline_drives_round_rather_than_pay_for_a_ferry)
+{
+    const char *json = HEAD "\"out_of_region\": {\"landfill_km\": 500}, \"transport\": "
+        "{\"distances\": [{\"from\": \"pit\", \"to\": \"across\", \"km\": 12, \"source\": "
+        "\"road\", \"ferry_km\": 8, \"ferry_crossings\": 1}, {\"from\": \"pit\", \"to\": "
+        "\"round\", \"km\": 20, \"source\": \"road\"}]}, "
+        "\"sites\": [{\"id\": \"pit\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, "
+        "\"material\": \"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 2900, \"unit\": "
+        "\"t\"}, \"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"across\", "
+        "\"kind\": \"landfill\", \"lat\": 63.40, \"lon\": 10.60, \"accepts\": [\"*\"], "
+        "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}}, {\"id\": \"round\", "
+        "\"kind\": \"landfill\", \"lat\": 63.55, \"lon\": 10.40, \"accepts\": [\"*\"], "
+        "\"capacity_per_year\": {\"value\": 100000, \"unit\": \"t\"}}]}";
+    struct mb_scenario s;
+    struct mb_plan p;
+    run(json, &s, &p);
+    cr_assert_gt(p.nbaseline_flows, 0);
+    for (size_t i = 0; i < p.nbaseline_flows; i++) {
+        cr_assert_str_eq(s.sites[p.baseline_flows[i].to].id, "round",
+                         "today's practice pays for the ferry");
+        cr_assert_float_eq(p.baseline_flows[i].km, 20, 1e-9, "the given distance");
+    }
+    cr_assert_float_eq(p.savings.cost_nok, 0, 1e-6, "the plan does the same: no saving");
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
+
+    struct mb_plan q;
+    struct mb_scenario t;
+    run(FERRY_HAUL("\"ferry_km\": 4, \"ferry_crossings\": 1"), &s, &p);
+    run(HAUL("\"out_of_region\": {\"landfill_km\": 500}, ", "ttw",
+             "\"km\": 10, \"source\": \"table\", \"ferry_km\": 4, \"ferry_crossings\": 1"), &t, &q);
+    cr_assert_float_eq(q.totals.cost_nok, p.totals.cost_nok, 1e-6);
+    cr_assert_float_eq(q.totals.co2_kg, p.totals.co2_kg, 1e-6);
+    mb_plan_release(&q);
+    mb_scenario_release(&t);
+    mb_plan_release(&p);
+    mb_scenario_release(&s);
 }

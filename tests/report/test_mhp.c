@@ -62,6 +62,7 @@ Test(mhp, deals_and_their_deliveries)
     for (size_t i = 0; i < p.nflows; i++)
         cr_assert(!p.flows[i].by_road);
     cr_assert(p.nflows == 0 || strstr(html, "≈"), "estimates are marked");
+    cr_assert_null(strstr(html, "Ferje:"), "no ferry paragraph without a ferry");
     cr_assert_gt(p.co2_transport_kg, 0);
     cr_assert(p.co2_transport_low_kg < p.co2_transport_kg &&
               p.co2_transport_kg < p.co2_transport_high_kg, "%f %f %f",

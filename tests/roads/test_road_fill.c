@@ -23,6 +23,9 @@
 #include "market/road_km.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
+#include "report/mhp.h"
+#include "core/strbuf.h"
+#include "report/rdoc_html.h"
 #include "roads/roads.h"
 #include "store/store.h"
 #include "support/tmpdir.h"
@@ -470,13 +473,39 @@ Test(road_fill, a_ferry_crossing_is_priced_in_the_match)
     cr_assert_float_eq(e->transport_nok_per_t, want, 1e-9, "%.4f NOK/t, by hand %.4f",
                        e->transport_nok_per_t, want);
     /* CO2: the road part at the truck's rate, the ferry part at the
-     * ferry's share (4 kg per km well to wheel, there and back). */
+     * ferry's share (10 kg per km well to wheel, there and back). */
     cr_assert_gt(b.co2_kg_per_t, 0);
-    double co2 = w.m.co2_kg_per_t + (9.967 - 7.975) * w.m.co2_kg_per_tkm + 7.975 * 4 * trips +
+    double co2 = w.m.co2_kg_per_t + (9.967 - 7.975) * w.m.co2_kg_per_tkm + 7.975 * 10 * trips +
                  b.co2_kg_per_t; /* and handling at the landfill */
     cr_assert_float_eq(e->co2_kg_per_t, co2, 1e-9, "%.4f kg/t, by hand %.4f", e->co2_kg_per_t,
                        co2);
     mb_match_result_release(&r);
+    /* With NE gone, the mass handling plan of W sends it across to E,
+     * prices the flow the same way and says how ferries are counted. */
+    cr_assert_eq(mb_store_site_delete(w.st, w.ne, &err), 0, "%s", err.message);
+    struct mb_mhp p;
+    cr_assert_eq(mb_mhp_build(w.st, &w.m, &w.w, 1, "Fjordprosjektet", &p, &err), 0, "%s",
+                 err.message);
+    const struct mb_mhp_flow *fl = NULL;
+    for (size_t i = 0; i < p.nflows; i++)
+        if (p.flows[i].to_id == w.e)
+            fl = &p.flows[i];
+    cr_assert_not_null(fl, "a flow to E");
+    cr_assert_eq(fl->ferry_crossings, 1);
+    cr_assert_float_eq(fl->co2_kg, fl->t * co2, 1e-6);
+    struct mb_rdoc d;
+    mb_mhp_document(&p, &w.m, "nb", "2026-12-07", &d);
+    struct mb_strbuf sb = { 0 };
+    mb_rdoc_html(&d, &sb);
+    char *html = mb_strbuf_take(&sb);
+    cr_assert(strstr(html, "Ferje: 1 av strømmene krysser med ferje"), "the ferry paragraph");
+    char per_t[64];
+    snprintf(per_t, sizeof per_t, "%.2f", (410 + 18.0 / 60 * 1500) * trips);
+    *strchr(per_t, '.') = ',';
+    cr_assert(strstr(html, per_t), "the crossing's %s NOK per tonne", per_t);
+    free(html);
+    mb_rdoc_release(&d);
+    mb_mhp_release(&p);
     mb_site_rec_release(&a);
     mb_site_rec_release(&b);
     teardown(&w);

@@ -16,6 +16,7 @@
 
 #include "domain/geo.h"
 #include "market/road_km.h"
+#include "plan/scenario.h"
 #include "roads/roads.h"
 #include "store/store.h"
 #include "support/tmpdir.h"
@@ -246,8 +247,10 @@ Test(roads, a_haul_is_by_road_cached_and_otherwise_an_estimate_that_says_why)
     put_site(st, o.id, MB_TYPE_LANDFILL, 63.44, 10.40, &sea);
     struct mb_roads *r;
     cr_assert_eq(mb_roads_open(built(), &mb_road_truck, &r, &err), 0, "%s", err.message);
+    struct mb_rates rates;
+    cr_assert_eq(mb_transport_default_rates(&rates, &err), 0, "%s", err.message);
     struct mb_haul_km k;
-    cr_assert_eq(mb_haul_km(st, r, &w, &e, 1.3, &k, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_haul_km(st, r, &rates, &w, &e, 1.3, &k, &err), 0, "%s", err.message);
     cr_assert_eq(k.source, MB_KM_ROAD);
     cr_assert_float_eq(k.km, path_km(north), 0.003);
     /* Cached with the database's version and the two positions. */
@@ -259,13 +262,13 @@ Test(roads, a_haul_is_by_road_cached_and_otherwise_an_estimate_that_says_why)
     cr_assert_str_eq(row.status, "road");
     /* A site with no road near: the estimate, saying why, never a zero. */
     struct mb_point p = { w.lat, w.lon }, q = { sea.lat, sea.lon };
-    cr_assert_eq(mb_haul_km(st, r, &w, &sea, 1.3, &k, &err), 0, "%s", err.message);
+    cr_assert_eq(mb_haul_km(st, r, &rates, &w, &sea, 1.3, &k, &err), 0, "%s", err.message);
     cr_assert_eq(k.source, MB_KM_ESTIMATE);
     cr_assert_str_eq(k.why, "no_road_near");
     cr_assert_float_eq(k.km, mb_geo_distance_km(p, q) * 1.3, 1e-9);
     cr_assert_gt(k.km, 0);
     /* Without a road database: the estimate. */
-    cr_assert_eq(mb_haul_km(st, NULL, &w, &e, 1.3, &k, &err), 0);
+    cr_assert_eq(mb_haul_km(st, NULL, &rates, &w, &e, 1.3, &k, &err), 0);
     cr_assert_eq(k.source, MB_KM_ESTIMATE);
     cr_assert_str_eq(k.why, "no_road_database");
     cr_assert_str_eq(mb_km_source_name(k.source), "estimate");
@@ -285,7 +288,8 @@ static double east_m(double lon1, double lon2)
 /* tests/data/roads/ferries.osm: out to the outer island the drive takes
  * two ferries, and both are counted; the first is tagged only
  * motorcar=yes, which Routino's own rules keep trucks off and massebank's
- * (a car ferry takes trucks) does not. */
+ * (a car ferry takes trucks) does not: the quickest drive to the middle
+ * island takes it rather than the long road round. */
 Test(roads, each_ferry_on_the_way_is_a_crossing_and_a_car_ferry_takes_trucks)
 {
     char dir[4200], osm[4200];
@@ -312,6 +316,28 @@ Test(roads, each_ferry_on_the_way_is_a_crossing_and_a_car_ferry_takes_trucks)
     cr_assert_eq(leg.status, MB_ROAD_OK);
     cr_assert_eq(leg.ferry_crossings, 1);
     cr_assert_float_eq(leg.ferry_km, east_m(10.320, 10.400) / 1000.0, 0.003);
+    /* The drive a haulier takes to Midtøya is the road round (28 km,
+     * slower but cheaper than a ticket and a wait); to Ytterøya there is
+     * no road round, so the ferries stay. */
+    struct mb_rates rates;
+    cr_assert_eq(mb_transport_default_rates(&rates, &err), 0, "%s", err.message);
+    struct mb_site_rec m = { .lat = 63.600, .lon = 10.300 }, mid = { .lat = 63.600, .lon = 10.420 },
+                       out = { .lat = 63.600, .lon = 10.550 };
+    double *pts = NULL;
+    size_t npts = 0;
+    cr_assert_eq(mb_road_drive(r, &rates, &m, &mid, &leg, &pts, &npts, -1, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(leg.status, MB_ROAD_OK);
+    cr_assert_eq(leg.ferry_crossings, 0, "the road round: %d crossings", leg.ferry_crossings);
+    cr_assert_gt(leg.km, 25, "%.3f km round", leg.km);
+    bool by_north = false;
+    for (size_t i = 0; i < npts; i++)
+        by_north = by_north || pts[2 * i] > 63.69;
+    cr_assert(by_north, "the drawn drive goes round by the north");
+    free(pts);
+    cr_assert_eq(mb_road_drive(r, &rates, &m, &out, &leg, NULL, NULL, -1, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(leg.ferry_crossings, 2);
     mb_roads_close(r);
     /* The rules the database was built with are kept beside it. */
     char rules[4300];

@@ -134,13 +134,14 @@ export function line(a, b, { weight = 3, color = '#b3401a', cls = '', title = ''
   return pl;
 }
 
-/* Redraw a straight line between sites `id` and `to` as the drive along
- * the road, once it has come (GET /api/listings/{id}/route routes it
- * when asked); an estimate, an error or a line no longer on the map is
- * left as it is. */
-export async function drawRoute(map, id, to, straight) {
+/* Redraw a straight line between site `from` ("listings/12" or
+ * "facilities/5") and site id `to` as the drive along the road, once it
+ * has come (GET /api/{from}/route routes it when asked); an estimate, an
+ * error (the router busy: 503) or a line no longer on the map is left as
+ * it is. */
+export async function drawRoute(map, from, to, straight) {
   let r;
-  try { r = await api('GET', `/api/listings/${id}/route?to=${to}`); } catch { return; }
+  try { r = await api('GET', `/api/${from}/route?to=${to}`); } catch { return; }
   if (r.km_source !== 'road' || !map.hasLayer(straight)) return;
   straight.setLatLngs(r.path);
   straight.getElement?.()?.classList.add('route-drawn');

@@ -19,8 +19,9 @@ import { emptyState } from '../empty.js';
 import { withHelp } from '../help.js';
 
 // How many of a plan's flows by road are drawn along the road (the
-// largest; each is routed when the page asks).
-const FLOW_ROUTES_DRAWN = 15;
+// largest; each is routed when the page asks, one after the other: the
+// server routes one drive at a time).
+const FLOW_ROUTES_DRAWN = 10;
 
 
 /* "YYYY-MM" of the month `ahead` months after this one: a new plan covers
@@ -85,6 +86,8 @@ function methodSection(plan) {
       h('li', {}, t('method.objective', { objective: t(`method.objective.${m.objective}`) })),
       h('li', {}, t(`method.boundary.${m.boundary}`), ' ', t('method.fuel', { mix })),
       h('li', {}, t('method.transport')),
+      [...plan.flows, ...(plan.baseline_flows || [])].some((f) => f.ferry_km > 0) && plan.settings?.ferry_nok_per_t_crossing !== undefined
+        ? h('li', { class: 'method-ferry' }, t('method.ferry', { crossing: num(plan.settings.ferry_nok_per_t_crossing, 2), nok: num(plan.settings.ferry_nok_per_tkm, 2), co2: num(plan.settings.ferry_co2_kg_per_tkm, 3) })) : null,
       h('li', {}, t('method.outside', { km: num(m.out_of_region.landfill_km), fee: num(m.out_of_region.gate_fee_nok_per_t), qkm: num(m.out_of_region.quarry_km) })),
       h('li', {}, t('method.notcounted')),
       m.ranges && m.ranges.draws ? h('li', {}, t('method.ranges', { draws: num(m.ranges.draws) })) : null),
@@ -107,7 +110,8 @@ function methodSection(plan) {
             h('td', { class: 'n' }, f.low === f.high ? num(f.central, 3) : `${num(f.low, 3)} – ${num(f.central, 3)} – ${num(f.high, 3)}`),
             h('td', {}, en ? f.unit : (f.unit_nb || f.unit)),
             h('td', {}, t(STATUS_KEYS[f.status] || 'method.status.estimate')),
-            h('td', {}, f.source, ' (', source(f), ')'))))))));
+            // The register's sources are cited as written (in English).
+            h('td', {}, en ? f.source : h('span', { lang: 'en' }, f.source), ' (', source(f), ')'))))))));
 }
 
 /* This plan beside an earlier one: the totals of each (GET /api/plans
@@ -287,7 +291,8 @@ export async function planView({ root, params }) {
       plan.forecast ? forecastSection(plan.forecast) : null,
       methodSection(plan),
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
-        h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') }))),
+        h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') })),
+        h('p', { class: 'hint plan-map-key' }, t('plan.map.key'))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
         h('div', { class: 'sankey-wrap' }, sk),
         sk.dataset?.grouped ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.grouped', { n: sk.dataset.grouped }))
@@ -298,7 +303,7 @@ export async function planView({ root, params }) {
     const pairs = new Map();
     for (const f of plan.flows) {
       const k = `${f.from}>${f.to}`;
-      const p = pairs.get(k) || { tonnes: 0, road: false, estimate: true };
+      const p = pairs.get(k) || { tonnes: 0, road: false, estimate: true, km: f.km, ferry: f.ferry_km || 0 };
       p.tonnes += f.tonnes;
       p.road ||= f.km_source === 'road';
       p.estimate &&= f.km_source === 'estimate';
@@ -310,19 +315,25 @@ export async function planView({ root, params }) {
     // asked); the others, and estimates (dashed), as straight lines.
     const big = new Set([...pairs].filter(([, p]) => p.road).sort((x, y) => y[1].tonnes - x[1].tonnes)
       .slice(0, FLOW_ROUTES_DRAWN).map(([k]) => k));
-    const drawn = [];
-    for (const [k, { tonnes, road, estimate }] of pairs) {
+    const toDraw = [];
+    const kindWord = (p) => t(p.road ? 'matches.road' : p.estimate ? 'matches.estimate' : 'plan.km.table');
+    for (const [k, { tonnes, road, estimate, km, ferry }] of pairs) {
       const [a, b] = k.split('>');
       const pa = pos.get(a); const pb = pos.get(b);
       if (!pa || !pb) continue;
       const color = pb.kind === 'landfill' ? '#a33b20' : pb.kind === 'need' ? '#1a6e3a' : '#5b6f8a';
-      const pl = line([pa.lat, pa.lon], [pb.lat, pb.lon], { weight: 2 + 8 * Math.sqrt(tonnes / max), color, cls: `flow-line ${road ? 'by-road' : estimate ? 'estimate' : 'table'}`, title: `${pa.name} → ${pb.name}: ${num(tonnes)} t` }).addTo(map);
+      const ferryText = ferry > 0 ? `, ${t('matches.ferry', { km: num(ferry, 1) })}` : '';
+      const title = `${pa.name} → ${pb.name}: ${num(tonnes)} t, ${num(km, 1)} km ${kindWord({ road, estimate })}${ferryText}`;
+      const pl = line([pa.lat, pa.lon], [pb.lat, pb.lon], { weight: 2 + 8 * Math.sqrt(tonnes / max), color, cls: `flow-line ${road ? 'by-road' : estimate ? 'estimate' : 'table'}`, title }).addTo(map);
       if (estimate) pl.setStyle({ dashArray: '6 6' });
-      // Market sites are "L12" / "F5": the route takes the numbers.
-      else if (big.has(k) && /^[LF]\d+$/.test(a) && /^[LF]\d+$/.test(b)) drawn.push(drawRoute(map, a.slice(1), b.slice(1), pl));
+      // Market sites are "L12" (listings) / "F5" (facilities).
+      else if (big.has(k) && /^[LF]\d+$/.test(a) && /^[LF]\d+$/.test(b)) toDraw.push([`${a[0] === 'L' ? 'listings' : 'facilities'}/${a.slice(1)}`, b.slice(1), pl]);
       bounds.extend([pa.lat, pa.lon]); bounds.extend([pb.lat, pb.lon]);
     }
-    Promise.all(drawn).then(() => { out.querySelector('#plan-map')?.setAttribute('data-routes', String(drawn.length)); });
+    (async () => {
+      for (const [from, to, pl] of toDraw) await drawRoute(map, from, to, pl);
+      out.querySelector('#plan-map')?.setAttribute('data-routes', String(toDraw.length));
+    })();
     for (const x of plan.sites) {
       L.circleMarker([x.lat, x.lon], { radius: 4, color: '#222', weight: 1, fillOpacity: 0.7 }).bindTooltip(`${x.name} (${t(`kind.${x.kind}`)})`).addTo(map);
     }

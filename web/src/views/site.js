@@ -143,8 +143,15 @@ const ROUTES_DRAWN = 5;
 // ferry part) or the estimate, with why in words (docs/roads.md).
 function kmCell(x) {
   if (x.km_source === 'road') {
-    const lines = [t('matches.road'), t('matches.minutes', { min: num(x.minutes, 0) })];
-    if (x.ferry_km > 0) lines.push(t('matches.ferry', { km: num(x.ferry_km, 1), n: num(x.ferry_crossings) }));
+    // Short lines each (a phone's column stays narrow): the ferry's km, its
+    // crossings and what it costs a tonne on lines of their own.
+    const ferry = x.ferry_crossings > 0;
+    const lines = [t('matches.road'), t(ferry ? 'matches.minutes.ferry' : 'matches.minutes', { min: num(x.minutes, 0) })];
+    if (ferry) {
+      lines.push(t('matches.ferry', { km: num(x.ferry_km, 1) }),
+        x.ferry_crossings === 1 ? t('matches.crossings.one') : t('matches.crossings', { n: num(x.ferry_crossings) }),
+        t('matches.ferrycost', { nok: num(x.ferry_nok_per_t, 1) }));
+    }
     return h('td', { class: 'n km-road' }, num(x.km, 1), ...lines.map((l) => [h('br'), h('small', {}, l)]).flat());
   }
   const code = x.km_why || 'no_road_database';
@@ -168,9 +175,10 @@ async function showMatches(sec, site, map, mats) {
     const byRoad = r.matches.filter((x) => x.km_source === 'road').length;
     const whys = [...new Set(r.matches.filter((x) => x.km_source !== 'road').map((x) => x.km_why || 'no_road_database'))];
     const told = byRoad ? [t('matches.kinds', { road: num(byRoad), all: num(r.matches.length) })] : [];
-    if (r.matches.some((x) => x.ferry_crossings > 0)) told.push(t('matches.ferrynote'));
-    const p = h('p', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].join(' '));
-    if (whys.includes('not_computed')) p.append(' ', h('button', { type: 'button', class: 'km-refresh', onclick: () => go(location.hash) }, t('matches.refresh')));
+    if (r.matches.some((x) => x.ferry_crossings > 0) && r.factors) told.push(t('matches.ferrynote', { crossing: num(r.factors.ferry_nok_per_t_crossing, 1) }));
+    // One short paragraph per point (a phone shows them as lines).
+    const p = h('div', { class: 'hint km-kinds' }, [...told, ...whys.map((w) => t(`matches.why.${w}`))].map((x) => h('p', {}, x)));
+    if (whys.includes('not_computed')) p.append(h('p', {}, h('button', { type: 'button', class: 'km-refresh', onclick: () => go(location.hash) }, t('matches.refresh'))));
     sec.append(p);
   }
   let drawn = 0;
@@ -181,7 +189,7 @@ async function showMatches(sec, site, map, mats) {
     // road get their drive drawn instead once it has come.
     const pl = line(from, to, { weight: i === 0 ? 6 : 3, color: i === 0 ? '#1a6e3a' : '#b3401a', cls: `match-line ${x.km_source === 'road' ? 'by-road' : 'estimate'}`, title: `${i + 1}. ${x.title}` }).addTo(map);
     if (x.km_source !== 'road') pl.setStyle({ dashArray: '6 6' });
-    else if (drawn++ < ROUTES_DRAWN) drawRoute(map, site.id, x.site_id, pl);
+    else if (drawn++ < ROUTES_DRAWN) drawRoute(map, `listings/${site.id}`, x.site_id, pl);
     const fam = x.type === 'supply' || x.type === 'need' ? 'annonse' : 'anlegg';
     return h('tr', { class: 'match-row' },
       h('td', {}, String(i + 1)),
