@@ -1381,30 +1381,23 @@ static void parse_distances(struct ctx *c, json_t *t)
     }
     qsort(s->distances, s->ndistances, sizeof *s->distances, cmp_distance);
     /* A pair given twice must agree: otherwise which one counted would
-     * depend on the sort. Each contradiction is named once (a < b). */
+     * depend on the sort. Each contradiction is named once (a < b); within
+     * a pair the sort keeps the file's order, so x is the earlier. */
     for (size_t k = 1; k < s->ndistances; k++) {
         const struct mb_distance *x = &s->distances[k - 1], *y = &s->distances[k];
-        if (x->a == y->a && x->b == y->b && x->a < x->b && x->km != y->km) {
-            char p[160];
-            size_t first = x->item < y->item ? x->item : y->item;
-            size_t second = x->item < y->item ? y->item : x->item;
-            snprintf(p, sizeof p, "transport.distances[%zu]", second);
+        if (x->a != y->a || x->b != y->b || x->a > x->b)
+            continue;
+        char p[160];
+        snprintf(p, sizeof p, "transport.distances[%zu]", y->item);
+        if (x->km != y->km)
             mb_problems_add(c->p, p, "gives %g km between '%.40s' and '%.40s', but "
-                            "transport.distances[%zu] gives %g km; give each pair once",
-                            s->distances[k].item == second ? y->km : x->km,
-                            s->sites[x->a].id, s->sites[x->b].id, first,
-                            s->distances[k].item == second ? x->km : y->km);
-        } else if (x->a == y->a && x->b == y->b && x->a < x->b &&
-                   (x->kind != y->kind || x->ferry_km != y->ferry_km ||
-                    x->ferry_crossings != y->ferry_crossings || x->minutes != y->minutes)) {
-            char p[160];
-            size_t first = x->item < y->item ? x->item : y->item;
-            size_t second = x->item < y->item ? y->item : x->item;
-            snprintf(p, sizeof p, "transport.distances[%zu]", second);
+                            "transport.distances[%zu] gives %g km; give each pair once", y->km,
+                            s->sites[x->a].id, s->sites[x->b].id, x->item, x->km);
+        else if (x->kind != y->kind || x->ferry_km != y->ferry_km ||
+                 x->ferry_crossings != y->ferry_crossings || x->minutes != y->minutes)
             mb_problems_add(c->p, p, "gives '%.40s' and '%.40s' another source, time or ferries "
                             "than transport.distances[%zu]; give each pair once",
-                            s->sites[x->a].id, s->sites[x->b].id, first);
-        }
+                            s->sites[x->a].id, s->sites[x->b].id, x->item);
     }
 }
 
