@@ -59,6 +59,13 @@ static const struct {
       "  and a cost/CO2 trade-off curve (--tradeoff); the plan (JSON) goes to -o or\n"
       "  standard output. With --db, plans a region of the market database: its\n"
       "  published and reserved sites, as the server's regional plans do." },
+    { "site", cmd_site, "site SCENARIO.json --candidates C.json [--max K] [--without ID...]\n"
+      "      [--json]",
+      "Where should the region open storage sites or plants? Candidate sites with\n"
+      "  their yearly and opening cost and CO2 (docs/siting.md); every subset of at\n"
+      "  most K of them is planned exactly, and the best is named with what it\n"
+      "  saves and what each opened candidate brings with the others open.\n"
+      "  --without ID takes a site out of the scenario (to give it as a candidate)." },
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },

@@ -265,3 +265,73 @@ Test(plan_cli, write_lp_and_dimacs_never_half_write)
     free(out);
     free(in);
 }
+
+/* `massebank site`: the storage between the dig and the road opens, the
+ * far one not; JSON says the same; bad candidates and a bad --max are
+ * refused with the field named and print no result. */
+Test(plan_cli, site_names_where_a_storage_pays)
+{
+    char *in = case_path("siting-bridge.json"), *cands = case_path("siting-candidates.json");
+    struct run_result r = run("site", in, "--candidates", cands, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "lager-midt               storage  yes"), "%s", r.out);
+    cr_assert(strstr(r.out, "lager-fjernt             storage  no"), "%s", r.out);
+    cr_assert(strstr(r.out, "(4 plans, 0.5 years)"), "%s", r.out);
+    run_free(&r);
+    r = run("site", in, "--candidates", cands, "--max", "1", "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t je;
+    json_t *j = json_loads(r.out, 0, &je);
+    cr_assert_not_null(j, "%s", r.out);
+    cr_assert_eq(json_integer_value(json_object_get(j, "subsets_planned")), 3);
+    json_t *first = json_array_get(json_object_get(j, "candidates"), 0);
+    cr_assert(json_is_true(json_object_get(first, "open")));
+    double value = json_real_value(json_object_get(j, "value_nok"));
+    double none = json_real_value(json_object_get(j, "value_none_nok"));
+    /* JSON keeps ten digits */
+    cr_assert_float_eq(json_real_value(json_object_get(first, "saving_nok")), none - value, 0.01);
+    cr_assert_gt(none, value);
+    json_decref(j);
+    run_free(&r);
+    r = run("site", in, "--candidates", cands, "--max", "3", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "--max: must be 1 to 2"), "%s", r.err);
+    cr_assert_eq(r.out[0], '\0', "no result: %s", r.out);
+    run_free(&r);
+    char *bad = tmpfile_write("cands-bad.json", "{\"format\": \"massebank-candidates/1\", "
+        "\"candidates\": [{\"id\": \"x\", \"kind\": \"storage\", \"lat\": 63.41, \"lon\": 10.4, "
+        "\"accepts\": [\"rock.*\"], \"nok_per_year\": -1}]}");
+    r = run("site", in, "--candidates", bad, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "candidates[0].nok_per_year: must be a number from 0"), "%s", r.err);
+    run_free(&r);
+    r = run("site", in, NULL);
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    free(bad);
+    free(in);
+    free(cands);
+}
+
+/* On the Trondheim demo, with its proposed sites given as candidates
+ * with two alternatives and at most one to open: the plant in Melhus
+ * (docs/siting.md says so and what it saves). */
+Test(plan_cli, site_on_the_demo_names_the_plant_in_melhus)
+{
+    char in[1024], cands[1024];
+    snprintf(in, sizeof in, "%s/data/demo/trondheim.json", getenv("MB_SOURCE_ROOT"));
+    snprintf(cands, sizeof cands, "%s/data/demo/trondheim-candidates.json",
+             getenv("MB_SOURCE_ROOT"));
+    struct run_result r = run("site", in, "--candidates", cands, "--max", "1", "--without",
+                              "mellomlager-trondheim", "--without", "mellomlager-stjordal",
+                              "--without", "knuseverk-melhus", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "knuseverk-melhus         plant    yes               457.660"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "(6 plans, 6.0 years)"), "%s", r.out);
+    run_free(&r);
+    r = run("site", in, "--candidates", cands, "--without", "no-such-site", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "without: the scenario has no site 'no-such-site'"), "%s", r.err);
+    run_free(&r);
+}

@@ -1,0 +1,78 @@
+/*
+ * siting.h - where should the region put its next storage site or
+ * crushing plant (docs/siting.md): candidate sites, each with what it
+ * costs to have (per year, and once to open) and the CO2 of building and
+ * running it, and the question "open at most k of them, the ones that
+ * make the region's plan cheapest, CO2 at its price included".
+ *
+ * Answered exactly by enumeration: the region's plan (plan.h, an exact
+ * LP) is solved for every subset of at most k candidates, and the best
+ * total wins. Exact, and the yardstick a mixed-integer solver is checked
+ * against; it solves sum_{i<=k} C(n, i) plans, so it refuses more than
+ * MB_SITING_MAX_SUBSETS of them.
+ */
+#ifndef MB_PLAN_SITING_H
+#define MB_PLAN_SITING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "plan/plan.h"
+#include "plan/scenario.h"
+
+#define MB_SITING_MAX_SUBSETS 4096
+
+struct mb_candidate {
+    char id[64];
+    char kind[16];            /* "storage" or "plant" */
+    double nok_per_year;      /* having it open: rent, staff, upkeep */
+    double opening_nok;       /* once, to open it */
+    double co2_kg_per_year;   /* building (spread over the horizon) and running it */
+    json_t *site;             /* the site as a scenario site (owned) */
+};
+
+struct mb_candidates {
+    struct mb_candidate *items;
+    size_t n;
+};
+
+/* Read a candidates file ({"format": "massebank-candidates/1",
+ * "candidates": [...]}, docs/siting.md) against the scenario it is for
+ * (its ids must be new there, and each candidate must be a valid site of
+ * it). MB_EINVAL with every problem named in *p (paths
+ * "candidates[2].nok_per_year"); the caller releases p either way. */
+int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t scenario_len,
+                        const char *text, size_t len, struct mb_problems *p);
+void mb_candidates_release(struct mb_candidates *c);
+
+struct mb_siting {
+    size_t n;              /* candidates */
+    int max_open;          /* k */
+    bool *open;            /* the best choice, per candidate */
+    double value;          /* its total: the plan's cost with CO2 at its price, plus
+                              the candidates' own cost and CO2 at that price (NOK) */
+    double value_none;     /* the same with no candidate open */
+    double *saving;        /* per open candidate: the total without it (the
+                              others open) minus the best total; 0 if closed */
+    double own_nok, own_co2_kg; /* the open candidates' own cost and CO2 */
+    double years;          /* the horizon, in years */
+    size_t subsets;        /* plans solved */
+    struct mb_totals best, none; /* the plans' figures with the best choice and with none */
+};
+
+/* The scenario text without the sites named in ids (n of them): to ask
+ * whether sites a scenario proposes are the best places, by giving them
+ * as candidates instead. A malloc'ed text in *out; MB_EINVAL (field
+ * "without") naming an id the scenario does not have. */
+int mb_siting_without(const char *scenario, size_t len, const char *const *ids, size_t n,
+                      char **out, size_t *out_len, struct mb_error *err);
+
+/* Solve: every subset of at most max_open candidates (1 <= max_open <= n).
+ * MB_EINVAL (field "max") for k out of range or too many subsets. */
+int mb_siting_run(const char *scenario, size_t scenario_len, const struct mb_candidates *c,
+                  int max_open, struct mb_siting *out, struct mb_error *err);
+void mb_siting_release(struct mb_siting *s);
+
+#endif

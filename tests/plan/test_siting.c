@@ -1,0 +1,187 @@
+/*
+ * test_siting.c - where to open a storage site (plan/siting.h): the
+ * choice against plans of the scenario with each candidate written in by
+ * hand, the candidates' own cost and CO2 counted, a saving per opened
+ * candidate, and bad candidate input refused with the field named.
+ *
+ * The scenario is tests/plan/cases/storage-bridge.json without its
+ * storage: 3000 t of blasted rock in January 20 km from a landfill, a
+ * road needing 3000 t in April, 2 km apart. A storage between them lets
+ * the rock wait for the road; one far away is of no use.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan.h"
+#include "plan/scenario.h"
+#include "plan/siting.h"
+
+#define SITES_BUT_STORAGE \
+    "{\"id\": \"dig\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, \"material\": " \
+    "\"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 3000, \"unit\": \"t\"}, " \
+    "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-01\"}}, {\"id\": \"road\", \"kind\": " \
+    "\"need\", \"lat\": 63.42, \"lon\": 10.40, \"material\": \"rock.blasted\", \"amount\": " \
+    "{\"value\": 3000, \"unit\": \"t\"}, \"window\": {\"from\": \"2026-04\", \"to\": " \
+    "\"2026-04\"}}, {\"id\": \"deponi\", \"kind\": \"landfill\", \"lat\": 63.60, \"lon\": " \
+    "10.40, \"accepts\": [\"*\"], \"capacity_per_year\": {\"value\": 100000, \"unit\": " \
+    "\"t\"}, \"gate_fee_nok_per_t\": 150, \"co2_kg_per_t\": 0}, {\"id\": \"pukkverk\", " \
+    "\"kind\": \"quarry\", \"lat\": 63.20, \"lon\": 10.40, \"offers\": [\"rock.blasted\"], " \
+    "\"price_nok_per_t\": 100, \"co2_kg_per_t\": 3}"
+
+#define SCENARIO(extra_sites) "{\"format\": \"massebank-scenario/1\", \"horizon\": " \
+    "{\"from\": \"2026-01\", \"to\": \"2026-06\"}, \"co2_price_nok_per_t\": 2000, " \
+    "\"transport\": {\"cost_nok_per_tkm\": 2, \"co2_kg_per_tkm\": 0.1, \"detour_factor\": " \
+    "1.0}, \"sites\": [" SITES_BUT_STORAGE extra_sites "]}"
+
+#define STORAGE(id, lat) "{\"id\": \"" id "\", \"kind\": \"storage\", \"lat\": " lat ", " \
+    "\"lon\": 10.40, \"accepts\": [\"rock.*\"], \"capacity\": {\"value\": 10000, \"unit\": " \
+    "\"t\"}, \"handling_nok_per_t\": 20, \"holding_nok_per_t_month\": 1, \"co2_kg_per_t\": 0"
+
+#define NEAR STORAGE("lager-midt", "63.41")
+#define FAR STORAGE("lager-fjernt", "63.55")
+#define OWN(per_year, opening, co2) ", \"nok_per_year\": " per_year ", \"opening_nok\": " \
+    opening ", \"co2_kg_per_year\": " co2 "}"
+
+static const char *scenario = SCENARIO("");
+
+/* The plan's value (cost with CO2 at its price) of a scenario. */
+static double plan_value(const char *json)
+{
+    struct mb_scenario s;
+    struct mb_problems p;
+    cr_assert_eq(mb_scenario_parse(&s, json, strlen(json), &p), 0, "%s: %s",
+                 p.n ? p.items[0].path : "", p.n ? p.items[0].message : "");
+    struct mb_plan_options opt = { 0 };
+    opt.draws = -1;
+    struct mb_plan plan;
+    struct mb_error err;
+    cr_assert_eq(mb_plan_run(&s, &opt, &plan, &err), 0, "%s", err.message);
+    double v = plan.totals.objective;
+    mb_plan_release(&plan);
+    mb_scenario_release(&s);
+    return v;
+}
+
+static void parse(const char *cands, struct mb_candidates *c)
+{
+    struct mb_problems p;
+    int rc = mb_candidates_parse(c, scenario, strlen(scenario), cands, strlen(cands), &p);
+    cr_assert_eq(rc, 0, "%s: %s", p.n ? p.items[0].path : "", p.n ? p.items[0].message : "");
+    mb_problems_release(&p);
+}
+
+Test(siting, the_storage_between_opens_and_its_saving_is_the_plans_difference)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("20000", "10000", "500") ", " FAR OWN("20000", "10000", "0") "]}", &c);
+    struct mb_siting r;
+    struct mb_error err;
+    cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, 2, &r, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(r.subsets, 4, "none, each alone, both");
+    cr_assert(r.open[0] && !r.open[1], "the storage between opens, the far one not");
+    /* Against plans with the storage written into the scenario by hand:
+     * half a year of 20 000 NOK, 10 000 to open, 250 kg CO2 at 2 000 NOK/t. */
+    double none = plan_value(scenario);
+    double with_near = plan_value(SCENARIO(", " NEAR "}"));
+    double own = 0.5 * 20000 + 10000 + 2000 * 0.5 * 500 / 1000.0;
+    cr_assert_float_eq(r.value_none, none, 1e-6);
+    cr_assert_float_eq(r.value, with_near + own, 1e-6, "%.3f vs %.3f", r.value,
+                       with_near + own);
+    cr_assert_float_eq(r.own_nok, 20000, 1e-9);
+    cr_assert_float_eq(r.own_co2_kg, 250, 1e-9);
+    cr_assert_float_eq(r.saving[0], none - r.value, 1e-6, "alone, its saving is the whole one");
+    cr_assert_gt(r.saving[0], 0);
+    cr_assert_float_eq(r.best.landfill_all_t, 0, 1e-6, "the rock waits for the road");
+    cr_assert_float_eq(r.none.landfill_all_t, 3000, 1e-6);
+    mb_siting_release(&r);
+    mb_candidates_release(&c);
+}
+
+Test(siting, a_candidate_dearer_than_what_it_saves_stays_closed)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("1e9", "0", "0") "]}", &c);
+    struct mb_siting r;
+    struct mb_error err;
+    cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, 1, &r, &err), 0, "%s",
+                 err.message);
+    cr_assert_not(r.open[0]);
+    cr_assert_float_eq(r.value, r.value_none, 1e-9);
+    cr_assert_float_eq(r.own_nok, 0, 1e-9);
+    mb_siting_release(&r);
+    mb_candidates_release(&c);
+}
+
+/* Two storages between, either one enough: with at most one, the
+ * cheaper opens; with both allowed, still one (the second brings
+ * nothing but its cost). */
+Test(siting, at_most_k_and_the_cheaper_of_two_alike)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("30000", "0", "0") ", " STORAGE("lager-midt-2", "63.41") OWN("10000", "0", "0")
+          "]}", &c);
+    struct mb_siting r;
+    struct mb_error err;
+    for (int k = 1; k <= 2; k++) {
+        cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, k, &r, &err), 0, "%s",
+                     err.message);
+        cr_assert(!r.open[0] && r.open[1], "k = %d: the cheaper one", k);
+        cr_assert_eq(r.subsets, k == 1 ? 3u : 4u);
+        mb_siting_release(&r);
+    }
+    cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, 3, &r, &err), MB_EINVAL);
+    cr_assert_str_eq(err.field, "max");
+    cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, 0, &r, &err), MB_EINVAL);
+    mb_candidates_release(&c);
+}
+
+static void refused(const char *cands, const char *path, const char *message)
+{
+    struct mb_candidates c;
+    struct mb_problems p;
+    cr_assert_eq(mb_candidates_parse(&c, scenario, strlen(scenario), cands, strlen(cands), &p),
+                 MB_EINVAL, "accepted %s", cands);
+    bool found = false;
+    for (size_t i = 0; i < p.n; i++)
+        found |= strcmp(p.items[i].path, path) == 0 && strstr(p.items[i].message, message);
+    for (size_t i = 0; !found && i < p.n; i++)
+        fprintf(stderr, "  got %s: %s\n", p.items[i].path, p.items[i].message);
+    cr_assert(found, "no problem %s: ...%s...", path, message);
+    cr_assert_eq(c.n, 0, "nothing kept");
+    mb_problems_release(&p);
+}
+
+#define FILE_OF(x) "{\"format\": \"massebank-candidates/1\", \"candidates\": [" x "]}"
+
+Test(siting, bad_candidates_are_refused_with_the_field_named)
+{
+    refused(FILE_OF(NEAR OWN("-5", "0", "0")), "candidates[0].nok_per_year",
+            "must be a number from 0");
+    refused(FILE_OF(NEAR OWN("5", "-1", "0")), "candidates[0].opening_nok",
+            "must be a number from 0");
+    refused(FILE_OF(NEAR "}"), "candidates[0].nok_per_year", "is required");
+    refused(FILE_OF("{\"id\": \"x\", \"kind\": \"storage\", \"lat\": 63.41, \"lon\": 10.40, "
+                    "\"accepts\": [\"rock.*\"], \"nok_per_year\": 1}"),
+            "candidates[0].capacity", "is required");
+    refused(FILE_OF(STORAGE("langt-unna", "40.0") OWN("1", "0", "0")), "candidates[0].lat",
+            "");
+    refused(FILE_OF("{\"id\": \"x\", \"kind\": \"landfill\", \"lat\": 63.41, \"lon\": 10.40, "
+                    "\"nok_per_year\": 1}"),
+            "candidates[0].kind", "must be storage or plant");
+    refused(FILE_OF(STORAGE("deponi", "63.41") OWN("1", "0", "0")), "candidates[0].id",
+            "is a site of the scenario already");
+    refused(FILE_OF(NEAR OWN("1", "0", "0") ", " NEAR OWN("2", "0", "0")), "candidates[1].id",
+            "is candidates[0] too");
+    refused("{\"format\": \"massebank-candidates/1\", \"candidates\": []}", "candidates",
+            "must be a list of 1 to");
+    refused("{\"format\": \"x\", \"candidates\": [" NEAR OWN("1", "0", "0") "]}", "format",
+            "massebank-candidates/1");
+    refused("[1, 2", "", "is not valid JSON");
+}
