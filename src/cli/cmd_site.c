@@ -48,10 +48,16 @@ static char *slurp(const char *path, const char *flag, size_t *len, struct mb_er
     return buf;
 }
 
-static void print_text(const struct mb_candidates *c, const struct mb_siting *r)
+static void print_text(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
+                       double gap)
 {
-    printf("Candidates: %zu; every subset of at most %d planned exactly (%zu plans, "
-           "%.1f years).\n\n", r->n, r->max_open, r->subsets, r->years);
+    if (mip)
+        printf("Candidates: %zu; at most %d opened, chosen by a mixed-integer program (Cbc), "
+               "gap proven %.2g %%; valued by %zu plans (%.1f years).\n\n", r->n, r->max_open,
+               gap * 100, r->subsets, r->years);
+    else
+        printf("Candidates: %zu; every subset of at most %d planned exactly (%zu plans, "
+               "%.1f years).\n\n", r->n, r->max_open, r->subsets, r->years);
     printf("%-24s %-8s %-6s %18s\n", "candidate", "kind", "open", "saves (MNOK)");
     for (size_t i = 0; i < c->n; i++) {
         cli_pad(stdout, c->items[i].id, 24);
@@ -75,11 +81,11 @@ static void print_text(const struct mb_candidates *c, const struct mb_siting *r)
     printf("%-48s %14.0f %14.0f\n", "virgin material (t)", r->none.virgin_t, r->best.virgin_t);
     printf("\nThe best choice saves %.3f MNOK (CO2 at its price) against opening none. "
            "A candidate's saving is the total without it, the others open, minus the "
-           "best total. Central factors; exact: every subset was solved.\n",
-           (r->value_none - r->value) / 1e6);
+           "best total. Central factors.\n", (r->value_none - r->value) / 1e6);
 }
 
-static json_t *result_json(const struct mb_candidates *c, const struct mb_siting *r)
+static json_t *result_json(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
+                           double gap)
 {
     json_t *cands = json_array();
     for (size_t i = 0; i < c->n; i++)
@@ -87,7 +93,7 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
                                                "kind", c->items[i].kind, "open", r->open[i],
                                                "saving_nok", r->open[i]
                                                    ? json_real(r->saving[i]) : json_null()));
-    return json_pack("{s:s,s:i,s:I,s:f,s:f,s:f,s:f,s:f,s:o,s:{s:f,s:f,s:f,s:f},"
+    json_t *o = json_pack("{s:s,s:i,s:I,s:f,s:f,s:f,s:f,s:f,s:o,s:{s:f,s:f,s:f,s:f},"
                      "s:{s:f,s:f,s:f,s:f},s:s}",
                      "format", "massebank-siting/1", "max_open", r->max_open,
                      "subsets_planned", (json_int_t)r->subsets, "years", r->years,
@@ -97,13 +103,14 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
                      "landfill_t", r->best.landfill_all_t, "virgin_t", r->best.virgin_t,
                      "none", "cost_nok", r->none.cost_nok, "co2_kg", r->none.co2_kg,
                      "landfill_t", r->none.landfill_all_t, "virgin_t", r->none.virgin_t,
-                     "method", "exact: the region's plan solved for every subset of at "
-                     "most max_open candidates, central factors");
+                     "method", mip ? "mip" : "enumerate");
+    json_object_set_new(o, "gap", json_real(mip ? gap : 0));
+    return o;
 }
 
 int cmd_site(int argc, char **argv)
 {
-    const char *in = NULL, *cand = NULL, *max_s = NULL, *w = NULL;
+    const char *in = NULL, *cand = NULL, *max_s = NULL, *w = NULL, *method = "mip";
     const char *without[64];
     size_t nwithout = 0;
     bool json = false;
@@ -123,6 +130,11 @@ int cmd_site(int argc, char **argv)
         } else if ((m = cli_opt_value(argc, argv, &i, "--max", &max_s, "site")) != 0) {
             if (m < 0)
                 return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--method", &method, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+            if (strcmp(method, "mip") != 0 && strcmp(method, "enumerate") != 0)
+                return cli_usage("site", "--method takes mip or enumerate");
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -178,9 +190,13 @@ int cmd_site(int argc, char **argv)
         }
     }
     struct mb_siting r;
+    bool mip = strcmp(method, "mip") == 0;
+    double gap = 0;
     if (k < 1 || k > (long)c.n)
         rc = mb_error_set(&err, MB_EINVAL, "--max", "must be 1 to %zu, the number of "
                           "candidates", c.n);
+    else if (mip)
+        rc = mb_siting_mip(scn, slen, &c, (int)k, 600, &r, &gap, &err);
     else
         rc = mb_siting_run(scn, slen, &c, (int)k, &r, &err);
     free(scn);
@@ -189,12 +205,12 @@ int cmd_site(int argc, char **argv)
         return cli_fail(&err);
     }
     if (json) {
-        json_t *o = result_json(&c, &r);
+        json_t *o = result_json(&c, &r, mip, gap);
         cli_print_json(stdout, o);
         printf("\n");
         json_decref(o);
     } else {
-        print_text(&c, &r);
+        print_text(&c, &r, mip, gap);
     }
     mb_siting_release(&r);
     mb_candidates_release(&c);

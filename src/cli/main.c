@@ -60,7 +60,7 @@ static const struct {
       "  standard output. With --db, plans a region of the market database: its\n"
       "  published and reserved sites, as the server's regional plans do." },
     { "site", cmd_site, "site SCENARIO.json --candidates C.json [--max K] [--without ID...]\n"
-      "      [--json]",
+      "      [--method mip|enumerate] [--json]",
       "Where should the region open storage sites or plants? Candidate sites with\n"
       "  their yearly and opening cost and CO2 (docs/siting.md); every subset of at\n"
       "  most K of them is planned exactly, and the best is named with what it\n"

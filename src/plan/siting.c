@@ -354,6 +354,56 @@ int mb_siting_without(const char *scenario, size_t len, const char *const *ids, 
     return 0;
 }
 
+int mb_siting_evaluate(const char *scenario, size_t scenario_len,
+                       const struct mb_candidates *c, const bool *open, int max_open,
+                       struct mb_siting *out, struct mb_error *err)
+{
+    memset(out, 0, sizeof *out);
+    json_error_t je;
+    json_t *root = json_loadb(scenario, scenario_len, 0, &je);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return mb_error_set(err, MB_EINVAL, "scenario", "is not valid JSON");
+    }
+    uint64_t mask = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (open[i])
+            mask |= (uint64_t)1 << i;
+    double years = 0, price = 0, nok, co2;
+    struct solved best, none, less;
+    int rc = solve(root, c, mask, &best, &years, &price, err);
+    if (!rc)
+        rc = solve(root, c, 0, &none, &years, &price, err);
+    out->n = c->n;
+    out->max_open = max_open;
+    out->open = mb_xcalloc(c->n + 1, sizeof *out->open);
+    out->saving = mb_xcalloc(c->n + 1, sizeof *out->saving);
+    if (!rc) {
+        out->years = years;
+        out->value = best.plan_value + own(c, mask, years, price, &out->own_nok,
+                                           &out->own_co2_kg);
+        out->value_none = none.plan_value;
+        out->best = best.totals;
+        out->none = none.totals;
+        out->subsets = 2;
+    }
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        if (!open[i])
+            continue;
+        out->open[i] = true;
+        uint64_t without = mask & ~((uint64_t)1 << i);
+        if ((rc = solve(root, c, without, &less, &years, &price, err)) == 0) {
+            out->saving[i] = less.plan_value + own(c, without, years, price, &nok, &co2) -
+                             out->value;
+            out->subsets++;
+        }
+    }
+    json_decref(root);
+    if (rc)
+        mb_siting_release(out);
+    return rc;
+}
+
 void mb_siting_release(struct mb_siting *s)
 {
     if (!s)

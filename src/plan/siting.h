@@ -73,6 +73,25 @@ int mb_siting_without(const char *scenario, size_t len, const char *const *ids, 
  * MB_EINVAL (field "max") for k out of range or too many subsets. */
 int mb_siting_run(const char *scenario, size_t scenario_len, const struct mb_candidates *c,
                   int max_open, struct mb_siting *out, struct mb_error *err);
+
+/* The same question as a mixed-integer program (siting_mip.c): the
+ * scenario's model with every candidate in it, a binary per candidate
+ * that opens its capacity and its intake, at most max_open of them,
+ * solved by Cbc (from the LP relaxation, branch and bound) within
+ * `seconds`. out as mb_siting_run's, its figures from the plans of the
+ * chosen set (mb_siting_evaluate); *gap the relative gap Cbc proved (0:
+ * optimal). MB_EINVAL for a scenario whose objective is not cost. */
+int mb_siting_mip(const char *scenario, size_t scenario_len, const struct mb_candidates *c,
+                  int max_open, double seconds, struct mb_siting *out, double *gap,
+                  struct mb_error *err);
+
+/* The figures of one choice `open` (per candidate): its total and the
+ * total with none open, each open candidate's saving (the total without
+ * it, the others open, minus this total), own cost and CO2, and the two
+ * plans' figures; 2 + (number open) plans are solved. */
+int mb_siting_evaluate(const char *scenario, size_t scenario_len,
+                       const struct mb_candidates *c, const bool *open, int max_open,
+                       struct mb_siting *out, struct mb_error *err);
 void mb_siting_release(struct mb_siting *s);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "plan/plan.h"
 #include "plan/scenario.h"
+#include "core/splitmix.h"
 #include "plan/siting.h"
 
 #define SITES_BUT_STORAGE \
@@ -184,4 +185,58 @@ Test(siting, bad_candidates_are_refused_with_the_field_named)
     refused("{\"format\": \"x\", \"candidates\": [" NEAR OWN("1", "0", "0") "]}", "format",
             "massebank-candidates/1");
     refused("[1, 2", "", "is not valid JSON");
+}
+
+/* The mixed-integer program against every subset: random candidate
+ * storage sites between and around the dig and the road (position,
+ * capacity, yearly and opening cost), at most k of them; the MIP's
+ * choice costs what the best subset costs, with a proven gap of 0. */
+Test(siting, the_mip_finds_what_every_subset_finds)
+{
+    uint64_t seed = 20261207;
+    int rounds_open = 0, rounds_closed = 0;
+    for (int round = 0; round < 12; round++) {
+        size_t n = 2 + (size_t)(mb_splitmix_next(&seed) % 3);
+        char text[8192];
+        size_t o = (size_t)snprintf(text, sizeof text,
+                                    "{\"format\": \"massebank-candidates/1\", \"candidates\": [");
+        for (size_t i = 0; i < n; i++) {
+            double lat = 63.39 + (double)(mb_splitmix_next(&seed) % 1000) / 1000 * 0.2;
+            double lon = 10.35 + (double)(mb_splitmix_next(&seed) % 1000) / 1000 * 0.1;
+            double cap = 500 + (double)(mb_splitmix_next(&seed) % 5000);
+            double year = (double)(mb_splitmix_next(&seed) % 400000);
+            double opening = (double)(mb_splitmix_next(&seed) % 200000);
+            o += (size_t)snprintf(text + o, sizeof text - o,
+                "%s{\"id\": \"c%zu\", \"kind\": \"storage\", \"lat\": %.4f, \"lon\": %.4f, "
+                "\"accepts\": [\"rock.*\"], \"capacity\": {\"value\": %.0f, \"unit\": \"t\"}, "
+                "\"handling_nok_per_t\": 20, \"nok_per_year\": %.0f, \"opening_nok\": %.0f, "
+                "\"co2_kg_per_year\": 100}", i ? ", " : "", i, lat, lon, cap, year, opening);
+        }
+        snprintf(text + o, sizeof text - o, "]}");
+        struct mb_candidates c;
+        parse(text, &c);
+        int k = 1 + (int)(mb_splitmix_next(&seed) % n);
+        struct mb_siting all, mip;
+        struct mb_error err;
+        double gap;
+        cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, k, &all, &err), 0, "%s",
+                     err.message);
+        cr_assert_eq(mb_siting_mip(scenario, strlen(scenario), &c, k, 60, &mip, &gap, &err), 0,
+                     "%s", err.message);
+        cr_assert_float_eq(gap, 0, 1e-12);
+        cr_assert_float_eq(mip.value, all.value, 1e-6 * fabs(all.value) + 1e-6,
+                           "round %d (%zu candidates, k %d): MIP %.3f, every subset %.3f",
+                           round, n, k, mip.value, all.value);
+        int opened = 0;
+        for (size_t i = 0; i < n; i++)
+            opened += mip.open[i];
+        cr_assert_leq(opened, k);
+        rounds_open += opened > 0;
+        rounds_closed += opened < (int)n;
+        mb_siting_release(&all);
+        mb_siting_release(&mip);
+        mb_candidates_release(&c);
+    }
+    cr_assert(rounds_open > 0 && rounds_closed > 0, "some open, some stay closed: %d %d",
+              rounds_open, rounds_closed);
 }
