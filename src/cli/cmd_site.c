@@ -48,44 +48,87 @@ static char *slurp(const char *path, const char *flag, size_t *len, struct mb_er
     return buf;
 }
 
+/* The scenario as given, before --without took sites out: the yardstick
+ * a planner compares a choice with (its own proposal). */
+struct given {
+    bool has;
+    double value;
+    struct mb_totals t;
+    const char *const *ids;
+    size_t n;
+};
+
+static void row(const char *label, int digits, double none, double best,
+                const struct given *g, double given)
+{
+    cli_pad(stdout, label, 48);
+    printf(" %14.*f %14.*f", digits, none, digits, best);
+    if (g->has)
+        printf(" %14.*f", digits, given);
+    printf("\n");
+}
+
 static void print_text(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
-                       double gap)
+                       double gap, const char *note, const struct given *g)
 {
     if (mip)
         printf("Candidates: %zu; at most %d opened, chosen by a mixed-integer program (Cbc), "
-               "gap proven %.2g %%; valued by %zu plans (%.1f years).\n\n", r->n, r->max_open,
+               "gap proven %.2g %%; valued by %zu plans (%.1f years).\n", r->n, r->max_open,
                gap * 100, r->subsets, r->years);
     else
         printf("Candidates: %zu; every subset of at most %d planned exactly (%zu plans, "
-               "%.1f years).\n\n", r->n, r->max_open, r->subsets, r->years);
-    printf("%-24s %-8s %-6s %18s\n", "candidate", "kind", "open", "saves (MNOK)");
+               "%.1f years).\n", r->n, r->max_open, r->subsets, r->years);
+    if (note)
+        printf("Candidates file: %s\n", note);
+    if (g->has) {
+        printf("Taken out of the scenario, to be candidates:");
+        for (size_t i = 0; i < g->n; i++)
+            printf(" %s", g->ids[i]);
+        printf("\n");
+    }
+    printf("\n%-24s %-8s %-6s %14s %22s\n", "candidate", "kind", "open", "saves (MNOK)",
+           "break-even (MNOK/yr)");
     for (size_t i = 0; i < c->n; i++) {
         cli_pad(stdout, c->items[i].id, 24);
         printf(" %-8s %-6s", c->items[i].kind, r->open[i] ? "yes" : "no");
+        /* The yearly cost at which it would no longer pay, the others open. */
         if (r->open[i])
-            printf(" %18.3f\n", r->saving[i] / 1e6);
+            printf(" %14.3f %22.3f\n", r->saving[i] / 1e6,
+                   (c->items[i].nok_per_year + r->saving[i] / r->years) / 1e6);
         else
-            printf(" %18s\n", "-");
+            printf(" %14s %22s\n", "-", "-");
     }
-    printf("\n%-48s %14s %14s\n", "", "none open", "best");
-    printf("%-48s %14.3f %14.3f\n", "total, CO2 at its price (MNOK)", r->value_none / 1e6,
-           r->value / 1e6);
-    printf("%-48s %14.3f %14.3f\n", "  of it the candidates' own cost and CO2 (MNOK)", 0.0,
-           (r->value - (r->best.objective)) / 1e6);
-    printf("%-48s %14.1f %14.1f\n", "CO2 of the plan (t)", r->none.co2_kg / 1e3,
-           r->best.co2_kg / 1e3);
-    printf("%-48s %14.1f %14.1f\n", "  plus the candidates' own CO2 (t)", 0.0,
-           r->own_co2_kg / 1e3);
-    printf("%-48s %14.0f %14.0f\n", "to landfill (t)", r->none.landfill_all_t,
-           r->best.landfill_all_t);
-    printf("%-48s %14.0f %14.0f\n", "virgin material (t)", r->none.virgin_t, r->best.virgin_t);
-    printf("\nThe best choice saves %.3f MNOK (CO2 at its price) against opening none. "
-           "A candidate's saving is the total without it, the others open, minus the "
-           "best total. Central factors.\n", (r->value_none - r->value) / 1e6);
+    printf("\n%-48s %14s %14s", "", "none open", "best");
+    if (g->has)
+        printf(" %14s", "as given");
+    printf("\n");
+    row("total, CO2 at its price (MNOK)", 3, r->value_none / 1e6, r->value / 1e6, g,
+        g->value / 1e6);
+    row("  money: the plan (MNOK)", 3, r->none.cost_nok / 1e6, r->best.cost_nok / 1e6, g,
+        g->t.cost_nok / 1e6);
+    row("  money: the candidates' own (MNOK)", 3, 0, r->own_nok / 1e6, g, 0);
+    row("  CO2: the plan (t)", 1, r->none.co2_kg / 1e3, r->best.co2_kg / 1e3, g,
+        g->t.co2_kg / 1e3);
+    row("  CO2: the candidates' own (t)", 1, 0, r->own_co2_kg / 1e3, g, 0);
+    row("to landfill (t)", 0, r->none.landfill_all_t, r->best.landfill_all_t, g,
+        g->t.landfill_all_t);
+    row("virgin material (t)", 0, r->none.virgin_t, r->best.virgin_t, g, g->t.virgin_t);
+    double money = r->best.cost_nok + r->own_nok - r->none.cost_nok;
+    printf("\nThe best choice saves %.3f MNOK (CO2 at its price) against opening none",
+           (r->value_none - r->value) / 1e6);
+    if (g->has)
+        printf(", %.3f MNOK against the scenario as given", (g->value - r->value) / 1e6);
+    printf(".");
+    if (money > 0)
+        printf(" Its money cost is %.3f MNOK higher than with none open: the saving is CO2 "
+               "at its price.", money / 1e6);
+    printf(" A candidate's saving is the total without it, the others open, minus the best "
+           "total; its break-even is the yearly cost at which it would no longer pay. "
+           "Central factors; the candidates' costs are those of the candidates file.\n");
 }
 
 static json_t *result_json(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
-                           double gap)
+                           double gap, const struct given *g)
 {
     json_t *cands = json_array();
     for (size_t i = 0; i < c->n; i++)
@@ -105,6 +148,15 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
                      "landfill_t", r->none.landfill_all_t, "virgin_t", r->none.virgin_t,
                      "method", mip ? "mip" : "enumerate");
     json_object_set_new(o, "gap", json_real(mip ? gap : 0));
+    if (g->has) {
+        json_t *w = json_array();
+        for (size_t i = 0; i < g->n; i++)
+            json_array_append_new(w, json_string(g->ids[i]));
+        json_object_set_new(o, "without", w);
+        json_object_set_new(o, "as_given", json_pack("{s:f,s:f,s:f,s:f,s:f}", "value_nok",
+                            g->value, "cost_nok", g->t.cost_nok, "co2_kg", g->t.co2_kg,
+                            "landfill_t", g->t.landfill_all_t, "virgin_t", g->t.virgin_t));
+    }
     return o;
 }
 
@@ -151,14 +203,19 @@ int cmd_site(int argc, char **argv)
     mb_error_clear(&err);
     size_t slen = 0, clen = 0;
     char *scn = slurp(in, "scenario", &slen, &err);
+    struct given g = { .ids = without, .n = nwithout };
     if (scn && nwithout) {
         char *less;
-        if (mb_siting_without(scn, slen, without, nwithout, &less, &slen, &err) != 0) {
+        size_t less_len;
+        if (mb_siting_without(scn, slen, without, nwithout, &less, &less_len, &err) != 0 ||
+            mb_siting_plan_value(scn, slen, &g.value, &g.t, &err) != 0) {
             free(scn);
             return cli_fail(&err);
         }
+        g.has = true;
         free(scn);
         scn = less;
+        slen = less_len;
     }
     char *ctext = scn ? slurp(cand, "--candidates", &clen, &err) : NULL;
     if (!scn || !ctext) {
@@ -205,12 +262,12 @@ int cmd_site(int argc, char **argv)
         return cli_fail(&err);
     }
     if (json) {
-        json_t *o = result_json(&c, &r, mip, gap);
+        json_t *o = result_json(&c, &r, mip, gap, &g);
         cli_print_json(stdout, o);
         printf("\n");
         json_decref(o);
     } else {
-        print_text(&c, &r, mip, gap);
+        print_text(&c, &r, mip, gap, c.note[0] ? c.note : NULL, &g);
     }
     mb_siting_release(&r);
     mb_candidates_release(&c);

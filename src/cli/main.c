@@ -59,7 +59,7 @@ static const struct {
       "  and a cost/CO2 trade-off curve (--tradeoff); the plan (JSON) goes to -o or\n"
       "  standard output. With --db, plans a region of the market database: its\n"
       "  published and reserved sites, as the server's regional plans do." },
-    { "site", cmd_site, "site SCENARIO.json --candidates C.json [--max K] [--without ID...]\n"
+    { "site", cmd_site, "site SCENARIO.json --candidates C.json [--max K] [--without ID]...\n"
       "      [--method mip|enumerate] [--json]",
       "Where should the region open storage sites or plants? Candidate sites with\n"
       "  their yearly and opening cost and CO2 (docs/siting.md); every subset of at\n"

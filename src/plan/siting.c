@@ -91,19 +91,36 @@ int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t sc
 {
     memset(c, 0, sizeof *c);
     memset(p, 0, sizeof *p);
-    json_error_t je;
+    json_error_t je, se;
     json_t *root = json_loadb(text, len, 0, &je);
-    json_t *scn = json_loadb(scenario, scenario_len, 0, &je);
+    json_t *scn = json_loadb(scenario, scenario_len, 0, &se);
     json_t *sites = scn ? json_object_get(scn, "sites") : NULL;
     if (!json_is_array(sites)) {
-        mb_problems_add(p, "", "the scenario is not valid JSON with a list of sites");
+        mb_problems_add(p, "scenario", "is not valid JSON with a list of sites");
         goto out;
     }
     if (!json_is_object(root)) {
-        mb_problems_add(p, "", "is not valid JSON (an object with \"format\" and "
-                        "\"candidates\")");
+        if (root)
+            mb_problems_add(p, "candidates file", "must be an object with \"format\" and "
+                            "\"candidates\"");
+        else
+            mb_problems_add(p, "candidates file", "is not valid JSON: line %d, column %d: %.80s",
+                            je.line, je.column, je.text);
         goto out;
     }
+    /* A file may carry a note for its readers; nothing else unknown. */
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        (void)val;
+        if (strcmp(key, "format") != 0 && strcmp(key, "candidates") != 0 &&
+            strcmp(key, "note") != 0)
+            mb_problems_add(p, key, "unknown field");
+    }
+    if (json_object_get(root, "note") && !json_is_string(json_object_get(root, "note")))
+        mb_problems_add(p, "note", "must be text");
+    const char *note = json_string_value(json_object_get(root, "note"));
+    mb_text_copy(c->note, sizeof c->note, note ? note : "");
     const char *format = json_string_value(json_object_get(root, "format"));
     if (!format || strcmp(format, "massebank-candidates/1") != 0)
         mb_problems_add(p, "format", "must be \"massebank-candidates/1\"");
@@ -125,7 +142,17 @@ int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t sc
             continue;
         }
         struct mb_candidate *x = &c->items[c->n++];
+        x->index = i;
         const char *id = json_string_value(json_object_get(e, "id"));
+        bool plain = id && id[0] && strlen(id) < sizeof x->id;
+        for (const char *q = id; plain && *q; q++)
+            plain = (unsigned char)*q >= 0x20 && *q != 0x7f;
+        if (id && !plain) {
+            snprintf(path, sizeof path, "candidates[%zu].id", i);
+            mb_problems_add(p, path, "must be 1 to %zu characters, no control characters",
+                            sizeof x->id - 1);
+            id = NULL;
+        }
         const char *kind = json_string_value(json_object_get(e, "kind"));
         mb_text_copy(x->id, sizeof x->id, id ? id : "");
         mb_text_copy(x->kind, sizeof x->kind, kind ? kind : "");
@@ -140,7 +167,8 @@ int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t sc
         for (size_t k = 0; id && k + 1 < c->n; k++)
             if (strcmp(c->items[k].id, id) == 0) {
                 snprintf(path, sizeof path, "candidates[%zu].id", i);
-                mb_problems_add(p, path, "'%.60s' is candidates[%zu] too", id, k);
+                mb_problems_add(p, path, "'%.60s' is candidates[%zu] too", id,
+                                c->items[k].index);
             }
         x->nok_per_year = number(p, e, "nok_per_year", i, true);
         x->opening_nok = number(p, e, "opening_nok", i, false);
@@ -336,16 +364,25 @@ int mb_siting_without(const char *scenario, size_t len, const char *const *ids, 
     for (size_t k = 0; k < n; k++) {
         bool found = false;
         for (size_t i = json_array_size(sites); i-- > 0;) {
-            const char *id = json_string_value(json_object_get(json_array_get(sites, i), "id"));
+            json_t *site = json_array_get(sites, i);
+            const char *id = json_string_value(json_object_get(site, "id"));
+            const char *kind = json_string_value(json_object_get(site, "kind"));
             if (id && strcmp(id, ids[k]) == 0) {
+                if (!kind || (strcmp(kind, "storage") != 0 && strcmp(kind, "plant") != 0)) {
+                    int rc = mb_error_set(err, MB_EINVAL, "without", "'%.60s' is not a storage "
+                                          "site or plant: only those are taken out, to be "
+                                          "given as candidates", ids[k]);
+                    json_decref(root);
+                    return rc;
+                }
                 json_array_remove(sites, i);
                 found = true;
             }
         }
         if (!found) {
             json_decref(root);
-            return mb_error_set(err, MB_EINVAL, "without", "the scenario has no site '%.60s'",
-                                ids[k]);
+            return mb_error_set(err, MB_EINVAL, "without", "the scenario has no site '%.60s' "
+                                "(or it is given twice)", ids[k]);
         }
     }
     *out = json_dumps(root, JSON_COMPACT);
@@ -401,6 +438,27 @@ int mb_siting_evaluate(const char *scenario, size_t scenario_len,
     json_decref(root);
     if (rc)
         mb_siting_release(out);
+    return rc;
+}
+
+int mb_siting_plan_value(const char *scenario, size_t len, double *value,
+                         struct mb_totals *totals, struct mb_error *err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(scenario, len, 0, &je);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return mb_error_set(err, MB_EINVAL, "scenario", "is not valid JSON");
+    }
+    struct mb_candidates none = { 0 };
+    struct solved v;
+    double years, price;
+    int rc = solve(root, &none, 0, &v, &years, &price, err);
+    json_decref(root);
+    if (!rc) {
+        *value = v.plan_value;
+        *totals = v.totals;
+    }
     return rc;
 }
 

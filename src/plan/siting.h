@@ -25,6 +25,7 @@
 #define MB_SITING_MAX_SUBSETS 4096
 
 struct mb_candidate {
+    size_t index;             /* its place in the file's list */
     char id[64];
     char kind[16];            /* "storage" or "plant" */
     double nok_per_year;      /* having it open: rent, staff, upkeep */
@@ -36,6 +37,7 @@ struct mb_candidate {
 struct mb_candidates {
     struct mb_candidate *items;
     size_t n;
+    char note[512];           /* the file's note for its readers, if any */
 };
 
 /* Read a candidates file ({"format": "massebank-candidates/1",
@@ -68,6 +70,12 @@ struct mb_siting {
  * "without") naming an id the scenario does not have. */
 int mb_siting_without(const char *scenario, size_t len, const char *const *ids, size_t n,
                       char **out, size_t *out_len, struct mb_error *err);
+
+/* The value of a scenario as it is (its plan's cost with CO2 at its
+ * price) and its figures: to compare a choice with a scenario's own
+ * proposal. */
+int mb_siting_plan_value(const char *scenario, size_t len, double *value,
+                         struct mb_totals *totals, struct mb_error *err);
 
 /* Solve: every subset of at most max_open candidates (1 <= max_open <= n).
  * MB_EINVAL (field "max") for k out of range or too many subsets. */

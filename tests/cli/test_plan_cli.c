@@ -281,8 +281,9 @@ Test(plan_cli, site_names_where_a_storage_pays)
     /* The MIP (the default) says the same, with its gap. */
     r = run("site", in, "--candidates", cands, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strstr(r.out, "lager-midt               storage  yes                 0.928"),
+    cr_assert(strstr(r.out, "lager-midt               storage  yes             0.928"),
               "%s", r.out);
+    cr_assert(strstr(r.out, "  money: the plan (MNOK)"), "money apart from CO2: %s", r.out);
     cr_assert(strstr(r.out, "chosen by a mixed-integer program (Cbc), gap proven 0 %"), "%s",
               r.out);
     run_free(&r);
@@ -338,12 +339,21 @@ Test(plan_cli, site_on_the_demo_names_the_plant_in_melhus)
                               "mellomlager-trondheim", "--without", "mellomlager-stjordal",
                               "--without", "knuseverk-melhus", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(strstr(r.out, "knuseverk-melhus         plant    yes               457.660"),
+    cr_assert(strstr(r.out, "knuseverk-melhus         plant    yes           457.660"),
               "%s", r.out);
     cr_assert(strstr(r.out, "gap proven 0 %"), "%s", r.out);
+    /* The sites taken out are named, and the scenario as given compared. */
+    cr_assert(strstr(r.out, "Taken out of the scenario, to be candidates: mellomlager-trondheim"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "against the scenario as given"), "%s", r.out);
+    cr_assert(strstr(r.out, "placeholders for a planner's own"), "the file's note: %s", r.out);
     run_free(&r);
     r = run("site", in, "--candidates", cands, "--without", "no-such-site", NULL);
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "without: the scenario has no site 'no-such-site'"), "%s", r.err);
+    run_free(&r);
+    r = run("site", in, "--candidates", cands, "--without", "deponi-1", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "without: 'deponi-1' is not a storage site or plant"), "%s", r.err);
     run_free(&r);
 }

@@ -184,7 +184,14 @@ Test(siting, bad_candidates_are_refused_with_the_field_named)
             "must be a list of 1 to");
     refused("{\"format\": \"x\", \"candidates\": [" NEAR OWN("1", "0", "0") "]}", "format",
             "massebank-candidates/1");
-    refused("[1, 2", "", "is not valid JSON");
+    refused("[1, 2", "candidates file", "is not valid JSON: line 1");
+    refused("{\"format\": \"massebank-candidates/1\", \"extra\": 1, \"candidates\": [" NEAR
+            OWN("1", "0", "0") "]}", "extra", "unknown field");
+    /* Named by their place in the file, a non-object before them too. */
+    refused(FILE_OF("1, " NEAR OWN("1", "0", "0") ", " NEAR OWN("2", "0", "0")),
+            "candidates[2].id", "is candidates[1] too");
+    refused(FILE_OF(STORAGE("lager\\u001b[31m", "63.41") OWN("1", "0", "0")),
+            "candidates[0].id", "no control characters");
 }
 
 /* The mixed-integer program against every subset: random candidate
