@@ -37,6 +37,49 @@ static double number(struct mb_problems *p, json_t *o, const char *key, size_t i
     return json_is_number(v) && x >= 0 ? x : 0;
 }
 
+/* The kinds a region places: storage sites and plants. */
+static bool placed_kind(const char *kind)
+{
+    return kind && (strcmp(kind, "storage") == 0 || strcmp(kind, "plant") == 0);
+}
+
+/* The scenario (root) with the candidates in mask added to its sites,
+ * parsed into *s; MB_EINVAL with every problem in *q otherwise. */
+static int parse_with(json_t *root, const struct mb_candidates *c, uint64_t mask,
+                      struct mb_scenario *s, struct mb_problems *q)
+{
+    json_t *r = json_deep_copy(root);
+    json_t *sites = json_object_get(r, "sites");
+    for (size_t i = 0; i < c->n; i++)
+        if (mask >> i & 1)
+            json_array_append(sites, c->items[i].site);
+    char *text = json_dumps(r, JSON_COMPACT);
+    json_decref(r);
+    int rc = mb_scenario_parse(s, text, strlen(text), q);
+    free(text);
+    return rc;
+}
+
+int mb_siting_scenario(const char *scenario, size_t len, const struct mb_candidates *c,
+                       uint64_t mask, struct mb_scenario *s, struct mb_error *err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(scenario, len, 0, &je);
+    if (!json_is_array(root ? json_object_get(root, "sites") : NULL)) {
+        json_decref(root);
+        return mb_error_set(err, MB_EINVAL, "scenario", "is not valid JSON with a list of "
+                            "sites");
+    }
+    struct mb_problems q = { 0 };
+    int rc = parse_with(root, c, mask, s, &q);
+    json_decref(root);
+    if (rc)
+        rc = mb_error_set(err, MB_EINVAL, q.n ? q.items[0].path : "", "%s",
+                          q.n ? q.items[0].message : "the scenario with candidates is invalid");
+    mb_problems_release(&q);
+    return rc;
+}
+
 static bool scenario_has(json_t *sites, const char *id)
 {
     size_t i;
@@ -54,15 +97,9 @@ static bool scenario_has(json_t *sites, const char *id)
 static void check_sites(json_t *root, size_t base, const struct mb_candidates *c,
                         struct mb_problems *p)
 {
-    json_t *r = json_deep_copy(root);
-    json_t *sites = json_object_get(r, "sites");
-    for (size_t i = 0; i < c->n; i++)
-        json_array_append(sites, c->items[i].site);
-    char *text = json_dumps(r, JSON_COMPACT);
-    json_decref(r);
     struct mb_scenario s;
     struct mb_problems q = { 0 };
-    if (mb_scenario_parse(&s, text, strlen(text), &q) == 0) {
+    if (parse_with(root, c, ((uint64_t)1 << c->n) - 1, &s, &q) == 0) { /* n <= 60 */
         mb_scenario_release(&s);
     } else {
         /* Each problem as the scenario named it (its words kept for the
@@ -83,7 +120,6 @@ static void check_sites(json_t *root, size_t base, const struct mb_candidates *c
         }
     }
     mb_problems_release(&q);
-    free(text);
 }
 
 int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t scenario_len,
@@ -156,7 +192,7 @@ int mb_candidates_parse(struct mb_candidates *c, const char *scenario, size_t sc
         const char *kind = json_string_value(json_object_get(e, "kind"));
         mb_text_copy(x->id, sizeof x->id, id ? id : "");
         mb_text_copy(x->kind, sizeof x->kind, kind ? kind : "");
-        if (!kind || (strcmp(kind, "storage") != 0 && strcmp(kind, "plant") != 0)) {
+        if (!placed_kind(kind)) {
             snprintf(path, sizeof path, "candidates[%zu].kind", i);
             mb_problems_add(p, path, "must be storage or plant: the sites a region places");
         }
@@ -210,17 +246,9 @@ struct solved {
 static int solve(json_t *root, const struct mb_candidates *c, uint64_t mask, struct solved *out,
                  double *years, double *co2_price, struct mb_error *err)
 {
-    json_t *r = json_deep_copy(root);
-    json_t *sites = json_object_get(r, "sites");
-    for (size_t i = 0; i < c->n; i++)
-        if (mask >> i & 1)
-            json_array_append(sites, c->items[i].site);
-    char *text = json_dumps(r, JSON_COMPACT);
-    json_decref(r);
     struct mb_scenario s;
     struct mb_problems q = { 0 };
-    int rc = mb_scenario_parse(&s, text, strlen(text), &q);
-    free(text);
+    int rc = parse_with(root, c, mask, &s, &q);
     if (rc) {
         rc = mb_error_set(err, MB_EINVAL, q.n ? q.items[0].path : "", "%s",
                           q.n ? q.items[0].message : "the scenario with candidates is invalid");
@@ -368,7 +396,7 @@ int mb_siting_without(const char *scenario, size_t len, const char *const *ids, 
             const char *id = json_string_value(json_object_get(site, "id"));
             const char *kind = json_string_value(json_object_get(site, "kind"));
             if (id && strcmp(id, ids[k]) == 0) {
-                if (!kind || (strcmp(kind, "storage") != 0 && strcmp(kind, "plant") != 0)) {
+                if (!placed_kind(kind)) {
                     int rc = mb_error_set(err, MB_EINVAL, "without", "'%.60s' is not a storage "
                                           "site or plant: only those are taken out, to be "
                                           "given as candidates", ids[k]);

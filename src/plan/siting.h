@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "plan/plan.h"
@@ -70,6 +71,11 @@ struct mb_siting {
  * "without") naming an id the scenario does not have. */
 int mb_siting_without(const char *scenario, size_t len, const char *const *ids, size_t n,
                       char **out, size_t *out_len, struct mb_error *err);
+
+/* The scenario with the candidates of bit mask `mask` added to its sites,
+ * parsed (the caller releases *s); MB_EINVAL naming the first problem. */
+int mb_siting_scenario(const char *scenario, size_t len, const struct mb_candidates *c,
+                       uint64_t mask, struct mb_scenario *s, struct mb_error *err);
 
 /* The value of a scenario as it is (its plan's cost with CO2 at its
  * price) and its figures: to compare a choice with a scenario's own

@@ -25,32 +25,6 @@
 #include "core/alloc.h"
 #include "plan/model.h"
 
-/* The scenario with every candidate in it, parsed. */
-static int with_all(const char *scenario, size_t len, const struct mb_candidates *c,
-                    struct mb_scenario *s, struct mb_error *err)
-{
-    json_error_t je;
-    json_t *root = json_loadb(scenario, len, 0, &je);
-    json_t *sites = root ? json_object_get(root, "sites") : NULL;
-    if (!json_is_array(sites)) {
-        json_decref(root);
-        return mb_error_set(err, MB_EINVAL, "scenario", "is not valid JSON with a list of "
-                            "sites");
-    }
-    for (size_t i = 0; i < c->n; i++)
-        json_array_append(sites, c->items[i].site);
-    char *text = json_dumps(root, JSON_COMPACT);
-    json_decref(root);
-    struct mb_problems q = { 0 };
-    int rc = mb_scenario_parse(s, text, strlen(text), &q);
-    free(text);
-    if (rc)
-        rc = mb_error_set(err, MB_EINVAL, q.n ? q.items[0].path : "", "%s",
-                          q.n ? q.items[0].message : "the scenario with candidates is invalid");
-    mb_problems_release(&q);
-    return rc;
-}
-
 int mb_siting_mip(const char *scenario, size_t scenario_len, const struct mb_candidates *c,
                   int max_open, double seconds, struct mb_siting *out, double *gap,
                   struct mb_error *err)
@@ -61,7 +35,7 @@ int mb_siting_mip(const char *scenario, size_t scenario_len, const struct mb_can
         return mb_error_set(err, MB_EINVAL, "max", "must be 1 to %zu, the number of "
                             "candidates", c->n);
     struct mb_scenario s;
-    int rc = with_all(scenario, scenario_len, c, &s, err);
+    int rc = mb_siting_scenario(scenario, scenario_len, c, ((uint64_t)1 << c->n) - 1, &s, err);
     if (rc)
         return rc;
     if (s.objective != MB_OBJECTIVE_COST) {
