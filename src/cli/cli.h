@@ -80,6 +80,7 @@ int cmd_refdata(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_site(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);

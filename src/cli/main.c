@@ -69,6 +69,11 @@ static const struct {
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },
+    { "whatif", cmd_whatif, "whatif SCENARIO.json [--changes N] [--seed S] [--check] [--json]",
+      "What-if planning, measured: the scenario is planned once and its basis kept;\n"
+      "  then N random changes (listings resized, moved, withdrawn, shifted, added;\n"
+      "  a landfill closing), one after the other, are planned warm from the last\n"
+      "  basis and, with --check, cold too, and the two optima compared." },
     { "audit", cmd_audit, "audit verify --db FILE [--head HEAD.json] [--key FILE]\n"
       "      [--public-key HEX] [--links-only]\n"
       "  massebank audit head --db FILE [--key FILE] [-o HEAD.json]",

@@ -219,3 +219,103 @@ char *mb_gen_scenario(const struct mb_gen_options *o)
     json_decref(root);
     return text;
 }
+
+/* A listing's window, as serial months; 0 if it has none. */
+static int listing_window(json_t *site, int *from, int *to)
+{
+    json_t *w = json_object_get(site, "window");
+    const char *a = json_string_value(json_object_get(w, "from"));
+    const char *b = json_string_value(json_object_get(w, "to"));
+    return a && b && mb_month_parse(a, from, "from", NULL) == 0 &&
+           mb_month_parse(b, to, "to", NULL) == 0;
+}
+
+int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n)
+{
+    json_t *sites = json_object_get(scenario, "sites");
+    size_t ns = json_array_size(sites), nl = 0, nf = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const char *k = json_string_value(json_object_get(json_array_get(sites, i), "kind"));
+        nl += k && (strcmp(k, "source") == 0 || strcmp(k, "need") == 0);
+        nf += k && strcmp(k, "landfill") == 0;
+    }
+    int h0, h1;
+    json_t *hz = json_object_get(scenario, "horizon");
+    const char *a = json_string_value(json_object_get(hz, "from"));
+    const char *b = json_string_value(json_object_get(hz, "to"));
+    if (nl == 0 || !a || !b || mb_month_parse(a, &h0, "from", NULL) ||
+        mb_month_parse(b, &h1, "to", NULL))
+        return MB_EINVAL;
+    /* The n-th listing (or landfill) in the file. */
+    int kind = (int)(uniform(rng) * (nf ? 6 : 5));
+    bool landfill = kind == 5;
+    size_t want = (size_t)(uniform(rng) * (double)(landfill ? nf : nl)), seen = 0, at = 0;
+    json_t *site = NULL;
+    for (size_t i = 0; i < ns && !site; i++) {
+        json_t *x = json_array_get(sites, i);
+        const char *k = json_string_value(json_object_get(x, "kind"));
+        bool match = k && (landfill ? strcmp(k, "landfill") == 0
+                                    : strcmp(k, "source") == 0 || strcmp(k, "need") == 0);
+        if (match && seen++ == want) {
+            site = x;
+            at = i;
+        }
+    }
+    const char *id = json_string_value(json_object_get(site, "id"));
+    char idc[64];
+    snprintf(idc, sizeof idc, "%s", id ? id : "?");
+    json_t *amount = json_object_get(site, "amount");
+    switch (kind) {
+    case 0: { /* resized */
+        double v = json_number_value(json_object_get(amount, "value"));
+        double nv = round(v * (0.5 + uniform(rng)));
+        json_object_set_new(amount, "value", json_real(nv > 1 ? nv : 1));
+        snprintf(what, n, "%s resized from %.0f to %.0f", idc, v, nv > 1 ? nv : 1);
+        break;
+    }
+    case 1: { /* moved */
+        double lat = json_number_value(json_object_get(site, "lat"));
+        double lon = json_number_value(json_object_get(site, "lon"));
+        json_object_set_new(site, "lat", json_real(lat + (uniform(rng) - 0.5) * 0.02));
+        json_object_set_new(site, "lon", json_real(lon + (uniform(rng) - 0.5) * 0.04));
+        snprintf(what, n, "%s moved about a kilometre", idc);
+        break;
+    }
+    case 2: /* withdrawn */
+        json_array_remove(sites, at);
+        snprintf(what, n, "%s withdrawn", idc);
+        break;
+    case 3: { /* window shifted a month, within the horizon */
+        int f, t;
+        if (!listing_window(site, &f, &t))
+            return MB_EINVAL;
+        int d = uniform(rng) < 0.5 ? -1 : 1;
+        if (f + d < h0 || t + d > h1)
+            d = -d;
+        if (f + d >= h0 && t + d <= h1)
+            json_object_set_new(site, "window", window(f + d, t + d));
+        snprintf(what, n, "%s window shifted by %d month", idc, d);
+        break;
+    }
+    case 4: { /* a new listing beside it */
+        json_t *copy = json_deep_copy(site);
+        char nid[80];
+        snprintf(nid, sizeof nid, "%s-new%u", idc, (unsigned)(mb_splitmix_next(rng) % 100000));
+        json_object_set_new(copy, "id", json_string(nid));
+        double lat = json_number_value(json_object_get(copy, "lat"));
+        json_object_set_new(copy, "lat", json_real(lat + 0.01));
+        json_array_append_new(sites, copy);
+        snprintf(what, n, "%s listed beside %s", nid, idc);
+        break;
+    }
+    default: { /* a landfill closes from a month of the horizon */
+        int close = h0 + (int)(uniform(rng) * (h1 - h0 + 1));
+        json_object_set_new(site, "window", window(h0, close > h0 ? close - 1 : h0));
+        char m[8];
+        mb_month_format(close, m);
+        snprintf(what, n, "landfill %s closes from %s", idc, m);
+        break;
+    }
+    }
+    return 0;
+}

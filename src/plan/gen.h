@@ -11,6 +11,8 @@
 #define MB_PLAN_GEN_H
 
 #include <stdbool.h>
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -30,5 +32,14 @@ int mb_gen_preset(const char *name, struct mb_gen_options *o, struct mb_error *e
 
 /* Generate a scenario as JSON text (caller frees). */
 char *mb_gen_scenario(const struct mb_gen_options *o);
+
+/* One random change to a scenario, as a planner's what-if or the market's
+ * next event (whatif.h): a listing resized, moved about a kilometre,
+ * withdrawn, its window shifted by a month, a new listing beside an old
+ * one, or a landfill closing from a month of the horizon. `scenario` (a
+ * parsed scenario document, changed in place) must have been generated
+ * or be valid; `what` (n bytes) says what changed, in English. Returns 0,
+ * or MB_EINVAL if the scenario has no listing to change. */
+int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n);
 
 #endif

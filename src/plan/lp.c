@@ -50,6 +50,29 @@ void mb_lp_release(struct mb_lp *lp)
     memset(lp, 0, sizeof *lp);
 }
 
+void mb_lp_reserve(struct mb_lp *lp, size_t rows, size_t cols, size_t nnz)
+{
+    if (rows > lp->cap_rows) {
+        lp->cap_rows = rows;
+        lp->rowlb = mb_xrealloc(lp->rowlb, lp->cap_rows * sizeof *lp->rowlb);
+        lp->rowub = mb_xrealloc(lp->rowub, lp->cap_rows * sizeof *lp->rowub);
+        lp->block = mb_xrealloc(lp->block, lp->cap_rows * sizeof *lp->block);
+    }
+    if (cols + 2 > lp->cap_cols) {
+        lp->cap_cols = cols + 2;
+        lp->obj = mb_xrealloc(lp->obj, lp->cap_cols * sizeof *lp->obj);
+        lp->collb = mb_xrealloc(lp->collb, lp->cap_cols * sizeof *lp->collb);
+        lp->colub = mb_xrealloc(lp->colub, lp->cap_cols * sizeof *lp->colub);
+        lp->start = mb_xrealloc(lp->start, lp->cap_cols * sizeof *lp->start);
+        lp->pinned = mb_xrealloc(lp->pinned, lp->cap_cols * sizeof *lp->pinned);
+    }
+    if (nnz > lp->cap_nnz) {
+        lp->cap_nnz = nnz;
+        lp->index = mb_xrealloc(lp->index, lp->cap_nnz * sizeof *lp->index);
+        lp->value = mb_xrealloc(lp->value, lp->cap_nnz * sizeof *lp->value);
+    }
+}
+
 int mb_lp_add_row(struct mb_lp *lp, double lb, double ub)
 {
     if (lp->nrows + 1 > lp->cap_rows) {
@@ -661,6 +684,30 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
     int rc = solve_core(lp, pricing, dom, warm, pg, last, res, NULL, err);
     res->iterations += block_iterations;
     free(warm);
+    free(dom);
+    res->seconds = mb_clock_seconds() - t0;
+    return rc;
+}
+
+int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
+                      const struct mb_lp_progress *pg, struct mb_lp_result *res,
+                      unsigned char **basis, struct mb_error *err)
+{
+    double t0 = mb_clock_seconds(), last = t0;
+    unsigned char *dom = dominated(lp), *start = NULL;
+    int block_iterations = 0;
+    if (!warm) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        int nthreads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+        int levels[2] = { lp->group, 1 };
+        start = lp->group > 1 ? block_start(lp, dom, levels, 2, nthreads, &block_iterations)
+                              : block_start(lp, dom, levels + 1, 1, nthreads, &block_iterations);
+        warm = start;
+    }
+    int rc = solve_core(lp, true, dom, warm, pg, &last, res, basis, err);
+    res->iterations += block_iterations;
+    res->components = 1;
+    free(start);
     free(dom);
     res->seconds = mb_clock_seconds() - t0;
     return rc;

@@ -31,6 +31,11 @@ struct mb_lp {
 void mb_lp_init(struct mb_lp *lp);
 void mb_lp_release(struct mb_lp *lp);
 
+/* Make room for at least this many rows, columns and nonzeros at once
+ * (a model about to be built again at much the same size grows without
+ * copying). */
+void mb_lp_reserve(struct mb_lp *lp, size_t rows, size_t cols, size_t nnz);
+
 /* Add a row lb <= a.x <= ub; returns its index. */
 int mb_lp_add_row(struct mb_lp *lp, double lb, double ub);
 
@@ -88,6 +93,18 @@ struct mb_lp_progress {
 int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing pricing,
                 const struct mb_lp_progress *progress, struct mb_lp_result *res,
                 struct mb_error *err);
+
+/* The whole LP by column generation, warm-started from a basis: warm
+ * holds ncols column then nrows row statuses in Clp's codes (0 free, 1
+ * basic, 2 at upper, 3 at lower), as *basis gives them back. It need not
+ * be a basis of this LP (what-if planning maps the basis of a neighbouring
+ * LP onto it, whatif.h): Clp repairs it, and the answer is this LP's
+ * optimum whatever the start. warm NULL: a cold start, as mb_lp_solve's
+ * for one part. *basis (may be NULL) receives the final basis, caller
+ * frees. Errors as mb_lp_solve's. */
+int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
+                      const struct mb_lp_progress *progress, struct mb_lp_result *res,
+                      unsigned char **basis, struct mb_error *err);
 
 /* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
  * they fill a buffer of 64 bytes. */

@@ -526,11 +526,26 @@ static void make_slack_and_stock(struct build *b)
 int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
                    struct mb_error *err)
 {
+    return mb_model_build_sized(m, s, NULL, err);
+}
+
+int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
+                         const struct mb_lp *hint, struct mb_error *err)
+{
     (void)err;
     memset(m, 0, sizeof *m);
     m->s = s;
     mb_lp_init(&m->lp);
     mb_lp_set_group(&m->lp, 12);
+    if (hint) {
+        /* a little more than last time: a change may add a listing */
+        size_t r = hint->nrows + hint->nrows / 64 + 64, c = hint->ncols + hint->ncols / 64 + 64;
+        mb_lp_reserve(&m->lp, r, c, hint->nnz + hint->nnz / 64 + 256);
+        m->rows = mb_xmalloc(r * sizeof *m->rows);
+        m->cap_rows = r;
+        m->cols = mb_xmalloc(c * sizeof *m->cols);
+        m->cap_cols = c;
+    }
     struct build b = { .m = m, .s = s };
     b.T = m->T = mb_scenario_months(s);
     b.y0 = mb_month_year(s->from);

@@ -63,6 +63,12 @@ struct mb_model {
 /* Build the model of a validated scenario. The caller releases it. */
 int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
                    struct mb_error *err);
+
+/* The same, with room made first for a model of about `hint`'s size (its
+ * rows, columns and nonzeros; may be NULL): a region built again after a
+ * small change (whatif.h) then grows without copying. */
+int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
+                         const struct mb_lp *hint, struct mb_error *err);
 void mb_model_release(struct mb_model *m);
 
 /* Cost of moving one tonne of `material` from site a to site b: road km,

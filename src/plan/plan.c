@@ -94,7 +94,13 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
                                        sizeof *plan->baseline_months);
     double t0 = mb_clock_seconds();
     struct mb_model m;
-    int rc = mb_model_build(&m, s, err);
+    struct mb_lp hint = { 0 };
+    if (opt && opt->whatif && opt->whatif->solves) {
+        hint.nrows = opt->whatif->rows;
+        hint.ncols = opt->whatif->cols;
+        hint.nnz = opt->whatif->nnz;
+    }
+    int rc = mb_model_build_sized(&m, s, hint.ncols ? &hint : NULL, err);
     if (rc)
         goto fail;
     plan->rows = m.lp.nrows;
@@ -118,8 +124,18 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     say(opt, "solving with Clp...");
     struct mb_lp_result res;
     struct mb_lp_progress pg = { opt ? opt->progress : NULL, opt ? opt->progress_ctx : NULL };
-    rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO, &pg,
-                     &res, err);
+    if (opt && opt->whatif) {
+        unsigned char *warm = mb_whatif_start(opt->whatif, &m, &plan->warm_matched);
+        unsigned char *basis = NULL;
+        rc = mb_lp_solve_basis(&m.lp, warm, &pg, &res, &basis, err);
+        free(warm);
+        if (rc == 0)
+            mb_whatif_keep(opt->whatif, &m, basis);
+        free(basis);
+    } else {
+        rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO, &pg,
+                         &res, err);
+    }
     if (rc)
         goto fail_model;
     plan->solve_seconds = res.seconds;

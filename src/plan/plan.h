@@ -19,6 +19,7 @@
 #include "plan/scenario.h"
 #include "plan/tradeoff.h"
 #include "plan/uncertainty.h"
+#include "plan/whatif.h"
 
 struct mb_totals {
     double objective;  /* cost_nok + co2 price x co2 (t) */
@@ -79,6 +80,7 @@ struct mb_plan {
     double build_seconds, solve_seconds;
     int iterations;
     int components;  /* independent parts of the LP */
+    size_t warm_matched; /* what-if: rows and columns whose status was kept, 0 cold */
 };
 
 /* Options for planning. */
@@ -91,6 +93,10 @@ struct mb_plan_options {
     int pricing;        /* enum mb_pricing: 0 auto, 1 never, 2 always */
     int draws;          /* Monte Carlo draws for the ranges; 0: the default, <0: none */
     unsigned long long seed; /* of the draws; 0: the default (runs repeat) */
+    /* What-if planning (whatif.h): if set, the solve starts from the basis
+     * this state keeps (cold while it keeps none) and leaves its own final
+     * basis there for the next plan. */
+    struct mb_whatif *whatif;
 };
 
 /* Plan a scenario: build the model, solve it exactly, compute the baseline

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,40 @@ Test(plan_cli, write_lp_and_dimacs_never_half_write)
     free(keep);
     free(out);
     free(in);
+}
+
+/* `massebank whatif`: a generated region changed at random, each change
+ * planned warm and cold, the optima the same; its JSON says so too; bad
+ * arguments are usage errors and a missing file is named. */
+Test(plan_cli, whatif_warm_equals_cold)
+{
+    char in[4096];
+    snprintf(in, sizeof in, "%s/small.json", tmpdir());
+    struct run_result r = run("gen", "--preset", "small", "--seed", "4", "-o", in, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = run("whatif", in, "--changes", "12", "--seed", "9", "--check", "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    cr_assert_eq(json_array_size(json_object_get(j, "steps")), 12);
+    cr_assert(json_is_true(json_object_get(j, "checked")));
+    cr_assert_leq(json_number_value(json_object_get(j, "max_difference")), 1e-7, "%s", r.out);
+    cr_assert_gt(json_number_value(json_object_get(j, "median_cold_s")), 0);
+    json_decref(j);
+    run_free(&r);
+    r = run("whatif", in, "--changes", "2", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "median over 2 changes: model built in"), "%s", r.out);
+    run_free(&r);
+    r = run("whatif", in, "--changes", "0", NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--changes"), "%s", r.err);
+    run_free(&r);
+    r = run("whatif", "/nonexistent/x.json", NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "/nonexistent/x.json"), "%s", r.err);
+    run_free(&r);
 }
 
 /* `massebank site`: the storage between the dig and the road opens, the

@@ -1,0 +1,178 @@
+/*
+ * whatif.c - the kept basis of a region's last plan, by name (whatif.h).
+ *
+ * Only statuses that differ from a cold start's are kept: basic columns,
+ * columns at their upper bound, and rows whose slack is not basic; a name
+ * not found means the cold start's status. Names are 64-bit hashes of
+ * what a row or column is; two names that collide give a worse start, not
+ * a wrong answer.
+ */
+#include "plan/whatif.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "plan/model.h"
+
+/* Clp's status codes, as in lp.c. */
+enum { ST_FREE = 0, ST_BASIC = 1, ST_UPPER = 2, ST_LOWER = 3 };
+
+void mb_whatif_init(struct mb_whatif *w)
+{
+    memset(w, 0, sizeof *w);
+}
+
+void mb_whatif_release(struct mb_whatif *w)
+{
+    if (!w)
+        return;
+    free(w->keys);
+    free(w->status);
+    memset(w, 0, sizeof *w);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+static uint64_t mix_text(uint64_t h, const char *s)
+{
+    uint64_t f = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (; *s; s++) {
+        f ^= (unsigned char)*s;
+        f *= 0x100000001b3ULL;
+    }
+    return mix(h, f);
+}
+
+static uint64_t nonzero(uint64_t h)
+{
+    return h ? h : 1;
+}
+
+static uint64_t comm_key(const struct mb_model *m, uint64_t h, int32_t c)
+{
+    if (c < 0 || (size_t)c >= m->ncomm)
+        return mix(h, 0xffff);
+    return mix(mix(h, (uint64_t)m->comm[c].material + 1), (uint64_t)m->comm[c].cls + 1);
+}
+
+/* A column by what it is; the horizon's first month is in every name, so
+ * months are only matched within the same horizon. */
+static uint64_t col_key(const struct mb_model *m, const uint64_t *site, size_t j)
+{
+    const struct mb_col_info *c = &m->cols[j];
+    uint64_t h = mix(0x636f6cULL, (uint64_t)c->kind + 1);
+    h = mix(h, site[c->from]);
+    h = mix(h, site[c->to]);
+    h = mix(h, (uint64_t)(uint32_t)c->t);
+    h = mix(h, (uint64_t)(uint32_t)m->s->from);
+    return nonzero(comm_key(m, h, c->commodity));
+}
+
+static uint64_t row_key(const struct mb_model *m, const uint64_t *site, size_t i)
+{
+    const struct mb_row_info *r = &m->rows[i];
+    uint64_t h = mix(0x726f77ULL, (uint64_t)r->kind + 1);
+    h = mix(h, site[r->site]);
+    h = mix(h, (uint64_t)(uint32_t)r->t);
+    h = mix(h, (uint64_t)(uint32_t)m->s->from);
+    return nonzero(comm_key(m, h, r->commodity));
+}
+
+/* Each site's id, hashed once; caller frees. */
+static uint64_t *site_keys(const struct mb_model *m)
+{
+    uint64_t *k = mb_xmalloc((m->s->nsites + 1) * sizeof *k);
+    for (size_t i = 0; i < m->s->nsites; i++)
+        k[i] = mix_text(0, m->s->sites[i].id);
+    return k;
+}
+
+static unsigned char col_default(const struct mb_lp *lp, size_t j)
+{
+    return isfinite(lp->collb[j]) ? ST_LOWER : isfinite(lp->colub[j]) ? ST_UPPER : ST_FREE;
+}
+
+static size_t slot(const struct mb_whatif *w, uint64_t key)
+{
+    size_t mask = w->cap - 1, k = (size_t)(key ^ (key >> 32)) & mask;
+    while (w->keys[k] && w->keys[k] != key)
+        k = (k + 1) & mask;
+    return k;
+}
+
+unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model *m,
+                               size_t *matched)
+{
+    if (matched)
+        *matched = 0;
+    if (!w || w->n == 0)
+        return NULL;
+    const struct mb_lp *lp = &m->lp;
+    size_t nc = lp->ncols, nr = lp->nrows, found = 0;
+    unsigned char *st = mb_xmalloc(nc + nr + 1);
+    uint64_t *site = site_keys(m);
+    for (size_t j = 0; j < nc; j++) {
+        size_t k = slot(w, col_key(m, site, j));
+        st[j] = w->keys[k] ? w->status[k] : col_default(lp, j);
+        found += w->keys[k] != 0;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        size_t k = slot(w, row_key(m, site, i));
+        st[nc + i] = w->keys[k] ? w->status[k] : ST_BASIC;
+        found += w->keys[k] != 0;
+    }
+    free(site);
+    if (matched)
+        *matched = found;
+    return st;
+}
+
+static void put(struct mb_whatif *w, uint64_t key, unsigned char status)
+{
+    size_t k = slot(w, key);
+    if (!w->keys[k])
+        w->n++;
+    w->keys[k] = key;
+    w->status[k] = status;
+}
+
+void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis)
+{
+    const struct mb_lp *lp = &m->lp;
+    size_t nc = lp->ncols, nr = lp->nrows, n = 0;
+    for (size_t j = 0; j < nc; j++)
+        n += basis[j] != col_default(lp, j);
+    for (size_t i = 0; i < nr; i++)
+        n += basis[nc + i] != ST_BASIC;
+    size_t cap = 16;
+    while (cap < 2 * n + 16)
+        cap *= 2;
+    free(w->keys);
+    free(w->status);
+    w->keys = mb_xcalloc(cap, sizeof *w->keys);
+    w->status = mb_xmalloc(cap);
+    w->cap = cap;
+    w->n = 0;
+    uint64_t *site = site_keys(m);
+    for (size_t j = 0; j < nc; j++)
+        if (basis[j] != col_default(lp, j))
+            put(w, col_key(m, site, j), basis[j]);
+    for (size_t i = 0; i < nr; i++)
+        if (basis[nc + i] != ST_BASIC)
+            put(w, row_key(m, site, i), basis[nc + i]);
+    free(site);
+    w->rows = nr;
+    w->cols = nc;
+    w->nnz = lp->nnz;
+    w->solves++;
+}

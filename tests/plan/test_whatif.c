@@ -1,0 +1,141 @@
+/*
+ * test_whatif.c - what-if planning (plan/whatif.h): a region planned
+ * once, then changed at random one listing at a time (resized, moved,
+ * withdrawn, shifted, added beside another, a landfill closing), each
+ * change planned warm from the kept basis and cold from nothing; the two
+ * optima must agree to 1e-7. The warm plans must really start warm: most
+ * rows and columns are found by name.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "plan/gen.h"
+#include "plan/plan.h"
+#include "plan/whatif.h"
+
+static int plan_doc(json_t *doc, struct mb_whatif *w, struct mb_plan *plan)
+{
+    char *text = mb_xjson_dumps(doc, JSON_COMPACT);
+    struct mb_scenario s;
+    struct mb_problems probs;
+    int rc = mb_scenario_parse(&s, text, strlen(text), &probs);
+    if (rc)
+        cr_log_error("scenario refused: %s: %s", probs.n ? probs.items[0].path : "",
+                     probs.n ? probs.items[0].message : "");
+    mb_problems_release(&probs);
+    free(text);
+    if (rc)
+        return rc;
+    struct mb_plan_options opt = { 0 };
+    opt.draws = -1;
+    opt.whatif = w;
+    struct mb_error err;
+    mb_error_clear(&err);
+    rc = mb_plan_run(&s, &opt, plan, &err);
+    if (rc)
+        cr_log_error("plan failed: %s: %s", err.field, err.message);
+    mb_scenario_release(&s);
+    return rc;
+}
+
+/* n random changes to the generated region, each planned warm and cold. */
+static void changes(const struct mb_gen_options *o, int n, uint64_t seed)
+{
+    char *text = mb_gen_scenario(o);
+    json_error_t jerr;
+    json_t *doc = json_loads(text, 0, &jerr);
+    free(text);
+    cr_assert_not_null(doc);
+    struct mb_whatif w;
+    mb_whatif_init(&w);
+    struct mb_plan p;
+    cr_assert_eq(plan_doc(doc, &w, &p), 0);
+    cr_assert_eq(p.warm_matched, 0, "the first plan starts cold");
+    mb_plan_release(&p);
+    cr_assert_gt(w.n, 0, "the basis is kept");
+    uint64_t rng = seed;
+    int kinds[6] = { 0 };
+    size_t matched = 0, rows = 0;
+    for (int k = 0; k < n; k++) {
+        char what[160];
+        cr_assert_eq(mb_gen_change(doc, &rng, what, sizeof what), 0);
+        kinds[strstr(what, "resized") ? 0 : strstr(what, "moved") ? 1
+              : strstr(what, "withdrawn") ? 2 : strstr(what, "shifted") ? 3
+              : strstr(what, "beside") ? 4 : 5]++;
+        struct mb_plan warm, cold;
+        cr_assert_eq(plan_doc(doc, &w, &warm), 0, "change %d: %s", k + 1, what);
+        cr_assert_eq(plan_doc(doc, NULL, &cold), 0, "change %d: %s", k + 1, what);
+        double a = warm.solver_objective, b = cold.solver_objective;
+        cr_assert_leq(fabs(a - b), 1e-7 * fmax(1.0, fabs(b)),
+                      "change %d (%s): warm %.10g, cold %.10g", k + 1, what, a, b);
+        cr_assert_leq(fabs(warm.totals.landfill_t - cold.totals.landfill_t) +
+                          fabs(warm.totals.unplaced_t - cold.totals.unplaced_t),
+                      1e-4 * fmax(1.0, cold.totals.landfill_t) + 1e-3,
+                      "change %d (%s): landfill %.3f vs %.3f", k + 1, what,
+                      warm.totals.landfill_t, cold.totals.landfill_t);
+        matched += warm.warm_matched;
+        rows += warm.rows;
+        mb_plan_release(&warm);
+        mb_plan_release(&cold);
+    }
+    for (int k = 0; k < 6; k++)
+        cr_assert_gt(kinds[k], 0, "every kind of change is drawn (kind %d)", k);
+    /* Kept statuses are the basic columns, those at an upper bound and the
+     * rows whose slack is not basic: about a row's worth per row. */
+    cr_assert_gt(matched, rows / 2, "the warm plans found %zu of about %zu statuses by name",
+                 matched, rows);
+    json_decref(doc);
+    mb_whatif_release(&w);
+}
+
+Test(whatif, hundred_changes_small_region, .timeout = 600)
+{
+    struct mb_gen_options o;
+    cr_assert_eq(mb_gen_preset("small", &o, NULL), 0);
+    o.seed = 7;
+    changes(&o, 100, 11);
+}
+
+/* 400 listings over two years (about 11,000 columns): the warm path
+ * prices columns into a working set from the kept basis, the cold one
+ * hands Clp's dual simplex the whole LP: two ways to the same optimum. */
+Test(whatif, hundred_changes_with_pricing, .timeout = 900)
+{
+    struct mb_gen_options o;
+    cr_assert_eq(mb_gen_preset("small", &o, NULL), 0);
+    o.seed = 3;
+    o.listings = 400;
+    o.months = 24;
+    changes(&o, 100, 5);
+}
+
+/* A basis from another region is only a poor start, never a wrong answer. */
+Test(whatif, unrelated_basis_still_exact)
+{
+    struct mb_gen_options o;
+    cr_assert_eq(mb_gen_preset("small", &o, NULL), 0);
+    o.seed = 1;
+    char *a = mb_gen_scenario(&o);
+    o.seed = 2;
+    char *b = mb_gen_scenario(&o);
+    json_t *da = json_loads(a, 0, NULL), *db = json_loads(b, 0, NULL);
+    free(a);
+    free(b);
+    struct mb_whatif w;
+    mb_whatif_init(&w);
+    struct mb_plan p, warm, cold;
+    cr_assert_eq(plan_doc(da, &w, &p), 0);
+    mb_plan_release(&p);
+    cr_assert_eq(plan_doc(db, &w, &warm), 0);
+    cr_assert_eq(plan_doc(db, NULL, &cold), 0);
+    cr_assert_leq(fabs(warm.solver_objective - cold.solver_objective),
+                  1e-7 * fmax(1.0, fabs(cold.solver_objective)));
+    mb_plan_release(&warm);
+    mb_plan_release(&cold);
+    json_decref(da);
+    json_decref(db);
+    mb_whatif_release(&w);
+}
