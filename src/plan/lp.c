@@ -249,6 +249,15 @@ static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fm
     pg->fn(line, &w, pg->ctx);
 }
 
+/* Whether column j prices out at duals y. */
+static bool priced_in(const struct mb_lp *lp, size_t j, const double *y)
+{
+    double rc = lp->obj[j];
+    for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
+        rc -= lp->value[e] * y[lp->index[e]];
+    return rc < -PRICE_TOL * (1 + fabs(lp->obj[j]));
+}
+
 /* One LP with Clp. Without pricing, Clp's dual simplex gets every column.
  * With pricing, Clp works on a working set and the loop adds every column
  * that prices out until none does (dom, may be NULL, says which columns
@@ -256,12 +265,17 @@ static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fm
  * columns plus either the basic columns of warm (a basis: ncols column
  * then nrows row statuses, Clp's codes), re-optimised by Clp's primal
  * simplex, or, without warm, the cheapest few columns of every row, solved
- * by the dual simplex. status_out (may be NULL) receives the final basis
- * in the same layout, caller frees. */
+ * by the dual simplex. With y0 (what-if planning: warm is a neighbouring
+ * LP's basis and y0 its duals, mapped by name) the working set is leaner:
+ * the columns basic or at their upper bound in warm, the pinned slack
+ * columns (singletons, which keep it feasible) and every column that
+ * prices out at y0, so that a change seldom needs more pricing rounds.
+ * status_out (may be NULL) receives the final basis in the same layout,
+ * duals_out (may be NULL) the final duals (nrows); caller frees. */
 static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char *dom,
-                      const unsigned char *warm, const struct mb_lp_progress *pg,
-                      double *last, struct mb_lp_result *res, unsigned char **status_out,
-                      struct mb_error *err)
+                      const unsigned char *warm, const double *y0,
+                      const struct mb_lp_progress *pg, double *last, struct mb_lp_result *res,
+                      unsigned char **status_out, double **duals_out, struct mb_error *err)
 {
     memset(res, 0, sizeof *res);
     size_t nc = lp->ncols, nr = lp->nrows;
@@ -277,8 +291,11 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
     } else {
         unsigned char *in = mb_xcalloc(nc + 1, 1);
         for (size_t j = 0; j < nc; j++)
-            in[j] = !left_out(dom, j) && (is_pinned(lp, dom, j) ||
-                                          (warm && warm[j] == ST_BASIC));
+            in[j] = !left_out(dom, j) &&
+                    (y0 ? warm[j] == ST_BASIC || warm[j] == ST_UPPER ||
+                              (is_pinned(lp, dom, j) && lp->start[j + 1] - lp->start[j] == 1) ||
+                              priced_in(lp, j, y0)
+                        : is_pinned(lp, dom, j) || (warm && warm[j] == ST_BASIC));
         if (!warm)
             mark_cheapest(lp, dom, in);
         for (size_t j = 0; j < nc; j++)
@@ -328,12 +345,7 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
         const double *y = Clp_getRowPrice(m);
         npick = 0;
         for (size_t j = 0; j < nc; j++) {
-            if (slot_of[j] >= 0 || left_out(dom, j))
-                continue;
-            double rc = lp->obj[j];
-            for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
-                rc -= lp->value[e] * y[lp->index[e]];
-            if (rc < -PRICE_TOL * (1 + fabs(lp->obj[j])))
+            if (slot_of[j] < 0 && !left_out(dom, j) && priced_in(lp, j, y))
                 pick[npick++] = (int)j;
         }
         if (npick == 0)
@@ -353,7 +365,8 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
         free(slot_of);
         free(col_of);
         int it = res->iterations;
-        int rc = solve_core(lp, pricing, dom, NULL, pg, last, res, status_out, err);
+        int rc = solve_core(lp, pricing, dom, NULL, NULL, pg, last, res, status_out, duals_out,
+                            err);
         res->iterations += it;
         return rc;
     }
@@ -382,6 +395,10 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
         for (size_t i = 0; i < nr; i++)
             out[nc + i] = st[nwork + i] & 7;
         *status_out = out;
+    }
+    if (duals_out) {
+        *duals_out = mb_xmalloc((nr + 1) * sizeof **duals_out);
+        memcpy(*duals_out, Clp_getRowPrice(m), nr * sizeof **duals_out);
     }
     Clp_deleteModel(m);
     free(slot_of);
@@ -534,7 +551,7 @@ static void block_solve(struct blocks *bk, int g, int *rloc)
     struct mb_error err;
     unsigned char *st = NULL;
     /* A group that finds no optimum keeps its slack basis. */
-    if (solve_core(&sub, true, NULL, warm, NULL, NULL, &r, &st, &err) == 0) {
+    if (solve_core(&sub, true, NULL, warm, NULL, NULL, NULL, &r, &st, NULL, &err) == 0) {
         its += r.iterations;
         for (size_t k = 0; k < ncg; k++)
             bk->status[cols[k]] = st[k];
@@ -681,7 +698,7 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
         else
             warm = block_start(lp, dom, levels + 1, 1, nthreads, &block_iterations);
     }
-    int rc = solve_core(lp, pricing, dom, warm, pg, last, res, NULL, err);
+    int rc = solve_core(lp, pricing, dom, warm, NULL, pg, last, res, NULL, NULL, err);
     res->iterations += block_iterations;
     free(warm);
     free(dom);
@@ -690,8 +707,9 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
 }
 
 int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
-                      const struct mb_lp_progress *pg, struct mb_lp_result *res,
-                      unsigned char **basis, struct mb_error *err)
+                      const double *warm_duals, const struct mb_lp_progress *pg,
+                      struct mb_lp_result *res, unsigned char **basis, double **duals,
+                      struct mb_error *err)
 {
     double t0 = mb_clock_seconds(), last = t0;
     unsigned char *dom = dominated(lp), *start = NULL;
@@ -704,7 +722,8 @@ int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
                               : block_start(lp, dom, levels + 1, 1, nthreads, &block_iterations);
         warm = start;
     }
-    int rc = solve_core(lp, true, dom, warm, pg, &last, res, basis, err);
+    int rc = solve_core(lp, true, dom, warm, start ? NULL : warm_duals, pg, &last, res, basis,
+                        duals, err);
     res->iterations += block_iterations;
     res->components = 1;
     free(start);

@@ -99,12 +99,17 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing pricing,
  * basic, 2 at upper, 3 at lower), as *basis gives them back. It need not
  * be a basis of this LP (what-if planning maps the basis of a neighbouring
  * LP onto it, whatif.h): Clp repairs it, and the answer is this LP's
- * optimum whatever the start. warm NULL: a cold start, as mb_lp_solve's
- * for one part. *basis (may be NULL) receives the final basis, caller
- * frees. Errors as mb_lp_solve's. */
+ * optimum whatever the start. warm_duals (nrows, may be NULL; only with
+ * warm) are the neighbour's duals: the working set then starts from the
+ * columns that are basic or at an upper bound in warm, the slack columns,
+ * and the columns that price out at these duals. warm NULL: a cold start,
+ * as mb_lp_solve's for one part. *basis and *duals (each may be NULL)
+ * receive the final basis and duals, caller frees. Errors as
+ * mb_lp_solve's. */
 int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
-                      const struct mb_lp_progress *progress, struct mb_lp_result *res,
-                      unsigned char **basis, struct mb_error *err);
+                      const double *warm_duals, const struct mb_lp_progress *progress,
+                      struct mb_lp_result *res, unsigned char **basis, double **duals,
+                      struct mb_error *err);
 
 /* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
  * they fill a buffer of 64 bytes. */

@@ -125,13 +125,16 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     struct mb_lp_result res;
     struct mb_lp_progress pg = { opt ? opt->progress : NULL, opt ? opt->progress_ctx : NULL };
     if (opt && opt->whatif) {
-        unsigned char *warm = mb_whatif_start(opt->whatif, &m, &plan->warm_matched);
+        double *y0, *y = NULL;
+        unsigned char *warm = mb_whatif_start(opt->whatif, &m, &y0, &plan->warm_matched);
         unsigned char *basis = NULL;
-        rc = mb_lp_solve_basis(&m.lp, warm, &pg, &res, &basis, err);
+        rc = mb_lp_solve_basis(&m.lp, warm, y0, &pg, &res, &basis, &y, err);
         free(warm);
+        free(y0);
         if (rc == 0)
-            mb_whatif_keep(opt->whatif, &m, basis);
+            mb_whatif_keep(opt->whatif, &m, basis, y);
         free(basis);
+        free(y);
     } else {
         rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO, &pg,
                          &res, err);

@@ -1,9 +1,9 @@
 /*
  * whatif.c - the kept basis of a region's last plan, by name (whatif.h).
  *
- * Only statuses that differ from a cold start's are kept: basic columns,
- * columns at their upper bound, and rows whose slack is not basic; a name
- * not found means the cold start's status. Names are 64-bit hashes of
+ * Only column statuses that differ from a cold start's are kept (basic
+ * columns and those at their upper bound), and every row with its status
+ * and dual; a name not found means the cold start's status. Names are 64-bit hashes of
  * what a row or column is; two names that collide give a worse start, not
  * a wrong answer.
  */
@@ -30,6 +30,7 @@ void mb_whatif_release(struct mb_whatif *w)
         return;
     free(w->keys);
     free(w->status);
+    free(w->dual);
     memset(w, 0, sizeof *w);
 }
 
@@ -111,12 +112,14 @@ static size_t slot(const struct mb_whatif *w, uint64_t key)
 }
 
 unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model *m,
-                               size_t *matched)
+                               double **duals, size_t *matched)
 {
+    *duals = NULL;
     if (matched)
         *matched = 0;
     if (!w || w->n == 0)
         return NULL;
+    double *y = mb_xcalloc(m->lp.nrows + 1, sizeof *y);
     const struct mb_lp *lp = &m->lp;
     size_t nc = lp->ncols, nr = lp->nrows, found = 0;
     unsigned char *st = mb_xmalloc(nc + nr + 1);
@@ -129,47 +132,50 @@ unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model 
     for (size_t i = 0; i < nr; i++) {
         size_t k = slot(w, row_key(m, site, i));
         st[nc + i] = w->keys[k] ? w->status[k] : ST_BASIC;
+        y[i] = w->keys[k] ? w->dual[k] : 0;
         found += w->keys[k] != 0;
     }
     free(site);
     if (matched)
         *matched = found;
+    *duals = y;
     return st;
 }
 
-static void put(struct mb_whatif *w, uint64_t key, unsigned char status)
+static void put(struct mb_whatif *w, uint64_t key, unsigned char status, double dual)
 {
     size_t k = slot(w, key);
     if (!w->keys[k])
         w->n++;
     w->keys[k] = key;
     w->status[k] = status;
+    w->dual[k] = dual;
 }
 
-void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis)
+void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis,
+                    const double *duals)
 {
     const struct mb_lp *lp = &m->lp;
-    size_t nc = lp->ncols, nr = lp->nrows, n = 0;
+    size_t nc = lp->ncols, nr = lp->nrows, n = nr;
     for (size_t j = 0; j < nc; j++)
         n += basis[j] != col_default(lp, j);
-    for (size_t i = 0; i < nr; i++)
-        n += basis[nc + i] != ST_BASIC;
     size_t cap = 16;
     while (cap < 2 * n + 16)
         cap *= 2;
     free(w->keys);
     free(w->status);
+    free(w->dual);
     w->keys = mb_xcalloc(cap, sizeof *w->keys);
     w->status = mb_xmalloc(cap);
+    w->dual = mb_xmalloc(cap * sizeof *w->dual);
     w->cap = cap;
     w->n = 0;
     uint64_t *site = site_keys(m);
     for (size_t j = 0; j < nc; j++)
         if (basis[j] != col_default(lp, j))
-            put(w, col_key(m, site, j), basis[j]);
+            put(w, col_key(m, site, j), basis[j], 0);
     for (size_t i = 0; i < nr; i++)
-        if (basis[nc + i] != ST_BASIC)
-            put(w, row_key(m, site, i), basis[nc + i]);
+        put(w, row_key(m, site, i), basis[nc + i], duals[i]);
     free(site);
     w->rows = nr;
     w->cols = nc;

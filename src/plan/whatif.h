@@ -25,6 +25,7 @@ struct mb_model;
 struct mb_whatif {
     uint64_t *keys;         /* open addressing, 0 = empty */
     unsigned char *status;  /* Clp's status of each key's row or column */
+    double *dual;           /* a row's dual (0 for a column) */
     size_t cap;             /* slots, a power of two */
     size_t n;               /* keys held */
     int solves;             /* plans solved with this state */
@@ -36,12 +37,16 @@ void mb_whatif_init(struct mb_whatif *w);
 void mb_whatif_release(struct mb_whatif *w);
 
 /* The start for model m from the kept basis (ncols then nrows statuses,
- * malloc'ed, the caller frees), or NULL while nothing is kept. *matched
- * (may be NULL) counts the rows and columns found by name. */
+ * malloc'ed, the caller frees), or NULL while nothing is kept; *duals the
+ * kept duals of m's rows (0 for a new row; malloc'ed, NULL with the
+ * basis). *matched (may be NULL) counts the rows and columns found by
+ * name. */
 unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model *m,
-                               size_t *matched);
+                               double **duals, size_t *matched);
 
-/* Keep m's final basis (ncols then nrows statuses) in place of the last. */
-void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis);
+/* Keep m's final basis (ncols then nrows statuses) and duals (nrows) in
+ * place of the last. */
+void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis,
+                    const double *duals);
 
 #endif
