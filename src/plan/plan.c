@@ -197,6 +197,15 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     free(res.x);
     mb_model_release(&m);
 
+    if (opt && opt->no_baseline) {
+        double xc0[MB_F_COUNT];
+        mb_factors_central(&s->factors, xc0);
+        mb_account_value(&plan->activity, s, xc0, &plan->totals);
+        finish(s, &plan->totals);
+        for (int t = 0; t < plan->nmonths; t++)
+            finish(s, &plan->months[t]);
+        return 0;
+    }
     double tb = mb_clock_seconds();
     mb_baseline_run(s, plan);
     for (size_t i = 0; i < plan->nbaseline_flows; i++) {

@@ -97,6 +97,7 @@ struct mb_plan_options {
      * this state keeps (cold while it keeps none) and leaves its own final
      * basis there for the next plan. */
     struct mb_whatif *whatif;
+    bool no_baseline;   /* the plan only: no baseline, savings or ranges (what-if) */
 };
 
 /* Plan a scenario: build the model, solve it exactly, compute the baseline

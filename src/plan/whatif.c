@@ -31,6 +31,7 @@ void mb_whatif_release(struct mb_whatif *w)
     free(w->keys);
     free(w->status);
     free(w->dual);
+    json_decref(w->before);
     memset(w, 0, sizeof *w);
 }
 

@@ -17,10 +17,16 @@
 #ifndef MB_PLAN_WHATIF_H
 #define MB_PLAN_WHATIF_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
+
 struct mb_model;
+struct mb_problems;
+
+#define MB_WHATIF_MAX_CHANGES 10
 
 struct mb_whatif {
     uint64_t *keys;         /* open addressing, 0 = empty */
@@ -30,6 +36,7 @@ struct mb_whatif {
     size_t n;               /* keys held */
     int solves;             /* plans solved with this state */
     size_t rows, cols, nnz; /* the last model's size, to build the next at once */
+    json_t *before;         /* mb_whatif_ask: the figures of the region as planned */
 };
 
 /* An empty state: the first plan with it starts cold. */
@@ -48,5 +55,26 @@ unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model 
  * place of the last. */
 void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis,
                     const double *duals);
+
+/* Asking (whatif_run.c): a planner's what-if on a region's scenario (its
+ * text, as a regional plan job keeps it). `changes` is an array of 1 to
+ * MB_WHATIF_MAX_CHANGES changes, applied in order:
+ *   {"kind": "close", "site": ID, "from": "YYYY-MM"}  a facility closes
+ *   {"kind": "open", "site": {a scenario site}}       a facility opens
+ *   {"kind": "amount", "site": ID, "amount": {...}}   a listing resized
+ *   {"kind": "withdraw", "site": ID}                  a listing withdrawn
+ * The first call plans the scenario as given (its figures kept in
+ * w->before); each call plans the changed scenario warm from w's basis.
+ * *out: {"figures": [{figure, before, after, difference}], "facilities":
+ * [{site, before_t, after_t, difference_t}] (intake moved by 1 t or more,
+ * largest first), "changes", "warm", "seconds": {build, solve, total}}.
+ * MB_EINVAL with every problem in *p (paths "changes[1].from"); the
+ * caller releases *p either way. w must be used by one caller at a time.
+ * mb_whatif_check checks the changes' shape alone (their number, kinds
+ * and fields), as mb_whatif_ask does first: 0 or MB_EINVAL with *p
+ * (zeroed by the caller) filled. */
+int mb_whatif_check(const json_t *changes, struct mb_problems *p);
+int mb_whatif_ask(struct mb_whatif *w, const char *scenario, size_t len, const json_t *changes,
+                  json_t **out, struct mb_problems *p, struct mb_error *err);
 
 #endif

@@ -616,6 +616,7 @@ static void release(struct mb_server *sv)
         mb_store_close(s->stores[i]);
     free(s->stores);
     mb_limiter_free(s->limiter);
+    mb_whatifs_free(s->whatifs);
     mb_roads_close(s->roads);
     mb_market_release(&s->market);
     pthread_mutex_destroy(&s->lock);
@@ -663,6 +664,7 @@ int mb_server_start(struct mb_server **out, const struct mb_server_config *cfg,
         return rc;
     }
     s->limiter = mb_limiter_new(s->cfg.lock_window, s->cfg.lock_table);
+    s->whatifs = mb_whatifs_new();
     struct mb_store *st = mb_srv_store(s, err);
     if (!st) {
         rc = err ? err->code : MB_EIO;

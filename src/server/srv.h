@@ -16,6 +16,7 @@ struct mb_limiter;
 struct mb_jobs;
 struct mb_roads;
 struct mb_road_worker;
+struct mb_whatifs;
 
 struct mb_srv {
     struct mb_server_config cfg;
@@ -30,6 +31,7 @@ struct mb_srv {
     struct mb_roads *roads;        /* --roads: the road database, NULL without */
     struct mb_road_worker *road_worker;
     struct mb_mailer *mailer;
+    struct mb_whatifs *whatifs;    /* kept bases of plans asked what-ifs (api_whatif.c) */
     char base_url[300];            /* links in mail: --public-url or http://host:port */
 };
 
@@ -42,6 +44,9 @@ void mb_route(struct mb_req *r);
 /* Route handlers (api_*.c). `id` is the number in the path, 0 if none. */
 void mb_api_health(struct mb_req *r, int64_t id);
 void mb_api_openapi(struct mb_req *r, int64_t id);
+void mb_api_plan_whatif(struct mb_req *r, int64_t id);
+struct mb_whatifs *mb_whatifs_new(void);
+void mb_whatifs_free(struct mb_whatifs *c);
 void mb_api_materials(struct mb_req *r, int64_t id);
 void mb_api_substances(struct mb_req *r, int64_t id);
 void mb_api_lab_report(struct mb_req *r, int64_t id);

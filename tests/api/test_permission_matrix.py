@@ -637,6 +637,9 @@ ROWS = [
       at("/api/plans/{job}")),
     R("GET", "/api/plans", "own organisation's plans (administrators: all)", SIGNED,
       plain("/api/plans")),
+    R("POST", "/api/plans/{id}/whatif", "the municipality's plan: no changes asked",
+      E(anonymous="401", signed="403 role", municipality="400 changes", admin="400 changes"),
+      at("/api/plans/{job}/whatif", json={"changes": []})),
 
     # ---- deals ------------------------------------------------------------------
     R("POST", "/api/listings/{id}/deals", "the developer's published supply",
