@@ -17,6 +17,7 @@ import { planSankey } from '../sankey.js';
 import { hbarChart } from '../charts.js';
 import { emptyState } from '../empty.js';
 import { withHelp } from '../help.js';
+import { whatifSection } from './whatif.js';
 
 // How many of a plan's flows by road are drawn along the road (the
 // largest; each is routed when the page asks, one after the other: the
@@ -288,13 +289,14 @@ export async function planView({ root, params }) {
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
       job.id && saved ? compareSection(job, saved.items) : null,
+      job.id && job.result.scenario ? whatifSection(job) : null,
       plan.forecast ? forecastSection(plan.forecast) : null,
       methodSection(plan),
       h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, t('plan.map')),
         h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') })),
         h('p', { class: 'hint plan-map-key' }, t('plan.map.key'))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
-        h('div', { class: 'sankey-wrap' }, sk),
+        h('div', { class: 'sankey-wrap', tabindex: '0', role: 'region', 'aria-label': t('plan.sankey') }, sk),
         sk.dataset?.grouped ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.grouped', { n: sk.dataset.grouped }))
           : sk.dataset?.circles ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.circles')) : null));
     if (map) map.remove();
