@@ -152,11 +152,13 @@ int cmd_whatif(int argc, char **argv)
         }
         free(text);
         if (json)
-            json_array_append_new(changes, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f}", "change",
+            json_array_append_new(changes, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:b,s:i}", "change",
                                                      what, "build_s", build[k], "warm_s",
                                                      warm[k], "cold_s", cold[k],
                                                      "objective", a.solver_objective,
-                                                     "difference", diff));
+                                                     "difference", diff, "from_last_model",
+                                                     a.delta_model, "iterations",
+                                                     a.iterations));
         else if (check)
             printf("%3ld %-40.40s %8.1f %8.1f %8.1f  %.1e\n", k + 1, what, build[k] * 1e3,
                    warm[k] * 1e3, cold[k] * 1e3, diff);

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,7 @@ struct build {
     /* Objective weights (enum mb_objective): per NOK, per kg CO2, per fm3
      * put into a landfill. */
     double w_nok, w_co2, w_landfill;
+    const bool *only; /* rows, slack and stock of these sites only; NULL: all */
     /* Per row: the cheapest fallback column today's practice would use (a
      * landfill for a source-month, a quarry for a need-month) and its cost.
      * These are pinned into the solver's first working set, so the first
@@ -135,6 +137,8 @@ static void make_rows(struct build *b)
 {
     const struct mb_scenario *s = b->s;
     for (size_t i = 0; i < s->nsites; i++) {
+        if (b->only && !b->only[i])
+            continue;
         const struct mb_site *x = &s->sites[i];
         int months = x->to - x->from + 1;
         for (int t = 0; t < b->T; t++) {
@@ -381,6 +385,33 @@ static bool in_reach(const struct mb_scenario *s, size_t a, size_t r)
     return mb_scenario_km(s, a, r) <= s->transport.max_km;
 }
 
+/* Every flow column from sender a to the receivers recv (in reach, in
+ * scenario order): per month both are active, per commodity a sends and
+ * the receiver takes. */
+static void add_arcs(struct build *b, size_t a, const size_t *recv, size_t nr)
+{
+    const struct mb_scenario *s = b->s;
+    const struct mb_site *x = &s->sites[a];
+    for (int t = 0; t < b->T; t++) {
+        int serial = s->from + t;
+        if (!active(x, serial))
+            continue;
+        for (size_t c = 0; c < b->m->ncomm; c++) {
+            if (!can_send(b, a, t, (int)c))
+                continue;
+            const struct mb_commodity *cc = &b->m->comm[c];
+            for (size_t k = 0; k < nr; k++) {
+                const struct mb_site *y = &s->sites[recv[k]];
+                if (!active(y, serial) || !mb_site_takes(y, cc->material, cc->cls))
+                    continue;
+                if (y->kind == MB_SITE_STORAGE && *crow_at(b, (int)recv[k], (int)c, t) < 0)
+                    continue;
+                add_flow(b, a, recv[k], t, (int)c);
+            }
+        }
+    }
+}
+
 static void make_flows(struct build *b)
 {
     const struct mb_scenario *s = b->s;
@@ -431,24 +462,7 @@ static void make_flows(struct build *b)
         /* Scenario order, so the model does not depend on the grid. */
         if (nr > 1)
             qsort(recv, nr, sizeof *recv, by_index);
-        for (int t = 0; t < b->T; t++) {
-            int serial = s->from + t;
-            if (!active(x, serial))
-                continue;
-            for (size_t c = 0; c < b->m->ncomm; c++) {
-                if (!can_send(b, a, t, (int)c))
-                    continue;
-                const struct mb_commodity *cc = &b->m->comm[c];
-                for (size_t k = 0; k < nr; k++) {
-                    const struct mb_site *y = &s->sites[recv[k]];
-                    if (!active(y, serial) || !mb_site_takes(y, cc->material, cc->cls))
-                        continue;
-                    if (y->kind == MB_SITE_STORAGE && *crow_at(b, (int)recv[k], (int)c, t) < 0)
-                        continue;
-                    add_flow(b, a, recv[k], t, (int)c);
-                }
-            }
-        }
+        add_arcs(b, a, recv, nr);
     }
     for (size_t k = 0; k < ncells; k++) {
         free(cells[k].fac);
@@ -464,6 +478,8 @@ static void make_slack_and_stock(struct build *b)
 {
     const struct mb_scenario *s = b->s;
     for (size_t i = 0; i < s->nsites; i++) {
+        if (b->only && !b->only[i])
+            continue;
         const struct mb_site *x = &s->sites[i];
         for (int t = 0; t < b->T; t++) {
             size_t k = i * (size_t)b->T + (size_t)t;
@@ -529,10 +545,11 @@ int mb_model_build(struct mb_model *m, const struct mb_scenario *s,
     return mb_model_build_sized(m, s, NULL, err);
 }
 
-int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
-                         const struct mb_lp *hint, struct mb_error *err)
+/* The start of a build: the model empty (with room for `hint`'s size),
+ * the objective's weights and the commodities. */
+static void build_begin(struct build *b, struct mb_model *m, const struct mb_scenario *s,
+                        const struct mb_lp *hint)
 {
-    (void)err;
     memset(m, 0, sizeof *m);
     m->s = s;
     mb_lp_init(&m->lp);
@@ -546,33 +563,33 @@ int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
         m->cols = mb_xmalloc(c * sizeof *m->cols);
         m->cap_cols = c;
     }
-    struct build b = { .m = m, .s = s };
-    b.T = m->T = mb_scenario_months(s);
-    b.y0 = mb_month_year(s->from);
-    b.Y = m->Y = mb_month_year(s->to) - b.y0 + 1;
+    *b = (struct build){ .m = m, .s = s };
+    b->T = m->T = mb_scenario_months(s);
+    b->y0 = mb_month_year(s->from);
+    b->Y = m->Y = mb_month_year(s->to) - b->y0 + 1;
     /* Minimum cost: money plus CO2 at its price. Minimum CO2: kg, with
      * money at a thousandth (a tie-break, far below any real CO2
      * difference). Minimum landfill: 10,000 NOK per fm3 landfilled, far
      * above any haul, so landfill volume comes first and money and CO2
      * decide between equal volumes; masses sent out of the region count as
      * landfilled there. */
-    b.w_nok = s->objective == MB_OBJECTIVE_CO2 ? 1e-3 : 1;
-    b.w_co2 = s->objective == MB_OBJECTIVE_CO2 ? 1 : s->co2_price_nok_per_t / 1000.0;
-    b.w_landfill = s->objective == MB_OBJECTIVE_LANDFILL ? 1e4 : 0;
+    b->w_nok = s->objective == MB_OBJECTIVE_CO2 ? 1e-3 : 1;
+    b->w_co2 = s->objective == MB_OBJECTIVE_CO2 ? 1 : s->co2_price_nok_per_t / 1000.0;
+    b->w_landfill = s->objective == MB_OBJECTIVE_LANDFILL ? 1e4 : 0;
     size_t nm = s->catalog.n;
-    b.comm_of = mb_xmalloc(nm * 6 * sizeof *b.comm_of);
+    b->comm_of = mb_xmalloc(nm * 6 * sizeof *b->comm_of);
     for (size_t i = 0; i < nm * 6; i++)
-        b.comm_of[i] = -1;
+        b->comm_of[i] = -1;
     /* Commodities: what sources carry, what quarries offer, and what plants
      * make from what they take. */
     for (size_t i = 0; i < s->nsites; i++)
         if (s->sites[i].kind == MB_SITE_SOURCE)
-            add_comm(&b, s->sites[i].material, s->sites[i].cls);
+            add_comm(b, s->sites[i].material, s->sites[i].cls);
     for (size_t i = 0; i < s->nsites; i++)
         if (s->sites[i].kind == MB_SITE_QUARRY)
             for (size_t k = 0; k < nm; k++)
                 if (s->sites[i].accepts[k])
-                    add_comm(&b, (int)k, 1);
+                    add_comm(b, (int)k, 1);
     /* Every commodity a plant can make, also from another plant's output
      * (a chain plant -> storage -> plant): each commodity, old or new, is
      * offered to every plant until no new one appears. There are at most
@@ -583,44 +600,415 @@ int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
             const struct mb_site *x = &s->sites[i];
             if (x->kind == MB_SITE_PLANT && mb_site_takes(x, material, cls))
                 for (size_t y = 0; y < x->nyields; y++)
-                    add_comm(&b, x->yields[y].material, cls);
+                    add_comm(b, x->yields[y].material, cls);
         }
     }
-    size_t cells = s->nsites * (size_t)b.T;
-    b.srow = mb_xmalloc((cells + 1) * sizeof *b.srow);
-    b.caprow = mb_xmalloc((cells + 1) * sizeof *b.caprow);
-    b.yrow = mb_xmalloc((s->nsites * (size_t)b.Y + 1) * sizeof *b.yrow);
-    b.slot = mb_xmalloc((s->nsites + 1) * sizeof *b.slot);
+}
+
+/* The row tables, every entry none yet. */
+static void build_tables(struct build *b)
+{
+    const struct mb_scenario *s = b->s;
+    size_t cells = s->nsites * (size_t)b->T;
+    b->srow = mb_xmalloc((cells + 1) * sizeof *b->srow);
+    b->caprow = mb_xmalloc((cells + 1) * sizeof *b->caprow);
+    b->yrow = mb_xmalloc((s->nsites * (size_t)b->Y + 1) * sizeof *b->yrow);
+    b->slot = mb_xmalloc((s->nsites + 1) * sizeof *b->slot);
     for (size_t i = 0; i < cells; i++)
-        b.srow[i] = b.caprow[i] = -1;
-    for (size_t i = 0; i < s->nsites * (size_t)b.Y; i++)
-        b.yrow[i] = -1;
+        b->srow[i] = b->caprow[i] = -1;
+    for (size_t i = 0; i < s->nsites * (size_t)b->Y; i++)
+        b->yrow[i] = -1;
     int nslots = 0;
     for (size_t i = 0; i < s->nsites; i++)
-        b.slot[i] = s->sites[i].kind == MB_SITE_STORAGE || s->sites[i].kind == MB_SITE_PLANT
-                        ? nslots++ : -1;
-    size_t ncrow = (size_t)nslots * m->ncomm * (size_t)b.T;
-    b.crow = mb_xmalloc((ncrow + 1) * sizeof *b.crow);
+        b->slot[i] = s->sites[i].kind == MB_SITE_STORAGE || s->sites[i].kind == MB_SITE_PLANT
+                         ? nslots++ : -1;
+    size_t ncrow = (size_t)nslots * b->m->ncomm * (size_t)b->T;
+    b->crow = mb_xmalloc((ncrow + 1) * sizeof *b->crow);
     for (size_t i = 0; i < ncrow; i++)
-        b.crow[i] = -1;
+        b->crow[i] = -1;
+}
+
+static void fallback_begin(struct build *b)
+{
+    b->fallback = mb_xmalloc((b->m->lp.nrows + 1) * sizeof *b->fallback);
+    b->fallback_cost = mb_xmalloc((b->m->lp.nrows + 1) * sizeof *b->fallback_cost);
+    for (size_t i = 0; i < b->m->lp.nrows; i++)
+        b->fallback[i] = -1;
+}
+
+/* Pin each row's fallback column found. */
+static void fallback_end(struct build *b)
+{
+    for (size_t i = 0; i < b->m->lp.nrows; i++)
+        if (b->fallback[i] >= 0)
+            mb_lp_pin(&b->m->lp, b->fallback[i]);
+    free(b->fallback);
+    free(b->fallback_cost);
+}
+
+static void build_end(struct build *b)
+{
+    free(b->srow);
+    free(b->caprow);
+    free(b->yrow);
+    free(b->slot);
+    free(b->crow);
+    free(b->comm_of);
+}
+
+int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
+                         const struct mb_lp *hint, struct mb_error *err)
+{
+    (void)err;
+    struct build b;
+    build_begin(&b, m, s, hint);
+    build_tables(&b);
     make_rows(&b);
-    b.fallback = mb_xmalloc((m->lp.nrows + 1) * sizeof *b.fallback);
-    b.fallback_cost = mb_xmalloc((m->lp.nrows + 1) * sizeof *b.fallback_cost);
-    for (size_t i = 0; i < m->lp.nrows; i++)
-        b.fallback[i] = -1;
+    fallback_begin(&b);
     make_flows(&b);
-    for (size_t i = 0; i < m->lp.nrows; i++)
-        if (b.fallback[i] >= 0)
-            mb_lp_pin(&m->lp, b.fallback[i]);
-    free(b.fallback);
-    free(b.fallback_cost);
+    fallback_end(&b);
     make_slack_and_stock(&b);
-    free(b.srow);
-    free(b.caprow);
-    free(b.yrow);
-    free(b.slot);
-    free(b.crow);
-    free(b.comm_of);
+    build_end(&b);
+    return 0;
+}
+
+/* ---- Building from the last model (what-if planning, whatif.h) ---- */
+
+static uint64_t fp_mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+static uint64_t fp_num(uint64_t h, double d)
+{
+    uint64_t u = 0;
+    if (d != 0) /* -0 and 0 are the same number */
+        memcpy(&u, &d, sizeof u);
+    return fp_mix(h, u);
+}
+
+static uint64_t fp_text(uint64_t h, const char *t)
+{
+    uint64_t f = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (; *t; t++) {
+        f ^= (unsigned char)*t;
+        f *= 0x100000001b3ULL;
+    }
+    return fp_mix(h, f);
+}
+
+/* Everything of the scenario but its sites that the model depends on. */
+static uint64_t fp_global(const struct mb_scenario *s)
+{
+    uint64_t h = fp_mix(0x676c6f62ULL, (uint64_t)(uint32_t)s->from);
+    h = fp_mix(h, (uint64_t)(uint32_t)s->to);
+    h = fp_num(h, s->co2_price_nok_per_t);
+    h = fp_mix(h, (uint64_t)s->objective);
+    double x[MB_F_COUNT];
+    mb_factors_central(&s->factors, x);
+    for (int k = 0; k < MB_F_COUNT; k++)
+        h = fp_num(h, x[k]);
+    const struct mb_transport *t = &s->transport;
+    const double tv[] = { t->payload_t, t->detour_factor, t->max_km, t->cost_nok_per_tkm,
+                          t->co2_kg_per_tkm, t->nok_per_t, t->nok_per_tkm, t->co2_per_t,
+                          t->co2_per_tkm, t->ferry_nok_per_t, t->ferry_nok_per_tkm,
+                          t->ferry_co2_per_tkm };
+    for (size_t k = 0; k < sizeof tv / sizeof *tv; k++)
+        h = fp_num(h, tv[k]);
+    for (int k = 0; k < MB_FUEL_COUNT; k++)
+        h = fp_num(h, t->fuel_mix[k]);
+    h = fp_mix(h, (uint64_t)t->boundary * 4 + (uint64_t)t->fixed_cost_tkm * 2 +
+                      (uint64_t)t->fixed_co2_tkm);
+    h = fp_text(h, t->vehicle);
+    h = fp_mix(h, s->catalog.n);
+    for (size_t k = 0; k < s->catalog.n; k++) {
+        const struct mb_material *mt = &s->catalog.items[k];
+        h = fp_text(fp_num(fp_num(fp_num(h, mt->density), mt->bulking), mt->placed), mt->code);
+        h = fp_text(fp_mix(h, (uint64_t)mt->group), mt->approval);
+    }
+    return h;
+}
+
+/* One site, as the model sees it. */
+static uint64_t fp_site(const struct mb_scenario *s, const struct mb_site *x)
+{
+    uint64_t h = fp_text(fp_mix(0x73697465ULL, (uint64_t)x->kind), x->id);
+    const double v[] = { x->pos.lat, x->pos.lon, x->detour, x->amount_t, x->capacity.value,
+                         x->fee_nok_per_t, x->co2_kg_per_t, x->holding_nok_per_t_month };
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++)
+        h = fp_num(h, v[k]);
+    const int iv[] = { x->from, x->to, x->material, x->cls, x->max_class, x->capacity.unit,
+                       x->fee_factor, x->co2_factor, x->holding_factor, x->approximate };
+    for (size_t k = 0; k < sizeof iv / sizeof *iv; k++)
+        h = fp_mix(h, (uint64_t)(int64_t)iv[k]);
+    h = fp_text(h, x->municipality);
+    for (size_t k = 0; x->accepts && k < s->catalog.n; k++)
+        h = fp_mix(h, x->accepts[k] ? k + 1 : 0);
+    int years = mb_month_year(s->to) - mb_month_year(s->from) + 1;
+    for (int y = 0; x->cap_year && y < years; y++)
+        h = fp_num(h, x->cap_year[y]);
+    for (size_t k = 0; k < x->nyields; k++)
+        h = fp_num(fp_mix(h, (uint64_t)x->yields[k].material), x->yields[k].share);
+    return h;
+}
+
+void mb_model_origin_take(struct mb_model_origin *o, const struct mb_scenario *s)
+{
+    o->n = s->nsites;
+    o->id = mb_xmalloc((s->nsites + 1) * sizeof *o->id);
+    o->fp = mb_xmalloc((s->nsites + 1) * sizeof *o->fp);
+    for (size_t i = 0; i < s->nsites; i++) {
+        memcpy(o->id[i], s->sites[i].id, sizeof o->id[i]);
+        o->fp[i] = fp_site(s, &s->sites[i]);
+    }
+    /* A distance the scenario gives belongs to both of its sites: each
+     * site's fingerprint adds those of its distances (in any order). */
+    for (size_t k = 0; k < s->ndistances; k++) {
+        const struct mb_distance *d = &s->distances[k];
+        uint64_t h = fp_text(0x64697374ULL, s->sites[d->b].id);
+        h = fp_num(fp_num(fp_num(h, d->km), d->minutes), d->ferry_km);
+        h = fp_mix(fp_mix(h, (uint64_t)d->kind), (uint64_t)d->ferry_crossings);
+        o->fp[d->a] += h;
+    }
+    o->global = fp_global(s);
+}
+
+void mb_model_origin_release(struct mb_model_origin *o)
+{
+    if (!o)
+        return;
+    free(o->id);
+    free(o->fp);
+    memset(o, 0, sizeof *o);
+}
+
+/* Site ids to indexes, by open addressing. */
+struct id_index {
+    const char (*id)[64];
+    int *slot;
+    size_t mask;
+};
+
+static void id_index_build(struct id_index *x, const char (*id)[64], size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 16)
+        cap *= 2;
+    x->id = id;
+    x->mask = cap - 1;
+    x->slot = mb_xmalloc(cap * sizeof *x->slot);
+    for (size_t k = 0; k < cap; k++)
+        x->slot[k] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)fp_text(0, id[i]) & x->mask;
+        while (x->slot[k] >= 0)
+            k = (k + 1) & x->mask;
+        x->slot[k] = (int)i;
+    }
+}
+
+static int id_index_find(const struct id_index *x, const char *id)
+{
+    size_t k = (size_t)fp_text(0, id) & x->mask;
+    for (; x->slot[k] >= 0; k = (k + 1) & x->mask)
+        if (strcmp(x->id[x->slot[k]], id) == 0)
+            return x->slot[k];
+    return -1;
+}
+
+/* Senders in reach of receiver r that did not change (the changed ones
+ * add their own arcs), gathered from the grid. */
+struct senders {
+    const struct mb_scenario *s;
+    const bool *changed;
+    size_t r;
+    size_t *list, n, cap;
+};
+
+static void gather_sender(void *ctx, size_t a)
+{
+    struct senders *g = ctx;
+    enum mb_site_kind k = g->s->sites[a].kind;
+    if (g->changed[a] || (k != MB_SITE_SOURCE && k != MB_SITE_STORAGE && k != MB_SITE_PLANT &&
+                          k != MB_SITE_QUARRY) || !in_reach(g->s, a, g->r))
+        return;
+    g->list = mb_xgrow(g->list, &g->cap, g->n + 1, sizeof *g->list);
+    g->list[g->n++] = a;
+}
+
+int mb_model_build_delta(struct mb_model *m, const struct mb_scenario *s,
+                         const struct mb_model_origin *from, size_t max_changed,
+                         size_t *nchanged)
+{
+    *nchanged = 0;
+    if (fp_global(s) != from->global || m->T != mb_scenario_months(s))
+        return 1;
+    struct mb_model_origin now;
+    mb_model_origin_take(&now, s);
+    /* Which sites changed: new, or not as they were; which old ones stay. */
+    struct id_index ix;
+    id_index_build(&ix, (const char (*)[64])from->id, from->n);
+    bool *changed = mb_xcalloc(s->nsites + 1, sizeof *changed);
+    int *new_of_old = mb_xmalloc((from->n + 1) * sizeof *new_of_old);
+    for (size_t o = 0; o < from->n; o++)
+        new_of_old[o] = -1;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nsites; i++) {
+        int o = id_index_find(&ix, s->sites[i].id);
+        if (o >= 0 && from->fp[o] == now.fp[i] && new_of_old[o] < 0)
+            new_of_old[o] = (int)i;
+        else
+            changed[i] = true, n++;
+    }
+    for (size_t o = 0; o < from->n; o++)
+        n += new_of_old[o] < 0; /* gone, or changed (counted twice: fine, a bound) */
+    free(ix.slot);
+    mb_model_origin_release(&now);
+    *nchanged = n;
+    /* The commodities must be the same, in the same order. */
+    struct mb_model tmp;
+    struct build b;
+    build_begin(&b, &tmp, s, NULL);
+    bool same = n <= max_changed && tmp.ncomm == m->ncomm;
+    for (size_t c = 0; same && c < m->ncomm; c++)
+        same = tmp.comm[c].material == m->comm[c].material && tmp.comm[c].cls == m->comm[c].cls;
+    mb_model_release(&tmp);
+    if (!same) {
+        free(b.comm_of);
+        free(changed);
+        free(new_of_old);
+        return 1;
+    }
+    /* From here the old model becomes the new one, in place: no copy of
+     * its arrays, no fresh memory to fault in. */
+    b.m = m;
+    m->s = s;
+    build_tables(&b);
+    /* The rows of the sites that stayed, moved down over those that went. */
+    struct mb_lp *lp = &m->lp;
+    int *row_map = mb_xmalloc((lp->nrows + 1) * sizeof *row_map);
+    size_t p = 0;
+    for (size_t i = 0; i < lp->nrows; i++) {
+        struct mb_row_info r = m->rows[i];
+        int site = new_of_old[r.site];
+        row_map[i] = site < 0 ? -1 : (int)p;
+        if (site < 0)
+            continue;
+        r.site = site;
+        m->rows[p] = r;
+        lp->rowlb[p] = lp->rowlb[i];
+        lp->rowub[p] = lp->rowub[i];
+        lp->block[p] = lp->block[i];
+        size_t k = (size_t)site * (size_t)b.T + (size_t)r.t;
+        switch (r.kind) {
+        case MB_ROW_SOURCE:
+        case MB_ROW_NEED:
+            b.srow[k] = (int)p;
+            break;
+        case MB_ROW_LANDFILL:
+        case MB_ROW_QUARRY:
+            b.yrow[(size_t)site * (size_t)b.Y + (size_t)r.t] = (int)p;
+            break;
+        case MB_ROW_STORAGE_CAP:
+        case MB_ROW_PLANT_CAP:
+            b.caprow[k] = (int)p;
+            break;
+        default:
+            *crow_at(&b, site, r.commodity, r.t) = (int)p;
+            break;
+        }
+        p++;
+    }
+    lp->nrows = p;
+    /* The columns among the sites that stayed, moved down the same way
+     * (each column's start is read before anything is written over it). */
+    size_t nc = 0, out = 0;
+    int e0 = lp->start[0];
+    for (size_t j = 0; j < lp->ncols; j++) {
+        int e1 = lp->start[j + 1];
+        struct mb_col_info info = m->cols[j];
+        int a = new_of_old[info.from], r = new_of_old[info.to];
+        bool keep = a >= 0 && r >= 0;
+        for (int e = e0; keep && e < e1; e++)
+            keep = row_map[lp->index[e]] >= 0;
+        if (keep) {
+            for (int e = e0; e < e1; e++) {
+                lp->index[out] = row_map[lp->index[e]];
+                lp->value[out++] = lp->value[e];
+            }
+            info.from = a;
+            info.to = r;
+            m->cols[nc] = info;
+            lp->obj[nc] = lp->obj[j];
+            lp->collb[nc] = lp->collb[j];
+            lp->colub[nc] = lp->colub[j];
+            lp->pinned[nc] = lp->pinned[j];
+            lp->start[nc + 1] = (int)out;
+            nc++;
+        }
+        e0 = e1;
+    }
+    lp->ncols = nc;
+    lp->nnz = out;
+    /* The changed sites' rows, built. */
+    b.only = changed;
+    make_rows(&b);
+    fallback_begin(&b);
+    /* Arcs from each changed sender, and into each changed receiver from
+     * the senders that stayed. */
+    struct mb_grid grid;
+    mb_grid_build(&grid, s, s->transport.max_km);
+    struct cell_recv cr = { 0 };
+    struct senders sd = { s, changed, 0, NULL, 0, 0 };
+    size_t *recv = mb_xmalloc((s->nsites + 1) * sizeof *recv);
+    for (size_t a = 0; a < s->nsites; a++) {
+        if (!changed[a])
+            continue;
+        enum mb_site_kind k = s->sites[a].kind;
+        if (k == MB_SITE_SOURCE || k == MB_SITE_STORAGE || k == MB_SITE_PLANT ||
+            k == MB_SITE_QUARRY) {
+            struct gather g = { s, &cr, 0, 0 };
+            cr.nfac = cr.nneed = 0;
+            mb_grid_near(&grid, s, a, gather_recv, &g);
+            size_t nr = 0;
+            for (size_t q = 0; q < cr.nfac; q++)
+                if (in_reach(s, a, cr.fac[q]))
+                    recv[nr++] = cr.fac[q];
+            for (size_t q = 0; q < cr.nneed; q++)
+                if (in_reach(s, a, cr.need[q]))
+                    recv[nr++] = cr.need[q];
+            if (nr > 1)
+                qsort(recv, nr, sizeof *recv, by_index);
+            add_arcs(&b, a, recv, nr);
+            free(cr.fac);
+            free(cr.need);
+            cr = (struct cell_recv){ 0 };
+        }
+        if (k == MB_SITE_NEED || k == MB_SITE_STORAGE || k == MB_SITE_PLANT ||
+            k == MB_SITE_LANDFILL) {
+            sd.r = a;
+            sd.n = 0;
+            mb_grid_near(&grid, s, a, gather_sender, &sd);
+            if (sd.n > 1)
+                qsort(sd.list, sd.n, sizeof *sd.list, by_index);
+            for (size_t q = 0; q < sd.n; q++)
+                add_arcs(&b, sd.list[q], &a, 1);
+        }
+    }
+    free(sd.list);
+    free(recv);
+    mb_grid_release(&grid);
+    fallback_end(&b);
+    make_slack_and_stock(&b);
+    build_end(&b);
+    free(row_map);
+    free(changed);
+    free(new_of_old);
     return 0;
 }
 

@@ -71,6 +71,32 @@ int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
                          const struct mb_lp *hint, struct mb_error *err);
 void mb_model_release(struct mb_model *m);
 
+/* What a model was built from, so that the next model of a changed
+ * scenario can be built from it (what-if planning, whatif.h): each site's
+ * id and a fingerprint of everything of it the model depends on (its
+ * distances included), and one of the scenario's own settings. */
+struct mb_model_origin {
+    char (*id)[64];
+    uint64_t *fp;
+    size_t n;
+    uint64_t global;
+};
+void mb_model_origin_take(struct mb_model_origin *o, const struct mb_scenario *s);
+void mb_model_origin_release(struct mb_model_origin *o);
+
+/* Turn *m, the model of the scenario `from` describes, into the model of
+ * s, in place: the rows and columns among sites that are as they were
+ * stay (moved down over those that go, their indexes renumbered), the
+ * rows, slack and stock of new or changed sites are built, and every arc
+ * from or to them; the same LP as mb_model_build's, its rows and columns
+ * in another order. Returns 0, or 1 with *m untouched when a delta does
+ * not pay or cannot be exact: other settings (factors, transport,
+ * horizon, objective, catalog), another set of commodities, or more than
+ * max_changed sites added, removed or changed. *nchanged: that count. */
+int mb_model_build_delta(struct mb_model *m, const struct mb_scenario *s,
+                         const struct mb_model_origin *from, size_t max_changed,
+                         size_t *nchanged);
+
 /* Cost of moving one tonne of `material` from site a to site b: road km,
  * NOK (transport, the receiver's fee, a quarry's price) and kg CO2
  * (transport, the receiver's handling, a quarry's production). */

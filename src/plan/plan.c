@@ -94,13 +94,8 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
                                        sizeof *plan->baseline_months);
     double t0 = mb_clock_seconds();
     struct mb_model m;
-    struct mb_lp hint = { 0 };
-    if (opt && opt->whatif && opt->whatif->solves) {
-        hint.nrows = opt->whatif->rows;
-        hint.ncols = opt->whatif->cols;
-        hint.nnz = opt->whatif->nnz;
-    }
-    int rc = mb_model_build_sized(&m, s, hint.ncols ? &hint : NULL, err);
+    struct mb_whatif *w = opt ? opt->whatif : NULL;
+    int rc = w ? mb_whatif_model(w, &m, s, &plan->delta_model, err) : mb_model_build(&m, s, err);
     if (rc)
         goto fail;
     plan->rows = m.lp.nrows;
@@ -124,23 +119,23 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     say(opt, "solving with Clp...");
     struct mb_lp_result res;
     struct mb_lp_progress pg = { opt ? opt->progress : NULL, opt ? opt->progress_ctx : NULL };
-    if (opt && opt->whatif) {
-        double *y0, *y = NULL;
-        unsigned char *warm = mb_whatif_start(opt->whatif, &m, &y0, &plan->warm_matched);
-        unsigned char *basis = NULL;
+    unsigned char *basis = NULL;
+    double *y = NULL;
+    if (w) {
+        double *y0;
+        unsigned char *warm = mb_whatif_start(w, &m, &y0, &plan->warm_matched);
         rc = mb_lp_solve_basis(&m.lp, warm, y0, &pg, &res, &basis, &y, err);
         free(warm);
         free(y0);
-        if (rc == 0)
-            mb_whatif_keep(opt->whatif, &m, basis, y);
-        free(basis);
-        free(y);
     } else {
         rc = mb_lp_solve(&m.lp, opt ? (enum mb_pricing)opt->pricing : MB_PRICING_AUTO, &pg,
                          &res, err);
     }
-    if (rc)
+    if (rc) {
+        free(basis);
+        free(y);
         goto fail_model;
+    }
     plan->solve_seconds = res.seconds;
     plan->iterations = res.iterations;
     plan->components = res.components;
@@ -195,6 +190,10 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
         }
     }
     free(res.x);
+    if (w) /* the model and its basis, for the next plan */
+        mb_whatif_keep(w, &m, basis, y);
+    free(basis);
+    free(y);
     mb_model_release(&m);
 
     if (opt && opt->no_baseline) {

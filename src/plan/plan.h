@@ -81,6 +81,7 @@ struct mb_plan {
     int iterations;
     int components;  /* independent parts of the LP */
     size_t warm_matched; /* what-if: rows and columns whose status was kept, 0 cold */
+    bool delta_model;    /* what-if: the model was built from the last one */
 };
 
 /* Options for planning. */

@@ -32,6 +32,11 @@ void mb_whatif_release(struct mb_whatif *w)
     free(w->status);
     free(w->dual);
     json_decref(w->before);
+    if (w->model)
+        mb_model_release(w->model);
+    free(w->model);
+    mb_model_origin_release(w->origin);
+    free(w->origin);
     memset(w, 0, sizeof *w);
 }
 
@@ -153,7 +158,26 @@ static void put(struct mb_whatif *w, uint64_t key, unsigned char status, double 
     w->dual[k] = dual;
 }
 
-void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis,
+int mb_whatif_model(struct mb_whatif *w, struct mb_model *m, const struct mb_scenario *s,
+                    bool *delta, struct mb_error *err)
+{
+    size_t n;
+    *delta = w->model && mb_model_build_delta(w->model, s, w->origin, MB_WHATIF_MAX_DELTA,
+                                              &n) == 0;
+    if (*delta) { /* the kept model became the new one: the caller's now */
+        *m = *w->model;
+        free(w->model);
+        w->model = NULL;
+        return 0;
+    }
+    struct mb_lp hint = { 0 };
+    hint.nrows = w->rows;
+    hint.ncols = w->cols;
+    hint.nnz = w->nnz;
+    return mb_model_build_sized(m, s, w->solves ? &hint : NULL, err);
+}
+
+void mb_whatif_keep(struct mb_whatif *w, struct mb_model *m, const unsigned char *basis,
                     const double *duals)
 {
     const struct mb_lp *lp = &m->lp;
@@ -182,4 +206,15 @@ void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigne
     w->cols = nc;
     w->nnz = lp->nnz;
     w->solves++;
+    if (!w->origin)
+        w->origin = mb_xcalloc(1, sizeof *w->origin);
+    mb_model_origin_release(w->origin);
+    mb_model_origin_take(w->origin, m->s);
+    if (w->model)
+        mb_model_release(w->model);
+    else
+        w->model = mb_xmalloc(sizeof *w->model);
+    *w->model = *m;
+    w->model->s = NULL; /* the scenario is the caller's */
+    memset(m, 0, sizeof *m);
 }

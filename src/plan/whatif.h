@@ -18,13 +18,16 @@
 #define MB_PLAN_WHATIF_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
 
 struct mb_model;
+struct mb_model_origin;
 struct mb_problems;
+struct mb_scenario;
 
 #define MB_WHATIF_MAX_CHANGES 10
 
@@ -37,7 +40,13 @@ struct mb_whatif {
     int solves;             /* plans solved with this state */
     size_t rows, cols, nnz; /* the last model's size, to build the next at once */
     json_t *before;         /* mb_whatif_ask: the figures of the region as planned */
+    struct mb_model *model; /* the last model, to build the next from (NULL: none) */
+    struct mb_model_origin *origin; /* what it was built from */
 };
+
+/* More sites added, removed or changed than this, and the next model is
+ * built anew rather than from the last. */
+#define MB_WHATIF_MAX_DELTA 64
 
 /* An empty state: the first plan with it starts cold. */
 void mb_whatif_init(struct mb_whatif *w);
@@ -52,9 +61,16 @@ unsigned char *mb_whatif_start(const struct mb_whatif *w, const struct mb_model 
                                double **duals, size_t *matched);
 
 /* Keep m's final basis (ncols then nrows statuses) and duals (nrows) in
- * place of the last. */
-void mb_whatif_keep(struct mb_whatif *w, const struct mb_model *m, const unsigned char *basis,
+ * place of the last, and m itself (taken: *m is left empty, and the
+ * scenario m->s need not outlive the call). */
+void mb_whatif_keep(struct mb_whatif *w, struct mb_model *m, const unsigned char *basis,
                     const double *duals);
+
+/* The model of s: built from the kept one when s differs from its
+ * scenario in at most MB_WHATIF_MAX_DELTA sites (mb_model_build_delta),
+ * else anew. *delta says which; the caller releases *m (or keeps it). */
+int mb_whatif_model(struct mb_whatif *w, struct mb_model *m, const struct mb_scenario *s,
+                    bool *delta, struct mb_error *err);
 
 /* Asking (whatif_run.c): a planner's what-if on a region's scenario (its
  * text, as a regional plan job keeps it). `changes` is an array of 1 to

@@ -59,6 +59,7 @@ static void changes(const struct mb_gen_options *o, int n, uint64_t seed)
     uint64_t rng = seed;
     int kinds[6] = { 0 };
     size_t matched = 0, rows = 0;
+    int deltas = 0;
     for (int k = 0; k < n; k++) {
         char what[160];
         cr_assert_eq(mb_gen_change(doc, &rng, what, sizeof what), 0);
@@ -77,12 +78,16 @@ static void changes(const struct mb_gen_options *o, int n, uint64_t seed)
                       "change %d (%s): landfill %.3f vs %.3f", k + 1, what,
                       warm.totals.landfill_t, cold.totals.landfill_t);
         matched += warm.warm_matched;
+        deltas += warm.delta_model;
         rows += warm.rows;
         mb_plan_release(&warm);
         mb_plan_release(&cold);
     }
     for (int k = 0; k < 6; k++)
         cr_assert_gt(kinds[k], 0, "every kind of change is drawn (kind %d)", k);
+    /* Every change touches one site: each model is built from the last
+     * (unless a change brings a commodity the region did not have). */
+    cr_assert_geq(deltas, n * 9 / 10, "%d of %d models built from the last", deltas, n);
     /* Kept statuses are the basic columns, those at an upper bound and the
      * rows whose slack is not basic: about a row's worth per row. */
     cr_assert_gt(matched, rows / 2, "the warm plans found %zu of about %zu statuses by name",
