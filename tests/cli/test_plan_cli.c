@@ -286,6 +286,8 @@ Test(plan_cli, site_names_where_a_storage_pays)
     cr_assert(strstr(r.out, "  money: the plan (MNOK)"), "money apart from CO2: %s", r.out);
     cr_assert(strstr(r.out, "chosen by a mixed-integer program (Cbc), gap proven 0 %"), "%s",
               r.out);
+    cr_assert(strstr(r.out, "CO2 saved against opening none, the candidates' own CO2 counted: "
+                     "22.1 t (5-95 %: "), "the range in the text: %s", r.out);
     run_free(&r);
     r = run("site", in, "--candidates", cands, "--method", "guess", NULL);
     cr_assert_eq(r.status, 2);
@@ -304,6 +306,14 @@ Test(plan_cli, site_names_where_a_storage_pays)
     /* JSON keeps ten digits */
     cr_assert_float_eq(json_real_value(json_object_get(first, "saving_nok")), none - value, 0.01);
     cr_assert_gt(none, value);
+    /* The section (mb_siting_json) with the ranges of what the choice saves. */
+    json_t *band = json_object_get(json_object_get(j, "saving"), "co2_kg_range");
+    cr_assert(json_is_object(band), "%s", r.out);
+    cr_assert_leq(json_real_value(json_object_get(band, "low")),
+                  json_real_value(json_object_get(band, "high")));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "saving"), "draws")),
+                 1000);
+    cr_assert_not_null(json_object_get(first, "break_even_nok_per_year"));
     json_decref(j);
     run_free(&r);
     r = run("site", in, "--candidates", cands, "--max", "3", NULL);
