@@ -2,7 +2,8 @@
  * api_plan.c - regional plans over the live market. POST /api/plans
  * checks the request and queues a job (202 + the job's URL); the job
  * runner (jobs.c) builds the scenario from the region's published sites,
- * solves it and stores the plan; GET /api/jobs/{id} shows its state and,
+ * solves it and stores the plan (and, given candidate sites, which of
+ * them to open: report/plan_siting.h); GET /api/jobs/{id} shows its state and,
  * when done, the plan (docs/plan-format.md) with the scenario it solved.
  */
 #include <math.h>
@@ -13,6 +14,7 @@
 #include "core/text.h"
 #include "domain/month.h"
 #include "plan/scenario.h"
+#include "report/plan_siting.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -60,7 +62,7 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
         return;
     static const char *const keys[] = { "name", "from", "to", "municipalities", "bbox",
                                          "co2_price_nok_per_t", "objective", "factors",
-                                         "out_of_region", NULL };
+                                         "out_of_region", "candidates", "max_open", NULL };
     json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
@@ -133,6 +135,15 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
     }
     if (check_accounting(r, b, from, to))
         goto done;
+    /* The siting question (docs/siting.md): candidates checked as the
+     * candidates file is, each problem under its field. */
+    struct mb_problems probs;
+    if (mb_report_siting_check(b, &probs)) {
+        mb_reply_problems(r, &probs);
+        mb_problems_release(&probs);
+        goto done;
+    }
+    mb_problems_release(&probs);
     int64_t job_id;
     if (mb_market_region_plan_queue(r->st, &r->user, b, &job_id, &err) != 0) {
         mb_reply_mb_error(r, &err);
