@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "plan/siting.h"
+#include "report/siting_doc.h"
 
 /* A whole file into memory (at most 64 MiB); NULL with err. */
 static char *slurp(const char *path, const char *flag, size_t *len, struct mb_error *err)
@@ -158,6 +160,7 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
 int cmd_site(int argc, char **argv)
 {
     const char *in = NULL, *cand = NULL, *max_s = NULL, *w = NULL, *method = "mip";
+    const char *pdf = NULL, *html = NULL, *lang = "nb";
     const char *without[64];
     size_t nwithout = 0;
     bool json = false;
@@ -182,6 +185,17 @@ int cmd_site(int argc, char **argv)
                 return EXIT_USAGE;
             if (strcmp(method, "mip") != 0 && strcmp(method, "enumerate") != 0)
                 return cli_usage("site", "--method takes mip or enumerate");
+        } else if ((m = cli_opt_value(argc, argv, &i, "--pdf", &pdf, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--html", &html, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--lang", &lang, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+            if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0)
+                return cli_usage("site", "--lang takes nb or en");
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -258,15 +272,39 @@ int cmd_site(int argc, char **argv)
         mb_candidates_release(&c);
         return cli_fail(&err);
     }
-    if (json) {
-        json_t *o = result_json(&c, &r, &g);
+    json_t *o = result_json(&c, &r, &g);
+    /* The documents first: a file that cannot be written fails the
+     * command before anything is printed. */
+    const char *docs[2] = { pdf, html };
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
+        snprintf(today, sizeof today, "-");
+    for (int doc = 0; doc < 2 && !rc; doc++) {
+        if (!docs[doc])
+            continue;
+        char *data;
+        size_t len;
+        if ((rc = mb_siting_render(o, lang, in, today, doc == 0, &data, &len, &err)) != 0)
+            break;
+        FILE *f = fopen(docs[doc], "wb");
+        bool ok = f && fwrite(data, 1, len, f) == len;
+        if (f && fclose(f) != 0)
+            ok = false;
+        free(data);
+        if (!ok)
+            rc = mb_error_set(&err, MB_EIO, doc == 0 ? "--pdf" : "--html", "%s: could not be "
+                              "written: %s", docs[doc], strerror(errno));
+    }
+    if (!rc && json) {
         cli_print_json(stdout, o);
         printf("\n");
-        json_decref(o);
-    } else {
+    } else if (!rc) {
         print_text(&c, &r, c.note[0] ? c.note : NULL, &g);
     }
+    json_decref(o);
     mb_siting_release(&r);
     mb_candidates_release(&c);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }

@@ -9,12 +9,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/month.h"
 #include "plan/scenario.h"
 #include "report/plan_siting.h"
+#include "report/siting_doc.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -202,4 +204,60 @@ void mb_api_plans_list(struct mb_req *r, int64_t id)
         return;
     }
     mb_reply_json(r, 200, out);
+}
+
+/* GET /api/plans/{id}/siting?format=pdf|html[&lang=nb|en]: the plan's
+ * siting answer as a document (report/siting_doc.h). 404 "id" for a plan
+ * the caller may not see, 404 "siting" for one without an answer. */
+void mb_api_plan_siting(struct mb_req *r, int64_t id)
+{
+    static const char *const allowed[] = { "format", "lang", NULL };
+    if (mb_req_check_query(r, allowed) || !mb_req_signed_in(r))
+        return;
+    const char *format = mb_req_query(r, "format");
+    bool pdf = format && strcmp(format, "pdf") == 0;
+    if (!pdf && !(format && strcmp(format, "html") == 0)) {
+        mb_reply_error(r, 400, "invalid", "format", "give the format: html or pdf");
+        return;
+    }
+    const char *lang = mb_req_query(r, "lang");
+    if (!lang)
+        lang = "nb";
+    if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0) {
+        mb_reply_error(r, 400, "invalid", "lang", "use nb (bokmål) or en");
+        return;
+    }
+    struct mb_job job;
+    struct mb_error err;
+    if (mb_market_region_plan_job(r->st, &r->user, id, &job, &err) != 0) {
+        mb_api_fail(r, &err);
+        return;
+    }
+    json_t *res = job.result ? json_loads(job.result, 0, NULL) : NULL;
+    json_t *req = job.request ? json_loads(job.request, 0, NULL) : NULL;
+    mb_job_release(&job);
+    json_t *siting = json_object_get(res, "siting");
+    if (!siting) {
+        mb_reply_error(r, 404, "not_found", "siting", "plan %lld has no siting answer: it "
+                       "gave no candidates, or it is not done", (long long)id);
+        goto out;
+    }
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
+        snprintf(today, sizeof today, "-");
+    char *data;
+    size_t len;
+    if (mb_siting_render(siting, lang, json_string_value(json_object_get(req, "name")), today,
+                         pdf, &data, &len, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        goto out;
+    }
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"plan-%lld-steder.%s\"",
+             (long long)id, pdf ? "pdf" : "html");
+    mb_reply_owned(r, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", data, len);
+out:
+    json_decref(res);
+    json_decref(req);
 }

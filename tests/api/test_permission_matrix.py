@@ -637,6 +637,9 @@ ROWS = [
       at("/api/plans/{job}")),
     R("GET", "/api/plans", "own organisation's plans (administrators: all)", SIGNED,
       plain("/api/plans")),
+    R("GET", "/api/plans/{id}/siting", "the municipality's plan, which gave no candidates",
+      E(anonymous="401", signed="404 id", municipality="404 siting", admin="404 siting"),
+      at("/api/plans/{job}/siting", params={"format": "html"})),
 
     # ---- deals ------------------------------------------------------------------
     R("POST", "/api/listings/{id}/deals", "the developer's published supply",

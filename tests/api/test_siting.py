@@ -138,6 +138,24 @@ def test_the_job_chooses_what_every_subset_finds(api):
     assert band["low"] <= band["central"] + 1e-6 <= band["high"] + 2e-6
     assert band["central"] == pytest.approx(s["co2_kg"], rel=1e-9, abs=1e-6)
     assert s["draws"] == 1000
+    # The answer as a document: the same figures, in bokmål, PDF too.
+    url = f"/api/plans/{job['id']}/siting"
+    doc = api.get(url, token=mun, params={"format": "html"}, expect=200)
+    assert doc.headers["Content-Type"].startswith("text/html")
+    text = doc.text
+    assert "Hvor regionen bør åpne mellomlager og knuseverk" in text
+    assert "bevist gap 0,00 %" in text
+    assert "anslag" in text, "the candidates' own costs are marked as estimates"
+    opened = next(c for c in siting["candidates"] if c["open"])
+    saved = f"{opened['saving_nok'] / 1e6:,.3f}".replace(",", " ").replace(".", ",")
+    assert saved.replace(" ", "\u00a0") in text or saved in text, saved
+    assert "5–95 %" in text
+    en = api.get(url, token=mun, params={"format": "html", "lang": "en"}, expect=200).text
+    assert "Where the region should open storage sites and plants" in en
+    pdf = api.get(url, token=mun, params={"format": "pdf"}, expect=200)
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    api.get(url, token=mun, params={"format": "doc"}, expect=400, field="format")
+    api.get(url, token=api.token("developer"), params={"format": "html"}, expect=404, field="id")
 
 
 def test_a_plan_without_candidates_has_no_siting(api):
@@ -146,6 +164,8 @@ def test_a_plan_without_candidates_has_no_siting(api):
     done = wait_done(api, mun, job["url"])
     assert done["state"] == "done", done["message"]
     assert set(done["result"]) == {"scenario", "plan"}
+    api.get(f"/api/plans/{job['id']}/siting", token=mun, params={"format": "html"}, expect=404,
+            field="siting")
 
 
 def test_a_candidate_id_the_region_has_fails_the_job_saying_why(api):

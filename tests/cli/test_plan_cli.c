@@ -289,6 +289,19 @@ Test(plan_cli, site_names_where_a_storage_pays)
     cr_assert(strstr(r.out, "CO2 saved against opening none, the candidates' own CO2 counted: "
                      "22.1 t (5-95 %: "), "the range in the text: %s", r.out);
     run_free(&r);
+    /* The answer as a document, from the same section. */
+    char *html = tmpfile_path("siting.html");
+    r = run("site", in, "--candidates", cands, "--html", html, "--lang", "en", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *doc = file_read(html);
+    cr_assert_not_null(doc);
+    cr_assert(strstr(doc, "Where the region should open storage sites and plants"), "%s", doc);
+    cr_assert(strstr(doc, "lager-midt"), "%s", doc);
+    cr_assert(strstr(doc, "gap proven 0.00 %"), "%s", doc);
+    cr_assert(strstr(doc, "Own cost per year (MNOK, estimate)"), "%s", doc);
+    free(doc);
+    free(html);
+    run_free(&r);
     r = run("site", in, "--candidates", cands, "--method", "guess", NULL);
     cr_assert_eq(r.status, 2);
     run_free(&r);
