@@ -97,6 +97,12 @@ test('candidates dropped on the map: the crushing plant is chosen with its savin
   assert.equal(job.request.candidates[1].nok_per_year, 9e9, 'the typed figure, read as Norwegians write it');
   assert.equal(job.request.candidates[0].capacity_per_month.value, 25000, 'an empty field takes the estimate');
   assert.equal(job.request.candidates[0].nok_per_year, 3e6);
+  // The answer as a document, downloaded with the reader's token.
+  const [dl] = await Promise.all([page.waitForEvent('download'), ans.getByRole('button', { name: 'Svaret som dokument: HTML' }).click()]);
+  const { readFile } = await import('node:fs/promises');
+  const html = await readFile(await dl.path(), 'utf8');
+  assert.match(html, /Hvor regionen bør åpne mellomlager og knuseverk/);
+  assert.match(html, /Sorterings-\/knuseverk/);
   assert.deepEqual(await checkA11y(page), [], 'axe on the plan page with the siting answer');
   await shot(page, 'siting');
   // The saved plan's address shows the candidates and the answer again.

@@ -295,7 +295,7 @@ export async function planView({ root, params }) {
               h('td', { class: 'n' }, num(m.co2, 1)), h('td', { class: 'n' }, num(m.trucks)), h('td', { class: 'n' }, num(m.fm3)), h('td', { class: 'n' }, num(m.nok))))),
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
-      job.result.siting ? siting.answer(job.result.siting) : null,
+      job.result.siting ? siting.answer(job.result.siting, job.id) : null,
       job.id && saved ? compareSection(job, saved.items) : null,
       plan.forecast ? forecastSection(plan.forecast) : null,
       methodSection(plan),

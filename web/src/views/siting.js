@@ -10,16 +10,18 @@
  * is shown as chosen or not on the map and as a table: what each chosen
  * site saves with the others open, its break-even yearly cost, and what
  * the choice saves against opening none (CO2 with its range, landfill
- * tonnes, truckloads, money) with the gap the solver proved.
+ * tonnes, truckloads, money) with the gap the solver proved, and buttons
+ * for the answer as a PDF or HTML document.
  *
  * A field is named by the request's path ("candidates[1].nok_per_year"),
  * so the server's problems land next to their fields (forms.js).
  */
 import { h } from '../dom.js';
-import { t, num } from '../i18n.js';
+import { t, num, getLang } from '../i18n.js';
 import { field, readNumber } from '../forms.js';
 import { inputText } from '../numbers.js';
 import { createMap, L } from '../map.js';
+import { exportButtons } from './files.js';
 
 /* Estimates a planner starts from (the Trondheim demo's placeholders,
  * docs/siting.md): not sourced factors. */
@@ -164,9 +166,10 @@ export function sitingSection() {
     if (req.max_open) maxField.querySelector('[data-field]').value = inputText(req.max_open);
   }
 
-  /* The answer (the job's "siting"): markers coloured chosen or not, and
-   * the section with the table and the figures. */
-  function answer(si) {
+  /* The answer (the job's "siting") of plan `planId`: markers coloured
+   * chosen or not, and the section with the table, the figures and the
+   * answer as a document (GET /api/plans/ID/siting). */
+  function answer(si, planId) {
     const byId = new Map(si.candidates.map((c) => [c.id, c]));
     for (const c of cands) {
       const a = byId.get(c.id);
@@ -200,7 +203,8 @@ export function sitingSection() {
         h('li', { class: 'siting-landfill' }, t('siting.landfill', { t: num(s.landfill_t) })),
         h('li', { class: 'siting-trucks' }, t('siting.trucks', { n: num(s.truckloads) })),
         h('li', { class: 'siting-money' }, t('siting.money', { mnok: mnok(s.cost_nok), total: mnok(s.value_nok) }))),
-      h('p', { class: 'hint siting-how' }, t('siting.how')));
+      h('p', { class: 'hint siting-how' }, t('siting.how')),
+      planId ? exportButtons(t('siting.doc'), `/api/plans/${planId}/siting?lang=${getLang()}`, ['pdf', 'html'], 'siting-doc') : null);
   }
 
   function clear() {
