@@ -90,15 +90,21 @@ static void print_text(const struct mb_candidates *c, const struct mb_siting *r,
             printf(" %s", g->ids[i]);
         printf("\n");
     }
-    printf("\n%-24s %-8s %-6s %14s %22s\n", "candidate", "kind", "open", "saves (MNOK)",
-           "break-even (MNOK/yr)");
+    printf("\n%-24s %-8s %-6s %14s %22s%s\n", "candidate", "kind", "open", "saves (MNOK)",
+           "break-even (MNOK/yr)", r->co2_saving_each_kg ? "   CO2 saved (t, 5-95 %)" : "");
     for (size_t i = 0; i < c->n; i++) {
         cli_pad(stdout, c->items[i].id, 24);
         printf(" %-8s %-6s", c->items[i].kind, r->open[i] ? "yes" : "no");
         /* The yearly cost at which it would no longer pay, the others open. */
-        if (r->open[i])
-            printf(" %14.3f %22.3f\n", r->saving[i] / 1e6,
+        if (r->open[i]) {
+            printf(" %14.3f %22.3f", r->saving[i] / 1e6,
                    (c->items[i].nok_per_year + r->saving[i] / r->years) / 1e6);
+            /* Its own CO2 saving, the others open, with its range. */
+            if (r->co2_saving_each_kg)
+                printf("   %.1f (%.1f to %.1f)", r->co2_saving_each_kg[i].central / 1e3,
+                       r->co2_saving_each_kg[i].low / 1e3, r->co2_saving_each_kg[i].high / 1e3);
+            printf("\n");
+        }
         else
             printf(" %14s %22s\n", "-", "-");
     }

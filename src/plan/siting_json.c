@@ -65,6 +65,9 @@ json_t *mb_siting_json(const struct mb_candidates *c, const struct mb_siting *r)
         json_object_set_new(o, "break_even_nok_per_year",
                             r->open[i] ? json_real(x->nok_per_year + r->saving[i] / years)
                                        : json_null());
+        /* Its CO2 saving with the others open, with its range, once drawn. */
+        json_object_set_new(o, "co2_saving_kg", r->open[i] && r->co2_saving_each_kg
+                                ? band(&r->co2_saving_each_kg[i]) : json_null());
         json_array_append_new(cands, o);
     }
     size_t nopen = 0;
@@ -136,8 +139,8 @@ int mb_siting_ranges(const char *scenario, size_t scenario_len,
      * transport and settings are the region's, the same in both; what
      * the activities record per site was fixed when they were planned. */
     struct mb_uncertainty *u = mb_xmalloc(sizeof *u);
-    mb_uncertainty_run(&sb, &best.activity, &none.activity, draws,
-                       seed ? seed : MB_UNCERTAINTY_SEED, u);
+    seed = seed ? seed : MB_UNCERTAINTY_SEED;
+    mb_uncertainty_run(&sb, &best.activity, &none.activity, draws, seed, u);
     r->draws = u->draws;
     r->seed = u->seed;
     struct mb_band co2 = u->saving[MB_M_CO2], nok = u->saving[MB_M_COST];
@@ -145,10 +148,34 @@ int mb_siting_ranges(const char *scenario, size_t scenario_len,
                                          co2.high - r->own_co2_kg };
     r->cost_saving_nok = (struct mb_band){ nok.low - r->own_nok, nok.central - r->own_nok,
                                            nok.high - r->own_nok };
-    free(u);
     mb_plan_release(&none);
-    mb_plan_release(&best);
     mb_scenario_release(&sn);
+    /* Each open candidate against the choice without it, the same draws. */
+    free(r->co2_saving_each_kg);
+    r->co2_saving_each_kg = mb_xcalloc(c->n + 1, sizeof *r->co2_saving_each_kg);
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        if (!r->open[i])
+            continue;
+        struct mb_scenario sl;
+        struct mb_plan less;
+        if ((rc = plan_of(scenario, scenario_len, c, mask & ~((uint64_t)1 << i), &sl, &less,
+                          err)) != 0)
+            break;
+        mb_uncertainty_run(&sb, &best.activity, &less.activity, draws, seed, u);
+        double own = c->items[i].co2_kg_per_year * r->years;
+        struct mb_band b = u->saving[MB_M_CO2];
+        r->co2_saving_each_kg[i] = (struct mb_band){ b.low - own, b.central - own,
+                                                     b.high - own };
+        mb_plan_release(&less);
+        mb_scenario_release(&sl);
+    }
+    free(u);
+    mb_plan_release(&best);
     mb_scenario_release(&sb);
-    return 0;
+    if (rc) {
+        free(r->co2_saving_each_kg);
+        r->co2_saving_each_kg = NULL;
+        r->draws = 0;
+    }
+    return rc;
 }

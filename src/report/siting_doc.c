@@ -17,7 +17,7 @@
 
 enum label {
     L_TITLE, L_ABOUT, L_PREPARED, L_HORIZON, L_METHOD_MIP, L_METHOD_ENUM, L_H_CHOICE,
-    L_CAND, L_KIND, L_OPEN, L_SAVES, L_BREAK_EVEN, L_OWN_YEAR, L_OPEN_OPENING,
+    L_CAND, L_KIND, L_OPEN, L_SAVES, L_BREAK_EVEN, L_CO2_EACH, L_OWN_YEAR, L_OPEN_OPENING,
     L_YES, L_NO, L_STORAGE, L_PLANT, L_CHOICE_NOTE, L_H_TOTALS, L_FIGURE, L_NONE, L_BEST,
     L_SAVED, L_TOTAL, L_PLAN_NOK, L_OWN_NOK, L_PLAN_CO2, L_OWN_CO2, L_LANDFILL, L_VIRGIN,
     L_LOADS, L_H_CLIMATE, L_CO2_RANGE, L_CO2_NORANGE, L_MONEY_RANGE, L_HOW, L_FOOTER,
@@ -43,6 +43,7 @@ static const char *const labels[L_COUNT][2] = {
     [L_OPEN] = { "Åpnes", "Opens" },
     [L_SAVES] = { "Sparer (mill. kr)", "Saves (MNOK)" },
     [L_BREAK_EVEN] = { "Lønner seg opp til (mill. kr per år)", "Pays up to (MNOK per year)" },
+    [L_CO2_EACH] = { "CO2 spart (tonn; 5–95 %)", "CO2 saved (tonnes; 5–95 %)" },
     [L_OWN_YEAR] = { "Egen kostnad per år (mill. kr, anslag)",
                      "Own cost per year (MNOK, estimate)" },
     [L_OPEN_OPENING] = { "Åpning (mill. kr, anslag)", "Opening (MNOK, estimate)" },
@@ -152,13 +153,19 @@ static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
 {
     mb_rdoc_heading(d, tr(c, L_H_CHOICE));
     const char *head[] = { tr(c, L_CAND), tr(c, L_KIND), tr(c, L_OPEN), tr(c, L_SAVES),
-                           tr(c, L_BREAK_EVEN), tr(c, L_OWN_YEAR), tr(c, L_OPEN_OPENING) };
-    mb_rdoc_table(d, head, "lllrrrr");
+                           tr(c, L_BREAK_EVEN), tr(c, L_CO2_EACH), tr(c, L_OWN_YEAR),
+                           tr(c, L_OPEN_OPENING) };
+    mb_rdoc_table(d, head, "lllrrrrr");
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(si, "candidates"), i, x) {
         const char *kind = json_string_value(json_object_get(x, "kind"));
         bool open = json_is_true(json_object_get(x, "open"));
+        json_t *co2 = json_object_get(x, "co2_saving_kg");
+        char each[160] = "–";
+        if (json_is_object(co2))
+            snprintf(each, sizeof each, "%s (%s – %s)", num(c, get(co2, "central") / 1e3, 1),
+                     num(c, get(co2, "low") / 1e3, 1), num(c, get(co2, "high") / 1e3, 1));
         const char *row[] = {
             json_string_value(json_object_get(x, "id")) ? json_string_value(json_object_get(x, "id"))
                                                         : "",
@@ -166,6 +173,7 @@ static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
             tr(c, open ? L_YES : L_NO),
             open ? num(c, get(x, "saving_nok") / 1e6, 3) : "–",
             open ? num(c, get(x, "break_even_nok_per_year") / 1e6, 3) : "–",
+            each,
             num(c, get(x, "nok_per_year") / 1e6, 3),
             num(c, get(x, "opening_nok") / 1e6, 3),
         };

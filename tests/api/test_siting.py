@@ -126,6 +126,10 @@ def test_the_job_chooses_what_every_subset_finds(api):
         if w["open"]:
             assert got["saving_nok"] == pytest.approx(w["saving_nok"], rel=1e-6, abs=1)
             assert got["break_even_nok_per_year"] > got["nok_per_year"]
+            each = got["co2_saving_kg"]
+            assert each["low"] <= each["central"] + 1e-6 <= each["high"] + 2e-6, each
+        else:
+            assert got["co2_saving_kg"] is None
     assert siting["value_nok"] == pytest.approx(want["value_nok"], rel=1e-6, abs=1)
     assert siting["value_none_nok"] == pytest.approx(want["value_none_nok"], rel=1e-6, abs=1)
     # The plan beside it is the plan of the region as it is: no candidate in it.

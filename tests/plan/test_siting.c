@@ -311,6 +311,12 @@ Test(siting_json, the_section_carries_the_answer_and_its_ranges)
     cr_assert(lo <= mid && mid <= hi, "%.1f %.1f %.1f", lo, mid, hi);
     cr_assert_lt(lo, hi, "the register's ranges move the saving: %.1f %.1f", lo, hi);
     cr_assert_eq(json_integer_value(json_object_get(s, "draws")), 200);
+    /* Alone, the storage's own CO2 saving is the choice's, draw for draw. */
+    json_t *each = json_object_get(near, "co2_saving_kg");
+    cr_assert_float_eq(json_real_value(json_object_get(each, "low")), lo, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(each, "central")), mid, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(each, "high")), hi, 1e-6);
+    cr_assert(json_is_null(json_object_get(far, "co2_saving_kg")));
     json_decref(o);
     mb_siting_release(&r);
     mb_candidates_release(&c);

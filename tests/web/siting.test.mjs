@@ -77,6 +77,8 @@ test('candidates dropped on the map: the crushing plant is chosen with its savin
   assert.ok(nbNumber(saving) > 0, 'it saves');
   assert.equal(await first.locator('td').nth(0).innerText(), 'Sorterings-/knuseverk');
   assert.ok(nbNumber(await first.locator('td').nth(3).innerText()) > 3, 'it pays at more than its cost, 3 MNOK a year');
+  // Its own CO2 saving with its range (alone, the choice's).
+  assert.match(await first.locator('td.siting-co2-each').innerText(), /^-?\d[\d\s\u00a0]*(,\d)?\n5–95 %: -?\d[\d\s\u00a0]*(,\d)? til -?\d[\d\s\u00a0]*(,\d)?$/);
   assert.equal(await rows.nth(1).locator('td').nth(1).innerText(), 'Åpnes ikke');
   assert.equal(await rows.nth(1).locator('td').nth(2).innerText(), '–');
   // On the map: the chosen green, the other grey.

@@ -187,7 +187,9 @@ export function sitingSection() {
       h('td', {}, t(`kind.${c.kind}`)),
       h('td', {}, t(c.open ? 'siting.open' : 'siting.closed')),
       h('td', { class: 'n' }, c.open ? mnok(c.saving_nok) : '–'),
-      h('td', { class: 'n' }, c.open ? mnok(c.break_even_nok_per_year) : '–')));
+      h('td', { class: 'n' }, c.open ? mnok(c.break_even_nok_per_year) : '–'),
+      h('td', { class: 'n siting-co2-each' }, c.co2_saving_kg ? [num(c.co2_saving_kg.central / 1000, 1), h('br'),
+        h('span', { class: 'stat-range' }, t('plan.range', { low: num(c.co2_saving_kg.low / 1000, 1), high: num(c.co2_saving_kg.high / 1000, 1) }))] : '–')));
     return h('section', { class: 'card siting-answer', 'aria-labelledby': 'sa-h' },
       h('h2', { id: 'sa-h' }, t('siting.answer')),
       h('p', { class: 'siting-summary' }, t('siting.summary', { n: si.opened, k: si.max_open, years: num(si.years, 1) }), ' ',
@@ -195,7 +197,7 @@ export function sitingSection() {
       h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('siting.answer') },
         h('table', { class: 'data siting-table' },
           h('caption', {}, t('siting.table')),
-          h('thead', {}, h('tr', {}, [t('siting.col.cand'), t('siting.col.kind'), t('siting.col.open'), t('siting.col.saving'), t('siting.col.breakeven')].map((x) => h('th', { scope: 'col' }, x)))),
+          h('thead', {}, h('tr', {}, [t('siting.col.cand'), t('siting.col.kind'), t('siting.col.open'), t('siting.col.saving'), t('siting.col.breakeven'), t('siting.col.co2')].map((x) => h('th', { scope: 'col' }, x)))),
           h('tbody', {}, rows))),
       h('ul', { class: 'siting-figures' },
         h('li', { class: 'siting-co2' }, t('siting.co2', { t: num(s.co2_kg / 1000, 1) }),
