@@ -17,7 +17,8 @@
 
 enum label {
     L_TITLE, L_ABOUT, L_PREPARED, L_HORIZON, L_METHOD_MIP, L_METHOD_ENUM, L_H_CHOICE,
-    L_CAND, L_KIND, L_OPEN, L_SAVES, L_BREAK_EVEN, L_CO2_EACH, L_OWN_YEAR, L_OPEN_OPENING,
+    L_CAND, L_KIND, L_OPEN, L_SAVES, L_BREAK_EVEN, L_CO2_EACH, L_H_OWN, L_PER_YEAR,
+    L_CO2_YEAR, L_OPEN_OPENING,
     L_YES, L_NO, L_STORAGE, L_PLANT, L_CHOICE_NOTE, L_H_TOTALS, L_FIGURE, L_NONE, L_BEST,
     L_SAVED, L_TOTAL, L_PLAN_NOK, L_OWN_NOK, L_PLAN_CO2, L_OWN_CO2, L_LANDFILL, L_VIRGIN,
     L_LOADS, L_H_CLIMATE, L_CO2_RANGE, L_CO2_NORANGE, L_MONEY_RANGE, L_HOW, L_FOOTER,
@@ -42,15 +43,17 @@ static const char *const labels[L_COUNT][2] = {
     [L_KIND] = { "Type", "Kind" },
     [L_OPEN] = { "Åpnes", "Opens" },
     [L_SAVES] = { "Sparer (mill. kr)", "Saves (MNOK)" },
-    [L_BREAK_EVEN] = { "Lønner seg opp til (mill. kr per år)", "Pays up to (MNOK per year)" },
-    [L_CO2_EACH] = { "CO2 spart (tonn; 5–95 %)", "CO2 saved (tonnes; 5–95 %)" },
-    [L_OWN_YEAR] = { "Egen kostnad per år (mill. kr, anslag)",
-                     "Own cost per year (MNOK, estimate)" },
-    [L_OPEN_OPENING] = { "Åpning (mill. kr, anslag)", "Opening (MNOK, estimate)" },
+    [L_H_OWN] = { "2. Kandidatenes egne tall (anslag)",
+                  "2. The candidates' own figures (estimates)" },
+    [L_PER_YEAR] = { "Per år (mill. kr)", "Per year (MNOK)" },
+    [L_CO2_YEAR] = { "CO2 per år (tonn)", "CO2 per year (tonnes)" },
+    [L_BREAK_EVEN] = { "Lønner seg til (mill. kr/år)", "Pays up to (MNOK/yr)" },
+    [L_CO2_EACH] = { "CO2 spart (t; 5–95 %)", "CO2 saved (t; 5–95 %)" },
+    [L_OPEN_OPENING] = { "Åpning (mill. kr)", "Opening (MNOK)" },
     [L_YES] = { "ja", "yes" },
     [L_NO] = { "nei", "no" },
     [L_STORAGE] = { "Mellomlager", "Storage site" },
-    [L_PLANT] = { "Sorterings-/knuseverk", "Sorting/crushing plant" },
+    [L_PLANT] = { "Knuseverk", "Crushing plant" },
     [L_CHOICE_NOTE] = { "Et steds besparelse er totalen (planens kostnad med CO2 til sin pris, "
                         "pluss kandidatenes egne kostnader) uten stedet, de andre valgte åpne, "
                         "minus totalen med det, over hele perioden. «Lønner seg opp til» er "
@@ -61,7 +64,7 @@ static const char *const labels[L_COUNT][2] = {
                         "minus the total with it, over the whole period. \"Pays up to\" is the "
                         "yearly cost at which it would no longer pay. The candidates' own costs "
                         "and CO2 are estimates given by whoever asks, not sourced figures." },
-    [L_H_TOTALS] = { "2. Valget mot å åpne ingen", "2. The choice against opening none" },
+    [L_H_TOTALS] = { "3. Valget mot å åpne ingen", "3. The choice against opening none" },
     [L_FIGURE] = { "Over perioden", "Over the period" },
     [L_NONE] = { "Ingen åpne", "None open" },
     [L_BEST] = { "Valget", "The choice" },
@@ -77,7 +80,7 @@ static const char *const labels[L_COUNT][2] = {
                      "To landfill, in the region and outside it (tonnes)" },
     [L_VIRGIN] = { "Nye masser fra massetak (tonn)", "Virgin material from quarries (tonnes)" },
     [L_LOADS] = { "Lastebillass", "Truckloads" },
-    [L_H_CLIMATE] = { "3. Klimaeffekten med usikkerhet", "3. The climate effect with its range" },
+    [L_H_CLIMATE] = { "4. Klimaeffekten med usikkerhet", "4. The climate effect with its range" },
     [L_CO2_RANGE] = { "CO2 spart mot å åpne ingen, kandidatenes egen CO2 trukket fra: {} tonn "
                       "(5–95 %: {} til {} tonn). Intervallet kommer fra {} trekninger fra "
                       "faktorregisteret; hver trekning verdsetter begge planenes transporter "
@@ -149,13 +152,18 @@ static double get(json_t *o, const char *key)
     return json_number_value(json_object_get(o, key));
 }
 
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
 static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
 {
     mb_rdoc_heading(d, tr(c, L_H_CHOICE));
     const char *head[] = { tr(c, L_CAND), tr(c, L_KIND), tr(c, L_OPEN), tr(c, L_SAVES),
-                           tr(c, L_BREAK_EVEN), tr(c, L_CO2_EACH), tr(c, L_OWN_YEAR),
-                           tr(c, L_OPEN_OPENING) };
-    mb_rdoc_table(d, head, "lllrrrrr");
+                           tr(c, L_BREAK_EVEN), tr(c, L_CO2_EACH) };
+    mb_rdoc_table(d, head, "lllrrr");
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(si, "candidates"), i, x) {
@@ -167,19 +175,29 @@ static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
             snprintf(each, sizeof each, "%s (%s – %s)", num(c, get(co2, "central") / 1e3, 1),
                      num(c, get(co2, "low") / 1e3, 1), num(c, get(co2, "high") / 1e3, 1));
         const char *row[] = {
-            json_string_value(json_object_get(x, "id")) ? json_string_value(json_object_get(x, "id"))
-                                                        : "",
+            text_of(x, "id"),
             tr(c, kind && strcmp(kind, "plant") == 0 ? L_PLANT : L_STORAGE),
             tr(c, open ? L_YES : L_NO),
             open ? num(c, get(x, "saving_nok") / 1e6, 3) : "–",
             open ? num(c, get(x, "break_even_nok_per_year") / 1e6, 3) : "–",
             each,
-            num(c, get(x, "nok_per_year") / 1e6, 3),
-            num(c, get(x, "opening_nok") / 1e6, 3),
         };
         mb_rdoc_row(d, row);
     }
     mb_rdoc_paragraph(d, "%s", tr(c, L_CHOICE_NOTE));
+    /* What the planner gave: estimates, apart from what was computed. */
+    mb_rdoc_heading(d, tr(c, L_H_OWN));
+    const char *own[] = { tr(c, L_CAND), tr(c, L_PER_YEAR), tr(c, L_OPEN_OPENING),
+                          tr(c, L_CO2_YEAR) };
+    mb_rdoc_table(d, own, "lrrr");
+    json_array_foreach(json_object_get(si, "candidates"), i, x) {
+        const char *row[] = {
+            text_of(x, "id"),
+            num(c, get(x, "nok_per_year") / 1e6, 3), num(c, get(x, "opening_nok") / 1e6, 3),
+            num(c, get(x, "co2_kg_per_year") / 1e3, 1),
+        };
+        mb_rdoc_row(d, row);
+    }
 }
 
 static void totals(struct ctx *c, json_t *si, struct mb_rdoc *d)
@@ -243,7 +261,8 @@ int mb_siting_document(json_t *siting, const char *lang, const char *name, const
         mb_rdoc_meta(d, "%s: %s", tr(&c, L_ABOUT), name);
     char buf[512], years[48], k[24], n[24], opened[24], gap[48], plans[24];
     mb_text_copy(years, sizeof years, num(&c, get(siting, "years"), 1));
-    snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(siting, "max_open")));
+    snprintf(k, sizeof k, "%lld",
+             (long long)json_integer_value(json_object_get(siting, "max_open")));
     snprintf(n, sizeof n, "%zu", json_array_size(json_object_get(siting, "candidates")));
     snprintf(opened, sizeof opened, "%lld",
              (long long)json_integer_value(json_object_get(siting, "opened")));

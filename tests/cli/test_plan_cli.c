@@ -298,7 +298,7 @@ Test(plan_cli, site_names_where_a_storage_pays)
     cr_assert(strstr(doc, "Where the region should open storage sites and plants"), "%s", doc);
     cr_assert(strstr(doc, "lager-midt"), "%s", doc);
     cr_assert(strstr(doc, "gap proven 0.00 %"), "%s", doc);
-    cr_assert(strstr(doc, "Own cost per year (MNOK, estimate)"), "%s", doc);
+    cr_assert(strstr(doc, "2. The candidates&#39; own figures (estimates)"), "%s", doc);
     free(doc);
     free(html);
     run_free(&r);
