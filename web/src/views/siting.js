@@ -202,8 +202,9 @@ export function sitingSection() {
       h('ul', { class: 'siting-figures' },
         h('li', { class: 'siting-co2' }, t('siting.co2', { t: num(s.co2_kg / 1000, 1) }),
           band ? [' ', h('span', { class: 'stat-range' }, t('plan.range', { low: num(band.low / 1000, 1), high: num(band.high / 1000, 1) }))] : null),
-        h('li', { class: 'siting-landfill' }, t('siting.landfill', { t: num(s.landfill_t) })),
-        h('li', { class: 'siting-trucks' }, t('siting.trucks', { n: num(s.truckloads) })),
+        // A saving below zero is said as more, not as "-137 fewer".
+        h('li', { class: 'siting-landfill' }, s.landfill_t < 0 ? t('siting.landfill.more', { t: num(-s.landfill_t) }) : t('siting.landfill', { t: num(s.landfill_t) })),
+        h('li', { class: 'siting-trucks' }, s.truckloads < 0 ? t('siting.trucks.more', { n: num(-s.truckloads) }) : t('siting.trucks', { n: num(s.truckloads) })),
         h('li', { class: 'siting-money' }, t('siting.money', { mnok: mnok(s.cost_nok), total: mnok(s.value_nok) }))),
       h('p', { class: 'hint siting-how' }, t('siting.how')),
       planId ? exportButtons(t('siting.doc'), `/api/plans/${planId}/siting?lang=${getLang()}`, ['pdf', 'html'], 'siting-doc') : null);
