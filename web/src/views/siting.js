@@ -145,6 +145,12 @@ export function sitingSection() {
   /* The request's candidates and max_open, or {} with none; a bad number
    * adds a problem to probs under its field. */
   function body(form, probs) {
+    // A new run: the last answer's colours no longer hold.
+    for (const c of cands) {
+      c.marker?.setStyle(markerStyle('new'));
+      c.marker?.getElement()?.setAttribute('class', 'leaflet-interactive siting-marker siting-new');
+      c.marker?.setTooltipContent(c.li.querySelector('legend').textContent);
+    }
     if (!cands.length) return {};
     const out = cands.map((c, i) => {
       const kind = c.li.querySelector('select').value;
