@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "plan/siting.h"
+#include "report/siting_doc.h"
 
 /* A whole file into memory (at most 64 MiB); NULL with err. */
 static char *slurp(const char *path, const char *flag, size_t *len, struct mb_error *err)
@@ -68,9 +70,11 @@ static void row(const char *label, int digits, double none, double best,
     printf("\n");
 }
 
-static void print_text(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
-                       double gap, const char *note, const struct given *g)
+static void print_text(const struct mb_candidates *c, const struct mb_siting *r,
+                       const char *note, const struct given *g)
 {
+    bool mip = r->mip;
+    double gap = r->gap;
     if (mip)
         printf("Candidates: %zu; at most %d opened, chosen by a mixed-integer program (Cbc), "
                "gap proven %.2g %%; valued by %zu plans (%.1f years).\n", r->n, r->max_open,
@@ -86,15 +90,21 @@ static void print_text(const struct mb_candidates *c, const struct mb_siting *r,
             printf(" %s", g->ids[i]);
         printf("\n");
     }
-    printf("\n%-24s %-8s %-6s %14s %22s\n", "candidate", "kind", "open", "saves (MNOK)",
-           "break-even (MNOK/yr)");
+    printf("\n%-24s %-8s %-6s %14s %22s%s\n", "candidate", "kind", "open", "saves (MNOK)",
+           "break-even (MNOK/yr)", r->co2_saving_each_kg ? "   CO2 saved (t, 5-95 %)" : "");
     for (size_t i = 0; i < c->n; i++) {
         cli_pad(stdout, c->items[i].id, 24);
         printf(" %-8s %-6s", c->items[i].kind, r->open[i] ? "yes" : "no");
         /* The yearly cost at which it would no longer pay, the others open. */
-        if (r->open[i])
-            printf(" %14.3f %22.3f\n", r->saving[i] / 1e6,
+        if (r->open[i]) {
+            printf(" %14.3f %22.3f", r->saving[i] / 1e6,
                    (c->items[i].nok_per_year + r->saving[i] / r->years) / 1e6);
+            /* Its own CO2 saving, the others open, with its range. */
+            if (r->co2_saving_each_kg)
+                printf("   %.1f (%.1f to %.1f)", r->co2_saving_each_kg[i].central / 1e3,
+                       r->co2_saving_each_kg[i].low / 1e3, r->co2_saving_each_kg[i].high / 1e3);
+            printf("\n");
+        }
         else
             printf(" %14s %22s\n", "-", "-");
     }
@@ -125,29 +135,22 @@ static void print_text(const struct mb_candidates *c, const struct mb_siting *r,
     printf(" A candidate's saving is the total without it, the others open, minus the best "
            "total; its break-even is the yearly cost at which it would no longer pay. "
            "Central factors; the candidates' costs are those of the candidates file.\n");
+    if (r->draws > 0)
+        printf("\nCO2 saved against opening none, the candidates' own CO2 counted: %.1f t "
+               "(5-95 %%: %.1f to %.1f t); money saved: %.3f MNOK (5-95 %%: %.3f to %.3f). "
+               "Ranges from %d draws of the factor register, each valuing both plans' flows "
+               "(seed %llu); the candidates' own figures are the file's, not drawn.\n",
+               r->co2_saving_kg.central / 1e3, r->co2_saving_kg.low / 1e3,
+               r->co2_saving_kg.high / 1e3, r->cost_saving_nok.central / 1e6,
+               r->cost_saving_nok.low / 1e6, r->cost_saving_nok.high / 1e6, r->draws, r->seed);
 }
 
-static json_t *result_json(const struct mb_candidates *c, const struct mb_siting *r, bool mip,
-                           double gap, const struct given *g)
+/* The section (mb_siting_json) with what only the CLI knows: the sites
+ * --without took out and the scenario as given. */
+static json_t *result_json(const struct mb_candidates *c, const struct mb_siting *r,
+                           const struct given *g)
 {
-    json_t *cands = json_array();
-    for (size_t i = 0; i < c->n; i++)
-        json_array_append_new(cands, json_pack("{s:s,s:s,s:b,s:o}", "id", c->items[i].id,
-                                               "kind", c->items[i].kind, "open", r->open[i],
-                                               "saving_nok", r->open[i]
-                                                   ? json_real(r->saving[i]) : json_null()));
-    json_t *o = json_pack("{s:s,s:i,s:I,s:f,s:f,s:f,s:f,s:f,s:o,s:{s:f,s:f,s:f,s:f},"
-                     "s:{s:f,s:f,s:f,s:f},s:s}",
-                     "format", "massebank-siting/1", "max_open", r->max_open,
-                     "subsets_planned", (json_int_t)r->subsets, "years", r->years,
-                     "value_nok", r->value, "value_none_nok", r->value_none,
-                     "own_nok", r->own_nok, "own_co2_kg", r->own_co2_kg, "candidates", cands,
-                     "best", "cost_nok", r->best.cost_nok, "co2_kg", r->best.co2_kg,
-                     "landfill_t", r->best.landfill_all_t, "virgin_t", r->best.virgin_t,
-                     "none", "cost_nok", r->none.cost_nok, "co2_kg", r->none.co2_kg,
-                     "landfill_t", r->none.landfill_all_t, "virgin_t", r->none.virgin_t,
-                     "method", mip ? "mip" : "enumerate");
-    json_object_set_new(o, "gap", json_real(mip ? gap : 0));
+    json_t *o = mb_siting_json(c, r);
     if (g->has) {
         json_t *w = json_array();
         for (size_t i = 0; i < g->n; i++)
@@ -163,6 +166,7 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
 int cmd_site(int argc, char **argv)
 {
     const char *in = NULL, *cand = NULL, *max_s = NULL, *w = NULL, *method = "mip";
+    const char *pdf = NULL, *html = NULL, *lang = "nb";
     const char *without[64];
     size_t nwithout = 0;
     bool json = false;
@@ -187,6 +191,17 @@ int cmd_site(int argc, char **argv)
                 return EXIT_USAGE;
             if (strcmp(method, "mip") != 0 && strcmp(method, "enumerate") != 0)
                 return cli_usage("site", "--method takes mip or enumerate");
+        } else if ((m = cli_opt_value(argc, argv, &i, "--pdf", &pdf, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--html", &html, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+        } else if ((m = cli_opt_value(argc, argv, &i, "--lang", &lang, "site")) != 0) {
+            if (m < 0)
+                return EXIT_USAGE;
+            if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0)
+                return cli_usage("site", "--lang takes nb or en");
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -256,20 +271,46 @@ int cmd_site(int argc, char **argv)
         rc = mb_siting_mip(scn, slen, &c, (int)k, 600, &r, &gap, &err);
     else
         rc = mb_siting_run(scn, slen, &c, (int)k, &r, &err);
+    if (!rc && (rc = mb_siting_ranges(scn, slen, &c, MB_UNCERTAINTY_DRAWS, 0, &r, &err)) != 0)
+        mb_siting_release(&r);
     free(scn);
     if (rc) {
         mb_candidates_release(&c);
         return cli_fail(&err);
     }
-    if (json) {
-        json_t *o = result_json(&c, &r, mip, gap, &g);
+    json_t *o = result_json(&c, &r, &g);
+    /* The documents first: a file that cannot be written fails the
+     * command before anything is printed. */
+    const char *docs[2] = { pdf, html };
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
+        snprintf(today, sizeof today, "-");
+    for (int doc = 0; doc < 2 && !rc; doc++) {
+        if (!docs[doc])
+            continue;
+        char *data;
+        size_t len;
+        if ((rc = mb_siting_render(o, lang, in, today, doc == 0, &data, &len, &err)) != 0)
+            break;
+        FILE *f = fopen(docs[doc], "wb");
+        bool ok = f && fwrite(data, 1, len, f) == len;
+        if (f && fclose(f) != 0)
+            ok = false;
+        free(data);
+        if (!ok)
+            rc = mb_error_set(&err, MB_EIO, doc == 0 ? "--pdf" : "--html", "%s: could not be "
+                              "written: %s", docs[doc], strerror(errno));
+    }
+    if (!rc && json) {
         cli_print_json(stdout, o);
         printf("\n");
-        json_decref(o);
-    } else {
-        print_text(&c, &r, mip, gap, c.note[0] ? c.note : NULL, &g);
+    } else if (!rc) {
+        print_text(&c, &r, c.note[0] ? c.note : NULL, &g);
     }
+    json_decref(o);
     mb_siting_release(&r);
     mb_candidates_release(&c);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }

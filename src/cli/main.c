@@ -60,12 +60,15 @@ static const struct {
       "  standard output. With --db, plans a region of the market database: its\n"
       "  published and reserved sites, as the server's regional plans do." },
     { "site", cmd_site, "site SCENARIO.json --candidates C.json [--max K] [--without ID]...\n"
-      "      [--method mip|enumerate] [--json]",
+      "      [--method mip|enumerate] [--json] [--pdf F] [--html F] [--lang nb|en]",
       "Where should the region open storage sites or plants? Candidate sites with\n"
       "  their yearly and opening cost and CO2 (docs/siting.md); every subset of at\n"
       "  most K of them is planned exactly, and the best is named with what it\n"
       "  saves and what each opened candidate brings with the others open.\n"
-      "  --without ID takes a site out of the scenario (to give it as a candidate)." },
+      "  --without ID takes a site out of the scenario (to give it as a candidate).\n"
+      "  The CO2 and money saved against opening none come with their 5-95 % range\n"
+      "  (paired draws of the factor register). --pdf / --html write the answer as\n"
+      "  a document too (--lang: bokmål, the default, or English)." },
     { "gen", cmd_gen, "gen [--preset small|trondheim|national] [--seed N] [--listings N]\n"
       "      [--months N] [--transport-only] [-o FILE]",
       "Write a reproducible generated scenario (the same seed gives the same file)." },

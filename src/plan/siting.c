@@ -496,5 +496,6 @@ void mb_siting_release(struct mb_siting *s)
         return;
     free(s->open);
     free(s->saving);
+    free(s->co2_saving_each_kg);
     memset(s, 0, sizeof *s);
 }

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "plan/plan.h"
 #include "plan/scenario.h"
+#include "plan/uncertainty.h"
 
 #define MB_SITING_MAX_SUBSETS 4096
 
@@ -63,6 +64,19 @@ struct mb_siting {
     double years;          /* the horizon, in years */
     size_t subsets;        /* plans solved */
     struct mb_totals best, none; /* the plans' figures with the best choice and with none */
+    bool mip;              /* chosen by the MIP (else by enumeration) */
+    double gap;            /* the relative gap the MIP proved (0: optimal, and always 0
+                              for the enumeration) */
+    /* The ranges of the choice against none (mb_siting_ranges): the
+     * CO2 and money saved, none - best - the candidates' own, 5-95 %
+     * of paired draws; draws 0 while not computed. */
+    int draws;
+    unsigned long long seed;
+    struct mb_band co2_saving_kg, cost_saving_nok;
+    /* Per candidate (NULL until drawn): the CO2 an open one saves, the
+     * others open (the plan without it minus the plan with it, its own
+     * CO2 taken off), 5-95 % of the same paired draws; zero if closed. */
+    struct mb_band *co2_saving_each_kg;
 };
 
 /* The scenario text without the sites named in ids (n of them): to ask
@@ -107,5 +121,27 @@ int mb_siting_evaluate(const char *scenario, size_t scenario_len,
                        const struct mb_candidates *c, const bool *open, int max_open,
                        struct mb_siting *out, struct mb_error *err);
 void mb_siting_release(struct mb_siting *s);
+
+/* The ranges of what the choice in r saves against opening none
+ * (r->co2_saving_kg, r->cost_saving_nok, r->draws, r->seed): the plans of
+ * the choice and of none are solved at the central factors (their flows
+ * fixed), then both are valued under the same `draws` draws of the
+ * factor register (mb_uncertainty_run with one plan as the "plan" and
+ * the other as the "baseline", seed as given: 0 takes
+ * MB_UNCERTAINTY_SEED), so a factor that moves both moves the saving
+ * only by their difference. The candidates' own cost and CO2 are the
+ * planner's figures, not drawn: they are taken off every draw. Each open
+ * candidate's CO2 saving with the others open is drawn the same way
+ * (r->co2_saving_each_kg). 2 + (number open) plans are solved. */
+int mb_siting_ranges(const char *scenario, size_t scenario_len,
+                     const struct mb_candidates *c, int draws, unsigned long long seed,
+                     struct mb_siting *r, struct mb_error *err);
+
+/* The answer as the "siting" section (docs/siting.md, "massebank-siting/1"):
+ * the candidates (id, kind, position, capacity, open, saving, break-even,
+ * own cost and CO2), k, the totals with the choice and with none, the
+ * savings with their ranges if computed, gap, method, years. A new
+ * reference; the caller adds what only it knows (the CLI's "without"). */
+json_t *mb_siting_json(const struct mb_candidates *c, const struct mb_siting *r);
 
 #endif

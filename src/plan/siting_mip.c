@@ -123,6 +123,10 @@ int mb_siting_mip(const char *scenario, size_t scenario_len, const struct mb_can
     mb_scenario_release(&s);
     if (!rc)
         rc = mb_siting_evaluate(scenario, scenario_len, c, open, max_open, out, err);
+    if (!rc) {
+        out->mip = true;
+        out->gap = *gap;
+    }
     free(open);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include "market/suggest.h"
 #include "plan/plan.h"
 #include "report/plan_report.h"
+#include "report/plan_siting.h"
 
 struct progress_ctx {
     struct mb_store *st;
@@ -106,11 +107,41 @@ static int solve(struct mb_store *st, const struct mb_market *m, int64_t id, jso
                  plan.build_seconds + plan.solve_seconds);
     mb_plan_release(&plan);
     mb_scenario_release(&sc);
-    size_t len = strlen(scn_text) + strlen(plan_text) + 32;
+    /* The siting question, if the request asks it: over the same
+     * scenario, after the plan (a request without candidates gives the
+     * result it always gave, byte for byte). */
+    char *siting_text = NULL;
+    json_t *cands = json_object_get(req, "candidates");
+    if (cands) {
+        json_t *section;
+        if ((rc = job_say(st, id, MB_JOB_RUNNING, &pc->err, "choosing among %zu candidate "
+                          "sites", json_array_size(cands))) != 0) {
+            pc->rc = rc;
+        } else if (mb_report_siting_run(scn_text, req, &section, &err) != 0) {
+            mb_error_set(why, err.code, err.field, "the sites could not be chosen: %s",
+                         err.message);
+            rc = -1;
+        } else {
+            siting_text = mb_xjson_dumps(section, JSON_COMPACT);
+            json_decref(section);
+        }
+        if (rc) {
+            free(plan_text);
+            free(scn_text);
+            return -1;
+        }
+    }
+    size_t len = strlen(scn_text) + strlen(plan_text) +
+                 (siting_text ? strlen(siting_text) : 0) + 48;
     *result = mb_xmalloc(len);
-    snprintf(*result, len, "{\"scenario\":%s,\"plan\":%s}", scn_text, plan_text);
+    if (siting_text)
+        snprintf(*result, len, "{\"scenario\":%s,\"plan\":%s,\"siting\":%s}", scn_text,
+                 plan_text, siting_text);
+    else
+        snprintf(*result, len, "{\"scenario\":%s,\"plan\":%s}", scn_text, plan_text);
     free(scn_text);
     free(plan_text);
+    free(siting_text);
     return 0;
 }
 

@@ -2,7 +2,8 @@
  * plan_job.h - running a queued regional plan job (POST /api/plans): the
  * region's published and reserved sites become a scenario
  * (mb_market_region_plan_scenario), the engine solves it, and the job
- * holds {"scenario", "plan"} (the plan as mb_report_plan_json writes it)
+ * holds {"scenario", "plan"} (the plan as mb_report_plan_json writes it;
+ * with "siting" too when the request gives candidates, plan_siting.h)
  * or why it failed. The server's job thread calls this; so could any
  * other runner. Progress lines of the engine become the job's message, at
  * most twice a second.

@@ -2,17 +2,21 @@
  * api_plan.c - regional plans over the live market. POST /api/plans
  * checks the request and queues a job (202 + the job's URL); the job
  * runner (jobs.c) builds the scenario from the region's published sites,
- * solves it and stores the plan; GET /api/jobs/{id} shows its state and,
+ * solves it and stores the plan (and, given candidate sites, which of
+ * them to open: report/plan_siting.h); GET /api/jobs/{id} shows its state and,
  * when done, the plan (docs/plan-format.md) with the scenario it solved.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/text.h"
 #include "domain/month.h"
 #include "plan/scenario.h"
+#include "report/plan_siting.h"
+#include "report/siting_doc.h"
 #include "server/api_util.h"
 #include "server/srv.h"
 
@@ -60,7 +64,7 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
         return;
     static const char *const keys[] = { "name", "from", "to", "municipalities", "bbox",
                                          "co2_price_nok_per_t", "objective", "factors",
-                                         "out_of_region", NULL };
+                                         "out_of_region", "candidates", "max_open", NULL };
     json_t *b = mb_api_body(r, keys);
     if (!b)
         return;
@@ -133,6 +137,15 @@ void mb_api_plans_create(struct mb_req *r, int64_t id)
     }
     if (check_accounting(r, b, from, to))
         goto done;
+    /* The siting question (docs/siting.md): candidates checked as the
+     * candidates file is, each problem under its field. */
+    struct mb_problems probs;
+    if (mb_report_siting_check(b, &probs)) {
+        mb_reply_problems(r, &probs);
+        mb_problems_release(&probs);
+        goto done;
+    }
+    mb_problems_release(&probs);
     int64_t job_id;
     if (mb_market_region_plan_queue(r->st, &r->user, b, &job_id, &err) != 0) {
         mb_reply_mb_error(r, &err);
@@ -191,4 +204,60 @@ void mb_api_plans_list(struct mb_req *r, int64_t id)
         return;
     }
     mb_reply_json(r, 200, out);
+}
+
+/* GET /api/plans/{id}/siting?format=pdf|html[&lang=nb|en]: the plan's
+ * siting answer as a document (report/siting_doc.h). 404 "id" for a plan
+ * the caller may not see, 404 "siting" for one without an answer. */
+void mb_api_plan_siting(struct mb_req *r, int64_t id)
+{
+    static const char *const allowed[] = { "format", "lang", NULL };
+    if (mb_req_check_query(r, allowed) || !mb_req_signed_in(r))
+        return;
+    const char *format = mb_req_query(r, "format");
+    bool pdf = format && strcmp(format, "pdf") == 0;
+    if (!pdf && !(format && strcmp(format, "html") == 0)) {
+        mb_reply_error(r, 400, "invalid", "format", "give the format: html or pdf");
+        return;
+    }
+    const char *lang = mb_req_query(r, "lang");
+    if (!lang)
+        lang = "nb";
+    if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0) {
+        mb_reply_error(r, 400, "invalid", "lang", "use nb (bokmål) or en");
+        return;
+    }
+    struct mb_job job;
+    struct mb_error err;
+    if (mb_market_region_plan_job(r->st, &r->user, id, &job, &err) != 0) {
+        mb_api_fail(r, &err);
+        return;
+    }
+    json_t *res = job.result ? json_loads(job.result, 0, NULL) : NULL;
+    json_t *req = job.request ? json_loads(job.request, 0, NULL) : NULL;
+    mb_job_release(&job);
+    json_t *siting = json_object_get(res, "siting");
+    if (!siting) {
+        mb_reply_error(r, 404, "not_found", "siting", "plan %lld has no siting answer: it "
+                       "gave no candidates, or it is not done", (long long)id);
+        goto out;
+    }
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
+        snprintf(today, sizeof today, "-");
+    char *data;
+    size_t len;
+    if (mb_siting_render(siting, lang, json_string_value(json_object_get(req, "name")), today,
+                         pdf, &data, &len, &err) != 0) {
+        mb_reply_mb_error(r, &err);
+        goto out;
+    }
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"plan-%lld-steder.%s\"",
+             (long long)id, pdf ? "pdf" : "html");
+    mb_reply_owned(r, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", data, len);
+out:
+    json_decref(res);
+    json_decref(req);
 }

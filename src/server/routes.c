@@ -65,6 +65,7 @@ static const struct route routes[] = {
     { "GET", "/api/plans", mb_api_plans_list },
     { "GET", "/api/plans/#", mb_api_job_get },
     { "POST", "/api/plans/#/whatif", mb_api_plan_whatif },
+    { "GET", "/api/plans/#/siting", mb_api_plan_siting },
     { "GET", "/api/jobs/#", mb_api_job_get },
     { "POST", "/api/listings/#/deals", mb_api_deals_create },
     { "GET", "/api/listings/#/custody", mb_api_listing_custody },

@@ -108,6 +108,7 @@ void mb_api_municipalities(struct mb_req *r, int64_t id);
 void mb_api_municipality_at(struct mb_req *r, int64_t id);
 void mb_api_plans_create(struct mb_req *r, int64_t id);
 void mb_api_job_get(struct mb_req *r, int64_t id);
+void mb_api_plan_siting(struct mb_req *r, int64_t id);
 /* Deals, load tickets, custody, planned vs actual, audit (api_deals.c). */
 void mb_api_deals_create(struct mb_req *r, int64_t id);
 void mb_api_deals_list(struct mb_req *r, int64_t id);

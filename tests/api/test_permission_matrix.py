@@ -640,6 +640,9 @@ ROWS = [
     R("POST", "/api/plans/{id}/whatif", "the municipality's plan: no changes asked",
       E(anonymous="401", signed="403 role", municipality="400 changes", admin="400 changes"),
       at("/api/plans/{job}/whatif", json={"changes": []})),
+    R("GET", "/api/plans/{id}/siting", "the municipality's plan, which gave no candidates",
+      E(anonymous="401", signed="404 id", municipality="404 siting", admin="404 siting"),
+      at("/api/plans/{job}/siting", params={"format": "html"})),
 
     # ---- deals ------------------------------------------------------------------
     R("POST", "/api/listings/{id}/deals", "the developer's published supply",

@@ -247,3 +247,100 @@ Test(siting, the_mip_finds_what_every_subset_finds)
     cr_assert(rounds_open > 0 && rounds_closed > 0, "some open, some stay closed: %d %d",
               rounds_open, rounds_closed);
 }
+
+/* The section (mb_siting_json) says what the answer says: the storage
+ * between open with its saving and break-even, the closed one with
+ * neither, the totals with it and with none, and the saving's ranges
+ * from paired draws around the central figure. */
+Test(siting_json, the_section_carries_the_answer_and_its_ranges)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("20000", "10000", "500") ", " FAR OWN("20000", "10000", "0") "]}", &c);
+    struct mb_siting r;
+    struct mb_error err;
+    double gap;
+    cr_assert_eq(mb_siting_mip(scenario, strlen(scenario), &c, 2, 60, &r, &gap, &err), 0, "%s",
+                 err.message);
+    json_t *o = mb_siting_json(&c, &r);
+    json_t *s = json_object_get(o, "saving");
+    cr_assert(json_is_null(json_object_get(s, "co2_kg_range")), "no ranges before they are drawn");
+    json_decref(o);
+    cr_assert_eq(mb_siting_ranges(scenario, strlen(scenario), &c, 200, 0, &r, &err), 0, "%s",
+                 err.message);
+    o = mb_siting_json(&c, &r);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "format")), "massebank-siting/1");
+    cr_assert_str_eq(json_string_value(json_object_get(o, "method")), "mip");
+    cr_assert_eq(json_integer_value(json_object_get(o, "max_open")), 2);
+    cr_assert_eq(json_integer_value(json_object_get(o, "opened")), 1);
+    cr_assert_float_eq(json_real_value(json_object_get(o, "gap")), 0, 1e-12);
+    cr_assert_float_eq(json_real_value(json_object_get(o, "years")), 0.5, 1e-12);
+    json_t *near = json_array_get(json_object_get(o, "candidates"), 0);
+    json_t *far = json_array_get(json_object_get(o, "candidates"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(near, "id")), "lager-midt");
+    cr_assert_str_eq(json_string_value(json_object_get(near, "kind")), "storage");
+    cr_assert_float_eq(json_number_value(json_object_get(near, "lat")), 63.41, 1e-12);
+    cr_assert(json_is_true(json_object_get(near, "open")));
+    cr_assert(json_is_false(json_object_get(far, "open")));
+    double saving = json_real_value(json_object_get(near, "saving_nok"));
+    cr_assert_float_eq(saving, r.value_none - r.value, 1e-3, "alone, its saving is the whole one");
+    cr_assert_gt(saving, 0);
+    /* 20 000 NOK a year, plus the saving over half a year */
+    cr_assert_float_eq(json_real_value(json_object_get(near, "break_even_nok_per_year")),
+                       20000 + saving / 0.5, 1e-3);
+    cr_assert_float_eq(json_real_value(json_object_get(near, "own_nok")), 20000, 1e-9);
+    cr_assert_float_eq(json_real_value(json_object_get(near, "own_co2_kg")), 250, 1e-9);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(near, "capacity"), "value")),
+                 10000);
+    cr_assert(json_is_null(json_object_get(far, "saving_nok")));
+    cr_assert(json_is_null(json_object_get(far, "break_even_nok_per_year")));
+    json_t *best = json_object_get(o, "best"), *none = json_object_get(o, "none");
+    cr_assert_float_eq(json_real_value(json_object_get(best, "landfill_t")), 0, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(none, "landfill_t")), 3000, 1e-6);
+    cr_assert_gt(json_real_value(json_object_get(none, "truckloads")), 0);
+    s = json_object_get(o, "saving");
+    cr_assert_float_eq(json_real_value(json_object_get(s, "landfill_t")), 3000, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(s, "value_nok")), saving, 1e-3);
+    double co2 = json_real_value(json_object_get(s, "co2_kg"));
+    cr_assert_float_eq(co2, r.none.co2_kg - r.best.co2_kg - 250, 1e-6, "its own CO2 counted");
+    json_t *band = json_object_get(s, "co2_kg_range");
+    double lo = json_real_value(json_object_get(band, "low"));
+    double mid = json_real_value(json_object_get(band, "central"));
+    double hi = json_real_value(json_object_get(band, "high"));
+    cr_assert_float_eq(mid, co2, 1e-6, "the central draw is the plans' own figure");
+    cr_assert(lo <= mid && mid <= hi, "%.1f %.1f %.1f", lo, mid, hi);
+    cr_assert_lt(lo, hi, "the register's ranges move the saving: %.1f %.1f", lo, hi);
+    cr_assert_eq(json_integer_value(json_object_get(s, "draws")), 200);
+    /* Alone, the storage's own CO2 saving is the choice's, draw for draw. */
+    json_t *each = json_object_get(near, "co2_saving_kg");
+    cr_assert_float_eq(json_real_value(json_object_get(each, "low")), lo, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(each, "central")), mid, 1e-6);
+    cr_assert_float_eq(json_real_value(json_object_get(each, "high")), hi, 1e-6);
+    cr_assert(json_is_null(json_object_get(far, "co2_saving_kg")));
+    json_decref(o);
+    mb_siting_release(&r);
+    mb_candidates_release(&c);
+}
+
+/* The draws are paired: a choice that opens nothing is valued against
+ * none under the same draw each time, so its saving is 0 on every draw,
+ * not the spread of two independent runs. */
+Test(siting_json, paired_draws_leave_no_spread_when_the_plans_are_the_same)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("1e9", "0", "0") "]}", &c);
+    struct mb_siting r;
+    struct mb_error err;
+    cr_assert_eq(mb_siting_run(scenario, strlen(scenario), &c, 1, &r, &err), 0, "%s",
+                 err.message);
+    cr_assert_not(r.open[0]);
+    cr_assert_eq(mb_siting_ranges(scenario, strlen(scenario), &c, 200, 0, &r, &err), 0, "%s",
+                 err.message);
+    cr_assert_float_eq(r.co2_saving_kg.low, 0, 1e-9);
+    cr_assert_float_eq(r.co2_saving_kg.high, 0, 1e-9);
+    cr_assert_float_eq(r.cost_saving_nok.low, 0, 1e-9);
+    cr_assert_float_eq(r.cost_saving_nok.high, 0, 1e-9);
+    mb_siting_release(&r);
+    mb_candidates_release(&c);
+}

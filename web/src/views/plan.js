@@ -5,7 +5,10 @@
  * savings against today's practice (CO2, truckloads, landfill volume,
  * cost) in total and per month, the flows as lines on a map, and a Sankey
  * diagram. Every run is saved on the server for the organisation
- * ("Lagrede planer"); the dashboard shows the latest.
+ * ("Lagrede planer"); the dashboard shows the latest. Candidate storage
+ * sites and plants dropped on the map of the siting section
+ * (views/siting.js) go with the request, and the answer is shown with
+ * the plan.
  */
 import { h, replace, announce, note } from '../dom.js';
 import { t, num, getLang } from '../i18n.js';
@@ -18,6 +21,7 @@ import { hbarChart } from '../charts.js';
 import { emptyState } from '../empty.js';
 import { withHelp } from '../help.js';
 import { whatifSection } from './whatif.js';
+import { sitingSection } from './siting.js';
 
 // How many of a plan's flows by road are drawn along the road (the
 // largest; each is routed when the page asks, one after the other: the
@@ -170,6 +174,7 @@ export async function planView({ root, params }) {
   const s = getSession();
   if (!s) { root.append(note('info', t('login.required')), h('a', { href: '#/logg-inn?neste=%23%2Fplan' }, t('nav.login'))); return; }
   if (!s.may?.run_plans) { root.append(note('error', t('plan.role'))); return; }
+  const siting = sitingSection();
   const form = h('form', { class: 'card plan-form', novalidate: true },
     summaryBox(),
     h('div', { class: 'row' },
@@ -179,6 +184,7 @@ export async function planView({ root, params }) {
     field({ label: t('plan.name'), name: 'name', attrs: { maxlength: 160 } }),
     withHelp(field({ label: t('plan.objective'), name: 'objective', value: 'cost', hint: t('plan.objective.hint'),
       options: ['cost', 'co2', 'landfill'].map((o) => [o, t(`method.objective.${o}`)]) }), 'plan'),
+    siting.el,
     h('button', { type: 'submit', class: 'primary' }, t('plan.run')));
   const progress = h('div', { class: 'progress', hidden: true },
     h('progress', { max: 100, value: 0, 'aria-label': t('plan.title') }), h('p', { class: 'progress-text', role: 'status' }));
@@ -187,6 +193,7 @@ export async function planView({ root, params }) {
   try { saved = await api('GET', '/api/plans'); } catch (e) { saved = { error: e.message, items: [] }; }
   let savedSec = await savedPlans(saved, form);
   root.append(form, progress, out, savedSec);
+  siting.mount();
   let timer = 0;
   let map = null;
   let stopped = false;
@@ -204,6 +211,7 @@ export async function planView({ root, params }) {
     if (!body.from) probs.push({ field: 'from', message: t('check.required') });
     if (!body.to) probs.push({ field: 'to', message: t('check.required') });
     if (body.from && body.to && body.to < body.from) probs.push({ field: 'to', message: t('check.reversed') });
+    Object.assign(body, siting.body(form, probs));
     if (probs.length) { showErrors(form, probs); return; }
     form.querySelector('button[type=submit]').disabled = true;
     replace(out);
@@ -288,6 +296,7 @@ export async function planView({ root, params }) {
               h('td', { class: 'n' }, num(m.co2, 1)), h('td', { class: 'n' }, num(m.trucks)), h('td', { class: 'n' }, num(m.fm3)), h('td', { class: 'n' }, num(m.nok))))),
             h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('plan.total')),
               h('td', { class: 'n' }, num(sv.co2_kg / 1000, 1)), h('td', { class: 'n' }, num(sv.truckloads)), h('td', { class: 'n' }, num(sv.landfill_fm3)), h('td', { class: 'n' }, num(sv.cost_nok))))))),
+      job.result.siting ? siting.answer(job.result.siting, job.id) : null,
       job.id && saved ? compareSection(job, saved.items) : null,
       job.id && job.result.scenario ? whatifSection(job) : null,
       plan.forecast ? forecastSection(plan.forecast) : null,
@@ -296,6 +305,7 @@ export async function planView({ root, params }) {
         h('div', { class: 'map-wrap' }, h('div', { id: 'plan-map', role: 'region', 'aria-label': t('plan.map') })),
         h('p', { class: 'hint plan-map-key' }, t('plan.map.key'))),
       h('section', { 'aria-labelledby': 'sk-h' }, h('h2', { id: 'sk-h' }, t('plan.sankey')),
+        // Scrolls sideways on a phone: reachable by keyboard (axe, WCAG 2.1.1).
         h('div', { class: 'sankey-wrap', tabindex: '0', role: 'region', 'aria-label': t('plan.sankey') }, sk),
         sk.dataset?.grouped ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.grouped', { n: sk.dataset.grouped }))
           : sk.dataset?.circles ? h('p', { class: 'hint sankey-note' }, t('plan.sankey.circles')) : null));
@@ -351,10 +361,11 @@ export async function planView({ root, params }) {
       if (req.from) form.querySelector('[data-field="from"]').value = req.from;
       if (req.to) form.querySelector('[data-field="to"]').value = req.to;
       if (req.name) form.querySelector('[data-field="name"]').value = req.name;
+      if (req.candidates) siting.fill(req);
       if (job.state === 'done') done(job, req);
       else replace(out, note('info', t(`plan.state.${job.state}`, { msg: jobWords(job) })));
     } catch (e) { replace(out, note('error', e.status === 404 ? t('plan.saved.notfound') : e.message)); }
   }
-  return () => { stopped = true; clearTimeout(timer); if (map) map.remove(); };
+  return () => { stopped = true; clearTimeout(timer); if (map) map.remove(); siting.remove(); };
 
 }
