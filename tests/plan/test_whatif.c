@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,5 +143,103 @@ Test(whatif, unrelated_basis_still_exact)
     mb_plan_release(&cold);
     json_decref(da);
     json_decref(db);
+    mb_whatif_release(&w);
+}
+
+/* Edits that touch what a site's fingerprint must see, one after the
+ * other on a small region with a distance table: each warm plan equals a
+ * cold one, and the model is built from the last one unless the edit
+ * brings a new commodity. */
+#define EDIT_SCENARIO "{\"format\": \"massebank-scenario/1\", \"horizon\": {\"from\": " \
+    "\"2026-01\", \"to\": \"2027-12\"}, \"co2_price_nok_per_t\": 2000, \"transport\": " \
+    "{\"distances\": [{\"from\": \"s1\", \"to\": \"lf\", \"km\": 14}, {\"from\": \"s2\", " \
+    "\"to\": \"n1\", \"km\": 9}]}, \"sites\": [" \
+    "{\"id\": \"s1\", \"kind\": \"source\", \"lat\": 63.40, \"lon\": 10.40, \"material\": " \
+    "\"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 9000, \"unit\": \"t\"}, " \
+    "\"window\": {\"from\": \"2026-01\", \"to\": \"2026-06\"}}, " \
+    "{\"id\": \"s2\", \"kind\": \"source\", \"lat\": 63.43, \"lon\": 10.45, \"material\": " \
+    "\"rock.blasted\", \"class\": 1, \"amount\": {\"value\": 5000, \"unit\": \"t\"}, " \
+    "\"window\": {\"from\": \"2026-03\", \"to\": \"2026-09\"}}, " \
+    "{\"id\": \"n1\", \"kind\": \"need\", \"lat\": 63.41, \"lon\": 10.50, \"material\": " \
+    "\"rock.blasted\", \"amount\": {\"value\": 6000, \"unit\": \"t\"}, \"window\": {\"from\": " \
+    "\"2026-04\", \"to\": \"2026-08\"}}, " \
+    "{\"id\": \"lf\", \"kind\": \"landfill\", \"lat\": 63.50, \"lon\": 10.40, \"accepts\": " \
+    "[\"*\"], \"capacity_per_year\": {\"value\": 8000, \"unit\": \"t\"}, " \
+    "\"gate_fee_nok_per_t\": 150}, " \
+    "{\"id\": \"lf2\", \"kind\": \"landfill\", \"lat\": 63.30, \"lon\": 10.60, \"accepts\": " \
+    "[\"*\"], \"capacity_per_year\": {\"value\": 50000, \"unit\": \"t\"}, " \
+    "\"gate_fee_nok_per_t\": 190}, " \
+    "{\"id\": \"q\", \"kind\": \"quarry\", \"lat\": 63.35, \"lon\": 10.30, \"offers\": " \
+    "[\"rock.blasted\"], \"price_nok_per_t\": 120}]}"
+
+static json_t *site_of(json_t *doc, const char *id)
+{
+    json_t *sites = json_object_get(doc, "sites");
+    for (size_t i = 0; i < json_array_size(sites); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(sites, i), "id")), id) == 0)
+            return json_array_get(sites, i);
+    return NULL;
+}
+
+Test(whatif, edits_a_fingerprint_must_see)
+{
+    json_t *doc = json_loads(EDIT_SCENARIO, 0, NULL);
+    cr_assert_not_null(doc);
+    struct mb_whatif w;
+    mb_whatif_init(&w);
+    struct mb_plan p;
+    cr_assert_eq(plan_doc(doc, &w, &p), 0);
+    mb_plan_release(&p);
+    json_t *dist = json_object_get(json_object_get(doc, "transport"), "distances");
+    for (int k = 0; k < 6; k++) {
+        const char *what = "";
+        bool new_commodity = false;
+        switch (k) {
+        case 0: /* a distance between two unchanged sites gets longer */
+            json_object_set_new(json_array_get(dist, 0), "km", json_real(40));
+            what = "distance";
+            break;
+        case 1: /* a landfill's room in one year */
+            json_object_set_new(site_of(doc, "lf"), "capacity_by_year",
+                                json_pack("{s:s,s:f}", "unit", "t", "2026", 1000.0));
+            what = "capacity_by_year";
+            break;
+        case 2: { /* the same id, another kind: the need becomes a surplus */
+            json_t *n1 = site_of(doc, "n1");
+            json_object_set_new(n1, "kind", json_string("source"));
+            json_object_set_new(n1, "class", json_integer(1));
+            json_object_del(n1, "accepts");
+            what = "kind";
+            break;
+        }
+        case 3: /* a surplus of a material the region had none of */
+            json_object_set_new(site_of(doc, "s2"), "material", json_string("soil.clay"));
+            what = "new commodity";
+            new_commodity = true;
+            break;
+        case 4: /* and back: the commodity goes again */
+            json_object_set_new(site_of(doc, "s2"), "material", json_string("rock.blasted"));
+            what = "commodity gone";
+            new_commodity = true;
+            break;
+        default: /* a gate fee */
+            json_object_set_new(site_of(doc, "lf2"), "gate_fee_nok_per_t", json_real(90));
+            what = "fee";
+            break;
+        }
+        struct mb_plan warm, cold;
+        cr_assert_eq(plan_doc(doc, &w, &warm), 0, "%s", what);
+        cr_assert_eq(plan_doc(doc, NULL, &cold), 0, "%s", what);
+        cr_assert_leq(fabs(warm.solver_objective - cold.solver_objective),
+                      1e-7 * fmax(1.0, fabs(cold.solver_objective)), "%s: warm %.10g, cold %.10g",
+                      what, warm.solver_objective, cold.solver_objective);
+        cr_assert_eq(warm.delta_model, !new_commodity, "%s: built from the last model: %d", what,
+                     warm.delta_model);
+        cr_assert_eq(warm.rows, cold.rows, "%s", what);
+        cr_assert_eq(warm.cols, cold.cols, "%s", what);
+        mb_plan_release(&warm);
+        mb_plan_release(&cold);
+    }
+    json_decref(doc);
     mb_whatif_release(&w);
 }
