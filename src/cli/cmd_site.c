@@ -54,7 +54,8 @@ static char *slurp(const char *path, const char *flag, size_t *len, struct mb_er
  * a planner compares a choice with (its own proposal). */
 struct given {
     bool has;
-    double value;
+    double value;          /* its plan's value plus the own cost of the sites taken out */
+    double own_nok, own_co2_kg; /* of the sites taken out that are candidates too */
     struct mb_totals t;
     const char *const *ids;
     size_t n;
@@ -116,10 +117,10 @@ static void print_text(const struct mb_candidates *c, const struct mb_siting *r,
         g->value / 1e6);
     row("  money: the plan (MNOK)", 3, r->none.cost_nok / 1e6, r->best.cost_nok / 1e6, g,
         g->t.cost_nok / 1e6);
-    row("  money: the candidates' own (MNOK)", 3, 0, r->own_nok / 1e6, g, 0);
+    row("  money: the candidates' own (MNOK)", 3, 0, r->own_nok / 1e6, g, g->own_nok / 1e6);
     row("  CO2: the plan (t)", 1, r->none.co2_kg / 1e3, r->best.co2_kg / 1e3, g,
         g->t.co2_kg / 1e3);
-    row("  CO2: the candidates' own (t)", 1, 0, r->own_co2_kg / 1e3, g, 0);
+    row("  CO2: the candidates' own (t)", 1, 0, r->own_co2_kg / 1e3, g, g->own_co2_kg / 1e3);
     row("to landfill (t)", 0, r->none.landfill_all_t, r->best.landfill_all_t, g,
         g->t.landfill_all_t);
     row("virgin material (t)", 0, r->none.virgin_t, r->best.virgin_t, g, g->t.virgin_t);
@@ -156,9 +157,11 @@ static json_t *result_json(const struct mb_candidates *c, const struct mb_siting
         for (size_t i = 0; i < g->n; i++)
             json_array_append_new(w, json_string(g->ids[i]));
         json_object_set_new(o, "without", w);
-        json_object_set_new(o, "as_given", json_pack("{s:f,s:f,s:f,s:f,s:f}", "value_nok",
-                            g->value, "cost_nok", g->t.cost_nok, "co2_kg", g->t.co2_kg,
-                            "landfill_t", g->t.landfill_all_t, "virgin_t", g->t.virgin_t));
+        json_object_set_new(o, "as_given", json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f}",
+                            "value_nok", g->value, "cost_nok", g->t.cost_nok, "co2_kg",
+                            g->t.co2_kg, "landfill_t", g->t.landfill_all_t, "virgin_t",
+                            g->t.virgin_t, "own_nok", g->own_nok, "own_co2_kg",
+                            g->own_co2_kg));
     }
     return o;
 }
@@ -277,6 +280,20 @@ int cmd_site(int argc, char **argv)
     if (rc) {
         mb_candidates_release(&c);
         return cli_fail(&err);
+    }
+    /* The scenario as given has the sites taken out open: where they are
+     * candidates too, their own cost and CO2 count there as they count
+     * for the best choice, so the two totals are on the same basis. */
+    if (g.has) {
+        for (size_t i = 0; i < g.n; i++)
+            for (size_t j = 0; j < c.n; j++)
+                if (strcmp(g.ids[i], c.items[j].id) == 0) {
+                    g.own_nok += c.items[j].nok_per_year * r.years + c.items[j].opening_nok;
+                    g.own_co2_kg += c.items[j].co2_kg_per_year * r.years;
+                }
+        double price = r.best.co2_kg > 0
+                           ? (r.best.objective - r.best.cost_nok) / (r.best.co2_kg / 1000.0) : 0;
+        g.value += g.own_nok + price * g.own_co2_kg / 1000.0;
     }
     json_t *o = result_json(&c, &r, &g);
     /* The documents first: a file that cannot be written fails the

@@ -14,6 +14,7 @@
 #include "core/alloc.h"
 #include "core/splitmix.h"
 #include "domain/month.h"
+#include "plan/whatif.h"
 
 static double uniform(uint64_t *s)
 {
@@ -248,6 +249,8 @@ int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n)
         return MB_EINVAL;
     /* The n-th listing (or landfill) in the file. */
     int kind = (int)(uniform(rng) * (nf ? 6 : 5));
+    if (kind == 2 && nl <= 2) /* keep a few listings to change */
+        kind = 4;
     bool landfill = kind == 5;
     size_t want = (size_t)(uniform(rng) * (double)(landfill ? nf : nl)), seen = 0, at = 0;
     json_t *site = NULL;
@@ -261,6 +264,10 @@ int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n)
             at = i;
         }
     }
+    /* A site placed by its municipality has no coordinates to move: it
+     * is resized instead. */
+    if (kind == 1 && !json_is_number(json_object_get(site, "lat")))
+        kind = 0;
     const char *id = json_string_value(json_object_get(site, "id"));
     char idc[64];
     snprintf(idc, sizeof idc, "%s", id ? id : "?");
@@ -281,8 +288,8 @@ int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n)
         snprintf(what, n, "%s moved about a kilometre", idc);
         break;
     }
-    case 2: /* withdrawn */
-        json_array_remove(sites, at);
+    case 2: /* withdrawn, with the distances given to it */
+        mb_whatif_remove_site(scenario, at);
         snprintf(what, n, "%s withdrawn", idc);
         break;
     case 3: { /* window shifted a month, within the horizon */
@@ -302,8 +309,9 @@ int mb_gen_change(json_t *scenario, uint64_t *rng, char *what, size_t n)
         char nid[80];
         snprintf(nid, sizeof nid, "%s-new%u", idc, (unsigned)(mb_splitmix_next(rng) % 100000));
         json_object_set_new(copy, "id", json_string(nid));
-        double lat = json_number_value(json_object_get(copy, "lat"));
-        json_object_set_new(copy, "lat", json_real(lat + 0.01));
+        if (json_is_number(json_object_get(copy, "lat")))
+            json_object_set_new(copy, "lat",
+                                json_real(json_number_value(json_object_get(copy, "lat")) + 0.01));
         json_array_append_new(sites, copy);
         snprintf(what, n, "%s listed beside %s", nid, idc);
         break;

@@ -94,12 +94,17 @@ static bool scenario_has(json_t *sites, const char *id)
 
 /* The candidates' sites checked as sites of the scenario: all of them
  * added to it and parsed; a problem of site base + i is candidate i's. */
-static void check_sites(json_t *root, size_t base, const struct mb_candidates *c,
+static void check_sites(json_t *root, size_t base, struct mb_candidates *c,
                         struct mb_problems *p)
 {
     struct mb_scenario s;
     struct mb_problems q = { 0 };
     if (parse_with(root, c, ((uint64_t)1 << c->n) - 1, &s, &q) == 0) { /* n <= 60 */
+        /* where each is, as the reader placed it (a municipality's point) */
+        for (size_t i = 0; i < c->n && base + i < s.nsites; i++) {
+            c->items[i].lat = s.sites[base + i].pos.lat;
+            c->items[i].lon = s.sites[base + i].pos.lon;
+        }
         mb_scenario_release(&s);
     } else {
         /* Each problem as the scenario named it (its words kept for the

@@ -34,6 +34,8 @@ struct mb_candidate {
     double opening_nok;       /* once, to open it */
     double co2_kg_per_year;   /* building (spread over the horizon) and running it */
     json_t *site;             /* the site as a scenario site (owned) */
+    double lat, lon;          /* where it is (placed by municipality: that
+                                 municipality's point), WGS84 */
 };
 
 struct mb_candidates {

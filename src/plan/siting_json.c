@@ -45,12 +45,8 @@ json_t *mb_siting_json(const struct mb_candidates *c, const struct mb_siting *r)
     for (size_t i = 0; i < c->n; i++) {
         const struct mb_candidate *x = &c->items[i];
         json_t *site = x->site;
-        json_t *o = json_pack("{s:s,s:s,s:O,s:O,s:b,s:f,s:f,s:f,s:f,s:f}", "id", x->id,
-                              "kind", x->kind,
-                              "lat", json_object_get(site, "lat") ? json_object_get(site, "lat")
-                                                                  : json_null(),
-                              "lon", json_object_get(site, "lon") ? json_object_get(site, "lon")
-                                                                  : json_null(),
+        json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:b,s:f,s:f,s:f,s:f,s:f}", "id", x->id,
+                              "kind", x->kind, "lat", x->lat, "lon", x->lon,
                               "open", r->open[i], "nok_per_year", x->nok_per_year,
                               "opening_nok", x->opening_nok, "co2_kg_per_year",
                               x->co2_kg_per_year,

@@ -83,13 +83,18 @@ int mb_whatif_model(struct mb_whatif *w, struct mb_model *m, const struct mb_sce
  * w->before); each call plans the changed scenario warm from w's basis.
  * *out: {"figures": [{figure, before, after, difference}], "facilities":
  * [{site, before_t, after_t, difference_t}] (intake moved by 1 t or more,
- * largest first), "changes", "warm", "seconds": {build, solve, total}}.
+ * largest first; none when the optimum is the same, "same_optimum"),
+ * "changes", "warm", "seconds": {build, solve, total}}.
  * MB_EINVAL with every problem in *p (paths "changes[1].from"); the
  * caller releases *p either way. w must be used by one caller at a time.
  * mb_whatif_check checks the changes' shape alone (their number, kinds
  * and fields), as mb_whatif_ask does first: 0 or MB_EINVAL with *p
  * (zeroed by the caller) filled. */
 int mb_whatif_check(const json_t *changes, struct mb_problems *p);
+
+/* Take site `at` out of a scenario document, and the distances the
+ * scenario gives to or from it (transport.distances). */
+void mb_whatif_remove_site(json_t *doc, size_t at);
 int mb_whatif_ask(struct mb_whatif *w, const char *scenario, size_t len, const json_t *changes,
                   json_t **out, struct mb_problems *p, struct mb_error *err);
 

@@ -7,6 +7,7 @@
 #include "plan/whatif.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,21 @@ static int plan_figures(const char *text, struct mb_whatif *w, json_t **fig, dou
     }
     mb_scenario_release(&s);
     return rc;
+}
+
+void mb_whatif_remove_site(json_t *doc, size_t at)
+{
+    json_t *sites = json_object_get(doc, "sites");
+    const char *id = json_string_value(json_object_get(json_array_get(sites, at), "id"));
+    json_t *dist = json_object_get(json_object_get(doc, "transport"), "distances");
+    for (size_t k = json_array_size(dist); id && k-- > 0;) {
+        json_t *d = json_array_get(dist, k);
+        const char *a = json_string_value(json_object_get(d, "from"));
+        const char *b = json_string_value(json_object_get(d, "to"));
+        if ((a && strcmp(a, id) == 0) || (b && strcmp(b, id) == 0))
+            json_array_remove(dist, k);
+    }
+    json_array_remove(sites, at);
 }
 
 static json_t *site_by_id(json_t *sites, const char *id, size_t *at)
@@ -211,23 +227,25 @@ static void apply(json_t *doc, size_t i, json_t *c, int h0, int h1, struct mb_pr
             mb_problems_add(p, path, "lies outside the plan's horizon");
             return;
         }
-        if (from == h0) {
-            json_array_remove(sites, at);
-            return;
-        }
-        /* open until the month before, from its own start if it has one */
+        /* Open until the month before, from its own start if it has one;
+         * a window that ends before then stays as it is (a close never
+         * opens a facility longer). */
         json_t *w = json_object_get(site, "window");
-        int start = h0;
+        int start = h0, end = from - 1;
         const char *ws = json_string_value(json_object_get(w, "from"));
+        const char *we = json_string_value(json_object_get(w, "to"));
         if (ws && mb_month_parse(ws, &start, "window", NULL) != 0)
             start = h0;
-        if (start >= from) {
-            json_array_remove(sites, at);
+        int own_end;
+        if (we && mb_month_parse(we, &own_end, "window", NULL) == 0 && own_end < end)
+            end = own_end;
+        if (start > end) {
+            mb_whatif_remove_site(doc, at);
             return;
         }
         char a[8], b[8];
         mb_month_format(start, a);
-        mb_month_format(from - 1, b);
+        mb_month_format(end, b);
         json_object_set_new(site, "window", json_pack("{s:s,s:s}", "from", a, "to", b));
         return;
     }
@@ -236,7 +254,7 @@ static void apply(json_t *doc, size_t i, json_t *c, int h0, int h1, struct mb_pr
         return;
     }
     if (k == 3) {
-        json_array_remove(sites, at);
+        mb_whatif_remove_site(doc, at);
         return;
     }
     json_t *amount = json_object_get(c, "amount");
@@ -335,6 +353,12 @@ int mb_whatif_ask(struct mb_whatif *w, const char *scenario, size_t len, const j
         json_array_append_new(fig, json_pack("{s:s,s:f,s:f,s:f}", "figure", figures[k].name,
                                              "before", a, "after", b, "difference", b - a));
     }
+    /* The same optimum: the change costs and saves nothing, and where
+     * several plans are equally good the solver may take another of them;
+     * its other flows are not an effect of the change (docs/api.md). */
+    double ob = json_number_value(json_object_get(tb, "objective_nok"));
+    double oa = json_number_value(json_object_get(ta, "objective_nok"));
+    bool same = fabs(oa - ob) <= 1e-9 * fmax(1.0, fabs(ob));
     json_t *ib = json_object_get(w->before, "intake"), *ia = json_object_get(after, "intake");
     json_t *moved = json_array();
     const char *id;
@@ -345,7 +369,7 @@ int mb_whatif_ask(struct mb_whatif *w, const char *scenario, size_t len, const j
     json_object_foreach(ids, id, v) {
         double a = json_number_value(json_object_get(ib, id));
         double b = json_number_value(json_object_get(ia, id));
-        if (fabs(b - a) >= 1)
+        if (!same && fabs(b - a) >= 1)
             json_array_append_new(moved, json_pack("{s:s,s:f,s:f,s:f}", "site", id, "before_t",
                                                    a, "after_t", b, "difference_t", b - a));
     }
@@ -362,8 +386,9 @@ int mb_whatif_ask(struct mb_whatif *w, const char *scenario, size_t len, const j
             json_array_set_new(moved, j, x);
         }
     json_decref(after);
-    *out = json_pack("{s:o,s:o,s:O,s:b,s:{s:f,s:f,s:f}}", "figures", fig, "facilities", moved,
-                     "changes", changes, "warm", matched > 0, "seconds", "build", build,
-                     "solve", solve, "total", mb_clock_seconds() - t0);
+    *out = json_pack("{s:o,s:o,s:b,s:O,s:b,s:{s:f,s:f,s:f}}", "figures", fig, "facilities",
+                     moved, "same_optimum", same, "changes", changes, "warm", matched > 0,
+                     "seconds", "build", build, "solve", solve, "total",
+                     mb_clock_seconds() - t0);
     return 0;
 }

@@ -4,10 +4,11 @@
  * landfill closes in 2028, this plant opens, this listing doubles". The
  * server keeps the basis of the last few plans asked about, so each
  * question re-plans warm from the last; nothing is stored. One what-if
- * is solved at a time: a request waits a few seconds for the planner,
- * then answers 503 (busy).
+ * is solved at a time: a request waits two seconds for the planner, then
+ * answers 503 (busy).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,7 +20,8 @@
 #include "server/srv.h"
 
 #define KEPT 4            /* plans whose basis is kept */
-#define WAIT_SECONDS 5    /* for the planner, before "busy" */
+#define WAIT_SECONDS 2    /* for the planner, before "busy" (a waiting request
+                             holds one of the server's threads) */
 
 struct mb_whatifs {
     pthread_mutex_t lock; /* one what-if at a time; guards the entries */
@@ -97,9 +99,15 @@ void mb_api_plan_whatif(struct mb_req *r, int64_t id)
         return;
     }
     mb_problems_release(&probs);
+    bool failed = job.state == MB_JOB_FAILED;
     json_t *res = job.state == MB_JOB_DONE && job.result ? json_loads(job.result, 0, NULL)
                                                          : NULL;
     mb_job_release(&job);
+    if (failed) {
+        mb_reply_error(r, 409, "conflict", "id", "the plan failed: it has no result to ask about");
+        json_decref(b);
+        return;
+    }
     json_t *scn = json_object_get(res, "scenario");
     if (!json_is_object(scn)) {
         mb_reply_error(r, 409, "conflict", "id", "the plan is not solved yet");

@@ -187,3 +187,38 @@ def test_concurrent_questions_all_answered(api, solved):
     assert len(statuses) == 6 and set(statuses) <= {200, 503}, statuses
     assert 200 in statuses
     api.get("/api/health", expect=200)
+
+
+def test_a_close_never_opens_longer_and_a_no_change_moves_nothing(api, solved):
+    plan_id, result = solved
+    mun = api.token("municipality")
+    # A landfill open only in the first half year, closed from the autumn:
+    # it stays as it was (the close must not extend its window).
+    lf = {"id": "halvaar", "kind": "landfill", "lat": 63.42, "lon": 10.40, "accepts": ["*"],
+          "capacity_per_year": {"value": 400000, "unit": "t"}, "gate_fee_nok_per_t": 60,
+          "window": {"from": "2026-01", "to": "2026-06"}}
+    opened = api.post(f"/api/plans/{plan_id}/whatif", token=mun, json={
+        "changes": [{"kind": "open", "site": lf}]}, expect=200).json()
+    both = api.post(f"/api/plans/{plan_id}/whatif", token=mun, json={
+        "changes": [{"kind": "open", "site": lf},
+                    {"kind": "close", "site": "halvaar", "from": "2026-10"}]}, expect=200).json()
+    assert figures(both)["objective_nok"]["after"] == pytest.approx(
+        figures(opened)["objective_nok"]["after"], rel=1e-9)
+    # A listing given its own amount again: the same optimum, no moves shown.
+    src = next(s for s in result["scenario"]["sites"] if s["kind"] == "source")
+    same = api.post(f"/api/plans/{plan_id}/whatif", token=mun, json={
+        "changes": [{"kind": "amount", "site": src["id"], "amount": src["amount"]}]},
+        expect=200).json()["whatif"]
+    assert same["same_optimum"] is True and same["facilities"] == []
+
+
+def test_a_failed_plan_is_409(api):
+    mun = api.token("municipality")
+    job = api.post("/api/plans", token=mun, json={"bbox": [5.0, 58.0, 5.01, 58.01],
+                                                   "from": "2026-01", "to": "2026-02"},
+                   expect=202).json()
+    done, _ = wait_done(api, mun, job["url"])
+    assert done["state"] == "failed"
+    r = api.post(f"/api/plans/{job['id']}/whatif", token=mun, json={
+        "changes": [{"kind": "withdraw", "site": "x"}]}, expect=409, field="id")
+    assert "failed" in r.json()["error"]["message"]

@@ -287,6 +287,19 @@ Test(plan_cli, whatif_warm_equals_cold)
     cr_assert_gt(json_number_value(json_object_get(j, "median_cold_s")), 0);
     json_decref(j);
     run_free(&r);
+    /* The Bærum demo gives distances and places sites by municipality: a
+     * withdrawn listing takes its distances along, and a municipality's
+     * site is resized rather than moved. */
+    char baerum[1024];
+    snprintf(baerum, sizeof baerum, "%s/data/demo/baerum.json", getenv("MB_SOURCE_ROOT"));
+    r = run("whatif", baerum, "--changes", "50", "--seed", "3", "--check", "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j, "%s", r.out);
+    cr_assert_eq(json_array_size(json_object_get(j, "steps")), 50);
+    cr_assert_leq(json_number_value(json_object_get(j, "max_difference")), 1e-7, "%s", r.out);
+    json_decref(j);
+    run_free(&r);
     r = run("whatif", in, "--changes", "2", NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "median over 2 changes: model built in"), "%s", r.out);

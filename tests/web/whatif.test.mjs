@@ -47,7 +47,7 @@ test('closing the busiest landfill, side by side on a phone', async () => {
   await sec.getByLabel('Endring', { exact: true }).selectOption({ label: 'Et anlegg stenger' });
   await sec.getByLabel('Anlegg', { exact: true }).selectOption({ label: `${site.name} (Deponi)` });
   await sec.getByLabel('Stengt fra og med').fill('2026-01');
-  assert.equal(await sec.getByLabel('Ny mengde i alt (tonn)').isVisible(), false, 'no amount field for a closing');
+  assert.equal(await sec.getByLabel('Ny mengde i alt').isVisible(), false, 'no amount field for a closing');
   await sec.getByRole('button', { name: 'Regn ut' }).click();
   const table = sec.locator('table.whatif-table');
   await table.waitFor({ timeout: 60000 });
@@ -68,11 +68,19 @@ test('closing the busiest landfill, side by side on a phone', async () => {
   await sec.screenshot({ path: `${process.env.MB_ARTIFACTS || 'test-artifacts/web'}/whatif-section.png` });
   // A listing's amount that is not a number is refused here, in bokmål.
   await sec.getByLabel('Endring', { exact: true }).selectOption({ label: 'En oppføring får en annen mengde' });
-  await sec.getByLabel('Ny mengde i alt (tonn)').fill('mye');
+  // Listings are told apart by their amount and months, and the field
+  // starts at the listing's own amount in its own unit.
+  const labels = await sec.getByLabel('Oppføring', { exact: true }).locator('option').allInnerTexts();
+  assert.equal(new Set(labels).size, labels.length, `every listing has its own label (${labels.length})`);
+  const chosen = await sec.getByLabel('Oppføring', { exact: true }).inputValue();
+  const first = job.result.scenario.sites.find((x) => x.id === chosen);
+  assert.equal(n(await sec.getByLabel('Ny mengde i alt').inputValue()), first.amount.value);
+  assert.equal(await sec.getByLabel('Enhet').inputValue(), first.amount.unit);
+  await sec.getByLabel('Ny mengde i alt').fill('mye');
   await sec.getByRole('button', { name: 'Regn ut' }).click();
   await sec.locator('.field-error', { hasText: /tall/i }).waitFor();
   // A new amount is asked of the server and answered.
-  await sec.getByLabel('Ny mengde i alt (tonn)').fill('12 500');
+  await sec.getByLabel('Ny mengde i alt').fill('12 500');
   await sec.getByRole('button', { name: 'Regn ut' }).click();
   await sec.locator('.whatif-time', { hasText: /fra forrige løsning/ }).waitFor({ timeout: 60000 });
   await page.context().close();

@@ -11,6 +11,7 @@ import { h, replace, announce } from '../dom.js';
 import { t, num } from '../i18n.js';
 import { api } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors, readNumber } from '../forms.js';
+import { inputText } from '../numbers.js';
 
 const FACILITIES = new Set(['landfill', 'storage', 'plant', 'quarry']);
 const LISTINGS = new Set(['source', 'need']);
@@ -31,7 +32,7 @@ const signed = (x, d) => (x > 0 ? `+${num(x, d)}` : num(x, d));
 
 /* The server names a change's field "changes[0].from"; the form's are "from". */
 function local(problems) {
-  return problems.map((p) => ({ ...p, field: (p.field || '').replace(/^changes\[0\]\.?/, '') }));
+  return problems.map((p) => ({ ...p, field: (p.field || '').replace(/^changes\[0\]\.?/, '').replace(/^amount\.unit$/, 'unit').replace(/^amount\..*/, 'amount') }));
 }
 
 /* The answer: figures now and with the change, and what moved where. */
@@ -49,31 +50,55 @@ function answer(w, names) {
             h('td', { class: 'n' }, num(f.before / scale, d)), h('td', { class: 'n' }, num(f.after / scale, d)),
             h('td', { class: 'n' }, signed(f.difference / scale, d)));
         })))),
+    w.same_optimum ? h('p', { class: 'note note-info whatif-same' }, t('wi.same')) : null,
     moved.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('wi.moved') },
       h('table', { class: 'data whatif-moved' },
         h('caption', {}, t('wi.moved')),
         h('thead', {}, h('tr', {}, [t('wi.site'), t('wi.now.t'), t('wi.then.t'), t('cmp.diff')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, moved.map((m) => h('tr', { 'data-site': m.site }, h('th', { scope: 'row' }, names.get(m.site) || m.site),
           h('td', { class: 'n' }, num(m.before_t)), h('td', { class: 'n' }, num(m.after_t)), h('td', { class: 'n' }, signed(m.difference_t))))))) 
-      : h('p', { class: 'hint' }, t('wi.nomove')),
+      : w.same_optimum ? null : h('p', { class: 'hint' }, t('wi.nomove')),
     h('p', { class: 'hint whatif-note' }, t('wi.note')),
     h('p', { class: 'hint whatif-time' }, t(w.warm ? 'wi.time.warm' : 'wi.time.cold', { ms: num(w.seconds.total * 1000) })));
 }
+
+const UNITS = [['t', 't'], ['fm3', 'fm³'], ['lm3', 'lm³']];
+const unitWord = (u) => (UNITS.find(([k]) => k === u) || [u, u])[1];
 
 /* The section under a solved plan; `job` is GET /api/plans/{id}. */
 export function whatifSection(job) {
   const plan = job.result.plan;
   const sites = plan.sites || [];
+  // Each listing as the scenario has it: its amount and months tell
+  // listings with the same name apart.
+  const given = new Map((job.result.scenario.sites || []).map((x) => [x.id, x]));
   const names = new Map(sites.map((x) => [x.id, `${x.name} (${t(`kind.${x.kind}`)})`]));
+  const listingLabel = (x) => {
+    const g = given.get(x.id);
+    const amount = g?.amount ? ` · ${num(g.amount.value)} ${unitWord(g.amount.unit)}` : '';
+    const months = g?.window ? ` · ${g.window.from}–${g.window.to}` : '';
+    return `${x.name}${amount}${months}`;
+  };
   const facilities = sites.filter((x) => FACILITIES.has(x.kind));
   const listings = sites.filter((x) => LISTINGS.has(x.kind));
-  const opts = (list) => list.map((x) => [x.id, names.get(x.id)]);
+  // Listings alike in name, amount and months are numbered ("nr. 2").
+  const opts = (list, label) => {
+    const seen = new Map();
+    return list.map((x) => {
+      const l = label(x);
+      const k = (seen.get(l) || 0) + 1;
+      seen.set(l, k);
+      return [x.id, k > 1 ? `${l} · ${t('wi.nr', { n: k })}` : l];
+    });
+  };
   const kinds = [['close', t('wi.kind.close')], ['amount', t('wi.kind.amount')], ['withdraw', t('wi.kind.withdraw')]]
     .filter(([k]) => (k === 'close' ? facilities.length : listings.length));
   if (!kinds.length) return null;
   const siteField = h('div', { class: 'whatif-site' });
   const from = field({ label: t('wi.from'), name: 'from', type: 'month', value: plan.horizon.from, attrs: { min: plan.horizon.from, max: plan.horizon.to } });
-  const amount = field({ label: t('wi.amount'), name: 'amount', type: 'number', hint: t('wi.amount.hint'), attrs: { min: 0 } });
+  const amount = h('div', { class: 'row whatif-amount' },
+    field({ label: t('wi.amount'), name: 'amount', type: 'number', hint: t('wi.amount.hint'), attrs: { min: 0.1 } }),
+    field({ label: t('wi.unit'), name: 'unit', value: 't', options: UNITS }));
   const form = h('form', { class: 'whatif-form', novalidate: true },
     summaryBox(),
     field({ label: t('wi.kind'), name: 'kind', value: kinds[0][0], options: kinds }),
@@ -83,11 +108,20 @@ export function whatifSection(job) {
   const show = () => {
     const kind = form.querySelector('[data-field="kind"]').value;
     replace(siteField, field({ label: t(kind === 'close' ? 'wi.facility' : 'wi.listing'), name: 'site',
-      options: opts(kind === 'close' ? facilities : listings) }));
+      options: kind === 'close' ? opts(facilities, (x) => names.get(x.id)) : opts(listings, listingLabel) }));
+    siteField.querySelector('select').addEventListener('change', fillAmount);
+    fillAmount();
     // (the fields' own display rule would outdo the hidden attribute)
     from.style.display = kind === 'close' ? '' : 'none';
     amount.style.display = kind === 'amount' ? '' : 'none';
   };
+  // The listing's own amount and unit, to change from.
+  function fillAmount() {
+    const g = given.get(form.querySelector('[data-field="site"]')?.value);
+    if (!g?.amount) return;
+    form.querySelector('[data-field="amount"]').value = inputText(g.amount.value);
+    form.querySelector('[data-field="unit"]').value = g.amount.unit;
+  }
   form.querySelector('[data-field="kind"]').addEventListener('change', () => { clearErrors(form); show(); });
   show();
   form.addEventListener('submit', async (ev) => {
@@ -102,7 +136,7 @@ export function whatifSection(job) {
     }
     if (kind === 'amount') {
       const v = readNumber(form, 'amount', probs, { required: true });
-      if (v !== undefined) change.amount = { value: v, unit: 't' };
+      if (v !== undefined) change.amount = { value: v, unit: form.querySelector('[data-field="unit"]').value };
     }
     if (probs.length) { showErrors(form, probs); return; }
     const btn = form.querySelector('button[type=submit]');
