@@ -123,6 +123,19 @@ int mb_siting_mip(const char *scenario, size_t scenario_len, const struct mb_can
     mb_scenario_release(&s);
     if (!rc)
         rc = mb_siting_evaluate(scenario, scenario_len, c, open, max_open, out, err);
+    /* An opened candidate that saves nothing (its cost and what it brings
+     * both nil, a tie) is not a recommendation: closed, as the enumeration
+     * closes it (a smaller set wins a tie). */
+    bool tie = false;
+    for (size_t k = 0; !rc && k < c->n; k++)
+        if (open[k] && out->saving[k] <= 1e-9 * fmax(1.0, fabs(out->value))) {
+            open[k] = false;
+            tie = true;
+        }
+    if (!rc && tie) {
+        mb_siting_release(out);
+        rc = mb_siting_evaluate(scenario, scenario_len, c, open, max_open, out, err);
+    }
     if (!rc) {
         out->mip = true;
         out->gap = *gap;

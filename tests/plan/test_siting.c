@@ -344,3 +344,25 @@ Test(siting_json, paired_draws_leave_no_spread_when_the_plans_are_the_same)
     mb_siting_release(&r);
     mb_candidates_release(&c);
 }
+
+/* A candidate that costs nothing and brings nothing (far away, no use):
+ * opening it ties with leaving it closed, and neither the MIP nor the
+ * enumeration names it as a site to open. */
+Test(siting, a_free_candidate_that_brings_nothing_stays_closed)
+{
+    struct mb_candidates c;
+    parse("{\"format\": \"massebank-candidates/1\", \"candidates\": [" NEAR
+          OWN("1000", "0", "0") ", " FAR OWN("0", "0", "0") "]}", &c);
+    for (int mip = 0; mip < 2; mip++) {
+        struct mb_siting r;
+        struct mb_error err;
+        double gap = 0;
+        int rc = mip ? mb_siting_mip(scenario, strlen(scenario), &c, 2, 60, &r, &gap, &err)
+                     : mb_siting_run(scenario, strlen(scenario), &c, 2, &r, &err);
+        cr_assert_eq(rc, 0, "%s", err.message);
+        cr_assert(r.open[0], "the storage between opens (%s)", mip ? "mip" : "enumerate");
+        cr_assert_not(r.open[1], "the far free one stays closed (%s)", mip ? "mip" : "enumerate");
+        mb_siting_release(&r);
+    }
+    mb_candidates_release(&c);
+}
