@@ -52,6 +52,10 @@ json_t *mb_siting_json(const struct mb_candidates *c, const struct mb_siting *r)
                               x->co2_kg_per_year,
                               "own_nok", x->nok_per_year * r->years + x->opening_nok,
                               "own_co2_kg", x->co2_kg_per_year * r->years);
+        /* Its name for readers, if the file gives one (else its id). */
+        json_t *name = json_object_get(site, "name");
+        json_object_set_new(o, "name", json_string(json_is_string(name) ? json_string_value(name)
+                                                                        : x->id));
         json_t *cap = json_object_get(site, "capacity");
         json_object_set(o, "capacity", cap ? cap : json_null());
         /* What it brings with the others open, and the yearly cost at

@@ -47,7 +47,7 @@ static const char *const labels[L_COUNT][2] = {
                   "2. The candidates' own figures (estimates)" },
     [L_PER_YEAR] = { "Per år (mill. kr)", "Per year (MNOK)" },
     [L_CO2_YEAR] = { "CO2 per år (tonn)", "CO2 per year (tonnes)" },
-    [L_BREAK_EVEN] = { "Lønner seg til (mill. kr/år)", "Pays up to (MNOK/yr)" },
+    [L_BREAK_EVEN] = { "Lønner seg opp til (mill. kr/år)", "Pays up to (MNOK/yr)" },
     [L_CO2_EACH] = { "CO2 spart (t; 5–95 %)", "CO2 saved (t; 5–95 %)" },
     [L_OPEN_OPENING] = { "Åpning (mill. kr)", "Opening (MNOK)" },
     [L_YES] = { "ja", "yes" },
@@ -175,7 +175,7 @@ static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
             snprintf(each, sizeof each, "%s (%s – %s)", num(c, get(co2, "central") / 1e3, 1),
                      num(c, get(co2, "low") / 1e3, 1), num(c, get(co2, "high") / 1e3, 1));
         const char *row[] = {
-            text_of(x, "id"),
+            text_of(x, json_is_string(json_object_get(x, "name")) ? "name" : "id"),
             tr(c, kind && strcmp(kind, "plant") == 0 ? L_PLANT : L_STORAGE),
             tr(c, open ? L_YES : L_NO),
             open ? num(c, get(x, "saving_nok") / 1e6, 3) : "–",
@@ -192,7 +192,7 @@ static void candidates(struct ctx *c, json_t *si, struct mb_rdoc *d)
     mb_rdoc_table(d, own, "lrrr");
     json_array_foreach(json_object_get(si, "candidates"), i, x) {
         const char *row[] = {
-            text_of(x, "id"),
+            text_of(x, json_is_string(json_object_get(x, "name")) ? "name" : "id"),
             num(c, get(x, "nok_per_year") / 1e6, 3), num(c, get(x, "opening_nok") / 1e6, 3),
             num(c, get(x, "co2_kg_per_year") / 1e3, 1),
         };

@@ -469,7 +469,7 @@ const nb = {
   'siting.co2': 'CO₂ spart mot å åpne ingen, stedenes egen CO₂ trukket fra: {t} tonn.',
   'siting.landfill': 'Til deponi: {t} tonn mindre.',
   'siting.trucks': 'Lastebillass: {n} færre.',
-  'siting.trucks.more': 'Lastebillass: {n} flere.',
+  'siting.trucks.more': 'Flere lastebillass: {n}.',
   'siting.landfill.more': 'Til deponi: {t} tonn mer.',
   'siting.money': 'Penger spart: {mnok} mill. kr; med CO₂ til sin pris: {total} mill. kr.',
   'siting.doc': 'Svaret som dokument',
