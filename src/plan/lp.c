@@ -249,13 +249,27 @@ static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fm
     pg->fn(line, &w, pg->ctx);
 }
 
-/* Whether column j prices out at duals y. */
-static bool priced_in(const struct mb_lp *lp, size_t j, const double *y)
+/* A what-if's first working set takes the columns whose reduced cost at
+ * the kept duals is below this share of their cost (not only those below
+ * zero): a change moves the duals a little, and a column just above zero
+ * then prices out, each time one more Clp solve. Measured on the
+ * Trondheim-like region, 20 changes: 49 Clp solves at 0, 36 at 0.05
+ * (with a working set a quarter larger), about 10 % less time. */
+#define WARM_MARGIN 0.05
+
+/* Whether column j's reduced cost at duals y is below margin x (1 + |c_j|)
+ * (margin 0: it prices out). */
+static bool priced_below(const struct mb_lp *lp, size_t j, const double *y, double margin)
 {
     double rc = lp->obj[j];
     for (int e = lp->start[j]; e < lp->start[j + 1]; e++)
         rc -= lp->value[e] * y[lp->index[e]];
-    return rc < -PRICE_TOL * (1 + fabs(lp->obj[j]));
+    return rc < (margin - PRICE_TOL) * (1 + fabs(lp->obj[j]));
+}
+
+static bool priced_in(const struct mb_lp *lp, size_t j, const double *y)
+{
+    return priced_below(lp, j, y, 0);
 }
 
 /* One LP with Clp. Without pricing, Clp's dual simplex gets every column.
@@ -268,8 +282,9 @@ static bool priced_in(const struct mb_lp *lp, size_t j, const double *y)
  * by the dual simplex. With y0 (what-if planning: warm is a neighbouring
  * LP's basis and y0 its duals, mapped by name) the working set is leaner:
  * the columns basic or at their upper bound in warm, the pinned slack
- * columns (singletons, which keep it feasible) and every column that
- * prices out at y0, so that a change seldom needs more pricing rounds.
+ * columns (singletons, which keep it feasible) and every column whose
+ * reduced cost at y0 is below WARM_MARGIN of its cost, so that a change
+ * seldom needs more pricing rounds.
  * status_out (may be NULL) receives the final basis in the same layout,
  * duals_out (may be NULL) the final duals (nrows); caller frees. */
 static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char *dom,
@@ -294,7 +309,7 @@ static int solve_core(const struct mb_lp *lp, bool pricing, const unsigned char 
             in[j] = !left_out(dom, j) &&
                     (y0 ? warm[j] == ST_BASIC || warm[j] == ST_UPPER ||
                               (is_pinned(lp, dom, j) && lp->start[j + 1] - lp->start[j] == 1) ||
-                              priced_in(lp, j, y0)
+                              priced_below(lp, j, y0, WARM_MARGIN)
                         : is_pinned(lp, dom, j) || (warm && warm[j] == ST_BASIC));
         if (!warm)
             mark_cheapest(lp, dom, in);
