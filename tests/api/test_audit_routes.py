@@ -26,6 +26,7 @@ NO_ENTRY = {
     ("post", "/api/auth/logout"): "ends a session",
     ("post", "/api/classify"): "computes; writes nothing",
     ("post", "/api/lab-reports"): "reads a file; writes nothing",
+    ("post", "/api/plans/{id}/whatif"): "plans a plan again with changes; stores nothing",
     # A user's own alert preferences and reading: not changes of the
     # market, and nobody else's business.
     ("post", "/api/saved-searches"): "a user's own search",
