@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "domain/month.h"
 #include "domain/unit.h"
 #include "plan/account.h"
@@ -674,41 +675,21 @@ int mb_model_build_sized(struct mb_model *m, const struct mb_scenario *s,
 
 /* ---- Building from the last model (what-if planning, whatif.h) ---- */
 
-static uint64_t fp_mix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    return h ^ (h >> 31);
-}
-
 static uint64_t fp_num(uint64_t h, double d)
 {
     uint64_t u = 0;
     if (d != 0) /* -0 and 0 are the same number */
         memcpy(&u, &d, sizeof u);
-    return fp_mix(h, u);
-}
-
-static uint64_t fp_text(uint64_t h, const char *t)
-{
-    uint64_t f = 0xcbf29ce484222325ULL; /* FNV-1a */
-    for (; *t; t++) {
-        f ^= (unsigned char)*t;
-        f *= 0x100000001b3ULL;
-    }
-    return fp_mix(h, f);
+    return mb_hash_mix(h, u);
 }
 
 /* Everything of the scenario but its sites that the model depends on. */
 static uint64_t fp_global(const struct mb_scenario *s)
 {
-    uint64_t h = fp_mix(0x676c6f62ULL, (uint64_t)(uint32_t)s->from);
-    h = fp_mix(h, (uint64_t)(uint32_t)s->to);
+    uint64_t h = mb_hash_mix(0x676c6f62ULL, (uint64_t)(uint32_t)s->from);
+    h = mb_hash_mix(h, (uint64_t)(uint32_t)s->to);
     h = fp_num(h, s->co2_price_nok_per_t);
-    h = fp_mix(h, (uint64_t)s->objective);
+    h = mb_hash_mix(h, (uint64_t)s->objective);
     double x[MB_F_COUNT];
     mb_factors_central(&s->factors, x);
     for (int k = 0; k < MB_F_COUNT; k++)
@@ -722,14 +703,14 @@ static uint64_t fp_global(const struct mb_scenario *s)
         h = fp_num(h, tv[k]);
     for (int k = 0; k < MB_FUEL_COUNT; k++)
         h = fp_num(h, t->fuel_mix[k]);
-    h = fp_mix(h, (uint64_t)t->boundary * 4 + (uint64_t)t->fixed_cost_tkm * 2 +
+    h = mb_hash_mix(h, (uint64_t)t->boundary * 4 + (uint64_t)t->fixed_cost_tkm * 2 +
                       (uint64_t)t->fixed_co2_tkm);
-    h = fp_text(h, t->vehicle);
-    h = fp_mix(h, s->catalog.n);
+    h = mb_hash_text(h, t->vehicle);
+    h = mb_hash_mix(h, s->catalog.n);
     for (size_t k = 0; k < s->catalog.n; k++) {
         const struct mb_material *mt = &s->catalog.items[k];
-        h = fp_text(fp_num(fp_num(fp_num(h, mt->density), mt->bulking), mt->placed), mt->code);
-        h = fp_text(fp_mix(h, (uint64_t)mt->group), mt->approval);
+        h = mb_hash_text(fp_num(fp_num(fp_num(h, mt->density), mt->bulking), mt->placed), mt->code);
+        h = mb_hash_text(mb_hash_mix(h, (uint64_t)mt->group), mt->approval);
     }
     return h;
 }
@@ -737,7 +718,7 @@ static uint64_t fp_global(const struct mb_scenario *s)
 /* One site, as the model sees it. */
 static uint64_t fp_site(const struct mb_scenario *s, const struct mb_site *x)
 {
-    uint64_t h = fp_text(fp_mix(0x73697465ULL, (uint64_t)x->kind), x->id);
+    uint64_t h = mb_hash_text(mb_hash_mix(0x73697465ULL, (uint64_t)x->kind), x->id);
     const double v[] = { x->pos.lat, x->pos.lon, x->detour, x->amount_t, x->capacity.value,
                          x->fee_nok_per_t, x->co2_kg_per_t, x->holding_nok_per_t_month };
     for (size_t k = 0; k < sizeof v / sizeof *v; k++)
@@ -745,15 +726,15 @@ static uint64_t fp_site(const struct mb_scenario *s, const struct mb_site *x)
     const int iv[] = { x->from, x->to, x->material, x->cls, x->max_class, x->capacity.unit,
                        x->fee_factor, x->co2_factor, x->holding_factor, x->approximate };
     for (size_t k = 0; k < sizeof iv / sizeof *iv; k++)
-        h = fp_mix(h, (uint64_t)(int64_t)iv[k]);
-    h = fp_text(h, x->municipality);
+        h = mb_hash_mix(h, (uint64_t)(int64_t)iv[k]);
+    h = mb_hash_text(h, x->municipality);
     for (size_t k = 0; x->accepts && k < s->catalog.n; k++)
-        h = fp_mix(h, x->accepts[k] ? k + 1 : 0);
+        h = mb_hash_mix(h, x->accepts[k] ? k + 1 : 0);
     int years = mb_month_year(s->to) - mb_month_year(s->from) + 1;
     for (int y = 0; x->cap_year && y < years; y++)
         h = fp_num(h, x->cap_year[y]);
     for (size_t k = 0; k < x->nyields; k++)
-        h = fp_num(fp_mix(h, (uint64_t)x->yields[k].material), x->yields[k].share);
+        h = fp_num(mb_hash_mix(h, (uint64_t)x->yields[k].material), x->yields[k].share);
     return h;
 }
 
@@ -770,9 +751,9 @@ void mb_model_origin_take(struct mb_model_origin *o, const struct mb_scenario *s
      * site's fingerprint adds those of its distances (in any order). */
     for (size_t k = 0; k < s->ndistances; k++) {
         const struct mb_distance *d = &s->distances[k];
-        uint64_t h = fp_text(0x64697374ULL, s->sites[d->b].id);
+        uint64_t h = mb_hash_text(0x64697374ULL, s->sites[d->b].id);
         h = fp_num(fp_num(fp_num(h, d->km), d->minutes), d->ferry_km);
-        h = fp_mix(fp_mix(h, (uint64_t)d->kind), (uint64_t)d->ferry_crossings);
+        h = mb_hash_mix(mb_hash_mix(h, (uint64_t)d->kind), (uint64_t)d->ferry_crossings);
         o->fp[d->a] += h;
     }
     o->global = fp_global(s);
@@ -805,7 +786,7 @@ static void id_index_build(struct id_index *x, const char (*id)[64], size_t n)
     for (size_t k = 0; k < cap; k++)
         x->slot[k] = -1;
     for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)fp_text(0, id[i]) & x->mask;
+        size_t k = (size_t)mb_hash_text(0, id[i]) & x->mask;
         while (x->slot[k] >= 0)
             k = (k + 1) & x->mask;
         x->slot[k] = (int)i;
@@ -814,7 +795,7 @@ static void id_index_build(struct id_index *x, const char (*id)[64], size_t n)
 
 static int id_index_find(const struct id_index *x, const char *id)
 {
-    size_t k = (size_t)fp_text(0, id) & x->mask;
+    size_t k = (size_t)mb_hash_text(0, id) & x->mask;
     for (; x->slot[k] >= 0; k = (k + 1) & x->mask)
         if (strcmp(x->id[x->slot[k]], id) == 0)
             return x->slot[k];

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "plan/model.h"
 
 /* Clp's status codes, as in lp.c. */
@@ -40,26 +41,6 @@ void mb_whatif_release(struct mb_whatif *w)
     memset(w, 0, sizeof *w);
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    return h ^ (h >> 31);
-}
-
-static uint64_t mix_text(uint64_t h, const char *s)
-{
-    uint64_t f = 0xcbf29ce484222325ULL; /* FNV-1a */
-    for (; *s; s++) {
-        f ^= (unsigned char)*s;
-        f *= 0x100000001b3ULL;
-    }
-    return mix(h, f);
-}
-
 static uint64_t nonzero(uint64_t h)
 {
     return h ? h : 1;
@@ -68,8 +49,8 @@ static uint64_t nonzero(uint64_t h)
 static uint64_t comm_key(const struct mb_model *m, uint64_t h, int32_t c)
 {
     if (c < 0 || (size_t)c >= m->ncomm)
-        return mix(h, 0xffff);
-    return mix(mix(h, (uint64_t)m->comm[c].material + 1), (uint64_t)m->comm[c].cls + 1);
+        return mb_hash_mix(h, 0xffff);
+    return mb_hash_mix(mb_hash_mix(h, (uint64_t)m->comm[c].material + 1), (uint64_t)m->comm[c].cls + 1);
 }
 
 /* A column by what it is; the horizon's first month is in every name, so
@@ -77,21 +58,21 @@ static uint64_t comm_key(const struct mb_model *m, uint64_t h, int32_t c)
 static uint64_t col_key(const struct mb_model *m, const uint64_t *site, size_t j)
 {
     const struct mb_col_info *c = &m->cols[j];
-    uint64_t h = mix(0x636f6cULL, (uint64_t)c->kind + 1);
-    h = mix(h, site[c->from]);
-    h = mix(h, site[c->to]);
-    h = mix(h, (uint64_t)(uint32_t)c->t);
-    h = mix(h, (uint64_t)(uint32_t)m->s->from);
+    uint64_t h = mb_hash_mix(0x636f6cULL, (uint64_t)c->kind + 1);
+    h = mb_hash_mix(h, site[c->from]);
+    h = mb_hash_mix(h, site[c->to]);
+    h = mb_hash_mix(h, (uint64_t)(uint32_t)c->t);
+    h = mb_hash_mix(h, (uint64_t)(uint32_t)m->s->from);
     return nonzero(comm_key(m, h, c->commodity));
 }
 
 static uint64_t row_key(const struct mb_model *m, const uint64_t *site, size_t i)
 {
     const struct mb_row_info *r = &m->rows[i];
-    uint64_t h = mix(0x726f77ULL, (uint64_t)r->kind + 1);
-    h = mix(h, site[r->site]);
-    h = mix(h, (uint64_t)(uint32_t)r->t);
-    h = mix(h, (uint64_t)(uint32_t)m->s->from);
+    uint64_t h = mb_hash_mix(0x726f77ULL, (uint64_t)r->kind + 1);
+    h = mb_hash_mix(h, site[r->site]);
+    h = mb_hash_mix(h, (uint64_t)(uint32_t)r->t);
+    h = mb_hash_mix(h, (uint64_t)(uint32_t)m->s->from);
     return nonzero(comm_key(m, h, r->commodity));
 }
 
@@ -100,7 +81,7 @@ static uint64_t *site_keys(const struct mb_model *m)
 {
     uint64_t *k = mb_xmalloc((m->s->nsites + 1) * sizeof *k);
     for (size_t i = 0; i < m->s->nsites; i++)
-        k[i] = mix_text(0, m->s->sites[i].id);
+        k[i] = mb_hash_text(0, m->s->sites[i].id);
     return k;
 }
 

@@ -137,8 +137,7 @@ static const char *const labels[L_COUNT][2] = {
 struct ctx {
     const char *lang;
     int li; /* 0 nb, 1 en */
-    char nums[16][48];
-    int next;
+    struct mb_rdoc_numbers nums;
 };
 
 static const char *tr(const struct ctx *c, enum label l)
@@ -146,30 +145,10 @@ static const char *tr(const struct ctx *c, enum label l)
     return labels[l][c->li];
 }
 
-/* A label with "{}" places filled in order from args (the labels are
- * data, not printf formats, so a translation cannot break the format). */
-static const char *fill(char *buf, size_t n, const char *tmpl, const char *const *args,
-                        size_t nargs)
-{
-    size_t o = 0, k = 0;
-    for (const char *t = tmpl; *t && o + 1 < n; t++) {
-        if (t[0] == '{' && t[1] == '}' && k < nargs) {
-            for (const char *a = args[k++]; *a && o + 1 < n; a++)
-                buf[o++] = *a;
-            t++;
-        } else {
-            buf[o++] = *t;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* A number in a rotating buffer, so several fit in one row. */
+/* A number for the reader, several to a row (rdoc.h). */
 static const char *num(struct ctx *c, double v, int decimals)
 {
-    char *b = c->nums[c->next++ % 16];
-    return mb_rdoc_number(b, 48, v, decimals, c->lang);
+    return mb_rdoc_num(&c->nums, v, decimals);
 }
 
 static const char *type_label(const struct ctx *c, enum mb_site_type t)
@@ -259,7 +238,7 @@ static void flows(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d, bool
     if (!on_site && p->unplaced_t > 0) {
         char buf[320];
         const char *args[] = { num(c, p->unplaced_t, 0) };
-        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_UNPLACED), args, 1));
+        mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_UNPLACED), args, 1));
     }
 }
 
@@ -349,7 +328,7 @@ static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
                            num(c, p->co2_transport_kg / 1e3, 1),
                            num(c, p->co2_transport_low_kg / 1e3, 1),
                            num(c, p->co2_transport_high_kg / 1e3, 1) };
-    mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FACTORS), args, 11));
+    mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_FACTORS), args, 11));
     size_t ferries = 0;
     for (size_t i = 0; i < p->nflows; i++)
         ferries += p->flows[i].ferry_crossings > 0;
@@ -358,7 +337,7 @@ static void transport(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc *d)
                                 num(c, p->ferry_nok_per_t_crossing, 2),
                                 num(c, p->ferry_nok_per_tkm, 2),
                                 num(c, p->ferry_co2_kg_per_tkm, 3) };
-        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_FERRY), fargs, 4));
+        mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_FERRY), fargs, 4));
     }
 }
 
@@ -388,9 +367,9 @@ static void documentation(struct ctx *c, const struct mb_mhp *p, struct mb_rdoc 
         const char *args[] = { cls, nlab, l->lab_substance, num(c, l->lab_value, 1),
                                num(c, l->lab_limit, 1) };
         if (l->has_lab)
-            fill(lab, sizeof lab, tr(c, L_LAB_TEXT), args, 5);
+            mb_rdoc_fill(lab, sizeof lab, tr(c, L_LAB_TEXT), args, 5);
         else if (l->rec.type == MB_TYPE_SUPPLY)
-            fill(lab, sizeof lab, tr(c, L_CLASS_GIVEN), args, 1);
+            mb_rdoc_fill(lab, sizeof lab, tr(c, L_CLASS_GIVEN), args, 1);
         else
             snprintf(lab, sizeof lab, "%s", tr(c, L_NO_LAB));
         size_t o = 0;
@@ -412,6 +391,7 @@ void mb_mhp_document(const struct mb_mhp *p, const struct mb_market *m, const ch
 {
     (void)m;
     struct ctx c = { .lang = strcmp(lang, "en") == 0 ? "en" : "nb" };
+    c.nums.lang = c.lang;
     c.li = strcmp(c.lang, "en") == 0;
     char title[256];
     snprintf(title, sizeof title, "%s: %s", tr(&c, L_TITLE), p->name);

@@ -145,3 +145,26 @@ const char *mb_rdoc_number(char *buf, size_t n, double v, int decimals, const ch
     buf[o] = '\0';
     return buf;
 }
+
+const char *mb_rdoc_num(struct mb_rdoc_numbers *r, double v, int decimals)
+{
+    char *b = r->buf[r->next++ % 16];
+    return mb_rdoc_number(b, sizeof r->buf[0], v, decimals, r->lang);
+}
+
+const char *mb_rdoc_fill(char *buf, size_t n, const char *tmpl, const char *const *args,
+                         size_t nargs)
+{
+    size_t o = 0, k = 0;
+    for (const char *t = tmpl; *t && o + 1 < n; t++) {
+        if (t[0] == '{' && t[1] == '}' && k < nargs) {
+            for (const char *a = args[k++]; *a && o + 1 < n; a++)
+                buf[o++] = *a;
+            t++;
+        } else {
+            buf[o++] = *t;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}

@@ -58,4 +58,19 @@ void mb_rdoc_sum_row(struct mb_rdoc *d);
  * "en", with `decimals` decimals. Returns buf (size n >= 32). */
 const char *mb_rdoc_number(char *buf, size_t n, double v, int decimals, const char *lang);
 
+/* Numbers for one document's rows, in a ring of buffers so that several
+ * fit in one row (each stays valid for the next 15 calls). */
+struct mb_rdoc_numbers {
+    const char *lang;
+    char buf[16][48];
+    int next;
+};
+const char *mb_rdoc_num(struct mb_rdoc_numbers *r, double v, int decimals);
+
+/* A label with "{}" places filled in order from args into buf (n bytes):
+ * labels are data, not printf formats, so a translation cannot break the
+ * format. Returns buf. */
+const char *mb_rdoc_fill(char *buf, size_t n, const char *tmpl, const char *const *args,
+                         size_t nargs);
+
 #endif

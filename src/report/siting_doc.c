@@ -112,8 +112,7 @@ static const char *const labels[L_COUNT][2] = {
 struct ctx {
     const char *lang;
     int li;
-    char nums[16][48];
-    int next;
+    struct mb_rdoc_numbers nums;
 };
 
 static const char *tr(const struct ctx *c, enum label l)
@@ -121,30 +120,10 @@ static const char *tr(const struct ctx *c, enum label l)
     return labels[l][c->li];
 }
 
-/* A label with "{}" places filled in order from args (labels are data,
- * not printf formats). */
-static const char *fill(char *buf, size_t n, const char *tmpl, const char *const *args,
-                        size_t nargs)
-{
-    size_t o = 0, k = 0;
-    for (const char *t = tmpl; *t && o + 1 < n; t++) {
-        if (t[0] == '{' && t[1] == '}' && k < nargs) {
-            for (const char *a = args[k++]; *a && o + 1 < n; a++)
-                buf[o++] = *a;
-            t++;
-        } else {
-            buf[o++] = *t;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* A number in a rotating buffer, so several fit in one row. */
+/* A number for the reader, several to a row (rdoc.h). */
 static const char *num(struct ctx *c, double v, int decimals)
 {
-    char *b = c->nums[c->next++ % 16];
-    return mb_rdoc_number(b, 48, v, decimals, c->lang);
+    return mb_rdoc_num(&c->nums, v, decimals);
 }
 
 static double get(json_t *o, const char *key)
@@ -234,15 +213,15 @@ static void climate(struct ctx *c, json_t *si, struct mb_rdoc *d)
     if (json_is_object(co2)) {
         const char *a[] = { num(c, get(s, "co2_kg") / 1e3, 1), num(c, get(co2, "low") / 1e3, 1),
                             num(c, get(co2, "high") / 1e3, 1), num(c, get(s, "draws"), 0) };
-        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_CO2_RANGE), a, 4));
+        mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_CO2_RANGE), a, 4));
     } else {
         const char *a[] = { num(c, get(s, "co2_kg") / 1e3, 1) };
-        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_CO2_NORANGE), a, 1));
+        mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_CO2_NORANGE), a, 1));
     }
     if (json_is_object(nok)) {
         const char *a[] = { num(c, get(s, "cost_nok") / 1e6, 3), num(c, get(nok, "low") / 1e6, 3),
                             num(c, get(nok, "high") / 1e6, 3) };
-        mb_rdoc_paragraph(d, "%s", fill(buf, sizeof buf, tr(c, L_MONEY_RANGE), a, 3));
+        mb_rdoc_paragraph(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(c, L_MONEY_RANGE), a, 3));
     }
     mb_rdoc_paragraph(d, "%s", tr(c, L_HOW));
 }
@@ -251,6 +230,7 @@ int mb_siting_document(json_t *siting, const char *lang, const char *name, const
                        struct mb_rdoc *d, struct mb_error *err)
 {
     struct ctx c = { .lang = lang && strcmp(lang, "en") == 0 ? "en" : "nb" };
+    c.nums.lang = c.lang;
     c.li = strcmp(c.lang, "en") == 0;
     mb_rdoc_init(d, c.lang, tr(&c, L_TITLE));
     const char *format = json_string_value(json_object_get(siting, "format"));
@@ -267,17 +247,17 @@ int mb_siting_document(json_t *siting, const char *lang, const char *name, const
     snprintf(opened, sizeof opened, "%lld",
              (long long)json_integer_value(json_object_get(siting, "opened")));
     const char *h[] = { years, k, n, opened };
-    mb_rdoc_meta(d, "%s", fill(buf, sizeof buf, tr(&c, L_HORIZON), h, 4));
+    mb_rdoc_meta(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(&c, L_HORIZON), h, 4));
     snprintf(plans, sizeof plans, "%lld",
              (long long)json_integer_value(json_object_get(siting, "subsets_planned")));
     const char *method = json_string_value(json_object_get(siting, "method"));
     if (method && strcmp(method, "mip") == 0) {
         mb_text_copy(gap, sizeof gap, num(&c, get(siting, "gap") * 100, 2));
         const char *m[] = { gap, plans };
-        mb_rdoc_meta(d, "%s", fill(buf, sizeof buf, tr(&c, L_METHOD_MIP), m, 2));
+        mb_rdoc_meta(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(&c, L_METHOD_MIP), m, 2));
     } else {
         const char *m[] = { plans };
-        mb_rdoc_meta(d, "%s", fill(buf, sizeof buf, tr(&c, L_METHOD_ENUM), m, 1));
+        mb_rdoc_meta(d, "%s", mb_rdoc_fill(buf, sizeof buf, tr(&c, L_METHOD_ENUM), m, 1));
     }
     mb_rdoc_meta(d, "%s: %s", tr(&c, L_PREPARED), today);
     candidates(&c, siting, d);

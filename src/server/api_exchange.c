@@ -475,19 +475,10 @@ void mb_api_mhp(struct mb_req *r, int64_t id)
     static const char *const allowed[] = { "listings", "name", "lang", "format", NULL };
     if (mb_req_check_query(r, allowed) || !mb_req_signed_in(r))
         return;
-    const char *format = mb_req_query(r, "format");
-    bool pdf = format && strcmp(format, "pdf") == 0;
-    if (!pdf && !(format && strcmp(format, "html") == 0)) {
-        mb_reply_error(r, 400, "invalid", "format", "give the format: html or pdf");
+    bool pdf;
+    const char *lang;
+    if (mb_api_doc_query(r, &pdf, &lang))
         return;
-    }
-    const char *lang = mb_req_query(r, "lang");
-    if (!lang)
-        lang = "nb";
-    if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0) {
-        mb_reply_error(r, 400, "invalid", "lang", "use nb (bokmål) or en");
-        return;
-    }
     const char *name = mb_req_query(r, "name");
     if (name) {
         size_t len = strlen(name);
@@ -548,7 +539,5 @@ void mb_api_mhp(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         return;
     }
-    snprintf(r->disposition, sizeof r->disposition,
-             "attachment; filename=\"massehandteringsplan.%s\"", pdf ? "pdf" : "html");
-    mb_reply_owned(r, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", data, len);
+    mb_api_doc_reply(r, "massehandteringsplan", pdf, data, len);
 }

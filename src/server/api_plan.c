@@ -214,19 +214,10 @@ void mb_api_plan_siting(struct mb_req *r, int64_t id)
     static const char *const allowed[] = { "format", "lang", NULL };
     if (mb_req_check_query(r, allowed) || !mb_req_signed_in(r))
         return;
-    const char *format = mb_req_query(r, "format");
-    bool pdf = format && strcmp(format, "pdf") == 0;
-    if (!pdf && !(format && strcmp(format, "html") == 0)) {
-        mb_reply_error(r, 400, "invalid", "format", "give the format: html or pdf");
+    bool pdf;
+    const char *lang;
+    if (mb_api_doc_query(r, &pdf, &lang))
         return;
-    }
-    const char *lang = mb_req_query(r, "lang");
-    if (!lang)
-        lang = "nb";
-    if (strcmp(lang, "nb") != 0 && strcmp(lang, "en") != 0) {
-        mb_reply_error(r, 400, "invalid", "lang", "use nb (bokmål) or en");
-        return;
-    }
     struct mb_job job;
     struct mb_error err;
     if (mb_market_region_plan_job(r->st, &r->user, id, &job, &err) != 0) {
@@ -254,9 +245,9 @@ void mb_api_plan_siting(struct mb_req *r, int64_t id)
         mb_reply_mb_error(r, &err);
         goto out;
     }
-    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"plan-%lld-steder.%s\"",
-             (long long)id, pdf ? "pdf" : "html");
-    mb_reply_owned(r, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", data, len);
+    char name[64];
+    snprintf(name, sizeof name, "plan-%lld-steder", (long long)id);
+    mb_api_doc_reply(r, name, pdf, data, len);
 out:
     json_decref(res);
     json_decref(req);

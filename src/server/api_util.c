@@ -3,6 +3,7 @@
  */
 #include "server/api_util.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -146,4 +147,29 @@ int mb_api_site(struct mb_req *r, int64_t id, struct mb_site_rec *out)
         return 0;
     mb_api_fail(r, &err);
     return -1;
+}
+
+int mb_api_doc_query(struct mb_req *r, bool *pdf, const char **lang)
+{
+    const char *format = mb_req_query(r, "format");
+    *pdf = format && strcmp(format, "pdf") == 0;
+    if (!*pdf && !(format && strcmp(format, "html") == 0)) {
+        mb_reply_error(r, 400, "invalid", "format", "give the format: html or pdf");
+        return 1;
+    }
+    *lang = mb_req_query(r, "lang");
+    if (!*lang)
+        *lang = "nb";
+    if (strcmp(*lang, "nb") != 0 && strcmp(*lang, "en") != 0) {
+        mb_reply_error(r, 400, "invalid", "lang", "use nb (bokmål) or en");
+        return 1;
+    }
+    return 0;
+}
+
+void mb_api_doc_reply(struct mb_req *r, const char *name, bool pdf, char *data, size_t len)
+{
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s.%s\"", name,
+             pdf ? "pdf" : "html");
+    mb_reply_owned(r, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", data, len);
 }

@@ -7,6 +7,8 @@
 #define MB_SERVER_API_UTIL_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "market/market.h"
@@ -42,6 +44,14 @@ int64_t mb_api_if_match(struct mb_req *r);
 void mb_api_fail(struct mb_req *r, struct mb_error *err);
 
 json_t *mb_api_user_json(const struct mb_user *u);
+
+/* A document's query: format (pdf or html, *pdf) and lang (nb, the
+ * default, or en). Nonzero with the 400 reply set when either is wrong. */
+int mb_api_doc_query(struct mb_req *r, bool *pdf, const char **lang);
+
+/* A document as its reply: an attachment `name`.pdf or .html (data is
+ * taken). */
+void mb_api_doc_reply(struct mb_req *r, const char *name, bool pdf, char *data, size_t len);
 
 /* The family the path names: /api/listings/... holds supplies and needs,
  * /api/facilities/... the rest. */
