@@ -79,7 +79,19 @@ test('closing the busiest landfill, side by side on a phone', async () => {
   await sec.getByLabel('Ny mengde i alt').fill('mye');
   await sec.getByRole('button', { name: 'Regn ut' }).click();
   await sec.locator('.field-error', { hasText: /tall/i }).waitFor();
+  // A crushing plant opened in the plan's municipality: never dearer.
+  await sec.getByLabel('Endring', { exact: true }).selectOption({ label: 'Et nytt anlegg åpner' });
+  assert.equal(await sec.getByLabel('Kommunenummer').inputValue(), '5001', 'the plan\'s municipality to start from');
+  await sec.getByLabel('Kommunenummer').fill('50');
+  await sec.getByRole('button', { name: 'Regn ut' }).click();
+  await sec.locator('.field-error', { hasText: /Fire siffer/ }).waitFor();
+  await sec.getByLabel('Kommunenummer').fill('5001');
+  await sec.getByRole('button', { name: 'Regn ut' }).click();
+  await sec.locator('.whatif-time', { hasText: /fra forrige løsning/ }).waitFor({ timeout: 60000 });
+  const [openNow, openThen] = await sec.locator('tr[data-row="cost_nok"] td').allInnerTexts();
+  assert.ok(n(openThen) <= n(openNow) + 1, `opening a plant cannot make the plan dearer (${openNow} -> ${openThen})`);
   // A new amount is asked of the server and answered.
+  await sec.getByLabel('Endring', { exact: true }).selectOption({ label: 'En oppføring får en annen mengde' });
   await sec.getByLabel('Ny mengde i alt').fill('12 500');
   await sec.getByRole('button', { name: 'Regn ut' }).click();
   await sec.locator('.whatif-time', { hasText: /fra forrige løsning/ }).waitFor({ timeout: 60000 });

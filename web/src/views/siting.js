@@ -31,8 +31,8 @@ export const SITING_DEFAULTS = {
 };
 
 /* What a candidate of each kind takes in and, for a plant, makes. */
-const ACCEPTS = { storage: ['rock.*', 'soil.moraine', 'product.*'], plant: ['rock.blasted', 'rock.tunnel'] };
-const YIELDS = [{ material: 'product.crushed.0-32', share: 0.7 }, { material: 'product.crushed.20-120', share: 0.3 }];
+export const ACCEPTS = { storage: ['rock.*', 'soil.moraine', 'product.*'], plant: ['rock.blasted', 'rock.tunnel'] };
+export const YIELDS = [{ material: 'product.crushed.0-32', share: 0.7 }, { material: 'product.crushed.20-120', share: 0.3 }];
 const FIELDS = ['capacity', 'nok_per_year', 'opening_nok', 'co2_kg_per_year'];
 
 export function sitingSection() {

@@ -12,6 +12,7 @@ import { t, num } from '../i18n.js';
 import { api } from '../api.js';
 import { field, summaryBox, showErrors, clearErrors, readNumber } from '../forms.js';
 import { inputText } from '../numbers.js';
+import { ACCEPTS, YIELDS, SITING_DEFAULTS } from './siting.js';
 
 const FACILITIES = new Set(['landfill', 'storage', 'plant', 'quarry']);
 const LISTINGS = new Set(['source', 'need']);
@@ -32,7 +33,8 @@ const signed = (x, d) => (x > 0 ? `+${num(x, d)}` : num(x, d));
 
 /* The server names a change's field "changes[0].from"; the form's are "from". */
 function local(problems) {
-  return problems.map((p) => ({ ...p, field: (p.field || '').replace(/^changes\[0\]\.?/, '').replace(/^amount\.unit$/, 'unit').replace(/^amount\..*/, 'amount') }));
+  return problems.map((p) => ({ ...p, field: (p.field || '').replace(/^changes\[0\]\.?/, '').replace(/^amount\.unit$/, 'unit').replace(/^amount\..*/, 'amount')
+    .replace(/^site\.municipality$/, 'municipality').replace(/^site\.capacity.*/, 'capacity') }));
 }
 
 /* The answer: figures now and with the change, and what moved where. */
@@ -91,8 +93,16 @@ export function whatifSection(job) {
       return [x.id, k > 1 ? `${l} · ${t('wi.nr', { n: k })}` : l];
     });
   };
-  const kinds = [['close', t('wi.kind.close')], ['amount', t('wi.kind.amount')], ['withdraw', t('wi.kind.withdraw')]]
-    .filter(([k]) => (k === 'close' ? facilities.length : listings.length));
+  const kinds = [['close', t('wi.kind.close')], ['open', t('wi.kind.open')], ['amount', t('wi.kind.amount')], ['withdraw', t('wi.kind.withdraw')]]
+    .filter(([k]) => (k === 'close' ? facilities.length : k === 'open' ? true : listings.length));
+  // A facility opened in a municipality of the plan (its centre point):
+  // a storage site or a crushing plant, taking what the siting section's
+  // candidates take, its capacity an estimate the planner may change.
+  const muni = String((job.request?.municipalities || [])[0] || '');
+  const opening = h('div', { class: 'whatif-open' },
+    field({ label: t('wi.open.kind'), name: 'open_kind', value: 'plant', options: [['plant', t('kind.plant')], ['storage', t('kind.storage')]] }),
+    field({ label: t('wi.open.municipality'), name: 'municipality', value: muni, hint: t('wi.open.municipality.hint'), attrs: { inputmode: 'numeric', maxlength: 4 } }),
+    field({ label: t('wi.open.capacity'), name: 'capacity', type: 'number', value: SITING_DEFAULTS.plant.capacity, hint: t('wi.open.capacity.hint'), attrs: { min: 1 } }));
   if (!kinds.length) return null;
   const siteField = h('div', { class: 'whatif-site' });
   const from = field({ label: t('wi.from'), name: 'from', type: 'month', value: plan.horizon.from, attrs: { min: plan.horizon.from, max: plan.horizon.to } });
@@ -102,15 +112,19 @@ export function whatifSection(job) {
   const form = h('form', { class: 'whatif-form', novalidate: true },
     summaryBox(),
     field({ label: t('wi.kind'), name: 'kind', value: kinds[0][0], options: kinds }),
-    siteField, from, amount,
+    siteField, opening, from, amount,
     h('button', { type: 'submit', class: 'primary' }, t('wi.run')));
   const out = h('div', { class: 'whatif-out', 'aria-live': 'polite' });
   const show = () => {
     const kind = form.querySelector('[data-field="kind"]').value;
-    replace(siteField, field({ label: t(kind === 'close' ? 'wi.facility' : 'wi.listing'), name: 'site',
-      options: kind === 'close' ? opts(facilities, (x) => names.get(x.id)) : opts(listings, listingLabel) }));
-    siteField.querySelector('select').addEventListener('change', fillAmount);
-    fillAmount();
+    if (kind === 'open') replace(siteField);
+    else {
+      replace(siteField, field({ label: t(kind === 'close' ? 'wi.facility' : 'wi.listing'), name: 'site',
+        options: kind === 'close' ? opts(facilities, (x) => names.get(x.id)) : opts(listings, listingLabel) }));
+      siteField.querySelector('select').addEventListener('change', fillAmount);
+      fillAmount();
+    }
+    opening.style.display = kind === 'open' ? '' : 'none';
     // (the fields' own display rule would outdo the hidden attribute)
     from.style.display = kind === 'close' ? '' : 'none';
     amount.style.display = kind === 'amount' ? '' : 'none';
@@ -123,13 +137,26 @@ export function whatifSection(job) {
     form.querySelector('[data-field="unit"]').value = g.amount.unit;
   }
   form.querySelector('[data-field="kind"]').addEventListener('change', () => { clearErrors(form); show(); });
+  form.querySelector('[data-field="open_kind"]').addEventListener('change', (ev) => {
+    form.querySelector('[data-field="capacity"]').value = inputText(SITING_DEFAULTS[ev.target.value].capacity);
+  });
   show();
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
     const kind = form.querySelector('[data-field="kind"]').value;
-    const change = { kind, site: form.querySelector('[data-field="site"]').value };
+    const change = { kind, site: form.querySelector('[data-field="site"]')?.value };
     const probs = [];
+    if (kind === 'open') {
+      const what = form.querySelector('[data-field="open_kind"]').value;
+      const m = form.querySelector('[data-field="municipality"]').value.trim();
+      if (!/^\d{4}$/.test(m)) probs.push({ field: 'municipality', message: t('wi.open.municipality.hint') });
+      const cap = readNumber(form, 'capacity', probs, { required: true });
+      const site = { id: `hva-om-${what}`, name: t(`wi.open.name.${what}`), kind: what, municipality: m, accepts: ACCEPTS[what] };
+      if (what === 'plant') { site.capacity_per_month = { value: cap, unit: 't' }; site.yields = YIELDS; }
+      else site.capacity = { value: cap, unit: 't' };
+      change.site = site;
+    }
     if (kind === 'close') {
       change.from = form.querySelector('[data-field="from"]').value;
       if (!change.from) probs.push({ field: 'from', message: t('check.required') });
