@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/strbuf.h"
+#include "report/rdoc.h"
 #include "report/rdoc_html.h"
 #include "report/mhp.h"
 #include "report/rdoc_pdf.h"
@@ -80,10 +81,7 @@ int cmd_mhp(int argc, char **argv)
         return cli_fail(&err);
     }
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
-        snprintf(today, sizeof today, "-");
+    mb_rdoc_today(today, sizeof today);
     struct mb_rdoc doc;
     mb_mhp_document(&plan, &m, lang, today, &doc);
     mb_mhp_release(&plan);

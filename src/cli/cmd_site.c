@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "plan/siting.h"
+#include "report/rdoc.h"
 #include "report/siting_doc.h"
 
 /* A whole file into memory (at most 64 MiB); NULL with err. */
@@ -300,10 +301,7 @@ int cmd_site(int argc, char **argv)
      * command before anything is printed. */
     const char *docs[2] = { pdf, html };
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
-        snprintf(today, sizeof today, "-");
+    mb_rdoc_today(today, sizeof today);
     for (int doc = 0; doc < 2 && !rc; doc++) {
         if (!docs[doc])
             continue;

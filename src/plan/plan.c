@@ -196,15 +196,16 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     free(y);
     mb_model_release(&m);
 
-    if (opt && opt->no_baseline) {
-        double xc0[MB_F_COUNT];
-        mb_factors_central(&s->factors, xc0);
-        mb_account_value(&plan->activity, s, xc0, &plan->totals);
-        finish(s, &plan->totals);
-        for (int t = 0; t < plan->nmonths; t++)
-            finish(s, &plan->months[t]);
+    /* The whole horizon: the plan, then today's practice, valued by the
+     * same accounting at the central values. */
+    double xc[MB_F_COUNT];
+    mb_factors_central(&s->factors, xc);
+    mb_account_value(&plan->activity, s, xc, &plan->totals);
+    finish(s, &plan->totals);
+    for (int t = 0; t < plan->nmonths; t++)
+        finish(s, &plan->months[t]);
+    if (opt && opt->no_baseline)
         return 0;
-    }
     double tb = mb_clock_seconds();
     mb_baseline_run(s, plan);
     for (size_t i = 0; i < plan->nbaseline_flows; i++) {
@@ -213,18 +214,10 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
                         f->km);
         add_flow_totals(s, f, &plan->baseline_months[f->month - s->from]);
     }
-    /* The whole horizon: the plan and today's practice valued by the same
-     * accounting at the central values. */
-    double xc[MB_F_COUNT];
-    mb_factors_central(&s->factors, xc);
-    mb_account_value(&plan->activity, s, xc, &plan->totals);
     mb_account_value(&plan->baseline_activity, s, xc, &plan->baseline);
-    finish(s, &plan->totals);
     finish(s, &plan->baseline);
-    for (int t = 0; t < plan->nmonths; t++) {
-        finish(s, &plan->months[t]);
+    for (int t = 0; t < plan->nmonths; t++)
         finish(s, &plan->baseline_months[t]);
-    }
     difference(&plan->baseline, &plan->totals, &plan->savings);
     say(opt, "baseline (today's practice) in %.2f s", mb_clock_seconds() - tb);
     int draws = opt && opt->draws ? opt->draws : MB_UNCERTAINTY_DRAWS;

@@ -151,11 +151,8 @@ int mb_whatif_model(struct mb_whatif *w, struct mb_model *m, const struct mb_sce
         w->model = NULL;
         return 0;
     }
-    struct mb_lp hint = { 0 };
-    hint.nrows = w->rows;
-    hint.ncols = w->cols;
-    hint.nnz = w->nnz;
-    return mb_model_build_sized(m, s, w->solves ? &hint : NULL, err);
+    /* anew, at once at the kept model's size */
+    return mb_model_build_sized(m, s, w->model ? &w->model->lp : NULL, err);
 }
 
 void mb_whatif_keep(struct mb_whatif *w, struct mb_model *m, const unsigned char *basis,
@@ -183,9 +180,6 @@ void mb_whatif_keep(struct mb_whatif *w, struct mb_model *m, const unsigned char
     for (size_t i = 0; i < nr; i++)
         put(w, row_key(m, site, i), basis[nc + i], duals[i]);
     free(site);
-    w->rows = nr;
-    w->cols = nc;
-    w->nnz = lp->nnz;
     w->solves++;
     if (!w->origin)
         w->origin = mb_xcalloc(1, sizeof *w->origin);

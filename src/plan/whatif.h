@@ -38,7 +38,6 @@ struct mb_whatif {
     size_t cap;             /* slots, a power of two */
     size_t n;               /* keys held */
     int solves;             /* plans solved with this state */
-    size_t rows, cols, nnz; /* the last model's size, to build the next at once */
     json_t *before;         /* mb_whatif_ask: the figures of the region as planned */
     struct mb_model *model; /* the last model, to build the next from (NULL: none) */
     struct mb_model_origin *origin; /* what it was built from */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/text.h"
@@ -166,5 +167,14 @@ const char *mb_rdoc_fill(char *buf, size_t n, const char *tmpl, const char *cons
         }
     }
     buf[o] = '\0';
+    return buf;
+}
+
+const char *mb_rdoc_today(char *buf, size_t n)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) || !strftime(buf, n, "%Y-%m-%d", &tm))
+        snprintf(buf, n, "-");
     return buf;
 }

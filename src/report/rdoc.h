@@ -58,6 +58,10 @@ void mb_rdoc_sum_row(struct mb_rdoc *d);
  * "en", with `decimals` decimals. Returns buf (size n >= 32). */
 const char *mb_rdoc_number(char *buf, size_t n, double v, int decimals, const char *lang);
 
+/* Today's date (UTC) as a document states it, "YYYY-MM-DD" ("-" if the
+ * clock cannot say), into buf (at least 11 bytes). Returns buf. */
+const char *mb_rdoc_today(char *buf, size_t n);
+
 /* Numbers for one document's rows, in a ring of buffers so that several
  * fit in one row (each stays valid for the next 15 calls). */
 struct mb_rdoc_numbers {

@@ -30,6 +30,7 @@
 #include "exchange/import.h"
 #include "exchange/labreport.h"
 #include "exchange/sheet.h"
+#include "report/rdoc.h"
 #include "report/mhp.h"
 #include "report/rdoc_html.h"
 #include "report/rdoc_pdf.h"
@@ -516,10 +517,7 @@ void mb_api_mhp(struct mb_req *r, int64_t id)
         return;
     }
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
-        snprintf(today, sizeof today, "-");
+    mb_rdoc_today(today, sizeof today);
     struct mb_rdoc doc;
     mb_mhp_document(&plan, &r->srv->market, lang, today, &doc);
     mb_mhp_release(&plan);

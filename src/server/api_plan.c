@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "domain/month.h"
 #include "plan/scenario.h"
+#include "report/rdoc.h"
 #include "report/plan_siting.h"
 #include "report/siting_doc.h"
 #include "server/api_util.h"
@@ -234,10 +235,7 @@ void mb_api_plan_siting(struct mb_req *r, int64_t id)
         goto out;
     }
     char today[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
-        snprintf(today, sizeof today, "-");
+    mb_rdoc_today(today, sizeof today);
     char *data;
     size_t len;
     if (mb_siting_render(siting, lang, json_string_value(json_object_get(req, "name")), today,
