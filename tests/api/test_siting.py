@@ -172,13 +172,19 @@ def test_a_plan_without_candidates_has_no_siting(api):
             field="siting")
 
 
-def test_a_candidate_id_the_region_has_fails_the_job_saying_why(api):
+def test_a_candidate_id_the_region_has_is_refused_at_once(api):
     mun = api.token("municipality")
     region = api.post("/api/plans", token=mun, json=PLAN, expect=202).json()
-    sid = wait_done(api, mun, region["url"])["result"]["scenario"]["sites"][0]["id"]
+    sites = wait_done(api, mun, region["url"])["result"]["scenario"]["sites"]
+    before = count_plans(api, mun)
+    for sid in (sites[0]["id"], sites[-1]["id"]):
+        cands = copy.deepcopy(CANDIDATES)
+        cands[1]["id"] = sid
+        err = api.post("/api/plans", token=mun, json=dict(PLAN, candidates=cands),
+                       expect=400, field="candidates[1].id").json()["error"]
+        assert sid in err["message"]
+    assert count_plans(api, mun) == before
+    # An id that only looks a little like one is a name like any other.
     cands = copy.deepcopy(CANDIDATES)
-    cands[0]["id"] = sid
-    job = api.post("/api/plans", token=mun, json=dict(PLAN, candidates=cands), expect=202).json()
-    done = wait_done(api, mun, job["url"])
-    assert done["state"] == "failed" and done["result"] is None
-    assert "candidates[0].id" in done["message"], done["message"]
+    cands[0]["id"] = "F12b"
+    api.post("/api/plans", token=mun, json=dict(PLAN, candidates=cands), expect=202)
