@@ -25,6 +25,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "plan/network.h"
 
 void mb_lp_init(struct mb_lp *lp)
 {
@@ -697,6 +698,11 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
                      const struct mb_lp_progress *pg, double *last,
                      struct mb_lp_result *res, struct mb_error *err)
 {
+    if (mode == MB_PRICING_AUTO && mb_net_fits(lp)) {
+        int rc = mb_net_solve_lp(lp, res, err);
+        res->network_parts = 1;
+        return rc;
+    }
     double t0 = mb_clock_seconds();
     bool pricing = mode == MB_PRICING_ALWAYS ||
                    (mode == MB_PRICING_AUTO && lp->ncols >= PRICING_MIN_COLS);
@@ -852,6 +858,7 @@ static void parts_work(struct parts *j, bool reporter)
             j->res->iterations += r.iterations;
             j->res->rounds += r.rounds;
             j->res->working_cols += r.working_cols;
+            j->res->network_parts += r.network_parts;
         }
         pthread_mutex_unlock(&j->lock);
         if (rc == 0)
@@ -962,12 +969,30 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     free(cstart);
     free(comp);
     free(local);
+    /* Columns in no row belong to no part: each at its cheaper bound. */
+    for (size_t c = 0; c < nc && !rc; c++)
+        if (lp->start[c] == lp->start[c + 1] &&
+            (rc = mb_lp_lone_value(lp, c, &res->x[c], err)) == 0)
+            res->objective += lp->obj[c] * res->x[c];
     if (rc) {
         free(res->x);
         res->x = NULL;
         return rc;
     }
     res->seconds = mb_clock_seconds() - t0;
+    return 0;
+}
+
+int mb_lp_lone_value(const struct mb_lp *lp, size_t j, double *x, struct mb_error *err)
+{
+    double lb = lp->collb[j], ub = lp->colub[j], c = lp->obj[j];
+    *x = c > 0 ? lb : c < 0 ? ub : lb > 0 ? lb : ub < 0 ? ub : 0;
+    if (lb > ub || lb == HUGE_VAL || ub == -HUGE_VAL)
+        return mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: "
+                            "infeasible (column %zu has lower bound above upper)", j);
+    if (!isfinite(*x))
+        return mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: "
+                            "unbounded (column %zu)", j);
     return 0;
 }
 

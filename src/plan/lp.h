@@ -62,6 +62,8 @@ struct mb_lp_result {
     int rounds;          /* pricing rounds (summed over components) */
     int components;      /* independent parts solved one by one */
     size_t working_cols; /* columns the solver saw in the end */
+    int network_parts;   /* parts that were networks, solved by the
+                            network simplex (network.h), not Clp */
 };
 
 /* Solve with Clp. Large models are solved by column generation: Clp
@@ -77,7 +79,10 @@ struct mb_lp_result {
  * today's fallback arcs) and the few cheapest columns of every row.
  * MB_PRICING_AUTO uses column generation from 20,000 columns on; NEVER
  * hands Clp the whole LP, ALWAYS prices even small ones (tests compare the
- * two). Parts of the LP that share no row are solved one by one.
+ * two). Parts of the LP that share no row are solved one by one; in
+ * MB_PRICING_AUTO a part that is a network (mb_net_fits) is solved by the
+ * network simplex instead of Clp (NEVER and ALWAYS keep Clp, so tests can
+ * compare the two).
  * Returns 0 on an optimal solution (res->x to be freed by the caller);
  * MB_EINVAL if infeasible or unbounded (not expected for planner models,
  * which always have slack), with err saying which. */
@@ -110,6 +115,12 @@ int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
                       const double *warm_duals, const struct mb_lp_progress *progress,
                       struct mb_lp_result *res, unsigned char **basis, double **duals,
                       struct mb_error *err);
+
+/* The optimal value of column j when it is in no row: its cheaper bound
+ * (lb at a positive cost, ub at a negative one; at no cost the bound
+ * nearer 0, or 0 if that lies within). Returns 0 and *x, or MB_EINVAL if
+ * that bound is infinite (unbounded) or the bounds hold no value. */
+int mb_lp_lone_value(const struct mb_lp *lp, size_t j, double *x, struct mb_error *err);
 
 /* Write CPLEX LP format. name_col/name_row may be NULL (then x<i>, r<i>);
  * they fill a buffer of 64 bytes. */

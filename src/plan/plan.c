@@ -116,7 +116,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
         if (rc)
             goto fail_model;
     }
-    say(opt, "solving with Clp...");
+    say(opt, "solving...");
     struct mb_lp_result res;
     struct mb_lp_progress pg = { opt ? opt->progress : NULL, opt ? opt->progress_ctx : NULL };
     unsigned char *basis = NULL;
@@ -139,6 +139,7 @@ int mb_plan_run(const struct mb_scenario *s, const struct mb_plan_options *opt,
     plan->solve_seconds = res.seconds;
     plan->iterations = res.iterations;
     plan->components = res.components;
+    plan->network_parts = res.network_parts;
     plan->solver_objective = res.objective;
     say(opt, "solved: optimum in %.2f s, %d iterations, %d independent part(s), %d "
         "pricing rounds, %zu of %zu columns used", res.seconds, res.iterations,

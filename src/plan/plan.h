@@ -80,6 +80,7 @@ struct mb_plan {
     double build_seconds, solve_seconds;
     int iterations;
     int components;  /* independent parts of the LP */
+    int network_parts; /* of them, networks solved by the network simplex */
     size_t warm_matched; /* what-if: rows and columns whose status was kept, 0 cold */
     bool delta_model;    /* what-if: the model was built from the last one */
 };

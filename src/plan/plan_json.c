@@ -173,6 +173,16 @@ static json_t *shortfalls_json(const struct mb_scenario *s,
     return a;
 }
 
+/* Which solver found the optimum: the network simplex for the parts that
+ * are networks (network.h), Clp for the rest. */
+static const char *solver_name(const struct mb_plan *p)
+{
+    if (p->network_parts <= 0)
+        return "Clp (COIN-OR) simplex";
+    return p->network_parts >= p->components ? "network simplex (massebank)"
+                                             : "network simplex (massebank) and Clp (COIN-OR) simplex";
+}
+
 json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
 {
     char from[8], to[8];
@@ -254,7 +264,7 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
     free(bc);
     json_t *root = json_pack(
         "{s:s,s:s,s:{s:s,s:s},s:{s:f,s:f,s:f,s:f,s:f,s:f},s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-        "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:i,s:f,s:f,s:f}}",
+        "s:o,s:o,s:{s:s,s:I,s:I,s:I,s:i,s:i,s:i,s:f,s:f,s:f}}",
         "format", "massebank-plan/1", "scenario", s->name,
         "horizon", "from", from, "to", to,
         "settings", "co2_price_nok_per_t", s->co2_price_nok_per_t,
@@ -266,9 +276,10 @@ json_t *mb_plan_json_value(const struct mb_scenario *s, const struct mb_plan *p)
         "flows", flows, "baseline_flows", bflows,
         "unplaced", shortfalls_json(s, p->unplaced, p->nunplaced),
         "unmet", shortfalls_json(s, p->unmet, p->nunmet),
-        "solver", "name", "Clp (COIN-OR) simplex", "rows", (json_int_t)p->rows,
+        "solver", "name", solver_name(p), "rows", (json_int_t)p->rows,
         "columns", (json_int_t)p->cols, "nonzeros", (json_int_t)p->nonzeros,
         "iterations", p->iterations, "components", p->components,
+        "network_parts", p->network_parts,
         "objective_with_penalties", p->solver_objective,
         "build_seconds", p->build_seconds, "solve_seconds", p->solve_seconds);
     json_object_update_new(json_object_get(root, "settings"), json_pack(
