@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/alloc.h"
 #include "core/text.h"
 
 #define MB_VERSION "0.1.0"
@@ -131,6 +132,7 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+    mb_alloc_keep_freed();
     for (int i = 1; i < argc; i++) {
         size_t bad;
         if (!mb_utf8_valid(argv[i], strlen(argv[i]), &bad)) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/error.h"
 #include "server/server.h"
 
@@ -59,6 +60,7 @@ static bool int_arg(const char *s, int lo, int hi, int *out)
 
 int main(int argc, char **argv)
 {
+    mb_alloc_keep_freed();
     struct mb_server_config cfg = { 0 };
     cfg.db_path = "massebank.db";
     cfg.port = 8080;

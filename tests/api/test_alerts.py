@@ -396,7 +396,8 @@ def test_the_outbox_survives_a_kill_and_sends_once(fresh_server, relay, tmp_path
     s.extra += relay.args
     s.start()
     wait_for(lambda: relay.to(CON), what="the mail after the restart")
-    assert [r[1] for r in pending()] == ["sent"]
+    # The relay has it before the server marks it sent: wait for the mark.
+    wait_for(lambda: [r[1] for r in pending()] == ["sent"], what="the mail marked sent")
     s.stop()
     s.start()
     time.sleep(2.5)
