@@ -16,8 +16,18 @@
 void mb_alloc_keep_freed(void)
 {
 #if defined(__GLIBC__)
+    if (getenv("GLIBC_TUNABLES") || getenv("MALLOC_TRIM_THRESHOLD_") ||
+        getenv("MALLOC_MMAP_THRESHOLD_"))
+        return;
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}
+
+void mb_alloc_release_freed(void)
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
 #endif
 }
 

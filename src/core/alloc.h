@@ -18,10 +18,23 @@
  * faults every page in again, which on this project's virtual machines
  * cost more than the simplex: a what-if re-plan of the Trondheim-like
  * region took a median 160 ms, 55 ms with the memory kept (massebank
- * whatif, 20 changes). Up to 2 GB of free heap stays with the process;
- * blocks above 32 MB are still mapped apart and returned. Programs call
- * this once at start. */
+ * whatif, 20 changes, in the CLI). It raises glibc's trim threshold to
+ * 2 GB and caps its mmap threshold at 32 MB: blocks above that are still
+ * mapped apart and returned. The main thread's heap then keeps up to
+ * 2 GB of free memory until exit; other threads' arenas follow the same
+ * threshold when glibc trims them, less strictly (measured in the CLI
+ * only; the server's what-ifs run on its pool threads and were not
+ * timed). If the operator has set glibc's malloc tunables in the
+ * environment (GLIBC_TUNABLES, MALLOC_TRIM_THRESHOLD_,
+ * MALLOC_MMAP_THRESHOLD_), they are left to rule. Programs call this once
+ * at start, before starting threads. */
 void mb_alloc_keep_freed(void);
+
+/* Hand free memory back to the kernel now, from every arena (glibc's
+ * malloc_trim; elsewhere a no-op): the server calls it after each plan
+ * job, so a national-size job (peak about 2.4 GB) does not leave the
+ * server that large. */
+void mb_alloc_release_freed(void);
 
 void *mb_xmalloc(size_t size);
 void *mb_xcalloc(size_t count, size_t size);

@@ -258,13 +258,14 @@ static void lp_say(const struct mb_lp_progress *pg, double *last, const char *fm
  * (with a working set a quarter larger), about 10 % less time. */
 #define WARM_MARGIN 0.05
 
-/* A pricing round of a cold solve brings in, with the columns that price
- * out, those whose reduced cost is within ROUND_MARGIN x (1 + |c_j|) of
- * it: the duals move as they join, and a column just above zero would
- * price out in the next round, each round a Clp call of 60-90 ms on a
- * region. The loop still ends only when none prices out, so the optimum
- * is the same. What-if solves (warm from a neighbour's duals) keep 0:
- * there the wider rounds made the median slower. */
+/* A pricing round of every solve but a what-if's brings in, with the
+ * columns that price out, those whose reduced cost is within ROUND_MARGIN
+ * x (1 + |c_j|) of it: the duals move as they join, and a column just
+ * above zero would price out in the next round, each round a Clp call of
+ * 60-90 ms on a region. The loop still ends only when none prices out, so
+ * the optimal cost is the same (where plans tie, another may come out).
+ * What-if solves (warm from a neighbour's duals) keep 0: there the wider
+ * rounds made the median slower. */
 #define ROUND_MARGIN 0.1
 
 /* Whether column j's reduced cost at duals y is below margin x (1 + |c_j|)
@@ -711,11 +712,11 @@ static int solve_one(const struct mb_lp *lp, enum mb_pricing mode, int nthreads,
                      const struct mb_lp_progress *pg, double *last,
                      struct mb_lp_result *res, struct mb_error *err)
 {
-    if (mode == MB_PRICING_AUTO && mb_net_fits(lp)) {
-        int rc = mb_net_solve_lp(lp, res, err);
-        res->network_parts = 1;
-        return rc;
-    }
+    /* A network to the network simplex. Should it fail (its pivot limit,
+     * or a verdict of infeasible on a part Clp might still solve), Clp
+     * gets the part: the answer is then Clp's, or Clp's error. */
+    if (mode == MB_PRICING_AUTO && mb_net_solve_lp(lp, res, NULL) == 0)
+        return 0;
     double t0 = mb_clock_seconds();
     bool pricing = mode == MB_PRICING_ALWAYS ||
                    (mode == MB_PRICING_AUTO && lp->ncols >= PRICING_MIN_COLS);

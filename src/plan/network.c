@@ -521,6 +521,7 @@ int mb_net_solve_lp(const struct mb_lp *lp, struct mb_lp_result *res, struct mb_
     signed char *sign = mb_xmalloc(nr + 1);
     if (!network_signs(lp, sign)) {
         free(sign);
+        res->seconds = mb_clock_seconds() - t0;
         return mb_error_set(err, MB_EINVAL, "model", "the LP is not a network");
     }
     struct lpnet g = { 0 };
@@ -583,6 +584,7 @@ int mb_net_solve_lp(const struct mb_lp *lp, struct mb_lp_result *res, struct mb_
         for (size_t j = 0; j < nc; j++)
             res->objective += lp->obj[j] * res->x[j];
         res->components = 1;
+        res->network_parts = 1;
         res->working_cols = nc;
     } else {
         free(res->x);

@@ -32,12 +32,15 @@ struct mb_net {
 };
 
 /* Solve min sum cost*flow subject to flow conservation (out - in = supply
- * at every node) and the capacities. flow (narcs) receives the optimum;
+ * at every node) and the capacities. Capacities are >= 0 (HUGE_VAL for
+ * none), costs and supplies finite. flow (narcs) receives the optimum;
  * potential (nnodes, may be NULL) node potentials with cost + pi[tail] -
- * pi[head] >= 0 on arcs below capacity and <= 0 on arcs above zero.
+ * pi[head] >= 0 on arcs below capacity and <= 0 on arcs above zero, each
+ * to 10^-12 of the largest of |cost|, |pi[tail]|, |pi[head]|.
  * *objective and *iterations (may be NULL) the optimum and the pivots.
- * Returns 0; MB_EINVAL if the supplies cannot be met or a cycle of
- * negative cost has no capacity, err saying which. */
+ * Returns 0; MB_EINVAL if the supplies cannot be met, a cycle of negative
+ * cost has no capacity, or the pivots pass 20 x arcs + 10^6 (not seen;
+ * a guard against cycling on rounding), err saying which. */
 int mb_net_simplex(const struct mb_net *net, double *flow, double *potential,
                    double *objective, int *iterations, struct mb_error *err);
 
@@ -47,10 +50,11 @@ int mb_net_simplex(const struct mb_net *net, double *flow, double *potential,
  * infinite bounds are all turned into arcs). */
 bool mb_net_fits(const struct mb_lp *lp);
 
-/* Solve an LP that mb_net_fits by the network simplex: res as
- * mb_lp_solve's (res->x to be freed by the caller; components 1, rounds 0,
- * working_cols every column). Errors as mb_net_simplex's, and
- * MB_EINVAL if lp is not a network. */
+/* Solve lp by the network simplex if it is a network (mb_net_fits): res
+ * as mb_lp_solve's (res->x to be freed by the caller; components 1,
+ * network_parts 1, rounds 0, iterations the pivots, working_cols every
+ * column). Errors as mb_net_simplex's, and MB_EINVAL if lp is not a
+ * network (res->x NULL on every error). */
 int mb_net_solve_lp(const struct mb_lp *lp, struct mb_lp_result *res, struct mb_error *err);
 
 #endif

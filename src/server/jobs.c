@@ -53,6 +53,7 @@ static void *worker(void *arg)
             if (mb_report_plan_job_run(st, &s->market, next, &err) != 0)
                 fprintf(stderr, "massebank-server: plan job %lld: %s\n", (long long)next,
                         err.message);
+            mb_alloc_release_freed(); /* a job's peak is not kept (alloc.h) */
             pthread_mutex_lock(&j->lock);
             stop = j->stop;
             pthread_mutex_unlock(&j->lock);

@@ -187,4 +187,7 @@ def test_a_candidate_id_the_region_has_is_refused_at_once(api):
     # An id that only looks a little like one is a name like any other.
     cands = copy.deepcopy(CANDIDATES)
     cands[0]["id"] = "F12b"
-    api.post("/api/plans", token=mun, json=dict(PLAN, candidates=cands), expect=202)
+    job = api.post("/api/plans", token=mun, json=dict(PLAN, candidates=cands), expect=202).json()
+    done = wait_done(api, mun, job["url"])
+    assert done["state"] == "done", done["message"]
+    assert "F12b" in {c["id"] for c in done["result"]["siting"]["candidates"]}
