@@ -204,6 +204,11 @@ int mb_match_candidates(struct mb_store *st, const struct mb_market *m,
  * "L<id>" / "F<id>"; a listing whose window reaches outside the horizon
  * keeps the share of its amount that falls inside; sites without overlap
  * are left out. New reference. */
+/* Whether id has the form region scenarios give their sites ("L" or "F"
+ * and a number), which a site added beside them (a siting candidate) may
+ * not take. */
+bool mb_market_region_id_form(const char *id);
+
 json_t *mb_market_region_scenario(const struct mb_market *m, const struct mb_site_rec *sites,
                                   size_t n, int from_m, int to_m, const char *name);
 

@@ -44,6 +44,12 @@ static json_t *window(int from, int to)
 }
 
 /* One stored site as a scenario site, or NULL when it is left out. */
+bool mb_market_region_id_form(const char *id)
+{
+    return id && (id[0] == 'L' || id[0] == 'F') && id[1] &&
+           strspn(id + 1, "0123456789") == strlen(id + 1);
+}
+
 static json_t *scenario_site(const struct mb_site_rec *r, int from_m, int to_m)
 {
     if ((unsigned)r->type >= MB_TYPE_COUNT || !r->doc)

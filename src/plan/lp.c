@@ -997,11 +997,16 @@ int mb_lp_solve(const struct mb_lp *lp, enum mb_pricing mode,
     return 0;
 }
 
+bool mb_lp_bounds_empty(double lb, double ub)
+{
+    return lb > ub || lb == HUGE_VAL || ub == -HUGE_VAL;
+}
+
 int mb_lp_lone_value(const struct mb_lp *lp, size_t j, double *x, struct mb_error *err)
 {
     double lb = lp->collb[j], ub = lp->colub[j], c = lp->obj[j];
     *x = c > 0 ? lb : c < 0 ? ub : lb > 0 ? lb : ub < 0 ? ub : 0;
-    if (lb > ub || lb == HUGE_VAL || ub == -HUGE_VAL)
+    if (mb_lp_bounds_empty(lb, ub))
         return mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: "
                             "infeasible (column %zu has lower bound above upper)", j);
     if (!isfinite(*x))

@@ -9,6 +9,7 @@
 #ifndef MB_PLAN_LP_H
 #define MB_PLAN_LP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -115,6 +116,10 @@ int mb_lp_solve_basis(const struct mb_lp *lp, const unsigned char *warm,
                       const double *warm_duals, const struct mb_lp_progress *progress,
                       struct mb_lp_result *res, unsigned char **basis, double **duals,
                       struct mb_error *err);
+
+/* Whether [lb, ub] holds no value: reversed, or both at the same
+ * infinity. */
+bool mb_lp_bounds_empty(double lb, double ub);
 
 /* The optimal value of column j when it is in no row: its cheaper bound
  * (lb at a positive cost, ub at a negative one; at no cost the bound

@@ -495,12 +495,6 @@ static void add_var(struct lpnet *g, int t, int h, double lb, double ub, double 
     }
 }
 
-/* No value within [lb, ub]: reversed, or both at the same infinity. */
-static bool empty_bounds(double lb, double ub)
-{
-    return lb > ub || lb == HUGE_VAL || ub == -HUGE_VAL;
-}
-
 static void lpnet_release(struct lpnet *g)
 {
     free(g->tail);
@@ -539,7 +533,7 @@ int mb_net_solve_lp(const struct mb_lp *lp, struct mb_lp_result *res, struct mb_
     int rc = 0, R = (int)nr;
     for (size_t j = 0; j < nc && !rc; j++) {
         double lb = lp->collb[j], ub = lp->colub[j], c = lp->obj[j];
-        if (empty_bounds(lb, ub)) {
+        if (mb_lp_bounds_empty(lb, ub)) {
             rc = mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: "
                               "infeasible (column %zu has lower bound above upper)", j);
             break;
@@ -562,7 +556,7 @@ int mb_net_solve_lp(const struct mb_lp *lp, struct mb_lp_result *res, struct mb_
     for (size_t i = 0; i < nr && !rc; i++) {
         double lb = sign[i] > 0 ? lp->rowlb[i] : -lp->rowub[i];
         double ub = sign[i] > 0 ? lp->rowub[i] : -lp->rowlb[i];
-        if (empty_bounds(lb, ub)) {
+        if (mb_lp_bounds_empty(lb, ub)) {
             rc = mb_error_set(err, MB_EINVAL, "model", "the solver found no optimum: "
                               "infeasible (row %zu has lower bound above upper)", i);
             break;

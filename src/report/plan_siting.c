@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "market/market.h"
 #include "plan/scenario.h"
 #include "plan/siting.h"
 
@@ -55,15 +56,13 @@ size_t mb_report_siting_check(json_t *req, struct mb_problems *p)
         mb_problems_add(p, "candidates", "must be a list of 1 to %d candidate sites", 60);
         return p->n;
     }
-    /* The region's own sites are L or F and a number (a listing, a
-     * facility): a candidate may not take such an id, which the job would
-     * only find clashing once it runs. */
+    /* A candidate may not take an id of the region's own form, which the
+     * job would only find clashing once it runs. */
     size_t ci;
     json_t *e;
     json_array_foreach(cands, ci, e) {
         const char *id = json_string_value(json_object_get(e, "id"));
-        if (id && (id[0] == 'L' || id[0] == 'F') && id[1] &&
-            strspn(id + 1, "0123456789") == strlen(id + 1)) {
+        if (mb_market_region_id_form(id)) {
             char path[48];
             snprintf(path, sizeof path, "candidates[%zu].id", ci);
             mb_problems_add(p, path, "'%.60s' is the form of the region's own site ids (L or "
